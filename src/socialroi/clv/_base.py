@@ -1,0 +1,139 @@
+"""Shared machinery of the CLV fitters: data compression, optimisation, standard errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from socialroi.clv._validation import CLVInputError, NotFittedError, as_array
+from socialroi.errors import SocialroiError
+
+__all__ = ["BaseFitter", "ConvergenceError", "compress_rows"]
+
+
+class ConvergenceError(SocialroiError, RuntimeError):
+    """The maximum-likelihood optimiser did not converge."""
+
+
+def compress_rows(columns: dict[str, np.ndarray], weights: np.ndarray):
+    """Collapse identical rows of ``columns`` into one row each, summing their ``weights``.
+
+    The likelihood of a row depends only on its values, so fitting the unique rows with
+    their counts as weights gives exactly the same estimates as fitting every customer,
+    at a fraction of the cost (a million customers typically share a few thousand rows).
+    Returns ``(unique_columns, summed_weights)``; the order of the rows is unspecified.
+    """
+    frame = pd.DataFrame(columns)
+    frame["__weight__"] = weights
+    grouped = frame.groupby(list(columns), sort=False, observed=True)["__weight__"].sum()
+    unique = {name: grouped.index.get_level_values(name).to_numpy(float) for name in columns}
+    return unique, grouped.to_numpy(float)
+
+
+def check_weights(weights, n: int) -> np.ndarray:
+    """Return per-row weights as floats: ones if ``weights`` is None, else checked copies."""
+    if weights is None:
+        return np.ones(n)
+    w = as_array(weights, "weights")
+    if w.ndim == 0 or w.shape[0] != n:
+        got = "a scalar" if w.ndim == 0 else f"length {w.shape[0]}"
+        raise CLVInputError(f"weights must have one value per row ({n}), got {got}")
+    if w.sum() <= 0:
+        raise CLVInputError("weights must not all be zero")
+    return w
+
+
+class BaseFitter:
+    """Common behaviour: fitted-state checks, the optimiser and parameter summaries.
+
+    Subclasses set ``_param_names`` and call :meth:`_minimise` from ``fit``.
+    """
+
+    _param_names: tuple[str, ...] = ()
+
+    def __init__(self, penalizer_coef: float = 0.0) -> None:
+        if not np.isfinite(penalizer_coef) or penalizer_coef < 0:
+            raise CLVInputError(f"penalizer_coef must be >= 0, got {penalizer_coef!r}")
+        self.penalizer_coef = float(penalizer_coef)
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        if not hasattr(self, "params_"):
+            return f"<{name}: not fitted>"
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        return f"<{name}: fitted on {self.n_customers_:g} customers, {shown}>"
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "params_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} is not fitted yet: call fit(...) first, "
+                "then ask for predictions."
+            )
+
+    def _unload_params(self, *names: str) -> list[float]:
+        self._check_fitted()
+        return [float(self.params_[n]) for n in names]
+
+    def _minimise(self, objective, args, initial_params, tol, maxiter=5000):
+        """Minimise ``objective(log_params, *args) -> (value, grad)``; return the result."""
+        k = len(self._param_names)
+        if initial_params is None:
+            x0 = np.full(k, 0.1)
+        else:
+            x0 = np.log(as_array(initial_params, "initial_params", allow_zero=False))
+            if x0.shape != (k,):
+                raise CLVInputError(f"initial_params must hold {k} values {self._param_names}")
+        result = minimize(
+            objective,
+            x0,
+            args=args,
+            jac=True,
+            method="L-BFGS-B",
+            options={"maxiter": maxiter, "ftol": tol * 1e-7, "gtol": tol},
+        )
+        if not result.success and np.max(np.abs(result.jac)) > 1e3 * tol:
+            raise ConvergenceError(
+                f"{type(self).__name__} did not converge ({result.message}). Check the input, "
+                "or try penalizer_coef > 0 or different initial_params."
+            )
+        return result
+
+    def _hessian(self, objective, log_params, args, step=1e-5) -> np.ndarray:
+        """Hessian of the mean negative log-likelihood in log-parameters (central differences
+        of the analytic gradient)."""
+        k = log_params.shape[0]
+        hess = np.empty((k, k))
+        for i in range(k):
+            e = np.zeros(k)
+            e[i] = step
+            hess[i] = (
+                objective(log_params + e, *args)[1] - objective(log_params - e, *args)[1]
+            ) / (2 * step)
+        return (hess + hess.T) / 2
+
+    def _set_uncertainty(self, hessian: np.ndarray) -> None:
+        """Set ``variance_matrix_``, ``standard_errors_`` and ``confidence_intervals_``."""
+        params = self.params_.to_numpy()
+        try:
+            inv = np.linalg.inv(hessian)
+        except np.linalg.LinAlgError:
+            inv = np.full_like(hessian, np.nan)
+        cov = np.outer(params, params) * inv / self.n_customers_
+        names = list(self._param_names)
+        self.variance_matrix_ = pd.DataFrame(cov, index=names, columns=names)
+        with np.errstate(invalid="ignore"):
+            self.standard_errors_ = pd.Series(np.sqrt(np.diag(cov)), index=names)
+        self.confidence_intervals_ = pd.DataFrame(
+            {
+                "lower 95% bound": self.params_ - 1.96 * self.standard_errors_,
+                "upper 95% bound": self.params_ + 1.96 * self.standard_errors_,
+            }
+        )
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Fitted parameters with standard errors and 95% confidence bounds."""
+        self._check_fitted()
+        out = pd.DataFrame({"coef": self.params_, "se(coef)": self.standard_errors_})
+        return out.join(self.confidence_intervals_)
