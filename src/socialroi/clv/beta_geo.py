@@ -140,6 +140,12 @@ class BetaGeoFitter(BaseFitter):
     @staticmethod
     def _expected(t, x, age, r, alpha, a, b):
         """(a+b+x-1)/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)], z = t/(alpha+T+t)."""
+        if abs(a - 1) < 1e-7:
+            # removable singularity at a = 1: average the two sides
+            return 0.5 * sum(
+                BetaGeoFitter._expected(t, x, age, r, alpha, side, b)
+                for side in (1 - 1e-6, 1 + 1e-6)
+            )
         c = a + b + x - 1
         z = t / (alpha + age + t)
         hyp = hyp2f1(a + b - 1 - r, a - 1, c, z)

@@ -1,0 +1,50 @@
+# The README's two commands: `make demo` and `make test`. Both set up everything they need
+# on a fresh machine with Python 3.11: a virtualenv, pip packages and Debian packages.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test install install-dev system-deps lint format docs clean
+
+demo: install
+	$(BIN)/socialroi demo
+
+test: install-dev system-deps
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/pytest -q
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Java runs PySpark's local mode for the `spark` tests (the same Ibis code on Spark).
+system-deps:
+	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y -q --no-install-recommends openjdk-17-jre-headless; }
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+
+format: install-dev
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+docs: install
+	$(BIN)/python -m socialroi.model.docs > docs/data-model.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache demo-exports socialroi.duckdb

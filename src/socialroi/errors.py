@@ -1,0 +1,66 @@
+"""Errors a user sees: one clear paragraph that says what was wrong and what to do."""
+
+from __future__ import annotations
+
+
+class SocialroiError(Exception):
+    """Base class for every error socialroi reports to a user."""
+
+
+class ImportFailed(SocialroiError):
+    """A file could not be imported. Nothing from it was stored.
+
+    Carries where the problem is (file, row, column), what was found and what was expected,
+    so the CLI, the web upload and tests can all show the same precise message.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        problem: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+        expected: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.file = file
+        self.problem = problem
+        self.row = row
+        self.column = column
+        self.value = value
+        self.expected = expected
+        self.hint = hint
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = [f"{self.file}"]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        text = ", ".join(where) + f": {self.problem}"
+        if self.value is not None:
+            shown = str(self.value)
+            if len(shown) > 80:
+                shown = shown[:77] + "..."
+            text += f"; found {shown!r}"
+        if self.expected:
+            text += f", expected {self.expected}"
+        text += ". Nothing was imported from this file."
+        if self.hint:
+            text += f" {self.hint}"
+        return text
+
+
+class UnknownName(SocialroiError, KeyError):
+    """A name looked up in a registry does not exist; the message lists the valid ones."""
+
+    def __init__(self, kind: str, name: str, valid: list[str]) -> None:
+        self.kind, self.name, self.valid = kind, name, sorted(valid)
+        super().__init__(f"unknown {kind} {name!r}; valid: {', '.join(self.valid)}")
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return self.args[0]

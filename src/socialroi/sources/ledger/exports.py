@@ -1,0 +1,232 @@
+"""Parsers for the costs ledger and the accounts register (socialroi's own CSV formats).
+
+Costs ledger columns: `period_start` (YYYY-MM-DD, or a month YYYY-MM, quarter 2026-Q3 or year
+2026 in `period`), `period_end` (optional when the period names a month/quarter/year),
+`category`, `amount`, `currency`, and optional `platform`, `market`, `campaign`,
+`allocation`, `description`, `id`. The allocation rules themselves are applied when costs are
+measured; here each line is validated and stored.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+from zoneinfo import available_timezones
+
+import pandas as pd
+
+from socialroi.model.aliases import aliases
+from socialroi.sources.base import PLATFORMS, Context, InputFile, Sniff, account_id, report
+from socialroi.sources.cells import HeaderMap, decimal_style, is_blank, numbers
+from socialroi.sources.tabular import read_rows
+
+CATEGORIES = (
+    "ad_spend", "salaries", "tools", "community_management", "analytics_platform",
+    "creative_production", "agency", "other",
+)  # fmt: skip
+ALLOCATIONS = ("direct", "ad_spend_share", "posts_share", "hours_share", "even")
+KINDS = ("brand", "employee", "creator", "ads", "shop", "crm")
+
+
+def _detect_costs(s: Sniff) -> float:
+    if s.kind != "text" or not s.rows:
+        return 0.0
+    hm = HeaderMap(s.rows[0], aliases("ledger", "costs"))
+    need = ("category", "amount", "currency", "period_start")
+    return 0.9 if all(f in hm for f in need) else 0.0
+
+
+def period_bounds(text: str) -> tuple[dt.date, dt.date] | None:
+    """'2026-07' -> July; '2026-Q3' -> Jul-Sep; '2026' -> the year; '2026-07-15' -> that day."""
+    t = text.strip().upper()
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
+        d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        return d, d
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", t):
+        y, mo = int(m[1]), int(m[2])
+        return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
+    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", t):
+        y, q = int(m[1]), int(m[2])
+        end_m = q * 3
+        return dt.date(y, end_m - 2, 1), dt.date(y, end_m, calendar.monthrange(y, end_m)[1])
+    if m := re.fullmatch(r"(\d{4})", t):
+        return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
+    return None
+
+
+def _choice(ctx: Context, value: str, valid: tuple[str, ...], row: int, column: str) -> str:
+    v = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if v not in valid:
+        raise ctx.fail(
+            f"unknown {column}",
+            row=row,
+            column=column,
+            value=value,
+            expected="one of " + ", ".join(valid),
+        )
+    return v
+
+
+@report("ledger", "costs", "socialroi costs ledger", detect=_detect_costs)
+def parse_costs(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+    rows = read_rows(file)
+    if not rows.rows:
+        raise ctx.fail("the costs ledger is empty", expected="a header row and cost lines")
+    hm = HeaderMap(rows.rows[0], aliases("ledger", "costs"))
+    hm.require(ctx, ["period_start", "category", "amount", "currency"], "costs ledger", 1)
+    body = [
+        (rows.row_number(i), r) for i, r in enumerate(rows.rows[1:], start=1) if not is_blank(r)
+    ]
+    ctx.rows_read = len(body)
+
+    def cell(r: list[str], field: str) -> str:
+        i = hm.index.get(field)
+        return r[i].strip() if i is not None and i < len(r) else ""
+
+    amounts_raw = [cell(r, "amount") for _, r in body]
+    amounts = numbers(
+        ctx,
+        amounts_raw,
+        [n for n, _ in body],
+        hm.column_name("amount"),
+        decimal=decimal_style(amounts_raw),
+    )
+    out = []
+    for (rn, r), amount in zip(body, amounts):
+        start_text, end_text = cell(r, "period_start"), cell(r, "period_end")
+        bounds = period_bounds(start_text)
+        if bounds is None:
+            raise ctx.fail(
+                "cannot read the period",
+                row=rn,
+                column=hm.column_name("period_start"),
+                value=start_text,
+                expected="YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY",
+            )
+        start, end = bounds
+        if end_text:
+            eb = period_bounds(end_text)
+            if eb is None:
+                raise ctx.fail(
+                    "cannot read the period end",
+                    row=rn,
+                    column=hm.column_name("period_end"),
+                    value=end_text,
+                    expected="YYYY-MM-DD",
+                )
+            end = eb[1]
+        if end < start:
+            raise ctx.fail(
+                "the period ends before it starts",
+                row=rn,
+                value=end_text,
+                expected=f"a date on or after {start}",
+            )
+        if pd.isna(amount):
+            raise ctx.fail(
+                "a cost line has no amount",
+                row=rn,
+                column=hm.column_name("amount"),
+                expected="an amount",
+            )
+        currency = cell(r, "currency").upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise ctx.fail(
+                "not a currency code",
+                row=rn,
+                column=hm.column_name("currency"),
+                value=cell(r, "currency"),
+                expected="an ISO 4217 code such as USD",
+            )
+        platform = cell(r, "platform").lower() or None
+        if platform and platform not in PLATFORMS:
+            raise ctx.fail(
+                "unknown platform",
+                row=rn,
+                column=hm.column_name("platform"),
+                value=platform,
+                expected="one of " + ", ".join(PLATFORMS),
+            )
+        alloc = cell(r, "allocation")
+        line = {
+            "period_start": start,
+            "period_end": end,
+            "category": _choice(
+                ctx, cell(r, "category"), CATEGORIES, rn, hm.column_name("category")
+            ),
+            "amount": float(amount),
+            "currency": currency,
+            "platform": platform,
+            "market": cell(r, "market").upper() or None,
+            "campaign": cell(r, "campaign") or None,
+            "allocation": _choice(ctx, alloc, ALLOCATIONS, rn, hm.column_name("allocation"))
+            if alloc
+            else None,
+            "description": cell(r, "description") or None,
+        }
+        given = cell(r, "cost_id")
+        digest = hashlib.sha256(repr(sorted(line.items())).encode()).hexdigest()[:16]
+        line["cost_id"] = given or f"line:{digest}"
+        out.append(line)
+    return {"costs": pd.DataFrame(out)}
+
+
+def _detect_accounts(s: Sniff) -> float:
+    if s.kind != "text" or not s.rows:
+        return 0.0
+    hm = HeaderMap(s.rows[0], aliases("ledger", "accounts"))
+    return 0.9 if all(f in hm for f in ("platform", "handle", "market", "timezone")) else 0.0
+
+
+@report("ledger", "accounts", "socialroi accounts register", detect=_detect_accounts)
+def parse_accounts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+    rows = read_rows(file)
+    hm = HeaderMap(rows.rows[0], aliases("ledger", "accounts"))
+    hm.require(ctx, ["platform", "handle"], "accounts register", 1)
+    zones = available_timezones()
+    out = []
+    for i, r in enumerate(rows.rows[1:], start=1):
+        if is_blank(r):
+            continue
+        rn = rows.row_number(i)
+        ctx.rows_read += 1
+
+        def cell(field: str, r: list[str] = r) -> str:
+            j = hm.index.get(field)
+            return r[j].strip() if j is not None and j < len(r) else ""
+
+        platform = cell("platform").lower()
+        if platform not in (*PLATFORMS, "shop", "crm", "web"):
+            raise ctx.fail(
+                "unknown platform",
+                row=rn,
+                column=hm.column_name("platform"),
+                value=platform,
+                expected="one of " + ", ".join(PLATFORMS),
+            )
+        tz = cell("timezone") or "UTC"
+        if tz not in zones:
+            raise ctx.fail(
+                "unknown time zone",
+                row=rn,
+                column=hm.column_name("timezone"),
+                value=tz,
+                expected="an IANA time zone such as Asia/Shanghai",
+            )
+        kind = cell("kind")
+        out.append(
+            {
+                "account_id": account_id(platform, cell("handle")),
+                "platform": platform,
+                "native_id": cell("native_id") or None,
+                "handle": cell("handle"),
+                "name": cell("name") or None,
+                "market": cell("market").upper() or None,
+                "currency": cell("currency").upper() or None,
+                "timezone": tz,
+                "kind": _choice(ctx, kind, KINDS, rn, hm.column_name("kind")) if kind else None,
+            }
+        )
+    return {"accounts": pd.DataFrame(out)}

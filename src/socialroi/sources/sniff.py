@@ -1,0 +1,116 @@
+"""What detection looks at: a cheap, lazily computed glance at a file's content."""
+
+from __future__ import annotations
+
+import io
+import json
+from functools import cached_property
+from typing import Any
+
+from socialroi.sources.base import InputFile
+from socialroi.sources.cells import norm
+
+
+class Sniff:
+    """The head of a file: text lines, delimited rows, sheet names, zip members, keys."""
+
+    def __init__(self, file: InputFile) -> None:
+        self.file = file
+        self.name = file.name
+        self.suffix = file.suffix
+
+    @cached_property
+    def kind(self) -> str:
+        from socialroi.sources.tabular import is_spreadsheet
+
+        if self.file.data[:4] == b"PAR1":
+            return "parquet"
+        if self.file.is_zip:
+            return "zip"
+        if is_spreadsheet(self.file):
+            return "spreadsheet"
+        head = self.file.data[:2048].lstrip()
+        if head.startswith(b"{") and self.suffix in (".json", ".jsonl", ".ndjson", ""):
+            return "jsonl"
+        return "text"
+
+    @cached_property
+    def rows(self) -> list[list[str]]:
+        """First rows of a delimited text file (empty for other kinds)."""
+        from socialroi.sources.tabular import read_rows
+
+        if self.kind != "text":
+            return []
+        try:
+            return read_rows(self.file, max_rows=60).rows
+        except (UnicodeDecodeError, ValueError):
+            return []
+
+    @cached_property
+    def lines(self) -> list[str]:
+        from socialroi.sources.tabular import decode
+
+        if self.kind != "text":
+            return []
+        try:
+            return decode(self.file.data[:65536])[0].splitlines()[:60]
+        except (UnicodeDecodeError, ValueError):
+            return []
+
+    @cached_property
+    def sheets(self) -> dict[str, list[list[Any]]]:
+        from socialroi.sources.tabular import read_sheets
+
+        if self.kind != "spreadsheet":
+            return {}
+        try:
+            return read_sheets(self.file, max_rows=30)
+        except Exception:  # noqa: BLE001 - a broken workbook simply matches nothing
+            return {}
+
+    @cached_property
+    def members(self) -> list[str]:
+        if self.kind != "zip":
+            return []
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.file.data)) as zf:
+                return [i.filename for i in zf.infolist() if not i.is_dir()]
+        except zipfile.BadZipFile:
+            return []
+
+    @cached_property
+    def json_keys(self) -> set[str]:
+        if self.kind != "jsonl":
+            return set()
+        first = self.file.data[:65536].split(b"\n", 1)[0]
+        try:
+            obj = json.loads(first)
+        except ValueError:
+            return set()
+        return set(obj) if isinstance(obj, dict) else set()
+
+    @cached_property
+    def parquet_columns(self) -> set[str]:
+        if self.kind != "parquet":
+            return set()
+        import pyarrow.parquet as pq
+
+        try:
+            return set(pq.ParquetFile(io.BytesIO(self.file.data)).schema_arrow.names)
+        except Exception:  # noqa: BLE001
+            return set()
+
+    def header_cells(self, rows: list[list[Any]] | None = None, limit: int = 15) -> set[str]:
+        """Normalised cells of the first `limit` rows: what header matching looks at."""
+        rows = self.rows if rows is None else rows
+        return {norm(c) for r in rows[:limit] for c in r if c not in (None, "")}
+
+    def match(self, names: list[str] | set[str], rows: list[list[Any]] | None = None) -> float:
+        """Share of `names` (already normalised or not) found among the header cells."""
+        if not names:
+            return 0.0
+        cells = self.header_cells(rows)
+        wanted = {norm(n) for n in names}
+        return len(wanted & cells) / len(wanted)

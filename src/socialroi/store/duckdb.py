@@ -1,0 +1,119 @@
+"""The workspace's DuckDB file: creation, schema version and migrations, atomic loads."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import ibis
+import ibis.expr.datatypes as dt
+
+from socialroi.errors import SocialroiError
+from socialroi.model.schema import SCHEMA_VERSION, TABLES, TableSpec
+
+# Migrations from version N-1 to N, applied in order inside one transaction each.
+# Version 1 is the initial schema; add `MIGRATIONS[2] = fn` when a table changes.
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
+
+
+def sql_type(dtype: str) -> str:
+    t = dt.dtype(dtype)
+    if t.is_timestamp():
+        return "TIMESTAMPTZ" if t.timezone else "TIMESTAMP"
+    return {
+        "string": "VARCHAR",
+        "int64": "BIGINT",
+        "float64": "DOUBLE",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+    }[str(t).rstrip("!")]
+
+
+def create_sql(spec: TableSpec) -> str:
+    cols = ",\n  ".join(f'"{c.name}" {sql_type(c.dtype)}' for c in spec.columns)
+    return f'CREATE TABLE IF NOT EXISTS "{spec.name}" (\n  {cols}\n)'
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class DuckDBStore:
+    """One workspace = one DuckDB file. Opens it, creates or migrates its tables."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        try:
+            self.raw = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise SocialroiError(f"cannot open workspace {self.path}: {exc}") from exc
+        self.raw.execute("SET TimeZone = 'UTC'")
+        self.ibis = ibis.duckdb.from_connection(self.raw)
+        if not read_only:
+            self._ensure_schema()
+
+    def close(self) -> None:
+        self.raw.close()
+
+    # -- schema ----------------------------------------------------------------------
+    def schema_version(self) -> int:
+        row = self.raw.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()
+        if not row or row[0] == 0:
+            return 0
+        got = self.raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(got[0]) if got else 0
+
+    def _ensure_schema(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise SocialroiError(
+                f"workspace {self.path} has schema version {version}, newer than this "
+                f"socialroi ({SCHEMA_VERSION}); upgrade socialroi to open it."
+            )
+        with self.transaction():
+            if version == 0:
+                self.raw.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR)")
+                for spec in TABLES.values():
+                    self.raw.execute(create_sql(spec))
+                self.raw.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+                )
+                return
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[target](self.raw)
+            if version < SCHEMA_VERSION:
+                self.raw.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                    [str(SCHEMA_VERSION)],
+                )
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        got = self.raw.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return got[0] if got else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.raw.execute("DELETE FROM meta WHERE key = ?", [key])
+            self.raw.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
+
+    # -- transactions ----------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.raw.execute("BEGIN TRANSACTION")
+        try:
+            yield self.raw
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        else:
+            self.raw.execute("COMMIT")
+
+    def table(self, name: str) -> ibis.Table:
+        return self.ibis.table(name)
+
+    def count(self, name: str) -> int:
+        return int(self.raw.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0])

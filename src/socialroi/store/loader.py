@@ -1,0 +1,77 @@
+"""Upserts of unified rows into canonical tables, inside the caller's transaction.
+
+The natural key of each table (see `TableSpec.key`) decides what an overlapping import
+replaces: the same post in two monthly exports is updated, not counted twice. Within one
+file the last row with a key wins. For snapshot tables (`newer_wins`), an older snapshot never
+overwrites a newer one. Dimension rows merge: a value the new file lacks (null) keeps the
+stored one, so a post export that does not name the account's market does not erase it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from socialroi.model.schema import TableSpec
+from socialroi.store.duckdb import quote
+
+
+def conform(spec: TableSpec, data: pa.Table) -> pa.Table:
+    """Order columns as the table has them; missing columns become typed nulls."""
+    arrays = []
+    schema = spec.ibis_schema().to_pyarrow()
+    for fld in schema:
+        if fld.name in data.column_names:
+            arrays.append(data.column(fld.name).cast(fld.type))
+        else:
+            arrays.append(pa.nulls(data.num_rows, type=fld.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> int:
+    """Replace rows with the same key, insert the rest. Returns rows written."""
+    if data.num_rows == 0:
+        return 0
+    data = conform(spec, data)
+    data = data.append_column("_ord", pa.array(range(data.num_rows), type=pa.int64()))
+    view = f"_incoming_{spec.name}"
+    target = quote(spec.name)
+    key_list = ", ".join(quote(k) for k in spec.key)
+    keys = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM i.{quote(k)}" for k in spec.key)
+    cols = ", ".join(quote(c) for c in spec.column_names)
+    order = "_ord DESC"
+    if spec.newer_wins:
+        order = f"{quote(spec.newer_wins)} DESC NULLS LAST, _ord DESC"
+    raw.register(view, data)
+    try:
+        raw.execute(
+            f"CREATE OR REPLACE TEMP TABLE _dedup AS SELECT * FROM {view} "
+            f"QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY {order}) = 1"
+        )
+        if spec.newer_wins:
+            nw = quote(spec.newer_wins)
+            raw.execute(
+                f"DELETE FROM _dedup i WHERE EXISTS (SELECT 1 FROM {target} t "
+                f"WHERE {keys} AND t.{nw} > i.{nw})"
+            )
+        source = "_dedup"
+        if spec.kind == "dimension":
+            merged = ", ".join(
+                f"i.{quote(c)} AS {quote(c)}"
+                if c in spec.key or c == "batch_id"
+                else f"coalesce(i.{quote(c)}, t.{quote(c)}) AS {quote(c)}"
+                for c in spec.column_names
+            )
+            raw.execute(
+                f"CREATE OR REPLACE TEMP TABLE _merged AS SELECT {merged} "
+                f"FROM _dedup i LEFT JOIN {target} t ON {keys}"
+            )
+            source = "_merged"
+        raw.execute(f"DELETE FROM {target} t WHERE EXISTS (SELECT 1 FROM {source} i WHERE {keys})")
+        raw.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {source}")
+        n = int(raw.execute(f"SELECT count(*) FROM {source}").fetchone()[0])
+        raw.execute("DROP TABLE IF EXISTS _dedup")
+        raw.execute("DROP TABLE IF EXISTS _merged")
+        return n
+    finally:
+        raw.unregister(view)
