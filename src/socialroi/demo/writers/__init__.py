@@ -1,0 +1,1 @@
+"""One writer per source: `write(world, out) -> list[Path]` renders native export files."""
