@@ -57,7 +57,9 @@ def test_predictions_agree(bgf, cdnow, reference):
             rtol=1e-4,
         )
     np.testing.assert_allclose(
-        bgf.conditional_probability_alive(*args), ref.conditional_probability_alive(*args), atol=1e-5
+        bgf.conditional_probability_alive(*args),
+        ref.conditional_probability_alive(*args),
+        atol=1e-5,
     )
 
 

@@ -62,8 +62,10 @@ def _posterior_integrals(params, x, t_x, T, t):
     def alive_weight(extra):
         # int_0^1 (1-p)^x / p * [(alpha+T)^-n - (alpha+T+p t)^-n] p^(a-1) (1-p)^(b-1) dp / B
         def h(p):
-            return ((alpha + T) ** -n - (alpha + T + p * extra) ** -n) / p if p > 0 else (
-                n * extra * (alpha + T) ** (-n - 1)
+            return (
+                ((alpha + T) ** -n - (alpha + T + p * extra) ** -n) / p
+                if p > 0
+                else (n * extra * (alpha + T) ** (-n - 1))
             )
 
         value, _ = quad(h, 0, 1, weight="alg", wvar=(a - 1, b + x - 1), limit=200, epsabs=0)

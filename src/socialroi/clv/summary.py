@@ -29,14 +29,15 @@ _PERIODS = ("D", "W", "M")
 
 def _period_ordinals(dates: pd.Series, freq: str) -> np.ndarray:
     """Whole periods since the epoch for each date (days, Monday-weeks or months)."""
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)  # count local calendar days
     values = dates.to_numpy("datetime64[D]").astype("int64")
     if freq == "D":
         return values
     if freq == "W":
         # 1970-01-01 was a Thursday: shift so that weeks start on Monday.
         return (values + 3) // 7
-    months = dates.to_numpy("datetime64[M]").astype("int64")
-    return months
+    return dates.to_numpy("datetime64[M]").astype("int64")
 
 
 def summary_data_from_transaction_data(
@@ -52,8 +53,9 @@ def summary_data_from_transaction_data(
     """Return one row per customer (index ``customer_id_col``) with ``frequency``, ``recency``,
     ``T`` and, when ``monetary_value_col`` is given, ``monetary_value``.
 
-    Transactions after ``observation_period_end`` (default: the last transaction date) are
-    ignored. All columns are floats, as in lifetimes.
+    Transactions after the period (day, week or month) that contains
+    ``observation_period_end`` (default: the last transaction date) are ignored, as in
+    lifetimes. All columns are floats, as in lifetimes.
     """
     if freq not in _PERIODS:
         raise CLVInputError(f"freq must be one of {sorted(_PERIODS)}, got {freq!r}")
@@ -81,12 +83,11 @@ def summary_data_from_transaction_data(
         end_date = frame[datetime_col].max()
     else:
         end_date = pd.Timestamp(observation_period_end)
-    frame = frame[frame[datetime_col] <= end_date]
-    if frame.empty:
-        raise CLVInputError("no transactions on or before observation_period_end")
-
     frame["_period"] = _period_ordinals(frame[datetime_col], freq)
     end = int(_period_ordinals(pd.Series([end_date]), freq)[0])
+    frame = frame[frame["_period"] <= end]
+    if frame.empty:
+        raise CLVInputError("no transactions in or before the period of observation_period_end")
     # one purchase per customer and period; values in the same period are summed
     keys = [customer_id_col, "_period"]
     if monetary_value_col:
