@@ -40,7 +40,13 @@ def _detect_costs(s: Sniff) -> float:
 
 def period_bounds(text: str) -> tuple[dt.date, dt.date] | None:
     """'2026-07' -> July; '2026-Q3' -> Jul-Sep; '2026' -> the year; '2026-07-15' -> that day."""
-    t = text.strip().upper()
+    try:
+        return _period_bounds(text.strip().upper())
+    except ValueError:  # 2026-13, 2026-02-30
+        return None
+
+
+def _period_bounds(t: str) -> tuple[dt.date, dt.date] | None:
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
         d = dt.date(int(m[1]), int(m[2]), int(m[3]))
         return d, d

@@ -1,0 +1,93 @@
+import datetime as dt
+
+import pytest
+
+from socialroi.errors import ImportFailed
+from socialroi.fx import ecb_rate
+from tests.conftest import FIXTURES, table_totals
+
+COSTS = FIXTURES / "ledger" / "costs_2025.csv"
+
+
+def test_costs_ledger_import(ws):
+    [res] = ws.import_files([COSTS])
+    assert (res.status, res.source, res.report, res.rows_loaded) == ("loaded", "ledger", "costs", 4)
+    rows = ws.store.raw.execute(
+        "SELECT cost_id, period_start, period_end, category, amount, currency, amount_base, "
+        "platform, market, allocation, description, batch_id FROM costs ORDER BY cost_id"
+    ).fetchall()
+    c1, c2, c3, c4 = rows
+    assert c1[1:6] == (dt.date(2025, 10, 1), dt.date(2025, 12, 31), "salaries", 45000.0, "EUR")
+    usd_per_eur = ecb_rate("USD", dt.date(2025, 12, 31))[0]
+    assert c1[6] == pytest.approx(45000 * usd_per_eur)
+    assert c2[6] == pytest.approx(1200.5)
+    cny = ecb_rate("CNY", dt.date(2025, 12, 31))[0]
+    assert c3[6] == pytest.approx(98000 / cny * usd_per_eur)
+    assert c3[10] == '=HYPERLINK("http://evil")'  # stored verbatim; neutralised on export
+    assert c4[9] is None and all(r[-1] == res.batch_id for r in rows)
+
+
+def test_reimport_is_unchanged(ws):
+    ws.import_files([COSTS])
+    before = table_totals(ws)
+    [again] = ws.import_files([COSTS])
+    assert again.status == "unchanged" and "nothing changed" in again.describe()
+    assert table_totals(ws) == before
+
+
+def test_overlapping_ledger_updates_by_id(ws, tmp_path):
+    ws.import_files([COSTS])
+    v2 = tmp_path / "costs_v2.csv"
+    v2.write_text(COSTS.read_text().replace("1200.50", "1300.00"))
+    ws.import_files([v2])
+    assert ws.store.count("costs") == 4
+    assert ws.store.raw.execute("SELECT amount FROM costs WHERE cost_id='c2'").fetchone()[0] == 1300
+
+
+@pytest.mark.parametrize(
+    "bad, row, column",
+    [
+        ("2025-13,tools,10,USD", 3, "period"),
+        ("2025-11,yachts,10,USD", 3, "category"),
+        ("2025-11,tools,ten,USD", 3, "amount"),
+        ("2025-11,tools,10,DOLLARS", 3, "currency"),
+    ],
+)
+def test_bad_line_fails_whole_file(ws, tmp_path, bad, row, column):
+    f = tmp_path / "costs.csv"
+    f.write_text(f"period,category,amount,currency\n2025-10,tools,5,USD\n{bad}\n")
+    with pytest.raises(ImportFailed) as e:
+        ws.import_files([f])
+    assert (e.value.row, e.value.column) == (row, column)
+    assert ws.store.count("costs") == 0 and ws.store.count("import_batches") == 0
+
+
+def test_unknown_currency_code(ws, tmp_path):
+    f = tmp_path / "costs.csv"
+    f.write_text("period,category,amount,currency\n2025-10,tools,5,XYZ\n")
+    with pytest.raises(ImportFailed, match="XYZ"):
+        ws.import_files([f])
+
+
+def test_accounts_register_then_merge(ws):
+    ws.import_files([FIXTURES / "ledger" / "accounts.csv"])
+    row = ws.store.raw.execute(
+        "SELECT account_id, market, currency, timezone FROM accounts ORDER BY 1"
+    ).fetchall()
+    assert row[0] == ("instagram:voltiq.de", "DE", "EUR", "Europe/Berlin")
+    # A later import naming the same account without market keeps the register's market.
+    import pyarrow as pa
+
+    from socialroi.model.schema import TABLES
+    from socialroi.store.loader import upsert
+
+    with ws.store.transaction() as raw:
+        upsert(
+            raw,
+            TABLES["accounts"],
+            pa.table({"account_id": ["tiktok:voltiq.us"], "platform": ["tiktok"], "name": ["New"]}),
+        )
+    got = ws.store.raw.execute(
+        "SELECT name, market FROM accounts WHERE account_id='tiktok:voltiq.us'"
+    ).fetchone()
+    assert got == ("New", "US")
