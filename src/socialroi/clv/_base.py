@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
@@ -10,6 +12,9 @@ from socialroi.clv._validation import CLVInputError, NotFittedError, as_array
 from socialroi.errors import SocialroiError
 
 __all__ = ["BaseFitter", "ConvergenceError", "compress_rows"]
+
+#: |log(parameter)| beyond which an estimate is reported as lying at the boundary (e^12 ~ 1.6e5).
+_EDGE = 12.0
 
 
 class ConvergenceError(SocialroiError, RuntimeError):
@@ -22,11 +27,12 @@ def compress_rows(columns: dict[str, np.ndarray], weights: np.ndarray):
     The likelihood of a row depends only on its values, so fitting the unique rows with
     their counts as weights gives exactly the same estimates as fitting every customer,
     at a fraction of the cost (a million customers typically share a few thousand rows).
-    Returns ``(unique_columns, summed_weights)``; the order of the rows is unspecified.
+    Returns ``(unique_columns, summed_weights)`` with the rows sorted, so that the result,
+    and hence the fit, does not depend on the order of the customers.
     """
     frame = pd.DataFrame(columns)
     frame["__weight__"] = weights
-    grouped = frame.groupby(list(columns), sort=False, observed=True)["__weight__"].sum()
+    grouped = frame.groupby(list(columns), sort=True, observed=True)["__weight__"].sum()
     unique = {name: grouped.index.get_level_values(name).to_numpy(float) for name in columns}
     return unique, grouped.to_numpy(float)
 
@@ -84,18 +90,33 @@ class BaseFitter:
             x0 = np.log(as_array(initial_params, "initial_params", allow_zero=False))
             if x0.shape != (k,):
                 raise CLVInputError(f"initial_params must hold {k} values {self._param_names}")
-        result = minimize(
-            objective,
-            x0,
-            args=args,
-            jac=True,
-            method="L-BFGS-B",
-            options={"maxiter": maxiter, "ftol": tol * 1e-7, "gtol": tol},
-        )
-        if not result.success and np.max(np.abs(result.jac)) > 1e3 * tol:
+        options = {"maxiter": maxiter, "ftol": tol * 1e-7, "gtol": tol}
+        result = minimize(objective, x0, args=args, jac=True, method="L-BFGS-B", options=options)
+        # L-BFGS-B often stops with a line-search failure when it is already at the optimum to
+        # machine precision; accept a small gradient, otherwise restart (which resets its
+        # curvature memory), then try BFGS.
+        limit = max(1e-4, 1e3 * tol)
+        for method in ("L-BFGS-B", "BFGS"):
+            if result.success or np.max(np.abs(result.jac)) <= limit:
+                break
+            kwargs = {"options": options} if method == "L-BFGS-B" else {"options": {"gtol": tol}}
+            result = minimize(objective, result.x, args=args, jac=True, method=method, **kwargs)
+        if not (result.success or np.max(np.abs(result.jac)) <= limit) or not np.isfinite(
+            result.fun
+        ):
             raise ConvergenceError(
                 f"{type(self).__name__} did not converge ({result.message}). Check the input, "
                 "or try penalizer_coef > 0 or different initial_params."
+            )
+        extreme = [n for n, v in zip(self._param_names, result.x) if abs(v) > _EDGE]
+        if extreme:
+            warnings.warn(
+                f"{type(self).__name__}: the estimate of {', '.join(extreme)} is at the edge of "
+                "the parameter space (the likelihood keeps rising towards a limiting model); the "
+                "data identify the model poorly. Predictions remain usable; penalizer_coef > 0 "
+                "keeps parameters finite.",
+                RuntimeWarning,
+                stacklevel=3,
             )
         return result
 

@@ -10,9 +10,23 @@ log-sum-exp trick so that customers with many purchases do not overflow.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import digamma, expit, gammaln
+from scipy.special import betaln, digamma, expit, gammaln
 
 __all__ = ["bgnbd_negative_log_likelihood", "gamma_gamma_negative_log_likelihood"]
+
+
+def _bgnbd_terms(params, x, t_x, T):
+    """The two log-terms of the BG/NBD likelihood (without the common factor), stably.
+
+    ``B3 = -r log1p(T / alpha) - x ln(alpha + T)`` equals ``A3 + r ln(alpha)`` and
+    ``B4 = ln(a) - ln(b + x - 1) - r log1p(t_x / alpha) - x ln(alpha + t_x)`` equals
+    ``A4 + r ln(alpha)`` (``-inf`` when x = 0).
+    """
+    r, alpha, a, b = params
+    b3 = -r * np.log1p(T / alpha) - x * np.log(alpha + T)
+    b4 = np.log(a) - np.log(b + np.maximum(x, 1) - 1) - r * np.log1p(t_x / alpha)
+    b4 = np.where(x > 0, b4 - x * np.log(alpha + t_x), -np.inf)
+    return b3, b4
 
 
 def bgnbd_log_likelihood(params, x, t_x, T):
@@ -23,17 +37,16 @@ def bgnbd_log_likelihood(params, x, t_x, T):
 
         ln L = A1 + A2 + ln(exp(A3) + [x > 0] exp(A4))
         A1 = lnG(r + x) - lnG(r) + r ln(alpha)
-        A2 = lnG(a + b) + lnG(b + x) - lnG(b) - lnG(a + b + x)
+        A2 = ln B(a, b + x) - ln B(a, b)
         A3 = -(r + x) ln(alpha + T)
         A4 = ln(a) - ln(b + x - 1) - (r + x) ln(alpha + t_x)
+
+    evaluated with ``betaln``, ``log1p`` and log-sum-exp so that large parameters (a poorly
+    identified model drifting to the boundary) do not lose precision.
     """
     r, alpha, a, b = params
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
-    a3 = -(r + x) * np.log(alpha + T)
-    a4 = np.log(a) - np.log(b + np.maximum(x, 1) - 1) - (r + x) * np.log(alpha + t_x)
-    a4 = np.where(x > 0, a4, -np.inf)
-    return a1 + a2 + np.logaddexp(a3, a4)
+    b3, b4 = _bgnbd_terms(params, x, t_x, T)
+    return gammaln(r + x) - gammaln(r) + betaln(a, b + x) - betaln(a, b) + np.logaddexp(b3, b4)
 
 
 def bgnbd_negative_log_likelihood(log_params, x, t_x, T, weights, penalizer=0.0):
@@ -44,25 +57,14 @@ def bgnbd_negative_log_likelihood(log_params, x, t_x, T, weights, penalizer=0.0)
     alpha_T = alpha + T
     alpha_tx = alpha + t_x
     bx1 = b + np.maximum(x, 1) - 1
-    a3 = -(r + x) * np.log(alpha_T)
-    a4 = np.where(x > 0, np.log(a) - np.log(bx1) - (r + x) * np.log(alpha_tx), -np.inf)
-    lse = np.logaddexp(a3, a4)
+    b3, b4 = _bgnbd_terms(params, x, t_x, T)
+    ll = gammaln(r + x) - gammaln(r) + betaln(a, b + x) - betaln(a, b) + np.logaddexp(b3, b4)
     # share of each of the two likelihood terms: w4 = exp(A4) / (exp(A3) + exp(A4))
-    w4 = np.where(x > 0, expit(a4 - a3), 0.0)
+    w4 = np.where(x > 0, expit(b4 - b3), 0.0)
     w3 = 1.0 - w4
-    ll = (
-        gammaln(r + x)
-        - gammaln(r)
-        + r * np.log(alpha)
-        + gammaln(a + b)
-        + gammaln(b + x)
-        - gammaln(b)
-        - gammaln(a + b + x)
-        + lse
-    )
     dig_ab = digamma(a + b)
     dig_abx = digamma(a + b + x)
-    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * np.log(alpha_T) - w4 * np.log(alpha_tx)
+    d_r = digamma(r + x) - digamma(r) - w3 * np.log1p(T / alpha) - w4 * np.log1p(t_x / alpha)
     d_alpha = r / alpha - (r + x) * (w3 / alpha_T + w4 / alpha_tx)
     d_a = dig_ab - dig_abx + w4 / a
     d_b = dig_ab + digamma(b + x) - digamma(b) - dig_abx - w4 / bx1
@@ -80,17 +82,18 @@ def gamma_gamma_log_likelihood(params, x, m):
 
         ln f = lnG(px + q) - lnG(px) - lnG(q) + q ln(v) + (px - 1) ln(m) + px ln(x)
                - (px + q) ln(v + m x)
+
+    evaluated as ``-ln B(px, q) + q ln(v) - ln(m) - px log1p(v / (m x)) - q ln(v + m x)``,
+    which stays accurate when p is very large.
     """
     p, q, v = params
     px = p * x
     return (
-        gammaln(px + q)
-        - gammaln(px)
-        - gammaln(q)
+        -betaln(px, q)
         + q * np.log(v)
-        + (px - 1) * np.log(m)
-        + px * np.log(x)
-        - (px + q) * np.log(v + m * x)
+        - np.log(m)
+        - px * np.log1p(v / (m * x))
+        - q * np.log(v + m * x)
     )
 
 
@@ -101,11 +104,10 @@ def gamma_gamma_negative_log_likelihood(log_params, x, m, weights, penalizer=0.0
     total = weights.sum()
     px = p * x
     vmx = v + m * x
-    log_vmx = np.log(vmx)
     dig_pxq = digamma(px + q)
     ll = gamma_gamma_log_likelihood(params, x, m)
-    d_p = x * (dig_pxq - digamma(px) + np.log(m) + np.log(x) - log_vmx)
-    d_q = dig_pxq - digamma(q) + np.log(v) - log_vmx
+    d_p = x * (dig_pxq - digamma(px) - np.log1p(v / (m * x)))
+    d_q = dig_pxq - digamma(q) + np.log(v) - np.log(vmx)
     d_v = q / v - (px + q) / vmx
     grad = np.array([w @ weights for w in (d_p, d_q, d_v)])
     value = -(ll @ weights) / total + penalizer * np.sum(params**2)
