@@ -222,8 +222,15 @@ def parse_content(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     }
 
 
+# Columns only TikTok Ads Manager writes (in any of the three languages).
+ADS_SIGNATURE = [
+    "Clicks (destination)", "CPC (destination)", "CTR (destination)", "By Day", "Cost",
+    "Clics (destino)", "Por día", "Costo", "点击量（目标页面）", "按天", "推广系列名称", "推广系列ID",
+]  # fmt: skip
+
+
 def _detect_ads(s: Sniff) -> float:
-    return detect_ads(s, _al("ads"))
+    return detect_ads(s, _al("ads"), ADS_SIGNATURE)
 
 
 @report(P, "ads", "TikTok Ads Manager report", detect=_detect_ads)

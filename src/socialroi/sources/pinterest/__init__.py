@@ -1,0 +1,3 @@
+"""Pinterest analytics exports and Pinterest Ads reports."""
+
+from socialroi.sources.pinterest import aliases, exports  # noqa: F401 - registers reports
