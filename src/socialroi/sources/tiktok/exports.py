@@ -225,7 +225,8 @@ def parse_content(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
 # Columns only TikTok Ads Manager writes (in any of the three languages).
 ADS_SIGNATURE = [
     "Clicks (destination)", "CPC (destination)", "CTR (destination)", "By Day", "Cost",
-    "Clics (destino)", "Por día", "Costo", "点击量（目标页面）", "按天", "推广系列名称", "推广系列ID",
+    "Clics (destino)", "Por día", "Costo", "点击量（目标页面）", "按天", "推广系列名称",
+    "推广系列ID",
 ]  # fmt: skip
 
 
