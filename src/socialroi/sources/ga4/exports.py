@@ -1,0 +1,366 @@
+"""Google Analytics 4 exports: report CSV downloads and the BigQuery event export.
+
+`ga4/report` — a report downloaded from the GA4 UI (Share this report > Download file > CSV):
+a `#` banner (report title, account, property, `Start date: YYYYMMDD`, `End date: YYYYMMDD`),
+then one or more tables separated by blank lines and banner lines (the chart's `Nth day`
+series, then the report table), often with a `Grand total` row. The table holding session
+source / medium and Sessions becomes `traffic_daily` rows (origin `ga4_report`).
+
+`ga4/events` — the BigQuery export (`events_YYYYMMDD` rows) as newline-delimited JSON or
+Parquet; see `socialroi.sources.ga4.bigquery` for the vectorised flattening into
+`touchpoints` (one per session) and `conversions` (purchase, sign_up, generate_lead).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from socialroi.model.aliases import aliases
+from socialroi.sources.base import Context, InputFile, Sniff, report
+from socialroi.sources.cells import (
+    HeaderMap,
+    dates,
+    decimal_style,
+    is_blank,
+    is_total_row,
+    norm,
+    numbers,
+)
+from socialroi.sources.ga4 import bigquery
+from socialroi.sources.ga4.countries import country_code
+from socialroi.sources.tabular import read_rows
+
+ORIGIN = "ga4_report"
+DIMENSIONS = ("date", "nth_day", "source_medium", "source", "medium", "campaign", "country")
+METRICS = ("sessions", "users", "engaged_sessions", "key_events", "revenue")
+# Campaign placeholders GA4 writes when a session has no campaign.
+NO_CAMPAIGN = {"", "(not set)", "(direct)", "(organic)", "(referral)", "(none)", "(未设置)"}
+_BANNER_DATE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
+_COMPARISON = {norm(x) for x in ("Date range", "Intervalo de fechas", "日期范围", "Período")}
+
+
+def _report_aliases() -> dict[str, list[str]]:
+    return aliases("ga4", "report")
+
+
+@dataclass
+class Table:
+    header_row: int  # spreadsheet row number of the header
+    header: list[str]
+    body: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    banner: list[tuple[int, str]]
+    tables: list[Table]
+
+    @property
+    def period(self) -> tuple[dt.date | None, dt.date | None]:
+        """Start and end date from the banner (`# Start date: 20250101`)."""
+        found: list[dt.date] = []
+        for _, line in self.banner:
+            for m in _BANNER_DATE.finditer(line):
+                try:
+                    found.append(dt.datetime.strptime(m.group(1), "%Y%m%d").date())
+                except ValueError:
+                    continue
+        if not found:
+            return None, None
+        return found[0], found[1] if len(found) > 1 else found[0]
+
+    @property
+    def title(self) -> str | None:
+        for _, line in self.banner:
+            text = line.lstrip("#").strip()
+            if text and not set(text) <= {"-"}:
+                return text
+        return None
+
+
+def split_layout(rows: list[list[str]], first_row: int, delimiter: str) -> Layout:
+    """Banner lines and the tables between blank / banner lines."""
+    banner: list[tuple[int, str]] = []
+    tables: list[Table] = []
+    current: Table | None = None
+    for i, row in enumerate(rows):
+        rn = i + first_row
+        first = next((c for c in row if c.strip()), "")
+        if first.lstrip().startswith("#"):
+            banner.append((rn, delimiter.join(row)))
+            current = None
+            continue
+        if is_blank(row):
+            current = None
+            continue
+        if current is None:
+            current = Table(rn, [c.strip() for c in row])
+            tables.append(current)
+        else:
+            current.body.append((rn, row))
+    return Layout(banner, tables)
+
+
+def _usable(hm: HeaderMap) -> bool:
+    return "sessions" in hm and ("source_medium" in hm or "source" in hm)
+
+
+def _detect_report(s: Sniff) -> float:
+    if s.kind != "text" or not s.lines:
+        return 0.0
+    banner = [ln for ln in s.lines[:20] if ln.lstrip("\ufeff").startswith("#")]
+    has_banner = any(set(ln.strip("#\ufeff ").strip()) == {"-"} for ln in banner) and any(
+        _BANNER_DATE.search(ln) for ln in banner
+    )
+    al = _report_aliases()
+    header_hit = False
+    for row in s.rows[:40]:
+        if row and not row[0].lstrip("\ufeff").startswith("#"):
+            hm = HeaderMap(row, al)
+            if _usable(hm):
+                header_hit = True
+                break
+    if header_hit and has_banner:
+        return 0.95
+    if header_hit:
+        return 0.8
+    return 0.6 if has_banner else 0.0
+
+
+def _dims_score(hm: HeaderMap) -> int:
+    return sum(f in hm for f in ("date", "nth_day", "campaign", "country")) * 2 + (
+        "source_medium" in hm or ("source" in hm and "medium" in hm)
+    )
+
+
+@report("ga4", "report", "GA4 report CSV download", detect=_detect_report)
+def parse_report(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+    rows = read_rows(file)
+    layout = split_layout(rows.rows, rows.first_row, rows.delimiter)
+    al = _report_aliases()
+    candidates = []
+    for t in layout.tables:
+        hm = HeaderMap(t.header, al)
+        if any(norm(h) in _COMPARISON for h in t.header):
+            raise ctx.fail(
+                "this GA4 report compares two date ranges; its rows would be counted twice",
+                row=t.header_row,
+                value=", ".join(t.header)[:200],
+                expected="a report downloaded without a date comparison",
+            )
+        if _usable(hm):
+            candidates.append((t, hm))
+    if not candidates:
+        shown = layout.tables[0] if layout.tables else None
+        raise ctx.fail(
+            "this GA4 report has no table with a session source and Sessions",
+            row=shown.header_row if shown else None,
+            value=", ".join(shown.header)[:200] if shown else None,
+            expected="a table with 'Session source / medium' (or 'Session source') and "
+            "'Sessions', e.g. Reports > Acquisition > Traffic acquisition with the primary "
+            "dimension set to Session source / medium",
+        )
+    table, hm = max(candidates, key=lambda c: _dims_score(c[1]))
+    for t in layout.tables:
+        if t is not table:
+            ctx.finding(
+                "ignored_table",
+                f"a second table in the file ({t.header[0] if t.header else ''!r}, "
+                f"{len(t.body)} rows) is not the report table; not imported",
+                row=t.header_row,
+                value=", ".join(t.header)[:200],
+                rows=len(t.body),
+            )
+    start, end = layout.period
+    return {"traffic_daily": _traffic_rows(ctx, table, hm, start, end)}
+
+
+def _traffic_rows(
+    ctx: Context, table: Table, hm: HeaderMap, start: dt.date | None, end: dt.date | None
+) -> pd.DataFrame:
+    dim_cols = [hm.index[f] for f in DIMENSIONS if f in hm]
+    body: list[tuple[int, list[str]]] = []
+    ctx.rows_read = len(table.body)
+    for pos, (rn, r) in enumerate(table.body):
+        dims = [r[i].strip() if i < len(r) else "" for i in dim_cols]
+        if is_total_row(r) or (pos == 0 and not any(dims)):
+            ctx.rows_skipped += 1
+            ctx.finding(
+                "skipped_total_row",
+                "the report's total row was left out; the rows above it sum to it",
+                row=rn,
+                value=(r[0] if r and r[0].strip() else "(empty dimensions)"),
+            )
+            continue
+        body.append((rn, r))
+    rns = [rn for rn, _ in body]
+
+    def cells(f: str) -> list[str]:
+        i = hm.index[f]
+        return [r[i].strip() if i < len(r) else "" for _, r in body]
+
+    out = pd.DataFrame({"origin": [ORIGIN] * len(body)})
+    # Day of each row.
+    if "date" in hm:
+        raw = cells("date")
+        iso = [f"{v[:4]}-{v[4:6]}-{v[6:]}" if re.fullmatch(r"\d{8}", v) else v for v in raw]
+        day = dates(ctx, iso, rns, hm.column_name("date"), year=start.year if start else None)
+        for d, rn, v in zip(day, rns, raw):
+            if d is None:
+                raise ctx.fail(
+                    "a row has no date",
+                    row=rn,
+                    column=hm.column_name("date"),
+                    value=v,
+                    expected="a date such as 20250108",
+                )
+    elif "nth_day" in hm:
+        if start is None:
+            raise ctx.fail(
+                "this report counts days from its start ('Nth day') but its banner has no "
+                "start date",
+                row=table.header_row,
+                column=hm.column_name("nth_day"),
+                expected="a '# Start date: YYYYMMDD' line above the table",
+            )
+        n = numbers(ctx, cells("nth_day"), rns, hm.column_name("nth_day"), integer=True)
+        day = [start + dt.timedelta(days=int(k)) if pd.notna(k) else None for k in n]
+    else:
+        if start is None:
+            raise ctx.fail(
+                "this report has no Date column and its banner does not say its period",
+                row=table.header_row,
+                value=", ".join(table.header)[:200],
+                expected="a 'Date' dimension, or the '# Start date' / '# End date' banner",
+            )
+        day = [start] * len(body)
+        if end and end != start and body:
+            ctx.finding(
+                "period_total",
+                f"the report has no Date dimension: its {start}..{end} totals are stored on "
+                f"{start}; add Date as a secondary dimension for daily figures",
+                row=table.header_row,
+                value=f"{start}..{end}",
+                rows=len(body),
+            )
+    out["metric_date"] = day
+    # Source, medium, campaign, country.
+    if "source_medium" in hm:
+        parts = [_split_source_medium(v) for v in cells("source_medium")]
+        source = [p[0] for p in parts]
+        medium = [p[1] for p in parts]
+    else:
+        source = cells("source")
+        medium = cells("medium") if "medium" in hm else [""] * len(body)
+    out["source"] = [_clean_dim(v).lower() for v in source]
+    out["medium"] = [_clean_dim(v).lower() for v in medium]
+    if "campaign" in hm:
+        out["campaign"] = ["" if norm(v) in NO_CAMPAIGN else v for v in cells("campaign")]
+    else:
+        out["campaign"] = ""
+    if "country" in hm:
+        out["market"] = _markets(ctx, cells("country"), rns, hm.column_name("country"))
+    else:
+        out["market"] = ""
+    # Metrics.
+    metric_cells = [c for f in METRICS if f in hm for c in cells(f)]
+    decimal = decimal_style(metric_cells)
+    for f in METRICS:
+        if f in hm:
+            out[f] = numbers(
+                ctx,
+                cells(f),
+                rns,
+                hm.column_name(f),
+                decimal=decimal,
+                integer=f in ("sessions", "users", "engaged_sessions"),
+            ).to_numpy()
+    if "revenue" in hm:
+        currency = ctx.options.currency or hm.currencies.get("revenue")
+        if currency:
+            out["currency"] = currency.upper()
+        elif out["revenue"].fillna(0).eq(0).all():
+            out["revenue"] = None
+            ctx.finding(
+                "revenue_without_currency",
+                "the report's revenue column is empty or zero and no --currency was given; "
+                "revenue left empty",
+                column=hm.column_name("revenue"),
+            )
+        else:
+            raise ctx.fail(
+                "GA4 report downloads do not say the property's currency",
+                column=hm.column_name("revenue"),
+                expected="the currency of the property's revenue",
+                hint="Pass --currency XXX (the currency set in GA4 Admin > Property details).",
+            )
+    return _aggregate(out)
+
+
+def _split_source_medium(value: str) -> tuple[str, str]:
+    v = value.strip()
+    if " / " in v:
+        s, m = v.rsplit(" / ", 1)
+        return s.strip(), m.strip()
+    if "/" in v and v.count("/") == 1 and "://" not in v:
+        s, m = v.split("/")
+        return s.strip(), m.strip()
+    return v, ""
+
+
+def _clean_dim(v: str) -> str:
+    return "" if norm(v) in ("", "(not set)") else v.strip()
+
+
+def _markets(ctx: Context, values: list[str], rns: list[int], column: str) -> list[str]:
+    out, unknown = [], {}
+    for v, rn in zip(values, rns):
+        try:
+            out.append(country_code(v) or "")
+        except KeyError:
+            out.append("")
+            unknown.setdefault(v, rn)
+    if unknown:
+        first = next(iter(unknown.items()))
+        ctx.finding(
+            "unknown_country",
+            f"{len(unknown)} country name(s) are not known; their rows are stored with an "
+            "empty market",
+            row=first[1],
+            column=column,
+            value=", ".join(list(unknown)[:10]),
+            rows=sum(1 for v in values if v in unknown),
+        )
+    return out
+
+
+def _aggregate(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per key (rows that differ only in case or an unknown country are summed)."""
+    keys = ["origin", "metric_date", "source", "medium", "campaign", "market"]
+    if df.empty or not df.duplicated(keys).any():
+        return df
+    extra = [c for c in ("currency",) if c in df.columns]
+    metrics = [c for c in METRICS if c in df.columns]
+    agg = {m: (lambda s: s.sum(min_count=1)) for m in metrics}
+    agg.update({c: "first" for c in extra})
+    return df.groupby(keys, sort=False, dropna=False).agg(agg).reset_index()
+
+
+# -- BigQuery event export -----------------------------------------------------------------
+
+
+def _detect_events(s: Sniff) -> float:
+    cols = s.json_keys or s.parquet_columns
+    need = {"event_name", "event_timestamp", "user_pseudo_id"}
+    if not need <= cols:
+        return 0.0
+    return 0.95 if "event_params" in cols else 0.7
+
+
+@report("ga4", "events", "GA4 BigQuery event export (JSON lines or Parquet)", detect=_detect_events)
+def parse_events(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+    return bigquery.parse(file, ctx)
