@@ -69,7 +69,10 @@ def daily_rates(
     """
     if overrides is None:
         overrides = pd.DataFrame(columns=["currency", "rate_date", "per_eur"])
-    over = {(r.currency, r.rate_date): float(r.per_eur) for r in overrides.itertuples()}
+    over = {
+        (r.currency, pd.Timestamp(r.rate_date).date()): float(r.per_eur)
+        for r in overrides.itertuples()
+    }
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     wanted = sorted(set(currencies) | {base})
     rows = []

@@ -114,9 +114,14 @@ def read_sheets(file: InputFile, *, max_rows: int | None = None) -> dict[str, li
     """All sheets of an .xlsx or .xls workbook as rows of typed cells (calamine)."""
     from python_calamine import CalamineWorkbook
 
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(file.data))
-    out: dict[str, list[list[Any]]] = {}
-    for name in wb.sheet_names:
-        sheet = wb.get_sheet_by_name(name)
-        out[name] = sheet.to_python(skip_empty_area=False, nrows=max_rows)
-    return out
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(file.data))
+        out: dict[str, list[list[Any]]] = {}
+        for name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(name)
+            out[name] = sheet.to_python(skip_empty_area=False, nrows=max_rows)
+        return out
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - calamine panics (a BaseException) on damage
+        raise ValueError(f"the workbook is damaged or not a workbook ({exc})") from None

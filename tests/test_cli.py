@@ -1,0 +1,60 @@
+import json
+
+from click.testing import CliRunner
+
+from socialroi.cli import main
+from tests.conftest import FIXTURES
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_init_import_status(tmp_path):
+    w = tmp_path / "w.duckdb"
+    assert run("init", "-w", w, "--base-currency", "EUR").exit_code == 0
+    r = run("import", "-w", w, FIXTURES / "ledger" / "costs_2025.csv")
+    assert r.exit_code == 0 and "ledger/costs -> batch 1" in r.output
+    r = run("import", "-w", w, FIXTURES / "ledger" / "costs_2025.csv")
+    assert "nothing changed" in r.output
+    st = json.loads(run("status", "-w", w, "--format", "json").output)
+    assert st["base_currency"] == "EUR" and st["tables"]["costs"]["rows"] == 4
+    assert "costs" in run("status", "-w", w).output
+
+
+def test_errors_are_one_paragraph_without_traceback(tmp_path):
+    bad = tmp_path / "costs.csv"
+    bad.write_text("period,category,amount,currency\n2025-10,yachts,5,USD\n")
+    r = CliRunner().invoke(main, ["import", "-w", str(tmp_path / "w.duckdb"), str(bad)])
+    assert r.exit_code == 1
+    assert "Traceback" not in r.output
+    assert "costs.csv, row 2, column 'category': unknown category" in r.output
+    assert "Nothing was imported" in r.output
+
+
+def test_unknown_format_and_platform(tmp_path):
+    f = tmp_path / "notes.csv"
+    f.write_text("a,b\n1,2\n")
+    r = CliRunner().invoke(main, ["import", "-w", str(tmp_path / "w.duckdb"), str(f)])
+    assert r.exit_code == 1 and "not an export socialroi recognises" in r.output
+    r = CliRunner().invoke(
+        main, ["import", "-w", str(tmp_path / "w.duckdb"), "--platform", "myspace", str(f)]
+    )
+    assert r.exit_code == 1 and "unknown platform/source 'myspace'; valid:" in r.output
+
+
+def test_formats_lists_reports():
+    r = run("formats")
+    assert r.exit_code == 0 and "costs" in r.output
+
+
+def test_fx_override_is_used(tmp_path):
+    w = tmp_path / "w.duckdb"
+    f = tmp_path / "c.csv"
+    f.write_text("period,category,amount,currency\n2025-10-31,tools,100,EUR\n")
+    run("fx", "set", "-w", w, "USD", "2025-10-31", "2.0")
+    run("import", "-w", w, f)
+    from socialroi import Workspace
+
+    with Workspace.open(w) as ws:
+        assert ws.store.raw.execute("SELECT amount_base FROM costs").fetchone()[0] == 200.0
