@@ -45,6 +45,7 @@ format: install-dev
 
 docs: install
 	$(BIN)/python -m socialroi.model.docs > docs/data-model.md
+	$(BIN)/python -m socialroi.clidoc > docs/cli.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache demo-exports socialroi.duckdb
