@@ -237,7 +237,7 @@ _OFFSET = re.compile(r"(?:([+-])(\d{2}):?(\d{2})|\b(UTC|GMT|Z))\s*$")
 _WEEKDAY = re.compile(
     r"^(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lun|mar|mié|mie|jue|vie|sáb|sab|dom|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miércoles|"
-    r"jueves|viernes|sábado|domingo|星期.|周.)[.,]?\s+",
+    r"jueves|viernes|sábado|domingo|星期.|周.)\.?,\s*",
     re.IGNORECASE,
 )
 
