@@ -1,0 +1,201 @@
+"""Meta Business Suite Insights per-metric exports: one CSV per account metric.
+
+Business Suite > Insights > Overview / Results > (a metric's chart) > Export downloads one file
+per metric, usually UTF-16 LE with a BOM, an Excel `sep=,` line, a title line naming the
+metric and then `Date,Primary` rows:
+
+    sep=,
+    "Instagram follows"
+    "Date","Primary"
+    "2025-08-01T00:00:00","20"
+
+The file does not name the account: it comes from --account or a folder named @handle.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from socialroi.model.aliases import aliases
+from socialroi.sources.base import Context, InputFile, Sniff, account_id, report
+from socialroi.sources.cells import (
+    HeaderMap,
+    dates,
+    decimal_style,
+    find_header_row,
+    is_blank,
+    is_total_row,
+    norm,
+    numbers,
+)
+from socialroi.sources.meta._common import (
+    SOURCE,
+    account_row,
+    header_language,
+    platform_in_path,
+    slash_order,
+    text_rows,
+)
+from socialroi.sources.tabular import is_spreadsheet, read_sheets
+
+REPORT = "business_suite_metric"
+COLUMNS = ("metric_date", "value")
+NOT_STORED = {"link_clicks"}  # account_metrics has no column for it
+
+_PLATFORM_WORD = re.compile(
+    r"(?:\b(?:de|del|en|a|al|on|from)\s+)?\b(instagram|facebook)\b\s*(?:的)?", re.IGNORECASE
+)
+
+
+def _column_aliases() -> dict[str, list[str]]:
+    al = aliases(SOURCE, REPORT)
+    return {k: al[k] for k in COLUMNS}
+
+
+def _metric_aliases() -> dict[str, list[str]]:
+    al = aliases(SOURCE, REPORT)
+    return {k: v for k, v in al.items() if k not in COLUMNS}
+
+
+def metric_of(title: str) -> tuple[str | None, str | None]:
+    """`Instagram follows` -> ("follows", "instagram"); unknown titles -> (None, platform)."""
+    t = norm(title)
+    m = _PLATFORM_WORD.search(t)
+    platform = m.group(1).lower() if m else None
+    bare = norm(_PLATFORM_WORD.sub(" ", t))
+    for field, names in _metric_aliases().items():
+        if bare in {norm(n) for n in names} or t in {norm(n) for n in names}:
+            return field, platform
+    return None, platform
+
+
+def _title_above(rows: list[list[Any]], header: int) -> tuple[int, str] | None:
+    for i in range(header - 1, -1, -1):
+        cells = [c for c in rows[i] if c not in (None, "")]
+        if not cells:
+            continue
+        if len(cells) == 1:
+            return i, str(cells[0]).strip()
+        return None
+    return None
+
+
+def _detect(s: Sniff) -> float:
+    rows = s.rows if s.kind == "text" else next(iter(s.sheets.values()), [])
+    if not rows:
+        return 0.0
+    i = find_header_row(rows[:6], _column_aliases(), COLUMNS)
+    if i is None:
+        return 0.0
+    hm = HeaderMap(rows[i], _column_aliases())
+    width = len([c for c in rows[i] if c not in (None, "")])
+    if _title_above(rows, i) is not None and hm.index.get("metric_date") == 0:
+        return 0.9
+    return 0.6 if width == 2 else 0.0
+
+
+def _rows(file: InputFile, ctx: Context) -> tuple[list[list[Any]], int]:
+    if is_spreadsheet(file):
+        try:
+            sheets = read_sheets(file)
+        except Exception as exc:  # noqa: BLE001
+            raise ctx.fail(f"the workbook cannot be opened ({type(exc).__name__})") from None
+        return next(iter(sheets.values()), []), 1
+    return text_rows(file, ctx)
+
+
+@report(
+    SOURCE,
+    REPORT,
+    "Meta Business Suite Insights metric export (one metric per file, account by day)",
+    detect=_detect,
+)
+def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+    rows, first = _rows(file, ctx)
+    hi = find_header_row(rows, _column_aliases(), COLUMNS)
+    if hi is None:
+        raise ctx.fail(
+            "this Insights export has no Date / Primary header",
+            row=first,
+            value=", ".join(str(c) for c in (rows[0] if rows else []) if c)[:200] or None,
+            expected='a title line such as "Reach" and then "Date","Primary"',
+        )
+    hm = HeaderMap(rows[hi], _column_aliases())
+    found = _title_above(rows, hi)
+    if found is None:
+        raise ctx.fail(
+            "this Insights export does not say which metric it holds",
+            row=first + hi,
+            expected='a title line such as "Reach" or "Instagram follows" above Date / Primary',
+        )
+    title_i, title = found
+    field, platform = metric_of(title)
+    if field is None:
+        known = sorted({n for ns in _metric_aliases().values() for n in ns[:1]})
+        raise ctx.fail(
+            "unknown Insights metric",
+            row=first + title_i,
+            value=title,
+            expected="one of " + ", ".join(known),
+        )
+    platform = platform or platform_in_path(file) or "instagram"
+    handle = ctx.account_handle(platform)
+    handle = handle[1:] if handle.startswith("@") else handle
+    aid = account_id(platform, handle)
+
+    body = []
+    for j, r in enumerate(rows[hi + 1 :], start=hi + 1):
+        if is_blank(r):
+            continue
+        body.append((first + j, r))
+    ctx.rows_read = len(body)
+    kept = []
+    skipped = []
+    for rn, r in body:
+        (skipped if is_total_row(r) else kept).append((rn, r))
+    if skipped:
+        ctx.rows_skipped += len(skipped)
+        ctx.finding(
+            "skipped_total_row",
+            f"{len(skipped)} total row(s) left out so figures are not counted twice",
+            row=skipped[0][0],
+            value=skipped[0][1][0] if skipped[0][1] else None,
+            rows=len(skipped),
+        )
+    di, vi = hm.index["metric_date"], hm.index["value"]
+    rns = [rn for rn, _ in kept]
+    raw_dates = [r[di] if di < len(r) else None for _, r in kept]
+    raw_values = [r[vi] if vi < len(r) else None for _, r in kept]
+    date_col, value_col = hm.column_name("metric_date"), hm.column_name("value")
+    language = header_language(REPORT, rows[hi])
+    days = dates(ctx, raw_dates, rns, date_col, order=slash_order(raw_dates, language))
+    for rn, d, raw in zip(rns, days, raw_dates):
+        if d is None:
+            raise ctx.fail("a row has no date", row=rn, column=date_col, value=raw)
+    values = numbers(
+        ctx, raw_values, rns, value_col, decimal=decimal_style(raw_values), integer=True
+    )
+
+    accounts = pd.DataFrame([account_row(ctx, aid, platform, handle)])
+    if field in NOT_STORED:
+        ctx.finding(
+            "metric_not_stored",
+            f"{len(kept)} day(s) of '{title}' read but not stored: the account_metrics table "
+            "has no column for it",
+            row=first + title_i,
+            value=title,
+            rows=max(len(kept), 1),
+        )
+        return {"accounts": accounts}
+    frame = pd.DataFrame(
+        {
+            "account_id": aid,
+            "platform": platform,
+            "metric_date": list(days),
+            field: values,
+        }
+    )
+    return {"accounts": accounts, "account_metrics": frame}
