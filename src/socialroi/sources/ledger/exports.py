@@ -9,7 +9,6 @@ measured; here each line is validated and stored.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import re
@@ -18,6 +17,7 @@ from zoneinfo import available_timezones
 import pandas as pd
 
 from socialroi.model.aliases import aliases
+from socialroi.periods import bounds
 from socialroi.sources.base import PLATFORMS, Context, InputFile, Sniff, account_id, report
 from socialroi.sources.cells import HeaderMap, decimal_style, is_blank, numbers
 from socialroi.sources.tabular import read_rows
@@ -40,26 +40,7 @@ def _detect_costs(s: Sniff) -> float:
 
 def period_bounds(text: str) -> tuple[dt.date, dt.date] | None:
     """'2026-07' -> July; '2026-Q3' -> Jul-Sep; '2026' -> the year; '2026-07-15' -> that day."""
-    try:
-        return _period_bounds(text.strip().upper())
-    except ValueError:  # 2026-13, 2026-02-30
-        return None
-
-
-def _period_bounds(t: str) -> tuple[dt.date, dt.date] | None:
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
-        d = dt.date(int(m[1]), int(m[2]), int(m[3]))
-        return d, d
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", t):
-        y, mo = int(m[1]), int(m[2])
-        return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
-    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", t):
-        y, q = int(m[1]), int(m[2])
-        end_m = q * 3
-        return dt.date(y, end_m - 2, 1), dt.date(y, end_m, calendar.monthrange(y, end_m)[1])
-    if m := re.fullmatch(r"(\d{4})", t):
-        return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
-    return None
+    return bounds(text)
 
 
 def _choice(ctx: Context, value: str, valid: tuple[str, ...], row: int, column: str) -> str:

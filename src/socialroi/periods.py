@@ -1,0 +1,85 @@
+"""Periods as people write them: 2026-Q3, 2026-07, 2026, 2026-W05, 2026-07-15, or a range
+`2026-07-01..2026-09-30`. Used by the costs ledger, attribution and reports alike."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from socialroi.errors import SocialroiError
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+    label: str
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one (a quarter before a quarter)."""
+        days = (self.end - self.start).days + 1
+        end = self.start - dt.timedelta(days=1)
+        if self.start.day == 1 and self.end == _month_end(self.end):
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            start = _add_months(self.start, -months)
+            return Period(start, end, f"{start}..{end}")
+        start = end - dt.timedelta(days=days - 1)
+        return Period(start, end, f"{start}..{end}")
+
+    def year_before(self) -> Period:
+        start, end = _add_months(self.start, -12), _add_months(self.end, -12)
+        if self.end == _month_end(self.end):
+            end = _month_end(end)
+        return Period(start, end, f"{start}..{end}")
+
+
+def _month_end(d: dt.date) -> dt.date:
+    return dt.date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
+def _add_months(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.month - 1 + n, 12)
+    year, month = d.year + y, m + 1
+    return dt.date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def bounds(text: str) -> tuple[dt.date, dt.date] | None:
+    """(start, end) of a period text, or None when it is not one."""
+    try:
+        return _bounds(text.strip().upper())
+    except ValueError:  # 2026-13, 2026-02-30, week 54
+        return None
+
+
+def _bounds(t: str) -> tuple[dt.date, dt.date] | None:
+    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})", t):
+        return dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2])
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
+        d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        return d, d
+    if m := re.fullmatch(r"(\d{4})-?W(\d{1,2})", t):
+        start = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        return start, start + dt.timedelta(days=6)
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", t):
+        y, mo = int(m[1]), int(m[2])
+        return dt.date(y, mo, 1), _month_end(dt.date(y, mo, 1))
+    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", t):
+        y, q = int(m[1]), int(m[2])
+        return dt.date(y, q * 3 - 2, 1), _month_end(dt.date(y, q * 3, 1))
+    if m := re.fullmatch(r"(\d{4})", t):
+        return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
+    return None
+
+
+def parse_period(text: str) -> Period:
+    got = bounds(text)
+    if got is None:
+        raise SocialroiError(
+            f"cannot read the period {text!r}; use 2026-Q3, 2026-07, 2026, 2026-W05, "
+            "2026-07-15 or 2026-07-01..2026-09-30"
+        )
+    if got[1] < got[0]:
+        raise SocialroiError(f"the period {text!r} ends before it starts")
+    return Period(got[0], got[1], text.strip())
