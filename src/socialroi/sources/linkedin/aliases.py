@@ -129,7 +129,7 @@ register_aliases(
         },
         "audience": {"en": ["Audience"], "es": ["Público"], "zh": ["受众"]},
         "impressions": {"en": ["Impressions"], "es": ["Impresiones"], "zh": ["展示次数"]},
-        "views": {
+        "video_views": {
             "en": ["Views", "Views (excluding off-site video views)", "Video views"],
             "es": ["Visualizaciones", "Reproducciones"],
             "zh": ["观看次数", "浏览量"],

@@ -194,7 +194,7 @@ def _promoted(value: str | None) -> bool | None:
     return True if t in _SPONSORED else (False if t in _ORGANIC else None)
 
 
-POST_METRICS = ("impressions", "views", "clicks", "likes", "comments", "shares", "follows")
+POST_METRICS = ("impressions", "video_views", "clicks", "likes", "comments", "shares", "follows")
 
 
 @report(
