@@ -1339,7 +1339,7 @@ def _season() -> np.ndarray:
         + 0.4 * np.exp(-((d - s1111) ** 2) / 2)
         + 0.25 * np.exp(-((d - bts) ** 2) / (2 * 10**2))
     )
-    s *= np.where(dates.dayofweek >= 5, 1.1, 1.0)
+    s *= np.where(dates.day_of_week >= 5, 1.1, 1.0)
     s *= 1 - 0.12 * np.exp(-((dates.month.to_numpy() - 7) ** 2) / 2)  # summer dip
     return s
 

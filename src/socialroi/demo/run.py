@@ -13,6 +13,7 @@ import importlib
 import json
 import pkgutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,13 +45,14 @@ class _Quiet:
         pass
 
 
-def writer_modules() -> dict[str, Any]:
+def writer_modules(only: Iterable[str] | None = None) -> dict[str, Any]:
     """The writer modules present, by name (`ledger` and whichever sources exist)."""
+    wanted = set(only) if only is not None else None
     import socialroi.demo.writers as pkg
 
     found = {}
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
+        if info.name.startswith("_") or (wanted is not None and info.name not in wanted):
             continue
         mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
         if callable(getattr(mod, "write", None)):
@@ -58,14 +60,17 @@ def writer_modules() -> dict[str, Any]:
     return found
 
 
-def write_files(world: DemoWorld, out: Path, console: Any = None) -> tuple[list[Path], list[str]]:
-    """Write every available source's exports, the ledger files and ground_truth.json."""
+def write_files(
+    world: DemoWorld, out: Path, console: Any = None, sources: Iterable[str] | None = None
+) -> tuple[list[Path], list[str]]:
+    """Write every available source's exports (or only `sources`'), the ledger files and
+    ground_truth.json."""
     console = console or _Quiet()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    mods = writer_modules()
+    mods = writer_modules(sources)
     files: list[Path] = []
-    skipped = [s for s in SOURCES if s not in mods]
+    skipped = [s for s in SOURCES if s not in mods and (sources is None or s in sources)]
     for name in skipped:
         console.print(f"note: no demo writer for {name} yet; its exports are skipped", markup=False)
     for mod in mods.values():
@@ -92,8 +97,12 @@ def run_demo(
     scale: str = "small",
     out: str | Path = "demo-exports",
     console: Any = None,
+    sources: Iterable[str] | None = None,
 ) -> DemoRun:
-    """Generate, write, import and summarise the demo. Returns what happened."""
+    """Generate, write, import and summarise the demo. Returns what happened.
+
+    `sources` limits the writers to those names (e.g. `("ledger", "ga4")`); default all.
+    """
     console = console or _Quiet()
     run = DemoRun()
     t0 = time.perf_counter()
@@ -101,7 +110,7 @@ def run_demo(
     world.check()
     run.seconds["generate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    files, run.skipped_writers = write_files(world, Path(out), console)
+    files, run.skipped_writers = write_files(world, Path(out), console, sources)
     run.files = import_order(files)
     run.seconds["write"] = time.perf_counter() - t0
     console.print(
