@@ -37,6 +37,40 @@ def _rfm_arrays(frequency, recency, T):
     return x, t_x, age
 
 
+def _expected_purchases(t, x, age, r, alpha, a, b):
+    """(a+b+x-1)/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)], z = t/(alpha+T+t).
+
+    The expected purchases in (T, T + t] of a customer still alive (FHL 2005, eq. 10 without
+    the P(alive) factor); with x = T = 0 it is E[X(t)] (eq. 9).
+    """
+    if abs(a - 1) < 1e-7:
+        # removable singularity at a = 1: average the two sides
+        sides = [_expected_purchases(t, x, age, r, alpha, s, b) for s in (1 - 1e-6, 1 + 1e-6)]
+        return 0.5 * (sides[0] + sides[1])
+    c = a + b + x - 1
+    z = t / (alpha + age + t)
+    term = (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, c, z)
+    bad = ~np.isfinite(term)
+    if np.any(bad):
+        # scipy's hyp2f1 can fail near z = 1 when c - a - b is an integer: use the
+        # untransformed form there, then a tiny shift of r as a last resort
+        direct = (1 - z) ** (r + x) * hyp2f1(r + x, b + x, c, z)
+        term = np.where(bad, direct, term)
+        bad = ~np.isfinite(term)
+        if np.any(bad):
+            shifted = [
+                (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r - d, a - 1, c, z) for d in (-1e-7, 1e-7)
+            ]
+            term = np.where(bad, 0.5 * (shifted[0] + shifted[1]), term)
+    out = c / (a - 1) * (1 - term)
+    pole = np.abs(c) < 1e-7  # only x = 0 with a + b = 1: another removable singularity
+    if np.any(pole):
+        sides = [_expected_purchases(t, x, age, r, alpha, a, b + d) for d in (-1e-6, 1e-6)]
+        out = np.where(pole, 0.5 * (sides[0] + sides[1]), out)
+    # the exact value is >= 0; rounding can leave a tiny negative number for tiny t
+    return np.maximum(out, 0.0)
+
+
 class BetaGeoFitter(BaseFitter):
     """BG/NBD model fitted by maximum likelihood, with the API of ``lifetimes.BetaGeoFitter``.
 
@@ -139,36 +173,8 @@ class BetaGeoFitter(BaseFitter):
 
     @staticmethod
     def _expected(t, x, age, r, alpha, a, b):
-        """(a+b+x-1)/(a-1) [1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)], z = t/(alpha+T+t)."""
-        if abs(a - 1) < 1e-7:
-            # removable singularity at a = 1: average the two sides
-            return 0.5 * sum(
-                BetaGeoFitter._expected(t, x, age, r, alpha, side, b)
-                for side in (1 - 1e-6, 1 + 1e-6)
-            )
-        c = a + b + x - 1
-        z = t / (alpha + age + t)
-        term = (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, c, z)
-        bad = ~np.isfinite(term)
-        if np.any(bad):
-            # scipy's hyp2f1 can fail near z = 1 when c - a - b is an integer: use the
-            # untransformed form there, then a tiny shift of r as a last resort
-            direct = (1 - z) ** (r + x) * hyp2f1(r + x, b + x, c, z)
-            term = np.where(bad, direct, term)
-            bad = ~np.isfinite(term)
-            if np.any(bad):
-                shifted = [
-                    (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r - d, a - 1, c, z)
-                    for d in (-1e-7, 1e-7)
-                ]
-                term = np.where(bad, 0.5 * (shifted[0] + shifted[1]), term)
-        out = c / (a - 1) * (1 - term)
-        pole = np.abs(c) < 1e-7  # only x = 0 with a + b = 1: another removable singularity
-        if np.any(pole):
-            sides = [BetaGeoFitter._expected(t, x, age, r, alpha, a, b + d) for d in (-1e-6, 1e-6)]
-            out = np.where(pole, 0.5 * (sides[0] + sides[1]), out)
-        # the exact value is >= 0; rounding can leave a tiny negative number for tiny t
-        return np.maximum(out, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            return _expected_purchases(t, x, age, r, alpha, a, b)
 
     def expected_number_of_purchases_up_to_time(self, t):
         """E[X(t)]: repeat purchases by time t of a new customer (FHL 2005, eq. 9)::
