@@ -216,7 +216,7 @@ def test_ads_manager_xlsx(ws):
     assert len(rows) == 3 and sum(r[4] for r in rows) == pytest.approx(300.75)
     assert ("skipped_total_row", 5, None, "Total of 3 results", 1) in findings(ws, res.batch_id)
     assert q(ws, "SELECT account_id, kind, currency FROM accounts") == [
-        ("tiktok:voltiq.ads", "ads", "USD")
+        ("tiktok:voltiq.ads", None, "USD")
     ]
 
 

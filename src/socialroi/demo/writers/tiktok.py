@@ -70,11 +70,11 @@ def rows_for(frame: pd.DataFrame, platform: str, handle: str | None = None) -> p
 def organic_handles(world: DemoWorld, platform: str) -> list[str]:
     acc = world["accounts"]
     acc = acc[(acc["platform"] == platform) & (acc["kind"].fillna("") != "ads")]
-    return [_bare1(h) for h in acc["handle"]]
+    return [str(h).strip().lstrip("@") for h in acc["handle"]]
 
 
 def folder(out: Path, platform: str, handle: str) -> Path:
-    d = out / platform / f"@{_bare1(handle)}"
+    d = out / platform / f"@{str(handle).strip().lstrip('@')}"
     d.mkdir(parents=True, exist_ok=True)
     return d
 
@@ -162,7 +162,7 @@ def ads_by_account(world: DemoWorld, platform: str) -> dict[str, pd.DataFrame]:
     joined = joined.sort_values(
         ["date", "campaign_native_id", "ad_group_native_id", "ad_native_id"]
     )
-    return {_bare1(h): g for h, g in joined.groupby("handle")}
+    return {str(h).strip().lstrip("@"): g for h, g in joined.groupby("handle")}
 
 
 def write_xlsx(path: Path, sheet: str, rows: Sequence[Sequence[Any]]) -> Path:

@@ -150,8 +150,8 @@ OVERVIEW_FIELDS = ["impressions", "engagements", "reach", "profile_views", "foll
 
 def _detect_overview(s: Sniff) -> float:
     hm = header_of(s, _al("overview"), ["metric_date", "impressions"])
-    if hm is None:
-        return 0.0
+    if hm is None or header_of(s, _al("ads"), ["campaign_name"]) is not None:
+        return 0.0  # an ads report by day has a Date and Impressions too
     return 0.9 if ("pin_clicks" in hm or "outbound_clicks" in hm) else 0.0
 
 

@@ -732,7 +732,6 @@ def parse_ads(
         handle,
         native_id=first_acct,
         name=first_name,
-        kind="ads",
         currency=currencies[0] if currencies else None,
     )
     return {
