@@ -21,6 +21,7 @@ from socialroi.sources.tiktok.common import (
     file_period,
     given_handle,
     handle_from_urls,
+    header_of,
     local_date_of,
     parse_ads,
     read_table,
@@ -74,8 +75,18 @@ def _daily(
 OVERVIEW_FIELDS = ["views", "profile_views", "likes", "comments", "shares"]
 
 
+def _studio_score(s: Sniff, name: str, required: list[str]) -> float:
+    """TikTok Studio files are narrow: most of their header cells must be known to us (X's
+    overview also has Date, Video views and Profile visits, among many other columns)."""
+    hm = header_of(s, _al(name), required)
+    if hm is None:
+        return 0.0
+    cells_ = [h for h in hm.header if h.strip()]
+    return 0.9 if len(hm.index) >= 0.75 * len(cells_) else 0.0
+
+
 def _detect_overview(s: Sniff) -> float:
-    return sniff_score(s, _al("studio_overview"), ["metric_date", "views", "profile_views"])
+    return _studio_score(s, "studio_overview", ["metric_date", "views", "profile_views"])
 
 
 @report(P, "studio_overview", "TikTok Studio Overview download", detect=_detect_overview)
@@ -91,7 +102,7 @@ def parse_overview(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
 
 
 def _detect_followers(s: Sniff) -> float:
-    return sniff_score(s, _al("studio_followers"), ["metric_date", "followers", "follower_change"])
+    return _studio_score(s, "studio_followers", ["metric_date", "followers", "follower_change"])
 
 
 @report(P, "studio_followers", "TikTok Studio FollowerHistory download", detect=_detect_followers)
@@ -107,7 +118,7 @@ def parse_followers(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
 
 
 def _detect_viewers(s: Sniff) -> float:
-    return sniff_score(s, _al("studio_viewers"), ["metric_date", "unique_viewers", "new_viewers"])
+    return _studio_score(s, "studio_viewers", ["metric_date", "unique_viewers", "new_viewers"])
 
 
 @report(P, "studio_viewers", "TikTok Studio Viewers download", detect=_detect_viewers)
