@@ -23,6 +23,7 @@ from socialroi.sources.tiktok.common import (
     detect_ads,
     file_period,
     header_of,
+    ids_from_links,
     local_date_of,
     parse_ads,
     read_table,
@@ -65,19 +66,7 @@ def parse_pins(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     handle = ctx.account_handle(P)
     acct = account_id(P, handle)
     urls = table.text("url")
-    ids, bad = table.ids(ctx, "native_id")
-    natives, mangled = [], []
-    for i, rn in enumerate(rns):
-        nid, is_bad = ids.iloc[i], bool(bad.iloc[i])
-        m = _PIN_URL.search(urls[i] or "")
-        if (nid is None or pd.isna(nid) or is_bad) and m:
-            nid, is_bad = m[1], False
-        if nid is None or pd.isna(nid):
-            raise ctx.fail(
-                "a Pin has no id", row=rn, column=table.column("native_id"), expected="a Pin ID"
-            )
-        natives.append(str(nid))
-        mangled.append(is_bad)
+    natives, mangled = ids_from_links(ctx, table, "native_id", urls, _PIN_URL)
     period = file_period(file, table.above)
     if table.has("published"):
         st = stamps(ctx, table, "published", required=False)

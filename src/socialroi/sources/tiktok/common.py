@@ -464,6 +464,49 @@ def local_date_of(ts: pd.Timestamp | None, d: dt.date | None, tz: str, file_tz: 
     return d
 
 
+def ids_from_links(
+    ctx: Context, table: Table, f: str, urls: Sequence[str | None], pattern: re.Pattern
+) -> tuple[list[str], list[bool]]:
+    """Post ids; one that a spreadsheet turned into `1.22158E+17` is taken from the post's
+    link when the link has it (`pattern` captures the id), else kept as text and flagged."""
+    natives, mangled = [], []
+    recovered = lost = 0
+    first_bad = None
+    for raw, u, rn in zip(table.raw(f), urls, table.row_numbers):
+        nid, bad = cells.clean_id(raw)
+        m = pattern.search(u or "")
+        if bad:
+            first_bad = first_bad or (rn, raw)
+            if m:
+                nid, bad = m[1], False
+                recovered += 1
+            else:
+                lost += 1
+        if not nid and m:
+            nid = m[1]
+        if not nid:
+            raise ctx.fail(
+                "a post has no id",
+                row=rn,
+                column=table.column(f),
+                expected="the post's numeric id (or its link)",
+            )
+        natives.append(nid)
+        mangled.append(bad)
+    if first_bad:
+        ctx.finding(
+            "mangled_id",
+            f"{recovered + lost} id(s) were saved by a spreadsheet in scientific notation; "
+            f"{recovered} recovered from the post link, {lost} kept as text and flagged "
+            "(those cannot be matched to other files)",
+            row=first_bad[0],
+            column=table.column(f),
+            value=first_bad[1],
+            rows=recovered + lost,
+        )
+    return natives, mangled
+
+
 # -- accounts ------------------------------------------------------------------------------
 
 _HANDLE_IN_URL = re.compile(r"(?:tiktok\.com/@|(?:twitter|x)\.com/)([A-Za-z0-9._]+)")

@@ -18,7 +18,6 @@ import re
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources import cells
 from socialroi.sources.base import Context, InputFile, Sniff, account_id, prefixed, report
 from socialroi.sources.tiktok.common import (
     Table,
@@ -28,6 +27,7 @@ from socialroi.sources.tiktok.common import (
     given_handle,
     handle_from_urls,
     header_of,
+    ids_from_links,
     local_date_of,
     parse_ads,
     read_table,
@@ -106,42 +106,8 @@ def parse_posts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     handle = _handle(ctx, file, urls)
     acct = account_id(P, handle)
 
-    # ids: Excel turns 1432793754507923461 into 1.43279E+18; the permalink still has it.
-    natives, mangled = [], []
-    recovered = lost = 0
-    first_bad = None
-    for raw, u, rn in zip(table.raw("native_id"), urls, rns):
-        nid, bad = cells.clean_id(raw)
-        if bad:
-            first_bad = first_bad or (rn, raw)
-            m = _STATUS.search(u or "")
-            if m:
-                nid, bad = m[1], False
-                recovered += 1
-            else:
-                lost += 1
-        if not nid:
-            m = _STATUS.search(u or "")
-            nid = m[1] if m else None
-        if not nid:
-            raise ctx.fail(
-                "a post has no id",
-                row=rn,
-                column=table.column("native_id"),
-                expected="the post's numeric id",
-            )
-        natives.append(nid)
-        mangled.append(bad)
-    if recovered or lost:
-        ctx.finding(
-            "mangled_id",
-            f"{recovered + lost} post id(s) were saved by a spreadsheet in scientific notation; "
-            f"{recovered} recovered from the post link, {lost} kept as text and flagged",
-            row=first_bad[0],
-            column=table.column("native_id"),
-            value=first_bad[1],
-            rows=recovered + lost,
-        )
+    # ids: Excel turns 1432793754507923461 into 1.43279E+18; the post link still has it.
+    natives, mangled = ids_from_links(ctx, table, "native_id", urls, _STATUS)
 
     period = _period(file, table)
     if table.has("published"):
