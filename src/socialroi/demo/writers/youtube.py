@@ -73,7 +73,7 @@ def _int(v: int, lang: str) -> str:
 
 
 def _dec(v: float, lang: str, places: int) -> str:
-    s = f"{round(v, places):.{places}f}".rstrip("0").rstrip(".") or "0"
+    s = f"{v:.{places}f}"  # fixed places: "12.345" alone would read as twelve thousand
     return s.replace(".", ",") if lang == "es" else s
 
 
