@@ -73,7 +73,7 @@ def parse_pins(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         pub = resolve_years(ctx, table, "published", st, period, daily=False)
     else:
         st, pub = [None] * len(natives), [None] * len(natives)
-    tz = timezone_of(ctx, PIN_TZ)
+    tz = timezone_of(ctx, PIN_TZ, acct)
     published = to_utc_stamps(st, pub, PIN_TZ)
     local = [local_date_of(ts, d, tz, PIN_TZ) for ts, d in zip(published, pub)]
     if not period:

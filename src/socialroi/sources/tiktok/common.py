@@ -431,8 +431,11 @@ def resolve_years(
     return out
 
 
-def timezone_of(ctx: Context, default: str) -> str:
-    tz = ctx.options.timezone or default
+def timezone_of(ctx: Context, default: str, account: str | None = None) -> str:
+    """--timezone, else the account's zone when the importer knows it (accounts register;
+    see docs), else the export's own clock."""
+    known = getattr(ctx, "account_timezones", None) or {}
+    tz = ctx.options.timezone or known.get(account) or default
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):

@@ -171,7 +171,7 @@ def parse_content(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         pub_dates = resolve_years(ctx, table, "published", st, period, daily=False)
     else:
         st, pub_dates = [None] * len(natives), [None] * len(natives)
-    tz = timezone_of(ctx, STUDIO_TZ)
+    tz = timezone_of(ctx, STUDIO_TZ, acct)
     published = to_utc_stamps(st, pub_dates, STUDIO_TZ)
     local = [local_date_of(ts, d, tz, STUDIO_TZ) for ts, d in zip(published, pub_dates)]
     as_of = period[-1] if period else max((d for d in local if d), default=None)

@@ -119,7 +119,7 @@ def parse_posts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             row=table.header_row,
             expected="a Date (or time) column",
         )
-    tz = timezone_of(ctx, X_TZ)
+    tz = timezone_of(ctx, X_TZ, acct)
     published = to_utc_stamps(st, pub_dates, X_TZ)
     local = [local_date_of(ts, d, tz, X_TZ) for ts, d in zip(published, pub_dates)]
     as_of = period[-1] if period else max(d for d in pub_dates if d)
