@@ -8,6 +8,7 @@ import pytest
 from scipy.optimize import approx_fprime
 
 from socialroi.clv import BetaGeoFitter, GammaGammaFitter, sample_bgnbd
+from socialroi.clv._compress import BGNBDData, GammaGammaData, compress_rows
 from socialroi.clv._likelihoods import (
     bgnbd_log_likelihood,
     bgnbd_negative_log_likelihood,
@@ -18,13 +19,14 @@ from socialroi.clv._likelihoods import (
 
 @pytest.mark.parametrize("log_params", [[-1.4, 1.5, -0.2, 0.9], [0.3, -1.0, 1.2, -0.5]])
 def test_bgnbd_gradient_matches_finite_differences(cdnow, log_params):
-    args = (
+    data = BGNBDData.build(
         cdnow["frequency"].to_numpy(float),
         cdnow["recency"].to_numpy(),
         cdnow["T"].to_numpy(),
         np.ones(len(cdnow)),
-        0.1,
+        scale=0.5,
     )
+    args = (data, 0.1)
     x0 = np.array(log_params)
     numeric = approx_fprime(x0, lambda p: bgnbd_negative_log_likelihood(p, *args)[0], 1e-7)
     np.testing.assert_allclose(bgnbd_negative_log_likelihood(x0, *args)[1], numeric, atol=1e-5)
@@ -33,7 +35,10 @@ def test_bgnbd_gradient_matches_finite_differences(cdnow, log_params):
 @pytest.mark.parametrize("log_params", [[1.8, 1.3, 2.7], [-0.5, 0.2, 0.0]])
 def test_gamma_gamma_gradient_matches_finite_differences(cdnow_monetary, log_params):
     d = cdnow_monetary[cdnow_monetary["frequency"] > 0]
-    args = (d["frequency"].to_numpy(float), d["monetary_value"].to_numpy(), np.ones(len(d)), 0.1)
+    data = GammaGammaData.build(
+        d["frequency"].to_numpy(float), d["monetary_value"].to_numpy(), np.ones(len(d))
+    )
+    args = (data, 0.1)
     x0 = np.array(log_params)
     numeric = approx_fprime(x0, lambda p: gamma_gamma_negative_log_likelihood(p, *args)[0], 1e-7)
     np.testing.assert_allclose(
@@ -169,3 +174,30 @@ def test_boundary_estimates_warn():
     with pytest.warns(RuntimeWarning, match="edge of the parameter space"):
         ggf = GammaGammaFitter().fit(x, m)
     assert np.isfinite(ggf.conditional_expected_average_profit(x, m)).all()
+
+
+def test_likelihood_on_compressed_data_equals_the_row_sum(cdnow):
+    """The level-indexed likelihood equals the plain per-customer sum of eq. (6)."""
+    x, t_x, T = (cdnow[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    params = np.array([0.3, 5.0, 0.7, 2.0])
+    value, _ = bgnbd_negative_log_likelihood(
+        np.log(params), BGNBDData.build(x, t_x, T, np.ones(len(x)))
+    )
+    assert -value * len(x) == pytest.approx(
+        bgnbd_log_likelihood(params, x, t_x, T).sum(), rel=1e-12
+    )
+
+
+def test_compress_rows_is_order_independent():
+    rng = np.random.default_rng(0)
+    cols = {"a": rng.integers(0, 5, 1000).astype(float), "b": rng.integers(0, 7, 1000) / 7}
+    w = np.ones(1000)
+    first = compress_rows(cols, w)
+    order = rng.permutation(1000)
+    second = compress_rows({k: v[order] for k, v in cols.items()}, w)
+    for name in cols:
+        np.testing.assert_array_equal(first.columns[name], second.columns[name])
+        np.testing.assert_array_equal(first.levels[name][first.codes[name]], first.columns[name])
+    np.testing.assert_array_equal(first.weights, second.weights)
+    assert first.weights.sum() == 1000
+    assert len(first.weights) == len({(a, b) for a, b in zip(cols["a"], cols["b"])})

@@ -1,4 +1,4 @@
-"""Shared machinery of the CLV fitters: data compression, optimisation, standard errors."""
+"""Shared machinery of the CLV fitters: input weights, optimisation, standard errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from scipy.optimize import minimize
 from socialroi.clv._validation import CLVInputError, NotFittedError, as_array
 from socialroi.errors import SocialroiError
 
-__all__ = ["BaseFitter", "ConvergenceError", "compress_rows"]
+__all__ = ["BaseFitter", "ConvergenceError", "check_weights"]
 
 #: |log(parameter)| beyond which an estimate is reported as lying at the boundary (e^12 ~ 1.6e5).
 _EDGE = 12.0
@@ -19,22 +19,6 @@ _EDGE = 12.0
 
 class ConvergenceError(SocialroiError, RuntimeError):
     """The maximum-likelihood optimiser did not converge."""
-
-
-def compress_rows(columns: dict[str, np.ndarray], weights: np.ndarray):
-    """Collapse identical rows of ``columns`` into one row each, summing their ``weights``.
-
-    The likelihood of a row depends only on its values, so fitting the unique rows with
-    their counts as weights gives exactly the same estimates as fitting every customer,
-    at a fraction of the cost (a million customers typically share a few thousand rows).
-    Returns ``(unique_columns, summed_weights)`` with the rows sorted, so that the result,
-    and hence the fit, does not depend on the order of the customers.
-    """
-    frame = pd.DataFrame(columns)
-    frame["__weight__"] = weights
-    grouped = frame.groupby(list(columns), sort=True, observed=True)["__weight__"].sum()
-    unique = {name: grouped.index.get_level_values(name).to_numpy(float) for name in columns}
-    return unique, grouped.to_numpy(float)
 
 
 def check_weights(weights, n: int) -> np.ndarray:
@@ -90,17 +74,19 @@ class BaseFitter:
             x0 = np.log(as_array(initial_params, "initial_params", allow_zero=False))
             if x0.shape != (k,):
                 raise CLVInputError(f"initial_params must hold {k} values {self._param_names}")
-        options = {"maxiter": maxiter, "ftol": tol * 1e-7, "gtol": tol}
-        result = minimize(objective, x0, args=args, jac=True, method="L-BFGS-B", options=options)
-        # L-BFGS-B often stops with a line-search failure when it is already at the optimum to
-        # machine precision; accept a small gradient, otherwise restart (which resets its
-        # curvature memory), then try BFGS.
+        # BFGS on the log-parameters: unconstrained, and (unlike L-BFGS-B, whose tiny BLAS
+        # calls are slow when OpenBLAS threads compete for the CPU) pure numpy for 3-4 params.
+        bfgs = {"method": "BFGS", "options": {"gtol": tol, "maxiter": maxiter}}
+        lbfgsb = {"method": "L-BFGS-B", "options": {"ftol": tol * 1e-7, "gtol": tol}}
+        result = minimize(objective, x0, args=args, jac=True, **bfgs)
+        # Both often stop with a line-search / precision-loss message when already at the
+        # optimum to machine precision: accept a small gradient, otherwise restart (which
+        # resets the curvature estimate), first with L-BFGS-B, then with BFGS again.
         limit = max(1e-4, 1e3 * tol)
-        for method in ("L-BFGS-B", "BFGS"):
+        for method in (lbfgsb, bfgs):
             if result.success or np.max(np.abs(result.jac)) <= limit:
                 break
-            kwargs = {"options": options} if method == "L-BFGS-B" else {"options": {"gtol": tol}}
-            result = minimize(objective, result.x, args=args, jac=True, method=method, **kwargs)
+            result = minimize(objective, result.x, args=args, jac=True, **method)
         if not (result.success or np.max(np.abs(result.jac)) <= limit) or not np.isfinite(
             result.fun
         ):

@@ -12,7 +12,16 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln
 
-__all__ = ["bgnbd_negative_log_likelihood", "gamma_gamma_negative_log_likelihood"]
+__all__ = ["bgnbd_negative_log_likelihood", "dot", "gamma_gamma_negative_log_likelihood"]
+
+
+def dot(a, b) -> float:
+    """Inner product of two 1-d arrays without BLAS.
+
+    ``a @ b`` calls OpenBLAS, which on a busy machine can spend milliseconds waking its
+    threads for a vector of a few thousand numbers; ``einsum`` stays in numpy and is fast.
+    """
+    return float(np.einsum("i,i->", a, b))
 
 
 def _bgnbd_terms(params, x, t_x, T):
@@ -49,27 +58,47 @@ def bgnbd_log_likelihood(params, x, t_x, T):
     return gammaln(r + x) - gammaln(r) + betaln(a, b + x) - betaln(a, b) + np.logaddexp(b3, b4)
 
 
-def bgnbd_negative_log_likelihood(log_params, x, t_x, T, weights, penalizer=0.0):
-    """Weighted mean negative BG/NBD log-likelihood and its gradient in log-parameters."""
+def bgnbd_negative_log_likelihood(log_params, data, penalizer=0.0):
+    """Weighted mean negative BG/NBD log-likelihood and its gradient in log-parameters.
+
+    ``data`` is a :class:`~socialroi.clv._compress.BGNBDData`: special functions are
+    evaluated once per distinct value of x, t_x and T and gathered per row.
+    """
     params = np.exp(log_params)
     r, alpha, a, b = params
-    total = weights.sum()
-    alpha_T = alpha + T
-    alpha_tx = alpha + t_x
-    bx1 = b + np.maximum(x, 1) - 1
-    b3, b4 = _bgnbd_terms(params, x, t_x, T)
-    ll = gammaln(r + x) - gammaln(r) + betaln(a, b + x) - betaln(a, b) + np.logaddexp(b3, b4)
+    d = data
+    total = d.w.sum()
+    xl = d.x_levels
+    # per-level terms, gathered to rows
+    log1p_T = np.log1p(d.T_levels / alpha)[d.T_codes]
+    log_aT = np.log(alpha + d.T_levels)[d.T_codes]
+    inv_aT = (1.0 / (alpha + d.T_levels))[d.T_codes]
+    log1p_tx = np.log1p(d.tx_levels / alpha)[d.tx_codes]
+    log_atx = np.log(alpha + d.tx_levels)[d.tx_codes]
+    inv_atx = (1.0 / (alpha + d.tx_levels))[d.tx_codes]
+    inv_bx1 = 1.0 / (b + np.maximum(xl, 1) - 1)
+    log_ratio = (np.log(a) + np.log(inv_bx1))[d.x_codes]
+    x = d.x
+    # B3 = A3 + r ln(alpha), B4 = A4 + r ln(alpha): see _bgnbd_terms
+    b3 = -r * log1p_T - x * log_aT
+    b4 = np.where(x > 0, log_ratio - r * log1p_tx - x * log_atx, -np.inf)
+    lse = np.logaddexp(b3, b4)
     # share of each of the two likelihood terms: w4 = exp(A4) / (exp(A3) + exp(A4))
     w4 = np.where(x > 0, expit(b4 - b3), 0.0)
     w3 = 1.0 - w4
+    per_x = gammaln(r + xl) - gammaln(r) + betaln(a, b + xl) - betaln(a, b)
+    ll = dot(d.w_per_x, per_x) + dot(d.w, lse)
     dig_ab = digamma(a + b)
-    dig_abx = digamma(a + b + x)
-    d_r = digamma(r + x) - digamma(r) - w3 * np.log1p(T / alpha) - w4 * np.log1p(t_x / alpha)
-    d_alpha = r / alpha - (r + x) * (w3 / alpha_T + w4 / alpha_tx)
-    d_a = dig_ab - dig_abx + w4 / a
-    d_b = dig_ab + digamma(b + x) - digamma(b) - dig_abx - w4 / bx1
-    grad = np.array([w @ weights for w in (d_r, d_alpha, d_a, d_b)])
-    value = -(ll @ weights) / total + penalizer * np.sum(params**2)
+    dig_abx = digamma(a + b + xl)
+    d_r = dot(d.w_per_x, digamma(r + xl) - digamma(r)) - dot(d.w, w3 * log1p_T + w4 * log1p_tx)
+    d_alpha = r / alpha * total - dot(d.w, (r + x) * (w3 * inv_aT + w4 * inv_atx))
+    w_w4 = d.w * w4
+    d_a = dot(d.w_per_x, dig_ab - dig_abx) + w_w4.sum() / a
+    d_b = dot(d.w_per_x, dig_ab + digamma(b + xl) - digamma(b) - dig_abx) - dot(
+        w_w4, inv_bx1[d.x_codes]
+    )
+    grad = np.array([d_r, d_alpha, d_a, d_b])
+    value = -ll / total + penalizer * np.sum(params**2)
     # chain rule to log-parameters: d/dlog(theta) = theta * d/dtheta
     gradient = -grad / total * params + 2.0 * penalizer * params**2
     return value, gradient
@@ -97,19 +126,30 @@ def gamma_gamma_log_likelihood(params, x, m):
     )
 
 
-def gamma_gamma_negative_log_likelihood(log_params, x, m, weights, penalizer=0.0):
-    """Weighted mean negative Gamma-Gamma log-likelihood and its gradient in log-parameters."""
+def gamma_gamma_negative_log_likelihood(log_params, data, penalizer=0.0):
+    """Weighted mean negative Gamma-Gamma log-likelihood and its gradient in log-parameters.
+
+    ``data`` is a :class:`~socialroi.clv._compress.GammaGammaData`.
+    """
     params = np.exp(log_params)
     p, q, v = params
-    total = weights.sum()
+    d = data
+    total = d.w.sum()
+    xl = d.x_levels
+    x, m = d.x, d.m
     px = p * x
     vmx = v + m * x
-    dig_pxq = digamma(px + q)
-    ll = gamma_gamma_log_likelihood(params, x, m)
-    d_p = x * (dig_pxq - digamma(px) - np.log1p(v / (m * x)))
-    d_q = dig_pxq - digamma(q) + np.log(v) - np.log(vmx)
-    d_v = q / v - (px + q) / vmx
-    grad = np.array([w @ weights for w in (d_p, d_q, d_v)])
-    value = -(ll @ weights) / total + penalizer * np.sum(params**2)
+    log1p_vmx = np.log1p(v / (m * x))
+    log_vmx = np.log(vmx)
+    # the log-beta term depends on x only: evaluate it per level
+    ll = -dot(d.w_per_x, betaln(p * xl, q)) + dot(
+        d.w, q * np.log(v) - np.log(m) - px * log1p_vmx - q * log_vmx
+    )
+    dig_pxq = digamma(p * xl + q)
+    d_p = dot(d.w_per_x, xl * (dig_pxq - digamma(p * xl))) - dot(d.w, x * log1p_vmx)
+    d_q = dot(d.w_per_x, dig_pxq - digamma(q)) + dot(d.w, np.log(v) - log_vmx)
+    d_v = dot(d.w, q / v - (px + q) / vmx)
+    grad = np.array([d_p, d_q, d_v])
+    value = -ll / total + penalizer * np.sum(params**2)
     gradient = -grad / total * params + 2.0 * penalizer * params**2
     return value, gradient

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, hyp2f1
 
-from socialroi.clv._base import BaseFitter, check_weights, compress_rows
-from socialroi.clv._likelihoods import bgnbd_negative_log_likelihood
+from socialroi.clv._base import BaseFitter, check_weights
+from socialroi.clv._compress import BGNBDData
+from socialroi.clv._likelihoods import bgnbd_negative_log_likelihood, dot
 from socialroi.clv._validation import (
     CLVInputError,
     as_array,
@@ -104,23 +105,23 @@ class BetaGeoFitter(BaseFitter):
             raise CLVInputError("frequency, recency and T must be non-empty 1-d arrays")
         w = check_weights(weights, n)
         keep = w > 0
-        cols, w = compress_rows({"x": x[keep], "t_x": t_x[keep], "T": age[keep]}, w[keep])
-        if cols["T"].max() <= 0:
+        if age[keep].max() <= 0:
             raise CLVInputError("T must be greater than zero for at least one customer")
         # Rescale time so that alpha is of order one: better conditioned optimisation.
-        scale = 10.0 / cols["T"].max()
+        scale = 10.0 / age[keep].max()
+        data = BGNBDData.build(x[keep], t_x[keep], age[keep], w[keep], scale=scale)
         if initial_params is not None:
             initial_params = np.asarray(initial_params, dtype=float) * [1.0, scale, 1.0, 1.0]
-        args = (cols["x"], cols["t_x"] * scale, cols["T"] * scale, w, self.penalizer_coef)
+        args = (data, self.penalizer_coef)
         result = self._minimise(bgnbd_negative_log_likelihood, args, initial_params, tol)
         params = np.exp(result.x)
         params[1] /= scale
         self.params_ = pd.Series(params, index=list(self._param_names), name="BG/NBD")
-        self.n_customers_ = float(w.sum())
-        self.n_rows_ = int(w.shape[0])
+        self.n_customers_ = float(data.w.sum())
+        self.n_rows_ = int(data.w.shape[0])
         # the likelihood in rescaled time differs from the original one by x * ln(scale)
         total = self.n_customers_
-        self.log_likelihood_ = float(-result.fun * total + (cols["x"] @ w) * np.log(scale))
+        self.log_likelihood_ = float(-result.fun * total + dot(data.x, data.w) * np.log(scale))
         if self.penalizer_coef:
             self.log_likelihood_ += (
                 self.penalizer_coef * total * float(np.sum(np.exp(result.x) ** 2))

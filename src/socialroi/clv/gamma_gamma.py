@@ -15,8 +15,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from socialroi.clv._base import BaseFitter, check_weights, compress_rows
+from socialroi.clv._base import BaseFitter, check_weights
+from socialroi.clv._compress import GammaGammaData
 from socialroi.clv._likelihoods import (
+    dot,
     gamma_gamma_log_likelihood,
     gamma_gamma_negative_log_likelihood,
 )
@@ -71,14 +73,14 @@ class GammaGammaFitter(BaseFitter):
             raise CLVInputError("monetary_value must be greater than zero to fit Gamma-Gamma")
         w = check_weights(weights, n)
         keep = w > 0
-        cols, w = compress_rows({"x": x[keep], "m": m[keep]}, w[keep])
-        args = (cols["x"], cols["m"], w, self.penalizer_coef)
+        data = GammaGammaData.build(x[keep], m[keep], w[keep])
+        args = (data, self.penalizer_coef)
         result = self._minimise(gamma_gamma_negative_log_likelihood, args, initial_params, tol)
         self.params_ = pd.Series(np.exp(result.x), index=list(self._param_names), name="Gamma")
-        self.n_customers_ = float(w.sum())
-        self.n_rows_ = int(w.shape[0])
-        ll = gamma_gamma_log_likelihood(self.params_.to_numpy(), cols["x"], cols["m"])
-        self.log_likelihood_ = float(ll @ w)
+        self.n_customers_ = float(data.w.sum())
+        self.n_rows_ = int(data.w.shape[0])
+        ll = gamma_gamma_log_likelihood(self.params_.to_numpy(), data.x, data.m)
+        self.log_likelihood_ = dot(ll, data.w)
         self._set_uncertainty(self._hessian(gamma_gamma_negative_log_likelihood, result.x, args))
         if self.params_["q"] <= 1:
             warnings.warn(
