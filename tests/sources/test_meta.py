@@ -249,6 +249,28 @@ def test_facebook_post_export_in_a_handle_folder(ws):
     assert "assumed_timezone" in findings(ws, res.batch_id)
 
 
+def test_a_dated_row_is_daily_not_lifetime(ws, tmp_path):
+    text = IG_EN.read_text(encoding="utf-8-sig")
+    f = tmp_path / POSTS
+    f.write_text(text.replace(",Lifetime,", ",2025-01-09,", 1), encoding="utf-8-sig")
+    ws.import_files([f], timezone="Europe/Madrid")
+    m = dump(ws, "post_metrics", "post_id")
+    assert [(x["grain"], x["metric_date"]) for x in m] == [
+        ("day", dt.date(2025, 1, 9)),
+        ("lifetime", dt.date(2025, 1, 15)),
+        ("lifetime", dt.date(2025, 1, 28)),
+    ]
+
+
+def test_repeated_autumn_hour_reads_as_summer_time(ws, tmp_path):
+    text = IG_EN.read_text(encoding="utf-8-sig").replace("01/08/2025 14:05", "11/02/2025 01:30")
+    f = tmp_path / "Nov-01-2025_Nov-30-2025_1.csv"
+    f.write_text(text.replace("01/15/2025", "11/15/2025").replace("01/28/2025", "11/28/2025"))
+    ws.import_files([f], timezone="America/Los_Angeles")
+    p = q(ws, "SELECT published_at FROM posts WHERE native_id = '18041234567890123'")[0]
+    assert p["published_at"] == dt.datetime(2025, 11, 2, 8, 30, tzinfo=UTC)  # 01:30 PDT
+
+
 def test_publish_times_without_a_year(ws, tmp_path):
     with_period = FIX / "ig_posts_noyear" / "Jan-01-2025_Jan-31-2025_1332077769010819.csv"
     ws.import_files([with_period], timezone="Europe/Madrid")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
 
 from socialroi.model.aliases import ALIASES, LANGUAGES, aliases
@@ -407,7 +408,9 @@ def local_datetimes(
 def to_utc(ctx: Context, local: Sequence[dt.datetime | None], tz: str) -> pd.Series:
     """Naive local datetimes in `tz` to tz-aware UTC (DST gaps move forward)."""
     s = pd.Series(pd.to_datetime(pd.Series(local, dtype="object")), dtype="datetime64[ns]")
-    s = s.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    # The repeated hour when clocks go back reads as its first (summer-time) occurrence.
+    first = np.ones(len(s), dtype=bool)
+    s = s.dt.tz_localize(tz, ambiguous=first, nonexistent="shift_forward")
     return s.dt.tz_convert("UTC")
 
 
