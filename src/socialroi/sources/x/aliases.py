@@ -115,8 +115,8 @@ register_aliases(
         "ad_id": {"en": ["Ad ID"], "es": ["ID del anuncio"], "zh": ["广告 ID"]},
         "currency": {"en": ["Currency"], "es": ["Moneda"], "zh": ["币种", "货币"]},
         "spend": {
-            "en": ["Spend", "Amount spent"],
-            "es": ["Gasto", "Importe gastado"],
+            "en": ["Spend"],
+            "es": ["Gasto"],
             "zh": ["花费", "支出"],
         },
         "impressions": {"en": ["Impressions"], "es": ["Impresiones"], "zh": ["展示量", "展现量"]},
