@@ -234,7 +234,8 @@ register_aliases(
         "likes": _by_action("like", "me gusta", "赞"),
         "comments": _by_action("comment", "comentario", "评论"),
         "shares": _by_action("share", "compartir", "分享"),
-        # Total Count columns; the same header repeated (`#2`) is the Unique Users count.
+        # The first of two same-named columns is the Total Count, the second (`name#2` in
+        # HeaderMap) the Unique Users count; the parser checks the description row.
         "video_views_organic": {
             "en": ["Lifetime Organic Video Views"],
             "es": ["Reproducciones orgánicas del video durante su vida útil"],
@@ -244,11 +245,6 @@ register_aliases(
             "en": ["Lifetime Paid Video Views"],
             "es": ["Reproducciones pagadas del video durante su vida útil"],
             "zh": ["终身付费视频观看次数"],
-        },
-        "video_views_organic_unique": {
-            "en": ["Lifetime Organic Video Views#2"],
-            "es": ["Reproducciones orgánicas del video durante su vida útil#2"],
-            "zh": ["终身自然视频观看次数#2"],
         },
     },
 )
