@@ -413,9 +413,9 @@ def test_demo_writer_round_trip(tmp_path):
     paths = writer.write(world, tmp_path / "out")
     stem = f"{world.start:%Y-%m-%d}_{world.end:%Y-%m-%d}"
     assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in paths) == [
-        f"youtube/@voltiqmx/Contenido {stem} Voltiq México.zip",
-        f"youtube/@voltiqofficial/内容 {stem} Voltiq 全球官方.zip",
-        f"youtube/@voltiqus/Content {stem} Voltiq US.zip",
+        f"youtube/@VoltiqMX/Contenido {stem} Voltiq México.zip",
+        f"youtube/@VoltiqOfficial/内容 {stem} Voltiq 全球官方.zip",
+        f"youtube/@VoltiqUS/Content {stem} Voltiq US.zip",
     ]
     with zipfile.ZipFile(paths[1]) as zf:
         assert sorted(zf.namelist()) == [
@@ -459,10 +459,10 @@ def test_demo_writer_round_trip(tmp_path):
         )
         want = ad.assign(h=ad["handle"].str.lower()).sort_values(["h", "date"])
         assert got == [tuple(r) for r in want[["h", "date", "views"]].itertuples(index=False)]
-        assert q(ws, "SELECT account_id, name FROM accounts ORDER BY 1") == [
-            ("youtube:voltiqmx", "Voltiq México"),
-            ("youtube:voltiqofficial", "Voltiq 全球官方"),
-            ("youtube:voltiqus", "Voltiq US"),
+        assert q(ws, "SELECT account_id, handle, name FROM accounts ORDER BY 1") == [
+            ("youtube:voltiqmx", "@VoltiqMX", "Voltiq México"),
+            ("youtube:voltiqofficial", "@VoltiqOfficial", "Voltiq 全球官方"),
+            ("youtube:voltiqus", "@VoltiqUS", "Voltiq US"),
         ]
         assert {r.status for r in ws.import_files([tmp_path / "out"])} == {"unchanged"}
 

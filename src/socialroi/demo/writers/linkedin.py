@@ -202,7 +202,7 @@ def write(world: DemoWorld, out: Path) -> list[Path]:
     for _, acc in pages.iterrows():
         handle = _bare(acc["handle"])
         lang = acc["language"] if acc["language"] in ("en", "es", "zh") else "en"
-        folder = out / P / f"@{handle}"
+        folder = out / P / f"@{str(acc['handle']).strip().lstrip('@')}"  # the handle's own case
         folder.mkdir(parents=True, exist_ok=True)
         days = _rows(world["account_daily"], handle).sort_values("date")
         posts = _rows(world["posts"], handle)

@@ -112,7 +112,7 @@ def write(world: DemoWorld, out: Path) -> list[Path]:
             _member("chart", lang): _chart(posts, daily, lang),
             _member("totals", lang): _totals(days, lang),
         }
-        folder = out / P / f"@{handle}"
+        folder = out / P / f"@{str(acc['handle']).strip().lstrip('@')}"  # the handle's own case
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{PREFIX[lang]} {world.start:%Y-%m-%d}_{world.end:%Y-%m-%d} {acc['name']}.zip"
         buf = io.BytesIO()
