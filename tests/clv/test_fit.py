@@ -201,3 +201,36 @@ def test_compress_rows_is_order_independent():
     np.testing.assert_array_equal(first.weights, second.weights)
     assert first.weights.sum() == 1000
     assert len(first.weights) == len({(a, b) for a, b in zip(cols["a"], cols["b"])})
+
+
+def test_clv_fast_path_equals_the_generic_path(bgf, ggf, cdnow_monetary):
+    class PublicOnly:
+        """Exposes only the documented method, forcing the month-by-month path."""
+
+        def conditional_expected_number_of_purchases_up_to_time(self, *args):
+            return bgf.conditional_expected_number_of_purchases_up_to_time(*args)
+
+    d = cdnow_monetary
+    args = (d["frequency"], d["recency"], d["T"], d["monetary_value"])
+    fast = ggf.customer_lifetime_value(bgf, *args, time=7, freq="D")
+    slow = ggf.customer_lifetime_value(PublicOnly(), *args, time=7, freq="D")
+    np.testing.assert_allclose(fast, slow, rtol=1e-12)
+    scalar = ggf.customer_lifetime_value(bgf, 2, 30.43, 38.86, 22.35, freq="W")
+    assert isinstance(scalar, float)
+    assert scalar == pytest.approx(36.2785, abs=1e-3)
+
+
+def test_predictions_on_many_repeated_rows_equal_direct_evaluation(bgf, cdnow):
+    """Large inputs are evaluated once per distinct (t, x, T): same values as row by row."""
+    big = pd.concat([cdnow] * 3, ignore_index=True)
+    t = np.tile(np.array([1.0, 39.0, 78.0]), len(big) // 3 + 1)[: len(big)]
+    fast = bgf.conditional_expected_number_of_purchases_up_to_time(
+        t, big["frequency"], big["recency"], big["T"]
+    )
+    direct = [
+        bgf.conditional_expected_number_of_purchases_up_to_time(ti, xi, ri, Ti)
+        for ti, xi, ri, Ti in zip(
+            t[:300], big["frequency"][:300], big["recency"][:300], big["T"][:300]
+        )
+    ]
+    np.testing.assert_allclose(fast[:300], direct, rtol=1e-13)

@@ -15,7 +15,14 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-__all__ = ["BGNBDData", "Compressed", "GammaGammaData", "compress_rows"]
+__all__ = [
+    "BGNBDData",
+    "Compressed",
+    "GammaGammaData",
+    "compress_rows",
+    "on_distinct_rows",
+    "unique_rows",
+]
 
 
 class Compressed(NamedTuple):
@@ -27,34 +34,63 @@ class Compressed(NamedTuple):
     codes: dict[str, np.ndarray]  # for each distinct row, the index of its value in levels
 
 
-def compress_rows(columns: dict[str, np.ndarray], weights: np.ndarray) -> Compressed:
-    """Collapse identical rows of ``columns`` into one, summing their ``weights``.
+def unique_rows(columns: dict[str, np.ndarray]):
+    """Distinct rows of equal-length 1-d ``columns``, in lexicographic order.
 
-    Hash-based (``pandas.factorize``) rather than sorting every row. The distinct rows come
-    out in lexicographic order of the columns, so the result, and hence any fit, does not
-    depend on the order of the customers.
+    Hash-based (``pandas.factorize``) rather than sorting every row. Returns
+    ``(row_key, n_rows, codes, levels)``: the index of each input row's distinct row, their
+    number, and for each column the code of each input row's value in its sorted ``levels``.
     """
-    n = len(weights)
-    key = np.zeros(n, dtype=np.int64)
+    n = len(next(iter(columns.values())))
+    key = None
     codes, levels = {}, {}
     for name, values in columns.items():
         code, uniques = pd.factorize(np.asarray(values, dtype=float), sort=True)
         codes[name], levels[name] = code, np.asarray(uniques, dtype=float)
-        # mixed-radix key, re-densified after each column so it can never overflow
-        key, _ = pd.factorize(key * len(uniques) + code, sort=True)
+        if key is None:
+            key = code
+        else:
+            # mixed-radix key, re-densified after each column so it can never overflow
+            key, _ = pd.factorize(key * len(uniques) + code, sort=True)
     n_rows = int(key.max()) + 1 if n else 0
+    return key, n_rows, codes, levels
+
+
+def compress_rows(columns: dict[str, np.ndarray], weights: np.ndarray) -> Compressed:
+    """Collapse identical rows of ``columns`` into one, summing their ``weights``.
+
+    The distinct rows come out in lexicographic order of the columns, so the result, and
+    hence any fit, does not depend on the order of the customers.
+    """
+    key, n_rows, codes, levels = unique_rows(columns)
     representative = np.empty(n_rows, dtype=np.int64)
-    representative[key] = np.arange(n)
-    summed = np.bincount(key, weights=weights, minlength=n_rows)
+    representative[key] = np.arange(len(key))
     return Compressed(
-        columns={
-            name: np.asarray(values, dtype=float)[representative]
-            for name, values in columns.items()
-        },
-        weights=summed,
+        columns={k: np.asarray(v, dtype=float)[representative] for k, v in columns.items()},
+        weights=np.bincount(key, weights=weights, minlength=n_rows),
         levels=levels,
         codes={name: code[representative] for name, code in codes.items()},
     )
+
+
+def on_distinct_rows(fn, columns: dict[str, np.ndarray], min_rows: int = 512):
+    """``fn(**columns)`` evaluated once per distinct row and spread back to every row.
+
+    For element-wise functions that are expensive (e.g. hypergeometric functions) on inputs
+    with many repeated rows. Scalars are broadcast; small inputs are evaluated directly.
+    """
+    values = {k: np.asarray(v, dtype=float) for k, v in columns.items()}
+    arrays = np.broadcast_arrays(*values.values())
+    if arrays[0].ndim != 1 or arrays[0].shape[0] < min_rows:
+        return fn(**dict(zip(values, arrays)))
+    varying = {k: v for k, v in values.items() if v.ndim == 1}  # scalars stay scalars
+    key, n_rows, _, _ = unique_rows(varying)
+    if n_rows > arrays[0].shape[0] // 2:
+        return fn(**dict(zip(values, arrays)))
+    representative = np.empty(n_rows, dtype=np.int64)
+    representative[key] = np.arange(len(key))
+    args = {k: (v[representative] if v.ndim == 1 else v) for k, v in values.items()}
+    return np.asarray(fn(**args))[key]
 
 
 class BGNBDData(NamedTuple):

@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.special import expit, hyp2f1
 
 from socialroi.clv._base import BaseFitter, check_weights
-from socialroi.clv._compress import BGNBDData
+from socialroi.clv._compress import BGNBDData, on_distinct_rows, unique_rows
 from socialroi.clv._likelihoods import bgnbd_negative_log_likelihood, dot
 from socialroi.clv._validation import (
     CLVInputError,
@@ -172,10 +172,35 @@ class BetaGeoFitter(BaseFitter):
 
     predict = conditional_expected_number_of_purchases_up_to_time
 
+    def _cumulative_purchases(self, times, frequency, recency, T):
+        """Expected purchases up to each of ``times`` for each customer, as a list of arrays.
+
+        Used by the CLV computation: P(alive) is computed once, and the hypergeometric term
+        once per distinct (frequency, T) pair and time.
+        """
+        r, alpha, a, b = self._unload_params(*self._param_names)
+        x, t_x, age = _rfm_arrays(frequency, recency, T)
+        x, t_x, age = np.broadcast_arrays(x, t_x, age)
+        p_alive = self._p_alive(x, t_x, age, r, alpha, a, b)
+        flat_x, flat_age = np.atleast_1d(x), np.atleast_1d(age)
+        key, n_rows, _, _ = unique_rows({"x": flat_x, "T": flat_age})
+        rep = np.empty(n_rows, dtype=np.int64)
+        rep[key] = np.arange(len(key))
+        out = []
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            for t in times:
+                e = _expected_purchases(float(t), flat_x[rep], flat_age[rep], r, alpha, a, b)
+                out.append(e[key].reshape(x.shape) * p_alive)
+        return out
+
     @staticmethod
     def _expected(t, x, age, r, alpha, a, b):
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        def evaluate(t, x, age):
             return _expected_purchases(t, x, age, r, alpha, a, b)
+
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            # depends on (t, x, T) only, which repeat a lot: evaluate 2F1 once per distinct row
+            return on_distinct_rows(evaluate, {"t": t, "x": x, "age": age})
 
     def expected_number_of_purchases_up_to_time(self, t):
         """E[X(t)]: repeat purchases by time t of a new customer (FHL 2005, eq. 9)::

@@ -148,11 +148,15 @@ class GammaGammaFitter(BaseFitter):
         m = as_array(monetary_value, "monetary_value")
         check_same_length({"frequency": x, "recency": t_x, "T": age, "monetary_value": m})
         profit = np.asarray(self.conditional_expected_average_profit(x, m))
-        factor = MONTH_FACTORS[freq]
+        times = MONTH_FACTORS[freq] * np.arange(1, int(time) + 1)
+        grid = getattr(transaction_model, "_cumulative_purchases", None)
+        if grid is not None:  # our BetaGeoFitter: all months in one pass
+            cumulative = grid(times, x, t_x, age)
+        else:
+            cumulative = [np.asarray(predict(t, x, t_x, age), dtype=float) for t in times]
         clv = np.zeros(np.broadcast(x, t_x, age, profit).shape)
         previous = 0.0
-        for month in range(1, int(time) + 1):
-            cumulative = np.asarray(predict(month * factor, x, t_x, age), dtype=float)
-            clv = clv + profit * (cumulative - previous) / (1 + discount_rate) ** month
-            previous = cumulative
+        for month, current in enumerate(cumulative, start=1):
+            clv = clv + profit * (current - previous) / (1 + discount_rate) ** month
+            previous = current
         return shape_output(clv, (frequency, recency, T, monetary_value), "clv")
