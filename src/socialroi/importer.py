@@ -160,7 +160,7 @@ def import_file(
     if known:
         return ImportResult(file.name, "unchanged", int(known[0]))
     report = detect(file, options)
-    ctx = Context(file, options)
+    ctx = Context(file, options, known_accounts=known_accounts(store))
     try:
         staged = report.parse(file, ctx)
     except (ImportFailed, SocialroiError):
@@ -175,6 +175,14 @@ def import_file(
     unified = _unify(store, arrow, base_currency, rules, ctx)
     _channel_findings(ctx, unified)
     return _load(store, file, report, ctx, unified)
+
+
+def known_accounts(store: DuckDBStore) -> dict[str, dict]:
+    rows = store.raw.execute(
+        "SELECT account_id, timezone, currency, market, name, kind FROM accounts"
+    ).fetchall()
+    keys = ("timezone", "currency", "market", "name", "kind")
+    return {r[0]: dict(zip(keys, r[1:])) for r in rows}
 
 
 def _validate(ctx: Context, arrow: dict[str, pa.Table]) -> None:

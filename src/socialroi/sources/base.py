@@ -106,6 +106,18 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     rows_read: int = 0
     rows_skipped: int = 0
+    # What the workspace already knows of accounts (from the accounts register or earlier
+    # imports): account_id -> {"timezone", "currency", "market", "name", "kind"}. Parsers use
+    # it for exports that do not state an account's time zone or currency.
+    known_accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def account_timezones(self) -> dict[str, str]:
+        return {a: v["timezone"] for a, v in self.known_accounts.items() if v.get("timezone")}
+
+    @property
+    def account_currencies(self) -> dict[str, str]:
+        return {a: v["currency"] for a, v in self.known_accounts.items() if v.get("currency")}
 
     def finding(
         self,
