@@ -669,3 +669,14 @@ def test_register_time_zone_is_used_when_the_importer_passes_it():
     first = staged["posts"].sort_values("local_date").iloc[0]
     assert first["published_at"] == dt.datetime(2025, 1, 8, 6, 5, tzinfo=UTC)
     assert not [f for f in ctx.findings if f.kind == "assumed_timezone"]
+
+
+def test_register_time_zone_via_account_timezones_too():
+    from socialroi.sources.base import Context
+    from socialroi.sources.meta import posts
+
+    ctx = Context(InputFile.from_path(IG_EN))
+    ctx.account_timezones = {"instagram:voltiq.es": "Europe/Madrid"}
+    staged = posts.parse(ctx.file, ctx)
+    first = staged["posts"].sort_values("local_date").iloc[0]
+    assert first["published_at"] == dt.datetime(2025, 1, 8, 13, 5, tzinfo=UTC)
