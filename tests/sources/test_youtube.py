@@ -223,6 +223,31 @@ def test_dates_without_a_year_need_the_period_or_year_option(ws, tmp_path):
     assert q(ws, "SELECT metric_date, views FROM post_metrics") == [(D[6], 700)]
 
 
+def test_publish_times_with_a_clock_are_stored_in_utc(ws, tmp_path):
+    folder = tmp_path / "Content 2026-07-01_2026-07-31 Voltiq Tech"
+    folder.mkdir()
+    f = folder / "Table data.csv"
+    f.write_text(
+        "Content,Video title,Video publish time,Duration,Views\n"
+        "Total,,,,15\n"
+        "Q6nP2mT9xLv,Fix a slow charger,2026-07-20 13:18:00,812,10\n"
+        "R26qwMQVoos,Late night build,2026-07-20 23:30:00,300,5\n"
+    )
+    ws.import_files([f], account="voltiqtech")
+    utc_text = "strftime(timezone('UTC', published_at), '%Y-%m-%d %H:%M')"
+    assert q(ws, f"SELECT native_id, {utc_text}, local_date FROM posts ORDER BY 1") == [
+        ("Q6nP2mT9xLv", "2026-07-20 20:18", dt.date(2026, 7, 20)),
+        ("R26qwMQVoos", "2026-07-21 06:30", dt.date(2026, 7, 20)),
+    ]  # Studio's clock is Pacific Time unless --timezone says otherwise
+    g = tmp_path / "Content 2026-07-01_2026-07-31 Voltiq DE" / "Table data.csv"
+    g.parent.mkdir()
+    g.write_text(f.read_text().replace("Q6nP2mT9xLv", "Q6nP2mT9xLw"))
+    ws.import_files([g], account="voltiqde", timezone="Europe/Berlin")
+    assert q(ws, f"SELECT {utc_text} FROM posts WHERE native_id = 'Q6nP2mT9xLw'") == [
+        ("2026-07-20 11:18",)
+    ]
+
+
 # -- broken files --------------------------------------------------------------------------
 
 
