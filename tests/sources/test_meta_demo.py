@@ -225,3 +225,27 @@ def test_written_insights_metrics_import_to_the_worlds_figures(world, tmp_path):
                 continue
             expected.add((f"{a[0]}:{a[1]}", a[2], col))
     assert seen == expected
+
+
+@pytest.mark.parametrize("lang", ["es", "zh"])
+def test_facebook_exports_in_spanish_and_chinese(world, tmp_path, ws, lang):
+    acc = world.frames["accounts"]
+    acc.loc[acc["platform"] == "facebook", "language"] = lang
+    paths = write(world, tmp_path / "out")
+    fb = [p for p in paths if p.parent.name == "@voltiq.us"]
+    ws.import_files([p for p in fb if p.name.startswith(PERIOD)], timezone="America/New_York")
+    ws.import_files([p for p in fb if "-Ads-" in p.name])
+    metrics = {r["post_id"]: r for r in q(ws, "SELECT * FROM post_metrics")}
+    daily = world["post_daily"].groupby("native_id").sum(numeric_only=True)
+    for nid in ("122150000000000001", "122150000000000002"):
+        m, want = metrics[f"facebook:{nid}"], daily.loc[nid]
+        for c in ("impressions", "reach", "likes", "comments", "shares", "clicks", "link_clicks"):
+            assert m[c] == want[c], (lang, nid, c)
+    formats = {r["native_id"]: r["format"] for r in q(ws, "SELECT native_id, format FROM posts")}
+    assert formats == {"122150000000000001": "image", "122150000000000002": "reel"}
+    spend = q(ws, "SELECT sum(spend) AS s FROM ad_metrics")[0]["s"]
+    assert spend == pytest.approx(310.0 + 295.25)
+    for p in fb:
+        if p.stem in ("Reach", "Profile visits", "Viewers"):
+            [res] = ws.import_files([p])
+            assert res.report == "business_suite_metric" and res.rows_loaded == 2
