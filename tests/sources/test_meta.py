@@ -680,3 +680,22 @@ def test_register_time_zone_via_account_timezones_too():
     staged = posts.parse(ctx.file, ctx)
     first = staged["posts"].sort_values("local_date").iloc[0]
     assert first["published_at"] == dt.datetime(2025, 1, 8, 13, 5, tzinfo=UTC)
+
+
+def test_ads_other_breakdowns_are_summed(ws, tmp_path):
+    f = tmp_path / "@voltiq.es" / "age.csv"
+    f.parent.mkdir()
+    f.write_text(
+        "Reporting starts,Reporting ends,Ad name,Ad ID,Age,Platform,Amount spent (EUR),"
+        "Impressions,Reach\n"
+        "2025-03-01,2025-03-01,Hero,77,18-24,instagram,10.50,1000,800\n"
+        "2025-03-01,2025-03-01,Hero,77,25-34,instagram,4.25,500,450\n"
+        "2025-03-01,2025-03-01,Hero,77,25-34,facebook,3.00,300,290\n"
+    )
+    [res] = ws.import_files([f])
+    rows = {r["entity_id"]: r for r in q(ws, "SELECT * FROM ad_metrics")}
+    ig, fb = rows["instagram:ad:77"], rows["facebook:ad:77"]
+    assert (ig["spend"], ig["impressions"], ig["reach"]) == (14.75, 1500, None)
+    assert (fb["spend"], fb["impressions"], fb["reach"]) == (3.0, 300, 290)
+    f = findings(ws, res.batch_id)["breakdown_summed"]
+    assert (f["rows"], f["row_number"]) == (2, 2)
