@@ -43,6 +43,7 @@ def customers(draw, size=st.integers(1, 20)):
     return x, t_x, T
 
 
+@settings(deadline=None)
 @given(params, customers())
 def test_probability_alive_is_a_probability(p, data):
     alive = model(*p).conditional_probability_alive(*data)
@@ -50,6 +51,7 @@ def test_probability_alive_is_a_probability(p, data):
     assert np.all(alive[data[0] == 0] == 1)  # no repeat purchase: certainly alive
 
 
+@settings(deadline=None)
 @given(params, customers(), st.lists(st.floats(0.0, 500.0), min_size=2, max_size=6))
 def test_conditional_expectation_non_negative_and_increasing(p, data, times):
     m = model(*p)
@@ -63,6 +65,7 @@ def test_conditional_expectation_non_negative_and_increasing(p, data, times):
     assert np.all(steps >= -1e-9 * np.maximum(1.0, values[1:]))
 
 
+@settings(deadline=None)
 @given(params, st.lists(st.floats(0.0, 1000.0), min_size=2, max_size=8))
 def test_unconditional_expectation_non_negative_and_increasing(p, times):
     values = model(*p).expected_number_of_purchases_up_to_time(np.sort(times))
