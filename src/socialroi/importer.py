@@ -28,7 +28,7 @@ from socialroi.sources.base import REPORTS, Context, ImportOptions, InputFile, R
 from socialroi.sources.sniff import Sniff
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
-from socialroi.unify import MONEY, staged_to_arrow, unify
+from socialroi.unify import MONEY, needs_unify, staged_to_arrow, unify
 
 DETECT_THRESHOLD = 0.5
 SOURCE_ALIASES = {"instagram": "meta", "facebook": "meta", "twitter": "x", "ga": "ga4"}
@@ -249,10 +249,16 @@ def _unify(
             "update socialroi or set rates with `socialroi fx set`",
             value=str(end),
         )
-    fx_t = ibis.memtable(rates)
-    staged = {t: ibis.memtable(a) for t, a in arrow.items()}
-    exprs = unify(staged, fx_t, rules)
-    return {t: store.ibis.to_pyarrow(e) for t, e in exprs.items()}
+    # Only tables with money or channel columns need the shared transforms; the rest pass
+    # straight through (compiling an Ibis expression costs more than these small files).
+    needs = {t for t in arrow if needs_unify(t, arrow[t].column_names)}
+    out = {t: a for t, a in arrow.items() if t not in needs}
+    if needs:
+        fx_t = ibis.memtable(rates)
+        staged = {t: ibis.memtable(arrow[t]) for t in needs}
+        exprs = unify(staged, fx_t, rules)
+        out |= {t: store.ibis.to_pyarrow(e) for t, e in exprs.items()}
+    return out
 
 
 def _override_currencies(store: DuckDBStore) -> set[str]:

@@ -37,6 +37,13 @@ LOWER = {
 CHANNEL_TABLES = ("touchpoints", "conversions", "traffic_daily")
 
 
+def needs_unify(table: str, columns: list[str]) -> bool:
+    """Whether `unify_table` changes anything for a staged table with these columns."""
+    if table in CHANNEL_TABLES:
+        return True
+    return any(amount in columns and "currency" in columns for amount, _, _ in MONEY.get(table, []))
+
+
 def staged_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     """Cast a staging frame's canonical columns to their types; other columns are dropped."""
     spec = TABLES[table]

@@ -7,6 +7,7 @@ row, column, value and what was expected, so nothing is stored from a file that 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -26,6 +27,13 @@ _CURRENCY_SUFFIX = re.compile(r"\s*[\(\[]\s*([A-Z]{3})\s*[\)\]]\s*$")
 
 def norm(cell: Any) -> str:
     """Normalise a header cell for matching: NFKC, case-folded, single spaces, no BOM."""
+    if isinstance(cell, str):
+        return _norm_text(cell)
+    return _norm_text(str(cell))
+
+
+@functools.lru_cache(maxsize=65536)
+def _norm_text(cell: str) -> str:
     s = unicodedata.normalize("NFKC", str(cell)).replace("\ufeff", "").strip().strip('"')
     return re.sub(r"\s+", " ", s).casefold()
 
