@@ -291,3 +291,27 @@ def test_demo_writer_round_trip(tmp_path):
     kinds = {k for (k,) in q(ws, "SELECT DISTINCT kind FROM dq_findings")}
     assert {"mangled_id", "skipped_total_row"} <= kinds
     ws.close()
+
+
+def test_ads_currency_from_the_accounts_register(ws, tmp_path):
+    reg = tmp_path / "accounts_register.csv"
+    reg.write_text(
+        "platform,handle,market,currency,timezone\npinterest,voltiq_us,US,EUR,Europe/Paris\n"
+    )
+    ws.import_files([reg])
+    ws.import_files([ACC / "pinterest_ads_nocurrency_2025-01-01_2025-01-02.csv"])
+    assert q(ws, "SELECT DISTINCT currency FROM ad_metrics") == [("EUR",)]
+
+
+def test_pin_local_dates_in_the_registered_time_zone(ws, tmp_path):
+    reg = tmp_path / "accounts_register.csv"
+    reg.write_text(
+        "platform,handle,market,currency,timezone\npinterest,voltiq_us,US,USD,Asia/Tokyo\n"
+    )
+    ws.import_files([reg])
+    ws.import_files([PINS])
+    # 2024-12-20 22:15 UTC is already December 21 in Tokyo
+    assert q(ws, "SELECT native_id, local_date FROM posts ORDER BY 1") == [
+        ("1122380000000000001", D(2025, 1, 5)),
+        ("1122380000000000002", D(2024, 12, 21)),
+    ]

@@ -617,10 +617,25 @@ def parse_ads(
             )
         starts, ends = [period[0]] * n, [period[-1]] * n
 
+    acct_names = table.text("account_name")
+    acct_ids, _ = table.ids(ctx, "account_id")
+    handle = given_handle(ctx)
+    first_acct = next((a for a in acct_ids if isinstance(a, str) and a), None)
+    first_name = next((a for a in acct_names if a), None)
+    if handle is None:
+        handle = first_acct or first_name
+    if handle is None:
+        handle = ctx.account_handle(platform)  # raises the usual --account message
+    acct = account_id(platform, handle)
+    known_cur = (getattr(ctx, "account_currencies", None) or {}).get(acct)
     # currency: a Currency column, a header suffix like `Cost (USD)`, or --currency
     cur_col = table.text("currency")
     header_cur = table.hm.currencies.get("spend") or table.hm.currencies.get("conversion_value")
-    fallback = header_cur or (ctx.options.currency.upper() if ctx.options.currency else None)
+    fallback = (
+        header_cur
+        or (ctx.options.currency.upper() if ctx.options.currency else None)
+        or known_cur  # the accounts register's currency for this ad account
+    )
     currencies = []
     for c, rn in zip(cur_col, rns):
         c = (c or fallback or "").upper()
@@ -630,7 +645,8 @@ def parse_ads(
                 row=rn,
                 column=table.column("spend"),
                 expected="a Currency column or a header such as 'Cost (USD)'",
-                hint="Pass --currency XXX (ISO 4217).",
+                hint="Pass --currency XXX (ISO 4217), or list the account's currency in the "
+                "accounts register.",
             )
         if not _CURRENCY.match(c):
             raise ctx.fail(
@@ -651,17 +667,7 @@ def parse_ads(
         table.text("ad_name"),
     )
     objectives = table.text("objective")
-    acct_names = table.text("account_name")
-    acct_ids, _ = table.ids(ctx, "account_id")
 
-    handle = given_handle(ctx)
-    first_acct = next((a for a in acct_ids if isinstance(a, str) and a), None)
-    first_name = next((a for a in acct_names if a), None)
-    if handle is None:
-        handle = first_acct or first_name
-    if handle is None:
-        handle = ctx.account_handle(platform)  # raises the usual --account message
-    acct = account_id(platform, handle)
     market = ctx.options.market.upper() if ctx.options.market else None
 
     def native(ids: pd.Series, names: list[str | None], i: int) -> str | None:
