@@ -671,15 +671,28 @@ def test_register_time_zone_is_used_when_the_importer_passes_it():
     assert not [f for f in ctx.findings if f.kind == "assumed_timezone"]
 
 
-def test_register_time_zone_via_account_timezones_too():
-    from socialroi.sources.base import Context
-    from socialroi.sources.meta import posts
-
-    ctx = Context(InputFile.from_path(IG_EN))
-    ctx.account_timezones = {"instagram:voltiq.es": "Europe/Madrid"}
-    staged = posts.parse(ctx.file, ctx)
-    first = staged["posts"].sort_values("local_date").iloc[0]
-    assert first["published_at"] == dt.datetime(2025, 1, 8, 13, 5, tzinfo=UTC)
+def test_accounts_register_supplies_time_zone_and_currency(ws, tmp_path):
+    reg = tmp_path / "accounts.csv"
+    reg.write_text(
+        "platform,handle,market,currency,timezone,kind\n"
+        "instagram,voltiq.es,ES,EUR,Europe/Madrid,brand\n"
+    )
+    ws.import_files([reg])
+    [res] = ws.import_files([IG_EN])  # no --timezone: the register's zone applies
+    p = q(ws, "SELECT published_at FROM posts WHERE native_id = '18041234567890123'")[0]
+    assert p["published_at"] == dt.datetime(2025, 1, 8, 13, 5, tzinfo=UTC)
+    assert "assumed_timezone" not in findings(ws, res.batch_id)
+    acc = q(ws, "SELECT timezone, market FROM accounts WHERE account_id = 'instagram:voltiq.es'")
+    assert acc == [{"timezone": "Europe/Madrid", "market": "ES"}]  # the register's values kept
+    ads = tmp_path / "ads" / "@voltiq.es" / "r.csv"
+    ads.parent.mkdir(parents=True)
+    ads.write_text(
+        "Reporting starts,Reporting ends,Campaign name,Campaign ID,Amount spent,Platform\n"
+        "2025-03-01,2025-03-01,ES | Launch,1202,10.00,instagram\n"
+    )
+    ws.import_files([ads])
+    r = q(ws, "SELECT currency, market FROM ad_metrics")[0]
+    assert r == {"currency": "EUR", "market": "ES"}
 
 
 def test_ads_other_breakdowns_are_summed(ws, tmp_path):

@@ -252,19 +252,10 @@ def valid_tz(ctx: Context, tz: str, column: str | None = None) -> str:
 
 
 def known_account(ctx: Context, account_id: str) -> dict[str, Any]:
-    """What the accounts register says about an account, when the importer passes it on.
-
-    The importer may set `ctx.known_accounts = {account_id: {"timezone": ..., "currency": ...,
-    "market": ...}}` (or just `ctx.account_timezones = {account_id: tz}`) from the workspace's
-    accounts table; without either this returns `{}`.
-    """
+    """What the workspace knows of an account (accounts register or earlier imports):
+    `ctx.known_accounts[account_id]` with timezone, currency, market; `{}` when unknown."""
     known = getattr(ctx, "known_accounts", None) or {}
-    info = dict(known.get(account_id) or {})
-    # The same hook as other sources use for time zones only: {account_id: tz}.
-    zones = getattr(ctx, "account_timezones", None) or {}
-    if not info.get("timezone") and zones.get(account_id):
-        info["timezone"] = zones[account_id]
-    return info
+    return dict(known.get(account_id) or {})
 
 
 def account_timezone(ctx: Context, account_ids: Sequence[str], what: str) -> str:
