@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,6 +74,7 @@ def test_unconditional_expectation_non_negative_and_increasing(p, times):
     assert np.all(np.diff(values) >= -1e-9 * np.maximum(1.0, values[1:]))
 
 
+@pytest.mark.filterwarnings("ignore:.*edge of the parameter space:RuntimeWarning")
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1))
 def test_shuffling_customers_leaves_params_unchanged(seed, shuffle_seed):
@@ -91,6 +93,7 @@ def test_shuffling_customers_leaves_params_unchanged(seed, shuffle_seed):
     assert first.log_likelihood_ == second.log_likelihood_
 
 
+@pytest.mark.filterwarnings("ignore:.*edge of the parameter space:RuntimeWarning")
 @settings(max_examples=10, deadline=None)
 @given(st.integers(0, 2**32 - 1))
 def test_shuffling_leaves_gamma_gamma_unchanged(seed):
