@@ -386,14 +386,14 @@ def test_bad_metric_value_fails(ws, tmp_path):
     assert (e.value.row, e.value.column) == (5, "Primary") and empty(ws)
 
 
-@pytest.mark.xfail(
-    reason="needs the loader to keep stored columns a file lacks (see docs/sources/meta.md)",
-    strict=False,
-)
 def test_metric_files_of_one_account_fill_one_row_per_day(ws):
+    # One metric per file: each import fills its own column of the (account, day) row.
     ws.import_files([IG_METRICS])
+    assert ws.store.count("account_metrics") == 5
     r = q(ws, "SELECT * FROM account_metrics WHERE metric_date = DATE '2025-01-03'")[0]
     assert (r["reach"], r["impressions"], r["follows"]) == (980, 2800, 5)
+    r = q(ws, "SELECT * FROM account_metrics WHERE metric_date = DATE '2025-01-02'")[0]
+    assert (r["reach"], r["impressions"], r["follows"]) == (1350, 3900, None)
 
 
 # -- classic Page Insights post export ------------------------------------------------------
