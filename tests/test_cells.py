@@ -126,3 +126,60 @@ def test_header_map_aliases_duplicates_and_currency():
 def test_url_decode_twice_encoded():
     assert url_decode("Paid%2520Social") == "Paid Social"
     assert url_decode("summer+sale") == "summer sale"
+
+
+def test_weekday_prefixes_and_european_scientific_ids():
+    assert parse_date("Mon, Jan 06, 2025") == dt.date(2025, 1, 6)
+    assert parse_date("Marzo 3, 2025") == dt.date(2025, 3, 3)  # not the weekday "martes"
+    assert clean_id("1,80412E+16") == ("1.80412E+16", True)
+
+
+def test_fact_rows_merge_by_column(ws):
+    import pyarrow as pa
+
+    from socialroi.model.schema import TABLES
+    from socialroi.store.loader import upsert
+
+    day = dt.date(2025, 1, 8)
+    with ws.store.transaction() as raw:
+        upsert(
+            raw,
+            TABLES["account_metrics"],
+            pa.table(
+                {"account_id": ["tiktok:a"], "metric_date": [day], "views": [10], "batch_id": [1]}
+            ),
+        )
+        upsert(
+            raw,
+            TABLES["account_metrics"],
+            pa.table(
+                {
+                    "account_id": ["tiktok:a"],
+                    "metric_date": [day],
+                    "followers": [99],
+                    "batch_id": [2],
+                }
+            ),
+        )
+        upsert(
+            raw,
+            TABLES["account_metrics"],
+            pa.table(
+                {
+                    "account_id": ["tiktok:a"],
+                    "metric_date": [day],
+                    "views": [None],
+                    "batch_id": [3],
+                },
+                schema=pa.schema(
+                    [
+                        ("account_id", pa.string()),
+                        ("metric_date", pa.date32()),
+                        ("views", pa.int64()),
+                        ("batch_id", pa.int64()),
+                    ]
+                ),
+            ),
+        )
+    got = ws.store.raw.execute("SELECT views, followers, batch_id FROM account_metrics").fetchall()
+    assert got == [(None, 99, 3)]  # a column the file has replaces, even with empty

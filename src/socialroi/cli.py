@@ -71,17 +71,17 @@ def import_(workspace: str, paths: tuple[Path, ...], **options) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from socialroi.importer import expand
+    from socialroi.sources.base import ImportOptions
 
-    files = list(expand(paths))
+    opts = ImportOptions(**options)
+    files = list(expand(paths, opts))
     with Workspace.open(workspace) as ws, Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         console=err, transient=True, disable=len(files) < 3,
     ) as progress:  # fmt: skip
         task = progress.add_task("importing", total=len(files))
         from socialroi.importer import import_file
-        from socialroi.sources.base import ImportOptions
 
-        opts = ImportOptions(**options)
         for f in files:
             progress.update(task, description=f"importing {f.name[-40:]}")
             res = import_file(ws.store, f, opts, base_currency=ws.base_currency, rules=ws.rules)

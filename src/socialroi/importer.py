@@ -65,7 +65,9 @@ class ImportResult:
 # -- finding the files ---------------------------------------------------------------------
 
 
-def expand(paths: Iterable[str | Path]) -> Iterator[InputFile]:
+def expand(
+    paths: Iterable[str | Path], options: ImportOptions | None = None
+) -> Iterator[InputFile]:
     """Files, folders (recursively, sorted) and zips (unless a report takes the whole zip)."""
     for p in paths:
         path = Path(p)
@@ -76,20 +78,26 @@ def expand(paths: Iterable[str | Path]) -> Iterator[InputFile]:
                 c for c in path.rglob("*") if c.is_file() and not _hidden(c.relative_to(path))
             )
             for c in children:
-                yield from expand_file(InputFile.from_path(c))
+                yield from expand_file(InputFile.from_path(c), options)
         else:
-            yield from expand_file(InputFile.from_path(path))
+            yield from expand_file(InputFile.from_path(path), options)
 
 
 def _hidden(rel: Path) -> bool:
     return any(part.startswith((".", "__MACOSX")) for part in rel.parts)
 
 
-def expand_file(file: InputFile) -> Iterator[InputFile]:
+def expand_file(file: InputFile, options: ImportOptions | None = None) -> Iterator[InputFile]:
     if not file.is_zip:
         yield file
         return
     load_all()
+    if options is not None and options.platform:
+        source = SOURCE_ALIASES.get(options.platform.lower(), options.platform.lower())
+        named = get_report(source, options.report)
+        if len(named) == 1 and named[0].accepts_zip:
+            yield file
+            return
     sniff = Sniff(file)
     if any(r.accepts_zip and r.detect(sniff) >= DETECT_THRESHOLD for r in REPORTS.values()):
         yield file
@@ -99,7 +107,7 @@ def expand_file(file: InputFile) -> Iterator[InputFile]:
     except Exception as exc:  # noqa: BLE001 - any zip damage is the same user-facing problem
         raise ImportFailed(file.name, f"the zip file cannot be opened ({exc})") from None
     for name, data in sorted(members.items()):
-        yield from expand_file(InputFile(f"{file.name}/{name}", data, file.path))
+        yield from expand_file(InputFile(f"{file.name}/{name}", data, file.path), options)
 
 
 # -- detection -----------------------------------------------------------------------------

@@ -105,7 +105,7 @@ class Workspace:
         """
         opts = ImportOptions(**options)
         results = []
-        for file in expand(paths):
+        for file in expand(paths, opts):
             res = import_file(
                 self.store, file, opts, base_currency=self.base_currency, rules=self.rules
             )

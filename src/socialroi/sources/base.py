@@ -82,8 +82,10 @@ class InputFile:
     @property
     def folder_hint(self) -> str | None:
         """Name of the containing folder, used as the account for exports that lack one."""
-        if self.path is not None and self.path.parent.name.startswith("@"):
-            return self.path.parent.name
+        if self.path is not None:
+            for parent in self.path.parents:
+                if parent.name.startswith("@"):
+                    return parent.name
         return None
 
 

@@ -42,9 +42,21 @@ def header_currency(cell: Any) -> tuple[str, str | None]:
     """Split a header like `Amount spent (EUR)` into (`amount spent`, `EUR`)."""
     text = unicodedata.normalize("NFKC", str(cell)).strip()
     m = _CURRENCY_SUFFIX.search(text)
-    if m:
+    if m and _is_currency(m.group(1)):
         return norm(text[: m.start()]), m.group(1)
     return norm(text), None
+
+
+def _is_currency(code: str) -> bool:
+    from socialroi.fx import known_currencies
+
+    return code in known_currencies() or code in _OTHER_CURRENCIES
+
+
+# ISO 4217 codes the ECB does not publish but exports use (rates come from `socialroi fx set`).
+_OTHER_CURRENCIES = {
+    "VND", "ARS", "CLP", "COP", "PEN", "AED", "SAR", "TWD", "EGP", "NGN", "PKR", "KES", "UAH",
+}  # fmt: skip
 
 
 class HeaderMap:
@@ -142,7 +154,21 @@ def is_blank(row: Sequence[Any]) -> bool:
 
 # -- numbers -------------------------------------------------------------------------------
 
-EMPTY = {"", "-", "–", "—", "--", "n/a", "na", "nan", "none", "null", "(not set)", "不适用"}
+EMPTY = {
+    "",
+    "-",
+    "–",
+    "—",
+    "--",
+    "n/a",
+    "na",
+    "nan",
+    "none",
+    "null",
+    "(not set)",
+    "不适用",
+    "undefined",
+}
 _SUPPRESSED = re.compile(r"^\s*<\s*(\d+)\s*$")
 _EU_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d{1,2}$")
 _US_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+\.\d{1,2}$|^-?\d+\.\d{4,}$")
@@ -243,7 +269,7 @@ def numbers(
 
 # -- ids -----------------------------------------------------------------------------------
 
-_SCI = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+_SCI = re.compile(r"^\d([.,]\d+)?[eE]\+?\d+$")
 
 
 def clean_id(raw: Any) -> tuple[str | None, bool]:
@@ -262,7 +288,7 @@ def clean_id(raw: Any) -> tuple[str | None, bool]:
     if not s:
         return None, False
     if _SCI.match(s):
-        return s.upper(), True
+        return s.upper().replace(",", "."), True
     if re.fullmatch(r"\d+\.0", s):
         s = s[:-2]
     return s, False
@@ -311,6 +337,12 @@ _WORDS_DMY = re.compile(r"^(\d{1,2})(?:\s+de)?\s+([A-Za-zé]+)\.?(?:\s+(?:de\s+)
 _SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
+_WEEKDAY = re.compile(
+    r"^(mon|tue|wed|thu|fri|sat|sun|lun|mar|mié|mie|jue|vie|sáb|sab|dom)[a-zé]*\.?,\s+",
+    re.IGNORECASE,
+)
+
+
 class NoYear(ValueError):
     """The date has no year and none was given."""
 
@@ -325,7 +357,7 @@ def parse_date(raw: Any, *, year: int | None = None, order: str = "MDY") -> dt.d
         return raw
     if isinstance(raw, pd.Timestamp):
         return raw.date()
-    s = str(raw).strip()
+    s = _WEEKDAY.sub("", str(raw).strip())
     if not s or s.casefold() in EMPTY:
         return None
     if m := _ISO.match(s):

@@ -4,7 +4,12 @@ The natural key of each table (see `TableSpec.key`) decides what an overlapping 
 replaces: the same post in two monthly exports is updated, not counted twice. Within one
 file the last row with a key wins. For snapshot tables (`newer_wins`), an older snapshot never
 overwrites a newer one. Dimension rows merge: a value the new file lacks (null) keeps the
-stored one, so a post export that does not name the account's market does not erase it.
+stored one, so a post export that does not name the account's market does not erase it. Fact
+rows merge by column: a column the file does not have keeps its stored value, so exports that
+fill different columns of one (account, day) row — TikTok's Overview, FollowerHistory and
+Viewers, LinkedIn's content, followers and visitors workbooks — add up to one row instead of
+replacing each other; a column the file has replaces the stored value, empty or not.
+`batch_id` names the last import that touched the row.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
     """Replace rows with the same key, insert the rest. Returns rows written."""
     if data.num_rows == 0:
         return 0
+    carried = set(data.column_names)  # columns this file has; the others keep stored values
     data = conform(spec, data)
     data = data.append_column("_ord", pa.array(range(data.num_rows), type=pa.int64()))
     view = f"_incoming_{spec.name}"
@@ -55,13 +61,19 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
                 f"WHERE {keys} AND t.{nw} > i.{nw})"
             )
         source = "_dedup"
-        if spec.kind == "dimension":
-            merged = ", ".join(
-                f"i.{quote(c)} AS {quote(c)}"
-                if c in spec.key or c == "batch_id"
-                else f"coalesce(i.{quote(c)}, t.{quote(c)}) AS {quote(c)}"
-                for c in spec.column_names
-            )
+        partial = carried | {"batch_id"} < set(spec.column_names)
+        if spec.kind == "dimension" or partial:
+
+            def pick(c: str) -> str:
+                if c in spec.key or c == "batch_id":
+                    return f"i.{quote(c)} AS {quote(c)}"
+                if spec.kind == "dimension":
+                    return f"coalesce(i.{quote(c)}, t.{quote(c)}) AS {quote(c)}"
+                if c not in carried:  # a file without this column keeps the stored value
+                    return f"t.{quote(c)} AS {quote(c)}"
+                return f"i.{quote(c)} AS {quote(c)}"
+
+            merged = ", ".join(pick(c) for c in spec.column_names)
             raw.execute(
                 f"CREATE OR REPLACE TEMP TABLE _merged AS SELECT {merged} "
                 f"FROM _dedup i LEFT JOIN {target} t ON {keys}"
