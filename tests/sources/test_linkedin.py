@@ -198,11 +198,6 @@ def test_visitors_export_page_views(ws):
     ]
 
 
-@pytest.mark.xfail(
-    reason="the loader replaces a whole account_metrics row by key; the three Page exports "
-    "each fill other columns of the same (account, day) rows (shared-code change requested)",
-    strict=False,
-)
 def test_page_exports_fill_one_row_per_day(ws):
     ws.import_files([CONTENT, FOLLOWERS, VISITORS])
     assert q(

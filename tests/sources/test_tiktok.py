@@ -94,11 +94,6 @@ def test_follower_history_undefined_cells_are_empty(ws):
     ]
 
 
-@pytest.mark.xfail(
-    reason="needs the shared loader to keep stored columns a file does not carry "
-    "(store/loader.py upsert replaces whole fact rows)",
-    strict=False,
-)
 def test_daily_downloads_merge_into_one_row(ws):
     ws.import_files(
         [
