@@ -43,7 +43,7 @@ from socialroi.sources.tabular import is_spreadsheet, read_sheets
 
 REPORT = "business_suite_metric"
 COLUMNS = ("metric_date", "value")
-NOT_STORED = {"link_clicks"}  # account_metrics has no column for it
+NOT_STORED: set[str] = set()  # metrics read for detection but with no canonical column
 
 _PLATFORM_WORD = re.compile(
     r"(?:\b(?:de|del|en|a|al|on|from)\s+)?\b(instagram|facebook)\b\s*(?:的)?", re.IGNORECASE

@@ -134,7 +134,12 @@ def parse_pins(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     }
 
 
-OVERVIEW_FIELDS = ["impressions", "engagements", "reach", "profile_views", "follows"]
+OVERVIEW_FIELDS = [
+    "impressions", "engagements", "reach", "profile_views", "follows", "pin_clicks",
+    "outbound_clicks", "saves",
+]  # fmt: skip
+# Pinterest's names for account_metrics columns.
+OVERVIEW_COLUMNS = {"pin_clicks": "clicks", "outbound_clicks": "link_clicks"}
 
 
 def _detect_overview(s: Sniff) -> float:
@@ -168,7 +173,7 @@ def parse_overview(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     )
     for f in OVERVIEW_FIELDS:
         if table.has(f):
-            df[f] = table.numbers(ctx, f).to_numpy()
+            df[OVERVIEW_COLUMNS.get(f, f)] = table.numbers(ctx, f).to_numpy()
     dup = df.duplicated("metric_date", keep=False)
     if dup.any():
         i = int(dup.to_numpy().nonzero()[0][1])
