@@ -123,7 +123,10 @@ def render(rows: list[dict], started: float, load: tuple[str, str]) -> str:
         f"(load average {load[0]} at start, {load[1]} at end: other jobs shared the machine, so "
         "compare the ratios rather than the absolute times); Python "
         f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-        f"pandas {pd.__version__}, lifetimes {lt_version}.",
+        f"pandas {pd.__version__}, lifetimes {lt_version}. socialroi's time includes input "
+        "checks and compression; the weighted lifetimes time excludes the `value_counts` that "
+        "compressed its input. Both fits compute standard errors (lifetimes: an autograd "
+        "Hessian; socialroi: finite differences of the analytic gradient).",
     ]
     return "\n".join(lines) + "\n"
 
