@@ -61,6 +61,9 @@ class JourneySettings:
             raise SocialroiError("lookback windows must be a positive number of days")
 
 
+DEFAULT_SETTINGS = JourneySettings()
+
+
 def person_ids(touchpoints: ir.Table, conversions: ir.Table) -> tuple[ir.Table, ir.Table]:
     """Touchpoints and conversions with a stitched `person_id` column."""
     tp, cv = touchpoints, conversions
@@ -136,7 +139,7 @@ def journey_touches(
     touchpoints: ir.Table,
     conversions: ir.Table,
     period: Period,
-    settings: JourneySettings = JourneySettings(),
+    settings: JourneySettings = DEFAULT_SETTINGS,
 ) -> ir.Table:
     """One row per touch of every journey, after path transforms.
 
