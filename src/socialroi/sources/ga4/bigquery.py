@@ -32,8 +32,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialroi.sources.base import Context, InputFile
 from socialroi.sources.ga4.countries import country_table
@@ -45,6 +47,7 @@ KINDS = {"purchase": "purchase", "sign_up": "signup", "generate_lead": "lead"}
 CLICK_IDS = ("fbclid", "ttclid", "li_fat_id", "twclid", "epik", "gclid", "wbraid", "gbraid",
              "dclid", "msclkid", "srsltid")  # fmt: skip
 UTM = ("source", "medium", "campaign", "content", "term")
+CTS_CLICKS = ("gclid", "dclid", "srsltid")
 PARAMS = ("ga_session_id", "page_location", "page_referrer", "source", "medium", "campaign",
           "content", "term", "currency", "value", "transaction_id")  # fmt: skip
 SEARCH_ENGINES = ("google", "bing", "yahoo", "duckduckgo", "baidu", "yandex", "ecosia", "naver")
@@ -66,105 +69,138 @@ JSON_COLUMNS: dict[str, str] = {
     "ecommerce": "STRUCT(transaction_id VARCHAR, purchase_revenue DOUBLE, "
     "purchase_revenue_in_usd DOUBLE)",
 }
-# The same layout as a tree of available fields (None = leaf), for building the SQL.
-_JSON_TREE: dict[str, Any] = {
-    "event_date": None,
-    "event_timestamp": None,
-    "event_name": None,
-    "event_params": {"key": None, "value": dict.fromkeys(
-        ("string_value", "int_value", "float_value", "double_value"))},
-    "user_id": None,
-    "user_pseudo_id": None,
-    "geo": {"country": None},
-    "collected_traffic_source": dict.fromkeys(
-        ("manual_source", "manual_medium", "manual_campaign_name", "manual_content",
-         "manual_term", "gclid", "dclid", "srsltid")),
-    "ecommerce": dict.fromkeys(("transaction_id", "purchase_revenue", "purchase_revenue_in_usd")),
-}  # fmt: skip
 
 
-def _arrow_tree(schema: pa.Schema | pa.StructType) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for f in schema:
-        t = f.type
-        if pa.types.is_list(t) or pa.types.is_large_list(t):
-            t = t.value_type
-        out[f.name] = _arrow_tree(t) if pa.types.is_struct(t) else None
+def _field(table: pa.Table, *path: str) -> pa.ChunkedArray | None:
+    """A (nested) column of the file, or None when the file's layout lacks it."""
+    if path[0] not in table.column_names:
+        return None
+    arr: Any = table.column(path[0])
+    for p in path[1:]:
+        if not pa.types.is_struct(arr.type) or arr.type.get_field_index(p) < 0:
+            return None
+        arr = pc.struct_field(arr, p)
+    return arr
+
+
+def _typed(
+    arr: Any, typ: pa.DataType, n: int, what: str, ctx: Context
+) -> pa.Array | pa.ChunkedArray:
+    if arr is None:
+        return pa.nulls(n, type=typ)
+    if arr.type == typ:
+        return arr
+    try:
+        return pc.cast(arr, typ)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise ctx.fail(
+            f"column {what} holds values of an unexpected type ({arr.type})",
+            column=what,
+            expected=f"{typ} values as in the BigQuery events_* layout",
+        ) from None
+
+
+def _params(table: pa.Table, n: int, ctx: Context) -> dict[str, pa.Array]:
+    """`event_params` flattened to one column per key we use (vectorised, no Python loop
+    over rows): each key's value is taken from its element by the element's parent index."""
+    out: dict[str, pa.Array] = {}
+    col = table.column("event_params") if "event_params" in table.column_names else None
+    if col is None or not (pa.types.is_list(col.type) or pa.types.is_large_list(col.type)):
+        for k in PARAMS:
+            out[k] = pa.nulls(n, pa.float64() if k == "value" else pa.string())
+        return out
+    lists = col.combine_chunks()
+    items = lists.flatten()
+    parents = pc.list_parent_indices(lists).to_numpy()
+    keys = _typed(_sub(items, "key"), pa.string(), len(items), "event_params.key", ctx)
+    value = _sub(items, "value")
+
+    def vfield(name: str, typ: pa.DataType) -> pa.Array:
+        arr = _sub(value, name) if value is not None else None
+        return _typed(arr, typ, len(items), f"event_params.value.{name}", ctx)
+
+    sv = vfield("string_value", pa.string())
+    iv = vfield("int_value", pa.int64())
+    dv = pc.coalesce(vfield("double_value", pa.float64()), vfield("float_value", pa.float64()))
+    for k in PARAMS:
+        hit = np.flatnonzero(pc.fill_null(pc.equal(keys, k), False).to_numpy(zero_copy_only=False))
+        src = np.full(n, -1, dtype=np.int64)
+        src[parents[hit][::-1]] = hit[::-1]  # the first element with the key wins
+        idx = pa.array(src, mask=src < 0)
+        s, i, d = pc.take(sv, idx), pc.take(iv, idx), pc.take(dv, idx)
+        if k == "ga_session_id":
+            out[k] = pc.coalesce(pc.cast(i, pa.string()), s, pc.cast(pc.cast(d, pa.int64(),
+                                 safe=False), pa.string()))  # fmt: skip
+        elif k == "value":
+            out[k] = pc.coalesce(d, pc.cast(i, pa.float64()), _num(s))
+        else:
+            out[k] = pc.coalesce(s, pc.cast(i, pa.string()), pc.cast(d, pa.string()))
     return out
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def _sub(arr: Any, name: str) -> Any:
+    if arr is None or not pa.types.is_struct(arr.type) or arr.type.get_field_index(name) < 0:
+        return None
+    return pc.struct_field(arr, name)
 
 
-class _Fields:
-    """SQL for a field path if the file has it, else a typed NULL."""
-
-    def __init__(self, tree: dict[str, Any]) -> None:
-        self.tree = tree
-
-    def has(self, *path: str) -> bool:
-        node: Any = self.tree
-        for p in path:
-            if not isinstance(node, dict) or p not in node:
-                return False
-            node = node[p]
-        return True
-
-    def sql(self, *path: str, cast: str = "VARCHAR") -> str:
-        if not self.has(*path):
-            return f"CAST(NULL AS {cast})"
-        expr = _q(path[0]) + "".join(f".{_q(p)}" for p in path[1:])
-        return f"TRY_CAST({expr} AS {cast})"
-
-    def param(self, *path: str, cast: str = "VARCHAR") -> str:
-        """A field of one `event_params` element, inside the lambda over `p`."""
-        if not self.has("event_params", *path):
-            return f"CAST(NULL AS {cast})"
-        return f"TRY_CAST(p{''.join(f'.{_q(x)}' for x in path)} AS {cast})"
+def _num(s: pa.Array) -> pa.Array:
+    """Strings that hold numbers to float64 (others null)."""
+    ok = pc.match_substring_regex(s, r"^\s*-?\d+(\.\d+)?\s*$")
+    return pc.cast(pc.if_else(ok, s, pa.scalar(None, pa.string())), pa.float64())
 
 
-def _normalise_sql(src: str, f: _Fields) -> str:
-    """Select the fields we use under fixed names, whatever the file's layout."""
-    if f.has("event_params"):
-        params = (
-            "list_transform(event_params, lambda p: struct_pack("
-            f"k := {f.param('key')}, "
-            f"s := {f.param('value', 'string_value')}, "
-            f"i := {f.param('value', 'int_value', cast='BIGINT')}, "
-            f"d := coalesce({f.param('value', 'double_value', cast='DOUBLE')}, "
-            f"{f.param('value', 'float_value', cast='DOUBLE')})))"
-        )
-    else:
-        params = "CAST(NULL AS STRUCT(k VARCHAR, s VARCHAR, i BIGINT, d DOUBLE)[])"
+def flatten(table: pa.Table, ctx: Context) -> pa.Table:
+    """The events with the fields we use under fixed names and types, whatever the file's
+    layout (missing fields are nulls)."""
+    n = table.num_rows
     cts = "collected_traffic_source"
-    cols = {
-        "event_date": f.sql("event_date"),
-        "ts": f.sql("event_timestamp", cast="BIGINT"),
-        "event_name": f.sql("event_name"),
-        "user_pseudo_id": f.sql("user_pseudo_id"),
-        "user_id": f.sql("user_id"),
-        "params": params,
-        "country": f.sql("geo", "country"),
-        "cts_source": f.sql(cts, "manual_source"),
-        "cts_medium": f.sql(cts, "manual_medium"),
-        "cts_campaign": f.sql(cts, "manual_campaign_name"),
-        "cts_content": f.sql(cts, "manual_content"),
-        "cts_term": f.sql(cts, "manual_term"),
-        "cts_gclid": f.sql(cts, "gclid"),
-        "cts_dclid": f.sql(cts, "dclid"),
-        "cts_srsltid": f.sql(cts, "srsltid"),
-        "ec_transaction_id": f.sql("ecommerce", "transaction_id"),
-        "ec_revenue": f.sql("ecommerce", "purchase_revenue", cast="DOUBLE"),
-        "ec_revenue_usd": f.sql("ecommerce", "purchase_revenue_in_usd", cast="DOUBLE"),
+    spec = {
+        "event_date": (("event_date",), pa.string()),
+        "ts": (("event_timestamp",), pa.int64()),
+        "event_name": (("event_name",), pa.string()),
+        "user_pseudo_id": (("user_pseudo_id",), pa.string()),
+        "user_id": (("user_id",), pa.string()),
+        "country": (("geo", "country"), pa.string()),
+        "cts_source": ((cts, "manual_source"), pa.string()),
+        "cts_medium": ((cts, "manual_medium"), pa.string()),
+        "cts_campaign": ((cts, "manual_campaign_name"), pa.string()),
+        "cts_content": ((cts, "manual_content"), pa.string()),
+        "cts_term": ((cts, "manual_term"), pa.string()),
+        "cts_gclid": ((cts, "gclid"), pa.string()),
+        "cts_dclid": ((cts, "dclid"), pa.string()),
+        "cts_srsltid": ((cts, "srsltid"), pa.string()),
+        "ec_transaction_id": (("ecommerce", "transaction_id"), pa.string()),
+        "ec_revenue": (("ecommerce", "purchase_revenue"), pa.float64()),
+        "ec_revenue_usd": (("ecommerce", "purchase_revenue_in_usd"), pa.float64()),
     }
-    select = ",\n  ".join(f"{expr} AS {name}" for name, expr in cols.items())
-    return f"SELECT row_number() OVER () AS rn,\n  {select}\nFROM {src}"
+    cols: dict[str, Any] = {"rn": pa.array(np.arange(1, n + 1, dtype=np.int64))}
+    for name, (path, typ) in spec.items():
+        cols[name] = _typed(_field(table, *path), typ, n, ".".join(path), ctx)
+    for k, arr in _params(table, n, ctx).items():
+        cols[f"p_{k}"] = arr
+    for name, arr in cols.items():
+        if pa.types.is_string(arr.type) and name not in ("event_date", "event_name"):
+            cols[name] = _placeholders_to_null(arr, long=name in LONG_TEXT)
+    return pa.table(cols)
+
+
+LONG_TEXT = ("p_page_location", "p_page_referrer")
+_PLACEHOLDERS = pa.array(["", "(not set)", "(none)", "(not provided)"])
+
+
+def _placeholders_to_null(arr: Any, long: bool) -> Any:
+    """'' and GA4's '(not set)' placeholders to null (URLs: only ''), vectorised."""
+    if long:
+        mask = pc.equal(arr, "")
+    else:
+        mask = pc.is_in(arr, value_set=_PLACEHOLDERS)
+    return pc.if_else(mask, pa.scalar(None, arr.type), arr)
 
 
 def _unset(expr: str) -> str:
-    """NULL for empty and '(not set)' placeholders."""
-    return f"(CASE WHEN trim({expr}) IN ('', '(not set)', '(none)') THEN NULL ELSE {expr} END)"
+    """NULL for empty and '(not set)' placeholders (SQL side, for derived values)."""
+    return f"(CASE WHEN {expr} IN ('', '(not set)', '(none)') THEN NULL ELSE {expr} END)"
 
 
 def _decode(expr: str) -> str:
@@ -179,127 +215,121 @@ def _decode(expr: str) -> str:
 
 
 def _param(name: str) -> str:
-    x = f"px_{name}"
-    if name == "ga_session_id":
-        return f"coalesce(CAST({x}.i AS VARCHAR), {x}.s, CAST(CAST({x}.d AS BIGINT) AS VARCHAR))"
-    if name == "value":
-        return f"coalesce({x}.d, CAST({x}.i AS DOUBLE), TRY_CAST({x}.s AS DOUBLE))"
-    return f"coalesce({x}.s, CAST({x}.i AS VARCHAR), CAST({x}.d AS VARCHAR))"
+    return f"p_{name}"
 
 
 def _query_param(url: str, name: str) -> str:
-    return f"nullif(regexp_extract({url}, '[?&#]{name}=([^&#]*)', 1), '')"
+    # `contains` first: a substring test is far cheaper than the regex on most URLs.
+    return (
+        f"CASE WHEN contains({url}, '{name}=') THEN "
+        f"nullif(regexp_extract({url}, '[?&#]{name}=([^&#]*)', 1), '') END"
+    )
+
+
+def _host(url: str) -> str:
+    """`https://www.Example.com:443/x?y` -> `example.com` with string functions (no regex)."""
+    h = (
+        f"lower(split_part(split_part(split_part(split_part(split_part({url}, '://', 2), "
+        "'/', 1), '?', 1), '#', 1), ':', 1))"
+    )
+    return f"nullif(regexp_replace({h}, '^www\\.', ''), '')"
 
 
 def _sql() -> str:
+    """Sessions from events. Each CTE step names its columns so that no expression is
+    repeated inside another (DuckDB evaluates a repeated regex each time it appears)."""
     session_params = ("ga_session_id", "page_location", "page_referrer", *UTM)
-    params = ",\n    ".join(f"{_unset(_param(p))} AS p_{p}" for p in session_params)
+    params = ", ".join(f"p_{p}" for p in session_params)
     tagged = " OR ".join(f"{{0}}_{u} IS NOT NULL" for u in UTM[:3])
+    cts_clicks = "".join(f" OR cts_{c} IS NOT NULL" for c in CTS_CLICKS)
 
     def first(prefix: str, cols: tuple[str, ...], cond: str) -> str:
         packed = ", ".join(f"{c} := {prefix}_{c}" for c in cols)
         return f"arg_min(struct_pack({packed}), ts) FILTER (WHERE {cond})"
 
-    loc = "landing.loc"
-    utm_cols = ",\n    ".join(
-        f"{_unset(_decode(_query_param(loc, 'utm_' + u)))} AS utm_{u}" for u in UTM
-    )
-    click_cols = ",\n    ".join(f"{_query_param(loc, c)} AS url_{c}" for c in CLICK_IDS)
+    raw_utm = ", ".join(f"{_query_param('loc', 'utm_' + u)} AS raw_utm_{u}" for u in UTM)
+    dec_utm = ", ".join(f"{_decode('raw_utm_' + u)} AS dec_utm_{u}" for u in UTM)
+    utm = ", ".join(f"{_unset('dec_utm_' + u)} AS utm_{u}" for u in UTM)
+    clicks = ", ".join(f"{_query_param('loc', c)} AS url_{c}" for c in CLICK_IDS)
     click_type = " ".join(f"WHEN url_{c} IS NOT NULL THEN '{c}'" for c in CLICK_IDS)
     click_val = ", ".join(f"url_{c}" for c in CLICK_IDS)
-    pick = {
-        u: (f"CASE WHEN cts_tagged THEN cts.{u} WHEN prm_tagged THEN prm.{u} "
-            f"WHEN utm_tagged THEN utm_{u} END")
+    pick = ", ".join(
+        f"CASE WHEN cts IS NOT NULL THEN cts.{u} WHEN prm IS NOT NULL THEN prm.{u} "
+        f"WHEN utm_tagged THEN utm_{u} END AS t_{u}"
         for u in UTM
-    }  # fmt: skip
+    )
+    dec_t = ", ".join(f"{_decode('t_' + u)} AS d_{u}" for u in UTM)
     engines = "|".join(SEARCH_ENGINES)
-    ref_host = (
-        "nullif(regexp_replace(lower(regexp_extract(landing.ref, "
-        "'^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/]*@)?([^/:?#]+)', 1)), '^www\\.', ''), '')"
-    )
-    land_host = (
-        "nullif(regexp_replace(lower(regexp_extract(landing.loc, "
-        "'^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/]*@)?([^/:?#]+)', 1)), '^www\\.', ''), '')"
-    )
     return f"""
 WITH ev AS (
-  SELECT rn, event_date, ts, event_name, user_pseudo_id, {_unset("user_id")} AS user_id,
-    {_unset("country")} AS country,
-    {_unset("cts_source")} AS cts_source, {_unset("cts_medium")} AS cts_medium,
-    {_unset("cts_campaign")} AS cts_campaign, {_unset("cts_content")} AS cts_content,
-    {_unset("cts_term")} AS cts_term, {_unset("cts_gclid")} AS cts_gclid,
-    {_unset("cts_dclid")} AS cts_dclid, {_unset("cts_srsltid")} AS cts_srsltid,
-    {_unset("ec_transaction_id")} AS ec_transaction_id, ec_revenue, ec_revenue_usd,
+  SELECT ts, event_date, user_pseudo_id, user_id, country,
+    cts_source, cts_medium, cts_campaign, cts_content, cts_term, cts_gclid, cts_dclid,
+    cts_srsltid,
     {params}
   FROM norm
 ),
 sess AS (
   SELECT user_pseudo_id, p_ga_session_id AS sid,
     min(ts) AS ts0,
-    arg_min(event_date, ts) AS event_date,
+    arg_min(struct_pack(event_date := event_date, country := country), ts) AS head,
     arg_min(user_id, ts) FILTER (WHERE user_id IS NOT NULL) AS user_id,
-    arg_min(country, ts) FILTER (WHERE country IS NOT NULL) AS country,
     arg_min(struct_pack(loc := p_page_location, ref := p_page_referrer), ts)
       FILTER (WHERE p_page_location IS NOT NULL) AS landing,
-    {first("cts", UTM, tagged.format("cts"))} AS cts,
-    {first("p", UTM, tagged.format("p"))} AS prm,
-    arg_min(cts_gclid, ts) FILTER (WHERE cts_gclid IS NOT NULL) AS cts_gclid,
-    arg_min(cts_dclid, ts) FILTER (WHERE cts_dclid IS NOT NULL) AS cts_dclid,
-    arg_min(cts_srsltid, ts) FILTER (WHERE cts_srsltid IS NOT NULL) AS cts_srsltid,
-    count(*) AS n_events
+    {first("cts", UTM + CTS_CLICKS, tagged.format("cts") + cts_clicks)} AS cts_all,
+    {first("p", UTM, tagged.format("p"))} AS prm
   FROM ev
   WHERE p_ga_session_id IS NOT NULL AND user_pseudo_id IS NOT NULL
   GROUP BY user_pseudo_id, p_ga_session_id
 ),
-s1 AS (
-  SELECT *,
-    {utm_cols},
-    {click_cols},
-    {ref_host} AS ref_host,
-    {land_host} AS land_host
+s0 AS (
+  SELECT * EXCLUDE (landing, head, cts_all), landing.loc AS loc, landing.ref AS ref,
+    head.event_date AS event_date, head.country AS country,
+    CASE WHEN {" OR ".join(f"cts_all.{u} IS NOT NULL" for u in UTM[:3])} THEN cts_all END
+      AS cts,
+    cts_all.gclid AS cts_gclid, cts_all.dclid AS cts_dclid, cts_all.srsltid AS cts_srsltid
   FROM sess
 ),
-s2 AS (
+s1 AS (
+  SELECT *, {raw_utm}, {clicks},
+    {_host("ref")} AS ref_host, {_host("loc")} AS land_host
+  FROM s0
+),
+s2 AS (SELECT *, {dec_utm} FROM s1),
+s3 AS (SELECT *, {utm} FROM s2),
+s4 AS (
   SELECT *,
-    cts IS NOT NULL AS cts_tagged,
-    prm IS NOT NULL AS prm_tagged,
     (utm_source IS NOT NULL OR utm_medium IS NOT NULL OR utm_campaign IS NOT NULL) AS utm_tagged,
     CASE {click_type} WHEN cts_gclid IS NOT NULL THEN 'gclid'
       WHEN cts_dclid IS NOT NULL THEN 'dclid' WHEN cts_srsltid IS NOT NULL THEN 'srsltid'
     END AS click_id_type,
-    {_decode(f"coalesce({click_val}, cts_gclid, cts_dclid, cts_srsltid)")} AS click_id
-  FROM s1
-),
-s3 AS (
-  SELECT *,
-    {pick["source"]} AS t_source, {pick["medium"]} AS t_medium,
-    {pick["campaign"]} AS t_campaign, {pick["content"]} AS t_content, {pick["term"]} AS t_term,
-    ref_host IS NOT NULL AND ref_host IS DISTINCT FROM land_host AS external_ref
-  FROM s2
-),
-touch AS (
-  SELECT
-    '{TOUCH_ORIGIN}:' || user_pseudo_id || ':' || sid AS touch_id,
-    ts0, event_date, user_pseudo_id AS visitor_id, user_id, sid AS session_id,
-    CASE WHEN cts_tagged OR prm_tagged OR utm_tagged THEN {_decode("t_source")}
-      WHEN click_id_type IN ('gclid', 'wbraid', 'gbraid') THEN 'google'
-      WHEN external_ref AND regexp_matches(ref_host, '(^|\\.)({engines})\\.')
-        THEN regexp_extract(ref_host, '(^|\\.)({engines})\\.', 2)
-      WHEN external_ref THEN ref_host
-      ELSE '(direct)' END AS source,
-    CASE WHEN cts_tagged OR prm_tagged OR utm_tagged THEN {_decode("t_medium")}
-      WHEN click_id_type IN ('gclid', 'wbraid', 'gbraid') THEN 'cpc'
-      WHEN external_ref AND regexp_matches(ref_host, '(^|\\.)({engines})\\.') THEN 'organic'
-      WHEN external_ref THEN 'referral'
-      ELSE '(none)' END AS medium,
-    {_decode("t_campaign")} AS campaign, {_decode("t_content")} AS content,
-    {_decode("t_term")} AS term,
-    click_id_type, click_id,
-    {_decode("landing.ref")} AS referrer, {_decode("landing.loc")} AS landing_page,
-    country
+    coalesce({click_val}, cts_gclid, cts_dclid, cts_srsltid) AS raw_click_id,
+    ref_host IS NOT NULL AND ref_host IS DISTINCT FROM land_host AS external_ref,
+    regexp_extract(ref_host, '(^|\\.)({engines})\\.', 2) AS engine
   FROM s3
+),
+s5 AS (SELECT *, {pick} FROM s4),
+s6 AS (
+  SELECT *, {dec_t}, cts IS NOT NULL OR prm IS NOT NULL OR utm_tagged AS tagged,
+    {_decode("raw_click_id")} AS click_id,
+    {_decode("ref")} AS referrer, {_decode("loc")} AS landing_page
+  FROM s5
 )
-SELECT * FROM touch
+SELECT
+  '{TOUCH_ORIGIN}:' || user_pseudo_id || ':' || sid AS touch_id,
+  ts0, event_date, user_pseudo_id AS visitor_id, user_id, sid AS session_id,
+  CASE WHEN tagged THEN d_source
+    WHEN click_id_type IN ('gclid', 'wbraid', 'gbraid') THEN 'google'
+    WHEN external_ref AND engine <> '' THEN engine
+    WHEN external_ref THEN ref_host
+    ELSE '(direct)' END AS source,
+  CASE WHEN tagged THEN d_medium
+    WHEN click_id_type IN ('gclid', 'wbraid', 'gbraid') THEN 'cpc'
+    WHEN external_ref AND engine <> '' THEN 'organic'
+    WHEN external_ref THEN 'referral'
+    ELSE '(none)' END AS medium,
+  d_campaign AS campaign, d_content AS content, d_term AS term,
+  click_id_type, click_id, referrer, landing_page, country
+FROM s6
 """
 
 
@@ -307,12 +337,9 @@ def _conversions_sql() -> str:
     kinds = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in KINDS.items())
     return f"""
 WITH ev AS (
-  SELECT rn, event_date, ts, event_name, user_pseudo_id, {_unset("user_id")} AS user_id,
-    {_unset("country")} AS country,
-    {_unset("ec_transaction_id")} AS ec_transaction_id, ec_revenue, ec_revenue_usd,
-    {_unset(_param("ga_session_id"))} AS sid,
-    {_unset(_param("transaction_id"))} AS p_transaction_id,
-    {_unset(_param("currency"))} AS p_currency,
+  SELECT rn, event_date, ts, event_name, user_pseudo_id, user_id, country,
+    ec_transaction_id, ec_revenue, ec_revenue_usd,
+    p_ga_session_id AS sid, p_transaction_id, p_currency,
     {_param("value")} AS p_value
   FROM norm
   WHERE event_name IN ({", ".join(f"'{k}'" for k in KINDS)})
@@ -335,44 +362,46 @@ FROM ev
 # -- reading -------------------------------------------------------------------------------
 
 
+READ_COLUMNS = ("event_date", "event_timestamp", "event_name", "event_params", "user_id",
+                "user_pseudo_id", "geo", "collected_traffic_source", "ecommerce")  # fmt: skip
+
+
 def _load(con: duckdb.DuckDBPyConnection, file: InputFile, ctx: Context) -> tuple[str, int]:
-    """Register the events as view `norm`; returns (format, number of events)."""
-    head = file.data[:4]
-    if head == b"PAR1":
+    """Register the flattened events as table `norm`; returns (format, number of events)."""
+    if file.data[:4] == b"PAR1":
         import pyarrow.parquet as pq
 
         try:
-            table = pq.read_table(io.BytesIO(file.data))
+            pf = pq.ParquetFile(io.BytesIO(file.data))
+            names = set(pf.schema_arrow.names)
+            table = pf.read(columns=[c for c in READ_COLUMNS if c in names])
         except Exception as exc:  # noqa: BLE001 - a damaged Parquet file is one user problem
             raise ctx.fail(
                 f"the Parquet file cannot be read ({exc})",
                 expected="a Parquet file written by BigQuery EXPORT DATA",
             ) from None
-        con.register("raw_events", table)
-        fields = _Fields(_arrow_tree(table.schema))
         fmt = "parquet"
     else:
         path = _json_path(file)
         cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in JSON_COLUMNS.items()) + "}"
-        con.execute(
-            f"CREATE VIEW raw_events AS SELECT * FROM read_json('{_sql_str(path)}', "
-            f"format = 'newline_delimited', columns = {cols}, maximum_object_size = 67108864)"
-        )
-        fields = _Fields(_JSON_TREE)
+        table = con.execute(
+            f"SELECT * FROM read_json('{_sql_str(path)}', format = 'newline_delimited', "
+            f"columns = {cols}, maximum_object_size = 67108864)"
+        ).to_arrow_table()
+        if path != file.path:
+            path.unlink(missing_ok=True)
         fmt = "jsonl"
-    missing = [c for c in ("event_timestamp", "event_name", "user_pseudo_id") if not fields.has(c)]
+    missing = [c for c in ("event_timestamp", "event_name", "user_pseudo_id")
+               if c not in table.column_names]  # fmt: skip
     if missing:
         raise ctx.fail(
             f"this GA4 event export has no {', '.join(missing)} column",
             expected="the BigQuery events_* table layout",
         )
-    extracts = ", ".join(f"list_filter(params, lambda p: p.k = '{k}')[1] AS px_{k}" for k in PARAMS)
-    con.execute(
-        f"CREATE TEMP TABLE norm AS SELECT n.* EXCLUDE (params), {extracts} "
-        f"FROM ({_normalise_sql('raw_events', fields)}) n"
-    )
-    n = con.execute("SELECT count(*) FROM norm").fetchone()[0]
-    return fmt, int(n)
+    flat = flatten(table, ctx)
+    del table
+    con.register("norm", flat)
+    return fmt, flat.num_rows
 
 
 def _sql_str(path: Path) -> str:
@@ -467,20 +496,24 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: Context, fmt: str) -> None:
         ("event_date IS NOT NULL AND try_strptime(event_date, '%Y%m%d') IS NULL", "event_date",
          "an event_date is not a date", "YYYYMMDD"),
     ]  # fmt: skip
-    for cond, col, problem, expected in checks:
-        bad = con.execute(
-            f"SELECT rn, {col if col != 'event_timestamp' else 'ts'} FROM norm WHERE {cond} "
-            "ORDER BY rn LIMIT 1"
-        ).fetchone()
-        if bad:
-            raise ctx.fail(problem, row=_row(fmt, bad[0]), column=col, value=bad[1],
-                           expected=expected)  # fmt: skip
+    # One scan for every check: the first offending row of each.
+    cols = ", ".join(
+        f"arg_min(struct_pack(rn := rn, v := CAST("
+        f"{'ts' if col == 'event_timestamp' else col} AS VARCHAR)), rn) FILTER (WHERE {cond})"
+        for cond, col, _, _ in checks
+    )
+    found = con.execute(f"SELECT {cols} FROM norm").fetchone()
+    bad = [(c, f) for c, f in zip(checks, found) if f is not None]
+    if bad:
+        (_, col, problem, expected), first = min(bad, key=lambda b: b[1]["rn"])
+        raise ctx.fail(problem, row=_row(fmt, first["rn"]), column=col, value=first["v"],
+                       expected=expected)  # fmt: skip
 
 
 def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
     con.execute(f"CREATE TEMP TABLE touch AS {_sql()}")
     no_sid = con.execute(
-        f"SELECT count(*), min(rn) FROM norm WHERE {_unset(_param('ga_session_id'))} IS NULL"
+        "SELECT count(*), min(rn) FROM norm WHERE p_ga_session_id IS NULL"
     ).fetchone()
     if no_sid[0]:
         ctx.finding(

@@ -16,7 +16,8 @@ from socialroi.sources.cells import norm
 
 # code: (GA4 English name, Spanish, Simplified Chinese, other spellings...)
 _NAMES: dict[str, tuple[str, ...]] = {
-    "US": ("United States", "Estados Unidos", "美国", "USA", "United States of America", "EE. UU.", "EE.UU."),
+    "US": ("United States", "Estados Unidos", "美国", "USA", "United States of America",
+           "EE. UU.", "EE.UU."),
     "GB": ("United Kingdom", "Reino Unido", "英国", "UK", "Great Britain", "Britain (UK)"),
     "DE": ("Germany", "Alemania", "德国", "Deutschland"),
     "FR": ("France", "Francia", "法国"),
