@@ -58,3 +58,33 @@ def test_fx_override_is_used(tmp_path):
 
     with Workspace.open(w) as ws:
         assert ws.store.raw.execute("SELECT amount_base FROM costs").fetchone()[0] == 200.0
+
+
+def test_attribute_paths_file_and_formula_neutralised(tmp_path):
+    f = tmp_path / "paths.csv"
+    f.write_text(
+        "path;total_conversions;total_conversion_value;total_null\n"
+        "tiktok > instagram;10;500;90\ninstagram;5;200;100\n=cmd|x > [red]tiktok;1;10;5\n"
+    )
+    r = run("attribute-paths", f, "--model", "linear", "--format", "csv")
+    assert r.exit_code == 0
+    lines = r.output.splitlines()
+    assert lines[0] == "channel,total_conversions,total_conversion_value"
+    assert "'=cmd|x,0.5,5.0" in lines
+    r = run("attribute-paths", f, "--model", "linear")
+    assert "[red]tiktok" in r.output  # printed as typed, not as terminal markup
+
+
+def test_error_with_markup_like_value_prints_as_typed(tmp_path):
+    bad = tmp_path / "costs.csv"
+    bad.write_text("period,category,amount,currency\n2025-10,[/]x,5,USD\n")
+    r = CliRunner().invoke(main, ["import", "-w", str(tmp_path / "w.duckdb"), str(bad)])
+    assert r.exit_code == 1 and "'[/]x'" in r.output
+
+
+def test_attribute_command_on_empty_workspace(tmp_path):
+    r = CliRunner().invoke(
+        main,
+        ["attribute", "-w", str(tmp_path / "w.duckdb"), "--period", "2026-Q3", "--model", "bogus"],
+    )
+    assert r.exit_code == 1 and "unknown attribution model 'bogus'" in r.output

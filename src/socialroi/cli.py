@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from socialroi.errors import SocialroiError
 from socialroi.workspace import DEFAULT_PATH, Workspace
@@ -25,7 +26,8 @@ class Cli(click.Group):
         try:
             return super().invoke(ctx)
         except SocialroiError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            # Text, not markup: the message quotes file content such as "[/]".
+            err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
             sys.exit(1)
 
 
@@ -99,7 +101,7 @@ def status(workspace: str, fmt: str) -> None:
     if fmt == "json":
         console.print_json(json.dumps(st, default=str))
         return
-    console.print(f"[bold]{st['workspace']}[/] — base currency {st['base_currency']}")
+    console.print(f"{st['workspace']} — base currency {st['base_currency']}", markup=False)
     t = Table("table", "rows", "from", "to")
     for name, info in st["tables"].items():
         t.add_row(name, f"{info['rows']:,}", str(info.get("from") or ""), str(info.get("to") or ""))
@@ -125,7 +127,7 @@ def formats() -> None:
     load_all()
     t = Table("--platform", "--report", "export")
     for r in sorted(REPORTS.values(), key=lambda r: r.key):
-        t.add_row(r.source, r.name, r.title)
+        t.add_row(r.source, r.name, Text(r.title))
     console.print(t)
 
 
@@ -144,6 +146,132 @@ def fx_set(workspace: str, currency: str, day, per_eur: float) -> None:
     with Workspace.open(workspace) as ws:
         ws.set_fx_rate(currency.upper(), day.date(), per_eur)
         console.print(f"{currency.upper()} on {day.date()}: {per_eur} per EUR")
+
+
+def _kv_days(values: tuple[str, ...]) -> dict[str, int]:
+    out = {}
+    for v in values:
+        kind, _, days = v.partition("=")
+        if not days.isdigit():
+            raise SocialroiError(f"--lookback-kind takes KIND=DAYS, e.g. won=90; got {v!r}")
+        out[kind.strip()] = int(days)
+    return out
+
+
+@main.command()
+@workspace_option
+@click.option("--model", default="all", show_default=True, help="A model name, or all.")
+@click.option(
+    "--by",
+    default="platform",
+    show_default=True,
+    help="Granularity: platform, platform_paid, channel, campaign, post, market, or "
+    "any touchpoints column; several joined by commas.",
+)
+@click.option("--period", required=True, help="2026-Q3, 2026-07, 2026, 2026-W05 or A..B.")
+@click.option("--lookback", default=30, show_default=True, help="Lookback window in days.")
+@click.option("--lookback-kind", multiple=True, help="Per conversion kind: won=90.")
+@click.option(
+    "--kind",
+    "kinds",
+    default="purchase",
+    show_default=True,
+    help="Conversion kinds, comma-separated (purchase, lead, mql, sql, won, ...).",
+)
+@click.option(
+    "--transform",
+    default="exposure",
+    show_default=True,
+    help="Path transform: exposure, unique, first, frequency.",
+)
+@click.option(
+    "--direct", default="keep", show_default=True, help="Direct handling: keep, remove_unless_only."
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+def attribute(
+    workspace, model, by, period, lookback, lookback_kind, kinds, transform, direct, fmt
+) -> None:
+    """Attribute conversions to platforms, campaigns or markets under one model or all."""
+    from socialroi.attribution.workspace import attribute as run
+    from socialroi.attribution.workspace import compare
+    from socialroi.journeys import JourneySettings
+    from socialroi.output import render, to_csv, to_json
+    from socialroi.periods import parse_period
+
+    p = parse_period(period)
+    settings = JourneySettings(
+        lookback_days=lookback, lookback_by_kind=_kv_days(lookback_kind),
+        kinds=tuple(k.strip() for k in kinds.split(",") if k.strip()),
+        by=tuple(b.strip() for b in by.split(",") if b.strip()),
+        transform=transform, direct=direct,
+    )  # fmt: skip
+    with Workspace.open(workspace) as ws:
+        if model == "all":
+            df = compare(ws, p, settings)
+            extra = {"distance_to_truth": df.attrs.get("distance_to_truth", {})}
+        else:
+            df = run(ws, model, p, settings)
+            extra = {}
+    if fmt == "csv":
+        click.echo(to_csv(df), nl=False)
+    elif fmt == "json":
+        click.echo(to_json(df, period=p.label, model=model, **extra))
+    else:
+        render(df, console, title=f"{model} attribution, {p.label}, by {by}")
+        if extra.get("distance_to_truth"):
+            d = ", ".join(f"{m} {v:.3f}" for m, v in extra["distance_to_truth"].items())
+            console.print(f"distance to the demo's ground truth (total variation): {d}")
+
+
+@main.command("attribute-paths")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", default="markov", show_default=True)
+@click.option("--sep", default=">", show_default=True, help="Separator between path touches.")
+@click.option("--order", default=1, show_default=True, help="Markov order (1-3).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+def attribute_paths_cmd(file: Path, model: str, sep: str, order: int, fmt: str) -> None:
+    """Attribute a ChannelAttribution-shaped path file (CSV or Parquet; separator detected):
+    path, total_conversions, total_conversion_value, total_null."""
+    from socialroi.attribution import attribute_paths
+    from socialroi.output import render, to_csv, to_json
+
+    df = read_paths_file(file)
+    params = {"order": order} if model == "markov" else {}
+    out = attribute_paths(df, model, sep=sep, **params)
+    if fmt == "csv":
+        click.echo(to_csv(out), nl=False)
+    elif fmt == "json":
+        click.echo(to_json(out, model=model))
+    else:
+        render(out, console, title=f"{model} attribution of {file.name}")
+
+
+def read_paths_file(file: Path):
+    import pandas as pd
+
+    from socialroi.sources.base import InputFile
+    from socialroi.sources.tabular import read_rows
+
+    data = file.read_bytes()
+    if data[:4] == b"PAR1":
+        return pd.read_parquet(file)
+    rows = read_rows(InputFile(file.name, data)).rows
+    if not rows:
+        raise SocialroiError(f"{file}: the file is empty")
+    header = [h.strip() for h in rows[0]]
+    if "path" not in header:
+        raise SocialroiError(
+            f"{file}: no 'path' column; expected path, total_conversions, "
+            f"total_conversion_value, total_null (found {', '.join(header)})"
+        )
+    df = pd.DataFrame([r for r in rows[1:] if any(c.strip() for c in r)], columns=header)
+    for c in ("total_conversions", "total_conversion_value", "total_null"):
+        if c in df:
+            try:
+                df[c] = pd.to_numeric(df[c])
+            except ValueError as exc:
+                raise SocialroiError(f"{file}: column {c!r} is not numeric ({exc})") from None
+    return df
 
 
 @main.command()
