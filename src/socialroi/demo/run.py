@@ -131,8 +131,14 @@ def run_demo(
             for r in res:
                 console.print("  " + r.describe(), markup=False)
         run.seconds["import"] = time.perf_counter() - t0
+        # Attribution compares its models against this (socialroi attribute --model all).
+        ws.store.set_setting("demo_ground_truth", json.dumps(world.truth, sort_keys=True))
         run.status = ws.status()
     _summary(run, console)
+    if run.failures:
+        raise SocialroiError(
+            f"{len(run.failures)} demo file(s) failed to import; the first: {run.failures[0][1]}"
+        )
     return run
 
 
