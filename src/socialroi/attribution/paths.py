@@ -70,6 +70,11 @@ class PathTable:
         return np.arange(len(self.tokens)) - np.repeat(self.offsets[:-1], self.lengths)
 
 
+def _label(value: object) -> object:
+    """A row label as plain Python (``11``, not ``np.int64(11)``) for messages."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _numeric(df: pd.DataFrame, column: str, *, default: float | None) -> np.ndarray:
     if column not in df.columns:
         if default is None:
@@ -80,7 +85,7 @@ def _numeric(df: pd.DataFrame, column: str, *, default: float | None) -> np.ndar
     values = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
-        row = df.index[int(np.argmax(bad))]
+        row = _label(df.index[int(np.argmax(bad))])
         raise AttributionInputError(
             f"column {column!r} must hold finite numbers >= 0; row {row!r} has "
             f"{df[column].loc[row]!r}"
@@ -148,24 +153,24 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
     raw = df[PATH]
     missing = raw.isna().to_numpy()
     if missing.any():
-        row = df.index[int(np.argmax(missing))]
+        row = _label(df.index[int(np.argmax(missing))])
         raise AttributionInputError(f"column {PATH!r} row {row!r}: empty path")
     frame = pd.DataFrame(
         {"raw": raw.astype(object).to_numpy(), "c": conv, "v": value, "n": null, "row": df.index}
     )
     keys = ["raw", "t"] if with_times else ["raw"]
     if with_times:
-        frame["t"] = [_times_key(t, r) for t, r in zip(df[TIMES], df.index)]
+        frame["t"] = [_times_key(t, _label(r)) for t, r in zip(df[TIMES], df.index)]
     try:
         groups = frame.groupby(keys, sort=False, dropna=False)
         grouped = groups[["c", "v", "n"]].sum()
     except TypeError:
         bad = frame["raw"].map(lambda x: not isinstance(x, str)).to_numpy()
-        row = df.index[int(np.argmax(bad))]
+        row = _label(df.index[int(np.argmax(bad))])
         raise AttributionInputError(
             f"column {PATH!r} row {row!r}: expected text, got {raw.loc[row]!r}"
         ) from None
-    rows = groups["row"].first().to_numpy()
+    rows = [_label(r) for r in groups["row"].first()]
     raw_keys = grouped.index.to_numpy()
     raw_paths = [k[0] for k in raw_keys] if with_times else list(raw_keys)
     split = [_split(p, sep, r, PATH) for p, r in zip(raw_paths, rows)]

@@ -1,0 +1,107 @@
+"""Bad input gives a clear ValueError naming the column and row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from socialroi.attribution import (
+    AttributionInputError,
+    attribute_paths,
+    available_models,
+    credit_paths,
+    register_model,
+)
+from socialroi.attribution.registry import MODELS, Credits
+
+
+def df(**cols) -> pd.DataFrame:
+    base = {"path": ["a > b", "b"], "total_conversions": [1, 2]}
+    return pd.DataFrame(base | cols)
+
+
+def test_missing_column_is_named():
+    with pytest.raises(ValueError, match="'total_conversions'"):
+        attribute_paths(pd.DataFrame({"path": ["a"]}), "linear")
+    with pytest.raises(ValueError, match="'path'"):
+        attribute_paths(pd.DataFrame({"total_conversions": [1]}), "linear")
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("total_conversions", [1, -1]),
+        ("total_null", [0, -3]),
+        ("total_conversion_value", [0.0, float("nan")]),
+        ("total_conversions", [1, "many"]),
+    ],
+)
+def test_bad_counts_name_column_and_row(column, values):
+    frame = df(**{column: values})
+    frame.index = ["first", "second"]
+    with pytest.raises(AttributionInputError, match=f"'{column}'.*'second'"):
+        attribute_paths(frame, "linear")
+
+
+@pytest.mark.parametrize("path", ["", "   ", "a >  > b", "a > b >", None, np.nan])
+def test_empty_path_or_touch_names_row(path):
+    frame = pd.DataFrame({"path": ["a", path], "total_conversions": [1, 1]}, index=[10, 11])
+    with pytest.raises(ValueError, match="'path' row 11"):
+        attribute_paths(frame, "markov")
+
+
+def test_non_text_path():
+    with pytest.raises(ValueError, match="'path' row 1"):
+        attribute_paths(pd.DataFrame({"path": ["a", 3], "total_conversions": [1, 1]}), "linear")
+
+
+def test_bad_times():
+    frame = df(times=["1 > 0", "1 > 0"])
+    with pytest.raises(ValueError, match="'times' row 1: need 1"):
+        attribute_paths(frame, "time_decay")
+    with pytest.raises(ValueError, match="'times' row 0"):
+        attribute_paths(df(times=["x > 0", "0"]), "time_decay")
+    with pytest.raises(ValueError, match="'times' row 0"):
+        attribute_paths(df(times=[5, "0"]), "time_decay")
+    with pytest.raises(ValueError, match="half_life"):
+        attribute_paths(df(), "time_decay", half_life=0)
+
+
+def test_unknown_model_lists_valid_names():
+    with pytest.raises(ValueError, match="unknown attribution model 'markow'") as err:
+        attribute_paths(df(), "markow")
+    for name in available_models():
+        assert name in str(err.value)
+    assert {"markov", "shapley", "fractribution", "linear", "time_decay"} <= set(available_models())
+
+
+def test_bad_parameters():
+    with pytest.raises(ValueError, match="model 'linear'.*half_life"):
+        attribute_paths(df(), "linear", half_life=3)
+    with pytest.raises(ValueError, match="order"):
+        attribute_paths(df(), "markov", order=0)
+    with pytest.raises(ValueError, match="valid solvers"):
+        attribute_paths(df(), "markov", solver="magic")
+    with pytest.raises(ValueError, match="allocation"):
+        attribute_paths(df(), "shapley", allocation="both")
+    with pytest.raises(ValueError, match="journey"):
+        credit_paths(df(), "markov", allocation="global")
+    with pytest.raises(ValueError, match="path_transform"):
+        attribute_paths(df(), "fractribution", path_transform="nope")
+    with pytest.raises(ValueError, match="first"):
+        attribute_paths(df(), "position_based", first=0.8, last=0.8)
+    with pytest.raises(ValueError, match="DataFrame"):
+        attribute_paths([("a", 1)], "linear")
+
+
+def test_register_model_adds_a_kernel():
+    def everything_to_first(table, **_):
+        return Credits((table.position == 0).astype(float))
+
+    register_model("test_first", everything_to_first)
+    try:
+        got = attribute_paths(df(), "test_first")
+        assert got["total_conversions"].tolist() == [1, 2]
+    finally:
+        MODELS.pop("test_first")
