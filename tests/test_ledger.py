@@ -91,3 +91,16 @@ def test_accounts_register_then_merge(ws):
         "SELECT name, market FROM accounts WHERE account_id='tiktok:voltiq.us'"
     ).fetchone()
     assert got == ("New", "US")
+
+
+def test_same_bytes_for_another_account_is_a_new_import(ws, tmp_path):
+    """Two accounts' exports can be byte-identical (quiet accounts): both must be stored."""
+    body = "Date,Video Views,Profile Views,Likes,Comments,Shares\n2025-01-08,5,1,2,0,0\n"
+    for h in ("@a.us", "@a.de"):
+        (tmp_path / h).mkdir()
+        (tmp_path / h / "Overview.csv").write_text(body)
+    res = ws.import_files([tmp_path / "@a.us", tmp_path / "@a.de"])
+    assert [r.status for r in res] == ["loaded", "loaded"]
+    assert ws.store.count("account_metrics") == 2
+    again = ws.import_files([tmp_path / "@a.de"])
+    assert again[0].status == "unchanged"

@@ -161,9 +161,11 @@ def import_file(
     rules: list[ChannelRule] | None = None,
 ) -> ImportResult:
     options = options or ImportOptions()
+    context = file.context(options)
     known = store.raw.execute(
-        "SELECT batch_id FROM import_batches WHERE file_hash = ? AND status = 'loaded'",
-        [file.sha256],
+        "SELECT batch_id FROM import_batches WHERE file_hash = ? AND context = ? "
+        "AND status = 'loaded'",
+        [file.sha256, context],
     ).fetchone()
     if known:
         return ImportResult(file.name, "unchanged", int(known[0]))
@@ -182,7 +184,7 @@ def import_file(
     _validate(ctx, arrow)
     unified = _unify(store, arrow, base_currency, rules, ctx)
     _channel_findings(ctx, unified)
-    return _load(store, file, report, ctx, unified)
+    return _load(store, file, report, ctx, unified, context)
 
 
 def known_accounts(store: DuckDBStore) -> dict[str, dict]:
@@ -296,7 +298,12 @@ def _channel_findings(ctx: Context, unified: dict[str, pa.Table]) -> None:
 
 
 def _load(
-    store: DuckDBStore, file: InputFile, report: Report, ctx: Context, unified: dict
+    store: DuckDBStore,
+    file: InputFile,
+    report: Report,
+    ctx: Context,
+    unified: dict,
+    context: str,
 ) -> ImportResult:
     tables: dict[str, int] = {}
     period: list[dt.date] = []
@@ -320,11 +327,12 @@ def _load(
             tables.values()
         )
         raw.execute(
-            "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, ?, ?)",
             [
                 batch_id,
                 file.name,
                 file.sha256,
+                context,
                 report.source,
                 report.name,
                 ctx.rows_read,

@@ -427,3 +427,19 @@ def test_demo_writer_round_trip(tmp_path):
         "SELECT count(*) FROM dq_findings WHERE kind='skipped_total_row'"
     ).fetchone() == (1,)
     ws.close()
+
+
+def test_full_year_file_without_years_keeps_late_september_in_its_year(tmp_path):
+    from socialroi import Workspace
+
+    f = tmp_path / "@voltiq.us" / "Viewers_2025-10-01_2026-09-30.csv"
+    f.parent.mkdir()
+    days = pd.date_range("2025-10-01", "2026-09-30")
+    rows = "".join(f'"{d:%B} {d.day}","{i}","{i}","0"\n' for i, d in enumerate(days))
+    f.write_text('"Date","Total Viewers","New Viewers","Returning Viewers"\n' + rows)
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        ws.import_files([f])
+        lo, hi, n = ws.store.raw.execute(
+            "SELECT min(metric_date), max(metric_date), count(*) FROM account_metrics"
+        ).fetchone()
+    assert (str(lo), str(hi), n) == ("2025-10-01", "2026-09-30", 365)

@@ -447,6 +447,12 @@ _add(
             C("batch_id", "int64", "id", "Sequential id."),
             C("file_name", "string", "text", "File (or zip member) name as given."),
             C("file_hash", "string", "sha256", "SHA-256 of the file's bytes."),
+            C(
+                "context",
+                "string",
+                "text",
+                "What else shaped the import: file name, @handle folder, options. Same bytes and context = already imported.",
+            ),
             C("source", "string", "code", "Source: tiktok, meta, x, ..., ga4, shopify, costs."),
             C("report", "string", "code", "Report kind within the source."),
             C("status", "string", "code", "`loaded` (failed imports store nothing)."),

@@ -79,6 +79,16 @@ class InputFile:
                 if not i.is_dir() and not Path(i.filename).name.startswith((".", "__MACOSX"))
             }
 
+    def context(self, options: ImportOptions) -> str:
+        """Everything besides the bytes that can change what an import stores: the file's
+        name (dates, page names), its @handle folder and the user's options."""
+        opts = {k: v for k, v in vars(options).items() if v is not None}
+        parts = [f"name={Path(self.name).name}"]
+        if self.folder_hint:
+            parts.append(f"folder={self.folder_hint}")
+        parts += [f"{k}={v}" for k, v in sorted(opts.items())]
+        return "; ".join(parts)
+
     @property
     def folder_hint(self) -> str | None:
         """Name of the containing folder, used as the account for exports that lack one."""

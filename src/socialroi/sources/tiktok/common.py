@@ -345,7 +345,11 @@ def resolve_years(
             ]
             slack = dt.timedelta(days=7)
             if daily:
-                inside = [d for d in cands if start - slack <= d <= end + slack]
+                # Inside the stated period first; the slack only for days just outside it (a
+                # full-year file would otherwise give late September two candidate years).
+                inside = [d for d in cands if start <= d <= end] or [
+                    d for d in cands if start - slack <= d <= end + slack
+                ]
             else:
                 inside = [d for d in cands if d <= end + slack][-1:]
             if not inside:
