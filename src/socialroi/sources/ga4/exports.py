@@ -29,6 +29,7 @@ from socialroi.sources.cells import (
     is_total_row,
     norm,
     numbers,
+    url_decode,
 )
 from socialroi.sources.ga4 import bigquery
 from socialroi.sources.ga4.countries import country_code
@@ -256,10 +257,12 @@ def _traffic_rows(
     else:
         source = cells("source")
         medium = cells("medium") if "medium" in hm else [""] * len(body)
-    out["source"] = [_clean_dim(v).lower() for v in source]
-    out["medium"] = [_clean_dim(v).lower() for v in medium]
+    out["source"] = [url_decode(_clean_dim(v)).strip().lower() for v in source]
+    out["medium"] = [url_decode(_clean_dim(v)).strip().lower() for v in medium]
     if "campaign" in hm:
-        out["campaign"] = ["" if norm(v) in NO_CAMPAIGN else v for v in cells("campaign")]
+        out["campaign"] = [
+            "" if norm(v) in NO_CAMPAIGN else url_decode(v).strip() for v in cells("campaign")
+        ]
     else:
         out["campaign"] = ""
     if "country" in hm:
