@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -38,13 +39,12 @@ class PathTable:
     ``tokens[offsets[i]:offsets[i + 1]]`` are the channel ids of path ``i``; ``paths[i]`` is its
     normalised text ("a > b"); ``conversions``, ``values`` and ``nulls`` are its totals;
     ``times`` (or ``None``) holds days-before-conversion per touch, aligned with ``tokens``.
-    Paths are sorted by text (then times), channels alphabetically.
+    Channels are sorted alphabetically, paths by their sequence of channel ids (then times).
     """
 
     channels: np.ndarray
     tokens: np.ndarray
     offsets: np.ndarray
-    paths: np.ndarray
     conversions: np.ndarray
     values: np.ndarray
     nulls: np.ndarray
@@ -53,7 +53,14 @@ class PathTable:
 
     @property
     def n_paths(self) -> int:
-        return len(self.paths)
+        return len(self.offsets) - 1
+
+    @cached_property
+    def paths(self) -> np.ndarray:
+        """Normalised text of every path ("a > b > c")."""
+        names = self.channels[self.tokens].tolist()
+        bounds = self.offsets.tolist()
+        return np.array([" > ".join(names[a:b]) for a, b in zip(bounds, bounds[1:])], dtype=object)
 
     @property
     def lengths(self) -> np.ndarray:
@@ -132,6 +139,20 @@ def _times(value: str, n: int, sep: str, row: object) -> list[float]:
     return out
 
 
+def _first_non_text(raw: pd.Series) -> int | None:
+    if pd.api.types.infer_dtype(raw, skipna=False) == "string":
+        return None
+    return next(i for i, x in enumerate(raw) if not isinstance(x, str))
+
+
+def _segments(offsets: np.ndarray, pick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices of the segments ``pick`` of a ragged array, and their new offsets."""
+    lengths = offsets[pick + 1] - offsets[pick]
+    new = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    idx = np.arange(new[-1]) - np.repeat(new[:-1] - offsets[pick], lengths)
+    return idx, new
+
+
 def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) -> PathTable:
     """Validate ``df`` and aggregate it into a :class:`PathTable` (see module docstring).
 
@@ -155,58 +176,63 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
     if missing.any():
         row = _label(df.index[int(np.argmax(missing))])
         raise AttributionInputError(f"column {PATH!r} row {row!r}: empty path")
-    frame = pd.DataFrame(
-        {"raw": raw.astype(object).to_numpy(), "c": conv, "v": value, "n": null, "row": df.index}
-    )
-    keys = ["raw", "t"] if with_times else ["raw"]
-    if with_times:
-        frame["t"] = [_times_key(t, _label(r)) for t, r in zip(df[TIMES], df.index)]
-    try:
-        groups = frame.groupby(keys, sort=False, dropna=False)
-        grouped = groups[["c", "v", "n"]].sum()
-    except TypeError:
-        bad = frame["raw"].map(lambda x: not isinstance(x, str)).to_numpy()
-        row = _label(df.index[int(np.argmax(bad))])
+    bad = _first_non_text(raw)
+    if bad is not None:
+        row = _label(df.index[bad])
         raise AttributionInputError(
-            f"column {PATH!r} row {row!r}: expected text, got {raw.loc[row]!r}"
-        ) from None
-    rows = [_label(r) for r in groups["row"].first()]
-    raw_keys = grouped.index.to_numpy()
-    raw_paths = [k[0] for k in raw_keys] if with_times else list(raw_keys)
-    split = [_split(p, sep, r, PATH) for p, r in zip(raw_paths, rows)]
-    norm = pd.DataFrame(
-        {
-            "path": [" > ".join(parts) for parts in split],
-            "c": grouped["c"].to_numpy(),
-            "v": grouped["v"].to_numpy(),
-            "n": grouped["n"].to_numpy(),
-            "i": np.arange(len(split)),
-        }
-    )
+            f"column {PATH!r} row {row!r}: expected text, got {raw.iloc[bad]!r}"
+        )
+    # 1. identical raw rows (and times) first: cost then grows with distinct paths
+    text_id, text_keys = pd.factorize(raw.to_numpy(dtype=object))
+    key = text_id.astype(np.int64)
     if with_times:
-        dts = [_times(k[1], len(s), sep, r) for k, s, r in zip(raw_keys, split, rows)]
-        norm["t"] = [" > ".join(f"{x:g}" for x in d) for d in dts]
-    keys = ["path", "t"] if with_times else ["path"]
-    agg = norm.groupby(keys, sort=True).agg(c=("c", "sum"), v=("v", "sum"), n=("n", "sum"))
-    first = norm.groupby(keys, sort=True)["i"].first().to_numpy()
-    parts = [split[i] for i in first]
-    lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
-    flat = [t for p in parts for t in p]
-    codes, channels = pd.factorize(pd.Series(flat, dtype=object), sort=True)
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        tkeys = [_times_key(t, _label(r)) for t, r in zip(df[TIMES], df.index)]
+        time_id, time_keys = pd.factorize(np.asarray(tkeys, dtype=object))
+        key = key * len(time_keys) + time_id
+    raw_id, pair = pd.factorize(key)
+    n_raw = len(pair)
+    _, first_row = np.unique(raw_id, return_index=True)
+    sums = [np.bincount(raw_id, weights=x, minlength=n_raw) for x in (conv, value, null)]
+    texts = [text_keys[i] for i in (pair // len(time_keys) if with_times else pair)]
+    # 2. split every distinct text at once; strip; find empty paths and touches
+    counts = np.fromiter((t.count(sep) + 1 for t in texts), dtype=np.int64, count=n_raw)
+    raw_tokens = np.asarray(sep.join(texts).split(sep), dtype=object)
+    raw_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    token_id, distinct = pd.factorize(raw_tokens)  # strip each distinct spelling once
+    stripped = np.asarray([t.strip() for t in distinct], dtype=object)
+    empty = np.fromiter((not t for t in stripped), dtype=bool, count=len(stripped))
+    if empty.any():
+        at = int(np.argmax(empty[token_id]))
+        i = int(np.searchsorted(raw_offsets, at, side="right") - 1)
+        row = _label(df.index[first_row[i]])
+        what = "empty path" if not texts[i].strip() else f"empty touch in {texts[i]!r}"
+        raise AttributionInputError(f"column {PATH!r} row {row!r}: {what} (separator {sep!r})")
+    distinct_codes, channels = pd.factorize(stripped, sort=True)
+    codes = distinct_codes[token_id]
+    # 3. identical token sequences (and times) are one path; order: by token sequence
+    buf = codes.astype(">u4").tobytes()
+    path_key = [buf[4 * a : 4 * b] for a, b in zip(raw_offsets[:-1], raw_offsets[1:])]
+    dts = None
+    if with_times:
+        rows = [_label(df.index[r]) for r in first_row]
+        tk = [time_keys[i] for i in pair % len(time_keys)]
+        dts = [_times(k, n, sep, r) for k, n, r in zip(tk, counts, rows)]
+        path_key = [k + b"\x00" + repr(d).encode() for k, d in zip(path_key, dts)]
+    group, uniq = pd.factorize(np.asarray(path_key, dtype=object), sort=True)
+    _, rep = np.unique(group, return_index=True)
+    idx, offsets = _segments(raw_offsets, rep)
+    agg = [np.bincount(group, weights=x, minlength=len(uniq)) for x in sums]
     times = times_text = None
-    if with_times:
-        times = np.array([x for i in first for x in dts[i]], dtype=float)
-        times_text = agg.index.get_level_values("t").to_numpy(dtype=object)
-    paths = agg.index.get_level_values("path").to_numpy(dtype=object)
+    if dts is not None:
+        times = np.array([x for i in rep for x in dts[i]], dtype=float)
+        times_text = np.array([" > ".join(f"{x:g}" for x in dts[i]) for i in rep], dtype=object)
     return PathTable(
         channels=np.asarray(channels, dtype=object),
-        tokens=codes.astype(np.int64),
+        tokens=codes[idx].astype(np.int64),
         offsets=offsets,
-        paths=paths,
-        conversions=agg["c"].to_numpy(dtype=float),
-        values=agg["v"].to_numpy(dtype=float),
-        nulls=agg["n"].to_numpy(dtype=float),
+        conversions=agg[0],
+        values=agg[1],
+        nulls=agg[2],
         times=times,
         times_text=times_text,
     )
