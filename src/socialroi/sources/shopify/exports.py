@@ -1,0 +1,401 @@
+"""The Shopify orders export (Admin > Orders > Export > CSV for Excel / plain CSV).
+
+One row per LINE ITEM: the first row of an order carries the order-level fields (Financial
+Status, Currency, Subtotal, Shipping, Taxes, Total, Created at, Billing/Shipping Country,
+Cancelled at, Refunded Amount, Id, ...); the following rows of the same order repeat Name
+and Email and fill only the Lineitem columns. Each order becomes one `conversions` row
+(kind purchase, value = Total in the order's Currency); an order whose landing site or
+referring site is known (`Landing Site` / `Referring Site` columns that apps and custom
+exports add, or `landing_site` / `utm_*` keys in Note Attributes) also becomes a
+`touchpoints` row (origin `shopify_landing`).
+
+`Created at` carries the store's UTC offset ("2025-01-08 10:15:00 +0800"): the UTC time comes
+from it and the local date is the store's calendar day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pandas as pd
+
+from socialroi.model.aliases import aliases
+from socialroi.sources.base import Context, InputFile, Sniff, account_id, report
+from socialroi.sources.cells import (
+    HeaderMap,
+    clean_id,
+    decimal_style,
+    find_header_row,
+    ids,
+    is_blank,
+    is_total_row,
+    numbers,
+    url_decode,
+)
+from socialroi.sources.ga4.countries import country_code
+from socialroi.sources.tabular import read_rows
+
+SOURCE = "shopify"
+TOUCH_ORIGIN = "shopify_landing"
+REQUIRED = ("order_name", "created_at", "total")
+CLICK_IDS = ("fbclid", "ttclid", "li_fat_id", "twclid", "epik", "gclid", "wbraid", "gbraid",
+             "dclid", "msclkid")  # fmt: skip
+UTM = ("source", "medium", "campaign", "content", "term")
+_DT_ISO = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+    r"\s*(?:(Z|UTC)|([+-])(\d{2}):?(\d{2}))?$"
+)
+_DT_SLASH = re.compile(
+    r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
+    r"\s*(?:([+-])(\d{2}):?(\d{2}))?$"
+)
+
+
+def _aliases() -> dict[str, list[str]]:
+    return aliases(SOURCE, "orders")
+
+
+def _detect(s: Sniff) -> float:
+    if s.kind != "text" or not s.rows:
+        return 0.0
+    al = _aliases()
+    i = find_header_row(s.rows[:5], al, REQUIRED)
+    if i is None:
+        return 0.0
+    hm = HeaderMap(s.rows[i], al)
+    extra = sum(f in hm for f in ("financial_status", "lineitem_name", "currency", "email"))
+    return 0.9 if extra >= 2 else 0.6
+
+
+def email_hash(email: str | None) -> str | None:
+    if not email or not str(email).strip():
+        return None
+    return hashlib.sha256(str(email).strip().lower().encode("utf-8")).hexdigest()
+
+
+def parse_datetime(text: str, order: str = "MDY") -> tuple[dt.datetime, bool] | None:
+    """A Shopify timestamp to (aware or naive datetime, has_offset). None if unreadable."""
+    s = text.strip()
+    if m := _DT_ISO.match(s):
+        y, mo, d, hh, mm, ss = (int(m[i] or 0) for i in range(1, 7))
+        base = dt.datetime(y, mo, d, hh, mm, ss)
+        if m[7]:
+            return base.replace(tzinfo=dt.UTC), True
+        if m[8]:
+            off = dt.timedelta(hours=int(m[9]), minutes=int(m[10]))
+            return base.replace(tzinfo=dt.timezone(off if m[8] == "+" else -off)), True
+        return base, False
+    if m := _DT_SLASH.match(s):
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        y = y + 2000 if y < 100 else y
+        mo, d = (a, b) if order == "MDY" else (b, a)
+        if mo > 12 and d <= 12:
+            mo, d = d, mo
+        hh, mm, ss = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
+        if m[7]:
+            hh = hh % 12 + (12 if m[7].lower() == "pm" else 0)
+        base = dt.datetime(y, mo, d, hh, mm, ss)
+        if m[8]:
+            off = dt.timedelta(hours=int(m[9]), minutes=int(m[10]))
+            return base.replace(tzinfo=dt.timezone(off if m[8] == "+" else -off)), True
+        return base, False
+    return None
+
+
+def landing_fields(landing: str | None, referrer: str | None) -> dict:
+    """Source, medium, campaign, content, term and click id from a landing URL's query."""
+    out: dict = {f: None for f in UTM}
+    out.update(click_id_type=None, click_id=None)
+    if landing:
+        try:
+            query = urlsplit(landing if "://" in landing or landing.startswith("/")
+                             else "/" + landing).query  # fmt: skip
+        except ValueError:
+            query = ""
+        params: dict[str, str] = {}
+        for k, v in parse_qsl(query, keep_blank_values=False):
+            params.setdefault(k.lower(), v)
+        for f in UTM:
+            v = params.get(f"utm_{f}")
+            out[f] = url_decode(v).strip() if v else None
+        for c in CLICK_IDS:
+            if params.get(c):
+                out["click_id_type"], out["click_id"] = c, params[c]
+                break
+    out["referrer"] = url_decode(referrer).strip() if referrer else None
+    out["landing_page"] = url_decode(landing).strip() if landing else None
+    return out
+
+
+def note_attributes(text: str) -> dict[str, str]:
+    """`landing_site: /?utm_source=x\\nreferring_site: https://...` -> dict (lower-case keys)."""
+    out: dict[str, str] = {}
+    for line in re.split(r"[\r\n]+", text or ""):
+        if ":" in line:
+            k, v = line.split(":", 1)
+            out.setdefault(k.strip().lower().replace(" ", "_"), v.strip())
+    return out
+
+
+def _order_key(name: str) -> str:
+    return name.strip()
+
+
+@report(SOURCE, "orders", "Shopify orders export", detect=_detect)
+def parse_orders(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+    rows = read_rows(file)
+    al = _aliases()
+    hi = find_header_row(rows.rows, al, REQUIRED)
+    if hi is None:
+        hm = HeaderMap(rows.rows[0] if rows.rows else [], al)
+        hm.require(ctx, REQUIRED, "Shopify orders export", rows.first_row)
+    hm = HeaderMap(rows.rows[hi], al)
+
+    def cell(r: list[str], f: str) -> str:
+        i = hm.index.get(f)
+        return r[i].strip() if i is not None and i < len(r) else ""
+
+    # Group line-item rows into orders: an order's first row has its Created at / Total.
+    orders: list[dict] = []
+    by_name: dict[str, dict] = {}
+    for i, r in enumerate(rows.rows[hi + 1 :], start=hi + 1):
+        rn = rows.row_number(i)
+        if is_blank(r):
+            continue
+        ctx.rows_read += 1
+        if is_total_row(r):
+            ctx.rows_skipped += 1
+            ctx.finding("skipped_total_row", "a total row was left out", row=rn, value=r[0])
+            continue
+        name = cell(r, "order_name")
+        if not name:
+            raise ctx.fail(
+                "a row has no order name",
+                row=rn,
+                column=hm.column_name("order_name"),
+                expected="the order's name, e.g. #1001, on every line-item row",
+            )
+        key = _order_key(name)
+        if cell(r, "created_at") or cell(r, "total"):
+            if key in by_name:
+                ctx.finding(
+                    "duplicate_order",
+                    f"order {name} appears twice in the file; the later one is kept",
+                    row=rn,
+                    column=hm.column_name("order_name"),
+                    value=name,
+                )
+                orders.remove(by_name[key])
+            order = {"row": rn, "cells": r, "lines": 1, "name": name}
+            by_name[key] = order
+            orders.append(order)
+        elif key in by_name:
+            by_name[key]["lines"] += 1
+        else:
+            raise ctx.fail(
+                "a line-item row comes before its order's first row",
+                row=rn,
+                column=hm.column_name("created_at"),
+                value=name,
+                expected="the order's first row (with Created at and Total) above its other "
+                "line items",
+            )
+    if not orders:
+        raise ctx.fail("the orders export holds no orders", expected="at least one order row")
+    return _stage(ctx, hm, orders, cell)
+
+
+def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, pd.DataFrame]:
+    rns = [o["row"] for o in orders]
+    money_fields = [f for f in ("total", "refunded_amount") if f in hm]
+    raw_money = [cell(o["cells"], f) for o in orders for f in money_fields]
+    dec = decimal_style(raw_money)
+    totals = numbers(ctx, [cell(o["cells"], "total") for o in orders], rns,
+                     hm.column_name("total"), decimal=dec)  # fmt: skip
+    refunded = (
+        numbers(ctx, [cell(o["cells"], "refunded_amount") for o in orders], rns,
+                hm.column_name("refunded_amount"), decimal=dec)
+        if "refunded_amount" in hm else pd.Series([None] * len(orders), dtype="Float64")
+    )  # fmt: skip
+    native_ids = flags = None
+    if "order_id" in hm:
+        native_ids, flags = ids(ctx, [cell(o["cells"], "order_id") for o in orders], rns,
+                                hm.column_name("order_id"))  # fmt: skip
+    # Date order of slash dates (Excel re-saves): DMY if any first part is above 12.
+    created_raw = [cell(o["cells"], "created_at") for o in orders]
+    order = "DMY" if any(
+        (m := _DT_SLASH.match(v)) and int(m[1]) > 12 for v in created_raw
+    ) else "MDY"  # fmt: skip
+    tz = ctx.options.timezone
+    assumed = 0
+    shop = ctx.options.account or ctx.file.folder_hint
+    conv, touch, cancelled, refunds = [], [], [], []
+    seen_customers: dict[str, int] = {}
+    for n, o in enumerate(orders):
+        r, rn = o["cells"], o["row"]
+        created = created_raw[n]
+        parsed = parse_datetime(created, order) if created else None
+        if parsed is None:
+            raise ctx.fail(
+                "a cell is not a date and time",
+                row=rn,
+                column=hm.column_name("created_at"),
+                value=created or None,
+                expected="a timestamp such as 2025-01-08 10:15:00 +0800",
+            )
+        when, has_offset = parsed
+        if not has_offset:
+            if tz:
+                local = pd.Timestamp(when).tz_localize(tz)
+            else:
+                local = pd.Timestamp(when).tz_localize("UTC")
+                assumed += 1
+        else:
+            local = pd.Timestamp(when)
+        if pd.isna(totals.iloc[n]):
+            raise ctx.fail(
+                "an order has no total",
+                row=rn,
+                column=hm.column_name("total"),
+                expected="the order total, e.g. 59.50",
+            )
+        currency = (cell(r, "currency") or ctx.options.currency or "").upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise ctx.fail(
+                "an order has no currency" if not currency else "not a currency code",
+                row=rn,
+                column=hm.column_name("currency"),
+                value=cell(r, "currency") or None,
+                expected="an ISO 4217 code such as USD",
+                hint="Pass --currency XXX for exports without a Currency column.",
+            )
+        status = cell(r, "financial_status").lower()
+        if cell(r, "cancelled_at") or status in ("voided",):
+            cancelled.append(rn)
+            continue
+        if status in ("refunded", "partially_refunded") or (
+            pd.notna(refunded.iloc[n]) and refunded.iloc[n] > 0
+        ):
+            refunds.append(rn)
+        name = o["name"]
+        nid, mangled = (native_ids.iloc[n], bool(flags.iloc[n])) if native_ids is not None else (
+            None, False)  # fmt: skip
+        key = nid if nid and not mangled else f"{shop.lstrip('@') + ':' if shop else ''}{name}"
+        email = cell(r, "email")
+        ehash = email_hash(email)
+        cid_raw = cell(r, "customer_id")
+        cid = clean_id(cid_raw)[0] if cid_raw else None
+        customer = f"shopify:{cid}" if cid else (f"shopify:email:{ehash[:32]}" if ehash else None)
+        country = cell(r, "shipping_country") or cell(r, "billing_country")
+        try:
+            market = country_code(country)
+        except KeyError:
+            market = None
+            ctx.finding("unknown_country", "a country is not known; market left empty",
+                        row=rn, value=country)  # fmt: skip
+        attrs = note_attributes(cell(r, "note_attributes"))
+        landing = cell(r, "landing_site") or attrs.get("landing_site") or attrs.get("landing_page")
+        referrer = (cell(r, "referring_site") or attrs.get("referring_site")
+                    or attrs.get("referrer"))  # fmt: skip
+        lf = landing_fields(landing or None, referrer or None)
+        for f in UTM:  # utm_* note attributes (apps write them) fill what the URL lacks
+            if not lf[f] and attrs.get(f"utm_{f}"):
+                lf[f] = url_decode(attrs[f"utm_{f}"]).strip()
+        utc = local.tz_convert("UTC")
+        row = {
+            "conversion_id": f"shopify:{key}:purchase",
+            "kind": "purchase",
+            "occurred_at": utc,
+            "local_date": local.date(),
+            "user_id": customer,
+            "email_hash": ehash,
+            "customer_id": customer,
+            "order_id": nid or name,
+            "value": float(totals.iloc[n]),
+            "currency": currency,
+            "market": market,
+            "source": lf["source"],
+            "medium": lf["medium"],
+            "campaign": lf["campaign"],
+            "referrer": lf["referrer"],
+            "landing_page": lf["landing_page"],
+            "origin": SOURCE,
+            "_sort": (utc, rn),
+        }
+        conv.append(row)
+        if lf["landing_page"] or lf["referrer"] or lf["source"]:
+            touch.append(
+                {
+                    "touch_id": f"{TOUCH_ORIGIN}:{key}",
+                    "occurred_at": utc,
+                    "local_date": local.date(),
+                    "user_id": customer,
+                    "email_hash": ehash,
+                    **{f: lf[f] for f in UTM},
+                    "click_id_type": lf["click_id_type"],
+                    "click_id": lf["click_id"],
+                    "referrer": lf["referrer"],
+                    "landing_page": lf["landing_page"],
+                    "market": market,
+                    "origin": TOUCH_ORIGIN,
+                }
+            )
+    # First order of each customer in the file (by time) is their first purchase.
+    for row in sorted(conv, key=lambda c: c["_sort"]):
+        cust = row["customer_id"]
+        if cust is None:
+            row["is_new_customer"] = None
+        else:
+            row["is_new_customer"] = cust not in seen_customers
+            seen_customers[cust] = 1
+    for row in conv:
+        row.pop("_sort")
+    if cancelled:
+        ctx.rows_skipped += len(cancelled)
+        ctx.finding(
+            "cancelled_order",
+            f"{len(cancelled)} cancelled or voided order(s) are not purchases; left out",
+            row=cancelled[0],
+            column=hm.column_name("cancelled_at") if "cancelled_at" in hm else None,
+            rows=len(cancelled),
+        )
+    if refunds:
+        ctx.finding(
+            "refunded_order",
+            f"{len(refunds)} order(s) were refunded in full or part; stored at their original "
+            "Total (see Refunded Amount in the export)",
+            row=refunds[0],
+            column=hm.column_name("refunded_amount") if "refunded_amount" in hm else None,
+            rows=len(refunds),
+        )
+    if assumed:
+        ctx.finding(
+            "assumed_utc",
+            f"{assumed} Created at value(s) carry no UTC offset and no --timezone was given; "
+            "read as UTC",
+            column=hm.column_name("created_at"),
+            rows=assumed,
+        )
+    no_customer = sum(1 for c in conv if c["customer_id"] is None)
+    if no_customer:
+        ctx.finding(
+            "no_customer",
+            f"{no_customer} order(s) have no email or customer id (POS or guest orders); "
+            "they count as purchases but not for customer lifetime value",
+            rows=no_customer,
+        )
+    out = {"conversions": pd.DataFrame(conv)}
+    if touch:
+        out["touchpoints"] = pd.DataFrame(touch)
+    if shop:
+        handle = shop.lstrip("@")
+        currencies = sorted({c["currency"] for c in conv})
+        out["accounts"] = pd.DataFrame(
+            [{"account_id": account_id("shop", handle), "platform": "shop", "handle": handle,
+              "currency": currencies[0] if len(currencies) == 1 else None, "kind": "shop",
+              "market": ctx.options.market, "timezone": ctx.options.timezone}]
+        )  # fmt: skip
+    return out
