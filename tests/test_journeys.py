@@ -57,6 +57,11 @@ def conv(cid, day, value, kind="purchase", user=None, email=None, visitor=None):
 
 @pytest.fixture
 def journeys_ws(ws):
+    return load_journeys(ws)
+
+
+def load_journeys(ws):
+    """A hand-built set of touches and conversions with known journeys."""
     touches = [
         touch(1, 0, "v1", "tiktok"),
         touch(2, 2, "v1", "instagram", "Paid Social", True, campaign="summer"),

@@ -258,8 +258,11 @@ def _transform(t: ir.Table, s: JourneySettings) -> ir.Table:
 def aggregate_paths(touches: ir.Table) -> ir.Table:
     """Unique paths with ChannelAttribution's columns: path, total_conversions,
     total_conversion_value, total_null."""
+    # Collect (position, key) pairs and sort them: order-sensitive aggregation (`collect(
+    # order_by=...)`) is not available on Spark, sorting an array of structs is everywhere.
+    pairs = ibis.struct({"p": touches.position, "k": touches.key}).collect()
     per_journey = touches.group_by(["journey_id", "converted", "value"]).agg(
-        path=touches.key.collect(order_by=touches.position).join(SEP)
+        path=pairs.sort().map(lambda s: s.k).join(SEP)
     )
     return (
         per_journey.group_by("path")

@@ -100,7 +100,9 @@ def unify_table(
     """The canonical rows for one staged table, as an Ibis expression."""
     for c in LOWER.get(table, ()):
         if c in t.columns:
-            t = t.mutate(**{c: t[c].lower().strip()})
+            # A regex, not .strip(): Ibis compiles strip to TRIM(... '\f' ...) and Spark reads
+            # '\f' as the letter f, so "facebook" became "acebook" there.
+            t = t.mutate(**{c: t[c].lower().re_replace(r"^\s+|\s+$", "")})
     t = _money(t, fx, table)
     if table in CHANNEL_TABLES:
         t = _channels(table, t, rules)
