@@ -12,7 +12,12 @@ adds one. See docs/attribution.md for the formulas.
 """
 
 from socialroi.attribution import fractribution, heuristics, markov, shapley  # noqa: F401
-from socialroi.attribution.api import attribute_paths, channel_totals, credit_paths
+from socialroi.attribution.api import (
+    attribute_paths,
+    attribute_table,
+    channel_totals,
+    credit_paths,
+)
 from socialroi.attribution.markov import removal_effects
 from socialroi.attribution.paths import AttributionInputError, PathTable, parse_paths
 from socialroi.attribution.registry import (
@@ -27,6 +32,7 @@ __all__ = [
     "Credits",
     "PathTable",
     "attribute_paths",
+    "attribute_table",
     "available_models",
     "channel_totals",
     "credit_paths",

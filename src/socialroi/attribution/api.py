@@ -28,7 +28,12 @@ def attribute_paths(
     ``total_conversions``, ``total_conversion_value``; ``DataFrame.attrs["info"]`` holds the
     model's diagnostics (e.g. Markov removal effects).
     """
-    table = _prepare(paths, model, sep)
+    return attribute_table(_prepare(paths, model, sep), model, **params)
+
+
+def attribute_table(table: PathTable, model: str = "markov", **params) -> pd.DataFrame:
+    """:func:`attribute_paths` on an already parsed table (``parse_paths(df, sep=...)``):
+    parse once, run several models."""
     credits = run_model(table, model, params)
     conv, value = channel_totals(table, credits)
     out = pd.DataFrame(
