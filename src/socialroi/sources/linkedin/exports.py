@@ -25,7 +25,7 @@ import pandas as pd
 from socialroi.model.aliases import aliases
 from socialroi.sources.base import Context, InputFile, Sniff, account_id, prefixed, report
 from socialroi.sources.cells import HeaderMap, clean_id, ids, norm, parse_date
-from socialroi.sources.linkedin._table import Table, find_sheet, read_table
+from socialroi.sources.grid import Table, find_sheet, read_table
 from socialroi.sources.tabular import read_rows, read_sheets
 
 P = "linkedin"

@@ -26,8 +26,8 @@ import pandas as pd
 from socialroi.model.aliases import aliases
 from socialroi.sources.base import Context, InputFile, Sniff, account_id, prefixed, report
 from socialroi.sources.cells import HeaderMap, find_header_row, ids, norm, to_utc
+from socialroi.sources.grid import Table, read_table
 from socialroi.sources.tabular import read_rows
-from socialroi.sources.youtube._table import Table, read_table
 
 P = "youtube"
 STUDIO_TZ = "America/Los_Angeles"

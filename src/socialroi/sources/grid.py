@@ -1,6 +1,6 @@
-"""A header row and the data rows below it, as LinkedIn's sheets and CSVs lay them out.
+"""A header row and the data rows below it, as exports lay them out.
 
-Shared by the LinkedIn parsers: find the header (often below a description row or a
+Shared by parsers (LinkedIn, YouTube): find the header (often below a description row or a
 report banner), skip blank and `Total` rows with a finding, and read a field's column as
 numbers, dates or text with errors that name the spreadsheet row and column.
 """
