@@ -1,0 +1,454 @@
+"""HubSpot CRM exports: contacts and deals (CSV or XLSX, Contacts/Deals > Export view).
+
+`hubspot/contacts` — one row per contact with the lifecycle-stage dates HubSpot keeps
+(`Became a Lead Date`, `Became a Marketing Qualified Lead Date`, `Became a Sales Qualified
+Lead Date`, `Became an Opportunity Date`): each date reached becomes a `conversions` row of
+kind lead, mql, sql or opportunity. Source, medium and campaign come from the contact's
+utm_* properties when the portal captures them, otherwise from `Original Source` and its
+drill-downs (e.g. `Paid Social` / `Facebook` -> facebook / paid_social).
+
+`hubspot/deals` — one row per deal: an `opportunity` conversion at its Create Date and, for
+closed-won deals, a `won` conversion at its Close Date worth the deal Amount.
+
+HubSpot writes dates in the portal's time zone without an offset: pass --timezone (the
+portal's, Settings > Account defaults); without it they are read as UTC and the import says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from socialroi.model.aliases import aliases
+from socialroi.sources.base import Context, InputFile, Sniff, report
+from socialroi.sources.cells import (
+    HeaderMap,
+    decimal_style,
+    find_header_row,
+    ids,
+    is_blank,
+    is_total_row,
+    norm,
+    numbers,
+    url_decode,
+)
+from socialroi.sources.ga4.countries import country_code
+from socialroi.sources.shopify.exports import email_hash, parse_datetime
+from socialroi.sources.tabular import read_rows, read_sheets
+
+SOURCE = "hubspot"
+STAGES = (("lead_date", "lead"), ("mql_date", "mql"), ("sql_date", "sql"),
+          ("opportunity_date", "opportunity"))  # fmt: skip
+
+# Original Source (label in en/es/zh, or the API value) -> (medium, default source).
+ORIGINAL_SOURCES: dict[str, tuple[str, str | None]] = {}
+for names, medium, source in (
+    (("ORGANIC_SEARCH", "Organic Search", "Búsqueda orgánica", "自然搜索"), "organic", "search"),
+    (("PAID_SEARCH", "Paid Search", "Búsqueda de pago", "付费搜索"), "cpc", "search"),
+    (("EMAIL_MARKETING", "Email Marketing", "Marketing por correo electrónico",
+      "Marketing por email", "电子邮件营销"), "email", "email"),
+    (("SOCIAL_MEDIA", "ORGANIC_SOCIAL", "Organic Social", "Social Media", "Redes sociales",
+      "Redes sociales orgánicas", "自然社交", "社交媒体"), "social", None),
+    (("PAID_SOCIAL", "Paid Social", "Redes sociales de pago", "付费社交"), "paid_social", None),
+    (("REFERRALS", "Referrals", "Referencias", "Sitios de referencia", "推荐", "引荐"),
+     "referral", None),
+    (("AI_REFERRALS", "AI Referrals", "Referencias de IA", "AI 推荐"), "referral", None),
+    (("OTHER_CAMPAIGNS", "Other Campaigns", "Otras campañas", "其他营销活动"), "campaign", None),
+    (("DIRECT_TRAFFIC", "Direct Traffic", "Tráfico directo", "直接流量"), "(none)", "(direct)"),
+    (("OFFLINE", "Offline Sources", "Fuentes sin conexión", "离线来源"), "offline", "offline"),
+):  # fmt: skip
+    for n in names:
+        ORIGINAL_SOURCES[norm(n)] = (medium, source)
+
+_WON = {norm(x) for x in ("closedwon", "Closed Won", "Cerrado ganado", "Ganado", "成交",
+                          "赢单", "已成交")}  # fmt: skip
+_TRUE = {norm(x) for x in ("true", "yes", "1", "sí", "si", "是", "y", "verdadero")}
+_FALSE = {norm(x) for x in ("false", "no", "0", "否", "n", "falso", "")}
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+@dataclass
+class Table:
+    hm: HeaderMap
+    body: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
+    header_row: int
+
+
+def read_table(
+    file: InputFile, ctx: Context, al: dict[str, list[str]], required: Sequence[str], what: str
+) -> Table:
+    """Header and body rows of a CSV or the first matching sheet of a workbook."""
+    from socialroi.sources.tabular import is_spreadsheet
+
+    if is_spreadsheet(file):
+        try:
+            sheets = read_sheets(file)
+        except Exception as exc:  # noqa: BLE001 - a damaged workbook is one user problem
+            raise ctx.fail(f"the workbook cannot be opened ({exc})") from None
+        blocks = [(rows, 1) for rows in sheets.values()]
+    else:
+        r = read_rows(file)
+        blocks = [(r.rows, r.first_row)]
+    for rows, first in blocks:
+        hi = find_header_row(rows, al, required)
+        if hi is not None:
+            hm = HeaderMap(rows[hi], al)
+            body = [(i + first, row) for i, row in enumerate(rows[hi + 1 :], start=hi + 1)]
+            return Table(hm, body, hi + first)
+    rows, first = blocks[0] if blocks else ([], 1)
+    HeaderMap(rows[0] if rows else [], al).require(ctx, required, what, first)
+    raise AssertionError("unreachable")  # pragma: no cover - require() raised
+
+
+def text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v != v:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def to_timestamp(
+    ctx: Context, raw: Any, rn: int, column: str, state: dict, order: str = "MDY"
+) -> pd.Timestamp | None:
+    """A CRM date or datetime cell to a UTC timestamp (None when empty).
+
+    Values without an offset are in the portal's time zone: --timezone, else UTC (counted in
+    `state['assumed']` for one finding)."""
+    if raw is None or (isinstance(raw, float) and raw != raw) or text(raw) == "":
+        return None
+    if isinstance(raw, dt.datetime):
+        when, has_offset = raw, raw.tzinfo is not None
+    elif isinstance(raw, dt.date):
+        when, has_offset = dt.datetime(raw.year, raw.month, raw.day), False
+    else:
+        s = text(raw)
+        if re.fullmatch(r"\d{12,13}", s):  # epoch milliseconds (HubSpot API-style exports)
+            return pd.Timestamp(int(s), unit="ms", tz="UTC")
+        parsed = parse_datetime(s, order)
+        if parsed is None and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", s):
+            parsed = (dt.datetime.strptime(s, "%Y-%m-%d"), False)
+        if parsed is None and (m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})", s)):
+            parsed = parse_datetime(f"{m[1]}/{m[2]}/{m[3]} 00:00", order)
+        if parsed is None:
+            raise ctx.fail(
+                "a cell is not a date",
+                row=rn,
+                column=column,
+                value=raw,
+                expected="a date such as 2025-01-08 14:30 or 2025-01-08",
+            )
+        when, has_offset = parsed
+    ts = pd.Timestamp(when)
+    if has_offset:
+        return ts.tz_convert("UTC")
+    tz = ctx.options.timezone
+    if not tz:
+        state["assumed"] = state.get("assumed", 0) + 1
+        state.setdefault("assumed_first", (rn, column, raw))
+        tz = "UTC"
+    return ts.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").tz_convert("UTC")
+
+
+def local_date(ts: pd.Timestamp, ctx: Context) -> dt.date:
+    return ts.tz_convert(ctx.options.timezone or "UTC").date()
+
+
+def assumed_finding(ctx: Context, state: dict) -> None:
+    if state.get("assumed"):
+        rn, column, raw = state["assumed_first"]
+        ctx.finding(
+            "assumed_utc",
+            f"{state['assumed']} date(s) carry no time zone and no --timezone was given; read "
+            "as UTC (pass the portal's time zone to place them on the right day)",
+            row=rn,
+            column=column,
+            value=raw,
+            rows=state["assumed"],
+        )
+
+
+def date_order(values: Sequence[Any]) -> str:
+    """MDY unless a slash date's first part is above 12 (then DMY)."""
+    for v in values:
+        m = re.match(r"^(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}", text(v))
+        if m and int(m[1]) > 12:
+            return "DMY"
+    return "MDY"
+
+
+def market(ctx: Context, raw: str, rn: int, column: str) -> str | None:
+    try:
+        return country_code(raw)
+    except KeyError:
+        ctx.finding("unknown_country", "a country is not known; market left empty", row=rn,
+                    column=column, value=raw)  # fmt: skip
+        return None
+
+
+def source_fields(utm: tuple[str, str, str], original: str, d1: str, d2: str) -> dict:
+    """Source / medium / campaign / referrer: utm_* when captured, else Original Source."""
+    us, um, uc = (url_decode(v).strip() or None for v in utm)
+    if us or um:
+        return {"source": us, "medium": um, "campaign": uc, "referrer": None}
+    if not original:
+        return {"source": None, "medium": None, "campaign": uc, "referrer": None}
+    medium, default = ORIGINAL_SOURCES.get(norm(original), (None, None))
+    if medium is None:
+        return {"source": original, "medium": None, "campaign": uc, "referrer": None}
+    d1 = d1.strip()
+    referrer = None
+    if medium == "referral" and d1:
+        referrer = d1 if "://" in d1 else f"https://{d1.lower()}/"
+    source = (d1.lower() if d1 and medium not in ("(none)", "offline") else default) or default
+    campaign = uc or (d2.strip() or None if medium in ("campaign", "paid_social", "cpc") else None)
+    return {"source": source, "medium": medium, "campaign": campaign, "referrer": referrer}
+
+
+# -- contacts ------------------------------------------------------------------------------
+
+
+def _contacts_aliases() -> dict[str, list[str]]:
+    return aliases(SOURCE, "contacts")
+
+
+def _deals_aliases() -> dict[str, list[str]]:
+    return aliases(SOURCE, "deals")
+
+
+def _header_rows(s: Sniff) -> list[list[Any]]:
+    if s.kind == "text":
+        return s.rows[:10]
+    if s.kind == "spreadsheet":
+        return [r for rows in s.sheets.values() for r in rows[:10]]
+    return []
+
+
+def _detect_contacts(s: Sniff) -> float:
+    rows = _header_rows(s)
+    al = _contacts_aliases()
+    for r in rows:
+        hm = HeaderMap(r, al)
+        if "record_id" in hm and "email" in hm:
+            stages = sum(f in hm for f, _ in STAGES) + ("original_source" in hm)
+            if stages >= 2:
+                return 0.9
+            if stages or "lifecycle_stage" in hm:
+                return 0.6
+    return 0.0
+
+
+@report(SOURCE, "contacts", "HubSpot contacts export", detect=_detect_contacts)
+def parse_contacts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+    t = read_table(
+        file, ctx, _contacts_aliases(), ("record_id", "email"), "HubSpot contacts export"
+    )
+    hm = t.hm
+    present = [(f, k) for f, k in STAGES if f in hm]
+    if not present:
+        hm.require(ctx, [f for f, _ in STAGES][:1], "HubSpot contacts export", t.header_row)
+
+    def cell(r: list[Any], f: str) -> Any:
+        i = hm.index.get(f)
+        return r[i] if i is not None and i < len(r) else None
+
+    body = []
+    for rn, r in t.body:
+        if is_blank(r):
+            continue
+        ctx.rows_read += 1
+        if is_total_row(r):
+            ctx.rows_skipped += 1
+            ctx.finding("skipped_total_row", "a total row was left out", row=rn, value=r[0])
+            continue
+        body.append((rn, r))
+    if not body:
+        raise ctx.fail("the contacts export holds no contacts", expected="at least one contact")
+    rns = [rn for rn, _ in body]
+    rec, _ = ids(ctx, [cell(r, "record_id") for _, r in body], rns, hm.column_name("record_id"))
+    order = date_order([cell(r, f) for _, r in body for f, _ in present])
+    state: dict = {}
+    out = []
+    for n, (rn, r) in enumerate(body):
+        rid = rec.iloc[n]
+        if not rid:
+            raise ctx.fail("a contact has no Record ID", row=rn, column=hm.column_name("record_id"),
+                           expected="HubSpot's record id, e.g. 51234")  # fmt: skip
+        email = text(cell(r, "email"))
+        ehash = email_hash(email)
+        company = text(cell(r, "company"))
+        visitor = text(cell(r, "visitor_id")) or None
+        country = text(cell(r, "country"))
+        src = source_fields(
+            (text(cell(r, "utm_source")), text(cell(r, "utm_medium")),
+             text(cell(r, "utm_campaign"))),
+            text(cell(r, "original_source")),
+            text(cell(r, "drill_down_1")),
+            text(cell(r, "drill_down_2")),
+        )  # fmt: skip
+        mkt = market(ctx, country, rn, hm.column_name("country")) if country else None
+        for field, kind in present:
+            ts = to_timestamp(ctx, cell(r, field), rn, hm.column_name(field), state, order)
+            if ts is None:
+                continue
+            out.append(
+                {
+                    "conversion_id": f"{SOURCE}:contact-{rid}:{kind}",
+                    "kind": kind,
+                    "occurred_at": ts,
+                    "local_date": local_date(ts, ctx),
+                    "visitor_id": visitor,
+                    "user_id": f"{SOURCE}:contact:{rid}",
+                    "email_hash": ehash,
+                    "customer_id": f"{SOURCE}:company:{company.lower()}" if company else None,
+                    "market": mkt,
+                    **src,
+                    "origin": SOURCE,
+                }
+            )
+    assumed_finding(ctx, state)
+    if not out:
+        ctx.finding(
+            "no_stage_dates",
+            "no contact in the file has reached a lead, MQL, SQL or opportunity stage date",
+            rows=len(body),
+        )
+    return {"conversions": pd.DataFrame(out)}
+
+
+# -- deals ---------------------------------------------------------------------------------
+
+
+def _detect_deals(s: Sniff) -> float:
+    al = _deals_aliases()
+    for r in _header_rows(s):
+        hm = HeaderMap(r, al)
+        if "deal_name" in hm and "record_id" in hm:
+            extra = sum(f in hm for f in ("deal_stage", "amount", "close_date", "pipeline"))
+            return 0.9 if extra >= 2 else 0.6
+    return 0.0
+
+
+def _flag(ctx: Context, raw: Any, rn: int, column: str) -> bool | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return raw
+    v = norm(text(raw))
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False if v else None
+    raise ctx.fail("a cell is not yes/no", row=rn, column=column, value=raw,
+                   expected="true or false")  # fmt: skip
+
+
+@report(SOURCE, "deals", "HubSpot deals export", detect=_detect_deals)
+def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+    t = read_table(file, ctx, _deals_aliases(), ("record_id", "deal_name"), "HubSpot deals export")
+    hm = t.hm
+    hm.require(ctx, ["create_date"], "HubSpot deals export", t.header_row)
+
+    def cell(r: list[Any], f: str) -> Any:
+        i = hm.index.get(f)
+        return r[i] if i is not None and i < len(r) else None
+
+    body = []
+    for rn, r in t.body:
+        if is_blank(r):
+            continue
+        ctx.rows_read += 1
+        if is_total_row(r):
+            ctx.rows_skipped += 1
+            ctx.finding("skipped_total_row", "a total row was left out", row=rn, value=r[0])
+            continue
+        body.append((rn, r))
+    if not body:
+        raise ctx.fail("the deals export holds no deals", expected="at least one deal")
+    rns = [rn for rn, _ in body]
+    rec, _ = ids(ctx, [cell(r, "record_id") for _, r in body], rns, hm.column_name("record_id"))
+    amounts_raw = [cell(r, "amount") for _, r in body]
+    amounts = (
+        numbers(ctx, amounts_raw, rns, hm.column_name("amount"), decimal=decimal_style(amounts_raw))
+        if "amount" in hm else pd.Series([None] * len(body), dtype="Float64")
+    )  # fmt: skip
+    order = date_order([cell(r, f) for _, r in body for f in ("create_date", "close_date")])
+    state: dict = {}
+    out = []
+    won_no_amount = []
+    for n, (rn, r) in enumerate(body):
+        rid = rec.iloc[n]
+        if not rid:
+            raise ctx.fail("a deal has no Record ID", row=rn, column=hm.column_name("record_id"),
+                           expected="HubSpot's record id")  # fmt: skip
+        created = to_timestamp(ctx, cell(r, "create_date"), rn, hm.column_name("create_date"),
+                               state, order)  # fmt: skip
+        if created is None:
+            raise ctx.fail("a deal has no Create Date", row=rn,
+                           column=hm.column_name("create_date"), expected="a date")  # fmt: skip
+        closed = to_timestamp(ctx, cell(r, "close_date"), rn, hm.column_name("close_date"), state,
+                              order) if "close_date" in hm else None  # fmt: skip
+        won = (
+            _flag(ctx, cell(r, "is_won"), rn, hm.column_name("is_won")) if "is_won" in hm else None
+        )
+        if won is None:
+            won = norm(text(cell(r, "deal_stage"))) in _WON
+        company = text(cell(r, "company"))
+        contact_text = text(cell(r, "contact"))
+        contact_ids = re.findall(r"\d+", text(cell(r, "contact_ids")))
+        m = _EMAIL.search(contact_text)
+        ehash = email_hash(m.group(0)) if m else None
+        country = text(cell(r, "country"))
+        base = {
+            "visitor_id": None,
+            "user_id": f"{SOURCE}:contact:{contact_ids[0]}" if contact_ids else None,
+            "email_hash": ehash,
+            "customer_id": f"{SOURCE}:company:{company.lower()}" if company else None,
+            "order_id": f"deal-{rid}",
+            "market": market(ctx, country, rn, hm.column_name("country")) if country else None,
+            "origin": SOURCE,
+        }
+        out.append({"conversion_id": f"{SOURCE}:deal-{rid}:opportunity", "kind": "opportunity",
+                    "occurred_at": created, "local_date": local_date(created, ctx), **base})  # fmt: skip
+        if won:
+            if closed is None:
+                raise ctx.fail("a closed-won deal has no Close Date", row=rn,
+                               column=hm.column_name("close_date"), expected="a date")  # fmt: skip
+            amount = amounts.iloc[n]
+            currency = (text(cell(r, "currency")) or ctx.options.currency or "").upper()
+            if pd.isna(amount):
+                won_no_amount.append(rn)
+                amount, currency = None, None
+            elif not re.fullmatch(r"[A-Z]{3}", currency):
+                raise ctx.fail(
+                    "a won deal's amount has no currency",
+                    row=rn,
+                    column=hm.column_name("currency") if "currency" in hm else None,
+                    value=currency or None,
+                    expected="an ISO 4217 code",
+                    hint="Pass --currency XXX (the portal's company currency).",
+                )
+            out.append({"conversion_id": f"{SOURCE}:deal-{rid}:won", "kind": "won",
+                        "occurred_at": closed, "local_date": local_date(closed, ctx),
+                        "value": None if amount is None else float(amount),
+                        "currency": currency, **base})  # fmt: skip
+    assumed_finding(ctx, state)
+    if won_no_amount:
+        ctx.finding(
+            "won_without_amount",
+            f"{len(won_no_amount)} closed-won deal(s) have no Amount; stored without a value",
+            row=won_no_amount[0],
+            column=hm.column_name("amount") if "amount" in hm else None,
+            rows=len(won_no_amount),
+        )
+    df = pd.DataFrame(out)
+    if "value" not in df.columns:
+        df["value"], df["currency"] = None, None
+    return {"conversions": df}
