@@ -28,7 +28,8 @@ CONTACT_COLUMNS = ("Record ID", "First Name", "Last Name", "Email", "Lifecycle S
                    "GA Client ID")  # fmt: skip
 DEAL_COLUMNS = ("Record ID", "Deal Name", "Deal Stage", "Pipeline", "Amount", "Currency",
                 "Create Date", "Close Date", "Associated Contact", "Associated Contact IDs",
-                "Associated Company", "Country/Region", "Is Closed Won", "Is Deal Closed?")  # fmt: skip
+                "Associated Company", "Country/Region", "Is Closed Won",
+                "Is Deal Closed?")  # fmt: skip
 LABELS = {
     "es": {"Record ID": "ID de registro", "First Name": "Nombre", "Last Name": "Apellidos",
            "Email": "Correo", "Lifecycle Stage": "Etapa del ciclo de vida",
@@ -56,7 +57,8 @@ LABELS = {
            "Became a Sales Qualified Lead Date": "成为销售合格潜在客户日期",
            "Became an Opportunity Date": "成为商机日期", "Became a Customer Date": "成为客户日期",
            "Original Source": "原始来源", "Original Source Drill-Down 1": "原始来源细分 1",
-           "Country/Region": "国家/地区", "Company Name": "公司名称", "GA Client ID": "GA 客户端 ID",
+           "Country/Region": "国家/地区", "Company Name": "公司名称",
+           "GA Client ID": "GA 客户端 ID",
            "Deal Name": "交易名称", "Deal Stage": "交易阶段", "Pipeline": "管道", "Amount": "金额",
            "Currency": "货币", "Close Date": "成交日期", "Associated Contact": "关联联系人",
            "Associated Contact IDs": "关联联系人 ID", "Associated Company": "关联公司",

@@ -415,8 +415,9 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             "market": market(ctx, country, rn, hm.column_name("country")) if country else None,
             "origin": SOURCE,
         }
-        out.append({"conversion_id": f"{SOURCE}:deal-{rid}:opportunity", "kind": "opportunity",
-                    "occurred_at": created, "local_date": local_date(created, ctx), **base})  # fmt: skip
+        out.append({"conversion_id": f"{SOURCE}:deal-{rid}:opportunity",
+                    "kind": "opportunity", "occurred_at": created,
+                    "local_date": local_date(created, ctx), **base})  # fmt: skip
         if won:
             if closed is None:
                 raise ctx.fail("a closed-won deal has no Close Date", row=rn,
