@@ -99,7 +99,8 @@ def credit_paths(
         "total_conversions": table.conversions[path_idx] * share,
         "total_conversion_value": table.values[path_idx] * value_share,
     }
-    frame = pd.DataFrame(out)
+    keys = ["path", "times", "position"] if "times" in out else ["path", "position"]
+    frame = pd.DataFrame(out).sort_values(keys, kind="stable", ignore_index=True)
     frame.attrs["info"] = _info(table, credits)
     return frame
 

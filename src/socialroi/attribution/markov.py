@@ -111,13 +111,11 @@ def markov(
     )
     re_conv = info["removal_effects"]
     re_value = info.get("removal_effects_value", re_conv)
-    touch = journey_shares(table, re_conv)
-    touch_value = journey_shares(table, re_value) if value_effects == "value" else None
     if allocation == "journey":
-        return Credits(touch, touch_value, info=info)
+        touch_value = journey_shares(table, re_value) if value_effects == "value" else None
+        return Credits(journey_shares(table, re_conv), touch_value, info=info)
     return Credits(
-        touch,
-        touch_value,
+        None,
         channel_conversions=_global(re_conv, float(table.conversions.sum())),
         channel_values=_global(re_value, float(table.values.sum())),
         info=info,

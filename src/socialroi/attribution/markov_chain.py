@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from socialroi.attribution.paths import AttributionInputError, PathTable
@@ -63,16 +64,19 @@ def windows(table: PathTable, order: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _state_ids(digits: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
-    """Unique rows of ``digits``: (inverse index per window, first window of each state)."""
+    """Distinct rows of ``digits``: (state index per window, first window of each state)."""
     order = digits.shape[1]
     if float(base) ** order < 2.0**62:
         code = np.zeros(len(digits), dtype=np.int64)
         for j in range(order):
             code = code * base + digits[:, j]
-        _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+        inverse, uniques = pd.factorize(code)
     else:
-        _, first, inverse = np.unique(digits, axis=0, return_index=True, return_inverse=True)
-    return inverse.ravel(), first
+        rows = np.ascontiguousarray(digits).view(np.dtype((np.void, 8 * order))).ravel()
+        inverse, uniques = pd.factorize(np.array([r.tobytes() for r in rows], dtype=object))
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)
+    return inverse.astype(np.int64), first
 
 
 def build_chain(table: PathTable, order: int = 1) -> Chain:

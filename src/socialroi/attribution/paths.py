@@ -18,6 +18,8 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialroi.errors import SocialroiError
 
@@ -39,7 +41,7 @@ class PathTable:
     ``tokens[offsets[i]:offsets[i + 1]]`` are the channel ids of path ``i``; ``paths[i]`` is its
     normalised text ("a > b"); ``conversions``, ``values`` and ``nulls`` are its totals;
     ``times`` (or ``None``) holds days-before-conversion per touch, aligned with ``tokens``.
-    Channels are sorted alphabetically, paths by their sequence of channel ids (then times).
+    Channels are sorted alphabetically; paths keep the order of their first row.
     """
 
     channels: np.ndarray
@@ -62,16 +64,16 @@ class PathTable:
         bounds = self.offsets.tolist()
         return np.array([" > ".join(names[a:b]) for a, b in zip(bounds, bounds[1:])], dtype=object)
 
-    @property
+    @cached_property
     def lengths(self) -> np.ndarray:
         return np.diff(self.offsets)
 
-    @property
+    @cached_property
     def path_of_token(self) -> np.ndarray:
         """Index of the path each touch belongs to."""
         return np.repeat(np.arange(self.n_paths), self.lengths)
 
-    @property
+    @cached_property
     def position(self) -> np.ndarray:
         """Position of each touch inside its path (0 = first touch)."""
         return np.arange(len(self.tokens)) - np.repeat(self.offsets[:-1], self.lengths)
@@ -139,10 +141,34 @@ def _times(value: str, n: int, sep: str, row: object) -> list[float]:
     return out
 
 
-def _first_non_text(raw: pd.Series) -> int | None:
-    if pd.api.types.infer_dtype(raw, skipna=False) == "string":
-        return None
-    return next(i for i, x in enumerate(raw) if not isinstance(x, str))
+def _arrow_text(raw: pd.Series, index: pd.Index) -> pa.Array:
+    """The path column as an Arrow string array; a missing or non-text cell raises."""
+    try:
+        arr = pa.array(raw)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr is None or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        if arr is not None and arr.null_count == len(arr):
+            arr = None
+        bad = next((i for i, x in enumerate(raw) if not isinstance(x, str)), 0)
+        if arr is not None or not pd.isna(raw.iloc[bad]):
+            row = _label(index[bad])
+            raise AttributionInputError(
+                f"column {PATH!r} row {row!r}: expected text, got {raw.iloc[bad]!r}"
+            )
+    if arr is None or arr.null_count:
+        at = int(np.argmax(raw.isna().to_numpy()))
+        raise AttributionInputError(f"column {PATH!r} row {_label(index[at])!r}: empty path")
+    return arr.cast(pa.large_string())
+
+
+def _first_rows(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Index of the first row of each group (groups numbered by first appearance or not)."""
+    first = np.empty(n_groups, dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)
+    return first
 
 
 def _segments(offsets: np.ndarray, pick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -158,6 +184,7 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
 
     Raises :class:`AttributionInputError` (a ``ValueError``) naming the column and row for a
     missing column, a negative/non-numeric count, an empty path or touch, or bad ``times``.
+    Splitting, stripping and grouping run in Arrow's C++ kernels.
     """
     if not isinstance(df, pd.DataFrame):
         raise AttributionInputError(f"expected a pandas DataFrame, got {type(df).__name__}")
@@ -170,69 +197,53 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
     conv = _numeric(df, CONVERSIONS, default=None)
     value = _numeric(df, VALUE, default=0.0)
     null = _numeric(df, NULLS, default=0.0)
-    with_times = use_times and TIMES in df.columns
-    raw = df[PATH]
-    missing = raw.isna().to_numpy()
-    if missing.any():
-        row = _label(df.index[int(np.argmax(missing))])
-        raise AttributionInputError(f"column {PATH!r} row {row!r}: empty path")
-    bad = _first_non_text(raw)
-    if bad is not None:
-        row = _label(df.index[bad])
-        raise AttributionInputError(
-            f"column {PATH!r} row {row!r}: expected text, got {raw.iloc[bad]!r}"
-        )
-    # 1. identical raw rows (and times) first: cost then grows with distinct paths
-    text_id, text_keys = pd.factorize(raw.to_numpy(dtype=object))
-    key = text_id.astype(np.int64)
-    if with_times:
-        tkeys = [_times_key(t, _label(r)) for t, r in zip(df[TIMES], df.index)]
-        time_id, time_keys = pd.factorize(np.asarray(tkeys, dtype=object))
-        key = key * len(time_keys) + time_id
-    raw_id, pair = pd.factorize(key)
-    n_raw = len(pair)
-    _, first_row = np.unique(raw_id, return_index=True)
-    sums = [np.bincount(raw_id, weights=x, minlength=n_raw) for x in (conv, value, null)]
-    texts = [text_keys[i] for i in (pair // len(time_keys) if with_times else pair)]
-    # 2. split every distinct text at once; strip; find empty paths and touches
-    counts = np.fromiter((t.count(sep) + 1 for t in texts), dtype=np.int64, count=n_raw)
-    raw_tokens = np.asarray(sep.join(texts).split(sep), dtype=object)
-    raw_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    token_id, distinct = pd.factorize(raw_tokens)  # strip each distinct spelling once
-    stripped = np.asarray([t.strip() for t in distinct], dtype=object)
-    empty = np.fromiter((not t for t in stripped), dtype=bool, count=len(stripped))
+    text = _arrow_text(df[PATH], df.index)
+    lists = pc.split_pattern(text, pattern=sep)
+    counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    touches = pc.utf8_trim_whitespace(lists.flatten())
+    empty = pc.equal(pc.binary_length(touches), 0).to_numpy(zero_copy_only=False)
     if empty.any():
-        at = int(np.argmax(empty[token_id]))
-        i = int(np.searchsorted(raw_offsets, at, side="right") - 1)
-        row = _label(df.index[first_row[i]])
-        what = "empty path" if not texts[i].strip() else f"empty touch in {texts[i]!r}"
-        raise AttributionInputError(f"column {PATH!r} row {row!r}: {what} (separator {sep!r})")
-    distinct_codes, channels = pd.factorize(stripped, sort=True)
-    codes = distinct_codes[token_id]
-    # 3. identical token sequences (and times) are one path; order: by token sequence
-    buf = codes.astype(">u4").tobytes()
-    path_key = [buf[4 * a : 4 * b] for a, b in zip(raw_offsets[:-1], raw_offsets[1:])]
+        i = int(np.searchsorted(offsets, int(np.argmax(empty)), side="right") - 1)
+        bad = df[PATH].iloc[i]
+        what = "empty path" if not bad.strip() else f"empty touch in {bad!r}"
+        raise AttributionInputError(
+            f"column {PATH!r} row {_label(df.index[i])!r}: {what} (separator {sep!r})"
+        )
+    # rows with the same touches (whatever the spacing) are one path: group on canonical text
+    joined = pa.LargeListArray.from_arrays(pa.array(offsets), touches)
+    canonical = pc.binary_join(joined, pa.scalar(f" {sep} ", pa.large_string()))
+    encoded = pc.dictionary_encode(canonical)
+    group = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    n_groups = len(encoded.dictionary)
     dts = None
-    if with_times:
-        rows = [_label(df.index[r]) for r in first_row]
-        tk = [time_keys[i] for i in pair % len(time_keys)]
-        dts = [_times(k, n, sep, r) for k, n, r in zip(tk, counts, rows)]
-        path_key = [k + b"\x00" + repr(d).encode() for k, d in zip(path_key, dts)]
-    group, uniq = pd.factorize(np.asarray(path_key, dtype=object), sort=True)
-    _, rep = np.unique(group, return_index=True)
-    idx, offsets = _segments(raw_offsets, rep)
-    agg = [np.bincount(group, weights=x, minlength=len(uniq)) for x in sums]
+    if use_times and TIMES in df.columns:
+        keys = [_times_key(t, _label(r)) for t, r in zip(df[TIMES], df.index)]
+        time_id, _ = pd.factorize(np.asarray(keys, dtype=object))
+        group, pairs = pd.factorize(group * (time_id.max() + 1) + time_id)
+        n_groups = len(pairs)
+    rep = _first_rows(group, n_groups)
+    if use_times and TIMES in df.columns:
+        dts = [_times(keys[r], int(counts[r]), sep, _label(df.index[r])) for r in rep]
+    token_id = pc.dictionary_encode(touches)
+    names = np.asarray(token_id.dictionary.to_pylist(), dtype=object)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    codes = rank[token_id.indices.to_numpy(zero_copy_only=False)]
+    idx, new_offsets = _segments(offsets, rep)
+    sums = [np.bincount(group, weights=x, minlength=n_groups) for x in (conv, value, null)]
     times = times_text = None
     if dts is not None:
-        times = np.array([x for i in rep for x in dts[i]], dtype=float)
-        times_text = np.array([" > ".join(f"{x:g}" for x in dts[i]) for i in rep], dtype=object)
+        times = np.array([x for d in dts for x in d], dtype=float)
+        times_text = np.array([" > ".join(f"{x:g}" for x in d) for d in dts], dtype=object)
     return PathTable(
-        channels=np.asarray(channels, dtype=object),
-        tokens=codes[idx].astype(np.int64),
-        offsets=offsets,
-        conversions=agg[0],
-        values=agg[1],
-        nulls=agg[2],
+        channels=names[order],
+        tokens=codes[idx],
+        offsets=new_offsets,
+        conversions=sums[0],
+        values=sums[1],
+        nulls=sums[2],
         times=times,
         times_text=times_text,
     )

@@ -20,7 +20,8 @@ class Credits:
     """What a model kernel returns.
 
     ``touch``: per touch (aligned with ``PathTable.tokens``) the fraction of its path's
-    conversions it earns; fractions of one path sum to 1, none is negative.
+    conversions it earns; fractions of one path sum to 1, none is negative. A global
+    allocation may leave it ``None`` (it is then not split per journey).
     ``touch_value``: the same for the path's conversion value (``None``: same as ``touch``).
     ``channel_conversions`` / ``channel_values``: for models whose published allocation is
     global rather than per journey (Markov and Shapley with ``allocation="global"``), the
@@ -28,7 +29,7 @@ class Credits:
     ``info``: model diagnostics (removal effects, solver, ...), plain data.
     """
 
-    touch: np.ndarray
+    touch: np.ndarray | None
     touch_value: np.ndarray | None = None
     channel_conversions: np.ndarray | None = None
     channel_values: np.ndarray | None = None

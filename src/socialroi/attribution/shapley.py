@@ -103,16 +103,15 @@ def shapley(table: PathTable, allocation: str = "global", max_channels: int = 20
         )
     masks = channel_masks(table)
     v = coalition_rates(table, masks, n)
-    per_path = journey_values(v, masks, n)
-    weight = per_path[table.path_of_token, table.tokens] / touches_per_channel(table)
-    touch = normalise(table, weight)
     if allocation == "journey":
-        return Credits(touch, info={"coalitions": 1 << n})
+        per_path = journey_values(v, masks, n)
+        weight = per_path[table.path_of_token, table.tokens] / touches_per_channel(table)
+        return Credits(normalise(table, weight), info={"coalitions": 1 << n})
     phi = shapley_values(zeta(v, n), n)
     total = phi.sum()
     share = phi / total if total > 0 else np.zeros(n)
     return Credits(
-        touch,
+        None,
         channel_conversions=share * table.conversions.sum(),
         channel_values=share * table.values.sum(),
         info={"shapley_values": phi, "coalitions": 1 << n},

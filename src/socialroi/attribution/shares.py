@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from socialroi.attribution.paths import PathTable
 
@@ -27,9 +28,12 @@ def normalise(table: PathTable, weights: np.ndarray) -> np.ndarray:
 
 def touches_per_channel(table: PathTable) -> np.ndarray:
     """Per touch: how many touches of the same channel its path has."""
+    n_keys = table.n_paths * max(len(table.channels), 1)
     key = table.path_of_token * max(len(table.channels), 1) + table.tokens
-    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    return counts[inverse.ravel()].astype(float)
+    if n_keys <= 1 << 24:
+        return np.bincount(key, minlength=n_keys)[key].astype(float)
+    inverse, uniques = pd.factorize(key)
+    return np.bincount(inverse, minlength=len(uniques))[inverse].astype(float)
 
 
 def journey_shares(table: PathTable, channel_weight: np.ndarray) -> np.ndarray:
