@@ -49,6 +49,8 @@ class Chain:
 def windows(table: PathTable, order: int) -> tuple[np.ndarray, np.ndarray]:
     """Per window: the path it belongs to, and a ``(n_windows, order)`` digit matrix holding
     channel id + 1 of each touch in the window (0 = past the end of a short path)."""
+    if order == 1:
+        return table.path_of_token, (table.tokens + 1)[:, None]
     lengths = table.lengths
     n_win = np.maximum(lengths - order + 1, 1)
     win_len = np.minimum(lengths, order)
@@ -70,7 +72,14 @@ def _state_ids(digits: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
         code = np.zeros(len(digits), dtype=np.int64)
         for j in range(order):
             code = code * base + digits[:, j]
-        inverse, uniques = pd.factorize(code)
+        space = base**order
+        if space <= max(1 << 22, 4 * len(code)):  # dense lookup, no hashing
+            seen = np.zeros(space, dtype=bool)
+            seen[code] = True
+            ids = np.cumsum(seen) - 1
+            inverse, uniques = ids[code], np.flatnonzero(seen)
+        else:
+            inverse, uniques = pd.factorize(code)
     else:
         rows = np.ascontiguousarray(digits).view(np.dtype((np.void, 8 * order))).ravel()
         inverse, uniques = pd.factorize(np.array([r.tobytes() for r in rows], dtype=object))
@@ -95,9 +104,13 @@ def build_chain(table: PathTable, order: int = 1) -> Chain:
     weight = (table.conversions + table.nulls)[path]
     last = np.r_[path[1:] != path[:-1], True]
     end_state = state[last]
-    counts = sp.coo_matrix((weight, (prev, state)), shape=(n_states, n_states)).tocsr()
-    counts.sum_duplicates()
-    counts.eliminate_zeros()
+    if n_states * n_states <= 1 << 22:
+        flat = np.bincount(prev * n_states + state, weights=weight, minlength=n_states**2)
+        counts = sp.csr_matrix(flat.reshape(n_states, n_states))
+    else:
+        counts = sp.coo_matrix((weight, (prev, state)), shape=(n_states, n_states)).tocsr()
+        counts.sum_duplicates()
+        counts.eliminate_zeros()
     conv = np.bincount(end_state, weights=table.conversions, minlength=n_states)
     value = np.bincount(end_state, weights=table.values, minlength=n_states)
     null = np.bincount(end_state, weights=table.nulls, minlength=n_states)
