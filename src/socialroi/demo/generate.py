@@ -49,7 +49,7 @@ SCALES = {
     "tiny": Scale(3_000, 0.5, 1, 1, 1, 7),
     "small": Scale(20_000, 1.0, 1, 1, 2, 14),
     "medium": Scale(500_000, 3.0, 2, 2, 2, 21),
-    "large": Scale(10_000_000, 5.0, 3, 2, 3, 28),
+    "large": Scale(10_200_000, 5.0, 3, 2, 3, 28),  # target; >= 10M sessions come out
 }
 CHUNK = 2_000_000
 SOCIAL = [(p, paid) for p in B.PLATFORMS for paid in (False, True)]
