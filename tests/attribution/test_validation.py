@@ -105,3 +105,31 @@ def test_register_model_adds_a_kernel():
         assert got["total_conversions"].tolist() == [1, 2]
     finally:
         MODELS.pop("test_first")
+
+
+def test_empty_table_gives_empty_result():
+    empty = pd.DataFrame({"path": pd.Series([], dtype=object), "total_conversions": []})
+    assert attribute_paths(empty, "markov").empty
+    assert credit_paths(empty, "linear").empty
+    with pytest.raises(ValueError, match="valid models"):
+        attribute_paths(empty, "nope")
+
+
+def test_categorical_and_journey_level_input():
+    journeys = pd.DataFrame(
+        {
+            "path": pd.Categorical(["a > b", "a>b", " a > b ", "b", "b", "a > b"]),
+            "total_conversions": [1, 0, 1, 0, 1, 0],
+            "total_null": [0, 1, 0, 1, 0, 1],
+        }
+    )
+    aggregated = pd.DataFrame(
+        {"path": ["a > b", "b"], "total_conversions": [2, 1], "total_null": [2, 1]}
+    )
+    for model in ("markov", "shapley", "linear", "fractribution"):
+        a = attribute_paths(journeys, model)
+        b = attribute_paths(aggregated, model)
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+    per_touch = credit_paths(journeys, "linear")
+    assert per_touch["path"].tolist() == ["a > b", "a > b", "b"]
+    assert per_touch["total_conversions"].tolist() == [1, 1, 1]

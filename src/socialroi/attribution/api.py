@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from socialroi.attribution.paths import AttributionInputError, PathTable, parse_paths
-from socialroi.attribution.registry import Credits, run_model
+from socialroi.attribution.registry import Credits, get_model, run_model
 
 #: Models whose default allocation is global; ``credit_paths`` runs them per journey.
 GLOBAL_MODELS = ("markov", "shapley")
@@ -34,6 +34,12 @@ def attribute_paths(
 def attribute_table(table: PathTable, model: str = "markov", **params) -> pd.DataFrame:
     """:func:`attribute_paths` on an already parsed table (``parse_paths(df, sep=...)``):
     parse once, run several models."""
+    if table.n_paths == 0:
+        get_model(model)
+        empty = {"channel": [], "total_conversions": [], "total_conversion_value": []}
+        return pd.DataFrame(empty).astype(
+            {"channel": object, "total_conversions": float, "total_conversion_value": float}
+        )
     credits = run_model(table, model, params)
     conv, value = channel_totals(table, credits)
     out = pd.DataFrame(
@@ -84,6 +90,18 @@ def credit_paths(
             )
         params = {**params, "allocation": "journey"}
     table = _prepare(paths, model, sep)
+    if table.n_paths == 0:
+        get_model(model)
+        columns = [
+            "path",
+            "position",
+            "channel",
+            "credit",
+            "value_credit",
+            "total_conversions",
+            "total_conversion_value",
+        ]
+        return pd.DataFrame({c: [] for c in columns})
     credits = run_model(table, model, params)
     share = credits.touch
     value_share = share if credits.touch_value is None else credits.touch_value

@@ -66,11 +66,16 @@ def windows(table: PathTable, order: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _state_ids(digits: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of ``digits``: (state index per window, first window of each state)."""
+    """Distinct rows of ``digits``: (state index per window, first window of each state).
+
+    States are numbered by their last touch, then the ones before: the states a transition
+    into ``(b, c)`` comes from, ``(., b)``, are then neighbours in memory, which makes the
+    iterative solver's sparse products markedly more cache-friendly.
+    """
     order = digits.shape[1]
     if float(base) ** order < 2.0**62:
         code = np.zeros(len(digits), dtype=np.int64)
-        for j in range(order):
+        for j in reversed(range(order)):  # last touch most significant: see _state_ids doc
             code = code * base + digits[:, j]
         space = base**order
         if space <= max(1 << 22, 4 * len(code)):  # dense lookup, no hashing
@@ -79,7 +84,7 @@ def _state_ids(digits: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
             ids = np.cumsum(seen) - 1
             inverse, uniques = ids[code], np.flatnonzero(seen)
         else:
-            inverse, uniques = pd.factorize(code)
+            inverse, uniques = pd.factorize(code, sort=True)
     else:
         rows = np.ascontiguousarray(digits).view(np.dtype((np.void, 8 * order))).ravel()
         inverse, uniques = pd.factorize(np.array([r.tobytes() for r in rows], dtype=object))

@@ -149,6 +149,8 @@ def _arrow_text(raw: pd.Series, index: pd.Index) -> pa.Array:
         arr = None
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
+    if arr is not None and pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
     if arr is None or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         if arr is not None and arr.null_count == len(arr):
             arr = None
@@ -162,6 +164,18 @@ def _arrow_text(raw: pd.Series, index: pd.Index) -> pa.Array:
         at = int(np.argmax(raw.isna().to_numpy()))
         raise AttributionInputError(f"column {PATH!r} row {_label(index[at])!r}: empty path")
     return arr.cast(pa.large_string())
+
+
+def _empty_table() -> PathTable:
+    ints, floats = np.zeros(0, dtype=np.int64), np.zeros(0)
+    return PathTable(
+        channels=np.zeros(0, dtype=object),
+        tokens=ints,
+        offsets=np.zeros(1, dtype=np.int64),
+        conversions=floats,
+        values=floats,
+        nulls=floats,
+    )
 
 
 def _first_rows(group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -197,25 +211,31 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
     conv = _numeric(df, CONVERSIONS, default=None)
     value = _numeric(df, VALUE, default=0.0)
     null = _numeric(df, NULLS, default=0.0)
-    text = _arrow_text(df[PATH], df.index)
-    lists = pc.split_pattern(text, pattern=sep)
+    if len(df) == 0:
+        return _empty_table()
+    # distinct spellings first (Arrow hashing), so splitting grows with distinct paths
+    spelled = pc.dictionary_encode(_arrow_text(df[PATH], df.index))
+    raw_id = spelled.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    raw_row = _first_rows(raw_id, len(spelled.dictionary))
+    lists = pc.split_pattern(spelled.dictionary, pattern=sep)
     counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     touches = pc.utf8_trim_whitespace(lists.flatten())
     empty = pc.equal(pc.binary_length(touches), 0).to_numpy(zero_copy_only=False)
     if empty.any():
-        i = int(np.searchsorted(offsets, int(np.argmax(empty)), side="right") - 1)
-        bad = df[PATH].iloc[i]
+        row = raw_row[int(np.searchsorted(offsets, int(np.argmax(empty)), side="right") - 1)]
+        bad = df[PATH].iloc[row]
         what = "empty path" if not bad.strip() else f"empty touch in {bad!r}"
         raise AttributionInputError(
-            f"column {PATH!r} row {_label(df.index[i])!r}: {what} (separator {sep!r})"
+            f"column {PATH!r} row {_label(df.index[row])!r}: {what} (separator {sep!r})"
         )
-    # rows with the same touches (whatever the spacing) are one path: group on canonical text
+    # spellings with the same touches (whatever the spacing) are one path
     joined = pa.LargeListArray.from_arrays(pa.array(offsets), touches)
-    canonical = pc.binary_join(joined, pa.scalar(f" {sep} ", pa.large_string()))
-    encoded = pc.dictionary_encode(canonical)
-    group = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    n_groups = len(encoded.dictionary)
+    canonical = pc.dictionary_encode(
+        pc.binary_join(joined, pa.scalar(f" {sep} ", pa.large_string()))
+    )
+    group = canonical.indices.to_numpy(zero_copy_only=False).astype(np.int64)[raw_id]
+    n_groups = len(canonical.dictionary)
     dts = None
     if use_times and TIMES in df.columns:
         keys = [_times_key(t, _label(r)) for t, r in zip(df[TIMES], df.index)]
@@ -224,14 +244,14 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
         n_groups = len(pairs)
     rep = _first_rows(group, n_groups)
     if use_times and TIMES in df.columns:
-        dts = [_times(keys[r], int(counts[r]), sep, _label(df.index[r])) for r in rep]
+        dts = [_times(keys[r], int(counts[raw_id[r]]), sep, _label(df.index[r])) for r in rep]
     token_id = pc.dictionary_encode(touches)
     names = np.asarray(token_id.dictionary.to_pylist(), dtype=object)
     order = np.argsort(names, kind="stable")
     rank = np.empty(len(names), dtype=np.int64)
     rank[order] = np.arange(len(names))
     codes = rank[token_id.indices.to_numpy(zero_copy_only=False)]
-    idx, new_offsets = _segments(offsets, rep)
+    idx, new_offsets = _segments(offsets, raw_id[rep])
     sums = [np.bincount(group, weights=x, minlength=n_groups) for x in (conv, value, null)]
     times = times_text = None
     if dts is not None:
