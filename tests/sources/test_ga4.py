@@ -332,11 +332,14 @@ def _tiny_world(language="es"):
     sessions = _frame("sessions", [
         ("s1", "v1", "u1", "a@x.com", ts("2025-01-08 10:00"), d(2025, 1, 8), "instagram",
          "paid_social", "spring sale", "reel 1", None, "fbclid", "IwAR1", "https://l.instagram.com/",
-         "/products/charger", "US", 3, True),
+         "/products/charger?utm_source=instagram&utm_medium=paid_social"
+         "&utm_campaign=spring%20sale&utm_content=reel%201&fbclid=IwAR1", "US", 3, True),
         ("s2", "v2", None, None, ts("2025-01-31 23:30"), d(2025, 2, 1), None, None, None, None,
          None, None, None, "https://www.tiktok.com/", "/", "ES", 1, False),
         ("s3", "v3", None, None, ts("2025-02-03 08:00"), d(2025, 2, 3), "google", "cpc", "brand",
-         None, "voltiq charger", "gclid", "Cj0K", "https://www.google.com/", "/", "DE", 2, True),
+         None, "voltiq charger", "gclid", "Cj0K", "https://www.google.com/",
+         "/?utm_source=google&utm_medium=cpc&utm_campaign=brand&utm_term=voltiq+charger"
+         "&gclid=Cj0K", "DE", 2, True),
         ("s4", "v1", "u1", "a@x.com", ts("2025-02-10 12:00"), d(2025, 2, 10), None, None, None,
          None, None, None, None, None, "/", "US", 1, False),
     ])  # fmt: skip
@@ -424,3 +427,21 @@ def test_demo_writer_round_trips_the_world(ws, tmp_path, language):
     )  # fmt: skip
     assert sorted(got) == want
     assert ("skipped_total_row",) in {(f[0],) for f in findings(ws)}
+
+
+def test_registered_property_supplies_the_currency(ws, tmp_path):
+    register = tmp_path / "accounts_register.csv"
+    register.write_text(
+        "platform,handle,name,market,currency,timezone,kind\n"
+        "web,voltiq.com,Voltiq web,US,EUR,America/Chicago,brand\n"
+    )
+    ws.import_files([register])
+    folder = tmp_path / "ga4" / "@voltiq.com"
+    folder.mkdir(parents=True)
+    f = folder / REPORT_EN.name
+    f.write_bytes(REPORT_EN.read_bytes())
+    [res] = ws.import_files([f])
+    assert res.source == "ga4"
+    assert ws.store.raw.execute("SELECT DISTINCT currency FROM traffic_daily").fetchall() == [
+        ("EUR",)
+    ]

@@ -255,3 +255,20 @@ def test_demo_writer_round_trips_the_world(ws, tmp_path, language):
          h("bo@li.example"), "CN", None, None, None, None, None),
     ]  # fmt: skip
     assert got == sorted(want)
+
+
+def test_registered_portal_supplies_the_time_zone(ws, tmp_path):
+    register = tmp_path / "accounts_register.csv"
+    register.write_text(
+        "platform,handle,name,market,currency,timezone,kind\n"
+        f"crm,voltiq-hubspot,Voltiq HubSpot,US,USD,{NY},crm\n"
+    )
+    ws.import_files([register])
+    folder = tmp_path / "hubspot" / "@voltiq-hubspot"
+    folder.mkdir(parents=True)
+    f = folder / "contacts_export.csv"
+    f.write_bytes((HS / "contacts_export.csv").read_bytes())
+    ws.import_files([f])
+    assert ws.store.raw.execute(CONTACT_SQL).fetchall() == EXPECTED_CONTACTS
+    kinds = {r[0] for r in ws.store.raw.execute("SELECT kind FROM dq_findings").fetchall()}
+    assert "assumed_utc" not in kinds

@@ -86,14 +86,14 @@ def _micros(ts: pd.Series) -> np.ndarray:
 
 
 def _url(base: pd.Series, site: str, params: dict[str, pd.Series]) -> pd.Series:
-    """Landing URL with utm_* and click-id query parameters, URL-encoded."""
+    """Landing URL with the utm_* and click-id parameters it does not carry yet."""
     path = base.fillna("/").astype(str)
     full = path.where(path.str.contains("://"), site + path.where(path.str.startswith("/"), "/"))
     query = pd.Series([""] * len(base), index=base.index)
     for key, values in params.items():
         v = values.astype("object")
-        has = v.notna() & (v.astype(str) != "")
-        enc = _map_unique(v[has].astype(str), lambda x: quote(x, safe=""))
+        has = v.notna() & (v.astype(str) != "") & ~full.str.contains(f"[?&]{key}=", regex=True)
+        enc = _map_unique(v[has].astype(str), lambda x: quote(x, safe="%"))
         query[has] = query[has] + "&" + key + "=" + enc
     query = query.str.lstrip("&")
     sep = np.where(full.str.contains(r"\?"), "&", "?")
@@ -104,6 +104,12 @@ def _map_unique(values: pd.Series, fn) -> pd.Series:
     """`values.map(fn)` computed once per distinct value."""
     uniq = pd.unique(values.dropna())
     return values.map(dict(zip(uniq, (fn(u) for u in uniq))))
+
+
+def _decoded(values: pd.Series) -> pd.Series:
+    from socialroi.sources.cells import url_decode
+
+    return _map_unique(values.astype(object), url_decode).astype(object).where(values.notna(), None)
 
 
 def _country_names(codes: pd.Series) -> pd.Series:
@@ -117,7 +123,11 @@ def _events(world: DemoWorld, prop: dict) -> pd.DataFrame:
     s = world["sessions"].reset_index(drop=True)
     start_us = _micros(s["started_at"])
     sid = (start_us // 1_000_000).astype("int64")
-    tagged = s["source"].notna() & ~s["source"].astype(str).isin(["", "(direct)"])
+    # A session is campaign-tagged when its landing page carries utm_* (the world's own
+    # URL), or when it has a source but no referrer (a tagged link in an app or email).
+    land = s["landing_page"].fillna("").astype(str)
+    known = s["source"].notna() & ~s["source"].astype(str).isin(["", "(direct)", "(not set)"])
+    tagged = land.str.contains("utm_", regex=False) | (known & s["referrer"].isna())
     utm = {
         f"utm_{k}": s[k].where(tagged) for k in ("source", "medium", "campaign", "content", "term")
     }
@@ -137,11 +147,12 @@ def _events(world: DemoWorld, prop: dict) -> pd.DataFrame:
             "sid": sid,
             "loc": loc,
             "ref": ref,
-            "src": s["source"].where(tagged),
-            "med": s["medium"].where(tagged),
-            "cmp": s["campaign"].where(tagged),
-            "cnt": s["content"].where(tagged),
-            "trm": s["term"].where(tagged),
+            # GA4 stores the collected values URL-decoded
+            "src": _decoded(s["source"].where(tagged)),
+            "med": _decoded(s["medium"].where(tagged)),
+            "cmp": _decoded(s["campaign"].where(tagged)),
+            "cnt": _decoded(s["content"].where(tagged)),
+            "trm": _decoded(s["term"].where(tagged)),
             "gclid": s["click_id"].where(s["click_id_type"] == "gclid"),
         }
     )

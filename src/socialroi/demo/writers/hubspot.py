@@ -76,6 +76,12 @@ SOURCE_LABELS = {
            "Offline Sources": "离线来源"},
 }  # fmt: skip
 BOOL = {"en": ("true", "false"), "es": ("Sí", "No"), "zh": ("是", "否")}
+# Internal values (the API's) -> the labels an export shows.
+API_LABELS = {"SOCIAL_MEDIA": "Organic Social", "PAID_SOCIAL": "Paid Social",
+              "ORGANIC_SEARCH": "Organic Search", "PAID_SEARCH": "Paid Search",
+              "EMAIL_MARKETING": "Email Marketing", "REFERRALS": "Referrals",
+              "DIRECT_TRAFFIC": "Direct Traffic", "OTHER_CAMPAIGNS": "Other Campaigns",
+              "OFFLINE": "Offline Sources", "AI_REFERRALS": "AI Referrals"}  # fmt: skip
 
 
 def _portal(world: DemoWorld) -> dict:
@@ -137,6 +143,7 @@ def write(world: DemoWorld, out: Path) -> list[Path]:
 def _contact_row(r, tz: str, lang: str) -> list:
     typed = lang == "es"
     src = _text(r.original_source)
+    src = API_LABELS.get(src, src)
     return [
         str(r.contact_id), _text(r.first_name), _text(r.last_name), _text(r.email),
         _text(r.lifecycle_stage), _when(r.created_at, tz, typed), _when(r.lead_date, tz, typed),

@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialroi.sources.base import Context, InputFile
+from socialroi.sources.ga4.accounts import currency as known_currency
 from socialroi.sources.ga4.countries import country_table
 
 TOUCH_ORIGIN = "ga4_event"
@@ -572,7 +573,8 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
         "SELECT count(*), min(rn) FROM conv WHERE value IS NOT NULL AND currency IS NULL"
     ).fetchone()
     if no_cur[0]:
-        if not ctx.options.currency:
+        fallback = known_currency(ctx, ("web", "ga4"))
+        if not fallback:
             raise ctx.fail(
                 "purchase events carry revenue but no currency",
                 row=int(no_cur[1]),
@@ -582,7 +584,7 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
             )
         con.execute(
             "UPDATE conv SET currency = ? WHERE value IS NOT NULL AND currency IS NULL",
-            [ctx.options.currency.upper()],
+            [fallback],
         )
     no_txn = con.execute(
         "SELECT count(*), min(rn) FROM conv WHERE event_name = 'purchase' "

@@ -32,10 +32,12 @@ from socialroi.sources.cells import (
     url_decode,
 )
 from socialroi.sources.ga4 import bigquery
+from socialroi.sources.ga4.accounts import currency as known_currency
 from socialroi.sources.ga4.countries import country_code
 from socialroi.sources.tabular import read_rows
 
 ORIGIN = "ga4_report"
+WEB = ("web", "ga4")  # platforms a GA4 property is registered under
 DIMENSIONS = ("date", "nth_day", "source_medium", "source", "medium", "campaign", "country")
 METRICS = ("sessions", "users", "engaged_sessions", "key_events", "revenue")
 # Campaign placeholders GA4 writes when a session has no campaign.
@@ -283,7 +285,7 @@ def _traffic_rows(
                 integer=f in ("sessions", "users", "engaged_sessions"),
             ).to_numpy()
     if "revenue" in hm:
-        currency = ctx.options.currency or hm.currencies.get("revenue")
+        currency = ctx.options.currency or hm.currencies.get("revenue") or known_currency(ctx, WEB)
         if currency:
             out["currency"] = currency.upper()
         elif out["revenue"].fillna(0).eq(0).all():
@@ -299,7 +301,8 @@ def _traffic_rows(
                 "GA4 report downloads do not say the property's currency",
                 column=hm.column_name("revenue"),
                 expected="the currency of the property's revenue",
-                hint="Pass --currency XXX (the currency set in GA4 Admin > Property details).",
+                hint="Pass --currency XXX (the currency set in GA4 Admin > Property details), "
+                "or register the property (platform web) with its currency.",
             )
     return _aggregate(out)
 

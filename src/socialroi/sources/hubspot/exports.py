@@ -11,7 +11,8 @@ drill-downs (e.g. `Paid Social` / `Facebook` -> facebook / paid_social).
 closed-won deals, a `won` conversion at its Close Date worth the deal Amount.
 
 HubSpot writes dates in the portal's time zone without an offset: pass --timezone (the
-portal's, Settings > Account defaults); without it they are read as UTC and the import says so.
+portal's, Settings > Account defaults) or register the portal (platform crm, its @handle
+folder) with its time zone; without either they are read as UTC and the import says so.
 """
 
 from __future__ import annotations
@@ -37,11 +38,14 @@ from socialroi.sources.cells import (
     numbers,
     url_decode,
 )
+from socialroi.sources.ga4.accounts import currency as known_currency
+from socialroi.sources.ga4.accounts import timezone as known_timezone
 from socialroi.sources.ga4.countries import country_code
 from socialroi.sources.shopify.exports import email_hash, parse_datetime
 from socialroi.sources.tabular import read_rows, read_sheets
 
 SOURCE = "hubspot"
+CRM = ("crm", "hubspot")  # platforms a portal is registered under
 STAGES = (("lead_date", "lead"), ("mql_date", "mql"), ("sql_date", "sql"),
           ("opportunity_date", "opportunity"))  # fmt: skip
 
@@ -120,8 +124,8 @@ def to_timestamp(
 ) -> pd.Timestamp | None:
     """A CRM date or datetime cell to a UTC timestamp (None when empty).
 
-    Values without an offset are in the portal's time zone: --timezone, else UTC (counted in
-    `state['assumed']` for one finding)."""
+    Values without an offset are in the portal's time zone `state['tz']` (--timezone or the
+    registered portal's), else UTC (counted in `state['assumed']` for one finding)."""
     if raw is None or (isinstance(raw, float) and raw != raw) or text(raw) == "":
         return None
     if isinstance(raw, dt.datetime):
@@ -149,7 +153,7 @@ def to_timestamp(
     ts = pd.Timestamp(when)
     if has_offset:
         return ts.tz_convert("UTC")
-    tz = ctx.options.timezone
+    tz = state.get("tz")
     if not tz:
         state["assumed"] = state.get("assumed", 0) + 1
         state.setdefault("assumed_first", (rn, column, raw))
@@ -157,8 +161,8 @@ def to_timestamp(
     return ts.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").tz_convert("UTC")
 
 
-def local_date(ts: pd.Timestamp, ctx: Context) -> dt.date:
-    return ts.tz_convert(ctx.options.timezone or "UTC").date()
+def local_date(ts: pd.Timestamp, state: dict) -> dt.date:
+    return ts.tz_convert(state.get("tz") or "UTC").date()
 
 
 def assumed_finding(ctx: Context, state: dict) -> None:
@@ -274,7 +278,7 @@ def parse_contacts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     rns = [rn for rn, _ in body]
     rec, _ = ids(ctx, [cell(r, "record_id") for _, r in body], rns, hm.column_name("record_id"))
     order = date_order([cell(r, f) for _, r in body for f, _ in present])
-    state: dict = {}
+    state: dict = {"tz": known_timezone(ctx, CRM)}
     out = []
     for n, (rn, r) in enumerate(body):
         rid = rec.iloc[n]
@@ -303,7 +307,7 @@ def parse_contacts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                     "conversion_id": f"{SOURCE}:contact-{rid}:{kind}",
                     "kind": kind,
                     "occurred_at": ts,
-                    "local_date": local_date(ts, ctx),
+                    "local_date": local_date(ts, state),
                     "visitor_id": visitor,
                     "user_id": f"{SOURCE}:contact:{rid}",
                     "email_hash": ehash,
@@ -380,7 +384,7 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         if "amount" in hm else pd.Series([None] * len(body), dtype="Float64")
     )  # fmt: skip
     order = date_order([cell(r, f) for _, r in body for f in ("create_date", "close_date")])
-    state: dict = {}
+    state: dict = {"tz": known_timezone(ctx, CRM)}
     out = []
     won_no_amount = []
     for n, (rn, r) in enumerate(body):
@@ -417,13 +421,13 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         }
         out.append({"conversion_id": f"{SOURCE}:deal-{rid}:opportunity",
                     "kind": "opportunity", "occurred_at": created,
-                    "local_date": local_date(created, ctx), **base})  # fmt: skip
+                    "local_date": local_date(created, state), **base})  # fmt: skip
         if won:
             if closed is None:
                 raise ctx.fail("a closed-won deal has no Close Date", row=rn,
                                column=hm.column_name("close_date"), expected="a date")  # fmt: skip
             amount = amounts.iloc[n]
-            currency = (text(cell(r, "currency")) or ctx.options.currency or "").upper()
+            currency = (text(cell(r, "currency")) or known_currency(ctx, CRM) or "").upper()
             if pd.isna(amount):
                 won_no_amount.append(rn)
                 amount, currency = None, None
@@ -437,7 +441,7 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                     hint="Pass --currency XXX (the portal's company currency).",
                 )
             out.append({"conversion_id": f"{SOURCE}:deal-{rid}:won", "kind": "won",
-                        "occurred_at": closed, "local_date": local_date(closed, ctx),
+                        "occurred_at": closed, "local_date": local_date(closed, state),
                         "value": None if amount is None else float(amount),
                         "currency": currency, **base})  # fmt: skip
     assumed_finding(ctx, state)

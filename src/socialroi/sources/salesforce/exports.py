@@ -23,9 +23,12 @@ import pandas as pd
 from socialroi.model.aliases import ALIASES, aliases
 from socialroi.sources.base import Context, InputFile, Sniff, report
 from socialroi.sources.cells import HeaderMap, dates, decimal_style, ids, is_blank, norm, numbers
+from socialroi.sources.ga4.accounts import currency as known_currency
+from socialroi.sources.ga4.accounts import timezone as known_timezone
 from socialroi.sources.hubspot.exports import market, read_table, text
 
 SOURCE = "salesforce"
+CRM = ("crm", "salesforce")  # platforms an org is registered under
 REQUIRED = ("opportunity_name", "stage", "close_date")
 _TOTALS = re.compile(
     r"^(grand\s+)?totals?\s*(\(.*\))?$|^totales?(\s+generales?)?\s*(\(.*\))?$"
@@ -198,7 +201,7 @@ def parse_opportunities(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame
     if "opportunity_id" in hm:
         opp_ids, _ = ids(ctx, [cell(r, "opportunity_id") for _, r in body], rns,
                          hm.column_name("opportunity_id"))  # fmt: skip
-    tz = ctx.options.timezone or "UTC"
+    tz = known_timezone(ctx, CRM) or "UTC"
     out, no_id = [], 0
     for n, (rn, r) in enumerate(body):
         name = text(cell(r, "opportunity_name"))
@@ -237,7 +240,7 @@ def parse_opportunities(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame
                                column=hm.column_name("close_date"), expected="a date")  # fmt: skip
             amount = amounts.iloc[n]
             currency = (prefixes[n] or text(cell(r, "currency")) or hm.currencies.get("amount")
-                        or ctx.options.currency or "").upper()  # fmt: skip
+                        or known_currency(ctx, CRM) or "").upper()  # fmt: skip
             if pd.isna(amount):
                 amount, currency = None, None
             elif not re.fullmatch(r"[A-Z]{3}", currency):

@@ -35,10 +35,13 @@ from socialroi.sources.cells import (
     numbers,
     url_decode,
 )
+from socialroi.sources.ga4.accounts import currency as known_currency
+from socialroi.sources.ga4.accounts import timezone as known_timezone
 from socialroi.sources.ga4.countries import country_code
 from socialroi.sources.tabular import read_rows
 
 SOURCE = "shopify"
+SHOP = ("shop", "shopify")  # platforms a store is registered under
 TOUCH_ORIGIN = "shopify_landing"
 REQUIRED = ("order_name", "created_at", "total")
 CLICK_IDS = ("fbclid", "ttclid", "li_fat_id", "twclid", "epik", "gclid", "wbraid", "gbraid",
@@ -229,7 +232,7 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, p
     order = "DMY" if any(
         (m := _DT_SLASH.match(v)) and int(m[1]) > 12 for v in created_raw
     ) else "MDY"  # fmt: skip
-    tz = ctx.options.timezone
+    tz = known_timezone(ctx, SHOP)
     assumed = 0
     shop = ctx.options.account or ctx.file.folder_hint
     conv, touch, cancelled, refunds = [], [], [], []
@@ -262,7 +265,7 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, p
                 column=hm.column_name("total"),
                 expected="the order total, e.g. 59.50",
             )
-        currency = (cell(r, "currency") or ctx.options.currency or "").upper()
+        currency = (cell(r, "currency") or known_currency(ctx, SHOP) or "").upper()
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise ctx.fail(
                 "an order has no currency" if not currency else "not a currency code",
