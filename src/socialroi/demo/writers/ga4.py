@@ -20,13 +20,13 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from socialroi.demo.world import DemoWorld
+from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.sources.ga4.countries import country_name
 
 DEFAULT_SITE = "https://www.voltiq.example"
@@ -85,148 +85,138 @@ def _micros(ts: pd.Series) -> np.ndarray:
     return (s.astype("datetime64[us, UTC]").astype("int64")).to_numpy()
 
 
-def _url(base: pd.Series, site: str, params: dict[str, pd.Series]) -> pd.Series:
-    """Landing URL with the utm_* and click-id parameters it does not carry yet."""
-    path = base.fillna("/").astype(str)
-    full = path.where(path.str.contains("://"), site + path.where(path.str.startswith("/"), "/"))
-    query = pd.Series([""] * len(base), index=base.index)
-    for key, values in params.items():
-        v = values.astype("object")
-        has = v.notna() & (v.astype(str) != "") & ~full.str.contains(f"[?&]{key}=", regex=True)
-        enc = _map_unique(v[has].astype(str), lambda x: quote(x, safe="%"))
-        query[has] = query[has] + "&" + key + "=" + enc
-    query = query.str.lstrip("&")
-    sep = np.where(full.str.contains(r"\?"), "&", "?")
-    return full.where(query == "", full + sep + query)
+def _strings(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype(object).where(values.notna(), None), type=pa.string(),
+                    from_pandas=True)  # fmt: skip
 
 
-def _map_unique(values: pd.Series, fn) -> pd.Series:
-    """`values.map(fn)` computed once per distinct value."""
-    uniq = pd.unique(values.dropna())
-    return values.map(dict(zip(uniq, (fn(u) for u in uniq))))
+def _days(values: pd.Series) -> pa.Array:
+    """Dates (or timestamps) as YYYYMMDD text, the way event_date is written."""
+    d = pd.to_datetime(values)
+    if getattr(d.dt, "tz", None) is not None:
+        d = d.dt.tz_convert("UTC").dt.tz_localize(None)
+    days = d.to_numpy().astype("datetime64[D]")
+    return pc.strftime(pa.array(days, type=pa.date32()).cast(pa.timestamp("s")), "%Y%m%d")
 
 
-def _decoded(values: pd.Series) -> pd.Series:
-    from socialroi.sources.cells import url_decode
-
-    return _map_unique(values.astype(object), url_decode).astype(object).where(values.notna(), None)
-
-
-def _country_names(codes: pd.Series) -> pd.Series:
-    valid = codes.where(codes.map(lambda c: isinstance(c, str) and bool(c), na_action="ignore"))
-    return _map_unique(valid, country_name).astype(object).where(valid.notna(), None)
-
-
-def _events(world: DemoWorld, prop: dict) -> pd.DataFrame:
-    """One row per event with its params as parallel lists (built column-wise)."""
-    site = _site(prop)
-    s = world["sessions"].reset_index(drop=True)
-    start_us = _micros(s["started_at"])
-    sid = (start_us // 1_000_000).astype("int64")
-    # A session is campaign-tagged when its landing page carries utm_* (the world's own
-    # URL), or when it has a source but no referrer (a tagged link in an app or email).
-    land = s["landing_page"].fillna("").astype(str)
-    known = s["source"].notna() & ~s["source"].astype(str).isin(["", "(direct)", "(not set)"])
-    tagged = land.str.contains("utm_", regex=False) | (known & s["referrer"].isna())
-    utm = {
-        f"utm_{k}": s[k].where(tagged) for k in ("source", "medium", "campaign", "content", "term")
+def _sessions_arrow(s: pd.DataFrame) -> pa.Table:
+    cols = {
+        "session_id": _strings(s["session_id"]),
+        "visitor_id": _strings(s["visitor_id"]),
+        "user_id": _strings(s["user_id"]),
+        "us": pa.array(_micros(s["started_at"])),
+        "event_date": _days(s["local_date"]),
+        "pageviews": pa.array(s["pageviews"].fillna(1).astype("int64").to_numpy()),
     }
-    clicks = {}
-    for ctype in s["click_id_type"].dropna().unique():
-        clicks[str(ctype)] = s["click_id"].where(s["click_id_type"] == ctype)
-    loc = _url(s["landing_page"], site, {**utm, **clicks})
-    ref = s["referrer"].astype("object").where(s["referrer"].notna(), None)
-    local = pd.to_datetime(s["local_date"]).dt.strftime("%Y%m%d")
-    country = _country_names(s["country"])
-    base = pd.DataFrame(
-        {
-            "event_date": local,
-            "user_pseudo_id": s["visitor_id"].astype(str),
-            "user_id": s["user_id"].astype("object").where(s["user_id"].notna(), None),
-            "country": country,
-            "sid": sid,
-            "loc": loc,
-            "ref": ref,
-            # GA4 stores the collected values URL-decoded
-            "src": _decoded(s["source"].where(tagged)),
-            "med": _decoded(s["medium"].where(tagged)),
-            "cmp": _decoded(s["campaign"].where(tagged)),
-            "cnt": _decoded(s["content"].where(tagged)),
-            "trm": _decoded(s["term"].where(tagged)),
-            "gclid": s["click_id"].where(s["click_id_type"] == "gclid"),
-        }
-    )
-    start = base.assign(event_name="session_start", ts=start_us, kind=0)
-    view = base.assign(event_name="page_view", ts=start_us + 1, kind=1)
-    second = s["pageviews"].fillna(1).astype(int) > 1
-    more = base[second].assign(
-        event_name="page_view",
-        ts=start_us[second.to_numpy()] + 30_000_000,
-        kind=2,
-        ref=loc[second],
-        loc=site + "/cart",
-    )
-    frames = [start, view, more]
-    orders = world.frames.get("orders")
-    if orders is not None and len(orders):
-        frames.append(_purchases(orders, s, sid))
-    contacts = world.frames.get("contacts")
-    if contacts is not None and len(contacts):
-        leads = _leads(contacts, s, sid)
-        if len(leads):
-            frames.append(leads)
-    ev = pd.concat(frames, ignore_index=True)
-    return ev.sort_values(["ts", "kind"], kind="stable").reset_index(drop=True)
+    for k in ("source", "medium", "campaign", "content", "term", "click_id_type", "click_id",
+              "referrer", "landing_page", "country"):  # fmt: skip
+        cols[k] = _strings(s[k])
+    return pa.table(cols)
 
 
-def _purchases(orders: pd.DataFrame, s: pd.DataFrame, sid: np.ndarray) -> pd.DataFrame:
-    o = orders.drop_duplicates("order_id").reset_index(drop=True)
-    o = o[o["visitor_id"].notna()].reset_index(drop=True)
-    sess = pd.DataFrame({"session_id": s["session_id"], "sid": sid, "country": s["country"]})
-    o = o.merge(sess, on="session_id", how="left", suffixes=("", "_s"))
-    ts = _micros(o["created_at"])
-    return pd.DataFrame(
+def _orders_arrow(o: pd.DataFrame) -> pa.Table:
+    o = o.drop_duplicates("order_id")
+    return pa.table(
         {
-            "event_date": pd.to_datetime(o["local_date"]).dt.strftime("%Y%m%d"),
-            "user_pseudo_id": o["visitor_id"].astype(str),
-            "user_id": None,
-            "country": _country_names(o["country"]),
-            "sid": o["sid"].astype("Int64"),
-            "event_name": "purchase",
-            "ts": ts,
-            "kind": 3,
-            "txn": o["order_id"].astype(str),
-            "value": o["total"].astype(float),
-            "currency": o["currency"].astype(str),
+            "order_id": _strings(o["order_id"]),
+            "session_id": _strings(o["session_id"]),
+            "visitor_id": _strings(o["visitor_id"]),
+            "us": pa.array(_micros(o["created_at"])),
+            "event_date": _days(o["local_date"]),
+            "currency": _strings(o["currency"]),
+            "total": pa.array(o["total"].astype(float).to_numpy()),
+            "country": _strings(o["country"]),
         }
     )
 
 
-def _leads(contacts: pd.DataFrame, s: pd.DataFrame, sid: np.ndarray) -> pd.DataFrame:
-    c = contacts[contacts["visitor_id"].notna()].copy()
-    if c.empty:
-        return c
-    c["_ts"] = pd.to_datetime(c["created_at"], utc=True)
-    sess = pd.DataFrame(
-        {"visitor_id": s["visitor_id"], "_ts": pd.to_datetime(s["started_at"], utc=True),
-         "sid": sid, "local_date": s["local_date"]}
-    ).sort_values("_ts")  # fmt: skip
-    c = pd.merge_asof(c.sort_values("_ts"), sess, on="_ts", by="visitor_id", direction="backward")
-    ts = _micros(c["_ts"])
-    day = pd.to_datetime(c["local_date"]).dt.strftime("%Y%m%d")
-    day = day.where(c["local_date"].notna(), c["_ts"].dt.strftime("%Y%m%d"))
-    return pd.DataFrame(
+def _contacts_arrow(c: pd.DataFrame) -> pa.Table:
+    c = c[c["visitor_id"].notna()]
+    return pa.table(
         {
-            "event_date": day,
-            "user_pseudo_id": c["visitor_id"].astype(str),
-            "user_id": None,
-            "country": None,
-            "sid": c["sid"].astype("Int64"),
-            "event_name": "generate_lead",
-            "ts": ts,
-            "kind": 4,
+            "visitor_id": _strings(c["visitor_id"]),
+            "us": pa.array(_micros(c["created_at"])),
+            "utc_date": _days(c["created_at"]),
         }
     )
+
+
+def _countries_arrow() -> pa.Table:
+    from socialroi.sources.ga4.countries import _NAMES, _iso_names
+
+    codes = sorted(set(_iso_names()) | set(_NAMES))
+    return pa.table({"code": codes, "name": [country_name(c) for c in codes]})
+
+
+_PARAMS = ("source", "medium", "campaign", "content", "term")
+_EVENTS_SQL = """
+CREATE TEMP TABLE sess AS
+WITH a AS (
+  SELECT s.*, cn.name AS country_name,
+    contains(coalesce(landing_page, ''), 'utm_')
+      OR (source IS NOT NULL AND source NOT IN ('', '(direct)', '(not set)')
+          AND referrer IS NULL) AS tagged,
+    CAST(us // 1000000 AS BIGINT) AS sid,
+    CASE WHEN contains(coalesce(landing_page, ''), '://') THEN landing_page
+      WHEN starts_with(coalesce(landing_page, '/'), '/')
+        THEN '{site}' || coalesce(landing_page, '/')
+      ELSE '{site}/' || landing_page END AS base_loc
+  FROM sessions s LEFT JOIN countries cn ON cn.code = upper(s.country)
+),
+b AS (
+  SELECT *, concat_ws('&', {appended}) AS q FROM a
+)
+SELECT *,
+  base_loc || CASE WHEN q = '' THEN '' WHEN contains(base_loc, '?') THEN '&' || q
+    ELSE '?' || q END AS loc,
+  {decoded}
+FROM b;
+
+CREATE TEMP TABLE ev AS
+SELECT event_date, us AS ts, 'session_start' AS event_name, visitor_id AS user_pseudo_id,
+  user_id, country_name AS country, sid, loc, referrer AS ref,
+  src AS p_src, med AS p_med, cmp AS p_cmp, src, med, cmp, cnt, trm,
+  CASE WHEN click_id_type = 'gclid' THEN click_id END AS gclid,
+  NULL::VARCHAR AS txn, NULL::VARCHAR AS currency, NULL::DOUBLE AS value
+FROM sess
+UNION ALL
+SELECT event_date, us + 1, 'page_view', visitor_id, user_id, country_name, sid, loc, referrer,
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM sess
+UNION ALL
+SELECT event_date, us + 30000000, 'page_view', visitor_id, user_id, country_name, sid,
+  '{site}/cart', loc, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM sess WHERE pageviews > 1
+UNION ALL
+SELECT o.event_date, o.us, 'purchase', o.visitor_id, NULL, cn.name, s.sid, NULL, NULL,
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.order_id, o.currency, o.total
+FROM orders o LEFT JOIN sess s ON s.session_id = o.session_id
+  LEFT JOIN countries cn ON cn.code = upper(o.country)
+WHERE o.visitor_id IS NOT NULL
+UNION ALL
+SELECT coalesce(s.event_date, c.utc_date), c.us, 'generate_lead', c.visitor_id, NULL, NULL,
+  s.sid, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM contacts c ASOF LEFT JOIN sess s ON c.visitor_id = s.visitor_id AND c.us >= s.us;
+"""
+
+
+def _events_sql(site: str) -> str:
+    appended = ", ".join(
+        f"CASE WHEN tagged AND {k} IS NOT NULL AND {k} <> '' AND NOT contains(base_loc, "
+        f"'utm_{k}=') THEN 'utm_{k}=' || url_encode({k}) END"
+        for k in _PARAMS
+    )
+    appended += (
+        ", CASE WHEN click_id_type IS NOT NULL AND click_id IS NOT NULL AND NOT "
+        "contains(base_loc, click_id_type || '=') THEN click_id_type || '=' || "
+        "url_encode(click_id) END"
+    )
+    # GA4 stores the collected campaign values URL-decoded.
+    decoded = ", ".join(
+        f"CASE WHEN tagged THEN url_decode(url_decode(replace({k}, '+', ' '))) END AS {a}"
+        for k, a in zip(_PARAMS, ("src", "med", "cmp", "cnt", "trm"))
+    )
+    return _EVENTS_SQL.format(site=site.replace("'", "''"), appended=appended, decoded=decoded)
 
 
 _NESTED_SQL = """
@@ -279,60 +269,45 @@ FROM nested
 """
 
 
-def _flat(ev: pd.DataFrame) -> pa.Table:
-    """The flat event frame as Arrow, every column present and typed."""
-    start = ev["event_name"] == "session_start"
-    cols = {
-        "event_date": pa.string(), "ts": pa.int64(), "event_name": pa.string(),
-        "user_id": pa.string(), "user_pseudo_id": pa.string(), "country": pa.string(),
-        "sid": pa.int64(), "loc": pa.string(), "ref": pa.string(), "src": pa.string(),
-        "med": pa.string(), "cmp": pa.string(), "cnt": pa.string(), "trm": pa.string(),
-        "gclid": pa.string(), "txn": pa.string(), "currency": pa.string(),
-        "value": pa.float64(),
-    }  # fmt: skip
-    arrays = {}
-    for name, typ in cols.items():
-        if name not in ev:
-            arrays[name] = pa.nulls(len(ev), type=typ)
-            continue
-        v = ev[name]
-        if name in ("src", "med", "cmp"):
-            arrays["p_" + name] = pa.array(v.where(start), type=typ, from_pandas=True)
-        arrays[name] = pa.array(v, type=typ, from_pandas=True)
-    arrays["month"] = pa.array(ev["event_date"].str[:6], type=pa.string())
-    return pa.table(arrays)
-
-
 def write_events(world: DemoWorld, folder: Path, prop: dict) -> list[Path]:
-    """Monthly Parquet files; the first day as JSON lines (the way `bq extract` writes)."""
+    """Monthly Parquet files; the first day as JSON lines (the way `bq extract` writes).
+    Events are built in DuckDB from the world's frames, so millions of sessions stay cheap."""
     import duckdb
 
-    ev = _events(world, prop)
-    first_day = ev["event_date"].min()
     con = duckdb.connect()
     paths: list[Path] = []
     try:
-        con.register("ev", _flat(ev))
-        con.execute(f"CREATE TEMP TABLE nested AS SELECT month, {_NESTED_SQL[8:]}")
+        con.register("sessions", _sessions_arrow(world["sessions"]))
+        con.register("countries", _countries_arrow())
+        orders = world.frames.get("orders")
+        if orders is None or not len(orders):
+            orders = pd.DataFrame(columns=list(COLUMNS["orders"]))
+        con.register("orders", _orders_arrow(orders))
+        contacts = world.frames.get("contacts")
+        if contacts is None or not len(contacts):
+            contacts = pd.DataFrame(columns=list(COLUMNS["contacts"]))
+        con.register("contacts", _contacts_arrow(contacts))
+        con.execute(_events_sql(_site(prop)))
+        con.execute(
+            f"CREATE TEMP TABLE nested AS SELECT event_date[:6] AS month, {_NESTED_SQL[8:]}"
+        )
+        first_day = con.execute("SELECT min(event_date) FROM ev").fetchone()[0]
         path = folder / f"events_{first_day}.jsonl"
         con.execute(
-            f"COPY ({_JSON_SQL} WHERE event_date = '{first_day}') TO '{_sql_path(path)}' "
-            "(FORMAT JSON)"
+            f"COPY ({_JSON_SQL} WHERE event_date = '{first_day}' ORDER BY event_timestamp) "
+            f"TO '{_sql_path(path)}' (FORMAT JSON)"
         )
         paths.append(path)
         months = [
             r[0] for r in con.execute("SELECT DISTINCT month FROM nested ORDER BY 1").fetchall()
         ]
         for m in months:
-            path = folder / f"events_{m}.parquet"
-            n = con.execute(
-                f"SELECT count(*) FROM nested WHERE month = '{m}' AND event_date <> '{first_day}'"
-            ).fetchone()[0]
-            if not n:
+            where = f"month = '{m}' AND event_date <> '{first_day}'"
+            if not con.execute(f"SELECT count(*) FROM nested WHERE {where}").fetchone()[0]:
                 continue
+            path = folder / f"events_{m}.parquet"
             con.execute(
-                f"COPY (SELECT * EXCLUDE (month) FROM nested WHERE month = '{m}' "
-                f"AND event_date <> '{first_day}') "
+                f"COPY (SELECT * EXCLUDE (month) FROM nested WHERE {where}) "
                 f"TO '{_sql_path(path)}' (FORMAT PARQUET, COMPRESSION ZSTD)"
             )
             paths.append(path)
