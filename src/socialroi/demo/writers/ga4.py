@@ -269,6 +269,12 @@ FROM nested
 """
 
 
+# A total order of events, so that the same world writes the same bytes.
+_ORDER = (
+    "event_timestamp, event_name, user_pseudo_id, ecommerce.transaction_id, to_json(event_params)"
+)
+
+
 def write_events(world: DemoWorld, folder: Path, prop: dict) -> list[Path]:
     """Monthly Parquet files; the first day as JSON lines (the way `bq extract` writes).
     Events are built in DuckDB from the world's frames, so millions of sessions stay cheap."""
@@ -294,7 +300,7 @@ def write_events(world: DemoWorld, folder: Path, prop: dict) -> list[Path]:
         first_day = con.execute("SELECT min(event_date) FROM ev").fetchone()[0]
         path = folder / f"events_{first_day}.jsonl"
         con.execute(
-            f"COPY ({_JSON_SQL} WHERE event_date = '{first_day}' ORDER BY event_timestamp) "
+            f"COPY ({_JSON_SQL} WHERE event_date = '{first_day}' ORDER BY {_ORDER}) "
             f"TO '{_sql_path(path)}' (FORMAT JSON)"
         )
         paths.append(path)
@@ -307,7 +313,7 @@ def write_events(world: DemoWorld, folder: Path, prop: dict) -> list[Path]:
                 continue
             path = folder / f"events_{m}.parquet"
             con.execute(
-                f"COPY (SELECT * EXCLUDE (month) FROM nested WHERE {where}) "
+                f"COPY (SELECT * EXCLUDE (month) FROM nested WHERE {where} ORDER BY {_ORDER}) "
                 f"TO '{_sql_path(path)}' (FORMAT PARQUET, COMPRESSION ZSTD)"
             )
             paths.append(path)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from socialroi.demo.world import DemoWorld
+from socialroi.demo.writers.hubspot import save_workbook
 from socialroi.sources.ga4.countries import country_name
 
 HEADERS = {
@@ -160,5 +161,5 @@ def _xlsx(rows: list[dict], path: Path, org: dict) -> Path:
     ws.append([])
     ws.append(["机密信息 - 请勿分发"])
     ws.append(["Copyright (c) 2000-2025 salesforce.com, inc. 保留所有权利。"])
-    wb.save(path)
+    save_workbook(wb, path)
     return path
