@@ -445,3 +445,22 @@ def test_registered_property_supplies_the_currency(ws, tmp_path):
     assert ws.store.raw.execute("SELECT DISTINCT currency FROM traffic_daily").fetchall() == [
         ("EUR",)
     ]
+
+
+def test_dates_without_year_take_the_banners_year(ws, tmp_path):
+    f = tmp_path / "re_saved.csv"
+    f.write_text(
+        "# Start date: 20241201\n# End date: 20241231\n"
+        "Date,Session source / medium,Sessions\nDec 24,google / organic,9\n"
+    )
+    ws.import_files([f])
+    assert ws.store.raw.execute("SELECT metric_date, sessions FROM traffic_daily").fetchall() == [
+        (dt.date(2024, 12, 24), 9)
+    ]
+    g = tmp_path / "no_banner.csv"
+    g.write_text("Date,Session source / medium,Sessions\nDec 24,google / organic,9\n")
+    with pytest.raises(ImportFailed) as e:
+        ws.import_files([g], platform="ga4", report="report")
+    assert (e.value.row, e.value.column) == (2, "Date") and "--year" in e.value.hint
+    ws.import_files([g], platform="ga4", report="report", year=2023)
+    assert ws.store.count("traffic_daily") == 2
