@@ -33,7 +33,8 @@ def test_missing_column_is_named():
     [
         ("total_conversions", [1, -1]),
         ("total_null", [0, -3]),
-        ("total_conversion_value", [0.0, float("nan")]),
+        ("total_conversion_value", [0.0, float("inf")]),
+        ("total_conversions", [1.0, float("nan")]),
         ("total_conversions", [1, "many"]),
     ],
 )
@@ -133,3 +134,10 @@ def test_categorical_and_journey_level_input():
     per_touch = credit_paths(journeys, "linear")
     assert per_touch["path"].tolist() == ["a > b", "a > b", "b"]
     assert per_touch["total_conversions"].tolist() == [1, 1, 1]
+
+
+def test_missing_optional_cells_count_as_zero():
+    frame = df(total_conversion_value=[10.0, None], total_null=[None, 3])
+    got = attribute_paths(frame, "last_click")
+    assert got["total_conversion_value"].tolist() == [0.0, 10.0]
+    assert attribute_paths(frame, "markov")["total_conversions"].sum() == pytest.approx(3)

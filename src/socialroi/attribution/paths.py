@@ -91,7 +91,10 @@ def _numeric(df: pd.DataFrame, column: str, *, default: float | None) -> np.ndar
                 f"path table has no column {column!r}; columns are {list(df.columns)}"
             )
         return np.full(len(df), float(default))
-    values = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
+    raw = df[column]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    if default is not None:  # optional column: a missing cell counts as the default
+        values = np.where(raw.isna().to_numpy(), float(default), values)
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         row = _label(df.index[int(np.argmax(bad))])
