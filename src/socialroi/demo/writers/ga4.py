@@ -281,6 +281,7 @@ def write_events(world: DemoWorld, folder: Path, prop: dict) -> list[Path]:
     import duckdb
 
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     paths: list[Path] = []
     try:
         con.register("sessions", _sessions_arrow(world["sessions"]))

@@ -457,6 +457,7 @@ def _json_error(file: InputFile, ctx: Context, exc: Exception):
 
 def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     try:
         try:
             fmt, n = _load(con, file, ctx)
