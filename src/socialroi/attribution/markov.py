@@ -30,7 +30,7 @@ def removal_effects(
     with_value: bool = False,
     solver: str = "auto",
     tol: float = 1e-12,
-    direct_max_states: int = 3000,
+    direct_max_states: int = 500,
     threads: int = 2,
 ) -> dict:
     """Removal effects per channel (aligned with ``table.channels``) and chain diagnostics.
@@ -88,7 +88,7 @@ def markov(
     value_effects: str = "conversion",
     solver: str = "auto",
     tol: float = 1e-12,
-    direct_max_states: int = 3000,
+    direct_max_states: int = 500,
     threads: int = 2,
 ) -> Credits:
     """Markov removal-effect attribution; see the module docstring for the options."""
