@@ -11,8 +11,8 @@ Two solvers, both deterministic (no simulation):
             ``h = G r``; the Woodbury identity for the column removal then reduces every
             ``P_c`` to a small dense solve: ``P_c = h_s - G[s, A] G[A, A]^-1 h[A]``. Exact up to
             floating point; ``n_states^2`` memory and ``n_states^3`` time, so for small chains
-            (SuperLU's sparse LU was slower at every size measured: its fill makes the factors
-            nearly dense, 90 million non-zeros for a 33,641-state chain).
+            (SuperLU's sparse LU lost to it from a few hundred states on: its fill makes the
+            factors nearly dense, 90 million non-zeros for a 33,641-state chain).
 ``iterative`` batched occupation-measure propagation, all removals at once:
             ``x_{t+1} = mask_c * (Q' x_t)`` from ``x_0 = e_s``, ``P_c = sum_t r' x_t``. The mass
             still in transient states bounds the conversions still to come, so it stops with a
