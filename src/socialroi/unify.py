@@ -57,7 +57,12 @@ def staged_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
             col = pd.to_datetime(col, utc=True)
         elif pa.types.is_date32(fld.type):
             col = pd.to_datetime(col).dt.date if len(col) and not _is_dates(col) else col
-        arr = pa.array(col.astype(object).where(col.notna(), None), type=fld.type, from_pandas=True)
+        if pa.types.is_string(fld.type) and pd.api.types.is_object_dtype(col):
+            arr = pa.array(col, type=fld.type, from_pandas=True)
+        else:
+            arr = pa.array(
+                col.astype(object).where(col.notna(), None), type=fld.type, from_pandas=True
+            )
         arrays.append(arr)
         fields.append(fld)
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
@@ -91,6 +96,15 @@ def _channels(table: str, t: ir.Table, rules: list[ChannelRule] | None) -> ir.Ta
     )
     if "rule" not in TABLES[table].column_names:
         derived.pop("rule")
+    if table == "conversions":
+        # A CRM deal or an order with no source information has no channel (not "Direct").
+        known = (
+            col("source").notnull()
+            | col("medium").notnull()
+            | col("referrer").notnull()
+            | col("landing_page").notnull()
+        )
+        derived = {k: ibis.ifelse(known, v, ibis.null(v.type())) for k, v in derived.items()}
     return t.mutate(**derived)
 
 
