@@ -14,7 +14,7 @@ importing the library it resets the kernel's resident high-water mark
 (``/proc/self/clear_refs``), so the peak memory reported (``VmHWM`` minus the resident size
 before the call) belongs to the call alone. ChannelAttribution allocates in C++, which
 tracemalloc cannot see, hence resident memory rather than tracemalloc. Time is the
-best of up to 3 runs (1 run when a call takes over 20 s). ChannelAttribution has no Shapley
+best of up to 5 runs (fewer once the runs add up to 20 s). ChannelAttribution has no Shapley
 model: Shapley is compared with a textbook exact implementation in plain Python (subset
 enumeration, 3^n), written below. Writes a markdown table to ``results.md`` beside this file.
 """
@@ -218,7 +218,7 @@ def worker(args: argparse.Namespace) -> None:
     reset = _reset_peak()
     before = _status_bytes("VmRSS")
     times, result = [], None
-    while len(times) < 3:
+    while len(times) < 5:
         start = time.perf_counter()
         result = fn(df, model, params)
         times.append(time.perf_counter() - start)
