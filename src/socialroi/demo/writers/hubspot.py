@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from socialroi.demo.world import DemoWorld
+from socialroi.demo.writers._files import save_workbook
 from socialroi.sources.ga4.countries import country_name
 
 CONTACT_COLUMNS = ("Record ID", "First Name", "Last Name", "Email", "Lifecycle Stage",
@@ -199,26 +200,3 @@ def _save(stem: Path, columns: tuple[str, ...], rows: list[list], lang: str, she
     data = buf.getvalue().encode("utf-8")
     path.write_bytes(b"\xef\xbb\xbf" + data if lang == "zh" else data)
     return path
-
-
-def save_workbook(wb, path: Path) -> None:
-    """Save an openpyxl workbook byte-for-byte reproducibly (fixed document and zip times)."""
-    import datetime as _dt
-    import zipfile
-
-    fixed = _dt.datetime(2026, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    buf = io.BytesIO()
-    wb.save(buf)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            data = src.read(info.filename)
-            zi = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, data)
-    path.write_bytes(out.getvalue())

@@ -18,8 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from socialroi.demo.world import DemoWorld
+from socialroi.demo.writers._files import save_workbook
 from socialroi.model.aliases import ALIASES
 
 P = "linkedin"
@@ -150,25 +149,7 @@ def _write_xlsx(path: Path, sheets: dict[str, list[list[Any]]], when: dt.datetim
         ws = wb.create_sheet(name[:31])
         for row in rows:
             ws.append([None if v == "" else v for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
-                    data,
-                )
-            dst.writestr(zipfile.ZipInfo(info.filename, when.timetuple()[:6]), data)
-    path.write_bytes(out.getvalue())
-    return path
+    return save_workbook(wb, path, when)
 
 
 def _write_utf16_tsv(path: Path, rows: Sequence[Sequence[Any]]) -> Path:

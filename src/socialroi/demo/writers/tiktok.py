@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from socialroi.demo.world import DemoWorld
+from socialroi.demo.writers._files import save_workbook
 from socialroi.model.aliases import ALIASES
 
 P = "tiktok"
@@ -173,8 +174,7 @@ def write_xlsx(path: Path, sheet: str, rows: Sequence[Sequence[Any]]) -> Path:
     ws.title = sheet
     for r in rows:
         ws.append(list(r))
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)
 
 
 # -- TikTok --------------------------------------------------------------------------------
