@@ -216,11 +216,35 @@ def attribute(
         click.echo(to_csv(df), nl=False)
     elif fmt == "json":
         click.echo(to_json(df, period=p.label, model=model, **extra))
-    else:
-        render(df, console, title=f"{model} attribution, {p.label}, by {by}")
+    elif model == "all":
+        _render_comparison(df, p.label, by)
         if extra.get("distance_to_truth"):
             d = ", ".join(f"{m} {v:.3f}" for m, v in extra["distance_to_truth"].items())
             console.print(f"distance to the demo's ground truth (total variation): {d}")
+    else:
+        render(df, console, title=f"{model} attribution, {p.label}, by {by}")
+
+
+SHORT = {
+    "last_click": "last", "first_click": "first", "last_non_direct": "last non-dir",
+    "linear": "linear", "time_decay": "decay", "position_based": "position",
+    "markov": "markov", "shapley": "shapley",
+}  # fmt: skip
+
+
+def _render_comparison(df, label: str, by: str) -> None:
+    """Two narrow tables instead of one too wide for a terminal."""
+    from socialroi.output import render
+
+    models = [c for c in df.columns if c in SHORT]
+    credited = df[["unit", *models]].rename(columns=SHORT)
+    render(credited, console, title=f"Conversions credited by model, {label}, by {by}")
+    shifts = [c for c in df.columns if c.endswith("_shift")]
+    if shifts:
+        moved = df[["unit", *shifts]].rename(
+            columns={c: SHORT.get(c[: -len("_shift")], c) for c in shifts}
+        )
+        render(moved, console, title="Share of conversions vs last click (percentage points)")
 
 
 @main.command("attribute-paths")
