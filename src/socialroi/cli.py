@@ -68,7 +68,13 @@ def init(workspace: str, base_currency: str) -> None:
 @click.option("--currency", help="Currency for exports that do not state it.")
 @click.option("--timezone", help="IANA time zone for exports that do not state it.")
 @click.option("--year", type=int, help="Year for exports whose dates have none.")
-def import_(workspace: str, paths: tuple[Path, ...], **options) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Re-read files already imported (rows replace "
+    "themselves), e.g. after changing channel rules.",
+)
+def import_(workspace: str, paths: tuple[Path, ...], force: bool, **options) -> None:
     """Import export files, folders and zips. Each file is one atomic, idempotent batch."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -86,7 +92,9 @@ def import_(workspace: str, paths: tuple[Path, ...], **options) -> None:
 
         for f in files:
             progress.update(task, description=f"importing {f.name[-40:]}")
-            res = import_file(ws.store, f, opts, base_currency=ws.base_currency, rules=ws.rules)
+            res = import_file(
+                ws.store, f, opts, base_currency=ws.base_currency, rules=ws.rules, force=force
+            )
             console.print(res.describe(), markup=False)
             progress.advance(task)
 

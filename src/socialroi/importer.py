@@ -159,14 +159,21 @@ def import_file(
     *,
     base_currency: str = "USD",
     rules: list[ChannelRule] | None = None,
+    force: bool = False,
 ) -> ImportResult:
+    """Import one file as one batch. `force` re-reads a file already imported (its rows
+    replace themselves, so totals do not change) — for a corrected parser or channel rules."""
     options = options or ImportOptions()
     context = file.context(options)
-    known = store.raw.execute(
-        "SELECT batch_id FROM import_batches WHERE file_hash = ? AND context = ? "
-        "AND status = 'loaded'",
-        [file.sha256, context],
-    ).fetchone()
+    known = (
+        None
+        if force
+        else store.raw.execute(
+            "SELECT batch_id FROM import_batches WHERE file_hash = ? AND context = ? "
+            "AND status = 'loaded'",
+            [file.sha256, context],
+        ).fetchone()
+    )
     if known:
         return ImportResult(file.name, "unchanged", int(known[0]))
     report = detect(file, options)
@@ -310,6 +317,18 @@ def _load(
     with store.transaction() as raw:
         batch_id = int(
             raw.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()[0]
+        )
+        # A forced re-read supersedes the earlier batch of the same file: its findings go, so
+        # they are not counted twice; the batch stays listed for lineage.
+        raw.execute(
+            "DELETE FROM dq_findings WHERE batch_id IN (SELECT batch_id FROM import_batches "
+            "WHERE file_hash = ? AND context = ? AND status = 'loaded')",
+            [file.sha256, context],
+        )
+        raw.execute(
+            "UPDATE import_batches SET status = 'superseded' WHERE file_hash = ? AND context = ? "
+            "AND status = 'loaded'",
+            [file.sha256, context],
         )
         for table, data in unified.items():
             data = (

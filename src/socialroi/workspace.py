@@ -96,18 +96,25 @@ class Workspace:
         paths: Iterable[str | Path],
         *,
         on_file: Callable[[ImportResult], None] | None = None,
+        force: bool = False,
         **options: Any,
     ) -> list[ImportResult]:
         """Import files, folders and zips. Each file is its own atomic batch.
 
         Options: platform, report, account, market, currency, timezone, year (see
         `ImportOptions`). Stops at the first file that fails; files before it stay imported.
+        `force` re-reads files already imported (same rows replace themselves).
         """
         opts = ImportOptions(**options)
         results = []
         for file in expand(paths, opts):
             res = import_file(
-                self.store, file, opts, base_currency=self.base_currency, rules=self.rules
+                self.store,
+                file,
+                opts,
+                base_currency=self.base_currency,
+                rules=self.rules,
+                force=force,
             )
             results.append(res)
             if on_file:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 
 import numpy as np
 import pandas as pd
@@ -171,13 +170,27 @@ def test_run_demo_imports_and_reimports_unchanged(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("SOCIALROI_SLOW"), reason="set SOCIALROI_SLOW=1 (minutes)")
 def test_run_demo_with_every_writer(tmp_path):
-    """Every writer that exists, through the real importers (slow: one batch per file)."""
+    """Every writer, through the real importers; importing the demo twice — as the same
+    files, and forced to re-read every one — leaves every table's totals unchanged."""
+    from tests.conftest import table_totals
+
+    from socialroi.workspace import Workspace
+
     db, out = tmp_path / "demo.duckdb", tmp_path / "exports"
     first = run_demo(workspace=db, seed=3, scale="tiny", out=out)
     assert not first.failures, first.failures
+    assert not first.skipped_writers
     hashes = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in first.files}
+    with Workspace.open(db) as ws:
+        before = table_totals(ws)
     second = run_demo(workspace=db, seed=3, scale="tiny", out=out)
     assert all(r.status == "unchanged" for r in second.results)
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in second.files} == hashes
+    with Workspace.open(db) as ws:
+        assert table_totals(ws) == before
+        forced = ws.import_files(second.files, force=True)
+        assert all(r.status == "loaded" for r in forced)
+        after = table_totals(ws)
+    before.pop("import_batches"), after.pop("import_batches")
+    assert after == before

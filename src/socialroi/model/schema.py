@@ -455,7 +455,12 @@ _add(
             ),
             C("source", "string", "code", "Source: tiktok, meta, x, ..., ga4, shopify, costs."),
             C("report", "string", "code", "Report kind within the source."),
-            C("status", "string", "code", "`loaded` (failed imports store nothing)."),
+            C(
+                "status",
+                "string",
+                "code",
+                "`loaded`, or `superseded` by a forced re-read of the same file (failed imports store nothing).",
+            ),
             C("rows_read", "int64", "count", "Data rows in the file."),
             C("rows_loaded", "int64", "count", "Rows written to canonical tables."),
             C(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ def save_workbook(wb, path: Path, when: dt.datetime | None = None) -> Path:
     when = (when or FIXED).replace(tzinfo=None)
     wb.properties.created = when
     wb.properties.modified = when
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     buf = io.BytesIO()
     wb.save(buf)
     out = io.BytesIO()
@@ -24,8 +26,15 @@ def save_workbook(wb, path: Path, when: dt.datetime | None = None) -> Path:
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
     ):
         for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps `modified` at save
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    data,
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, src.read(info.filename))
+            dst.writestr(zi, data)
     path.write_bytes(out.getvalue())
     return path
