@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from socialroi.attribution.paths import AttributionInputError, PathTable
+from socialroi.attribution.paths import AttributionInputError, PathTable, first_rows
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,8 @@ def _state_ids(digits: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
     else:
         rows = np.ascontiguousarray(digits).view(np.dtype((np.void, 8 * order))).ravel()
         inverse, uniques = pd.factorize(np.array([r.tobytes() for r in rows], dtype=object))
-    first = np.empty(len(uniques), dtype=np.int64)
-    first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)
-    return inverse.astype(np.int64), first
+    inverse = inverse.astype(np.int64)
+    return inverse, first_rows(inverse, len(uniques))
 
 
 def build_chain(table: PathTable, order: int = 1) -> Chain:

@@ -181,10 +181,10 @@ def _empty_table() -> PathTable:
     )
 
 
-def _first_rows(group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Index of the first row of each group (groups numbered by first appearance or not)."""
-    first = np.empty(n_groups, dtype=np.int64)
-    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)
+def first_rows(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Index of the first row of each group ``0 .. n_groups-1`` (each must occur)."""
+    first = np.full(n_groups, len(group), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(group), dtype=np.int64))
     return first
 
 
@@ -219,7 +219,7 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
     # distinct spellings first (Arrow hashing), so splitting grows with distinct paths
     spelled = pc.dictionary_encode(_arrow_text(df[PATH], df.index))
     raw_id = spelled.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    raw_row = _first_rows(raw_id, len(spelled.dictionary))
+    raw_row = first_rows(raw_id, len(spelled.dictionary))
     lists = pc.split_pattern(spelled.dictionary, pattern=sep)
     counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -245,7 +245,7 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
         time_id, _ = pd.factorize(np.asarray(keys, dtype=object))
         group, pairs = pd.factorize(group * (time_id.max() + 1) + time_id)
         n_groups = len(pairs)
-    rep = _first_rows(group, n_groups)
+    rep = first_rows(group, n_groups)
     if use_times and TIMES in df.columns:
         dts = [_times(keys[r], int(counts[raw_id[r]]), sep, _label(df.index[r])) for r in rep]
     token_id = pc.dictionary_encode(touches)
