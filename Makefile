@@ -6,7 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install install-dev system-deps lint format docs clean
+.PHONY: demo test install install-dev system-deps lint format docs clean bench-attribution \
+	bench-clv bench-import
 
 demo: install
 	$(BIN)/socialroi demo
@@ -24,8 +25,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
+# The reference implementations (ChannelAttribution compiles C++) are installed when they
+# build; where they do not, their comparison tests skip and say why.
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[dev,reference]" || \
+		echo "note: reference implementations did not install; their tests will skip"
 	touch $@
 
 install: $(VENV)/.installed
@@ -35,6 +40,15 @@ install-dev: $(VENV)/.installed-dev
 system-deps:
 	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
 		$(SUDO) apt-get install -y -q --no-install-recommends openjdk-17-jre-headless; }
+
+bench-attribution: install-dev
+	$(BIN)/python benchmarks/attribution/run.py
+
+bench-clv: install-dev
+	$(BIN)/python benchmarks/clv/run.py
+
+bench-import: install-dev
+	$(BIN)/python benchmarks/import/run.py --scale medium
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
