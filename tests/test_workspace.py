@@ -40,3 +40,47 @@ def test_table_lookup_lists_valid_names(ws):
     with pytest.raises(UnknownName, match="valid: account_metrics, accounts"):
         ws.table("tweets")
     assert ws.table("costs").count().execute() == 0
+
+
+def test_migrations_run_in_order_and_record_the_version(tmp_path, monkeypatch):
+    """A workspace made by an older socialroi is migrated when opened."""
+    import socialroi.store.duckdb as store
+
+    p = tmp_path / "w.duckdb"
+    Workspace.open(p).close()
+    ran = []
+
+    def add_note_column(raw):
+        ran.append(SCHEMA_VERSION + 1)
+        raw.execute("ALTER TABLE costs ADD COLUMN note VARCHAR")
+
+    monkeypatch.setattr(store, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(store.MIGRATIONS, SCHEMA_VERSION + 1, add_note_column)
+    with Workspace.open(p) as ws:
+        assert ws.store.schema_version() == SCHEMA_VERSION + 1
+        cols = [r[0] for r in ws.store.raw.execute("DESCRIBE costs").fetchall()]
+        assert "note" in cols
+    with Workspace.open(p):
+        pass
+    assert ran == [SCHEMA_VERSION + 1]  # once, not at every open
+
+
+def test_a_failing_migration_leaves_the_workspace_as_it_was(tmp_path, monkeypatch):
+    import socialroi.store.duckdb as store
+
+    p = tmp_path / "w.duckdb"
+    with Workspace.open(p) as ws:
+        ws.import_files([FIXTURES / "ledger" / "costs_2025.csv"])
+
+    def broken(raw):
+        raw.execute("ALTER TABLE costs ADD COLUMN note VARCHAR")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(store.MIGRATIONS, SCHEMA_VERSION + 1, broken)
+    with pytest.raises(RuntimeError):
+        Workspace.open(p)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", SCHEMA_VERSION)
+    with Workspace.open(p) as ws:
+        assert ws.store.schema_version() == SCHEMA_VERSION and ws.store.count("costs") == 4
+        assert "note" not in [r[0] for r in ws.store.raw.execute("DESCRIBE costs").fetchall()]

@@ -52,7 +52,11 @@ class DuckDBStore:
         self.raw.execute("SET TimeZone = 'UTC'")
         self.ibis = ibis.duckdb.from_connection(self.raw)
         if not read_only:
-            self._ensure_schema()
+            try:
+                self._ensure_schema()
+            except BaseException:
+                self.raw.close()
+                raise
 
     def close(self) -> None:
         self.raw.close()
