@@ -88,3 +88,32 @@ def test_attribute_command_on_empty_workspace(tmp_path):
         ["attribute", "-w", str(tmp_path / "w.duckdb"), "--period", "2026-Q3", "--model", "bogus"],
     )
     assert r.exit_code == 1 and "unknown attribution model 'bogus'" in r.output
+
+
+def test_attribute_paths_reads_parquet_and_tab_separated(tmp_path):
+    import pandas as pd
+
+    df = pd.DataFrame(
+        {
+            "path": ["a > b", "b"],
+            "total_conversions": [2, 1],
+            "total_conversion_value": [20.0, 5.0],
+            "total_null": [8, 9],
+        }
+    )
+    df.to_parquet(tmp_path / "p.parquet")
+    (tmp_path / "p.tsv").write_text(df.to_csv(sep="\t", index=False))
+    outs = [
+        run("attribute-paths", tmp_path / f, "--model", "linear", "--format", "json").output
+        for f in ("p.parquet", "p.tsv")
+    ]
+    assert outs[0] == outs[1]
+    rows = json.loads(outs[0])["rows"]
+    assert [(r["channel"], r["total_conversions"]) for r in rows] == [("a", 1.0), ("b", 2.0)]
+
+
+def test_attribute_paths_bad_file_is_a_clear_error(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("journey,conversions\na > b,1\n")
+    r = CliRunner().invoke(main, ["attribute-paths", str(f)])
+    assert r.exit_code == 1 and "no 'path' column" in r.output and "Traceback" not in r.output
