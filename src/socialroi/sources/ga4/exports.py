@@ -351,9 +351,11 @@ def _aggregate(df: pd.DataFrame) -> pd.DataFrame:
         return df
     extra = [c for c in ("currency",) if c in df.columns]
     metrics = [c for c in METRICS if c in df.columns]
-    agg = {m: (lambda s: s.sum(min_count=1)) for m in metrics}
-    agg.update({c: "first" for c in extra})
-    return df.groupby(keys, sort=False, dropna=False).agg(agg).reset_index()
+    groups = df.groupby(keys, sort=False, dropna=False)
+    out = groups[metrics].sum(min_count=1)  # vectorised; all-empty groups stay empty
+    if extra:
+        out = out.join(groups[extra].first())
+    return out.reset_index()
 
 
 # -- BigQuery event export -----------------------------------------------------------------
