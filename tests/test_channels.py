@@ -73,3 +73,18 @@ def test_rules_are_data_and_ordered(tmp_path):
     t = ibis.memtable(df)
     d = classify(t.s, t.m, t.r, t.c, rules=load_rules(custom))
     assert ibis.duckdb.connect().execute(t.mutate(**d)).channel.iloc[0] == "Affiliates"
+
+
+def test_classify_table_agrees_with_the_expressions():
+    from socialroi.model.channels import classify_table
+
+    df = pd.DataFrame([c[:4] for c in CASES], columns=["source", "medium", "referrer", "cid"])
+    t = ibis.memtable(df.astype("string")).mutate(n=ibis.row_number())
+    got = ibis.duckdb.connect().execute(
+        classify_table(t, t.source, t.medium, t.referrer, t.cid).order_by("n")
+    )
+    expected = [(c[4], c[5], c[6]) for c in CASES]
+    assert [
+        (r.channel, r.channel_platform if pd.notna(r.channel_platform) else None, bool(r.paid))
+        for r in got.itertuples()
+    ] == expected

@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from socialroi.model.channels import ChannelRule, classify
+from socialroi.model.channels import ChannelRule, classify_table
 from socialroi.model.schema import TABLES
 
 # table -> [(amount column, base column, date column)]
@@ -91,11 +91,7 @@ def _channels(table: str, t: ir.Table, rules: list[ChannelRule] | None) -> ir.Ta
     def col(name: str) -> ir.StringValue:
         return t[name] if name in t.columns else ibis.null("string")
 
-    derived = classify(
-        col("source"), col("medium"), col("referrer"), col("click_id_type"), rules=rules
-    )
-    if "rule" not in TABLES[table].column_names:
-        derived.pop("rule")
+    known = None
     if table == "conversions":
         # A CRM deal or an order with no source information has no channel (not "Direct").
         known = (
@@ -104,8 +100,17 @@ def _channels(table: str, t: ir.Table, rules: list[ChannelRule] | None) -> ir.Ta
             | col("referrer").notnull()
             | col("landing_page").notnull()
         )
-        derived = {k: ibis.ifelse(known, v, ibis.null(v.type())) for k, v in derived.items()}
-    return t.mutate(**derived)
+        t = t.mutate(_known=known)
+    t = classify_table(
+        t, col("source"), col("medium"), col("referrer"), col("click_id_type"), rules=rules
+    )
+    if "rule" not in TABLES[table].column_names:
+        t = t.drop("rule")
+    if known is not None:
+        outs = [c for c in ("channel", "channel_platform", "paid") if c in t.columns]
+        t = t.mutate(**{c: ibis.ifelse(t._known, t[c], ibis.null(t[c].type())) for c in outs})
+        t = t.drop("_known")
+    return t
 
 
 def unify_table(

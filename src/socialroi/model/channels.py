@@ -68,15 +68,17 @@ def referrer_host(referrer: ir.StringValue) -> ir.StringValue:
     )
 
 
-def classify(
+OUTPUTS = ("channel", "channel_platform", "paid", "rule")
+
+
+def rule_index(
     source: ir.StringValue,
     medium: ir.StringValue,
     referrer: ir.StringValue,
     click_id_type: ir.StringValue,
-    rules: list[ChannelRule] | None = None,
-) -> dict[str, ir.Value]:
-    """Ibis expressions for channel, channel_platform, paid and rule."""
-    rules = load_rules() if rules is None else rules
+    rules: list[ChannelRule],
+) -> ir.IntegerValue:
+    """Number of the first matching rule (-1 when none): the only place regexes run."""
     fields = {
         "source": source.lower().fill_null(""),
         "medium": medium.lower().fill_null(""),
@@ -88,14 +90,70 @@ def classify(
         cond = ibis.literal(True)
         for field, pattern in r.conditions:
             cond = cond & fields[field].re_search(pattern)
-        conds.append((cond, r))
+        conds.append(cond)
+    return ibis.cases(*[(c, i) for i, c in enumerate(conds)], else_=-1)
+
+
+def rules_table(rules: list[ChannelRule]) -> ir.Table:
+    """The rules' outputs by number, -1 being `Unmapped`."""
+    import pyarrow as pa
+
+    data = pa.table(
+        {
+            "_rid": pa.array([-1, *range(len(rules))], pa.int64()),
+            "channel": [UNMAPPED, *[r.channel for r in rules]],
+            # '' not null: Spark turns a null in a memtable into the text 'NaN' (via pandas).
+            "channel_platform": ["", *[r.platform or "" for r in rules]],
+            "paid": [False, *[r.paid for r in rules]],
+            "rule": ["unmapped", *[r.rule for r in rules]],
+        }
+    )
+    return ibis.memtable(data)
+
+
+def classify_table(
+    t: ir.Table,
+    source: ir.StringValue,
+    medium: ir.StringValue,
+    referrer: ir.StringValue,
+    click_id_type: ir.StringValue,
+    rules: list[ChannelRule] | None = None,
+) -> ir.Table:
+    """`t` with channel, channel_platform, paid and rule added.
+
+    The regexes run once per row (one CASE giving the rule's number); the outputs come from a
+    join with the small rules table. Four CASEs, one per output, would run every regex four
+    times, and Ibis would inline a rule-number column back into each of them.
+    """
+    rules = load_rules() if rules is None else rules
+    t = t.drop(*[c for c in OUTPUTS if c in t.columns])
+    t = t.mutate(_ri=rule_index(source, medium, referrer, click_id_type, rules))
+    rt = rules_table(rules)
+    j = t.left_join(rt, t._ri == rt._rid).drop("_ri", "_rid")
+    return j.mutate(channel_platform=j.channel_platform.nullif(""))
+
+
+def classify(
+    source: ir.StringValue,
+    medium: ir.StringValue,
+    referrer: ir.StringValue,
+    click_id_type: ir.StringValue,
+    rules: list[ChannelRule] | None = None,
+) -> dict[str, ir.Value]:
+    """Ibis expressions for channel, channel_platform, paid and rule (for small inputs and
+    single expressions; tables use `classify_table`, which evaluates each regex once)."""
+    rules = load_rules() if rules is None else rules
+    idx = rule_index(source, medium, referrer, click_id_type, rules)
     str_null = ibis.null("string")
+
+    def pick(values: list, default) -> ir.Value:
+        return ibis.cases(*[(idx == i, v) for i, v in enumerate(values)], else_=default)
+
     return {
-        "channel": ibis.cases(*[(c, r.channel) for c, r in conds], else_=UNMAPPED),
-        "channel_platform": ibis.cases(
-            *[(c, ibis.literal(r.platform) if r.platform else str_null) for c, r in conds],
-            else_=str_null,
+        "channel": pick([r.channel for r in rules], UNMAPPED),
+        "channel_platform": pick(
+            [ibis.literal(r.platform) if r.platform else str_null for r in rules], str_null
         ),
-        "paid": ibis.cases(*[(c, r.paid) for c, r in conds], else_=False),
-        "rule": ibis.cases(*[(c, r.rule) for c, r in conds], else_="unmapped"),
+        "paid": pick([r.paid for r in rules], False),
+        "rule": pick([r.rule for r in rules], "unmapped"),
     }
