@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -282,6 +283,12 @@ def write_events(world: DemoWorld, folder: Path, prop: dict) -> list[Path]:
 
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    # The large demo has tens of millions of events: let DuckDB spill to disk rather than
+    # hold them all next to the world's frames.
+    spill = folder / ".duckdb-spill"
+    con.execute("SET memory_limit = '3GB'")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
     paths: list[Path] = []
     try:
         con.register("sessions", _sessions_arrow(world["sessions"]))
@@ -320,6 +327,7 @@ def write_events(world: DemoWorld, folder: Path, prop: dict) -> list[Path]:
             paths.append(path)
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     return paths
 
 
