@@ -25,3 +25,12 @@ def test_utf16_without_bom_and_legacy_encodings():
 def test_quoted_newlines_in_captions():
     f = InputFile("x.csv", b'id,caption\n1,"line one\nline two"\n2,plain\n')
     assert read_rows(f).rows[1] == ["1", "line one\nline two"]
+
+
+def test_tab_report_with_comma_banner_and_pipes_in_names():
+    banner = "Campaign Performance Report (in UTC)\nReport Start: 10/13/2025, 12:00 AM\n"
+    header = "Start Date\tCampaign Name\tTotal Spent\tImpressions\n"
+    rows = "".join(f"10/{d:02d}/2025\tGB | Holiday | Nimbus\t22.68\t9,621\n" for d in range(1, 20))
+    f = InputFile("x.csv", (banner + header + rows).encode("utf-16"))
+    got = read_rows(f)
+    assert got.delimiter == "\t" and got.rows[2] == header.strip().split("\t")

@@ -64,14 +64,17 @@ def sniff_delimiter(lines: list[str]) -> str:
     sample = [ln for ln in lines if ln.strip() and not ln.startswith("#")][:20]
     if not sample:
         return ","
-    best, best_score = ",", -1.0
+    best, best_score = ",", 0.0
     for d in DELIMITERS:
         counts = [len(next(csv.reader([ln], delimiter=d))) for ln in sample]
-        width = max(counts)
-        if width < 2:
+        # The most common number of fields, weighted by how many lines share it and by how
+        # many fields it makes: a tab-separated report whose banner lines hold a comma
+        # ("Report Start: 10/13/2025, 12:00 AM") must not read as a two-column CSV.
+        split = [c for c in counts if c >= 2]  # banner lines do not split at all
+        if not split:
             continue
-        # Most lines share the widest split: header and data agree.
-        score = sum(1 for c in counts if c == width) / len(counts) + width / 1000
+        mode = max(set(split), key=lambda c: (split.count(c), c))
+        score = counts.count(mode) / len(counts) * (mode - 1)
         if score > best_score:
             best, best_score = d, score
     return best
