@@ -50,6 +50,7 @@ class DuckDBStore:
         except duckdb.Error as exc:
             raise SocialroiError(f"cannot open workspace {self.path}: {exc}") from exc
         self.raw.execute("SET TimeZone = 'UTC'")
+        self.raw.execute("SET enable_progress_bar = false")  # the CLI draws its own
         self.ibis = ibis.duckdb.from_connection(self.raw)
         if not read_only:
             try:
