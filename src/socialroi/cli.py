@@ -5,20 +5,21 @@ Errors a user can act on are printed as one paragraph (no traceback) and exit wi
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from socialroi.commands.common import console, err, workspace_option
 from socialroi.errors import SocialroiError
-from socialroi.workspace import DEFAULT_PATH, Workspace
+from socialroi.workspace import Workspace
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Modules under socialroi.commands whose COMMANDS join the `socialroi` group.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 class Cli(click.Group):
@@ -29,16 +30,6 @@ class Cli(click.Group):
             # Text, not markup: the message quotes file content such as "[/]".
             err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
             sys.exit(1)
-
-
-workspace_option = click.option(
-    "--workspace",
-    "-w",
-    default=DEFAULT_PATH,
-    show_default=True,
-    envvar="SOCIALROI_WORKSPACE",
-    help="The workspace's DuckDB file.",
-)
 
 
 @click.group(cls=Cli)
@@ -320,6 +311,11 @@ def demo(workspace: str, seed: int, scale: str, out: str) -> None:
     from socialroi.demo import run_demo
 
     run_demo(workspace=workspace, seed=seed, scale=scale, out=Path(out), console=console)
+
+
+for _module in COMMAND_MODULES:
+    for _command in importlib.import_module(f"socialroi.commands.{_module}").COMMANDS:
+        main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
