@@ -1312,6 +1312,43 @@ class _Generator:
                 period_end=e,
             )
         self.frames["costs"] = pd.DataFrame(lines)
+        self.time_split(months)
+
+    def time_split(self, months: list[dt.date]) -> None:
+        """The Shenzhen studio's hours per month, platform and market (its salaries are
+        allocated by them: `hours_share`). 4 FTE x 160 h, spent where content is made:
+        a video takes three hours, a carousel two, anything else one. No randomness, so the
+        rest of the world does not change."""
+        posts = self.frames["posts"]
+        acc = self.frames["accounts"][["platform", "handle", "market"]]
+        p = posts[["platform", "handle", "local_date", "format"]].merge(
+            acc, on=["platform", "handle"], how="left"
+        )
+        p["effort"] = np.select(
+            [p.format.isin(("video", "reel", "short", "live")), p.format == "carousel"],
+            [3.0, 2.0],
+            1.0,
+        )
+        p["month"] = [f"{d:%Y-%m}" for d in p.local_date]
+        rows = []
+        for m in months:
+            ym = f"{m:%Y-%m}"
+            cell = p[p.month == ym].groupby(["platform", "market"]).effort.sum()
+            if cell.sum() <= 0:
+                continue
+            hours = (cell / cell.sum() * 640 * 2).round() / 2
+            for (platform, market), h in hours.items():
+                if h > 0:
+                    rows.append(
+                        dict(
+                            team="Shenzhen HQ content studio",
+                            period=ym,
+                            platform=platform,
+                            market=market,
+                            hours=float(h),
+                        )
+                    )
+        self.frames["time_split"] = pd.DataFrame(rows, columns=list(COLUMNS["time_split"]))
 
 
 # -- module helpers ----------------------------------------------------------------------------

@@ -92,6 +92,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "period", "period_end", "category", "amount", "currency", "platform", "market",
         "campaign", "allocation", "description",
     ),
+    # The central content team's hours per month x platform x market (socialroi's
+    # documented time-split format); drives the `hours_share` salaries.
+    "time_split": ("team", "period", "platform", "market", "hours"),
 }  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import ibis
 import ibis.expr.schema as sch
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -415,6 +415,24 @@ _add(
             BATCH,
         ),
         "The true cost of social beyond ad spend, as the team records it.",
+    )
+)
+_add(
+    TableSpec(
+        "time_split",
+        "fact",
+        "team (or person) x platform x market x period: hours worked",
+        ("team", "period_start", "period_end", "platform", "market"),
+        (
+            C("team", "string", "text", "Team or person, as the time-split file names it."),
+            C("period_start", "date", "date", "First day the hours cover."),
+            C("period_end", "date", "date", "Last day the hours cover."),
+            PLATFORM,
+            C("market", "string", "ISO 3166", "Market the hours were spent on."),
+            C("hours", "float64", "hours", "Hours worked on that platform and market."),
+            BATCH,
+        ),
+        "How a team splits its time; drives the `hours_share` cost allocation rule.",
     )
 )
 _add(

@@ -14,8 +14,16 @@ from socialroi.errors import SocialroiError
 from socialroi.model.schema import SCHEMA_VERSION, TABLES, TableSpec
 
 # Migrations from version N-1 to N, applied in order inside one transaction each.
-# Version 1 is the initial schema; add `MIGRATIONS[2] = fn` when a table changes.
+# Version 1 is the initial schema; each later version adds `MIGRATIONS[n] = fn`.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
+
+
+def _v2_time_split(raw: duckdb.DuckDBPyConnection) -> None:
+    """Version 2 adds the team time-split table (drives the `hours_share` cost rule)."""
+    raw.execute(create_sql(TABLES["time_split"]))
+
+
+MIGRATIONS[2] = _v2_time_split
 
 
 def sql_type(dtype: str) -> str:

@@ -3,7 +3,9 @@
 The accounts register (`ledger/accounts`) gives every account its market, currency, time
 zone and kind; the demo imports it first. The costs ledger (`ledger/costs`) holds the brand's
 true costs beyond ad spend: salaries, tools, community management, analytics, creative
-production and agency fees, in several currencies, with scope and allocation rule.
+production and agency fees, in several currencies, with scope and allocation rule. The time
+split (`ledger/time_split`) says how the central content studio spends its hours across
+platforms and markets, which its salaries are allocated by.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ LEDGER = (
     "id", "period", "period_end", "category", "amount", "currency", "platform", "market",
     "campaign", "allocation", "description",
 )  # fmt: skip
+
+TIME_SPLIT = ("team", "period", "platform", "market", "hours")
 
 
 def _cell(v) -> str:
@@ -48,4 +52,6 @@ def write(world: DemoWorld, out: Path) -> list[Path]:
     reg.write_bytes(_csv(accounts, REGISTER))
     costs = folder / "costs_ledger.csv"
     costs.write_bytes(_csv(world["costs"], LEDGER))
-    return [reg, costs]
+    split = folder / "time_split.csv"
+    split.write_bytes(_csv(world["time_split"], TIME_SPLIT))
+    return [reg, costs, split]

@@ -41,3 +41,19 @@ register_aliases(
         "kind": {"en": ["kind", "type"], "es": ["tipo"], "zh": ["类型"]},
     },
 )
+register_aliases(
+    "ledger",
+    "time_split",
+    {
+        "team": {"en": ["team", "person"], "es": ["equipo", "persona"], "zh": ["团队", "人员"]},
+        "period_start": {
+            "en": ["period_start", "period", "month"],
+            "es": ["inicio", "periodo"],
+            "zh": ["开始日期", "期间"],
+        },
+        "period_end": {"en": ["period_end"], "es": ["fin"], "zh": ["结束日期"]},
+        "platform": {"en": ["platform"], "es": ["plataforma"], "zh": ["平台"]},
+        "market": {"en": ["market"], "es": ["mercado"], "zh": ["市场"]},
+        "hours": {"en": ["hours"], "es": ["horas"], "zh": ["小时", "工时"]},
+    },
+)

@@ -1,10 +1,14 @@
-"""Parsers for the costs ledger and the accounts register (socialroi's own CSV formats).
+"""Parsers for the costs ledger, the team time split and the accounts register (socialroi's
+own CSV formats).
 
 Costs ledger columns: `period_start` (YYYY-MM-DD, or a month YYYY-MM, quarter 2026-Q3 or year
 2026 in `period`), `period_end` (optional when the period names a month/quarter/year),
 `category`, `amount`, `currency`, and optional `platform`, `market`, `campaign`,
 `allocation`, `description`, `id`. The allocation rules themselves are applied when costs are
-measured; here each line is validated and stored.
+measured (`socialroi.costs`); here each line is validated and stored.
+
+Time split columns: `team`, `period` (as in the costs ledger), optional `period_end`,
+`platform`, `market`, `hours`. It drives the `hours_share` allocation rule.
 """
 
 from __future__ import annotations
@@ -82,35 +86,7 @@ def parse_costs(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     )
     out = []
     for (rn, r), amount in zip(body, amounts):
-        start_text, end_text = cell(r, "period_start"), cell(r, "period_end")
-        bounds = period_bounds(start_text)
-        if bounds is None:
-            raise ctx.fail(
-                "cannot read the period",
-                row=rn,
-                column=hm.column_name("period_start"),
-                value=start_text,
-                expected="YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY",
-            )
-        start, end = bounds
-        if end_text:
-            eb = period_bounds(end_text)
-            if eb is None:
-                raise ctx.fail(
-                    "cannot read the period end",
-                    row=rn,
-                    column=hm.column_name("period_end"),
-                    value=end_text,
-                    expected="YYYY-MM-DD",
-                )
-            end = eb[1]
-        if end < start:
-            raise ctx.fail(
-                "the period ends before it starts",
-                row=rn,
-                value=end_text,
-                expected=f"a date on or after {start}",
-            )
+        start, end = _period(ctx, hm, rn, cell(r, "period_start"), cell(r, "period_end"))
         if pd.isna(amount):
             raise ctx.fail(
                 "a cost line has no amount",
@@ -158,6 +134,121 @@ def parse_costs(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         line["cost_id"] = given or f"line:{digest}"
         out.append(line)
     return {"costs": pd.DataFrame(out)}
+
+
+def _detect_time_split(s: Sniff) -> float:
+    if s.kind != "text" or not s.rows:
+        return 0.0
+    hm = HeaderMap(s.rows[0], aliases("ledger", "time_split"))
+    need = ("team", "period_start", "platform", "market", "hours")
+    return 0.9 if all(f in hm for f in need) else 0.0
+
+
+def _period(ctx: Context, hm: HeaderMap, rn: int, start_text: str, end_text: str):
+    got = period_bounds(start_text)
+    if got is None:
+        raise ctx.fail(
+            "cannot read the period",
+            row=rn,
+            column=hm.column_name("period_start"),
+            value=start_text,
+            expected="YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY",
+        )
+    start, end = got
+    if end_text:
+        eb = period_bounds(end_text)
+        if eb is None:
+            raise ctx.fail(
+                "cannot read the period end",
+                row=rn,
+                column=hm.column_name("period_end"),
+                value=end_text,
+                expected="YYYY-MM-DD",
+            )
+        end = eb[1]
+    if end < start:
+        raise ctx.fail(
+            "the period ends before it starts",
+            row=rn,
+            column=hm.column_name("period_end"),
+            value=end_text,
+            expected=f"a date on or after {start}",
+        )
+    return start, end
+
+
+@report("ledger", "time_split", "socialroi team time split", detect=_detect_time_split)
+def parse_time_split(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+    rows = read_rows(file)
+    if not rows.rows:
+        raise ctx.fail("the time split is empty", expected="a header row and hours lines")
+    hm = HeaderMap(rows.rows[0], aliases("ledger", "time_split"))
+    hm.require(ctx, ["team", "period_start", "platform", "market", "hours"], "time split", 1)
+    body = [
+        (rows.row_number(i), r) for i, r in enumerate(rows.rows[1:], start=1) if not is_blank(r)
+    ]
+    ctx.rows_read = len(body)
+
+    def cell(r: list[str], field: str) -> str:
+        i = hm.index.get(field)
+        return r[i].strip() if i is not None and i < len(r) else ""
+
+    hours_raw = [cell(r, "hours") for _, r in body]
+    hours = numbers(
+        ctx,
+        hours_raw,
+        [n for n, _ in body],
+        hm.column_name("hours"),
+        decimal=decimal_style(hours_raw),
+    )
+    out = []
+    for (rn, r), h in zip(body, hours):
+        start, end = _period(ctx, hm, rn, cell(r, "period_start"), cell(r, "period_end"))
+        team = cell(r, "team")
+        if not team:
+            raise ctx.fail(
+                "a time-split line names no team",
+                row=rn,
+                column=hm.column_name("team"),
+                expected="a team or person name",
+            )
+        platform = cell(r, "platform").lower()
+        if platform not in PLATFORMS:
+            raise ctx.fail(
+                "unknown platform",
+                row=rn,
+                column=hm.column_name("platform"),
+                value=cell(r, "platform"),
+                expected="one of " + ", ".join(PLATFORMS),
+            )
+        market = cell(r, "market").upper()
+        if not re.fullmatch(r"[A-Z]{2,3}", market):
+            raise ctx.fail(
+                "not a market code",
+                row=rn,
+                column=hm.column_name("market"),
+                value=cell(r, "market"),
+                expected="an ISO country code such as US",
+            )
+        if pd.isna(h) or h < 0:
+            raise ctx.fail(
+                "hours must be a number of zero or more",
+                row=rn,
+                column=hm.column_name("hours"),
+                value=cell(r, "hours"),
+                expected="hours such as 12.5",
+            )
+        out.append(
+            {
+                "team": team,
+                "period_start": start,
+                "period_end": end,
+                "platform": platform,
+                "market": market,
+                "hours": float(h),
+            }
+        )
+    return {"time_split": pd.DataFrame(out)}
 
 
 def _detect_accounts(s: Sniff) -> float:
