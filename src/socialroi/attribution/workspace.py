@@ -21,6 +21,7 @@ import pandas as pd
 
 from socialroi.attribution.api import attribute_paths, credit_paths
 from socialroi.attribution.registry import available_models
+from socialroi.conversions import unique_conversions
 from socialroi.errors import UnknownName
 from socialroi.journeys import (
     DEFAULT_SETTINGS,
@@ -45,7 +46,7 @@ def _check_model(model: str) -> None:
 
 
 def _tables(ws) -> tuple[ir.Table, ir.Table]:
-    return ws.table("touchpoints"), ws.table("conversions")
+    return ws.table("touchpoints"), unique_conversions(ws.table("conversions"))
 
 
 def journeys(ws, period: Period, settings: JourneySettings) -> ir.Table:
@@ -82,12 +83,20 @@ def attribute(
 
 
 def touch_credits(
-    ws, model: str, period: Period, settings: JourneySettings = DEFAULT_SETTINGS, **params
+    ws,
+    model: str,
+    period: Period,
+    settings: JourneySettings = DEFAULT_SETTINGS,
+    touches: pd.DataFrame | None = None,
+    **params,
 ) -> pd.DataFrame:
     """One row per (conversion, touch): unit, credit (share of the conversion), conversions
-    and value credited. Markov and Shapley allocate within each journey here."""
+    and value credited. Markov and Shapley allocate within each journey here. `touches`: the
+    executed `journeys()` of the same period and settings, when the caller already has them
+    (several models on one set of journeys)."""
     _check_model(model)
-    touches = journeys(ws, period, settings).execute()
+    if touches is None:
+        touches = journeys(ws, period, settings).execute()
     touches = touches[touches.converted]
     if model == "time_decay":
         return _time_decay(touches, params.get("half_life", 7.0))
