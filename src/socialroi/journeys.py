@@ -1,15 +1,17 @@
 """Journeys: the touches of one person before a conversion, as Ibis expressions.
 
 Identity stitching is deterministic: a visitor who ever signed in is that user; a user with
-a known e-mail hash is that e-mail. A person is `e:<email hash>`, else `u:<user id>`, else
-`v:<visitor id>`. A conversion's journey is its person's touches inside the lookback window
-(default 30 days, configurable per conversion kind) and after that person's previous
-conversion of the kinds considered. People with touches in the period and no conversion give
-non-converting journeys, anchored on their last touch in the period, that data-driven models
-need (`total_null`).
+a known e-mail hash is that e-mail; a visitor whose purchase the shop reports with an e-mail
+(one order in both GA4 and the shop) is that e-mail. A person is `e:<email hash>`, else
+`u:<user id>`, else `v:<visitor id>`. A conversion's journey is its person's touches inside
+the lookback window (default 30 days, configurable per conversion kind) and after that
+person's previous conversion of the kinds considered. People with touches in the period and
+no conversion give non-converting journeys, anchored on their last touch in the period, that
+data-driven models need (`total_null`).
 
-Everything up to the aggregated paths runs in the backend (DuckDB or Spark); the model kernels
-then work on unique paths, so their cost grows with distinct paths, not with raw rows.
+Everything up to the aggregated paths runs in the backend (DuckDB or Spark); the model
+kernels then work on unique paths, so their cost grows with distinct paths, not with raw
+rows.
 """
 
 from __future__ import annotations
@@ -81,20 +83,28 @@ def person_ids(touchpoints: ir.Table, conversions: ir.Table) -> tuple[ir.Table, 
         )
     )
     u2e = links.group_by("_u").agg(_ue=links._e.min())
+    # A conversion that several systems reported (shop order + web purchase, merged by
+    # `socialroi.conversions`) carries the web visitor and the shop's e-mail together.
+    v2e = (
+        cv.filter(cv.visitor_id.notnull() & cv.email_hash.notnull())
+        .group_by(_ve_v=cv.visitor_id)
+        .agg(_ve=cv.email_hash.min())
+    )
 
     def stitch(t: ir.Table) -> ir.Table:
         t = t.left_join(v2u, t.visitor_id == v2u._v).drop("_v")
         user = t.user_id.fill_null(t._vu)
         t = t.mutate(_user=user)
         t = t.left_join(u2e, t._user == u2e._u).drop("_u")
-        email = t.email_hash.fill_null(t._ue)
+        t = t.left_join(v2e, t.visitor_id == v2e._ve_v).drop("_ve_v")
+        email = t.email_hash.fill_null(t._ue).fill_null(t._ve)
         pid = ibis.cases(
             (email.notnull(), "e:" + email),
             (t._user.notnull(), "u:" + t._user),
             (t.visitor_id.notnull(), "v:" + t.visitor_id),
             else_=ibis.null("string"),
         )
-        return t.mutate(person_id=pid).drop("_vu", "_user", "_ue")
+        return t.mutate(person_id=pid).drop("_vu", "_user", "_ue", "_ve")
 
     return stitch(tp), stitch(cv)
 
