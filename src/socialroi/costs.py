@@ -183,7 +183,9 @@ def allocate(ws, period: Period | str, grain: str | None = None) -> pd.DataFrame
                 rows.append({"period": b.label, **cell})
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     out["amount_base"] = out["amount_base"].astype(float)
-    return out
+    order = {b.label: i for i, b in enumerate(parts)}
+    out = out.iloc[np.argsort(out.period.map(order).to_numpy(), kind="stable")]
+    return out.reset_index(drop=True)
 
 
 def _ad_data(d: Drivers, parts: list[Bucket]) -> list[dict]:

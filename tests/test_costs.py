@@ -1,0 +1,472 @@
+"""Cost allocation: every rule on a hand-computed workspace, exact sums (property-based),
+proration across buckets, unallocated costs kept, manual edits, the v1 -> v2 upgrade, the
+demo's reconciliation and the `socialroi costs` command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from socialroi.cli import main
+from socialroi.costs import (
+    UNITS,
+    allocate,
+    buckets,
+    delete_cost,
+    ledger,
+    period_units,
+    split_units,
+    totals,
+    upsert_cost,
+)
+from socialroi.errors import ImportFailed, SocialroiError
+from socialroi.periods import parse_period
+from socialroi.workspace import Workspace
+
+D = dt.date
+
+
+def insert(ws: Workspace, table: str, rows: list[dict]) -> None:
+    df = pd.DataFrame(rows)
+    ws.store.raw.register("_rows", df)
+    try:
+        ws.store.raw.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
+    finally:
+        ws.store.raw.unregister("_rows")
+
+
+def cost(cost_id, amount, start="2026-07-01", end="2026-07-31", **kw) -> dict:
+    row = dict(
+        cost_id=cost_id,
+        period_start=D.fromisoformat(start),
+        period_end=D.fromisoformat(end),
+        category=kw.pop("category", "other"),
+        amount=float(amount),
+        currency="USD",
+        amount_base=float(amount),
+        platform=None,
+        market=None,
+        campaign=None,
+        allocation=None,
+        description=cost_id,
+        batch_id=1,
+    )
+    row.update(kw)
+    return row
+
+
+def build(ws: Workspace) -> None:
+    """July 2026: three active cells — tiktok/US (3 posts), tiktok/DE (1 post, $100 of ads
+    on "Launch"), instagram/US ($300 on "Summer", reported at ad and campaign level, and
+    followers). The team splits its hours 30 (tiktok/US) : 10 (instagram/US)."""
+    insert(
+        ws,
+        "accounts",
+        [
+            dict(account_id="tiktok:us", platform="tiktok", market="US", batch_id=1),
+            dict(account_id="tiktok:de", platform="tiktok", market="DE", batch_id=1),
+            dict(account_id="instagram:us", platform="instagram", market="US", batch_id=1),
+        ],
+    )
+    insert(
+        ws,
+        "campaigns",
+        [
+            dict(campaign_id="instagram:campaign:1", platform="instagram", level="campaign",
+                 account_id="instagram:us", name="Summer", market="US", batch_id=1),
+            dict(campaign_id="tiktok:campaign:2", platform="tiktok", level="campaign",
+                 account_id="tiktok:de", name="Launch", market=None, batch_id=1),
+        ],
+    )  # fmt: skip
+    posts = [("tiktok:us", D(2026, 7, d)) for d in (2, 9, 30)] + [("tiktok:de", D(2026, 7, 4))]
+    insert(
+        ws,
+        "posts",
+        [
+            dict(post_id=f"p{i}", platform=a.split(":")[0], account_id=a, local_date=day,
+                 published_at=pd.Timestamp(day, tz="UTC"), batch_id=1)
+            for i, (a, day) in enumerate(posts)
+        ],
+    )  # fmt: skip
+    ad = dict(metric_date=D(2026, 7, 10), period_end=D(2026, 7, 10), currency="USD", batch_id=1)
+    insert(
+        ws,
+        "ad_metrics",
+        [
+            # the same $300 at ad level and at campaign level: counted once
+            dict(ad, entity_id="instagram:ad:11", platform="instagram", account_id="instagram:us",
+                 campaign_id="instagram:campaign:1", ad_group_id="instagram:ad_group:10",
+                 ad_id="instagram:ad:11", spend=300.0, spend_base=300.0),
+            dict(ad, entity_id="instagram:campaign:1", platform="instagram",
+                 account_id="instagram:us", campaign_id="instagram:campaign:1", spend=300.0,
+                 spend_base=300.0),
+            # $100 reported for five days (Jul 3-7) in one row: $20 a day
+            dict(ad, entity_id="tiktok:campaign:2", platform="tiktok", account_id="tiktok:de",
+                 campaign_id="tiktok:campaign:2", metric_date=D(2026, 7, 3),
+                 period_end=D(2026, 7, 7), spend=100.0, spend_base=100.0),
+        ],
+    )  # fmt: skip
+    insert(
+        ws,
+        "account_metrics",
+        [dict(account_id="instagram:us", platform="instagram", metric_date=D(2026, 7, 1),
+              followers=1000, batch_id=1)],
+    )  # fmt: skip
+    insert(
+        ws,
+        "time_split",
+        [
+            dict(team="Studio", period_start=D(2026, 7, 1), period_end=D(2026, 7, 31),
+                 platform="tiktok", market="US", hours=30.0, batch_id=1),
+            dict(team="Studio", period_start=D(2026, 7, 1), period_end=D(2026, 7, 31),
+                 platform="instagram", market="US", hours=10.0, batch_id=1),
+        ],
+    )  # fmt: skip
+
+
+LINES = [
+    cost("direct", 310, platform="tiktok", market="US", allocation="direct"),
+    cost("partial", 600, platform="tiktok", allocation="direct"),
+    cost("scoped_no_rule", 90, market="US"),
+    cost("ads", 800, category="agency", allocation="ad_spend_share"),
+    cost("posts", 400, category="salaries", allocation="posts_share"),
+    cost("hours", 1000, category="salaries", allocation="hours_share"),
+    cost("even", 300, category="tools", allocation="even"),
+    cost("campaign", 50, category="creative_production", campaign="summer"),
+    cost("none", 50),
+    cost("zero", 70, market="FR", allocation="posts_share"),
+    cost("quarter", 9200, "2026-07-01", "2026-09-30", category="analytics_platform",
+         allocation="even"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def small(ws):
+    build(ws)
+    insert(ws, "costs", LINES)
+    return ws
+
+
+def cells(alloc: pd.DataFrame, cost_id: str) -> dict:
+    got = alloc[alloc.cost_id == cost_id]
+
+    def text(v):
+        return None if pd.isna(v) else v
+
+    return {
+        (text(r.platform), text(r.market), text(r.campaign), r.rule): round(r.amount_base, 6)
+        for r in got.itertuples()
+    }
+
+
+def test_each_rule_by_hand(small):
+    a = allocate(small, "2026-07")
+    assert set(a.period) == {"2026-07"}
+    assert cells(a, "direct") == {("tiktok", "US", None, "direct"): 310}
+    # a partial scope spreads evenly over the active cells inside it
+    assert cells(a, "partial") == {
+        ("tiktok", "DE", None, "direct"): 300,
+        ("tiktok", "US", None, "direct"): 300,
+    }
+    # a scope without a rule is direct
+    assert cells(a, "scoped_no_rule") == {
+        ("instagram", "US", None, "direct"): 45,
+        ("tiktok", "US", None, "direct"): 45,
+    }
+    # ad spend 300 (once, not 600) : 100
+    assert cells(a, "ads") == {
+        ("instagram", "US", "Summer", "ad_spend_share"): 600,
+        ("tiktok", "DE", "Launch", "ad_spend_share"): 200,
+    }
+    assert cells(a, "posts") == {
+        ("tiktok", "DE", None, "posts_share"): 100,
+        ("tiktok", "US", None, "posts_share"): 300,
+    }
+    assert cells(a, "hours") == {
+        ("instagram", "US", None, "hours_share"): 250,
+        ("tiktok", "US", None, "hours_share"): 750,
+    }
+    assert cells(a, "even") == {
+        ("instagram", "US", None, "even"): 100,
+        ("tiktok", "DE", None, "even"): 100,
+        ("tiktok", "US", None, "even"): 100,
+    }
+    # a campaign scope (matched on its name, any case) goes to the campaign's platform/market
+    assert cells(a, "campaign") == {("instagram", "US", "summer", "direct"): 50}
+
+
+def test_ad_spend_rows_count_each_campaign_day_once(small):
+    a = allocate(small, "2026-07")
+    ads = a[a.rule == "ad_data"]
+    assert set(ads.category) == {"ad_spend"}
+    assert cells(a, "ad_data:instagram:campaign:1") == {
+        ("instagram", "US", "Summer", "ad_data"): 300
+    }
+    # the campaign has no market of its own: the account's market
+    assert cells(a, "ad_data:tiktok:campaign:2") == {("tiktok", "DE", "Launch", "ad_data"): 100}
+    # a five-day row is spread over its days: two of them fall in the week of Jul 6
+    w = allocate(small, "2026-07-06..2026-07-12")
+    assert cells(w, "ad_data:tiktok:campaign:2") == {("tiktok", "DE", "Launch", "ad_data"): 40}
+
+
+def test_unallocated_is_shown_with_its_reason(small):
+    a = allocate(small, "2026-07")
+    un = a[a.rule == "unallocated"].set_index("cost_id")
+    assert set(un.index) == {"none", "zero"}
+    assert un.loc["none", "amount_base"] == 50 and "no allocation rule" in un.loc["none", "note"]
+    assert "no posts published" in un.loc["zero", "note"]
+    assert un.platform.isna().all() and un.market.isna().all()
+
+
+def test_totals_reconcile(small):
+    a = allocate(small, "2026-07")
+    t = totals(a)
+    lines = ledger(small, "2026-07")
+    assert t["ledger"] == pytest.approx(lines.amount_in_period_base.sum(), abs=1e-6)
+    assert t["ad_spend"] == pytest.approx(400)
+    assert t["ledger"] + t["ad_spend"] == pytest.approx(t["allocated"] + t["unallocated"])
+    assert t["unallocated"] == pytest.approx(120)
+    # July's share of the quarterly line: 31 of its 92 days
+    assert lines.set_index("cost_id").loc["quarter", "amount_in_period_base"] == pytest.approx(
+        9200 * 31 / 92, abs=1e-6
+    )
+
+
+def test_proration_across_buckets(small):
+    by_month = allocate(small, "2026-Q3", grain="month")
+    q = by_month[by_month.cost_id == "quarter"]
+    per = q.groupby("period").amount_base.sum().round(6).to_dict()
+    assert per == {"2026-07": 3100, "2026-08": 3100, "2026-09": 3000}
+    # August and September have no activity: even cannot place those, and says so
+    assert set(q[q.period != "2026-07"].rule) == {"unallocated"}
+    whole = allocate(small, "2026-Q3")
+    # the same line gives the same amount at every grain
+    for grain in (None, "week", "month", "quarter", "year"):
+        g = allocate(small, "2026-Q3", grain=grain)
+        assert _units(g[g.cost_id == "quarter"]) == _units(whole[whole.cost_id == "quarter"])
+    weeks = allocate(small, "2026-Q3", grain="week")
+    assert weeks.period.iloc[0] == "2026-W27" and weeks.period.iloc[-1] == "2026-W40"
+
+
+def _units(df: pd.DataFrame) -> int:
+    return sum(round(v * UNITS) for v in df.amount_base)
+
+
+def test_buckets_cover_the_period_once():
+    p = parse_period("2026-02-15..2027-01-10")
+    for grain in (None, "week", "month", "quarter", "year"):
+        bs = buckets(p, grain)
+        assert bs[0].start == p.start and bs[-1].end == p.end
+        assert all(b.start == a.end + dt.timedelta(days=1) for a, b in zip(bs, bs[1:]))
+    assert [b.label for b in buckets(p, "quarter")] == [
+        "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1",
+    ]  # fmt: skip
+    with pytest.raises(SocialroiError, match="valid: "):
+        buckets(p, "fortnight")
+
+
+@given(
+    total=st.integers(-(10**15), 10**15),
+    weights=st.lists(st.floats(0, 1e9, allow_nan=False), min_size=1, max_size=30),
+)
+def test_split_units_is_exact_and_never_flips_sign(total, weights):
+    parts = split_units(total, weights)
+    if sum(weights) <= 0:
+        assert parts is None
+        return
+    assert sum(parts) == total
+    assert all(p * total >= 0 for p in parts)  # none of the other sign
+    assert all(p == 0 for p, w in zip(parts, weights) if w == 0)
+
+
+def _line_strategy():
+    day = st.dates(D(2026, 5, 1), D(2026, 11, 30))
+    return st.builds(
+        lambda a, b, amount, platform, market, campaign, rule: cost(
+            "x", amount, str(min(a, b)), str(max(a, b)), platform=platform, market=market,
+            campaign=campaign, allocation=rule,
+        ),
+        day, day,
+        st.floats(0, 1e7, allow_nan=False).map(lambda v: round(v, 2)),
+        st.sampled_from([None, "tiktok", "instagram", "youtube"]),
+        st.sampled_from([None, "US", "DE", "FR"]),
+        st.sampled_from([None, "Summer", "Launch", "unknown"]),
+        st.sampled_from([None, "direct", "ad_spend_share", "posts_share", "hours_share", "even"]),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def prop_ws(tmp_path_factory):
+    ws = Workspace.open(tmp_path_factory.mktemp("prop") / "ws.duckdb")
+    build(ws)
+    yield ws
+    ws.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=st.lists(_line_strategy(), min_size=1, max_size=6),
+    grain=st.sampled_from([None, "week", "month", "quarter"]),
+)
+def test_every_ledger_line_sums_back_exactly(prop_ws, lines, grain):
+    ws = prop_ws
+    ws.store.raw.execute("DELETE FROM costs")
+    for i, line in enumerate(lines):
+        line["cost_id"] = f"c{i}"
+    insert(ws, "costs", lines)
+    p = parse_period("2026-Q3")
+    a = allocate(ws, p, grain=grain)
+    assert (a.amount_base >= 0).all()
+    assert set(a.rule) <= {"ad_data", "direct", "ad_spend_share", "posts_share",
+                           "hours_share", "even", "unallocated"}  # fmt: skip
+    for line in lines:
+        want = period_units(line["amount"], line["period_start"], line["period_end"], p)
+        got = a[a.cost_id == line["cost_id"]]
+        assert _units(got) == want  # to the millionth, by construction
+        assert math.isclose(got.amount_base.sum(), want / UNITS, rel_tol=1e-12, abs_tol=1e-9)
+        assert got[got.rule == "unallocated"].platform.isna().all()
+
+
+# -- manual edits ------------------------------------------------------------------------------
+
+
+def test_manual_edits_are_their_own_batches(small):
+    cid = upsert_cost(
+        small,
+        {"period": "2026-07", "category": "tools", "amount": 62, "currency": "USD",
+         "allocation": "even", "description": "=HYPERLINK(\"x\"), seats"},
+        actor="ana",
+    )  # fmt: skip
+    row = small.store.raw.execute(
+        "SELECT c.amount_base, c.description, b.source, b.file_name FROM costs c "
+        "JOIN import_batches b USING (batch_id) WHERE cost_id = ?",
+        [cid],
+    ).fetchone()
+    assert row == (62.0, '=HYPERLINK("x"), seats', "manual", f"manual edit of cost {cid} by ana")
+    assert upsert_cost(small, {"cost_id": cid, "amount": "93"}, actor="bob") == cid
+    a = allocate(small, "2026-07")
+    assert cells(a, cid) == {
+        ("instagram", "US", None, "even"): 31,
+        ("tiktok", "DE", None, "even"): 31,
+        ("tiktok", "US", None, "even"): 31,
+    }
+    delete_cost(small, cid, actor="ana")
+    assert (
+        small.store.raw.execute("SELECT count(*) FROM costs WHERE cost_id = ?", [cid]).fetchone()[0]
+        == 0
+    )  # noqa: E501
+    kinds = small.store.raw.execute(
+        "SELECT report, context FROM import_batches WHERE source = 'manual' ORDER BY batch_id"
+    ).fetchall()
+    assert [k for k, _ in kinds] == ["costs", "costs", "costs_delete"]
+    assert "actor=bob" in kinds[1][1]
+    with pytest.raises(SocialroiError, match="no cost line"):
+        delete_cost(small, cid, actor="ana")
+
+
+@pytest.mark.parametrize(
+    "fields, column",
+    [
+        ({"category": "yachts"}, "category"),
+        ({"amount": "ten"}, "amount"),
+        ({"currency": "DOLLARS"}, "currency"),
+        ({"period": "2026-13"}, "period_start"),
+        ({"platform": "myspace"}, "platform"),
+        ({"allocation": "vibes"}, "allocation"),
+    ],
+)
+def test_manual_edit_validated_like_the_ledger(small, fields, column):
+    before = small.store.raw.execute("SELECT count(*) FROM import_batches").fetchone()[0]
+    good = {"period": "2026-07", "category": "tools", "amount": 5, "currency": "USD"}
+    with pytest.raises(ImportFailed) as e:
+        upsert_cost(small, good | fields, actor="ana")
+    assert e.value.column == column and "Nothing was imported" in str(e.value)
+    assert small.store.count("costs") == len(LINES)
+    assert small.store.raw.execute("SELECT count(*) FROM import_batches").fetchone()[0] == before
+
+
+def test_unknown_field_is_named(small):
+    with pytest.raises(SocialroiError, match="unknown cost field.*colour"):
+        upsert_cost(small, {"colour": "red"}, actor="ana")
+
+
+# -- the v1 -> v2 upgrade -----------------------------------------------------------------------
+
+
+def test_v1_workspace_upgrades_in_place(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with Workspace.open(path) as ws:  # make it look like a version 1 file, with data
+        build(ws)
+        insert(ws, "costs", [cost("hours", 1000, allocation="hours_share")])
+        ws.store.raw.execute("DROP TABLE time_split")
+        ws.store.raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with Workspace.open(path) as ws:
+        assert ws.store.schema_version() == 2
+        assert ws.store.count("time_split") == 0 and ws.store.count("costs") == 1
+        a = allocate(ws, "2026-07")
+        assert set(a[a.cost_id == "hours"].rule) == {"unallocated"}  # no hours yet
+        insert(ws, "time_split", [dict(team="T", period_start=D(2026, 7, 1),
+                                       period_end=D(2026, 7, 31), platform="tiktok",
+                                       market="US", hours=8.0, batch_id=2)])  # fmt: skip
+        a = allocate(ws, "2026-07")
+        assert cells(a, "hours") == {("tiktok", "US", None, "hours_share"): 1000}
+
+
+# -- the demo ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_ws(tmp_path_factory):
+    from socialroi.demo.run import run_demo
+
+    root = tmp_path_factory.mktemp("demo")
+    db = root / "demo.duckdb"
+    run_demo(workspace=db, seed=3, scale="tiny", out=root / "exports", sources=("ledger", "tiktok"))
+    return db
+
+
+def test_demo_allocations_sum_to_ledger_plus_ad_spend(demo_ws):
+    with Workspace.open(demo_ws) as ws:
+        year = "2025-10-01..2026-09-30"
+        a = allocate(ws, year, grain="quarter")
+        lines = ledger(ws, year)
+        spend = ws.store.raw.execute("SELECT sum(spend_base) FROM ad_metrics").fetchone()[0]
+    t = totals(a)
+    assert t["ledger"] == pytest.approx(lines.amount_base.sum(), abs=1e-4)  # all inside
+    assert t["ad_spend"] == pytest.approx(spend, rel=1e-9)
+    assert t["ledger"] + t["ad_spend"] == pytest.approx(t["allocated"] + t["unallocated"])
+    # the studio's CNY salaries follow its time split
+    hq = a[a.description.fillna("").str.startswith("Shenzhen HQ")]
+    assert len(hq) and set(hq.rule) <= {"hours_share", "unallocated"}
+    assert hq[hq.rule == "hours_share"].amount_base.sum() > 0.5 * hq.amount_base.sum()
+    assert (a.amount_base >= 0).all()
+
+
+def test_costs_command(demo_ws):
+    run = CliRunner().invoke
+    w = ["-w", str(demo_ws)]
+    r = run(main, ["costs", *w, "--period", "2026-Q3"])
+    assert r.exit_code == 0, r.output
+    assert "ledger" in r.output and "= allocated" in r.output and "unallocated" in r.output
+    r = run(main, ["costs", *w, "--period", "2026-Q3", "--by", "rule", "--format", "json"])
+    data = json.loads(r.output)
+    t = data["totals"]
+    assert t["ledger"] + t["ad_spend"] == pytest.approx(t["allocated"] + t["unallocated"])
+    assert sum(row["amount_usd"] for row in data["rows"]) == pytest.approx(
+        t["allocated"] + t["unallocated"]
+    )
+    r = run(main, ["costs", *w, "--period", "2026-Q3", "--by", "category", "--grain", "month",
+                   "--format", "csv"])  # fmt: skip
+    head = r.stdout.splitlines()[0]
+    assert head == "period,category,amount_usd,share"
+    r = run(main, ["costs", *w, "--period", "2026-07", "--ledger", "--format", "csv"])
+    assert r.exit_code == 0 and "amount_in_period_base" in r.stdout.splitlines()[0]
+    r = run(main, ["costs", *w, "--period", "2026-Q3", "--by", "colour"])
+    assert r.exit_code == 1 and "cannot group costs by colour" in r.output
