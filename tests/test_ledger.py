@@ -104,3 +104,62 @@ def test_same_bytes_for_another_account_is_a_new_import(ws, tmp_path):
     assert ws.store.count("account_metrics") == 2
     again = ws.import_files([tmp_path / "@a.de"])
     assert again[0].status == "unchanged"
+
+
+TIME_SPLIT = FIXTURES / "ledger" / "time_split_2026.csv"
+
+
+def test_time_split_import(ws):
+    [res] = ws.import_files([TIME_SPLIT])
+    assert (res.source, res.report, res.rows_loaded) == ("ledger", "time_split", 3)
+    rows = ws.store.raw.execute(
+        "SELECT team, period_start, period_end, platform, market, hours, batch_id "
+        "FROM time_split ORDER BY hours"
+    ).fetchall()
+    assert rows[0] == ("Shenzhen studio", dt.date(2026, 7, 1), dt.date(2026, 7, 31),
+                       "instagram", "DE", 42.5, res.batch_id)  # fmt: skip
+    assert rows[1][1:3] == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    # a corrected file replaces the same team, period, platform and market
+    v2 = TIME_SPLIT.with_name("time_split_v2.csv")
+    try:
+        v2.write_text(TIME_SPLIT.read_text().replace(",120", ",100"))
+        ws.import_files([v2])
+    finally:
+        v2.unlink()
+    assert ws.store.count("time_split") == 3
+    assert ws.store.raw.execute("SELECT sum(hours) FROM time_split").fetchone()[0] == 202.5
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["equipo,periodo,plataforma,mercado,horas", "团队,期间,平台,市场,小时"],
+)
+def test_time_split_headers_in_spanish_and_chinese(ws, tmp_path, header):
+    f = tmp_path / "horas.csv"
+    f.write_text(f"{header}\nEstudio,2026-08,tiktok,MX,10\n", encoding="utf-8")
+    [res] = ws.import_files([f])
+    assert res.report == "time_split"
+    assert ws.store.raw.execute("SELECT team, market, hours FROM time_split").fetchone() == (
+        "Estudio", "MX", 10.0,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "bad, column, problem",
+    [
+        ("T,2026-13,tiktok,US,5", "period", "cannot read the period"),
+        ("T,2026-08,myspace,US,5", "platform", "unknown platform"),
+        ("T,2026-08,tiktok,United States,5", "market", "not a market code"),
+        ("T,2026-08,tiktok,US,-5", "hours", "zero or more"),
+        ("T,2026-08,tiktok,US,lots", "hours", "not a number"),
+        (",2026-08,tiktok,US,5", "team", "names no team"),
+    ],
+)
+def test_bad_time_split_line_fails_whole_file(ws, tmp_path, bad, column, problem):
+    f = tmp_path / "split.csv"
+    f.write_text(f"team,period,platform,market,hours\nT,2026-07,tiktok,US,5\n{bad}\n")
+    with pytest.raises(ImportFailed) as e:
+        ws.import_files([f])
+    assert (e.value.row, e.value.column) == (3, column)
+    assert problem in str(e.value) and "Nothing was imported" in str(e.value)
+    assert ws.store.count("time_split") == 0 and ws.store.count("import_batches") == 0
