@@ -65,7 +65,8 @@ def cost(cost_id, amount, start="2026-07-01", end="2026-07-31", **kw) -> dict:
 def build(ws: Workspace) -> None:
     """July 2026: three active cells — tiktok/US (3 posts), tiktok/DE (1 post, $100 of ads
     on "Launch"), instagram/US ($300 on "Summer", reported at ad and campaign level, and
-    followers). The team splits its hours 30 (tiktok/US) : 10 (instagram/US)."""
+    followers). The studio splits its hours 30 (tiktok/US) : 10 (instagram/US); the Berlin
+    desk works 100 hours on tiktok/DE."""
     insert(
         ws,
         "accounts",
@@ -127,6 +128,8 @@ def build(ws: Workspace) -> None:
                  platform="tiktok", market="US", hours=30.0, batch_id=1),
             dict(team="Studio", period_start=D(2026, 7, 1), period_end=D(2026, 7, 31),
                  platform="instagram", market="US", hours=10.0, batch_id=1),
+            dict(team="Berlin desk", period_start=D(2026, 7, 1), period_end=D(2026, 7, 31),
+                 platform="tiktok", market="DE", hours=100.0, batch_id=1),
         ],
     )  # fmt: skip
 
@@ -137,7 +140,8 @@ LINES = [
     cost("scoped_no_rule", 90, market="US"),
     cost("ads", 800, category="agency", allocation="ad_spend_share"),
     cost("posts", 400, category="salaries", allocation="posts_share"),
-    cost("hours", 1000, category="salaries", allocation="hours_share"),
+    cost("hours", 1000, category="salaries", allocation="hours_share", team="studio"),
+    cost("hours_all", 1400, category="salaries", allocation="hours_share"),
     cost("even", 300, category="tools", allocation="even"),
     cost("campaign", 50, category="creative_production", campaign="summer"),
     cost("none", 50),
@@ -189,9 +193,16 @@ def test_each_rule_by_hand(small):
         ("tiktok", "DE", None, "posts_share"): 100,
         ("tiktok", "US", None, "posts_share"): 300,
     }
+    # the studio's hours only (team matched ignoring case) ...
     assert cells(a, "hours") == {
         ("instagram", "US", None, "hours_share"): 250,
         ("tiktok", "US", None, "hours_share"): 750,
+    }
+    # ... or, for a line that names no team, every team's
+    assert cells(a, "hours_all") == {
+        ("instagram", "US", None, "hours_share"): 100,
+        ("tiktok", "DE", None, "hours_share"): 1000,
+        ("tiktok", "US", None, "hours_share"): 300,
     }
     assert cells(a, "even") == {
         ("instagram", "US", None, "even"): 100,
@@ -289,9 +300,9 @@ def test_split_units_is_exact_and_never_flips_sign(total, weights):
 def _line_strategy():
     day = st.dates(D(2026, 5, 1), D(2026, 11, 30))
     return st.builds(
-        lambda a, b, amount, platform, market, campaign, rule: cost(
+        lambda a, b, amount, platform, market, campaign, rule, team: cost(
             "x", amount, str(min(a, b)), str(max(a, b)), platform=platform, market=market,
-            campaign=campaign, allocation=rule,
+            campaign=campaign, allocation=rule, team=team,
         ),
         day, day,
         st.floats(0, 1e7, allow_nan=False).map(lambda v: round(v, 2)),
@@ -299,6 +310,7 @@ def _line_strategy():
         st.sampled_from([None, "US", "DE", "FR"]),
         st.sampled_from([None, "Summer", "Launch", "unknown"]),
         st.sampled_from([None, "direct", "ad_spend_share", "posts_share", "hours_share", "even"]),
+        st.sampled_from([None, "Studio", "Berlin desk", "nobody"]),
     )  # fmt: skip
 
 
@@ -406,10 +418,12 @@ def test_v1_workspace_upgrades_in_place(tmp_path):
         build(ws)
         insert(ws, "costs", [cost("hours", 1000, allocation="hours_share")])
         ws.store.raw.execute("DROP TABLE time_split")
+        ws.store.raw.execute("ALTER TABLE costs DROP COLUMN team")
         ws.store.raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with Workspace.open(path) as ws:
         assert ws.store.schema_version() == 2
         assert ws.store.count("time_split") == 0 and ws.store.count("costs") == 1
+        assert "team" in ws.table("costs").columns
         a = allocate(ws, "2026-07")
         assert set(a[a.cost_id == "hours"].rule) == {"unallocated"}  # no hours yet
         insert(ws, "time_split", [dict(team="T", period_start=D(2026, 7, 1),

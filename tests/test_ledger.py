@@ -163,3 +163,18 @@ def test_bad_time_split_line_fails_whole_file(ws, tmp_path, bad, column, problem
     assert (e.value.row, e.value.column) == (3, column)
     assert problem in str(e.value) and "Nothing was imported" in str(e.value)
     assert ws.store.count("time_split") == 0 and ws.store.count("import_batches") == 0
+
+
+def test_costs_ledger_team_column(ws, tmp_path):
+    """`team` names whose time-split hours an `hours_share` line follows; lines without it
+    keep the id they had before the column existed."""
+    body = "period,category,amount,currency,allocation,team\n2026-07,salaries,10,USD,hours_share,"
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text(body + "Studio\n")
+    b.write_text(
+        "period,category,amount,currency,allocation\n2026-07,salaries,10,USD,hours_share\n"
+    )
+    ws.import_files([a, b])
+    rows = ws.store.raw.execute("SELECT cost_id, team FROM costs ORDER BY team").fetchall()
+    assert [t for _, t in rows] == ["Studio", None]
+    assert rows[0][0] != rows[1][0]

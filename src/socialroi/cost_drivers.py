@@ -24,7 +24,7 @@ DAY = "datetime64[D]"
 class Drivers:
     spend: pd.DataFrame  # day, cost_id, platform, market, campaign_id, campaign, spend
     posts: pd.DataFrame  # day, platform, market, campaign_id, posts
-    hours: pd.DataFrame  # day, platform, market, hours
+    hours: pd.DataFrame  # day, team, platform, market, hours
     active: pd.DataFrame  # day, platform, market (one row per active cell-day)
     campaigns: pd.DataFrame  # campaign_id, platform, market, name, native_id, utm_campaign
     _scope: dict = field(default_factory=dict)
@@ -80,8 +80,10 @@ class Drivers:
         df = df[df.market.notna()]
         return df.groupby(["platform", "market"]).posts.sum().rename("w").reset_index()
 
-    def hour_cells(self, w0, w1, plats, marks) -> pd.DataFrame:
+    def hour_cells(self, w0, w1, plats, marks, team: str | None = None) -> pd.DataFrame:
         df = self._window(self.hours, w0, w1, plats, marks)
+        if team is not None:
+            df = df[df.team.str.strip().str.lower() == team.strip().lower()]
         return df.groupby(["platform", "market"]).hours.sum().rename("w").reset_index()
 
     def active_in(self, w0, w1, plats, marks) -> pd.DataFrame:
@@ -157,8 +159,8 @@ def load_drivers(ws, start: dt.date, end: dt.date) -> Drivers:
     ts = ws.table("time_split")
     ts = ts.filter((ts.period_start <= end) & (ts.period_end >= start))
     hours = ts.select(
-        first=ts.period_start, last=ts.period_end, platform=ts.platform, market=ts.market,
-        hours=ts.hours,
+        first=ts.period_start, last=ts.period_end, team=ts.team, platform=ts.platform,
+        market=ts.market, hours=ts.hours,
     ).to_pandas()  # fmt: skip
     hours = _spread(hours, start, end, "hours")
 

@@ -26,7 +26,7 @@ from socialroi.unify import staged_to_arrow
 
 FIELDS = (
     "cost_id", "period_start", "period_end", "category", "amount", "currency", "platform",
-    "market", "campaign", "allocation", "description",
+    "market", "campaign", "allocation", "description", "team",
 )  # fmt: skip
 # what the ledger file calls them (see sources/ledger/aliases.py)
 HEADER = {"cost_id": "id", "period_start": "period_start"}

@@ -43,7 +43,7 @@ COLUMNS = (
 )  # fmt: skip
 LEDGER_COLUMNS = (
     "cost_id", "period_start", "period_end", "category", "amount", "currency", "amount_base",
-    "platform", "market", "campaign", "allocation", "description", "batch_id",
+    "platform", "market", "campaign", "allocation", "team", "description", "batch_id",
     "days_in_period", "amount_in_period_base",
 )  # fmt: skip
 
@@ -142,11 +142,14 @@ def _period(period: Period | str) -> Period:
 def ledger(ws, period: Period | str) -> pd.DataFrame:
     """The ledger lines that overlap the period, with their days and amount inside it."""
     p = _period(period)
-    df = ws.store.raw.execute(
-        "SELECT * FROM costs WHERE period_start <= ? AND period_end >= ? "
-        "ORDER BY period_start, cost_id",
-        [p.end, p.start],
-    ).df()
+    t = ws.table("costs")
+    df = (
+        t.filter((t.period_start <= p.end) & (t.period_end >= p.start))
+        .order_by(["period_start", "cost_id"])
+        .to_pandas()
+    )
+    if "team" not in df:  # a workspace upgraded by an early build of version 2
+        df["team"] = None
     for c in ("period_start", "period_end"):
         df[c] = pd.to_datetime(df[c]).dt.date
     df["days_in_period"] = [
@@ -263,7 +266,7 @@ def _allocate_line(line, units: int, w0: dt.date, w1: dt.date, d: Drivers) -> li
     elif rule == "posts_share":
         cells = d.post_cells(w0, w1, plats, marks, camp_ids)
     elif rule == "hours_share":
-        cells = d.hour_cells(w0, w1, plats, marks)
+        cells = d.hour_cells(w0, w1, plats, marks, _none(getattr(line, "team", None)))
     else:  # the parser only stores known rules; a hand-edited table may not
         return unallocated(f"unknown allocation rule {rule!r}")
     if cells is None or cells.empty or float(cells.w.sum()) <= 0:
@@ -272,7 +275,8 @@ def _allocate_line(line, units: int, w0: dt.date, w1: dt.date, d: Drivers) -> li
             "even": "no active platform x market inside the scope",
             "ad_spend_share": "no ad spend inside the scope",
             "posts_share": "no posts published inside the scope",
-            "hours_share": "no time-split hours inside the scope",
+            "hours_share": "no time-split hours inside the scope"
+            + (f" for team {line.team!r}" if _none(getattr(line, "team", None)) else ""),
         }[rule]
         return unallocated(f"{rule}: {driver} from {w0} to {w1}")
     cells = cells.sort_values([c for c in ("platform", "market", "campaign") if c in cells])

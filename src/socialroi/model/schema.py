@@ -413,6 +413,12 @@ _add(
             ),  # noqa: E501
             C("description", "string", "text", "Free text from the ledger."),
             BATCH,
+            C(
+                "team",
+                "string",
+                "text",
+                "For `hours_share`: whose hours in the time split (null: every team's).",
+            ),
         ),
         "The true cost of social beyond ad spend, as the team records it.",
     )

@@ -19,8 +19,10 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
 
 
 def _v2_time_split(raw: duckdb.DuckDBPyConnection) -> None:
-    """Version 2 adds the team time-split table (drives the `hours_share` cost rule)."""
+    """Version 2 adds the team time-split table (drives the `hours_share` cost rule) and the
+    costs ledger's `team` (whose hours a line follows)."""
     raw.execute(create_sql(TABLES["time_split"]))
+    raw.execute('ALTER TABLE costs ADD COLUMN IF NOT EXISTS "team" VARCHAR')
 
 
 MIGRATIONS[2] = _v2_time_split

@@ -25,6 +25,7 @@ register_aliases(
             "es": ["descripción", "nota"],
             "zh": ["说明", "备注"],
         },  # noqa: E501
+        "team": {"en": ["team"], "es": ["equipo"], "zh": ["团队"]},
     },
 )
 register_aliases(

@@ -4,8 +4,8 @@ own CSV formats).
 Costs ledger columns: `period_start` (YYYY-MM-DD, or a month YYYY-MM, quarter 2026-Q3 or year
 2026 in `period`), `period_end` (optional when the period names a month/quarter/year),
 `category`, `amount`, `currency`, and optional `platform`, `market`, `campaign`,
-`allocation`, `description`, `id`. The allocation rules themselves are applied when costs are
-measured (`socialroi.costs`); here each line is validated and stored.
+`allocation`, `description`, `id`, `team`. The allocation rules themselves are applied when
+costs are measured (`socialroi.costs`); here each line is validated and stored.
 
 Time split columns: `team`, `period` (as in the costs ledger), optional `period_end`,
 `platform`, `market`, `hours`. It drives the `hours_share` allocation rule.
@@ -129,6 +129,8 @@ def parse_costs(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             else None,
             "description": cell(r, "description") or None,
         }
+        if team := cell(r, "team"):  # only when given, so older lines keep their hash ids
+            line["team"] = team
         given = cell(r, "cost_id")
         digest = hashlib.sha256(repr(sorted(line.items())).encode()).hexdigest()[:16]
         line["cost_id"] = given or f"line:{digest}"
