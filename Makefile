@@ -37,9 +37,12 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Java runs PySpark's local mode for the `spark` tests (the same Ibis code on Spark).
+# Chromium (Debian's, driven by Playwright) runs the dashboard's end-to-end tests.
 system-deps:
 	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
 		$(SUDO) apt-get install -y -q --no-install-recommends openjdk-17-jre-headless; }
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
 
 bench-attribution: install-dev
 	$(BIN)/python benchmarks/attribution/run.py
