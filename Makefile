@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+REPORT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+	poppler-utils chromium
 
 .PHONY: demo test install install-dev system-deps lint format docs clean bench-attribution \
 	bench-clv bench-import
@@ -41,6 +43,10 @@ install-dev: $(VENV)/.installed-dev
 system-deps:
 	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
 		$(SUDO) apt-get install -y -q --no-install-recommends openjdk-17-jre-headless; }
+	@# The report: Pango for WeasyPrint's PDF, a CJK font for Chinese, poppler-utils (pdftoppm)
+	@# to look at rendered pages, Debian's chromium for the no-network HTML test.
+	@dpkg -s $(REPORT_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y -q --no-install-recommends $(REPORT_DEBS); }
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && \
 		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
 
