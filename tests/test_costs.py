@@ -322,7 +322,7 @@ def prop_ws(tmp_path_factory):
     ws.close()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     lines=st.lists(_line_strategy(), min_size=1, max_size=6),
     grain=st.sampled_from([None, "week", "month", "quarter"]),

@@ -1,6 +1,7 @@
 """What cost allocation spreads money by, per day: ad spend, posts published, team hours and
 the active platform x market cells. Read once per `socialroi.costs.allocate` call as Ibis
-expressions over the workspace tables (small daily aggregates), then sliced in pandas.
+expressions over the workspace tables (small daily aggregates), then kept as cumulative sums
+per cell, so any window of days costs one subtraction.
 
 Ad spend is de-duplicated: when `ad_metrics` holds the same campaign-day at several levels
 (a campaign report and an ad report of one account), only the most specific level counts
@@ -18,14 +19,65 @@ import numpy as np
 import pandas as pd
 
 DAY = "datetime64[D]"
+Cell = tuple  # (platform, market, campaign or None, weight)
+
+
+class Daily:
+    """A daily driver as cumulative sums per cell: the sum over any window of days is one
+    subtraction per cell, however many ledger lines and buckets ask."""
+
+    def __init__(self, df: pd.DataFrame, keys: list[str], value: str, start: dt.date, end: dt.date):
+        self.start = start
+        days = (end - start).days + 1
+        df = df[(df.day >= np.datetime64(start)) & (df.day <= np.datetime64(end))]
+        grouped = df.groupby(keys, dropna=False, sort=True)
+        self.cells = grouped.size().reset_index()[keys]
+        mat = np.zeros((len(self.cells), days))
+        if len(df):
+            off = (df.day.to_numpy().astype(DAY) - np.datetime64(start, "D")).astype(int)
+            np.add.at(mat, (grouped.ngroup().to_numpy(), off), df[value].to_numpy(float))
+        self.cum = np.concatenate([np.zeros((len(self.cells), 1)), mat.cumsum(axis=1)], axis=1)
+        self.col = {k: self.cells[k].to_numpy(object) for k in keys}
+
+    def window(self, w0: dt.date, w1: dt.date, *, weights: bool = True) -> np.ndarray:
+        a, b = (w0 - self.start).days, (w1 - self.start).days + 1
+        got = self.cum[:, b] - self.cum[:, a]
+        # As weights, to the millionth: hours spread over days (30 h / 31 days) add back to
+        # 30, not 29.999999999, so equal drivers split equally.
+        return np.round(got, 6) if weights else got
+
+    def mask(self, **allowed: set | None) -> np.ndarray:
+        m = np.ones(len(self.cells), bool)
+        for k, vals in allowed.items():
+            if vals is not None:
+                m &= np.isin(self.col[k], list(vals))
+        return m
+
+
+def _cells(platform, market, campaign, w, m) -> list[Cell]:
+    """Positive cells, summed by (platform, market, campaign), sorted."""
+    acc: dict[tuple, float] = {}
+    for i in np.flatnonzero(m & (w > 0)):
+        c = campaign[i] if campaign is not None else None
+        key = (platform[i], market[i], None if c is None or c != c else c)
+        acc[key] = acc.get(key, 0.0) + float(w[i])
+    return [(*k, v) for k, v in sorted(acc.items(), key=lambda kv: _sort_key(kv[0]))]
+
+
+def _sort_key(k: tuple) -> tuple:
+    return tuple("" if v is None or v != v else str(v) for v in k)
+
+
+def _known(values: np.ndarray) -> np.ndarray:
+    return np.array([v is not None and v == v for v in values], bool)
 
 
 @dataclass
 class Drivers:
-    spend: pd.DataFrame  # day, cost_id, platform, market, campaign_id, campaign, spend
-    posts: pd.DataFrame  # day, platform, market, campaign_id, posts
-    hours: pd.DataFrame  # day, team, platform, market, hours
-    active: pd.DataFrame  # day, platform, market (one row per active cell-day)
+    spend: Daily  # cost_id, platform, market, campaign_id, campaign -> spend
+    posts: Daily  # platform, market, campaign_id -> posts published
+    hours: Daily  # team, platform, market -> hours
+    active: Daily  # platform, market -> 1 on each day the cell is active
     campaigns: pd.DataFrame  # campaign_id, platform, market, name, native_id, utm_campaign
     _scope: dict = field(default_factory=dict)
 
@@ -49,46 +101,34 @@ class Drivers:
             self._scope[campaign] = (set(hit.campaign_id), plats, marks)
         return self._scope[campaign]
 
-    # -- slices ------------------------------------------------------------------------------
-    @staticmethod
-    def _window(df: pd.DataFrame, w0: dt.date, w1: dt.date, plats, marks) -> pd.DataFrame:
-        m = (df.day >= np.datetime64(w0)) & (df.day <= np.datetime64(w1))
-        if plats is not None:
-            m &= df.platform.isin(plats)
-        if marks is not None:
-            m &= df.market.isin(marks)
-        return df[m]
-
+    # -- slices: positive cells inside a scope over a window of days --------------------------
     def spend_in(self, w0, w1, plats, marks, camp_ids) -> float:
-        df = self._window(self.spend, w0, w1, plats, marks)
-        if camp_ids is not None:
-            df = df[df.campaign_id.isin(camp_ids)]
-        return float(df.spend.sum())
+        d = self.spend
+        m = d.mask(platform=plats, market=marks, campaign_id=camp_ids)
+        return float(d.window(w0, w1)[m].sum())
 
-    def spend_cells(self, w0, w1, plats, marks, camp_ids) -> pd.DataFrame:
-        df = self._window(self.spend, w0, w1, plats, marks)
-        if camp_ids is not None:
-            df = df[df.campaign_id.isin(camp_ids)]
-        df = df[df.market.notna()]
-        g = df.groupby(["platform", "market", "campaign"], dropna=False).spend.sum()
-        return g.rename("w").reset_index().query("w > 0")
+    def spend_cells(self, w0, w1, plats, marks, camp_ids) -> list[Cell]:
+        d = self.spend
+        m = d.mask(platform=plats, market=marks, campaign_id=camp_ids) & _known(d.col["market"])
+        return _cells(d.col["platform"], d.col["market"], d.col["campaign"], d.window(w0, w1), m)
 
-    def post_cells(self, w0, w1, plats, marks, camp_ids) -> pd.DataFrame:
-        df = self._window(self.posts, w0, w1, plats, marks)
-        if camp_ids is not None:
-            df = df[df.campaign_id.isin(camp_ids)]
-        df = df[df.market.notna()]
-        return df.groupby(["platform", "market"]).posts.sum().rename("w").reset_index()
+    def post_cells(self, w0, w1, plats, marks, camp_ids) -> list[Cell]:
+        d = self.posts
+        m = d.mask(platform=plats, market=marks, campaign_id=camp_ids) & _known(d.col["market"])
+        return _cells(d.col["platform"], d.col["market"], None, d.window(w0, w1), m)
 
-    def hour_cells(self, w0, w1, plats, marks, team: str | None = None) -> pd.DataFrame:
-        df = self._window(self.hours, w0, w1, plats, marks)
+    def hour_cells(self, w0, w1, plats, marks, team: str | None = None) -> list[Cell]:
+        d = self.hours
+        m = d.mask(platform=plats, market=marks)
         if team is not None:
-            df = df[df.team.str.strip().str.lower() == team.strip().lower()]
-        return df.groupby(["platform", "market"]).hours.sum().rename("w").reset_index()
+            m &= np.array([str(t).strip().lower() == team.strip().lower() for t in d.col["team"]])
+        return _cells(d.col["platform"], d.col["market"], None, d.window(w0, w1), m)
 
-    def active_in(self, w0, w1, plats, marks) -> pd.DataFrame:
-        df = self._window(self.active, w0, w1, plats, marks)
-        return df[["platform", "market"]].drop_duplicates().reset_index(drop=True)
+    def active_in(self, w0, w1, plats, marks) -> list[Cell]:
+        d = self.active
+        m = d.mask(platform=plats, market=marks)
+        w = (d.window(w0, w1) > 0).astype(float)
+        return _cells(d.col["platform"], d.col["market"], None, w, m)
 
 
 def _days(s: pd.Series) -> np.ndarray:
@@ -183,7 +223,15 @@ def load_drivers(ws, start: dt.date, end: dt.date) -> Drivers:
         ignore_index=True,
     )
     active = active[active.market.notna() & active.platform.notna()].drop_duplicates()
+    active["one"] = 1.0
     campaigns = camps.filter(camps.level == "campaign").select(
         "campaign_id", "platform", "market", "name", "native_id", "utm_campaign"
     )
-    return Drivers(spend, posts, hours, active, campaigns.to_pandas())
+    return Drivers(
+        Daily(spend, ["cost_id", "platform", "market", "campaign_id", "campaign"], "spend",
+              start, end),
+        Daily(posts, ["platform", "market", "campaign_id"], "posts", start, end),
+        Daily(hours, ["team", "platform", "market"], "hours", start, end),
+        Daily(active, ["platform", "market"], "one", start, end),
+        campaigns.to_pandas(),
+    )  # fmt: skip

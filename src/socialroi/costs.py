@@ -195,24 +195,19 @@ def _ad_data(d: Drivers, parts: list[Bucket]) -> list[dict]:
     rows = []
     sp = d.spend
     for b in parts:
-        m = (sp.day >= np.datetime64(b.start)) & (sp.day <= np.datetime64(b.end))
-        g = (
-            sp[m]
-            .groupby(["cost_id", "platform", "market", "campaign"], dropna=False, sort=True)
-            .spend.sum()
-        )
-        for (cost_id, platform, market, campaign), v in g.items():
+        w = sp.window(b.start, b.end, weights=False)
+        for i in np.flatnonzero(w != 0):
             rows.append(
                 {
                     "period": b.label,
-                    "cost_id": cost_id,
+                    "cost_id": sp.col["cost_id"][i],
                     "category": "ad_spend",
                     "description": "Ad spend from the ads exports",
-                    "platform": _none(platform),
-                    "market": _none(market),
-                    "campaign": _none(campaign),
+                    "platform": _none(sp.col["platform"][i]),
+                    "market": _none(sp.col["market"][i]),
+                    "campaign": _none(sp.col["campaign"][i]),
                     "rule": "ad_data",
-                    "amount_base": float(v),
+                    "amount_base": float(w[i]),
                     "note": None,
                 }
             )
@@ -230,6 +225,7 @@ def _allocate_line(line, units: int, w0: dt.date, w1: dt.date, d: Drivers) -> li
         "description": line.description,
     }
     platform, market, campaign = _none(line.platform), _none(line.market), _none(line.campaign)
+    team = _none(getattr(line, "team", None))
     scoped = any(v is not None for v in (platform, market, campaign))
     rule = _none(line.allocation) or ("direct" if scoped else None)
     camp_ids, camp_platforms, camp_markets = d.campaign_scope(campaign)
@@ -257,39 +253,36 @@ def _allocate_line(line, units: int, w0: dt.date, w1: dt.date, d: Drivers) -> li
     if rule == "direct" and not scoped:
         return unallocated("rule direct needs a platform, market or campaign to go to")
     if rule == "direct" and platform and market:
-        cells = pd.DataFrame({"platform": [platform], "market": [market], "w": [1.0]})
+        cells = [(platform, market, None, 1.0)]
     elif rule in ("direct", "even"):
         cells = d.active_in(w0, w1, plats, marks)
-        cells["w"] = 1.0
     elif rule == "ad_spend_share":
         cells = d.spend_cells(w0, w1, plats, marks, camp_ids)
     elif rule == "posts_share":
         cells = d.post_cells(w0, w1, plats, marks, camp_ids)
     elif rule == "hours_share":
-        cells = d.hour_cells(w0, w1, plats, marks, _none(getattr(line, "team", None)))
+        cells = d.hour_cells(w0, w1, plats, marks, team)
     else:  # the parser only stores known rules; a hand-edited table may not
         return unallocated(f"unknown allocation rule {rule!r}")
-    if cells is None or cells.empty or float(cells.w.sum()) <= 0:
+    parts = split_units(units, [c[3] for c in cells])
+    if parts is None:
         driver = {
             "direct": "no active platform x market inside the scope",
             "even": "no active platform x market inside the scope",
             "ad_spend_share": "no ad spend inside the scope",
             "posts_share": "no posts published inside the scope",
             "hours_share": "no time-split hours inside the scope"
-            + (f" for team {line.team!r}" if _none(getattr(line, "team", None)) else ""),
+            + (f" of team {team!r}" if team else ""),
         }[rule]
         return unallocated(f"{rule}: {driver} from {w0} to {w1}")
-    cells = cells.sort_values([c for c in ("platform", "market", "campaign") if c in cells])
-    parts = split_units(units, cells.w.tolist())
-    assert parts is not None
     out = []
-    for row, u in zip(cells.itertuples(index=False), parts):
+    for (cp, cm, cc, _), u in zip(cells, parts):
         out.append(
             {
                 **base,
-                "platform": row.platform,
-                "market": row.market,
-                "campaign": _none(getattr(row, "campaign", None)) or campaign,
+                "platform": cp,
+                "market": cm,
+                "campaign": cc or campaign,
                 "rule": rule,
                 "amount_base": u / UNITS,
                 "note": note,
