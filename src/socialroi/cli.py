@@ -19,7 +19,7 @@ from socialroi.errors import SocialroiError
 from socialroi.workspace import Workspace
 
 # Modules under socialroi.commands whose COMMANDS join the `socialroi` group.
-COMMAND_MODULES: tuple[str, ...] = ("clv", "costs", "serve", "report")
+COMMAND_MODULES: tuple[str, ...] = ("clv", "costs", "serve", "roi", "report")
 
 
 class Cli(click.Group):

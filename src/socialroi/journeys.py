@@ -1,13 +1,13 @@
 """Journeys: the touches of one person before a conversion, as Ibis expressions.
 
-Identity stitching is deterministic: a visitor who ever signed in is that user; a user with
-a known e-mail hash is that e-mail; a visitor whose purchase the shop reports with an e-mail
-(one order in both GA4 and the shop) is that e-mail. A person is `e:<email hash>`, else
-`u:<user id>`, else `v:<visitor id>`. A conversion's journey is its person's touches inside
-the lookback window (default 30 days, configurable per conversion kind) and after that
-person's previous conversion of the kinds considered. People with touches in the period and
-no conversion give non-converting journeys, anchored on their last touch in the period, that
-data-driven models need (`total_null`).
+Identity stitching is deterministic: a visitor who ever signed in (or bought as a customer)
+is that user; a user with a known e-mail hash is that e-mail; a visitor whose purchase the
+shop reports with an e-mail (one order in both GA4 and the shop) is that e-mail. A person is
+`e:<email hash>`, else `u:<user id>`, else `v:<visitor id>`. A conversion's journey is its
+person's touches inside the lookback window (default 30 days, configurable per conversion
+kind) and after that person's previous conversion of the kinds considered. People with
+touches in the period and no conversion give non-converting journeys, anchored on their last
+touch in the period, that data-driven models need (`total_null`).
 
 Everything up to the aggregated paths runs in the backend (DuckDB or Spark); the model
 kernels then work on unique paths, so their cost grows with distinct paths, not with raw
@@ -69,11 +69,15 @@ DEFAULT_SETTINGS = JourneySettings()
 def person_ids(touchpoints: ir.Table, conversions: ir.Table) -> tuple[ir.Table, ir.Table]:
     """Touchpoints and conversions with a stitched `person_id` column."""
     tp, cv = touchpoints, conversions
-    v2u = (
-        tp.filter(tp.user_id.notnull() & tp.visitor_id.notnull())
-        .group_by(_v=tp.visitor_id)
-        .agg(_vu=tp.user_id.min())
+    seen = tp.filter(tp.user_id.notnull() & tp.visitor_id.notnull()).select(
+        _v=tp.visitor_id, _u=tp.user_id
     )
+    seen = seen.union(
+        cv.filter(cv.user_id.notnull() & cv.visitor_id.notnull()).select(
+            _v=cv.visitor_id, _u=cv.user_id
+        )
+    )
+    v2u = seen.group_by("_v").agg(_vu=seen._u.min())
     links = tp.filter(tp.user_id.notnull() & tp.email_hash.notnull()).select(
         _u=tp.user_id, _e=tp.email_hash
     )

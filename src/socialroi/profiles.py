@@ -92,6 +92,7 @@ PROFILES: dict[str, Profile] = {
             "engagement_to_conversion",
             "budget_share",
             "contribution_share",
+            "nonsocial_revenue",
         ),
     ),  # fmt: skip
     "b2b": Profile(

@@ -140,6 +140,8 @@ OTHER_CHANNELS = {
     "junk": (0.04, 0.0, 0.0),
 }
 SOCIAL_SHARE = 0.5  # of all sessions: half social (split below), half other channels
+REPEAT_SHARE = 0.3  # of orders: placed by a customer who bought before (same market)
+LEDGER_SESSIONS = 2_000_000  # the costs ledger's amounts are for a brand of this many sessions
 PAID_SHARE_OF_SOCIAL = 0.5
 
 # Messy UTM / referrer variants per channel: (source, medium, referrer, click id type,

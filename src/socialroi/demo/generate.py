@@ -856,8 +856,18 @@ class _Generator:
         order_id = self.ids(n, 5_600_000_000_000, 10**6)
         cust = self.ids(n, 7_100_000_000_000, 10**5)
         lang = np.array([B.MARKETS[c].language for c in code])
-        first = _pick(rng, lang, B.FIRST_NAMES)
-        last = _pick(rng, lang, B.LAST_NAMES)
+        first = np.array(_pick(rng, lang, B.FIRST_NAMES), object)
+        last = np.array(_pick(rng, lang, B.LAST_NAMES), object)
+        # returning customers: some orders come from someone who bought before in the same
+        # market (orders are in time order, so the earlier buyer is already resolved)
+        again = rng.random(n) < B.REPEAT_SHARE
+        u = rng.random(n)
+        for market in np.unique(code):
+            idx = np.flatnonzero(code == market)
+            for k in range(1, len(idx)):
+                if again[idx[k]]:
+                    i, j = idx[k], idx[int(u[idx[k]] * k)]
+                    cust[i], first[i], last[i] = cust[j], first[j], last[j]
         email = [
             f"{_ascii(f)}.{_ascii(la)}{int(c) % 10_000}@mail.example".lower()
             for f, la, c in zip(first, last, cust)
@@ -1185,6 +1195,9 @@ class _Generator:
     # -- the true cost ledger ------------------------------------------------------------
     def costs(self) -> None:
         rng = self.rng
+        # The ledger is written for a brand with about 2M web sessions a year; smaller and
+        # larger demos scale it, so every scale earns and spends in believable proportion.
+        cost_factor = self.sc.sessions / B.LEDGER_SESSIONS
         months = [d.date() for d in pd.date_range(B.START, B.END, freq="MS")]
         lines = []
 
@@ -1206,7 +1219,7 @@ class _Generator:
                     period=period,
                     period_end=period_end,
                     category=category,
-                    amount=round(float(amount), 2),
+                    amount=round(float(amount) * cost_factor, 2),
                     currency=currency,
                     platform=platform,
                     market=market,

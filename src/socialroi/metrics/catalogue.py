@@ -225,6 +225,18 @@ _m(
     ("revenue",),
     ("conversions",),
 )
+_m(
+    "nonsocial_revenue",
+    "Revenue credited to other channels",
+    "currency",
+    "additive",
+    "none",
+    "Purchase value the model credits to search, e-mail, direct and other non-social "
+    "channels (and purchases with no recorded touch); with attributed revenue it adds up to "
+    "every purchase.",
+    "sum(credited purchase value outside social)",
+    ("nonsocial_purchase_revenue",),
+)
 # -- efficiency -------------------------------------------------------------------------------
 _m(
     "cpa",
