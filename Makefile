@@ -54,7 +54,7 @@ bench-attribution: install-dev
 	$(BIN)/python benchmarks/attribution/run.py
 
 bench-clv: install-dev
-	$(BIN)/python benchmarks/clv/run.py
+	$(BIN)/python benchmarks/clv/run.py $(if $(CLV_WORKSPACE),--workspace $(CLV_WORKSPACE))
 
 bench-import: install-dev
 	$(BIN)/python benchmarks/import/run.py --scale medium

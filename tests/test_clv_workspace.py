@@ -21,6 +21,7 @@ from socialroi.clv.workspace import (
     clv_by,
     customer_clv,
     customer_orders,
+    group_customers,
     monthly_rate,
 )
 from socialroi.errors import UnknownName
@@ -120,12 +121,23 @@ def test_orders_are_deduplicated_and_customers_stitched(shop_ws):
     orders = customer_orders(shop_ws, pd.Timestamp("2026-09-30").date())
     assert sorted(orders.order_key) == ["o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8"]
     assert orders.attrs["web_only_orders_left_out"] == 1  # o9: GA4 only
+    assert orders.attrs["purchase_rows"] == 10 and orders.attrs["anonymous_orders"] == 0
     by_order = orders.set_index("order_key")
     assert by_order.loc["o1", "value"] == 100.0  # counted once, not twice
     assert sorted(by_order.loc["o1", "conversion_ids"]) == [
         "ga4:o1:purchase", "shopify:o1:purchase",
     ]  # fmt: skip
     assert by_order.loc["o7", "customer_id"] == by_order.loc["o8", "customer_id"] == "shop:F1"
+
+
+def test_orders_are_the_purchases_other_measures_count(shop_ws):
+    from socialroi.conversions import unique_conversions
+
+    cv = unique_conversions(shop_ws.table("conversions"))
+    purchases = cv.filter(cv.kind == "purchase").execute()
+    orders = customer_orders(shop_ws, pd.Timestamp("2026-09-30").date())
+    assert sorted(orders.order_key) == sorted(purchases.order_id)
+    assert orders.value.sum() == pytest.approx(purchases.value_base.sum())
 
 
 def test_historical_clv_and_acquisition_by_hand(shop_ws):
@@ -170,6 +182,10 @@ def test_clv_by_means_are_ratios_of_sums(shop_ws):
     assert totals["customers"] == 4 and totals["historical_clv"] == pytest.approx(82.5)
     one = clv_by(shop_ws, Q3, by=(), predict=False)
     assert len(one) == 1 and one.historical_clv[0] == pytest.approx(82.5)
+    per = customer_clv(shop_ws, Q3, predict=False)
+    pd.testing.assert_frame_equal(group_customers(per, ("market",)), by_market.reset_index())
+    empty = group_customers(per.iloc[:0], ("platform",))
+    assert empty.empty and empty.attrs["totals"]["customers"] == 0
     with pytest.raises(UnknownName, match="valid: market, platform"):
         clv_by(shop_ws, Q3, by=("campaign",), predict=False)
 

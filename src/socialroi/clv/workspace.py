@@ -41,7 +41,9 @@ from socialroi.errors import SocialroiError, UnknownName
 from socialroi.journeys import DIRECT, JourneySettings, journey_touches, person_ids
 from socialroi.periods import Period, parse_period
 
-__all__ = ["CLVError", "DIMENSIONS", "clv_by", "customer_clv", "customer_orders"]
+__all__ = [
+    "CLVError", "DIMENSIONS", "clv_by", "customer_clv", "customer_orders", "group_customers",
+]  # fmt: skip
 
 DIMENSIONS = {"platform": "acquisition_platform", "market": "acquisition_market"}
 NO_TOUCH = "(no touch)"
@@ -68,8 +70,9 @@ def customer_orders(ws, end: dt.date) -> pd.DataFrame:
     """One row per order up to ``end`` (local date): order_key, customer_id, local_date,
     occurred_at, value (base currency), market, conversion_ids (every row of the order).
 
-    ``DataFrame.attrs``: ``purchase_rows``, ``orders``, ``anonymous_orders`` (orders with no
-    identity at all, left out of customers).
+    ``DataFrame.attrs``: ``purchase_rows`` (conversion rows read), ``orders``,
+    ``anonymous_orders`` (orders with no identity at all, left out of customers) and
+    ``web_only_orders_left_out`` (GA4 purchases the shop does not have).
     """
     tp, cv = person_ids(ws.table("touchpoints"), ws.table("conversions"))
     rows = cv.filter((cv.kind == "purchase") & (cv.local_date <= end)).select(
@@ -82,6 +85,7 @@ def customer_orders(ws, end: dt.date) -> pd.DataFrame:
             "'purchase' (import Shopify orders or GA4 purchase events first)"
         )
     rows = rows.astype({"conversion_id": object, "customer_id": object, "person_id": object})
+    purchase_rows = len(rows)
     rows["order_key"] = rows.order_id.where(rows.order_id.notna(), "conv:" + rows.conversion_id)
     # The shop's row describes the sale; GA4 repeats it. Shop rows first, then by id.
     rows["_rank"] = rows.origin.isin(WEB_ORIGINS).astype(int)
@@ -109,7 +113,7 @@ def customer_orders(ws, end: dt.date) -> pd.DataFrame:
     anonymous = orders.customer_id.isna()
     out = orders[~anonymous].reset_index(drop=True)
     out.attrs.update(
-        purchase_rows=len(rows), orders=len(orders), anonymous_orders=int(anonymous.sum()),
+        purchase_rows=purchase_rows, orders=len(orders), anonymous_orders=int(anonymous.sum()),
         web_only_orders_left_out=int(dropped),
     )  # fmt: skip
     return out
@@ -310,22 +314,37 @@ def clv_by(
     orders, revenue (sum), historical_clv and predicted_clv (means per customer: the sum over
     the group's customers divided by its customers). ``options`` go to :func:`customer_clv`.
     ``DataFrame.attrs`` has :func:`customer_clv`'s, plus ``totals`` (the same measures for all
-    customers acquired in the period)."""
-    by = tuple(by)
-    for d in by:
-        if d not in DIMENSIONS:
-            raise UnknownName("CLV dimension", d, list(DIMENSIONS))
+    customers acquired in the period). To group one period several ways, call
+    :func:`customer_clv` once and :func:`group_customers` for each grouping."""
+    _check_dimensions(by)
     per = customer_clv(ws, period, horizon_months, annual_discount, **options)
     if per.empty:
         raise CLVError(
             f"no customers were acquired (first purchase ever) in {_period(period).label}"
         )
+    return group_customers(per, by)
+
+
+def _check_dimensions(by) -> None:
+    for d in by:
+        if d not in DIMENSIONS:
+            raise UnknownName("CLV dimension", d, list(DIMENSIONS))
+
+
+def group_customers(
+    customers: pd.DataFrame, by: tuple[str, ...] | list[str] = ("platform", "market")
+) -> pd.DataFrame:
+    """:func:`clv_by`'s table from a :func:`customer_clv` result, grouped by ``by``."""
+    by = tuple(by)
+    _check_dimensions(by)
     cols = [DIMENSIONS[d] for d in by]
-    out = _aggregate(per, cols).rename(columns={DIMENSIONS[d]: d for d in by})
+    out = _aggregate(customers, cols).rename(columns={DIMENSIONS[d]: d for d in by})
     if cols:
         out = out.sort_values(["customers", *by], ascending=[False, *[True] * len(by)])
     out = out.reset_index(drop=True)
-    out.attrs.update(per.attrs, totals=_aggregate(per, []).iloc[0].to_dict())
+    totals = _aggregate(customers, [])
+    totals = totals.iloc[0].to_dict() if len(totals) else dict.fromkeys(totals.columns, 0)
+    out.attrs.update(customers.attrs, totals=totals)
     return out
 
 
