@@ -27,6 +27,7 @@ from socialroi.costs import (
     upsert_cost,
 )
 from socialroi.errors import ImportFailed, SocialroiError
+from socialroi.model.schema import SCHEMA_VERSION
 from socialroi.periods import parse_period
 from socialroi.workspace import Workspace
 
@@ -404,15 +405,27 @@ def test_manual_edit_validated_like_the_ledger(small, fields, column):
     assert small.store.raw.execute("SELECT count(*) FROM import_batches").fetchone()[0] == before
 
 
+@pytest.mark.parametrize(
+    "amount, stored",
+    [(1.234, 1.234), (1234.5, 1234.5), (7, 7.0), ("1.234,50", 1234.5), ("1,234.50", 1234.5)],
+)
+def test_manual_amounts_read_as_meant(small, amount, stored):
+    fields = {"period": "2026-07", "category": "tools", "amount": amount, "currency": "USD"}
+    cid = upsert_cost(small, fields, actor="ana")
+    got = small.store.raw.execute("SELECT amount FROM costs WHERE cost_id = ?", [cid]).fetchone()
+    assert got[0] == pytest.approx(stored)
+
+
 def test_unknown_field_is_named(small):
     with pytest.raises(SocialroiError, match="unknown cost field.*colour"):
         upsert_cost(small, {"colour": "red"}, actor="ana")
 
 
-# -- the v1 -> v2 upgrade -----------------------------------------------------------------------
+# -- the v1 -> v3 upgrade -----------------------------------------------------------------------
 
 
 def test_v1_workspace_upgrades_in_place(tmp_path):
+    """Version 2 adds the time split, version 3 the ledger's team; both run on a v1 file."""
     path = tmp_path / "old.duckdb"
     with Workspace.open(path) as ws:  # make it look like a version 1 file, with data
         build(ws)
@@ -421,7 +434,7 @@ def test_v1_workspace_upgrades_in_place(tmp_path):
         ws.store.raw.execute("ALTER TABLE costs DROP COLUMN team")
         ws.store.raw.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with Workspace.open(path) as ws:
-        assert ws.store.schema_version() == 2
+        assert ws.store.schema_version() == SCHEMA_VERSION == 3
         assert ws.store.count("time_split") == 0 and ws.store.count("costs") == 1
         assert "team" in ws.table("costs").columns
         a = allocate(ws, "2026-07")

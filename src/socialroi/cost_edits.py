@@ -36,8 +36,10 @@ ALSO = {"id": "cost_id", "period": "period_start"}
 def _text(v: Any) -> str:
     if v is None:
         return ""
-    if isinstance(v, float):
-        return repr(v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        # six decimals read as a decimal point in any locale ("1.234" alone would read as
+        # the European 1234, as it does in a ledger file)
+        return f"{v:.6f}"
     if isinstance(v, dt.date):
         return v.isoformat()
     return str(v)

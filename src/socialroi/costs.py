@@ -148,8 +148,6 @@ def ledger(ws, period: Period | str) -> pd.DataFrame:
         .order_by(["period_start", "cost_id"])
         .to_pandas()
     )
-    if "team" not in df:  # a workspace upgraded by an early build of version 2
-        df["team"] = None
     for c in ("period_start", "period_end"):
         df[c] = pd.to_datetime(df[c]).dt.date
     df["days_in_period"] = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import ibis
 import ibis.expr.schema as sch
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,17 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
 
 
 def _v2_time_split(raw: duckdb.DuckDBPyConnection) -> None:
-    """Version 2 adds the team time-split table (drives the `hours_share` cost rule) and the
-    costs ledger's `team` (whose hours a line follows)."""
+    """Version 2 adds the team time-split table (drives the `hours_share` cost rule)."""
     raw.execute(create_sql(TABLES["time_split"]))
+
+
+def _v3_cost_team(raw: duckdb.DuckDBPyConnection) -> None:
+    """Version 3 adds the costs ledger's `team`: whose time-split hours a line follows."""
     raw.execute('ALTER TABLE costs ADD COLUMN IF NOT EXISTS "team" VARCHAR')
 
 
 MIGRATIONS[2] = _v2_time_split
+MIGRATIONS[3] = _v3_cost_team
 
 
 def sql_type(dtype: str) -> str:
