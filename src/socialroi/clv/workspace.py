@@ -342,8 +342,11 @@ def group_customers(
     if cols:
         out = out.sort_values(["customers", *by], ascending=[False, *[True] * len(by)])
     out = out.reset_index(drop=True)
-    totals = _aggregate(customers, [])
-    totals = totals.iloc[0].to_dict() if len(totals) else dict.fromkeys(totals.columns, 0)
+    frame = _aggregate(customers, [])
+    totals = {
+        c: (int if c in ("customers", "orders") else float)(frame[c].iloc[0] if len(frame) else 0)
+        for c in frame.columns
+    }
     out.attrs.update(customers.attrs, totals=totals)
     return out
 
