@@ -22,8 +22,9 @@ COUNTS = (
 )  # fmt: skip
 
 POST_COLUMNS = [
-    "post_id", "platform", "account", "market", "published_at", "format", "caption", "url",
-    "impressions", "reach", "engagements", "engagement_rate_impressions", "link_clicks", "views",
+    "post_id", "platform", "account", "market", "published_at", "local_date", "format", "caption",
+    "url", "impressions", "reach", "engagements", "engagement_rate_impressions", "link_clicks",
+    "views",
 ]  # fmt: skip
 
 
@@ -69,6 +70,7 @@ def posts_expr(ws, period: str | Period, platforms=None, markets=None) -> ir.Tab
         "account",
         "market",
         "published_at",
+        "local_date",
         "format",
         "caption",
         "url",
@@ -84,9 +86,10 @@ def posts_expr(ws, period: str | Period, platforms=None, markets=None) -> ir.Tab
 
 
 def posts_table(ws, period: str | Period, platforms=None, markets=None) -> pd.DataFrame:
-    """Posts published in the period (account's local date) with their figures."""
+    """Posts published in the period (account's local date) with their figures. `local_date`
+    is the publish date in the account's time zone (some exports give only the date)."""
     df = posts_expr(ws, period, platforms, markets).execute()
-    for c in POST_COLUMNS[8:]:
+    for c in POST_COLUMNS[9:]:
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
     return df[POST_COLUMNS].sort_values(["published_at", "post_id"]).reset_index(drop=True)
 

@@ -8,8 +8,9 @@
 - `unmapped_utms`: the source / medium / campaign values no channel rule recognised;
 - `fx_used`: per currency, the amounts converted and the exchange rates applied.
 
-Conversions and visits are events, not daily reports: a day without a sale is not a gap, so
-their missing days are shown for information only (`daily` False).
+Conversions, visits and ad delivery are events, not daily reports: a day without a sale, or
+without a campaign running, is not a gap, so their missing days are for information only
+(`daily` False). Account metrics and web analytics reports have a row for every day.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from socialroi.periods import Period, parse_period
 # (table, date column, source column, market column or None (from the account), daily report)
 SOURCES = (
     ("account_metrics", "metric_date", "platform", None, True),
-    ("ad_metrics", "metric_date", "platform", "market", True),
+    ("ad_metrics", "metric_date", "platform", "market", False),
     ("traffic_daily", "metric_date", "origin", "market", True),
     ("touchpoints", "local_date", "origin", "market", False),
     ("conversions", "local_date", "origin", "market", False),

@@ -138,8 +138,7 @@ def model_shares(df: pd.DataFrame, unit: str, models: dict[str, str], title: str
         x=alt.X("share:Q", title=title, axis=alt.Axis(format="%")),
     )
     rule = base.mark_rule(color="#CBD2D9").encode(detail=f"{unit}:N")
-    dots = base.mark_point(filled=True, size=70).encode(
-        shape=alt.Shape("model:N", sort=list(models.values()), legend=alt.Legend(title=None)),
+    dots = base.mark_point(filled=True, size=70, opacity=0.9).encode(
         color=alt.Color(
             "model:N",
             sort=list(models.values()),

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from socialroi.report.charts import color_of
-from socialroi.report.tables import Column, Table
+from socialroi.report.tables import Column, Table, cell_kind
 
 TEMPLATES = Path(__file__).parent / "templates"
 CAPTION_CHARS = 90
@@ -50,17 +50,20 @@ def format_value(f, v, kind: str) -> str:
         return f.ratio(v)
     if kind == "date":
         return f.date(v)
+    if kind == "rate":
+        return f.number(v, 4)
     return str(v)
 
 
 def make_cell(f):
     def cell(row: dict, col: Column, table: Table) -> Markup:
         v = row.get(col.key)
-        if col.kind != "text":
+        kind = cell_kind(col, row)
+        if kind != "text":
             cls = "num"
-            if col.kind in ("delta", "points") and v is not None:
+            if kind in ("delta", "points") and v is not None:
                 cls += " pos" if v > 0 else " neg" if v < 0 else ""
-            return Markup('<td class="{}">{}</td>').format(cls, format_value(f, v, col.kind))
+            return Markup('<td class="{}">{}</td>').format(cls, format_value(f, v, kind))
         text = "" if v is None else str(v)
         if col.key == "url":
             if text.startswith(("https://", "http://")):
@@ -69,20 +72,36 @@ def make_cell(f):
                 )
             return Markup('<td class="text"></td>')
         long = len(text) > 40
-        if len(text) > CAPTION_CHARS:
+        if col.key == "caption" and len(text) > CAPTION_CHARS:
             text = text[: CAPTION_CHARS - 1] + "…"
         mark = Markup("")
+        cls = "text long" if long else "text"
         if table.color_key == col.key and text:
             mark = Markup('<span class="dot" style="background:{}"></span>').format(color_of(text))
-        cls = "text long" if long else "text"
+            cls += " key"
         return Markup('<td class="{}">{}{}</td>').format(cls, mark, escape(text))
 
     return cell
 
 
-def render_html(data) -> str:
-    from socialroi.report.sections_a import MODEL_LABELS
+def col_widths(table: Table) -> list[float]:
+    """Relative column widths (percent) from the label and the typical content length, so a
+    fixed table layout (fast in WeasyPrint) still gives captions room and numbers enough."""
+    weights = []
+    for c in table.columns:
+        if c.kind != "text" or c.key == "url":
+            w = {"url": 5.0, "date": 12.0}.get(c.key if c.key == "url" else c.kind, 9.0)
+        else:
+            lengths = sorted(len(str(r.get(c.key) or "")) for r in table.shown_rows)
+            typical = lengths[int(len(lengths) * 0.9)] if lengths else 8
+            w = min(max(typical, 9), 36) + (2 if table.color_key == c.key else 0)
+        w = max(w, min(len(c.label), 24) * 0.55)
+        weights.append(w)
+    total = sum(weights) or 1.0
+    return [round(100 * w / total, 2) for w in weights]
 
+
+def render_html(data) -> str:
     env = _env()
     tpl = env.get_template("report.html.j2")
     f = data.fmt
@@ -94,7 +113,9 @@ def render_html(data) -> str:
         # our own stylesheet, shipped with the package: not user input
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),  # noqa: S704
         cell=make_cell(f),
-        model_label=MODEL_LABELS.get(data.model, data.model),
+        col_widths=col_widths,
+        model_label=f.model_label(data.model),
+        profile_label=f.profile_label(data.profile),
         workspace_name=Path(data.workspace).name,
     )
 

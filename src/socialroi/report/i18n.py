@@ -129,6 +129,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Every other series has a row for each day of the period.",
         "zh-CN": "其余数据序列在本期每天均有数据。",
     },
+    "cat_ad_spend": {"en": "Ad spend", "zh-CN": "广告支出"},
+    "cat_salaries": {"en": "Salaries", "zh-CN": "薪资"},
+    "cat_tools": {"en": "Tools", "zh-CN": "工具"},
+    "cat_community_management": {"en": "Community management", "zh-CN": "社群运营"},
+    "cat_analytics_platform": {"en": "Analytics platform", "zh-CN": "数据分析平台"},
+    "cat_creative_production": {"en": "Creative production", "zh-CN": "创意制作"},
+    "cat_agency": {"en": "Agency", "zh-CN": "代理机构"},
+    "cat_other": {"en": "Other", "zh-CN": "其他"},
+    "rule_ad_data": {"en": "Ad platform data", "zh-CN": "广告平台数据"},
+    "rule_direct": {"en": "Direct (its own scope)", "zh-CN": "直接计入"},
+    "rule_ad_spend_share": {"en": "Share of ad spend", "zh-CN": "按广告支出比例"},
+    "rule_posts_share": {"en": "Share of posts", "zh-CN": "按发帖数比例"},
+    "rule_hours_share": {"en": "Share of team hours", "zh-CN": "按团队工时比例"},
+    "rule_even": {"en": "Evenly", "zh-CN": "平均分摊"},
+    "rule_unallocated": {"en": "Not allocated", "zh-CN": "未分摊"},
     "by_platform": {"en": "By platform", "zh-CN": "按平台"},
     "by_cell": {"en": "By platform and market", "zh-CN": "按平台与市场"},
     "by_category": {"en": "By category", "zh-CN": "按类别"},
@@ -216,6 +231,44 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+MODEL_NAMES = {
+    "en": {
+        "last_click": "last click", "first_click": "first click",
+        "last_non_direct": "last non-direct", "linear": "linear", "time_decay": "time decay",
+        "position_based": "position based", "markov": "Markov chain", "shapley": "Shapley",
+    },
+    "zh-CN": {
+        "last_click": "末次点击", "first_click": "首次点击", "last_non_direct": "末次非直接",
+        "linear": "线性", "time_decay": "时间衰减", "position_based": "位置加权",
+        "markov": "马尔可夫链", "shapley": "沙普利值",
+    },
+}  # fmt: skip
+PROFILE_NAMES = {
+    "zh-CN": {"dtc": "直面消费者（DTC）", "b2b": "B2B 线索与成交", "brand": "品牌建设"}
+}
+# The metric catalogue's labels in Chinese (definitions stay in English for now).
+METRIC_ZH = {
+    "spend": "广告支出", "true_cost": "真实成本", "budget_share": "预算占比",
+    "conversions": "归因转化数", "revenue": "归因收入", "contribution_share": "贡献占比",
+    "influenced_revenue": "受影响收入", "influenced_conversions": "受影响转化数",
+    "sourced_revenue": "直接来源收入", "new_customers": "新客户数", "aov": "平均订单金额",
+    "cpa": "单次转化成本（CPA）", "cac": "获客成本（CAC）", "roas": "广告支出回报率（ROAS）",
+    "roi": "投资回报率（ROI）", "earned_media_value": "自然媒体价值", "impressions": "自然展示次数",
+    "reach": "覆盖人数", "engagements": "互动数", "posts": "发帖数",
+    "engagement_rate_impressions": "互动率（按展示）", "engagement_rate_reach": "互动率（按覆盖）",
+    "engagement_rate_followers": "互动率（按粉丝）", "engagement_to_conversion": "互动转化率",
+    "followers": "粉丝数", "follower_growth": "粉丝增长率", "leads": "线索数",
+    "qualified_leads": "市场合格线索（MQL）", "sqls": "销售合格线索（SQL）", "won_deals": "赢单数",
+    "cost_per_lead": "单条线索成本", "cost_per_mql": "单个 MQL 成本",
+    "cost_per_sql": "单个 SQL 成本", "lead_to_mql": "线索→MQL 转化率",
+    "mql_to_sql": "MQL→SQL 转化率", "sql_to_won": "SQL→赢单转化率",
+    "pipeline_influenced": "受影响商机金额", "won_revenue": "赢单收入（归因）",
+    "won_revenue_sourced": "直接来源赢单收入", "won_revenue_influenced": "受影响赢单收入",
+    "clv": "客户终身价值（历史）", "predicted_clv": "客户终身价值（预测）", "clv_cac": "CLV:CAC",
+    "engaged_cohort_clv": "互动人群 CLV",
+}  # fmt: skip
+
+
 def message_keys() -> list[str]:
     return list(MESSAGES)
 
@@ -237,6 +290,18 @@ class Formatter:
             return key
         text = entry.get(self.lang) or entry["en"]
         return text.format(**fields) if fields else text
+
+    def metric_label(self, m) -> str:
+        """A catalogue metric's label in the report's language."""
+        if self.lang == "zh-CN":
+            return METRIC_ZH.get(m.name, m.label)
+        return m.label
+
+    def model_label(self, name: str) -> str:
+        return MODEL_NAMES.get(self.lang, {}).get(name) or MODEL_NAMES["en"].get(name, name)
+
+    def profile_label(self, p) -> str:
+        return PROFILE_NAMES.get(self.lang, {}).get(p.name, p.label)
 
     def money(self, v: object, digits: int = 0) -> str:
         if _missing(v):

@@ -8,19 +8,11 @@ import math
 import pandas as pd
 
 from socialroi.report import charts
+from socialroi.report.i18n import MODEL_NAMES
 from socialroi.report.tables import KIND_OF_UNIT, Column, Section, Table, unavailable
 
 SOCIAL = ("facebook", "instagram", "tiktok", "x", "pinterest", "youtube", "linkedin")
-MODEL_LABELS = {
-    "last_click": "last click",
-    "first_click": "first click",
-    "last_non_direct": "last non-direct",
-    "linear": "linear",
-    "time_decay": "time decay",
-    "position_based": "position based",
-    "markov": "Markov chain",
-    "shapley": "Shapley",
-}
+MODEL_LABELS = MODEL_NAMES["en"]
 
 
 def _metric(name: str):
@@ -29,9 +21,9 @@ def _metric(name: str):
     return metric(name)
 
 
-def metric_column(name: str, label: str | None = None) -> Column:
+def metric_column(name: str, f) -> Column:
     m = _metric(name)
-    return Column(name, label or m.label, KIND_OF_UNIT.get(m.unit, "number"))
+    return Column(name, f.metric_label(m), KIND_OF_UNIT.get(m.unit, "number"))
 
 
 def _roi(ctx, by: tuple[str, ...], compare: str | None = None, metrics=None):
@@ -95,7 +87,8 @@ def summary(ctx) -> Section:
         delta = (cur - old) / abs(old) if cur is not None and old not in (None, 0) else None
         rows.append(
             {
-                "metric": m.label,
+                "_kind": KIND_OF_UNIT.get(m.unit, "number"),
+                "metric": f.metric_label(m),
                 "value": cur,
                 "previous": old,
                 "delta": delta,
@@ -105,10 +98,10 @@ def summary(ctx) -> Section:
             }
         )
     ctx.show(*[r["name"] for r in rows])
-    cols = [Column("metric", f.t("metric")), Column("value", f.t("value"), "number")]
+    cols = [Column("metric", f.t("metric")), Column("value", f.t("value"), "auto")]
     if d.compare:
         cols += [
-            Column("previous", f.t("previous"), "number"),
+            Column("previous", f.t("previous"), "auto"),
             Column("delta", f.t("change"), "delta"),
         ]
     table = Table("headline", cols, rows, f.t("headline"))
@@ -175,10 +168,16 @@ def roi_section(ctx) -> Section:
     f, d = ctx.f, ctx.data
     shown = _roi_metrics(d.profile, set(cell.table.columns))
     ctx.show(*shown)
-    cols = [metric_column(m) for m in shown]
+    cols = [metric_column(m, f) for m in shown]
+    ct = cell.table
+    # cells with no cost and nothing credited (a market a platform is not active in) say nothing
+    idle = pd.Series(True, index=ct.index)
+    for m in shown:
+        if m not in ("budget_share", "contribution_share", "roi", "roas"):
+            idle &= ct[m].fillna(0) == 0
     t_cell = Table.from_frame(
         "roi_platform_market",
-        cell.table.sort_values(["platform", "market"]),
+        ct[~idle].sort_values(["platform", "market"]),
         [Column("platform", f.t("platform")), Column("market", f.t("market")), *cols],
         f.t("by_cell"),
         color_key="platform",
@@ -257,26 +256,26 @@ def attribution(ctx) -> Section:
         units,
         [
             Column("unit", f.t("unit")),
-            Column(model, f"{f.t('conversions')} ({MODEL_LABELS.get(model, model)})", "number"),
+            Column(model, f"{f.t('conversions')} ({f.model_label(model)})", "number"),
             Column(f"{model}_share", f.t("conv_share"), "percent"),
-            Column("last_click", f"{f.t('conversions')} (last click)", "number"),
+            Column("last_click", f"{f.t('conversions')} ({f.model_label('last_click')})", "number"),
             Column("vs_last", f.t("vs_last_click"), "points"),
         ],
-        f"{f.t('model')}: {MODEL_LABELS.get(model, model)}",
+        f"{f.t('model')}: {f.model_label(model)}",
         color_key="unit",
     )
     every = Table.from_frame(
         "attribution_models",
         units,
         [Column("unit", f.t("unit"))]
-        + [Column(f"{m}_share", MODEL_LABELS[m], "percent") for m in models],
+        + [Column(f"{m}_share", f.model_label(m), "percent") for m in models],
         f.t("attribution_models"),
         color_key="unit",
     )
-    show = {"last_click_share": "last click", f"{model}_share": MODEL_LABELS.get(model, model)}
+    show = {"last_click_share": f.model_label("last_click"), f"{model}_share": f.model_label(model)}
     for extra in ("markov", "shapley"):
         if extra != model and f"{extra}_share" in units:
-            show[f"{extra}_share"] = MODEL_LABELS[extra]
+            show[f"{extra}_share"] = f.model_label(extra)
     chart = charts.model_shares(units, "unit", show, f.t("conv_share"))
     top = units.iloc[0]
     social = units[units.unit.isin(SOCIAL)]
@@ -285,7 +284,7 @@ def attribution(ctx) -> Section:
         names = ", ".join(f"{r.unit} ({f.points(r.vs_last)})" for r in under.head(3).itertuples())
         take = f.t(
             "take_attribution",
-            model=MODEL_LABELS.get(model, model),
+            model=f.model_label(model),
             top=top.unit,
             share=f.percent(top[f"{model}_share"]),
             under=names,
@@ -293,7 +292,7 @@ def attribution(ctx) -> Section:
     else:
         take = f.t(
             "take_attribution_even",
-            model=MODEL_LABELS.get(model, model),
+            model=f.model_label(model),
             top=top.unit,
             share=f.percent(top[f"{model}_share"]),
         )
@@ -327,7 +326,7 @@ def funnel(ctx) -> Section:
             c = (_num(tot.get("true_cost")) or 0.0) / n
         rows.append(
             {
-                "stage": _metric(count).label,
+                "stage": f.metric_label(_metric(count)),
                 "count": n,
                 "cost": c,
                 "rate": _num(tot.get(rate)) if rate else None,
@@ -348,7 +347,11 @@ def funnel(ctx) -> Section:
     pipe = Table(
         "pipeline",
         [Column("metric", f.t("metric")), Column("value", f.t("value"), "money")],
-        [{"metric": _metric(m).label, "value": _num(tot.get(m))} for m in PIPELINE if m in tot],
+        [
+            {"metric": f.metric_label(_metric(m)), "value": _num(tot.get(m))}
+            for m in PIPELINE
+            if m in tot
+        ],
         f.t("sourced_pipeline") + " / " + f.t("influenced_pipeline"),
     )
     plat_cols = [
@@ -366,7 +369,7 @@ def funnel(ctx) -> Section:
     per = Table.from_frame(
         "funnel_platform",
         res.table,
-        [Column("platform", f.t("platform")), *[metric_column(m) for m in plat_cols]],
+        [Column("platform", f.t("platform")), *[metric_column(m, f) for m in plat_cols]],
         f.t("by_platform"),
         color_key="platform",
     )
@@ -444,7 +447,7 @@ def clv(ctx) -> Section:
     )
     charted = plat.dropna(subset=["clv_cac"])
     chart_list = (
-        [charts.hbar(charted, "platform", "clv_cac", f.t("clv_cac"), ",.1f")]
+        [charts.hbar(charted, "platform", "clv_cac", f.t("clv_cac"), ".3~f")]
         if len(charted)
         else []
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from socialroi.report import charts
+from socialroi.report.i18n import MESSAGES
 from socialroi.report.tables import Column, Section, Table
 
 # Posts shown fewer times than this are left out of rate rankings (a 3-view post with 2
@@ -45,7 +46,7 @@ def content(ctx) -> Section:
     post_cols = [
         Column("platform", f.t("platform")),
         Column("market", f.t("market")),
-        Column("published_at", f.t("published"), "date"),
+        Column("local_date", f.t("published"), "date"),
         Column("format", f.t("format")),
         Column("caption", f.t("post")),
         Column("engagements", f.t("engagements"), "count"),
@@ -134,13 +135,17 @@ def costs(ctx) -> Section:
     if a.empty:
         return Section("costs", f.t("costs"), f.t("no_data"))
     total = float(a.amount_base.sum())
+    a = a.assign(
+        category=a.category.map(lambda c: f.t(f"cat_{c}") if f"cat_{c}" in MESSAGES else c),
+        rule=a.rule.map(lambda r: f.t(f"rule_{r}") if f"rule_{r}" in MESSAGES else r),
+    )
     by_cat = a.groupby("category", as_index=False).amount_base.sum()
     by_cat["share"] = by_cat.amount_base / total
     by_cat = by_cat.sort_values("amount_base", ascending=False)
     by_rule = a.groupby("rule", as_index=False).amount_base.sum()
     by_rule["share"] = by_rule.amount_base / total
     by_rule = by_rule.sort_values("amount_base", ascending=False)
-    alloc = a[a.rule != "unallocated"]
+    alloc = a[a.rule != f.t("rule_unallocated")]
     pivot = alloc.groupby(["platform", "category"], as_index=False).amount_base.sum()
     by_plat = alloc.groupby(["platform", "market"], as_index=False).amount_base.sum()
     by_plat["share"] = by_plat.amount_base / total
@@ -169,8 +174,8 @@ def costs(ctx) -> Section:
         ),
     ]
     chart = charts.stacked(pivot, "platform", "category", "amount_base", f.t("amount"))
-    ad = float(a.amount_base[a.category == "ad_spend"].sum())
-    un = float(a.amount_base[a.rule == "unallocated"].sum())
+    ad = float(a.amount_base[a.category == f.t("cat_ad_spend")].sum())
+    un = float(a.amount_base[a.rule == f.t("rule_unallocated")].sum())
     take = f.t(
         "take_costs",
         total=f.money(total),
@@ -262,9 +267,9 @@ def quality(ctx) -> Section:
             [
                 Column("currency", f.t("currency")),
                 Column("rows", f.t("rows"), "count"),
-                Column("effective_rate", f.t("rate"), "number"),
-                Column("min_rate", f.t("min_rate"), "number"),
-                Column("max_rate", f.t("max_rate"), "number"),
+                Column("effective_rate", f.t("rate"), "rate"),
+                Column("min_rate", f.t("min_rate"), "rate"),
+                Column("max_rate", f.t("max_rate"), "rate"),
                 Column("override_days", f.t("overrides"), "count"),
             ],
             f.t("fx") + f" ({d.currency})",
@@ -285,7 +290,7 @@ def methodology(ctx) -> Section:
         m = METRICS.get(name)
         if m is None:
             continue
-        rows.append({"metric": m.label, "definition": m.definition, "formula": m.formula})
+        rows.append({"metric": f.metric_label(m), "definition": m.definition, "formula": m.formula})
     table = Table(
         "methodology",
         [
@@ -296,12 +301,10 @@ def methodology(ctx) -> Section:
         rows,
         f.t("method_notes"),
     )
-    from socialroi.report.sections_a import MODEL_LABELS
-
     p = d.profile
     notes = [
-        f"{f.t('profile')}: {p.label} ({p.name}). {p.description}",
-        f"{f.t('model')}: {MODEL_LABELS.get(d.model, d.model)}; lookback {p.lookback_days} "
+        f"{f.t('profile')}: {f.profile_label(p)} ({p.name}). {p.description}",
+        f"{f.t('model')}: {f.model_label(d.model)}; lookback {p.lookback_days} "
         f"days; conversions: {', '.join(p.kinds)}.",
     ]
     take = f.t("take_method", currency=d.currency)

@@ -13,9 +13,10 @@ from typing import Any
 import pandas as pd
 
 # text, money, money2 (two decimals), count, number (two decimals), percent, delta (relative
-# change), points (percentage points), ratio, date
+# change), points (percentage points), ratio, date, rate (an exchange rate, 4 decimals);
+# auto: the row's "_kind" says (a table of metrics in different units)
 KINDS = ("text", "money", "money2", "count", "number", "percent", "delta", "points", "ratio",
-         "date")  # fmt: skip
+         "date", "rate", "auto")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ class Table:
 
     def column(self, key: str) -> list[Any]:
         return [r.get(key) for r in self.rows]
+
+
+def cell_kind(col: Column, row: dict[str, Any]) -> str:
+    return row.get("_kind", "number") if col.kind == "auto" else col.kind
 
 
 @dataclass

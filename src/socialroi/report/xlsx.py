@@ -19,7 +19,7 @@ from pathlib import Path
 import xlsxwriter
 
 from socialroi.output import neutralise
-from socialroi.report.tables import Table
+from socialroi.report.tables import Table, cell_kind
 
 NUM_FORMATS = {
     "count": "#,##0",
@@ -29,6 +29,7 @@ NUM_FORMATS = {
     "points": "+0.0;-0.0;0.0",
     "ratio": '0.00"×"',
     "date": "yyyy-mm-dd",
+    "rate": "0.0000",
 }
 
 
@@ -88,10 +89,11 @@ def _write_table(ws, table: Table, row: int, fm: _Formats, widths: dict[int, int
         row += 1
         for j, c in enumerate(table.columns):
             v = r.get(c.key)
-            write_cell(ws, row, j, v, c.kind, fm)
-            if c.kind == "text" and v is not None:
+            kind = cell_kind(c, r)
+            write_cell(ws, row, j, v, kind, fm)
+            if kind == "text" and v is not None:
                 widths[j] = max(widths[j], min(len(str(v)) + 2, 60))
-            elif c.kind in ("money", "money2"):
+            elif kind in ("money", "money2"):
                 widths[j] = max(widths[j], 16)
             else:
                 widths[j] = max(widths[j], 12)
@@ -120,8 +122,8 @@ def write_xlsx(data, path: Path) -> Path:
             if data.compare_period
             else "",
         ),
-        (f.t("profile"), f"{data.profile.label} ({data.profile.name})"),
-        (f.t("model"), data.model),
+        (f.t("profile"), f"{f.profile_label(data.profile)} ({data.profile.name})"),
+        (f.t("model"), f.model_label(data.model)),
         (f.t("markets"), ", ".join(data.markets) if data.markets else f.t("all")),
         (f.t("platforms"), ", ".join(data.platforms) if data.platforms else f.t("all")),
         (f.t("currency"), data.currency),
