@@ -172,7 +172,13 @@ def allocate(ws, period: Period | str, grain: str | None = None) -> pd.DataFrame
     rows: list[dict] = []
     rows += _ad_data(drivers, parts)
     for line in ledger(ws, p).itertuples(index=False):
-        if pd.isna(line.amount_base):
+        if pd.isna(line.amount_base):  # no rate for its currency: shown, not dropped
+            rows.append(
+                {"period": parts[0].label, "cost_id": line.cost_id, "category": line.category,
+                 "description": line.description, "platform": None, "market": None,
+                 "campaign": None, "rule": "unallocated", "amount_base": 0.0,
+                 "note": f"{line.amount} {line.currency} has no amount in the base currency"}
+            )  # fmt: skip
             continue
         units = period_units(line.amount_base, line.period_start, line.period_end, p)
         windows = [(b, overlap(line.period_start, line.period_end, b.start, b.end)) for b in parts]
