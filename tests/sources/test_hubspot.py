@@ -56,10 +56,10 @@ DEAL_SQL = (
 EXPECTED_DEALS = [
     ("hubspot:deal-9001:opportunity", "opportunity", ts(2025, 1, 15, 21, 45), dt.date(2025, 1, 15),
      "hubspot:contact:51001", h("ana@acme.example"), "hubspot:company:acme corp", "deal-9001",
-     None, None),
+     12500.0, "USD"),
     ("hubspot:deal-9002:opportunity", "opportunity", ts(2025, 1, 20, 14), dt.date(2025, 1, 20),
      "hubspot:contact:51002", h("bo@shop.example"), "hubspot:company:li trading", "deal-9002",
-     None, None),
+     3000.0, "USD"),
     ("hubspot:deal-9003:opportunity", "opportunity", ts(2025, 2, 1, 15), dt.date(2025, 2, 1), None,
      None, "hubspot:company:ng gmbh", "deal-9003", None, None),
     ("hubspot:deal-9001:won", "won", ts(2025, 2, 20, 15), dt.date(2025, 2, 20),
@@ -248,7 +248,7 @@ def test_demo_writer_round_trips_the_world(ws, tmp_path, language):
                              h(r.email), r.country, *src, None, None))  # fmt: skip
     want += [
         ("hubspot:deal-9101:opportunity", "opportunity", ts(2025, 1, 15, 21, 45), None,
-         h("ana@acme.example"), "US", None, None, None, None, None),
+         h("ana@acme.example"), "US", None, None, None, 12500.0, "USD"),
         ("hubspot:deal-9101:won", "won", ts(2025, 2, 20, 15), None, h("ana@acme.example"), "US",
          None, None, None, 12500.0, "USD"),
         ("hubspot:deal-9102:opportunity", "opportunity", ts(2025, 1, 20, 14), None,

@@ -30,16 +30,16 @@ ACME = ("salesforce:account:acme corp", "0065g00000AcmeAAA")
 GLOBEX = ("salesforce:account:globex gmbh", "0065g00000GlobAAA")
 EXPECTED = [
     ("salesforce:0065g00000AcmeAAA:opportunity", "opportunity", ts(2025, 1, 15),
-     dt.date(2025, 1, 15), *ACME, None, None, "US", "linkedin", "social", "Organic Social",
+     dt.date(2025, 1, 15), *ACME, 12500.0, "USD", "US", "linkedin", "social", "Organic Social",
      "salesforce"),
     ("salesforce:0065g00000UmbrAAA:opportunity", "opportunity", ts(2025, 1, 20),
      dt.date(2025, 1, 20), "salesforce:account:umbrella corp", "0065g00000UmbrAAA", None, None,
      "CA", "trade show", "offline", "Unmapped", "salesforce"),
     ("salesforce:0065g00000GlobAAA:opportunity", "opportunity", ts(2025, 1, 28),
-     dt.date(2025, 1, 28), *GLOBEX, None, None, "DE", "partner", "referral", "Referral",
+     dt.date(2025, 1, 28), *GLOBEX, 8400.0, "EUR", "DE", "partner", "referral", "Referral",
      "salesforce"),
     ("salesforce:0065g00000InitAAA:opportunity", "opportunity", ts(2025, 2, 1),
-     dt.date(2025, 2, 1), "salesforce:account:initech", "0065g00000InitAAA", None, None, "US",
+     dt.date(2025, 2, 1), "salesforce:account:initech", "0065g00000InitAAA", 3000.0, "USD", "US",
      "web", None, "Unmapped", "salesforce"),
     ("salesforce:0065g00000AcmeAAA:won", "won", ts(2025, 2, 20), dt.date(2025, 2, 20), *ACME,
      12500.0, "USD", "US", "linkedin", "social", "Organic Social", "salesforce"),
@@ -200,7 +200,8 @@ def test_demo_writer_round_trips_the_world(ws, tmp_path, language):
         if r.is_won:
             want.append((r.opportunity_id, "won", r.close_date, r.amount, r.currency, r.country,
                          cust))  # fmt: skip
-        want.append((r.opportunity_id, "opportunity", r.created_date, None, None, r.country, cust))
+        amount = (r.amount, r.currency) if r.amount == r.amount else (None, None)  # NaN: none
+        want.append((r.opportunity_id, "opportunity", r.created_date, *amount, r.country, cust))
     assert got == sorted(want)
     kinds = {r[0] for r in ws.store.raw.execute("SELECT kind FROM dq_findings").fetchall()}
     assert {"skipped_total_row", "skipped_footer"} <= kinds

@@ -62,7 +62,15 @@ def roi_cmd(
         names = ("true_cost", *res.profile.headline)
         res.metrics = [m for n in names for m in res.metrics if m.name == n] or res.metrics
     console.width = max(console.width, 170)
+    other = res.measure_totals.get("nonsocial_purchase_revenue", 0.0)
+    if "platform" in res.by:
+        df = df[df.platform != "other"]
     emit(readable(df, res), "table", title)
+    if other:
+        console.print(
+            f"Not in these figures: {fmt_value(other, 'currency')} {res.currency} of purchases "
+            "credited to search, e-mail, direct and other non-social channels."
+        )
     if res.compare_period is not None:
         console.print(
             "Δ columns: change against the comparison period, relative for amounts and "

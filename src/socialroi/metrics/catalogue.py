@@ -40,10 +40,13 @@ class Metric:
     numerator: tuple[str, ...]
     denominator: tuple[str, ...] = ()
     compute: Callable[[Measures], float] | None = None
+    requires: tuple[str, ...] = ()  # undefined (NaN) unless these measures are non-zero
 
     def value(self, m: Measures, totals: Measures | None = None) -> float:
         """The metric from summed base measures (`totals`: the sums over every row shown,
         for share metrics)."""
+        if any(not _get(m, r) for r in self.requires):
+            return float("nan")
         if self.compute is not None:
             return _clean(self.compute(m))
         num = sum(_get(m, n) for n in self.numerator)
@@ -98,9 +101,10 @@ def metric(name: str) -> Metric:
         raise UnknownName("metric", name, sorted(METRICS)) from None
 
 
-def _m(name, label, unit, agg, direction, definition, formula, num, den=(), compute=None):
+def _m(name, label, unit, agg, direction, definition, formula, num, den=(), compute=None,
+       requires=()):  # fmt: skip
     return register_metric(
-        Metric(name, label, unit, agg, direction, definition, formula, num, den, compute)
+        Metric(name, label, unit, agg, direction, definition, formula, num, den, compute, requires)
     )
 
 
@@ -248,6 +252,7 @@ _m(
     "ad spend / attributed conversions",
     ("ad_spend",),
     ("conversions",),
+    requires=("ad_spend",),  # organic-only platforms have no media cost per conversion
 )
 _m(
     "cac",

@@ -7,7 +7,8 @@ kind lead, mql, sql or opportunity. Source, medium and campaign come from the co
 utm_* properties when the portal captures them, otherwise from `Original Source` and its
 drill-downs (e.g. `Paid Social` / `Facebook` -> facebook / paid_social).
 
-`hubspot/deals` — one row per deal: an `opportunity` conversion at its Create Date and, for
+`hubspot/deals` — one row per deal: an `opportunity` conversion at its Create Date (valued
+at the deal's amount: its pipeline) and, for
 closed-won deals, a `won` conversion at its Close Date worth the deal Amount.
 
 HubSpot writes dates in the portal's time zone without an offset: pass --timezone (the
@@ -422,6 +423,11 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         out.append({"conversion_id": f"{SOURCE}:deal-{rid}:opportunity",
                     "kind": "opportunity", "occurred_at": created,
                     "local_date": local_date(created, state), **base})  # fmt: skip
+        # the deal's amount is its pipeline value (when it states one in a known currency)
+        pipe, pipe_cur = amounts.iloc[n], (
+            text(cell(r, "currency")) or known_currency(ctx, CRM) or "").upper()  # fmt: skip
+        if not pd.isna(pipe) and re.fullmatch(r"[A-Z]{3}", pipe_cur):
+            out[-1]["value"], out[-1]["currency"] = float(pipe), pipe_cur
         if won:
             if closed is None:
                 raise ctx.fail("a closed-won deal has no Close Date", row=rn,
