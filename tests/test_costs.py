@@ -497,3 +497,57 @@ def test_costs_command(demo_ws):
     assert r.exit_code == 0 and "amount_in_period_base" in r.stdout.splitlines()[0]
     r = run(main, ["costs", *w, "--period", "2026-Q3", "--by", "colour"])
     assert r.exit_code == 1 and "cannot group costs by colour" in r.output
+
+
+# -- Spark ---------------------------------------------------------------------------------------
+
+
+class _SparkTables:
+    """Just enough of a workspace for `load_drivers`: tables from a Spark session."""
+
+    def __init__(self, con, names):
+        self.con, self.names = con, names
+
+    def table(self, name):
+        return self.con.table(self.names[name])
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_drivers_are_identical_on_spark(small):
+    """The drivers are Ibis expressions: on Spark they give the same cells and sums."""
+    import shutil
+
+    import ibis
+
+    from socialroi.cost_drivers import load_drivers
+
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed (make test installs openjdk-17-jre-headless)")
+    pyspark = pytest.importorskip("pyspark.sql")
+    session = (
+        pyspark.SparkSession.builder.master("local[1]")
+        .appName("socialroi-costs-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "1")
+        .getOrCreate()
+    )
+    try:
+        con = ibis.pyspark.connect(session)
+        names = {}
+        for t in ("accounts", "campaigns", "ad_metrics", "posts", "time_split",
+                  "account_metrics"):  # fmt: skip
+            session.createDataFrame(small.table(t).to_pyarrow()).createOrReplaceTempView(f"c_{t}")
+            names[t] = f"c_{t}"
+        start, end = D(2026, 6, 1), D(2026, 9, 30)
+        duck = load_drivers(small, start, end)
+        spark = load_drivers(_SparkTables(con, names), start, end)
+        for part in ("spend", "posts", "hours", "active"):
+            a, b = getattr(duck, part), getattr(spark, part)
+            pd.testing.assert_frame_equal(
+                a.cells.astype(object).fillna("-"), b.cells.astype(object).fillna("-")
+            )
+            assert (a.cum == b.cum).all(), part
+    finally:
+        session.stop()
