@@ -2,8 +2,6 @@
 CLV (checked against lifetimes on the same transactions), and `socialroi clv`."""
 
 import json
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -299,17 +297,25 @@ shop_orders = st.lists(
 )
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.fixture(scope="module")
+def scratch_ws(tmp_path_factory):
+    w = Workspace.open(tmp_path_factory.mktemp("scratch") / "w.duckdb")
+    yield w
+    w.close()
+
+
+@pytest.mark.slow  # each example builds the stitching and journey queries anew (~1-3 s)
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shop_orders)
-def test_ga4_copies_change_nothing_and_revenue_is_kept(spec):
+def test_ga4_copies_change_nothing_and_revenue_is_kept(scratch_ws, spec):
     rows = []
     for i, (c, day, v, web) in enumerate(spec):
         rows.append(order(f"o{i}", day, v, f"shop:{c}", f"e{c}", "US"))
         if web:
             rows.append(ga4(f"o{i}", day, v, f"71{c}", f"v{c}", "US"))
-    with tempfile.TemporaryDirectory() as d, Workspace.open(Path(d) / "w.duckdb") as w:
-        load(w, rows)
-        out = customer_clv(w, Q3, predict=False, acquired_only=False)
+    scratch_ws.store.raw.execute("DELETE FROM conversions")
+    load(scratch_ws, rows)
+    out = customer_clv(scratch_ws, Q3, predict=False, acquired_only=False)
     assert out.historical_clv.sum() == pytest.approx(sum(v for _, _, v, _ in spec))
     assert out.orders.sum() == len(spec)
     assert len(out) == len({c for c, _, _, _ in spec})
