@@ -8,6 +8,7 @@ makes every cached figure stale at once.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from socialroi.web.views import OPTIONS, VIEWS, View
 from socialroi.workspace import Workspace
 
 HERE = Path(__file__).parent
+log = logging.getLogger("socialroi.web")
 CACHE_SIZE = 256
 
 
@@ -90,6 +92,9 @@ class Context:
                 result = VIEWS[name](self.ws, f)
             except SocialroiError as exc:  # e.g. no data in the period: say so on the page
                 result = View(name, notes=[str(exc)])
+            except Exception as exc:  # a bug in a measure: the page still renders, and says it
+                log.exception("view %s failed for %s", name, f)
+                result = View(name, notes=[f"this view could not be computed: {exc!r}"])
             self.cache[key] = result
             while len(self.cache) > CACHE_SIZE:
                 self.cache.popitem(last=False)

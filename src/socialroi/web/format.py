@@ -37,6 +37,8 @@ def number(value: Any, unit: str = "", currency: str = "") -> str:
     if value is None or value is pd.NaT:
         return ""
     if isinstance(value, dt.datetime | pd.Timestamp):
+        if value.tzinfo is None and (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.strftime("%Y-%m-%d")  # a date DuckDB handed over as a timestamp
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -85,11 +87,16 @@ def sort_frame(df: pd.DataFrame, table: str, sort: str, direction: str) -> pd.Da
     return df.sort_values(col, ascending=direction != "desc", na_position="last", kind="stable")
 
 
-def bars(df: pd.DataFrame, label: str, value: str, limit: int = 20) -> list[dict[str, Any]]:
+def bars(
+    df: pd.DataFrame, label: str, value: str, limit: int = 20, sort: bool = True
+) -> list[dict[str, Any]]:
     """Horizontal bars: label, value and length in percent of the largest absolute value."""
     if df is None or df.empty or label not in df or value not in df:
         return []
-    rows = df[[label, value]].dropna().head(limit)
+    rows = df[[label, value]].dropna()
+    if sort:
+        rows = rows.sort_values(value, ascending=False, kind="stable")
+    rows = rows.head(limit)
     top = max((abs(float(v)) for v in rows[value]), default=0.0) or 1.0
     return [
         {"label": str(lab), "value": float(v), "pct": round(abs(float(v)) / top * 100, 1)}
@@ -107,7 +114,7 @@ def line(df: pd.DataFrame, x: str, y: str, width: int = 600, height: int = 160) 
     n = len(ys)
     pts = []
     for i, v in enumerate(ys):
-        px = 30 + (width - 40) * (i / (n - 1) if n > 1 else 0.5)
+        px = 90 + (width - 100) * (i / (n - 1) if n > 1 else 0.5)
         py = height - 20 - (height - 30) * (v - lo) / span
         pts.append((round(px, 1), round(py, 1)))
     return {

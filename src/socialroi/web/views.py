@@ -297,7 +297,9 @@ def clv(ws, f: Filters) -> View:
         view.notes.append(f"Predicted CLV not shown: {exc}")
         opts["predict"] = False
     for name, by in (("by_platform", ("platform",)), ("platform_market", ("platform", "market"))):
-        view.tables[name] = _filter_frame(mod.clv_by(ws, f.period, by=by, **opts), f)
+        got = _filter_frame(mod.clv_by(ws, f.period, by=by, **opts), f)
+        view.tables[name] = got.dropna(axis=1, how="all") if opts else got
+    view.data["clv_column"] = "historical_clv" if opts else "predicted_clv"
     view.data["currency"] = ws.base_currency
     return view
 

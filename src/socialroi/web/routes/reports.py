@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -19,6 +20,7 @@ from socialroi.web.routes.pages import PAGES
 from socialroi.web.views import optional
 
 router = APIRouter()
+log = logging.getLogger("socialroi.web")
 
 FORMATS = ("html", "pdf", "xlsx")
 MEDIA = {
@@ -45,19 +47,29 @@ def build(ctx, f: Filters, lang: str = "en", formats=FORMATS) -> tuple[str, dict
     if len(done) == len(formats):
         return key, done
     with ctx.lock:
-        got = mod.build_report(
-            ctx.ws,
-            period=f.period,
-            compare=f.compare_arg,
-            profile=f.profile,
-            model=f.model or None,
-            markets=list(f.markets) or None,
-            platforms=list(f.platforms) or None,
-            lang=lang,
-            formats=tuple(formats),
-            out=str(out),
-        )
+        try:
+            got = _build(mod, ctx, f, lang, formats, out)
+        except SocialroiError:
+            raise
+        except Exception as exc:  # a bug in a report section: say so instead of a bare 500
+            log.exception("report failed for %s", f)
+            raise SocialroiError(f"the report could not be built: {exc!r}") from exc
     return key, {k: Path(v) for k, v in got.items()}
+
+
+def _build(mod, ctx, f: Filters, lang: str, formats, out: Path):
+    return mod.build_report(
+        ctx.ws,
+        period=f.period,
+        compare=f.compare_arg,
+        profile=f.profile,
+        model=f.model or None,
+        markets=list(f.markets) or None,
+        platforms=list(f.platforms) or None,
+        lang=lang,
+        formats=tuple(formats),
+        out=str(out),
+    )
 
 
 def _existing(folder: Path, fmt: str) -> Path | None:
