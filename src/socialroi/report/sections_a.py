@@ -26,11 +26,24 @@ def metric_column(name: str, f) -> Column:
     return Column(name, f.metric_label(m), KIND_OF_UNIT.get(m.unit, "number"))
 
 
-def _roi(ctx, by: tuple[str, ...], compare: str | None = None, metrics=None):
+def report_metrics(profile) -> tuple[str, ...]:
+    """Every metric the report reads from `roi()`: the profile's, CAC (for CLV:CAC), the
+    shares, and the funnel's for profiles with leads. One list, so two `roi()` calls (by
+    platform with the comparison, by platform x market) serve every section."""
+    from socialroi.metrics import METRICS
+
+    names = [*profile.all_metrics, "true_cost", "cac", "budget_share", "contribution_share"]
+    if "lead" in profile.kinds or "won" in profile.kinds:
+        names += [m for s in STAGES for m in s if m] + list(PIPELINE)
+    return tuple(m for m in dict.fromkeys(names) if m in METRICS)
+
+
+def _roi(ctx, by: tuple[str, ...], compare: str | None = None):
     from socialroi.roi import roi
 
     d = ctx.data
-    key = f"roi:{by}:{compare}:{metrics}"
+    metrics = report_metrics(d.profile)
+    key = f"roi:{by}:{compare}"
     return ctx.once(
         key,
         lambda: roi(
@@ -112,7 +125,14 @@ def summary(ctx) -> Section:
         found = ctx.once(
             "insights",
             lambda: insights(
-                ctx.ws, _period_text(d.period), profile=d.profile, compare=d.compare, model=d.model
+                ctx.ws,
+                _period_text(d.period),
+                profile=d.profile,
+                compare=d.compare,
+                model=d.model,
+                # the same inputs: reuse the ROI already computed (not with a selection, which
+                # insights do not take)
+                by_platform=None if d.platforms or d.markets else res,
             ),
         )
         found = sorted(found, key=lambda i: -float(i.strength or 0))[:5]
@@ -316,7 +336,7 @@ def funnel(ctx) -> Section:
 
     f = ctx.f
     wanted = [m for s in STAGES for m in s if m] + list(PIPELINE) + ["true_cost"]
-    res = _roi(ctx, ("platform",), None, tuple(wanted))
+    res = by_platform(ctx)
     tot = res.totals
     rows = []
     for count, cost, rate in STAGES:
@@ -387,6 +407,21 @@ def funnel(ctx) -> Section:
 # -- CLV -----------------------------------------------------------------------------------
 
 
+def platform_clv(cell: pd.DataFrame) -> pd.DataFrame:
+    """Per acquisition platform from the platform x market rows: customers summed, CLV as the
+    mean per customer (the same as `clv_by(by=("platform",))` over the same customers)."""
+    c = cell.assign(
+        _h=cell.historical_clv * cell.customers,
+        _p=cell.predicted_clv * cell.customers,
+    )
+    g = c.groupby("platform", as_index=False).agg(
+        customers=("customers", "sum"), _h=("_h", "sum"), _p=("_p", lambda s: s.sum(min_count=1))
+    )
+    g["historical_clv"] = g._h / g.customers
+    g["predicted_clv"] = g._p / g.customers
+    return g.drop(columns=["_h", "_p"])
+
+
 def clv(ctx) -> Section:
     f, d = ctx.f, ctx.data
     try:
@@ -398,21 +433,19 @@ def clv(ctx) -> Section:
     notes = []
     try:
         try:
-            plat = clv_by(ctx.ws, _period_text(d.period), by=("platform",))
             cell = clv_by(ctx.ws, _period_text(d.period), by=("platform", "market"))
         except SocialroiError as exc:  # too few repeat buyers to fit: historical CLV only
             notes.append(str(exc))
-            plat = clv_by(ctx.ws, _period_text(d.period), by=("platform",), predict=False)
             cell = clv_by(ctx.ws, _period_text(d.period), by=("platform", "market"), predict=False)
-        cac_p = _roi(ctx, ("platform",), None, ("cac",)).table
-        cac_c = _roi(ctx, ("platform", "market"), None, ("cac",)).table
+        cac_p = by_platform(ctx).table
+        cac_c = by_cell(ctx).table
     except SocialroiError as exc:
         return unavailable(f, "clv", str(exc))
     if d.platforms:
-        plat = plat[plat.platform.isin(d.platforms)]
         cell = cell[cell.platform.isin(d.platforms)]
     if d.markets:
         cell = cell[cell.market.isin(d.markets)]
+    plat = platform_clv(cell)
     plat = plat.merge(cac_p[["platform", "cac"]], on="platform", how="left")
     cell = cell.merge(cac_c[["platform", "market", "cac"]], on=["platform", "market"], how="left")
     predicted = plat.predicted_clv.notna().any()
