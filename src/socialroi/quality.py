@@ -71,6 +71,8 @@ def coverage(ws, period: str | Period, markets=None) -> pd.DataFrame:
     out["days_in_period"] = n_days
     out["missing_days"] = n_days - out.days_with_data.astype("int64")
     out["market"] = out.market.replace("", None)
+    for c in ("first_day", "last_day"):
+        out[c] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in out[c]]
     return out[COVERAGE_COLUMNS].sort_values(["table", "source", "market"]).reset_index(drop=True)
 
 
