@@ -6,12 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REPORT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
-	poppler-utils chromium
+	fonts-symbola poppler-utils chromium
 
-.PHONY: demo test install install-dev system-deps lint format docs clean bench-attribution \
-	bench-clv bench-import
+.PHONY: demo test install install-dev system-deps report-deps lint format docs clean \
+	bench-attribution bench-clv bench-import bench-report
 
-demo: install
+demo: install report-deps
 	$(BIN)/socialroi demo
 
 test: install-dev system-deps
@@ -38,15 +38,18 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Java runs PySpark's local mode for the `spark` tests (the same Ibis code on Spark).
-# Chromium (Debian's, driven by Playwright) runs the dashboard's end-to-end tests.
-system-deps:
-	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
-		$(SUDO) apt-get install -y -q --no-install-recommends openjdk-17-jre-headless; }
-	@# The report: Pango for WeasyPrint's PDF, a CJK font for Chinese, poppler-utils (pdftoppm)
-	@# to look at rendered pages, Debian's chromium for the no-network HTML test.
+# The report: Pango for WeasyPrint's PDF, a CJK font for Chinese and Symbola for emoji in
+# captions, poppler-utils (pdftoppm) to look at rendered pages, Debian's chromium for the
+# no-network HTML test.
+report-deps:
 	@dpkg -s $(REPORT_DEBS) >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
 		$(SUDO) apt-get install -y -q --no-install-recommends $(REPORT_DEBS); }
+
+# Java runs PySpark's local mode for the `spark` tests (the same Ibis code on Spark).
+# Chromium (Debian's, driven by Playwright) runs the dashboard's end-to-end tests.
+system-deps: report-deps
+	@command -v java >/dev/null 2>&1 || { $(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y -q --no-install-recommends openjdk-17-jre-headless; }
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -q && \
 		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
 
@@ -58,6 +61,9 @@ bench-clv: install-dev
 
 bench-import: install-dev
 	$(BIN)/python benchmarks/import/run.py --scale medium
+
+bench-report: install-dev report-deps
+	$(BIN)/python benchmarks/report/run.py
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks

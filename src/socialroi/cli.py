@@ -306,11 +306,21 @@ def read_paths_file(file: Path):
 @click.option(
     "--out", default="demo-exports", show_default=True, help="Folder for the export files."
 )
-def demo(workspace: str, seed: int, scale: str, out: str) -> None:
-    """Generate the demo brand's exports, import them, and print a summary."""
+@click.option(
+    "--report-dir",
+    default="reports",
+    show_default=True,
+    help="Folder for the executive report of the last full quarter ('' to skip it).",
+)
+def demo(workspace: str, seed: int, scale: str, out: str, report_dir: str) -> None:
+    """Generate the demo brand's exports, import them, print a summary, and write the
+    executive report for the last full quarter."""
     from socialroi.demo import run_demo
 
-    run_demo(workspace=workspace, seed=seed, scale=scale, out=Path(out), console=console)
+    run_demo(
+        workspace=workspace, seed=seed, scale=scale, out=Path(out), console=console,
+        report_dir=report_dir or None,
+    )  # fmt: skip
 
 
 for _module in COMMAND_MODULES:
