@@ -62,7 +62,10 @@ def make_cell(f):
         if kind != "text":
             cls = "num"
             if kind in ("delta", "points") and v is not None:
-                cls += " pos" if v > 0 else " neg" if v < 0 else ""
+                # green when the change is good news: up for revenue, down for costs
+                sign = {"up": 1, "down": -1, "none": 0}.get(row.get("direction", "up"), 1)
+                good = v * sign
+                cls += " pos" if good > 0 else " neg" if good < 0 else ""
             return Markup('<td class="{}">{}</td>').format(cls, format_value(f, v, kind))
         text = "" if v is None else str(v)
         if col.key == "url":

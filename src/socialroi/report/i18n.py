@@ -224,6 +224,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "other sections.",
         "zh-CN": "归因分析涵盖所有市场的用户旅程；市场筛选适用于其他部分。",
     },
+    "note_model": {
+        "en": "Attribution model: {model}; lookback {days} days; conversions: {kinds}.",
+        "zh-CN": "归因模型：{model}；回溯窗口 {days} 天；转化类型：{kinds}。",
+    },
     "note_rank": {
         "en": "Ranked by {metric}; rates only for posts shown at least {min} times.",
         "zh-CN": "按{metric}排序；互动率仅计入展示至少 {min} 次的帖子。",

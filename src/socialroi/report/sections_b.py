@@ -304,8 +304,12 @@ def methodology(ctx) -> Section:
     p = d.profile
     notes = [
         f"{f.t('profile')}: {f.profile_label(p)} ({p.name}). {p.description}",
-        f"{f.t('model')}: {f.model_label(d.model)}; lookback {p.lookback_days} "
-        f"days; conversions: {', '.join(p.kinds)}.",
+        f.t(
+            "note_model",
+            model=f.model_label(d.model),
+            days=p.lookback_days,
+            kinds=", ".join(p.kinds),
+        ),
     ]
     take = f.t("take_method", currency=d.currency)
     return Section("methodology", f.t("methodology"), take, [table], notes=notes)
