@@ -50,6 +50,8 @@ def format_value(f, v, kind: str) -> str:
         return f.ratio(v)
     if kind == "date":
         return f.date(v)
+    if kind == "pp":
+        return f.pp(v)
     if kind == "rate":
         return f.number(v, 4)
     return str(v)
@@ -61,7 +63,7 @@ def make_cell(f):
         kind = cell_kind(col, row)
         if kind != "text":
             cls = "num"
-            if kind in ("delta", "points") and v is not None:
+            if kind in ("delta", "points", "pp") and v is not None:
                 # green when the change is good news: up for revenue, down for costs
                 sign = {"up": 1, "down": -1, "none": 0}.get(row.get("direction", "up"), 1)
                 good = v * sign

@@ -144,6 +144,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rule_hours_share": {"en": "Share of team hours", "zh-CN": "按团队工时比例"},
     "rule_even": {"en": "Evenly", "zh-CN": "平均分摊"},
     "rule_unallocated": {"en": "Not allocated", "zh-CN": "未分摊"},
+    "pt": {"en": "pt", "zh-CN": "个百分点"},
     "by_platform": {"en": "By platform", "zh-CN": "按平台"},
     "by_cell": {"en": "By platform and market", "zh-CN": "按平台与市场"},
     "by_category": {"en": "By category", "zh-CN": "按类别"},
@@ -347,6 +348,12 @@ class Formatter:
             return "–"
         s = format_decimal(abs(float(v)), format="#,##0.0", locale=self.locale)
         return ("+" if float(v) >= 0 else "−") + s
+
+    def pp(self, v: object) -> str:
+        """A change in percentage points, from a fraction: 0.021 -> +2.1 pt."""
+        if _missing(v):
+            return "–"
+        return self.points(float(v) * 100) + " " + self.t("pt")
 
     def ratio(self, v: object) -> str:
         if _missing(v):

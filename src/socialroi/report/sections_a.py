@@ -85,10 +85,9 @@ def _num(v) -> float | None:
 
 
 def summary(ctx) -> Section:
-    try:
-        res = by_platform(ctx)
-    except ImportError:
-        return unavailable(ctx.f, "summary", "ROI (socialroi.roi)")
+    from socialroi.roi import delta as roi_delta
+
+    res = by_platform(ctx)
     d, f = ctx.data, ctx.f
     prev = res.totals_prev or {}
     rows = []
@@ -97,7 +96,8 @@ def summary(ctx) -> Section:
             continue
         m = _metric(name)
         cur, old = _num(res.totals.get(name)), _num(prev.get(name))
-        delta = (cur - old) / abs(old) if cur is not None and old not in (None, 0) else None
+        # the ROI module's own rule: relative change, or points for percentages
+        delta = _num(roi_delta(cur, old, m.unit)) if cur is not None and old is not None else None
         rows.append(
             {
                 "_kind": KIND_OF_UNIT.get(m.unit, "number"),
@@ -105,6 +105,7 @@ def summary(ctx) -> Section:
                 "value": cur,
                 "previous": old,
                 "delta": delta,
+                "_kind_delta": "pp" if m.unit == "percent" else "delta",
                 "unit": m.unit,
                 "name": name,
                 "direction": m.direction,
@@ -115,7 +116,7 @@ def summary(ctx) -> Section:
     if d.compare:
         cols += [
             Column("previous", f.t("previous"), "auto"),
-            Column("delta", f.t("change"), "delta"),
+            Column("delta", f.t("change"), "auto"),
         ]
     table = Table("headline", cols, rows, f.t("headline"))
     bullets = []
@@ -148,7 +149,7 @@ def summary(ctx) -> Section:
             metric=lead["metric"],
             value=f.unit(lead["unit"], lead["value"]),
             period=d.period.label,
-            delta=f.delta(lead["delta"]),
+            delta=f.pp(lead["delta"]) if lead["unit"] == "percent" else f.delta(lead["delta"]),
             cperiod=d.compare_period.label,
         )
     elif lead:

@@ -14,9 +14,10 @@ import pandas as pd
 
 # text, money, money2 (two decimals), count, number (two decimals), percent, delta (relative
 # change), points (percentage points), ratio, date, rate (an exchange rate, 4 decimals);
-# auto: the row's "_kind" says (a table of metrics in different units)
+# pp (a change in percentage points, stored as a fraction: 0.02 = 2 points);
+# auto: the row's "_kind_<column>" or "_kind" says (a table of metrics in different units)
 KINDS = ("text", "money", "money2", "count", "number", "percent", "delta", "points", "ratio",
-         "date", "rate", "auto")  # fmt: skip
+         "date", "rate", "pp", "auto")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ class Table:
 
 
 def cell_kind(col: Column, row: dict[str, Any]) -> str:
-    return row.get("_kind", "number") if col.kind == "auto" else col.kind
+    if col.kind != "auto":
+        return col.kind
+    return row.get(f"_kind_{col.key}") or row.get("_kind", "number")
 
 
 @dataclass

@@ -30,6 +30,7 @@ NUM_FORMATS = {
     "ratio": '0.00"×"',
     "date": "yyyy-mm-dd",
     "rate": "0.0000",
+    "pp": "+0.0%;-0.0%;0.0%",
 }
 
 
