@@ -216,3 +216,70 @@ def test_cli_roi_and_metrics(shop):
     assert "Media cost per attributed conversion" in out.output
     out = runner.invoke(main, ["roi", "-w", shop.path, "--period", "2026-07", "--by", "x"])
     assert out.exit_code == 1 and "valid" in out.output
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from socialroi.demo.run import run_demo
+
+    root = tmp_path_factory.mktemp("roi-demo")
+    db = root / "demo.duckdb"
+    run_demo(workspace=db, seed=5, scale="tiny", out=root / "exports")
+    ws = Workspace.open(db)
+    yield ws
+    ws.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("profile", ["dtc", "b2b", "brand"])
+def test_demo_reconciles_for_every_profile(demo, profile):
+    """Attributed value plus what went to non-social channels is every conversion's value;
+    the true cost (all categories) is the allocated ledger plus ad spend."""
+    from socialroi.conversions import unique_conversions
+    from socialroi.costs import allocate
+
+    cv = unique_conversions(demo.table("conversions"))
+    for model in ("last_click", "markov"):
+        res = roi(demo, "2026-Q3", profile=profile, by=("platform", "market"), model=model)
+        tot = res.measure_totals
+        for kind in res.profile.kinds:
+            from socialroi.measures import KIND_MEASURES
+
+            count, value = KIND_MEASURES[kind]
+            q = cv.filter(
+                (cv.kind == kind)
+                & (cv.local_date.cast("date") >= dt.date(2026, 7, 1))
+                & (cv.local_date.cast("date") <= dt.date(2026, 9, 30))
+            )
+            n, v = q.count().execute(), q.value_base.fill_null(0).sum().execute()
+            v = 0.0 if v is None or v != v else v  # no rows: NULL
+            got_n = tot.get(count, 0) + tot.get(f"nonsocial_{count}", 0)
+            assert got_n == pytest.approx(n), (model, kind)
+            if value:
+                assert tot.get(value, 0) + tot.get(f"nonsocial_{value}", 0) == pytest.approx(v)
+            cells = res.measures
+            assert cells[count].sum() == pytest.approx(tot.get(count, 0))
+    alloc = allocate(demo, "2026-Q3")
+    everything = roi(demo, "2026-Q3", profile="dtc", by=("platform",), model="last_click")
+    assert everything.measure_totals["true_cost"] == pytest.approx(alloc.amount_base.sum())
+    spend = demo.store.raw.execute(
+        "SELECT sum(spend_base) FROM ad_metrics WHERE metric_date BETWEEN '2026-07-01' AND "
+        "'2026-09-30'"
+    ).fetchone()[0]
+    assert everything.measure_totals["ad_spend"] == pytest.approx(spend)
+
+
+@pytest.mark.slow
+def test_demo_insights_carry_their_evidence(demo):
+    from socialroi.insights import InsightSettings, insights
+
+    found = insights(demo, "2026-Q3", profile="dtc", settings=InsightSettings(min_share_gap=0.01))
+    assert found, "the demo has platforms whose budget and contribution differ"
+    assert [i.strength for i in found] == sorted((i.strength for i in found), reverse=True)
+    for i in found:
+        assert i.sentence.endswith(".") and i.evidence and "period" in i.evidence
+    again = insights(demo, "2026-Q3", profile="dtc", settings=InsightSettings(min_share_gap=0.01))
+    assert [i.sentence for i in again] == [i.sentence for i in found]
+    strict = insights(demo, "2026-Q3", profile="dtc", settings=InsightSettings(
+        min_share_gap=1.0, min_change=100.0, min_credit_shift=1.0, min_post_gap=1.0))  # fmt: skip
+    assert strict == []

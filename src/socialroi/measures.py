@@ -269,8 +269,9 @@ def base_measures(
     clv_cells, clv_total, clv_customers = _clv(ws, sel, conv, inf)
     parts.append(clv_cells)
 
-    parts = [p for p in parts if p is not None and len(p)]
     keys = sel.keys
+    names = {c for p in parts if p is not None for c in p.columns if c not in keys}
+    parts = [p for p in parts if p is not None and len(p)]
     if parts:
         cells = pd.concat(parts, ignore_index=True)
         for k in keys:
@@ -285,6 +286,8 @@ def base_measures(
     eng_cells, eng_total = _engaged(clv_customers, conv, inf, sel)
     if len(eng_cells):
         cells = cells.merge(eng_cells, on=keys, how="outer")
+    for missing in names - set(cells.columns):  # a measure with no rows is zero, not absent
+        cells[missing] = 0.0
     num = cells.columns.difference(keys)
     cells[num] = cells[num].astype(float).fillna(0.0)
     cells["attributed_return"] = _return(cells, profile)
@@ -320,28 +323,23 @@ def _sum(df: pd.DataFrame, sel: Selection, measures: dict[str, pd.Series]) -> pd
 
 
 def _influenced(inf: pd.DataFrame, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
-    names = {"purchase": "influenced", "opportunity": "influenced_pipeline_", "won": "iwon"}
-    rows, totals = [], {}
-    for kind, prefix in names.items():
-        k = inf[inf.kind == kind]
+    """Each conversion once per cell it was touched from, and once in the total."""
+    names = {
+        "purchase": ("influenced_conversions", "influenced_revenue"),
+        "opportunity": ("influenced_opportunities", "influenced_pipeline"),
+        "won": ("influenced_won", "influenced_won_revenue"),
+    }
+    cells, totals = pd.DataFrame(columns=sel.keys), {}
+    for kind, (n_col, v_col) in names.items():
+        k = inf[inf.kind == kind] if len(inf) else inf
+        if not len(k):
+            continue
         per_cell = k.drop_duplicates([*sel.keys, "conversion_id"])
-        agg = per_cell.groupby(sel.keys, as_index=False).agg(
-            n=("conversion_id", "size"), v=("value", "sum")
-        )
+        g = per_cell.groupby(sel.keys, as_index=False)
+        agg = g.agg(**{n_col: ("conversion_id", "size"), v_col: ("value", "sum")})
         once = k.drop_duplicates("conversion_id")
-        if kind == "purchase":
-            cols = ("influenced_conversions", "influenced_revenue")
-        elif kind == "opportunity":
-            cols = ("influenced_opportunities", "influenced_pipeline")
-        else:
-            cols = ("influenced_won", "influenced_won_revenue")
-        rows.append(agg.rename(columns={"n": cols[0], "v": cols[1]}))
-        totals[cols[0]] = float(len(once))
-        totals[cols[1]] = float(once.value.sum())
-        del prefix
-    cells = rows[0]
-    for r in rows[1:]:
-        cells = cells.merge(r, on=sel.keys, how="outer")
+        totals[n_col], totals[v_col] = float(len(once)), float(once.value.sum())
+        cells = agg if cells.empty else cells.merge(agg, on=sel.keys, how="outer")
     return cells, totals
 
 
