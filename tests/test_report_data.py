@@ -1,0 +1,225 @@
+"""Each report section's numbers are the library's numbers for the same inputs: ROI and
+insights (`roi`), attribution (`attribute`, `compare`), costs (`allocate`), CLV (`clv_by`),
+content and data quality. Runs on the tiny demo (see tests/report_support.py)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from socialroi.errors import SocialroiError, UnknownName
+from socialroi.periods import parse_period
+from tests import report_support as support
+
+pytestmark = pytest.mark.slow
+P = parse_period(support.PERIOD)
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    return support.workspace(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return support.report_data(tmp_path_factory)
+
+
+def rows(data, section: str, table: str) -> list[dict]:
+    for t in data.section(section).tables:
+        if t.name == table:
+            return t.rows
+    raise KeyError(table)
+
+
+def same(a, b) -> bool:
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    return b == pytest.approx(a, rel=1e-9, abs=1e-9)
+
+
+def roi_for(ws, data, by, compare=None):
+    from socialroi.report.sections_a import report_metrics
+    from socialroi.roi import roi
+
+    return roi(ws, support.PERIOD, profile="dtc", by=by, model=data.model, compare=compare,
+               metrics=report_metrics(data.profile))  # fmt: skip
+
+
+def test_every_section_is_there_and_leads_with_a_sentence(data):
+    keys = [s.key for s in data.sections]
+    assert keys == ["summary", "roi", "attribution", "clv", "content", "costs", "quality",
+                    "methodology"]  # fmt: skip
+    for s in data.sections:
+        assert s.available, (s.key, s.takeaway)
+        assert s.takeaway.endswith((".", "。")) and len(s.takeaway) > 20
+
+
+def test_summary_headline_matches_roi_totals_and_deltas(ws, data):
+    res = roi_for(ws, data, ("platform",), "previous")
+    got = rows(data, "summary", "headline")
+    assert len(got) == len([m for m in data.profile.headline if m in res.totals])
+    from socialroi.roi import delta
+
+    for r in got:
+        name = r["name"]
+        assert same(res.totals[name], r["value"]), name
+        assert same(res.totals_prev[name], r["previous"]), name
+        unit = next(m.unit for m in res.metrics if m.name == name)
+        assert same(delta(res.totals[name], res.totals_prev[name], unit), r["delta"]), name
+
+
+def test_summary_insights_are_the_strongest(ws, data):
+    from socialroi.insights import insights
+
+    found = insights(ws, support.PERIOD, profile="dtc", compare="previous", model=data.model)
+    best = [i.sentence for i in sorted(found, key=lambda i: -i.strength)[:5]]
+    assert data.section("summary").bullets == best
+    assert 3 <= len(best) <= 5 or len(found) < 3
+
+
+@pytest.mark.parametrize(
+    ("table", "by"),
+    [("roi_platform", ("platform",)), ("roi_platform_market", ("platform", "market"))],
+)
+def test_roi_tables_match_roi(ws, data, table, by):  # fmt: skip
+    res = roi_for(ws, data, by)
+    expected = {tuple(r[k] for k in by): r for r in res.table.to_dict("records")}
+    got = rows(data, "roi", table)
+    assert got, table
+    cols = [c.key for c in next(t for t in data.section("roi").tables if t.name == table).columns]
+    for r in got:
+        e = expected[tuple(r[k] for k in by)]
+        for c in cols:
+            if c not in by:
+                assert same(e[c], r[c]), (r, c)
+    if table == "roi_platform":
+        assert len(got) == len(res.table)
+
+
+def test_attribution_matches_attribute_and_compare(ws, data):
+    from socialroi.attribution.workspace import attribute
+    from socialroi.journeys import JourneySettings
+
+    prof = data.profile
+    settings = JourneySettings(lookback_days=prof.lookback_days, kinds=tuple(prof.kinds),
+                               by=("platform",))  # fmt: skip
+    chosen = attribute(ws, data.model, P, settings).set_index("unit")
+    last = attribute(ws, "last_click", P, settings).set_index("unit")
+    got = rows(data, "attribution", "attribution")
+    assert {r["unit"] for r in got} == set(chosen.index) | set(last.index)
+    for r in got:
+        u = r["unit"]
+        assert same(chosen.conversions.get(u, 0.0), r[data.model])
+        assert same(last.conversions.get(u, 0.0), r["last_click"])
+        share = chosen.conversions.get(u, 0.0) / chosen.conversions.sum()
+        assert r[f"{data.model}_share"] == pytest.approx(share)
+        last_share = last.conversions.get(u, 0.0) / last.conversions.sum()
+        assert r["vs_last"] == pytest.approx((share - last_share) * 100)
+    models = rows(data, "attribution", "attribution_models")
+    for key in [k for k in models[0] if k.endswith("_share")]:
+        assert sum(r[key] for r in models) == pytest.approx(1.0)
+
+
+def test_costs_match_the_allocation_and_roi_true_cost(ws, data):
+    from socialroi.costs import allocate
+
+    alloc = allocate(ws, P)
+    alloc = alloc[alloc.category.isin(data.profile.cost_categories)]
+    cats = rows(data, "costs", "cost_category")
+    assert sum(r["amount_base"] for r in cats) == pytest.approx(alloc.amount_base.sum())
+    assert sum(r["share"] for r in cats) == pytest.approx(1.0)
+    per_cell = rows(data, "costs", "cost_platform_market")
+    allocated = alloc[alloc.rule != "unallocated"].amount_base.sum()
+    assert sum(r["amount_base"] for r in per_cell) == pytest.approx(allocated)
+    res = roi_for(ws, data, ("platform",))
+    assert res.totals["true_cost"] == pytest.approx(alloc.amount_base.sum())
+
+
+def test_clv_matches_clv_by_and_roi_cac(ws, data):
+    from socialroi.clv.workspace import clv_by
+
+    try:
+        ref = clv_by(ws, support.PERIOD, by=("platform",))
+    except SocialroiError:
+        ref = clv_by(ws, support.PERIOD, by=("platform",), predict=False)
+    ref = ref.set_index("platform")
+    cac = roi_for(ws, data, ("platform",)).table.set_index("platform").cac
+    for r in rows(data, "clv", "clv_platform"):
+        e = ref.loc[r["platform"]]
+        assert r["customers"] == e.customers
+        assert r["historical_clv"] == pytest.approx(e.historical_clv)
+        assert same(cac.get(r["platform"]), r["cac"])
+
+
+def test_content_and_quality_tables_match_their_functions(ws, data):
+    from socialroi.content import publishing_vs_engagement
+    from socialroi.quality import findings, fx_used
+
+    pve = publishing_vs_engagement(ws, P).set_index("platform")
+    for r in rows(data, "content", "publishing"):
+        assert r["posts"] == pve.loc[r["platform"]].posts
+        assert same(float(pve.loc[r["platform"]].engagement_rate_impressions),
+                    r["engagement_rate_impressions"])  # fmt: skip
+    f = findings(ws, P).set_index("kind")
+    for r in rows(data, "quality", "findings"):
+        assert r["rows"] == f.loc[r["kind"]].rows
+    fx = fx_used(ws, P).set_index("currency")
+    for r in rows(data, "quality", "fx"):
+        assert r["effective_rate"] == pytest.approx(fx.loc[r["currency"]].effective_rate)
+
+
+def test_methodology_defines_every_metric_shown(data):
+    from socialroi.metrics import METRICS
+
+    defined = {r["metric"] for r in rows(data, "methodology", "methodology")}
+    assert data.metrics_shown
+    for name in data.metrics_shown:
+        if name in METRICS:
+            assert METRICS[name].label in defined, name
+    for t in data.section("roi").tables:
+        for c in t.columns:
+            if c.key in METRICS:
+                assert METRICS[c.key].label in defined
+
+
+def test_b2b_profile_has_the_funnel_matching_roi(ws, tmp_path_factory):
+    from socialroi.report.sections_a import report_metrics
+    from socialroi.roi import roi
+
+    data = support.report_data(tmp_path_factory, profile="b2b")
+    assert "funnel" in [s.key for s in data.sections]
+    res = roi(ws, support.PERIOD, profile="b2b", by=("platform",), compare="previous",
+              metrics=report_metrics(data.profile))  # fmt: skip
+    stages = rows(data, "funnel", "funnel")
+    assert [r["count"] for r in stages] == [
+        pytest.approx(res.totals[m]) for m in ("leads", "qualified_leads", "sqls", "won_deals")
+    ]
+    assert same(res.totals["cost_per_sql"], stages[2]["cost"])
+    pipe = {r["metric"]: r["value"] for r in rows(data, "funnel", "pipeline")}
+    from socialroi.metrics import METRICS
+
+    assert same(res.totals["pipeline_influenced"], pipe[METRICS["pipeline_influenced"].label])
+
+
+def test_markets_and_platforms_select(tmp_path_factory):
+    data = support.report_data(tmp_path_factory, markets=("US", "DE"), platforms=("tiktok",))
+    cells = rows(data, "roi", "roi_platform_market")
+    assert cells and {r["market"] for r in cells} <= {"US", "DE"}
+    assert {r["platform"] for r in cells} <= {"tiktok", "(unallocated)"}
+    assert {r["platform"] for r in rows(data, "content", "publishing")} <= {"tiktok"}
+
+
+def test_bad_inputs_say_what_is_valid(ws):
+    from socialroi.report import build_report
+    from socialroi.report.data import gather
+
+    with pytest.raises(UnknownName, match="report format"):
+        build_report(ws, formats=("docx",))
+    with pytest.raises(UnknownName, match="report language"):
+        gather(ws, support.PERIOD, lang="fr")
+    with pytest.raises(SocialroiError, match="comparison"):
+        gather(ws, support.PERIOD, compare="last-week")
+    with pytest.raises(UnknownName):
+        gather(ws, support.PERIOD, model="nope")
