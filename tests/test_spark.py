@@ -160,3 +160,51 @@ def test_journeys_and_credits_are_identical_on_spark(spark_con, tmp_path):
             b = attribute_paths(got["spark"], model)
             pd.testing.assert_frame_equal(a, b, rtol=1e-12)
     ws.close()
+
+
+def test_unique_conversions_are_identical_on_spark(spark_con, tmp_path):
+    """Counting each conversion once (shop order = GA4 purchase, deal = contact opportunity)
+    runs in the backend: Spark keeps the same rows with the same borrowed visitor ids."""
+    from socialroi import Workspace
+    from socialroi.conversions import unique_conversions
+
+    t0 = dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC)
+    rows = [  # id, kind, visitor, user, order, value, origin
+        ("ga4:o1:purchase", "purchase", "v1", "7100", "o1", 10.0, "ga4"),
+        ("shopify:o1:purchase", "purchase", None, "shop:a", "o1", 10.0, "shopify"),
+        ("ga4:o2:purchase", "purchase", "v2", None, "o2", 5.0, "ga4"),
+        ("ga4:o0:purchase", "purchase", "v0", None, "o0", 7.0, "ga4"),  # before the shop data
+        ("ga4:l1:lead", "lead", "v3", None, None, None, "ga4"),
+        ("hubspot:c1:lead", "lead", "v3", "hs:c1", None, None, "hubspot"),
+        ("hubspot:c1:opportunity", "opportunity", None, "hs:c1", None, None, "hubspot"),
+        ("hubspot:deal-1:opportunity", "opportunity", None, "hs:c1", "deal-1", 900.0, "hubspot"),
+        ("hubspot:c2:opportunity", "opportunity", None, "hs:c2", None, None, "hubspot"),
+    ]
+    df = pd.DataFrame(
+        rows, columns=["conversion_id", "kind", "visitor_id", "user_id", "order_id",
+                       "value_base", "origin"],
+    )  # fmt: skip
+    df["occurred_at"] = t0
+    df.loc[df.conversion_id == "ga4:o0:purchase", "occurred_at"] = t0 - dt.timedelta(days=90)
+    df["batch_id"] = 1
+    ws = Workspace.open(tmp_path / "u.duckdb")
+    ws.store.raw.register("_rows", df)
+    ws.store.raw.execute("INSERT INTO conversions BY NAME SELECT * FROM _rows")
+    data = ws.table("conversions").to_pyarrow()
+    spark_con._session.createDataFrame(data).createOrReplaceTempView("u_conversions")
+    cols = ["conversion_id", "kind", "visitor_id", "user_id", "order_id", "value_base", "origin"]
+    got = {
+        label: normalise(unique_conversions(t).select(cols).execute(), ["conversion_id"])
+        for label, t in (
+            ("duckdb", ws.table("conversions")),
+            ("spark", spark_con.table("u_conversions")),
+        )
+    }
+    assert sorted(got["duckdb"].conversion_id) == [
+        "ga4:o0:purchase", "hubspot:c1:lead", "hubspot:c2:opportunity",
+        "hubspot:deal-1:opportunity", "shopify:o1:purchase",
+    ]  # fmt: skip
+    shop = got["duckdb"].set_index("conversion_id").loc["shopify:o1:purchase"]
+    assert shop.visitor_id == "v1"  # the web visitor stays linked to the order
+    pd.testing.assert_frame_equal(got["duckdb"], got["spark"], check_dtype=False)
+    ws.close()

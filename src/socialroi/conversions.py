@@ -9,8 +9,9 @@ doubles revenue, leads and ROI. `unique_conversions()` keeps one row per outcome
    (shop, CRM) wins for value, market and customer; the web analytics row only lends its
    visitor id, so the web journey stays linked to the order.
 2. **A kind the system of record reports**: GA4 rows of a kind that the shop or CRM also
-   reports in the workspace, and that matched no order id in step 1, are dropped (a GA4
-   lead without a CRM id cannot be told apart from the CRM's own record of it).
+   reports, between the first and last time it does, and that matched no order id in step
+   1, are dropped (a GA4 lead without a CRM id cannot be told apart from the CRM's own record
+   of it). Outside those dates (an older GA4 history than the shop export) GA4 stays.
 3. **CRM opportunities**: a contact's lifecycle stage *opportunity* is dropped when a deal
    for that contact exists; the deal is the opportunity (it carries the id and the amount).
 
@@ -38,10 +39,14 @@ def unique_conversions(cv: ir.Table) -> ir.Table:
     )
     cv = cv.filter(cv._rank == 0)
 
-    # 2. web rows of a kind the shop or CRM reports, left unmatched by step 1
-    record_kinds = cv.filter(~cv.origin.isin(WEB_ORIGINS)).select(_k=cv.kind).distinct()
+    # 2. web rows of a kind the shop or CRM reports over their dates, unmatched by step 1
+    rec = cv.filter(~cv.origin.isin(WEB_ORIGINS))
+    record_kinds = rec.group_by(_k=rec.kind).agg(
+        _from=rec.occurred_at.min(), _to=rec.occurred_at.max()
+    )
     cv = cv.left_join(record_kinds, cv.kind == record_kinds._k)
-    cv = cv.filter(~(cv._web_only & cv._k.notnull())).drop("_k")
+    covered = cv._k.notnull() & (cv.occurred_at >= cv._from) & (cv.occurred_at <= cv._to)
+    cv = cv.filter(~(cv._web_only & covered.fill_null(False))).drop("_k", "_from", "_to")
 
     # 3. lifecycle "opportunity" of a contact that has a deal
     deals = (
