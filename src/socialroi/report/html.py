@@ -37,7 +37,7 @@ def format_value(f, v, kind: str) -> str:
     if kind == "money2":
         return f.money(v, 2)
     if kind == "count":
-        return f.number(v)
+        return f.count(v)
     if kind == "number":
         return f.number(v, 2 if v is not None and abs(float(v)) < 10 else 1)
     if kind == "percent":

@@ -330,6 +330,14 @@ class Formatter:
         pattern = "#,##0" if digits == 0 else "#,##0." + "0" * digits
         return format_decimal(float(v), format=pattern, locale=self.locale)
 
+    def count(self, v: object) -> str:
+        """A count; attributed counts are fractional (credit split across touches), and show
+        one decimal then."""
+        if _missing(v):
+            return "–"
+        whole = abs(float(v) - round(float(v))) < 1e-9
+        return self.number(v, 0 if whole else 1)
+
     def percent(self, v: object, digits: int = 1) -> str:
         if _missing(v):
             return "–"
@@ -378,7 +386,7 @@ class Formatter:
         if unit == "ratio":
             return self.ratio(v)
         if unit in ("count", "people"):
-            return self.number(v)
+            return self.count(v)
         return self.number(v, 2)
 
 

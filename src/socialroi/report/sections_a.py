@@ -397,8 +397,8 @@ def funnel(ctx) -> Section:
     chart = charts.funnel(pd.DataFrame(rows).fillna({"count": 0}), "stage", "count", f.t("count"))
     take = f.t(
         "take_funnel",
-        leads=f.number(rows[0]["count"]),
-        won=f.number(rows[-1]["count"]),
+        leads=f.count(rows[0]["count"]),
+        won=f.count(rows[-1]["count"]),
         cost_sql=f.money(rows[2]["cost"]),
         influenced=f.money(tot.get("pipeline_influenced")),
     )

@@ -73,6 +73,8 @@ def write_cell(ws, row: int, col: int, value, kind: str, fm: _Formats) -> None:
         elif isinstance(value, dt.date):
             value = dt.datetime(value.year, value.month, value.day)
         ws.write_datetime(row, col, value, fm.kinds["date"])
+    elif kind == "count" and abs(float(value) - round(float(value))) > 1e-9:
+        ws.write_number(row, col, float(value), fm.kinds["number"])  # attributed: fractional
     else:
         ws.write_number(row, col, float(value), fm.kinds[kind])
 
