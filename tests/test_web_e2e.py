@@ -1,0 +1,189 @@
+"""End to end: the real app served on a loopback port, driven by headless Chromium (Debian's
+`chromium` through Playwright; `make test` installs it). Signs in, filters, switches the
+attribution model, uploads an export, downloads a report, opens a share link as an anonymous
+visitor, and checks that a caption containing `<script>` shows as text and never runs."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("SOCIALROI_CHROMIUM", "/usr/bin/chromium")
+FIXTURES = Path(__file__).parent / "fixtures"
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"no Chromium at {CHROMIUM}: `make system-deps` installs Debian's chromium",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import datetime as dt
+
+    import uvicorn
+
+    from socialroi import Workspace
+    from socialroi.web.app import create_app
+    from socialroi.web.store import WebStore
+    from tests.test_web_api import EVIL, PASSWORDS, insert  # the same hostile workspace
+
+    tmp = tmp_path_factory.mktemp("e2e")
+    path = tmp / "ws.duckdb"
+    ws = Workspace.open(path)
+    ws.import_files([FIXTURES / "ledger", FIXTURES / "shopify"])
+    from socialroi.costs import upsert_cost
+
+    upsert_cost(ws, {"period_start": "2025-01-01", "period_end": "2025-03-31",
+                     "category": "salaries", "amount": 3000.0, "currency": "USD",
+                     "platform": "tiktok", "allocation": "direct"}, actor="test")  # fmt: skip
+    insert(ws, "accounts", [dict(account_id="tiktok:evil", platform="tiktok", handle="evil",
+                                 market="US", currency="USD", timezone="UTC", kind="brand")])  # fmt: skip
+    insert(ws, "posts", [dict(post_id="tiktok:1", platform="tiktok", account_id="tiktok:evil",
+                              native_id="1", published_at=dt.datetime(2025, 1, 5, tzinfo=dt.UTC),
+                              local_date=dt.date(2025, 1, 5), format="video", caption=EVIL)])  # fmt: skip
+    store = WebStore(ws)
+    for role, pw in PASSWORDS.items():
+        store.add_user(role, pw, role)
+    ws.close()
+    app = create_app(path, reports_dir=tmp / "reports")
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}", tmp
+    srv.should_exit = True
+    thread.join(10)
+    app.state.ctx.ws.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def signed_in(browser, base: str, role: str = "analyst"):
+    from tests.test_web_api import PASSWORDS
+
+    ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(180_000)
+    page.goto(f"{base}/overview?period=2025-Q1")
+    assert "/login" in page.url
+    page.fill("input[name=username]", role)
+    page.fill("input[name=password]", PASSWORDS[role])
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/overview?period=2025-Q1")
+    return ctx, page
+
+
+def test_sign_in_filter_and_switch_attribution_model(server, browser):
+    base, _ = server
+    ctx, page = signed_in(browser, base)
+    # filter: one market; the choice lands in the URL, so the view can be bookmarked
+    page.click("summary:has-text('Markets')")
+    page.check("input[name=market][value=US]")
+    page.click("form.filters button:has-text('Apply')")
+    page.wait_for_url("**market=US**")
+    assert "period=2025-Q1" in page.url
+    # attribution: switch model; the URL and the heading follow
+    page.click("nav.pages a:has-text('Attribution')")
+    page.wait_for_url("**/attribution?**")
+    assert "market=US" in page.url  # filters carry over between pages
+    page.select_option("#attr-model", "linear")
+    page.click("form.inline button:has-text('Show')")
+    page.wait_for_url("**model=linear**")
+    assert "linear" in page.inner_text("h1")
+    ctx.close()
+
+
+def test_upload_an_export(server, browser):
+    base, _ = server
+    ctx, page = signed_in(browser, base)
+    page.goto(f"{base}/data?period=2025-Q1")
+    src = FIXTURES / "tiktok" / "@voltiq.us" / "Content_2025-01-01_2025-01-31.csv"
+    page.set_input_files("input[name=files]", str(src))
+    page.fill("section.upload input[name=account]", "@voltiq.us")
+    page.fill("section.upload input[name=market]", "US")
+    page.click("button:has-text('Import')")
+    page.wait_for_selector("ul.results li")
+    assert "tiktok" in page.inner_text("ul.results") and "batch" in page.inner_text("ul.results")
+    ctx.close()
+
+
+def test_download_a_report_and_a_csv(server, browser):
+    base, tmp = server
+    ctx, page = signed_in(browser, base)
+    page.goto(f"{base}/reports?period=2025-Q1")
+    page.click("button:has-text('Build the report')")
+    page.wait_for_selector("ul.downloads a")
+    with page.expect_download() as got:
+        page.click("ul.downloads a:has-text('HTML')")
+    saved = tmp / "report.html"
+    got.value.save_as(saved)
+    assert saved.stat().st_size > 500 and "<html" in saved.read_text(errors="ignore").lower()
+    page.goto(f"{base}/content?period=2025-Q1")
+    with page.expect_download() as got:
+        page.click("a.csv >> nth=0")
+    csv_file = tmp / "table.csv"
+    got.value.save_as(csv_file)
+    assert csv_file.read_text().splitlines()[0].startswith("platform")
+    ctx.close()
+
+
+def test_share_link_opens_for_an_anonymous_visitor(server, browser):
+    base, _ = server
+    ctx, page = signed_in(browser, base)
+    page.goto(f"{base}/costs?period=2025-Q1")
+    page.click("summary:has-text('Share read-only link')")
+    page.click("button:has-text('Create link')")
+    url = page.input_value("input.share-url")
+    ctx.close()
+    anon = browser.new_context()
+    visitor = anon.new_page()
+    visitor.set_default_timeout(180_000)
+    visitor.goto(url)
+    assert "Shared read-only view" in visitor.inner_text("header")
+    assert "Costs" in visitor.inner_text("h1")
+    assert visitor.locator("form").count() == 0  # nothing to change, no other pages
+    visitor.goto(f"{base}/costs?period=2025-Q1")
+    assert "/login" in visitor.url
+    anon.close()
+
+
+def test_script_in_a_caption_shows_as_text(server, browser):
+    base, _ = server
+    ctx, page = signed_in(browser, base, "viewer")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{base}/content?period=2025-Q1")
+    cell = page.locator("td", has_text='<script>alert("x")</script>')
+    assert cell.count() == 1
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    assert page.evaluate("document.querySelectorAll('main script').length") == 0
+    ctx.close()
