@@ -89,7 +89,8 @@ def shop_ws(ws):
     """Known customers. A: two orders, the first also reported by GA4 (same order id), found
     through the GA4 visitor's instagram visit; C: first order in June (Shopify still flags its
     Q3 order as a new customer's); D: only a direct visit; E: no visit; F: two shop customer
-    ids with one e-mail. GA4 also reports o9, an order the shop does not have."""
+    ids with one e-mail. GA4 also reports o9, an order the shop does not have, on a day the
+    shop's export covers."""
     convs = [
         order("o1", 4, 100.0, "shop:A", "eA", "US"),
         ga4("o1", 4, 100.0, "71A", "vA", "US"),
@@ -100,7 +101,7 @@ def shop_ws(ws):
         order("o6", 40, 70.0, "shop:E", "eE", "GB"),
         order("o7", 50, 30.0, "shop:F1", "eF", "US"),
         order("o8", 60, 20.0, "shop:F2", "eF", "US"),
-        ga4("o9", 70, 999.0, "71Z", "vZ", "US"),
+        ga4("o9", 55, 999.0, "71Z", "vZ", "US"),
         {**order("w1", 5, 5000.0, "crm:1", "eW", "US"), "kind": "won", "origin": "hubspot"},
     ]
     touches = [
@@ -109,7 +110,7 @@ def shop_ws(ws):
         touch(3, 3, None, "Direct", visitor="vA"),
         touch(4, 19, None, "Direct", email="eD"),
         touch(5, 49, "linkedin", email="eF"),
-        touch(6, 69, "x", visitor="vZ"),
+        touch(6, 54, "x", visitor="vZ"),
         touch(7, -80, "youtube", email="eD"),  # outside D's 30-day lookback
     ]
     return load(ws, convs, touches)

@@ -4,8 +4,9 @@
   ``order_id`` are one order (a Shopify order and the GA4 ``purchase`` event with the same
   transaction id): the order's value, date and market come from the shop's row, and the GA4
   row only adds the identities it carries. A purchase without an ``order_id`` is its own order.
-  When the workspace has purchases from a shop, GA4 purchases that match none of its orders
-  are left out (the shop is the record of sales); GA4 alone counts as the record otherwise.
+  Which orders count is :func:`socialroi.conversions.unique_conversions`' decision, as for
+  every other measure: GA4 purchases the shop does not have are left out over the dates the
+  shop reports.
 * **Customers.** Identities of a purchase row: its ``customer_id`` and the person that
   :func:`socialroi.journeys.person_ids` stitches (e-mail hash, else user id, else visitor id),
   all linked through the orders they appear on; a customer is one connected group. It is
@@ -37,6 +38,7 @@ from scipy.sparse.csgraph import connected_components
 from socialroi.clv.beta_geo import BetaGeoFitter
 from socialroi.clv.gamma_gamma import GammaGammaFitter
 from socialroi.clv.summary import summary_data_from_transaction_data
+from socialroi.conversions import WEB_ORIGINS, unique_conversions
 from socialroi.errors import SocialroiError, UnknownName
 from socialroi.journeys import DIRECT, JourneySettings, journey_touches, person_ids
 from socialroi.periods import Period, parse_period
@@ -49,7 +51,6 @@ DIMENSIONS = {"platform": "acquisition_platform", "market": "acquisition_market"
 NO_TOUCH = "(no touch)"
 UNKNOWN_MARKET = "(unknown)"
 DAYS_PER_MONTH = 30.0  # as lifetimes' customer_lifetime_value with freq="D"
-WEB_ORIGINS = ("ga4",)  # web analytics: repeats the shop's orders, as socialroi.conversions
 MIN_CUSTOMERS = 30
 MIN_REPEAT_CUSTOMERS = 10
 COLUMNS = [
@@ -74,10 +75,18 @@ def customer_orders(ws, end: dt.date) -> pd.DataFrame:
     ``anonymous_orders`` (orders with no identity at all, left out of customers) and
     ``web_only_orders_left_out`` (GA4 purchases the shop does not have).
     """
-    tp, cv = person_ids(ws.table("touchpoints"), ws.table("conversions"))
-    rows = cv.filter((cv.kind == "purchase") & (cv.local_date <= end)).select(
-        "conversion_id", "occurred_at", "local_date", "customer_id", "person_id", "order_id",
-        "value_base", "market", "origin",
+    conversions = ws.table("conversions")
+    tp, cv = person_ids(ws.table("touchpoints"), conversions)
+    cv = cv.filter((cv.kind == "purchase") & (cv.local_date <= end))
+    cv = cv.mutate(order_key=cv.order_id.fill_null(cv.conversion_id))
+    # Which orders are sales is unique_conversions' call, as for every other measure.
+    uc = unique_conversions(conversions)
+    uc = uc.filter(uc.kind == "purchase")
+    kept = uc.select(_key=uc.order_id.fill_null(uc.conversion_id)).distinct()
+    cv = cv.left_join(kept, cv.order_key == kept._key)
+    rows = cv.select(
+        "conversion_id", "occurred_at", "local_date", "customer_id", "person_id", "order_key",
+        "value_base", "market", "origin", _kept=cv._key.notnull(),
     ).execute()  # fmt: skip
     if rows.empty:
         raise CLVError(
@@ -86,14 +95,12 @@ def customer_orders(ws, end: dt.date) -> pd.DataFrame:
         )
     rows = rows.astype({"conversion_id": object, "customer_id": object, "person_id": object})
     purchase_rows = len(rows)
-    rows["order_key"] = rows.order_id.where(rows.order_id.notna(), "conv:" + rows.conversion_id)
+    dropped = rows.order_key[~rows._kept].nunique()
+    rows = rows[rows._kept]
+    if rows.empty:
+        raise CLVError(f"no purchases up to {end} in the workspace count as sales")
     # The shop's row describes the sale; GA4 repeats it. Shop rows first, then by id.
     rows["_rank"] = rows.origin.isin(WEB_ORIGINS).astype(int)
-    web_only = rows.groupby("order_key")._rank.transform("min").astype(bool)
-    dropped = 0
-    if not web_only.all():  # the shop is the record: web purchases it lacks are not sales
-        dropped = rows.order_key[web_only].nunique()
-        rows = rows[~web_only]
     rows = rows.sort_values(["order_key", "_rank", "conversion_id"], kind="stable")
     rows["customer_node"] = _customer_groups(rows)
     lead = rows.drop_duplicates("order_key").set_index("order_key")
