@@ -125,9 +125,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The {shown} rows that matter most of {total}; the Excel file has every row.",
         "zh-CN": "仅显示最重要的 {shown} 行（共 {total} 行）；Excel 文件包含全部数据。",
     },
-    "all_complete": {
-        "en": "Every other series has a row for each day of the period.",
-        "zh-CN": "其余数据序列在本期每天均有数据。",
+    "all_rows_in_xlsx": {
+        "en": "All {total} series have a row for every day of the period; the Excel file lists "
+        "them.",
+        "zh-CN": "全部 {total} 个数据序列在本期每天均有数据；Excel 文件列出了全部序列。",
     },
     "cat_ad_spend": {"en": "Ad spend", "zh-CN": "广告支出"},
     "cat_salaries": {"en": "Salaries", "zh-CN": "薪资"},

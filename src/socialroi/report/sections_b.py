@@ -202,6 +202,7 @@ def quality(ctx) -> Section:
     utm = q.unmapped_utms(ctx.ws, d.period)
     fx = q.fx_used(ctx.ws, d.period)
     complete = int((daily.missing_days == 0).sum())
+    incomplete = len(daily) - complete
     flagged = int(fnd.rows.sum()) if len(fnd) else 0
     take = f.t(
         "take_quality",
@@ -225,7 +226,8 @@ def quality(ctx) -> Section:
                 Column("rows", f.t("rows"), "count"),
             ],
             f.t("coverage"),
-            doc_rows=max(1, int((daily.missing_days > 0).sum())),
+            doc_rows=incomplete,
+            note="" if incomplete else f.t("all_rows_in_xlsx", total=f.number(len(daily))),
         ),
         Table.from_frame(
             "findings",

@@ -40,6 +40,7 @@ class Table:
     color_key: str | None = None  # column whose value (a platform) gets its colour mark
     # HTML and PDF show at most this many rows (the XLSX has them all); None: every row.
     doc_rows: int | None = None
+    note: str = ""  # one line under the table
 
     @property
     def shown_rows(self) -> list[dict[str, Any]]:
