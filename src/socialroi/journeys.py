@@ -66,8 +66,13 @@ class JourneySettings:
 DEFAULT_SETTINGS = JourneySettings()
 
 
-def person_ids(touchpoints: ir.Table, conversions: ir.Table) -> tuple[ir.Table, ir.Table]:
-    """Touchpoints and conversions with a stitched `person_id` column."""
+def person_ids(
+    touchpoints: ir.Table,
+    conversions: ir.Table,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
+) -> tuple[ir.Table, ir.Table]:
+    """Touchpoints and conversions with a stitched `person_id` column. Identity links come
+    from every row; with `window` (UTC from, to) only the touches inside it are returned."""
     tp, cv = touchpoints, conversions
     seen = tp.filter(tp.user_id.notnull() & tp.visitor_id.notnull()).select(
         _v=tp.visitor_id, _u=tp.user_id
@@ -110,6 +115,8 @@ def person_ids(touchpoints: ir.Table, conversions: ir.Table) -> tuple[ir.Table, 
         )
         return t.mutate(person_id=pid).drop("_vu", "_user", "_ue", "_ve")
 
+    if window is not None:
+        tp = tp.filter((tp.occurred_at >= window[0]) & (tp.occurred_at <= window[1]))
     return stitch(tp), stitch(cv)
 
 
@@ -162,7 +169,13 @@ def journey_touches(
     days_before, position (1-based within the journey), path_length.
     """
     s = settings
-    tp, cv = person_ids(touchpoints, conversions)
+    # only touches that can fall in a lookback of a conversion in the period are stitched
+    longest = max([s.lookback_days, *s.lookback_by_kind.values()])
+    window = (
+        dt.datetime.combine(period.start - dt.timedelta(days=longest + 1), dt.time(), dt.UTC),
+        dt.datetime.combine(period.end + dt.timedelta(days=2), dt.time(), dt.UTC),
+    )
+    tp, cv = person_ids(touchpoints, conversions, window)
     tp = tp.filter(tp.person_id.notnull()).mutate(key=channel_key(tp, s.by))
     tp = tp.select("touch_id", "person_id", "occurred_at", "key", _t=_epoch(tp.occurred_at))
     start = ibis.literal(period.start)

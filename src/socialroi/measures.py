@@ -109,11 +109,15 @@ def attributed(ws, sel: Selection, profile: Profile, model: str) -> tuple[pd.Dat
     """(credited, influenced): credited rows (kind, platform, market, campaign, day,
     conversion_id, credit, value, sourced_credit, sourced_value, first_purchase) and
     influenced pairs (kind, conversion_id, platform, market, campaign, day, value)."""
-    from socialroi.attribution.workspace import journeys, touch_credits
+    from socialroi.attribution.workspace import touch_credits
     from socialroi.conversions import unique_conversions
+    from socialroi.journeys import journey_touches
 
-    cv = unique_conversions(ws.table("conversions"))
+    # counted once, then kept in the backend for the journeys of every kind (compiling the
+    # de-duplication into each journey query would repeat it a dozen times)
+    unique = unique_conversions(ws.table("conversions")).cache()
     p = sel.period
+    cv = unique
     cv = cv.filter(
         cv.kind.isin(list(profile.kinds))
         & (cv.local_date.cast("date") >= p.start)
@@ -124,16 +128,16 @@ def attributed(ws, sel: Selection, profile: Profile, model: str) -> tuple[pd.Dat
         "occurred_at", day=cv.local_date.cast("date"), value=cv.value_base.fill_null(0.0),
     ).execute()  # fmt: skip
     conv["market"] = conv.market.fillna(NONE)
-    conv["first_purchase"] = _first_purchase_flags(ws, conv)
+    conv["first_purchase"] = _first_purchase_flags(unique, conv)
 
     credited, influenced = [], []
     tp = ws.table("touchpoints")
     for kind in profile.kinds:
         settings = JourneySettings(
             lookback_days=profile.lookback_days, kinds=(kind,), by=("platform",),
-            transform="exposure",
+            transform="exposure", include_null=False,
         )  # fmt: skip
-        touches = journeys(ws, p, settings).execute()
+        touches = journey_touches(tp, unique, p, settings).execute()
         touches = touches[touches.converted]
         model_cr = touch_credits(ws, model, p, settings, touches=touches)
         first_cr = touch_credits(ws, "first_click", p, settings, touches=touches)
@@ -205,15 +209,12 @@ def _touch_campaigns(tp, touch_ids: pd.Series) -> pd.DataFrame:
     return t
 
 
-def _first_purchase_flags(ws, conv: pd.DataFrame) -> pd.Series:
+def _first_purchase_flags(unique, conv: pd.DataFrame) -> pd.Series:
     """True for a purchase that is its customer's first purchase ever in the workspace."""
-    from socialroi.conversions import unique_conversions
-
     purchases = conv.kind == "purchase"
     if not purchases.any():
         return pd.Series(False, index=conv.index)
-    allcv = unique_conversions(ws.table("conversions"))
-    allcv = allcv.filter(allcv.kind == "purchase")
+    allcv = unique.filter(unique.kind == "purchase")
     who = allcv.customer_id.fill_null(allcv.user_id).fill_null(allcv.email_hash)
     first = (
         allcv.filter(who.notnull())
