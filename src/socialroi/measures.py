@@ -22,10 +22,10 @@ Where each measure comes from:
 - **sourced** (`sourced_revenue`, `sourced_won_revenue`): the same with first touch.
 - **influenced** (`influenced_*`): each conversion counts once for every platform with a
   touch in its journey, and once in the total.
-- **content** (`posts`, `impressions`, `reach`, `engagements`, `earned_media_value`): posts
-  published in the period, with their latest lifetime snapshot (or their daily rows summed
-  when the platform exports no snapshot); market and campaign from the post's account and
-  campaign.
+- **content** (`posts`, `impressions` — views where a platform reports no impressions —,
+  `reach`, `engagements`, `earned_media_value`): posts published in the period, with their
+  latest lifetime snapshot (or their daily rows summed when the platform exports no
+  snapshot); market and campaign from the post's account and campaign.
 - **audience** (`followers`, `followers_start`, `follower_change`): each account's last and
   first follower count in the bucket, summed over accounts.
 - **lifetime value** (`clv_customers`, `clv_revenue`, `clv_predicted`, `engaged_*`):
@@ -385,16 +385,21 @@ def _posts(ws, sel: Selection) -> pd.DataFrame:
         pm.likes.fill_null(0) + pm.comments.fill_null(0) + pm.shares.fill_null(0)
         + pm.saves.fill_null(0)
     )  # fmt: skip
-    pm = pm.mutate(_eng=pm.engagements.fill_null(eng).cast("float64"))
+    # TikTok and YouTube report views where the others report impressions: a view is the
+    # post shown, so it stands in when a platform gives no impressions
+    pm = pm.mutate(
+        _eng=pm.engagements.fill_null(eng).cast("float64"),
+        _imp=pm.impressions.fill_null(pm.views),
+    )
     life = pm.filter(pm.grain == "lifetime")
     w = ibis.window(group_by=life.post_id, order_by=[life.metric_date.desc(), life.as_of.desc()])
     life = life.mutate(_r=ibis.row_number().over(w))
     life = life.filter(life._r == 0).select(
-        _lp=life.post_id, _i=life.impressions, _reach=life.reach, _e=life._eng
+        _lp=life.post_id, _i=life._imp, _reach=life.reach, _e=life._eng
     )
     daily = pm.filter(pm.grain != "lifetime")
     daily = daily.group_by(_dp=daily.post_id).agg(
-        _di=daily.impressions.sum(), _dreach=daily.reach.sum(), _de=daily._eng.sum()
+        _di=daily._imp.sum(), _dreach=daily.reach.sum(), _de=daily._eng.sum()
     )
     joined = posts.left_join(life, posts.post_id == life._lp)
     joined = joined.left_join(daily, joined.post_id == daily._dp)
