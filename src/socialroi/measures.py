@@ -205,8 +205,29 @@ def _touch_campaigns(tp, touch_ids: pd.Series) -> pd.DataFrame:
     if not ids:
         return pd.DataFrame(columns=["touch_id", "campaign"])
     t = tp.filter(tp.touch_id.isin(ids)).select("touch_id", "campaign").execute()
-    t["campaign"] = t.campaign.where(t.campaign.notna() & (t.campaign != ""), NONE)
+    t["campaign"] = campaign_key(t.campaign)
     return t
+
+
+def campaign_key(utm: pd.Series) -> pd.Series:
+    """Campaigns meet on their UTM name, lower-cased and trimmed: `Q3-Sale_US` in a link
+    is the `q3-sale_us` of the ad platform's campaign."""
+    key = utm.astype("string").str.strip().str.lower()
+    return key.where(key.notna() & (key != ""), NONE).astype(object)
+
+
+def _campaign_keys_by_name(ws) -> dict[str, str]:
+    """Ad platform campaign (and ad group) name or id -> its UTM key, where the campaign
+    states one; names without one keep their own name as the key."""
+    c = ws.table("campaigns").select("campaign_id", "utm_campaign", "name").execute()
+    out = {}
+    for cid, utm, name in zip(c.campaign_id, c.utm_campaign, c.name):
+        if isinstance(utm, str) and utm.strip():
+            key = utm.strip().lower()
+            out[cid] = key
+            if isinstance(name, str):
+                out.setdefault(name, key)
+    return out
 
 
 def _first_purchase_flags(unique, conv: pd.DataFrame) -> pd.Series:
@@ -353,7 +374,11 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     alloc = alloc.copy()
     for c in ("platform", "market"):
         alloc[c] = alloc[c].where(alloc[c].notna(), UNALLOCATED)
-    alloc["campaign"] = alloc.campaign.where(alloc.campaign.notna(), NONE)
+    if "campaign" in sel.by:
+        keys = _campaign_keys_by_name(ws)
+        alloc["campaign"] = [keys.get(c, c) if isinstance(c, str) else NONE for c in alloc.campaign]
+    else:
+        alloc["campaign"] = NONE
     if sel.platforms:
         alloc = alloc[alloc.platform.isin(sel.platforms)]
     if sel.markets:
@@ -418,7 +443,7 @@ def _posts(ws, sel: Selection) -> pd.DataFrame:
 def _campaign_names(ws) -> dict[str, str]:
     c = ws.table("campaigns").select("campaign_id", "utm_campaign", "name").execute()
     return {
-        cid: (utm if isinstance(utm, str) and utm else name)
+        cid: (utm.strip().lower() if isinstance(utm, str) and utm.strip() else name)
         for cid, utm, name in zip(c.campaign_id, c.utm_campaign, c.name)
     }
 
