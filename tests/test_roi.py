@@ -53,11 +53,16 @@ def shop(tmp_path):
     ])  # fmt: skip
     insert(ws, "ad_metrics", [
         dict(entity_id="tiktok:c1", platform="tiktok", account_id="tiktok:t1",
+             campaign_id="tiktok:c1",
              metric_date=dt.date(2026, 7, 10), period_end=dt.date(2026, 7, 10), market="US",
              currency="USD", spend=100.0, spend_base=100.0, impressions=10_000, clicks=100),
         dict(entity_id="instagram:c1", platform="instagram", account_id="instagram:i1",
              metric_date=dt.date(2026, 7, 11), period_end=dt.date(2026, 7, 11), market="US",
              currency="USD", spend=50.0, spend_base=50.0, impressions=5_000, clicks=40),
+    ])  # fmt: skip
+    insert(ws, "campaigns", [
+        dict(campaign_id="tiktok:c1", platform="tiktok", account_id="tiktok:t1",
+             level="campaign", native_id="c1", name="US | Summer", utm_campaign="Summer_US"),
     ])  # fmt: skip
     insert(ws, "costs", [
         dict(cost_id="c1", period_start=dt.date(2026, 7, 1), period_end=dt.date(2026, 7, 31),
@@ -72,6 +77,7 @@ def shop(tmp_path):
     insert(ws, "touchpoints", [
         dict(touch_id=t, occurred_at=ts(d), local_date=dt.date(2026, 7, d), visitor_id=v,
              source=p, medium="paid_social", market="US", channel="Paid Social",
+             campaign="summer_us" if p == "tiktok" else None,
              channel_platform=p, paid=True, rule="test", origin="ga4_event")
         for t, v, d, p in touches
     ])  # fmt: skip
@@ -124,6 +130,16 @@ def test_hand_computed_clv_cac(shop):
     assert t["tiktok"]["clv_cac"] == pytest.approx(250 / 430)
     assert t["instagram"]["clv_cac"] == pytest.approx(100 / 80)
     assert res.totals["clv_cac"] == pytest.approx((350 / 2) / (510 / 2))
+
+
+def test_campaigns_meet_on_their_utm_name(shop):
+    """The ad report's campaign `US | Summer` (UTM `Summer_US`) and links tagged `summer_us`
+    are one campaign: its spend and the revenue its touches earned sit on one row."""
+    res = roi(shop, "2026-07", by=("platform", "campaign"), model="last_click")
+    rows = {(r["platform"], r["campaign"]): r for r in res.table.to_dict("records")}
+    summer = rows[("tiktok", "summer_us")]
+    assert summer["spend"] == pytest.approx(100) and summer["revenue"] == pytest.approx(250)
+    assert summer["roas"] == pytest.approx(2.5)
 
 
 def test_influenced_is_counted_once_in_the_total(shop):
