@@ -54,17 +54,42 @@ def journeys(ws, period: Period, settings: JourneySettings) -> ir.Table:
     return journey_touches(tp, cv, period, settings)
 
 
+class _Journeys:
+    """The period's journeys, executed at most once each as touches and as aggregated paths,
+    so comparing eight models builds the journeys once instead of eight times."""
+
+    def __init__(self, ws, period: Period, settings: JourneySettings) -> None:
+        self.expr = journeys(ws, period, settings)
+        self._touches: pd.DataFrame | None = None
+        self._paths: pd.DataFrame | None = None
+
+    def touches(self) -> pd.DataFrame:
+        if self._touches is None:
+            self._touches = self.expr.execute()
+        return self._touches
+
+    def paths(self) -> pd.DataFrame:
+        if self._paths is None:
+            self._paths = aggregate_paths(self.expr).execute()
+        return self._paths
+
+
 def attribute(
-    ws, model: str, period: Period, settings: JourneySettings = DEFAULT_SETTINGS, **params
+    ws,
+    model: str,
+    period: Period,
+    settings: JourneySettings = DEFAULT_SETTINGS,
+    _journeys: _Journeys | None = None,
+    **params,
 ) -> pd.DataFrame:
     """Per credited unit: conversions, value (base currency) and share of each."""
     _check_model(model)
-    touches = journeys(ws, period, settings)
+    j = _journeys or _Journeys(ws, period, settings)
     if model == "time_decay":
-        credits = _time_decay(touches.execute(), params.get("half_life", 7.0))
+        credits = _time_decay(j.touches(), params.get("half_life", 7.0))
         out = credits.groupby("unit", as_index=False)[["conversions", "value"]].sum()
     else:
-        paths = aggregate_paths(touches).execute()
+        paths = j.paths()
         if paths.empty or paths.total_conversions.sum() == 0:
             return _empty()
         res = attribute_paths(paths, model, sep=">", **params)
@@ -173,7 +198,8 @@ def compare(
     the demo generator's ground truth, when the workspace came from `socialroi demo` and the
     granularity is a platform one."""
     models = tuple(m for m in (models or COMPARE_ORDER) if m in available_models())
-    frames = {m: attribute(ws, m, period, settings) for m in models}
+    j = _Journeys(ws, period, settings)  # built once, read by every model
+    frames = {m: attribute(ws, m, period, settings, _journeys=j) for m in models}
     units = sorted(set().union(*[set(f.unit) for f in frames.values()]))
     table = pd.DataFrame({"unit": units})
     for m, f in frames.items():
