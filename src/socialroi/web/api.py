@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from socialroi.errors import SocialroiError
 from socialroi.output import to_csv
@@ -16,37 +17,31 @@ from socialroi.web.auth import ADMIN, ANALYST, VIEWER, Principal, check_csrf
 router = APIRouter(prefix="/api/v1", tags=["socialroi"])
 
 
-class Common:
-    """Filters every read endpoint takes; they mirror the dashboard's URL."""
-
-    def __init__(
-        self,
-        period: Annotated[
-            str | None, Query(description="2026-Q3, 2026-07, 2026 or 2026-07-01..2026-09-30")
-        ] = None,
-        compare: Annotated[str | None, Query(description="previous, yoy or none")] = None,
-        platform: Annotated[list[str] | None, Query(description="Platforms (repeat)")] = None,
-        market: Annotated[list[str] | None, Query(description="Markets (repeat)")] = None,
-        profile: Annotated[str | None, Query(description="dtc, b2b, brand")] = None,
-        model: Annotated[str | None, Query(description="Attribution model")] = None,
-    ) -> None:
-        pass
+async def common(
+    period: Annotated[
+        str | None, Query(description="2026-Q3, 2026-07, 2026 or 2026-07-01..2026-09-30")
+    ] = None,
+    compare: Annotated[str | None, Query(description="previous, yoy or none")] = None,
+    platform: Annotated[list[str] | None, Query(description="Platforms (repeat)")] = None,
+    market: Annotated[list[str] | None, Query(description="Markets (repeat)")] = None,
+    profile: Annotated[str | None, Query(description="dtc, b2b, brand")] = None,
+    model: Annotated[str | None, Query(description="Attribution model")] = None,
+) -> None:
+    """Filters every read endpoint takes; they mirror the dashboard's URL. (Declared here for
+    the OpenAPI schema; the request's query is parsed and checked by `web.filters`.)"""
 
 
-def _view(request: Request, name: str) -> dict[str, Any]:
+Common = Depends(common)
+
+
+async def _view(request: Request, name: str) -> Response:
     ctx = request.app.state.ctx
-    f = ctx.filters(request.query_params, name)
-    out = ctx.view(name, f).to_json()
-    out["filters"] = {
-        "period": f.period,
-        "compare": f.compare,
-        "platforms": list(f.platforms),
-        "markets": list(f.markets),
-        "profile": f.profile,
-        "model": f.model or None,
-        **dict(f.extra),
-    }
-    return out
+    body = ctx.fast_json(name, request.query_params)
+    if body is None:  # compute (or refresh the data version) off the event loop
+        body = await run_in_threadpool(
+            lambda: ctx.view_json(name, ctx.filters(request.query_params, name))
+        )
+    return Response(body, media_type="application/json")
 
 
 @router.get("/openapi.json", summary="This API's OpenAPI schema")
@@ -60,54 +55,54 @@ def me(p: Principal = VIEWER) -> dict[str, Any]:
 
 
 @router.get("/overview", summary="Headline metrics, comparison, monthly trend and insights")
-def overview(request: Request, p: Principal = VIEWER, _: Common = Depends()):  # noqa: B008
-    return _view(request, "overview")
+async def overview(request: Request, p: Principal = VIEWER, _: None = Common):
+    return await _view(request, "overview")
 
 
 @router.get("/metrics", summary="Any catalogue metric by platform x market, with drill-down")
-def metrics(
+async def metrics(
     request: Request,
     p: Principal = VIEWER,
-    _: Common = Depends(),  # noqa: B008
+    _: None = Common,
     metric: str | None = None,
     platform_drill: Annotated[
         str | None, Query(description="A platform: adds its campaigns and posts")
     ] = None,
 ):
-    return _view(request, "explore")
+    return await _view(request, "explore")
 
 
 @router.get("/attribution", summary="Credit under every model, and one model in detail")
-def attribution(
+async def attribution(
     request: Request,
     p: Principal = VIEWER,
-    _: Common = Depends(),  # noqa: B008
+    _: None = Common,
     granularity: Annotated[
         str | None, Query(description="platform, platform_paid, channel, campaign, market")
     ] = None,
     lookback: Annotated[int | None, Query(description="Lookback window in days")] = None,
 ):
-    return _view(request, "attribution")
+    return await _view(request, "attribution")
 
 
 @router.get("/content", summary="Posts with their figures; publishing volume vs engagement")
-def content(request: Request, p: Principal = VIEWER, _: Common = Depends()):  # noqa: B008
-    return _view(request, "content")
+async def content(request: Request, p: Principal = VIEWER, _: None = Common):
+    return await _view(request, "content")
 
 
 @router.get("/costs", summary="Costs ledger lines and their allocations")
-def costs(request: Request, p: Principal = VIEWER, _: Common = Depends()):  # noqa: B008
-    return _view(request, "costs")
+async def costs(request: Request, p: Principal = VIEWER, _: None = Common):
+    return await _view(request, "costs")
 
 
 @router.get("/clv", summary="Customer lifetime value by acquisition platform and market")
-def clv(request: Request, p: Principal = VIEWER, _: Common = Depends()):  # noqa: B008
-    return _view(request, "clv")
+async def clv(request: Request, p: Principal = VIEWER, _: None = Common):
+    return await _view(request, "clv")
 
 
 @router.get("/imports", summary="Sources, import history and data-quality findings")
-def imports(request: Request, p: Principal = VIEWER, _: Common = Depends()):  # noqa: B008
-    return _view(request, "data")
+async def imports(request: Request, p: Principal = VIEWER, _: None = Common):
+    return await _view(request, "data")
 
 
 @router.get("/imports/{batch_id}", summary="One import batch with its findings")
@@ -138,7 +133,7 @@ def table_csv(
     view: str,
     table: str,
     p: Principal = VIEWER,
-    _: Common = Depends(),  # noqa: B008
+    _: None = Common,
 ):
     name = API_VIEWS.get(view)
     if name is None:
@@ -189,7 +184,7 @@ def delete_cost(request: Request, cost_id: str, p: Principal = ANALYST):
 
 
 @router.post("/reports", summary="Build the executive report for the filters")
-def build_report(request: Request, p: Principal = VIEWER, _: Common = Depends()):  # noqa: B008
+def build_report(request: Request, p: Principal = VIEWER, _: None = Common):
     from socialroi.web.routes.reports import build
 
     check_csrf(request, p, None)

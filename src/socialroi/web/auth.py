@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.concurrency import run_in_threadpool
 
 from socialroi.web.store import RANK, User
 
@@ -61,11 +62,29 @@ def current(request: Request) -> Principal | None:
     return found
 
 
+_UNKNOWN = object()
+
+
+def _known(request: Request):
+    """The principal when it is known without a query (a recently checked API token)."""
+    if hasattr(request.state, "principal"):
+        return request.state.principal
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = ctx(request).store.cached_token_user(header[7:].strip())
+        if user is not None:
+            request.state.principal = Principal(user, "token")
+            return request.state.principal
+    return _UNKNOWN
+
+
 def need(role: str):
     """A dependency: the request's principal, who must hold at least `role`."""
 
-    def dependency(request: Request) -> Principal:
-        p = current(request)
+    async def dependency(request: Request) -> Principal:
+        p = _known(request)
+        if p is _UNKNOWN:  # needs a query: off the event loop
+            p = await run_in_threadpool(current, request)
         if p is None:
             raise LoginRequired()
         if RANK[p.user.role] < RANK[role]:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import secrets
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ RANK = {r: i for i, r in enumerate(ROLES)}
 SESSION_HOURS = 12
 LOGIN_WINDOW_MINUTES = 15
 LOGIN_MAX_FAILURES = 5
+TOKEN_TTL = 30.0  # seconds a checked API token is remembered
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS web_users (
@@ -75,18 +77,27 @@ class WebStore:
     def __init__(self, ws, lock: threading.RLock | None = None) -> None:
         self.ws = ws
         self.lock = lock or threading.RLock()
+        self._tokens: dict[str, tuple[float, User]] = {}  # digest -> (checked at, user)
+        self._cursor_lock = threading.Lock()
         with self.cursor() as cur:
             for stmt in SCHEMA:
                 cur.execute(stmt)
 
     @contextmanager
     def cursor(self):
-        with self.lock:
+        """A cursor of its own (DuckDB: a separate connection to the same database), so these
+        short queries need not wait for a long computation holding the workspace lock."""
+        with self._cursor_lock:
             cur = self.ws.store.raw.cursor()
-            try:
-                yield cur
-            finally:
-                cur.close()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def cached_token_user(self, token: str) -> User | None:
+        """The token's user if it was checked less than TOKEN_TTL seconds ago (no query)."""
+        hit = self._tokens.get(_digest(token))
+        return hit[1] if hit and time.monotonic() - hit[0] < TOKEN_TTL else None
 
     # -- users ---------------------------------------------------------------------------
     def add_user(self, username: str, password: str, role: str, actor: str = "cli") -> User:
@@ -126,6 +137,7 @@ class WebStore:
         return User(int(row[0]), row[1], row[2], bool(row[3])) if row else None
 
     def set_role(self, user_id: int, role: str, actor: str) -> None:
+        self.forget_tokens()
         if role not in ROLES:
             raise SocialroiError(f"unknown role {role!r}; valid: {', '.join(ROLES)}")
         user = self.user(user_id)
@@ -136,6 +148,7 @@ class WebStore:
         self.audit(actor, "user.role", user.username, {"from": user.role, "to": role})
 
     def set_active(self, user_id: int, active: bool, actor: str) -> None:
+        self.forget_tokens()
         user = self.user(user_id)
         if user is None:
             raise SocialroiError(f"no user with id {user_id}")
@@ -143,9 +156,11 @@ class WebStore:
             cur.execute("UPDATE web_users SET active = ? WHERE user_id = ?", [active, user_id])
             if not active:
                 cur.execute("DELETE FROM web_sessions WHERE user_id = ?", [user_id])
+        self.forget_tokens()
         self.audit(actor, "user.enable" if active else "user.disable", user.username, {})
 
     def set_password(self, user_id: int, password: str, actor: str) -> None:
+        self.forget_tokens()
         if len(password) < 8:
             raise SocialroiError("a password needs at least 8 characters")
         user = self.user(user_id)
@@ -251,23 +266,36 @@ class WebStore:
         return [dict(zip(keys, r)) for r in rows]
 
     def revoke_token(self, token_id: int, actor: str) -> None:
+        self.forget_tokens()
         with self.cursor() as cur:
             cur.execute("UPDATE web_api_tokens SET revoked = true WHERE token_id = ?", [token_id])
+        self.forget_tokens()
         self.audit(actor, "token.revoke", str(token_id), {})
 
     def token_user(self, token: str) -> User | None:
+        """The token's user. A valid token is remembered for TOKEN_TTL seconds (so each API
+        call does not write `last_used_at`); revoking or changing a user forgets them all."""
+        digest = _digest(token)
+        hit = self._tokens.get(digest)
+        if hit and time.monotonic() - hit[0] < TOKEN_TTL:
+            return hit[1]
         with self.cursor() as cur:
             row = cur.execute(
                 "SELECT u.user_id, u.username, u.role, u.active, t.token_id FROM web_api_tokens t "
                 "JOIN web_users u USING (user_id) WHERE t.token_hash = ? AND NOT t.revoked",
-                [_digest(token)],
+                [digest],
             ).fetchone()
             if not row or not row[3]:
                 return None
             cur.execute(
                 "UPDATE web_api_tokens SET last_used_at = ? WHERE token_id = ?", [now(), row[4]]
             )
-        return User(int(row[0]), row[1], row[2], True)
+        user = User(int(row[0]), row[1], row[2], True)
+        self._tokens[digest] = (time.monotonic(), user)
+        return user
+
+    def forget_tokens(self) -> None:
+        self._tokens.clear()
 
     # -- audit log -----------------------------------------------------------------------
     def audit(self, actor: str, action: str, target: str, details: dict[str, Any]) -> None:

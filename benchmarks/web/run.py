@@ -1,0 +1,255 @@
+"""Dashboard API latency and a loopback load test, against the same queries run directly.
+
+    python benchmarks/web/run.py --workspace demo.duckdb [--scale medium] [--users 50]
+
+1. Direct: each main API view's query run on the workspace in this process (the library
+   call the endpoint makes: `socialroi.roi.roi`, `insights`, `attribution.compare`, ...).
+2. The server (`socialroi serve`, its own process) on 127.0.0.1: the first request of each
+   endpoint (computes and caches), then `--requests` sequential requests each: p50 / p95.
+3. Load: `--users` concurrent clients (asyncio + httpx) for `--seconds`, each cycling
+   through the endpoints; every response must be 200.
+
+The workspace is copied first (the server adds its user tables). Results go to
+results.md beside this file (or `--out`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ENDPOINTS = {  # API path -> view name
+    "/api/v1/overview": "overview",
+    "/api/v1/metrics": "explore",
+    "/api/v1/attribution": "attribution",
+    "/api/v1/content": "content",
+    "/api/v1/costs": "costs",
+    "/api/v1/clv": "clv",
+    "/api/v1/imports": "data",
+}
+PERIODS = ("2026-Q3",)  # one filter set: each new one costs a cold computation first
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def direct(path: Path) -> dict[str, float]:
+    """Seconds for each view's library calls on the workspace, no web layer, no cache."""
+    from socialroi import Workspace
+    from socialroi.web.filters import Filters
+    from socialroi.web.views import VIEWS
+
+    out = {}
+    with Workspace.open(path) as ws:
+        for api, name in ENDPOINTS.items():
+            t = time.perf_counter()
+            VIEWS[name](ws, Filters(PERIODS[0]))
+            out[api] = time.perf_counter() - t
+            print(f"direct {api}: {out[api]:.2f} s", flush=True)
+    return out
+
+
+def token_for(path: Path) -> str:
+    from socialroi import Workspace
+    from socialroi.web.store import WebStore
+
+    with Workspace.open(path) as ws:
+        store = WebStore(ws)
+        if not any(u.username == "bench" for u in store.users()):
+            store.add_user("bench", "bench-password", "viewer", actor="benchmark")
+        uid = [u for u in store.users() if u.username == "bench"][0].user_id
+        return store.create_token(uid, "benchmark", "benchmark")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(path: Path, port: int) -> subprocess.Popen:
+    exe = Path(sys.executable).with_name("socialroi")
+    proc = subprocess.Popen(
+        [str(exe), "serve", "-w", str(path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(600):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
+            return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not start: " + proc.stderr.read().decode()[-2000:])
+
+
+def sequential(base: str, headers: dict, n: int) -> tuple[dict, dict]:
+    first, lat = {}, {}
+    with httpx.Client(base_url=base, headers=headers, timeout=1800) as c:
+        for api in ENDPOINTS:
+            for period in PERIODS:  # first request computes and caches
+                t = time.perf_counter()
+                r = c.get(api, params={"period": period})
+                if period == PERIODS[0]:
+                    first[api] = time.perf_counter() - t
+                r.raise_for_status()
+            print(f"first {api}: {first[api]:.2f} s", flush=True)
+            times = []
+            for _ in range(n):
+                t = time.perf_counter()
+                c.get(api, params={"period": PERIODS[0]}).raise_for_status()
+                times.append(time.perf_counter() - t)
+            lat[api] = times
+    return first, lat
+
+
+async def load(base: str, headers: dict, users: int, seconds: float) -> dict:
+    stop = time.perf_counter() + seconds
+    times: list[float] = []
+    per: dict[str, list[float]] = {api: [] for api in ENDPOINTS}
+    errors: list[str] = []
+    apis = list(ENDPOINTS)
+
+    async def user(i: int, client: httpx.AsyncClient) -> None:
+        k = i
+        while time.perf_counter() < stop:
+            api, period = apis[k % len(apis)], PERIODS[(k // len(apis)) % len(PERIODS)]
+            k += 1
+            t = time.perf_counter()
+            try:
+                r = await client.get(api, params={"period": period})
+                if r.status_code != 200:
+                    errors.append(f"{api} {r.status_code}")
+            except httpx.HTTPError as exc:
+                errors.append(f"{api} {type(exc).__name__}")
+            times.append(time.perf_counter() - t)
+            per[api].append(times[-1])
+
+    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
+    async with httpx.AsyncClient(
+        base_url=base, headers=headers, timeout=60, limits=limits
+    ) as client:
+        t0 = time.perf_counter()
+        await asyncio.gather(*(user(i, client) for i in range(users)))
+        elapsed = time.perf_counter() - t0
+    return {
+        "requests": len(times),
+        "errors": errors,
+        "seconds": elapsed,
+        "times": times,
+        "per": per,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workspace", required=True, type=Path)
+    ap.add_argument("--scale", default="medium", help="Label for the results (demo scale).")
+    ap.add_argument("--requests", type=int, default=100)
+    ap.add_argument("--users", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--out", type=Path, default=Path(__file__).with_name("results.md"))
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="socialroi-web-bench-"))
+    path = tmp / "ws.duckdb"
+    shutil.copy(args.workspace, path)
+    try:
+        base_times = direct(path)
+        token = token_for(path)
+        port = free_port()
+        server = start_server(path, port)
+        try:
+            base, headers = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {token}"}
+            first, lat = sequential(base, headers, args.requests)
+            result = asyncio.run(load(base, headers, args.users, args.seconds))
+        finally:
+            server.terminate()
+            server.wait(30)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    write(args, base_times, first, lat, result)
+
+
+def write(args, base_times, first, lat, result) -> None:
+    rows = []
+    for api in ENDPOINTS:
+        p50, p95 = statistics.median(lat[api]), pct(lat[api], 0.95)
+        rows.append(
+            f"| `{api}` | {base_times[api]:.2f} s | {first[api]:.2f} s | {p50 * 1000:.1f} ms "
+            f"| {p95 * 1000:.1f} ms | {base_times[api] / p95:,.0f}x |"
+        )
+    t = result["times"]
+    cpu = os.cpu_count()
+    load_row = (
+        f"| {result['requests']:,} | {len(result['errors'])} "
+        f"| {result['requests'] / result['seconds']:,.0f} | {statistics.median(t) * 1000:.1f} ms "
+        f"| {pct(t, 0.95) * 1000:.1f} ms | {max(t) * 1000:.1f} ms |"
+    )
+    per = "\n".join(
+        f"| `{api}` | {len(v):,} | {statistics.median(v) * 1000:.1f} ms "
+        f"| {pct(v, 0.95) * 1000:.1f} ms |"
+        for api, v in result["per"].items()
+        if v
+    )
+    text = f"""# Dashboard API benchmark
+
+Workspace: the `{args.scale}` demo (seed 7). Machine: {cpu} cores, shared with other work
+while this ran, so absolute times are rough; the ratios are measured in the same run.
+
+Command: `python benchmarks/web/run.py --workspace <demo.duckdb> --scale {args.scale}`
+
+## Latency per endpoint (period 2026-Q3)
+
+- **direct**: the endpoint's library calls run on the workspace in-process, no web layer and
+  no cache (one run each) — what an uncached request costs.
+- **first request**: through the server, computing and caching the result.
+- **p50 / p95**: {args.requests} sequential requests after that, served from the cache keyed
+  by (filters, workspace data version); a new import or cost edit makes them stale.
+
+| endpoint | direct | first request | p50 | p95 | direct / p95 |
+| --- | --- | --- | --- | --- | --- |
+{chr(10).join(rows)}
+
+Goal: p95 under 200 ms for the overview endpoints —
+{"met" if pct(lat["/api/v1/overview"], 0.95) < 0.2 else "NOT met"} for `/api/v1/overview`
+(p95 {pct(lat["/api/v1/overview"], 0.95) * 1000:.1f} ms).
+
+## Load test (loopback)
+
+{args.users} concurrent clients (asyncio + httpx, one process) for {args.seconds:.0f} s against
+`socialroi serve` in its own process, each cycling through the seven endpoints (cached
+beforehand by the first requests).
+
+| requests | errors | requests/s | p50 | p95 | max |
+| --- | --- | --- | --- | --- | --- |
+{load_row}
+
+Errors: {", ".join(sorted(set(result["errors"]))) or "none"}.
+
+Under that load, per endpoint:
+
+| endpoint | requests | p50 | p95 |
+| --- | --- | --- | --- |
+{per}
+"""
+    args.out.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
