@@ -66,7 +66,8 @@ def make_cell(f):
             if kind in ("delta", "points", "pp") and v is not None:
                 # green when the change is good news: up for revenue, down for costs
                 sign = {"up": 1, "down": -1, "none": 0}.get(row.get("direction", "up"), 1)
-                good = v * sign
+                shown = v * 100 if kind == "pp" else v
+                good = 0 if kind != "delta" and round(abs(shown), 1) == 0 else v * sign
                 cls += " pos" if good > 0 else " neg" if good < 0 else ""
             return Markup('<td class="{}">{}</td>').format(cls, format_value(f, v, kind))
         text = "" if v is None else str(v)

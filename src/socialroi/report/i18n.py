@@ -356,6 +356,8 @@ class Formatter:
         if _missing(v):
             return "–"
         s = format_decimal(abs(float(v)), format="#,##0.0", locale=self.locale)
+        if round(abs(float(v)), 1) == 0:
+            return s  # no sign on a change that rounds to nothing
         return ("+" if float(v) >= 0 else "−") + s
 
     def pp(self, v: object) -> str:
