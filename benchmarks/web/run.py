@@ -82,11 +82,13 @@ def free_port() -> int:
 
 def start_server(path: Path, port: int) -> subprocess.Popen:
     exe = Path(sys.executable).with_name("socialroi")
+    log = open(path.with_suffix(".log"), "wb")  # noqa: SIM115 - the server's lifetime
     proc = subprocess.Popen(
-        [str(exe), "serve", "-w", str(path), "--port", str(port)],
+        [str(exe), "serve", "-w", str(path), "--port", str(port), "--no-warm"],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
+    proc.log_path = path.with_suffix(".log")
     for _ in range(600):
         try:
             httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
@@ -94,7 +96,7 @@ def start_server(path: Path, port: int) -> subprocess.Popen:
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
-    raise SystemExit("the server did not start: " + proc.stderr.read().decode()[-2000:])
+    raise SystemExit("the server did not start: " + proc.log_path.read_text()[-2000:])
 
 
 def sequential(base: str, headers: dict, n: int) -> tuple[dict, dict]:
@@ -180,6 +182,9 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(30)
+            errors = server.log_path.read_text(errors="replace")
+            if "Traceback" in errors:
+                print("server errors:\n" + errors[-5000:])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     write(args, base_times, first, lat, result)

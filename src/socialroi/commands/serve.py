@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 
 import click
 
@@ -14,7 +16,14 @@ from socialroi.errors import SocialroiError
 @workspace_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-def serve(workspace: str, host: str, port: int) -> None:
+@click.option(
+    "--warm/--no-warm",
+    default=True,
+    show_default=True,
+    help="Compute the default overview in the background at start, so the first visitor "
+    "does not wait for it.",
+)
+def serve(workspace: str, host: str, port: int, warm: bool) -> None:
     """Run the dashboard and JSON API (/api/v1) on the workspace.
 
     The server owns the workspace file while it runs: stop it before running imports from
@@ -28,8 +37,15 @@ def serve(workspace: str, host: str, port: int) -> None:
     app = create_app(workspace)
     if not app.state.ctx.store.users():
         console.print("no users yet: create one with `socialroi users add NAME --role admin`")
+    if warm:
+        threading.Thread(target=_warm, args=(app.state.ctx,), daemon=True).start()
     console.print(f"socialroi dashboard on http://{host}:{port}/ (Ctrl+C stops it)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _warm(ctx) -> None:
+    with contextlib.suppress(Exception):  # a failing warm-up shows up on the page instead
+        ctx.view("overview", ctx.filters({}, "overview"))
 
 
 @click.group()
