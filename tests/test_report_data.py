@@ -151,6 +151,8 @@ def test_clv_matches_clv_by_and_roi_cac(ws, data):
         assert r["customers"] == e.customers
         assert r["historical_clv"] == pytest.approx(e.historical_clv)
         assert same(cac.get(r["platform"]), r["cac"])
+        if r["cac"]:  # the catalogue's CLV:CAC: historical CLV over CAC
+            assert r["clv_cac"] == pytest.approx(r["historical_clv"] / r["cac"])
 
 
 def test_content_and_quality_tables_match_their_functions(ws, data):

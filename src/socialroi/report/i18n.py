@@ -183,12 +183,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "{leads} 条线索最终赢单 {won} 笔；每个销售合格线索成本 {cost_sql}，"
         "社交媒体影响的商机金额为 {influenced}。",
     },
-    "take_clv": {
-        "en": "Customers acquired through {platform} are worth {ratio} their acquisition cost "
-        "(predicted CLV {clv} against CAC {cac}).",
-        "zh-CN": "通过{platform}获取的客户价值为其获客成本的 {ratio}"
-        "（预测 CLV {clv}，获客成本 {cac}）。",
-    },
     "take_clv_hist": {
         "en": "Customers acquired through {platform} have so far returned {ratio} their "
         "acquisition cost (historical CLV {clv} against CAC {cac}).",
@@ -196,9 +190,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "（历史 CLV {clv}，获客成本 {cac}）。",
     },
     "take_clv_plain": {
-        "en": "{customers} new customers were acquired; their predicted 12-month value averages "
-        "{clv}.",
-        "zh-CN": "本期获取 {customers} 位新客户，平均预测 12 个月价值为 {clv}。",
+        "en": "{customers} new customers were acquired; they have spent {clv} each on average so "
+        "far.",
+        "zh-CN": "本期获取 {customers} 位新客户，迄今人均消费 {clv}。",
     },
     "take_content": {
         "en": "{platform} earns the most engagement per post ({per_post}); {most} publishes the "

@@ -450,7 +450,9 @@ def clv(ctx) -> Section:
     plat = plat.merge(cac_p[["platform", "cac"]], on="platform", how="left")
     cell = cell.merge(cac_c[["platform", "market", "cac"]], on=["platform", "market"], how="left")
     predicted = plat.predicted_clv.notna().any()
-    value = "predicted_clv" if predicted else "historical_clv"
+    # CLV:CAC as the catalogue defines it (and the headline shows it): historical CLV over
+    # CAC; the predicted next-12-months value is shown beside it
+    value = "historical_clv"
     for t in (plat, cell):
         t["clv_cac"] = (t[value] / t.cac).where(t.cac > 0)
     ctx.show("clv", "predicted_clv", "cac", "clv_cac")
@@ -489,7 +491,7 @@ def clv(ctx) -> Section:
     if len(social):
         b = social.loc[social.clv_cac.idxmax()]
         take = f.t(
-            "take_clv" if predicted else "take_clv_hist",
+            "take_clv_hist",
             platform=b.platform,
             ratio=f.ratio(b.clv_cac),
             clv=f.money(b[value]),
