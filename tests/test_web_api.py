@@ -456,6 +456,7 @@ def test_views_are_cached_until_the_data_changes(app, monkeypatch):
         return views_mod.View("content")
 
     monkeypatch.setitem(views_mod.VIEWS, "content", counting)
+    monkeypatch.setattr("socialroi.web.app.VERSION_TTL", 0.0)  # see writes made behind its back
     c = login(app, "viewer")
     for _ in range(3):
         assert c.get(f"/api/v1/content{Q}").status_code == 200
@@ -509,3 +510,21 @@ def test_share_token_is_not_reusable_across_workspaces(built, tmp_path):
         assert len(secret) > 40
     finally:
         a.state.ctx.ws.close()
+
+
+def test_report_is_built_downloaded_and_shared(app, fake_views):
+    c = login(app, "analyst")
+    r = c.post(f"/api/v1/reports{Q}", headers={"X-CSRF-Token": csrf_of(c)})
+    assert r.status_code == 200, r.text
+    files = r.json()["files"]
+    assert set(files) == {"html", "pdf", "xlsx"}
+    got = c.get(files["html"])
+    assert got.status_code == 200 and "report 2025-Q1" in got.text
+    assert c.get(files["html"].replace("/html", "/exe")).status_code == 404
+    link = c.post("/api/v1/share", json={"kind": "report", "query": f"period={PERIOD}", "days": 1},
+                  headers={"X-CSRF-Token": csrf_of(c)}).json()["url"]  # fmt: skip
+    anon = TestClient(app, follow_redirects=False)
+    path = link.split("testserver", 1)[1]
+    assert "report 2025-Q1" in anon.get(path).text
+    assert anon.get(path + "/report.xlsx").status_code == 200
+    assert anon.get(path + "/report.exe").status_code == 404
