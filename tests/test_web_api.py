@@ -528,3 +528,17 @@ def test_report_is_built_downloaded_and_shared(app, fake_views):
     assert "report 2025-Q1" in anon.get(path).text
     assert anon.get(path + "/report.xlsx").status_code == 200
     assert anon.get(path + "/report.exe").status_code == 404
+
+
+def test_concurrent_token_checks_do_not_conflict(app, monkeypatch):
+    """Many requests checking the same token at once (its last use is written) must not hit
+    DuckDB's write-write conflict; the load test found this."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr("socialroi.web.store.TOKEN_TTL", 0.0)
+    store = app.state.ctx.store
+    viewer = [u for u in store.users() if u.username == "viewer"][0]
+    token = store.create_token(viewer.user_id, "load", "test")
+    with ThreadPoolExecutor(16) as pool:
+        users = list(pool.map(lambda _: store.token_user(token), range(200)))
+    assert all(u is not None and u.username == "viewer" for u in users)

@@ -78,7 +78,7 @@ class WebStore:
         self.ws = ws
         self.lock = lock or threading.RLock()
         self._tokens: dict[str, tuple[float, User]] = {}  # digest -> (checked at, user)
-        self._cursor_lock = threading.Lock()
+        self._cursor_lock = threading.RLock()
         with self.cursor() as cur:
             for stmt in SCHEMA:
                 cur.execute(stmt)
@@ -86,13 +86,15 @@ class WebStore:
     @contextmanager
     def cursor(self):
         """A cursor of its own (DuckDB: a separate connection to the same database), so these
-        short queries need not wait for a long computation holding the workspace lock."""
+        short queries need not wait for a long computation holding the workspace lock. They
+        run one at a time: two request threads updating the same row (a token's last use)
+        would otherwise conflict."""
         with self._cursor_lock:
             cur = self.ws.store.raw.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
+            try:
+                yield cur
+            finally:
+                cur.close()
 
     def cached_token_user(self, token: str) -> User | None:
         """The token's user if it was checked less than TOKEN_TTL seconds ago (no query)."""
