@@ -40,7 +40,9 @@ def serve(workspace: str, host: str, port: int, warm: bool) -> None:
     if warm:
         threading.Thread(target=_warm, args=(app.state.ctx,), daemon=True).start()
     console.print(f"socialroi dashboard on http://{host}:{port}/ (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # Keep idle connections longer than clients usually do (httpx 5 s), so a client never
+    # sends a request on a connection the server is closing at that moment.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
 
 
 def _warm(ctx) -> None:
