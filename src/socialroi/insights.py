@@ -87,9 +87,12 @@ def insights(
     settings: InsightSettings | None = None,
     by_platform: RoiResult | None = None,
     by_market: RoiResult | None = None,
+    attribution: pd.DataFrame | None = None,
 ) -> list[Insight]:
     """The strongest insights first (see the module docstring). `by_platform`/`by_market`:
-    ROI results the caller already computed for the same inputs (with the comparison)."""
+    ROI results the caller already computed for the same inputs (with the comparison);
+    `attribution`: a `socialroi.attribution.workspace.compare()` table by platform for the
+    period with last click and the data-driven model among its columns."""
     s = settings or InsightSettings.from_workspace(ws)
     prof = load_profile(profile)
     p = as_period(period)
@@ -100,7 +103,7 @@ def insights(
     out += budget_vs_contribution(by_market, "market", s)
     if by_platform.compare_period is not None:
         out += movers(by_platform, s)
-    out += undercredited(ws, p, prof, s)
+    out += undercredited(ws, p, prof, s, attribution)
     out += publishing_vs_engagement(by_platform, s)
     out.sort(key=lambda i: (-i.strength, i.kind, i.sentence))
     return out[: s.limit]
@@ -199,13 +202,18 @@ def movers(res: RoiResult, s: InsightSettings) -> list[Insight]:
     return out
 
 
-def undercredited(ws, period: Period, prof, s: InsightSettings) -> list[Insight]:
+def undercredited(
+    ws, period: Period, prof, s: InsightSettings, table: pd.DataFrame | None = None
+) -> list[Insight]:
     from socialroi.attribution.workspace import compare
     from socialroi.journeys import JourneySettings
 
     kind = prof.primary_kind
-    settings = JourneySettings(lookback_days=prof.lookback_days, kinds=(kind,))
-    table = compare(ws, period, settings, models=("last_click", s.data_driven_model))
+    if table is None or not {"last_click", s.data_driven_model} <= set(table.columns):
+        settings = JourneySettings(lookback_days=prof.lookback_days, kinds=(kind,))
+        table = compare(ws, period, settings, models=("last_click", s.data_driven_model))
+    else:
+        kind = "/".join(prof.kinds) if len(prof.kinds) > 1 else kind
     if s.data_driven_model not in table or table.last_click.sum() == 0:
         return []
     dd = table[s.data_driven_model]

@@ -85,6 +85,37 @@ class Selection:
         return [*self.by, *(["period"] if self.grain else [])]
 
 
+def data_version(ws) -> tuple:
+    """Changes whenever anything the measures read changes: an import or a manual cost edit
+    (each is a batch), an exchange-rate override, the channel rules."""
+    return ws.store.raw.execute(
+        "SELECT (SELECT max(batch_id) FROM import_batches), (SELECT count(*) FROM "
+        "import_batches), (SELECT count(*) FROM fx_rates), (SELECT sum(per_eur) FROM fx_rates)"
+    ).fetchone() + (ws.store.setting("channel_rules_path"),)
+
+
+def memo(ws, key: tuple, compute):
+    """The result of `compute()` for `key`, remembered on the workspace object while its data
+    stays the same: a report or a dashboard asks for one period's attribution, allocation
+    and CLV under several breakdowns, and each is computed once. Callers get copies."""
+    cache = ws.__dict__.setdefault("_measure_memo", {})
+    version = data_version(ws)
+    if cache.get("_version") != version:
+        cache.clear()
+        cache["_version"] = version
+    if key not in cache:
+        cache[key] = compute()
+    return _copy(cache[key])
+
+
+def _copy(value):
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    return value
+
+
 def bucket(days: pd.Series, grain: str | None, period: Period) -> pd.Series:
     """Label of the period bucket each date falls in: 2026-07, 2026-Q3, 2026, 2026-W27."""
     if grain is None:
@@ -256,7 +287,12 @@ def base_measures(
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """(cells, totals): measures per cell of the selection, and for the whole selection."""
     parts = []  # additive frames with sel.keys columns
-    cr, inf, conv = attributed(ws, sel, profile, model)
+    cr, inf, conv = memo(
+        ws,
+        ("attributed", sel.period, "campaign" in sel.by, profile.kinds, profile.lookback_days,
+         profile.primary_kind, model),
+        lambda: attributed(ws, sel, profile, model),
+    )  # fmt: skip
     cr = _filter(cr, sel)
     inf = _filter(inf, sel)
     cr["period"] = bucket(cr.day, sel.grain, sel.period) if len(cr) else []
@@ -368,7 +404,9 @@ def _influenced(inf: pd.DataFrame, sel: Selection) -> tuple[pd.DataFrame, dict[s
 def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     from socialroi.costs import allocate
 
-    alloc = allocate(ws, sel.period, grain=sel.grain)
+    alloc = memo(
+        ws, ("allocate", sel.period, sel.grain), lambda: allocate(ws, sel.period, sel.grain)
+    )
     if alloc.empty:
         return None
     alloc = alloc.copy()
@@ -506,13 +544,18 @@ def _audience(ws, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
 def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
     from socialroi.clv.workspace import CLVError, customer_clv
 
-    try:
-        cust = customer_clv(ws, sel.period)
-    except CLVError:  # too little history to fit: historical CLV still counts
+    def customers():
         try:
-            cust = customer_clv(ws, sel.period, predict=False)
-        except CLVError:
-            return None, {}, None
+            return customer_clv(ws, sel.period)
+        except CLVError:  # too little history to fit: historical CLV still counts
+            try:
+                return customer_clv(ws, sel.period, predict=False)
+            except CLVError:
+                return None
+
+    cust = memo(ws, ("customer_clv", sel.period), customers)
+    if cust is None:
+        return None, {}, None
     if cust is None or cust.empty:
         return None, {}, None
     p = sel.period

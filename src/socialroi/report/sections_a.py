@@ -134,6 +134,7 @@ def summary(ctx) -> Section:
                 # the same inputs: reuse the ROI already computed (not with a selection, which
                 # insights do not take)
                 by_platform=None if d.platforms or d.markets else res,
+                attribution=attribution_frames(ctx),
             ),
         )
         found = sorted(found, key=lambda i: -float(i.strength or 0))[:5]
