@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 
 import click
@@ -55,6 +54,16 @@ def users() -> None:
     """Dashboard users: admin (users, tokens, settings), analyst (imports, costs), viewer."""
 
 
+def _actor() -> str:
+    """Who ran the command, for the audit log."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
+
+
 def _store(workspace: str):
     from socialroi.web.store import WebStore
     from socialroi.workspace import Workspace
@@ -80,7 +89,7 @@ def users_add(workspace: str, username: str, role: str, password: str | None) ->
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
     ws, store = _store(workspace)
     try:
-        user = store.add_user(username, password, role, actor=f"cli:{os.getenv('USER', '?')}")
+        user = store.add_user(username, password, role, actor=_actor())
     finally:
         ws.close()
     console.print(f"added {user.username} ({user.role})", markup=False)
@@ -110,7 +119,7 @@ def users_set_role(workspace: str, username: str, role: str) -> None:
         found = [u for u in store.users() if u.username.lower() == username.lower()]
         if not found:
             raise SocialroiError(f"no user {username!r}; `socialroi users list` shows them")
-        store.set_role(found[0].user_id, role, actor=f"cli:{os.getenv('USER', '?')}")
+        store.set_role(found[0].user_id, role, actor=_actor())
     finally:
         ws.close()
     console.print(f"{username} is now {role}", markup=False)
