@@ -242,6 +242,29 @@ def customer_clv(
     lookback_days: int = 30,
     penalizer_coef: float = 0.0,
 ) -> pd.DataFrame:
+    """See `_customer_clv`; remembered on the workspace while its data is unchanged (the
+    report and the dashboard ask for the same customers under several breakdowns)."""
+    from socialroi.measures import memo
+
+    p = _period(period)
+    args = (horizon_months, annual_discount, acquired_only, predict, lookback_days)
+    key = ("customer_clv_full", p, *args, penalizer_coef)
+    got = memo(ws, key, lambda: _customer_clv(ws, p, *args, penalizer_coef=penalizer_coef))
+    got.attrs = dict(got.attrs)  # a copy's attrs must not be shared with the remembered one
+    return got
+
+
+def _customer_clv(
+    ws,
+    period: Period | str,
+    horizon_months: int = 12,
+    annual_discount: float = 0.10,
+    acquired_only: bool = True,
+    predict: bool = True,
+    lookback_days: int = 30,
+    *,
+    penalizer_coef: float = 0.0,
+) -> pd.DataFrame:
     """One row per customer acquired in ``period`` (every customer with a purchase up to its
     end when ``acquired_only`` is False): customer_id, first_purchase, acquisition_platform,
     acquisition_market, orders (to the period end), revenue (in the period), historical_clv
