@@ -125,6 +125,12 @@ ROUTES = [
     ("GET", f"/reports{Q}", "viewer", None),
     ("GET", "/data/batches/1", "viewer", None),
     ("GET", "/admin", "admin", None),
+    ("GET", "/profiles", "viewer", None),
+    ("POST", "/profiles", "analyst", {"text": "name = "}),
+    ("POST", "/profiles/delete", "analyst", {"name": "none"}),
+    ("GET", "/api/v1/profiles", "viewer", None),
+    ("POST", "/api/v1/profiles", "analyst", {"text": "name = "}),
+    ("DELETE", "/api/v1/profiles/none", "analyst", None),
     ("POST", "/logout", "viewer", {}),
     ("POST", f"/reports/build{Q}", "viewer", {}),
     ("POST", "/data/upload", "analyst", {}),
@@ -542,3 +548,28 @@ def test_concurrent_token_checks_do_not_conflict(app, monkeypatch):
     with ThreadPoolExecutor(16) as pool:
         users = list(pool.map(lambda _: store.token_user(token), range(200)))
     assert all(u is not None and u.username == "viewer" for u in users)
+
+
+PROFILE = 'name = "apac_dtc"\nextends = "dtc"\nlabel = "APAC <b>DTC</b>"\nlookback_days = 14\n'
+
+
+def test_analyst_saves_a_custom_profile_that_every_page_can_use(app):
+    c = login(app, "analyst")
+    r = c.post("/profiles", data={"text": PROFILE, "format": "toml", "csrf_token": csrf_of(c)})
+    assert r.status_code == 303 and r.headers["location"] == "/overview?profile=apac_dtc"
+    listed = {p["name"]: p for p in c.get("/api/v1/profiles").json()}
+    assert listed["apac_dtc"]["lookback_days"] == 14 and listed["apac_dtc"]["custom"]
+    page = c.get("/profiles")
+    assert "APAC &lt;b&gt;DTC&lt;/b&gt;" in page.text
+    att = c.get(f"/api/v1/attribution{Q}&profile=apac_dtc").json()
+    assert att["filters"]["profile"] == "apac_dtc" and att["data"]["lookback"] == 14
+    bad = c.post("/api/v1/profiles", json={"format": "toml", "text": 'name = "x"\nmodel = "nope"'},
+                 headers={"X-CSRF-Token": csrf_of(c)})  # fmt: skip
+    assert bad.status_code == 400 and "model" in bad.json()["error"]
+    builtin = c.post("/api/v1/profiles", json={"format": "toml", "text": 'name = "dtc"'},
+                     headers={"X-CSRF-Token": csrf_of(c)})  # fmt: skip
+    assert builtin.status_code == 400
+    assert "profile.save" in [a["action"] for a in app.state.ctx.store.audit_log()]
+    r = c.delete("/api/v1/profiles/apac_dtc", headers={"X-CSRF-Token": csrf_of(c)})
+    assert r.status_code == 200
+    assert c.get(f"/api/v1/overview{Q}&profile=apac_dtc").status_code == 400

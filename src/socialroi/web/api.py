@@ -218,6 +218,35 @@ def share(
     return {"url": str(request.base_url).rstrip("/") + link}
 
 
+@router.get("/profiles", summary="ROI profiles: built-in and custom")
+def profiles(request: Request, p: Principal = VIEWER):
+    from socialroi.web.routes.profiles import listing
+
+    return listing(request.app.state.ctx)
+
+
+@router.post("/profiles", summary="Add or replace a custom ROI profile (TOML or YAML text)")
+def save_profile(
+    request: Request,
+    p: Principal = ANALYST,
+    format: str = Body("toml"),  # noqa: A002, B008 - the field's name in the JSON
+    text: str = Body(...),  # noqa: B008
+):
+    from socialroi.web.routes.profiles import save
+
+    check_csrf(request, p, None)
+    return {"name": save(request, p, format, text)}
+
+
+@router.delete("/profiles/{name}", summary="Delete a custom ROI profile")
+def delete_profile(request: Request, name: str, p: Principal = ANALYST):
+    check_csrf(request, p, None)
+    ctx = request.app.state.ctx
+    ctx.store.delete_profile(name, p.user.username)
+    ctx.invalidate()
+    return {"deleted": name}
+
+
 # -- administration -------------------------------------------------------------------------
 @router.get("/users", summary="Users and roles (admin)")
 def users(request: Request, p: Principal = ADMIN):

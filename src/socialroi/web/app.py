@@ -79,6 +79,7 @@ class Context:
                 "default_period": flt.default_period(last),
                 "base_currency": st["base_currency"],
                 "default_profile": self.ws.store.setting("web_default_profile", "dtc"),
+                "profiles": flt.profiles() + sorted(self.store.profiles()),
             }
             self.meta_version = version
         return self.meta
@@ -93,6 +94,7 @@ class Context:
             default_period=m["default_period"],
             default_profile=m["default_profile"],
             options=opts,
+            profile_names=m["profiles"],
         )
 
     def view(self, name: str, f: flt.Filters) -> View:
@@ -188,9 +190,9 @@ def create_app(workspace_path: str | Path, *, reports_dir: str | Path | None = N
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     from socialroi.web import api
-    from socialroi.web.routes import account, admin, costs, data, pages, reports, share
+    from socialroi.web.routes import account, admin, costs, data, pages, profiles, reports, share
 
-    for module in (account, pages, data, costs, reports, share, admin):
+    for module in (account, pages, data, costs, reports, share, profiles, admin):
         app.include_router(module.router)
     app.include_router(api.router)
 
@@ -242,7 +244,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         "csrf": principal.csrf if principal else "",
         "shared": False,
         "meta": ctx.meta or {},
-        "profiles": flt.profiles(),
+        "profiles": (ctx.meta or {}).get("profiles") or flt.profiles(),
         "models": flt.models(),
         "compares": flt.COMPARES,
     }

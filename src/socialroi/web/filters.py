@@ -110,6 +110,7 @@ def parse(
     default_period: str,
     default_profile: str = "dtc",
     options: tuple[str, ...] = (),
+    profile_names: list[str] | None = None,
 ) -> Filters:
     """Filters from a query string (a Starlette QueryParams or a dict of lists)."""
 
@@ -142,8 +143,9 @@ def parse(
         if m not in markets:
             raise SocialroiError(f"unknown market {m!r}; valid: {', '.join(markets)}")
     profile = one("profile", default_profile)
-    if profile not in profiles():
-        raise SocialroiError(f"unknown profile {profile!r}; valid: {', '.join(profiles())}")
+    valid_profiles = profile_names if profile_names is not None else profiles()
+    if profile not in valid_profiles:
+        raise SocialroiError(f"unknown profile {profile!r}; valid: {', '.join(valid_profiles)}")
     model = one("model", "")
     if model and model not in models():
         raise SocialroiError(f"unknown attribution model {model!r}; valid: {', '.join(models())}")

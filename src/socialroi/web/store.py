@@ -43,6 +43,8 @@ SCHEMA = (
         created_at TIMESTAMPTZ, last_used_at TIMESTAMPTZ, revoked BOOLEAN)""",
     """CREATE TABLE IF NOT EXISTS web_login_attempts (
         username VARCHAR, ip VARCHAR, attempted_at TIMESTAMPTZ, ok BOOLEAN)""",
+    """CREATE TABLE IF NOT EXISTS web_profiles (
+        name VARCHAR, format VARCHAR, text VARCHAR, saved_by VARCHAR, saved_at TIMESTAMPTZ)""",
     """CREATE TABLE IF NOT EXISTS web_audit_log (
         logged_at TIMESTAMPTZ, actor VARCHAR, action VARCHAR, target VARCHAR, details VARCHAR)""",
 )
@@ -56,6 +58,30 @@ def now() -> dt.datetime:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def parse_profile(fmt: str, text: str):
+    """A Profile from TOML or YAML text, checked like a profile file."""
+    import tomllib
+
+    from socialroi.profiles import profile_from_dict
+
+    try:
+        if fmt == "toml":
+            data = tomllib.loads(text)
+        elif fmt == "yaml":
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        else:
+            raise SocialroiError("a profile is TOML or YAML")
+    except SocialroiError:
+        raise
+    except Exception as exc:  # tomllib / yaml errors
+        raise SocialroiError(f"not a readable {fmt.upper()} profile ({exc})") from None
+    if not isinstance(data, dict):
+        raise SocialroiError("a profile is a table of keys (name, kinds, headline, ...)")
+    return profile_from_dict(data, source="the profile")
 
 
 @dataclass(frozen=True)
@@ -329,8 +355,44 @@ class WebStore:
         """Changes whenever data changes: the last import batch id (cost edits are batches
         too) plus the number of fx overrides."""
         with self.cursor() as cur:
-            b, f = cur.execute(
+            b, f, p = cur.execute(
                 "SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches), "
-                "(SELECT count(*) FROM fx_rates)"
+                "(SELECT count(*) FROM fx_rates), "
+                "(SELECT count(*) || ':' || coalesce(max(epoch_ms(saved_at)), 0) "
+                "FROM web_profiles)"
             ).fetchone()
-        return f"{b}.{f}"
+        return f"{b}.{f}.{p}"
+
+    # -- custom ROI profiles -------------------------------------------------------------
+    def profiles(self) -> dict[str, tuple[str, str]]:
+        """Custom profiles saved from the dashboard: name -> (format, text)."""
+        with self.cursor() as cur:
+            rows = cur.execute("SELECT name, format, text FROM web_profiles ORDER BY name")
+            return {n: (f, t) for n, f, t in rows.fetchall()}
+
+    def save_profile(self, fmt: str, text: str, actor: str) -> str:
+        """Check a TOML or YAML profile (the same rules as `--profile file.toml`) and keep it
+        under its name; returns the name."""
+        from socialroi.profiles import PROFILES
+
+        prof = parse_profile(fmt, text)
+        if prof.name in PROFILES:
+            raise SocialroiError(
+                f"{prof.name!r} is a built-in profile; give yours another name (it may "
+                f'`extends = "{prof.name}"`)'
+            )
+        if not prof.name.replace("_", "").replace("-", "").isalnum() or len(prof.name) > 40:
+            raise SocialroiError("a profile name is up to 40 letters, digits, - and _")
+        with self.cursor() as cur:
+            cur.execute("DELETE FROM web_profiles WHERE name = ?", [prof.name])
+            cur.execute(
+                "INSERT INTO web_profiles VALUES (?, ?, ?, ?, ?)",
+                [prof.name, fmt, text, actor, now()],
+            )
+        self.audit(actor, "profile.save", prof.name, {"format": fmt})
+        return prof.name
+
+    def delete_profile(self, name: str, actor: str) -> None:
+        with self.cursor() as cur:
+            cur.execute("DELETE FROM web_profiles WHERE name = ?", [name])
+        self.audit(actor, "profile.delete", name, {})

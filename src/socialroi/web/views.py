@@ -76,6 +76,25 @@ def _missing(view: View, what: str, module: str) -> View:
     return view
 
 
+def profile_of(ws, name: str):
+    """A built-in profile's name as is; a custom one saved from the dashboard as a Profile."""
+    builtins = optional("socialroi.profiles")
+    if builtins is None or name in builtins.PROFILES:
+        return name
+    from socialroi.web.store import parse_profile
+
+    cur = ws.store.raw.cursor()
+    try:
+        row = cur.execute("SELECT format, text FROM web_profiles WHERE name = ?", [name]).fetchone()
+    finally:
+        cur.close()
+    if row is None:
+        from socialroi.errors import UnknownName
+
+        raise UnknownName("profile", name, list(builtins.PROFILES))
+    return parse_profile(row[0], row[1])
+
+
 def _scope(f: Filters) -> dict[str, Any]:
     return {"platforms": list(f.platforms) or None, "markets": list(f.markets) or None}
 
@@ -119,7 +138,7 @@ def overview(ws, f: Filters) -> View:
     roi_mod = optional("socialroi.roi")
     if roi_mod is None:
         return _missing(view, "ROI figures", "socialroi.roi")
-    common = dict(profile=f.profile, model=f.model or None, **_scope(f))
+    common = dict(profile=profile_of(ws, f.profile), model=f.model or None, **_scope(f))
     res = roi_mod.roi(ws, f.period, by=("platform",), compare=f.compare_arg, **common)
     cards = []
     for m in res.metrics:
@@ -161,7 +180,7 @@ def overview(ws, f: Filters) -> View:
         found = ins.insights(
             ws,
             f.period,
-            profile=f.profile,
+            profile=profile_of(ws, f.profile),
             compare=f.compare_arg or "previous",
             model=f.model or None,
         )
@@ -178,7 +197,7 @@ def explore(ws, f: Filters) -> View:
     if roi_mod is None:
         return _missing(view, "Metrics by platform and market", "socialroi.roi")
     metric = f.opt("metric")
-    common = dict(profile=f.profile, model=f.model or None, **_scope(f))
+    common = dict(profile=profile_of(ws, f.profile), model=f.model or None, **_scope(f))
     kw = {"metrics": [metric]} if metric else {}
     res = roi_mod.roi(ws, f.period, by=("platform", "market"), **common, **kw)
     metric = metric or (res.metrics[0].name if res.metrics else "")
@@ -218,7 +237,7 @@ def attribution(ws, f: Filters) -> View:
     prof = optional("socialroi.profiles")
     if prof is not None:
         try:
-            p = prof.load_profile(f.profile)
+            p = prof.load_profile(profile_of(ws, f.profile))
             kinds = tuple(p.kinds) or kinds
             lookback_default, model_default = p.lookback_days, p.model
         except Exception:  # noqa: S110 - the defaults above stand

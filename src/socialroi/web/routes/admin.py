@@ -97,12 +97,11 @@ async def revoke_token(request: Request, token_id: int, p: Principal = ADMIN):
 async def settings(request: Request, p: Principal = ADMIN):
     form = await request.form()
     check_csrf(request, p, form)
-    from socialroi.web.filters import profiles
-
     ctx = request.app.state.ctx
     profile = str(form.get("default_profile", ""))
-    if profile not in profiles():
-        raise SocialroiError(f"unknown profile {profile!r}; valid: {', '.join(profiles())}")
+    valid = ctx.workspace_meta()["profiles"]
+    if profile not in valid:
+        raise SocialroiError(f"unknown profile {profile!r}; valid: {', '.join(valid)}")
     with ctx.lock:
         ctx.ws.store.set_setting("web_default_profile", profile)
     ctx.store.audit(p.user.username, "settings", "default_profile", {"value": profile})

@@ -21,6 +21,7 @@ PAGES = {
     "clv": "CLV",
     "data": "Data",
     "reports": "Reports",
+    "profiles": "Profiles",
 }
 
 

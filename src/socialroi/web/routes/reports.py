@@ -17,7 +17,7 @@ from socialroi.web.app import render
 from socialroi.web.auth import VIEWER, Principal, check_csrf
 from socialroi.web.filters import Filters
 from socialroi.web.routes.pages import PAGES
-from socialroi.web.views import optional
+from socialroi.web.views import optional, profile_of
 
 router = APIRouter()
 log = logging.getLogger("socialroi.web")
@@ -62,7 +62,7 @@ def _build(mod, ctx, f: Filters, lang: str, formats, out: Path):
         ctx.ws,
         period=f.period,
         compare=f.compare_arg,
-        profile=f.profile,
+        profile=profile_of(ctx.ws, f.profile),
         model=f.model or None,
         markets=list(f.markets) or None,
         platforms=list(f.platforms) or None,
