@@ -12,6 +12,10 @@ Deterministic: the same workspace gives the same sentences in the same order. Fo
 Every threshold is a setting (`InsightSettings`; in a workspace, the setting
 `insights.<name>` overrides the default), and an insight is never emitted without the
 figures in its `evidence`.
+
+Sentences come in English (`lang="en"`) or Simplified Chinese (`lang="zh-CN"`); the evidence
+is the same in both (names, metric keys and numbers, no words), and platform names stay
+brands.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, fields, replace
 import pandas as pd
 
 from socialroi.metrics import metric
+from socialroi.metrics.zh import localized
 from socialroi.periods import Period
 from socialroi.profiles import load_profile
 from socialroi.roi import RoiResult, as_period, roi
@@ -60,19 +65,41 @@ class Insight:
     strength: float
 
 
-def name(unit: str) -> str:
-    return PLATFORM_NAMES.get(unit, unit)
+LANGS = ("en", "zh-CN")
+# conversion kinds as the Chinese sentences name them
+KINDS_ZH = {
+    "purchase": "购买", "signup": "注册", "lead": "线索", "mql": "MQL", "sql": "SQL",
+    "opportunity": "商机", "won": "赢单",
+}  # fmt: skip
+
+
+def name(unit: str, lang: str = "en") -> str:
+    """A platform's brand name; in Chinese, a market code becomes the country's name."""
+    if unit in PLATFORM_NAMES:
+        return PLATFORM_NAMES[unit]
+    if lang == "zh-CN" and isinstance(unit, str) and len(unit) == 2 and unit.isupper():
+        from babel import Locale
+
+        return Locale.parse("zh_Hans_CN").territories.get(unit, unit)
+    return unit
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        from socialroi.errors import UnknownName
+
+        raise UnknownName("insight language", lang, list(LANGS))
 
 
 def pct(v: float) -> str:
     return f"{v * 100:.0f}%"
 
 
-def fmt(v: float, unit: str, currency: str) -> str:
+def fmt(v: float, unit: str, currency: str, lang: str = "en") -> str:
     if unit == "percent":
         return f"{v * 100:.1f}%"
     if unit == "ratio":
-        return f"{v:.2f}x"
+        return f"{v:.2f}" + ("×" if lang == "zh-CN" else "x")
     if unit == "currency":
         return f"{v:,.0f} {currency}"
     return f"{v:,.0f}"
@@ -88,23 +115,26 @@ def insights(
     by_platform: RoiResult | None = None,
     by_market: RoiResult | None = None,
     attribution: pd.DataFrame | None = None,
+    lang: str = "en",
 ) -> list[Insight]:
     """The strongest insights first (see the module docstring). `by_platform`/`by_market`:
     ROI results the caller already computed for the same inputs (with the comparison);
     `attribution`: a `socialroi.attribution.workspace.compare()` table by platform for the
-    period with last click and the data-driven model among its columns."""
+    period with last click and the data-driven model among its columns. `lang`: the
+    sentences' language, "en" or "zh-CN"."""
+    _check_lang(lang)
     s = settings or InsightSettings.from_workspace(ws)
     prof = load_profile(profile)
     p = as_period(period)
     by_platform = by_platform or roi(ws, p, prof, by=("platform",), model=model, compare=compare)
     by_market = by_market or roi(ws, p, prof, by=("market",), model=model)
     out: list[Insight] = []
-    out += budget_vs_contribution(by_platform, "platform", s)
-    out += budget_vs_contribution(by_market, "market", s)
+    out += budget_vs_contribution(by_platform, "platform", s, lang)
+    out += budget_vs_contribution(by_market, "market", s, lang)
     if by_platform.compare_period is not None:
-        out += movers(by_platform, s)
-    out += undercredited(ws, p, prof, s, attribution)
-    out += publishing_vs_engagement(by_platform, s)
+        out += movers(by_platform, s, lang)
+    out += undercredited(ws, p, prof, s, attribution, lang)
+    out += publishing_vs_engagement(by_platform, s, lang)
     out.sort(key=lambda i: (-i.strength, i.kind, i.sentence))
     return out[: s.limit]
 
@@ -114,7 +144,9 @@ def _rows(res: RoiResult, dim: str) -> pd.DataFrame:
     return t[~t[dim].isin(["other", "(unallocated)", "(none)"])]
 
 
-def budget_vs_contribution(res: RoiResult, dim: str, s: InsightSettings) -> list[Insight]:
+def budget_vs_contribution(
+    res: RoiResult, dim: str, s: InsightSettings, lang: str = "en"
+) -> list[Insight]:
     m = res.profile.insight_metric
     meas = metric(m)
     t = _rows(res, dim)
@@ -130,12 +162,22 @@ def budget_vs_contribution(res: RoiResult, dim: str, s: InsightSettings) -> list
         gap = share_out - share_cost
         if abs(gap) < s.min_share_gap:
             continue
-        label = meas.label.lower() if meas.label[:3] != "SQL" else meas.label
-        verb = "brings" if gap > 0 else "brings only"
-        sentence = (
-            f"{name(row[dim])} {verb} {pct(share_out)} of {label} on {pct(share_cost)} "
-            f"of true cost."
-        )
+        if lang == "zh-CN":
+            label = localized(meas, lang)[0]
+            sentence = (
+                f"{name(row[dim], lang)}以 {pct(share_cost)} 的真实成本带来了 {pct(share_out)} "
+                f"的{label}。"
+                if gap > 0
+                else f"{name(row[dim], lang)}占用 {pct(share_cost)} 的真实成本，"
+                f"却仅带来 {pct(share_out)} 的{label}。"
+            )
+        else:
+            label = meas.label.lower() if meas.label[:3] != "SQL" else meas.label
+            verb = "brings" if gap > 0 else "brings only"
+            sentence = (
+                f"{name(row[dim])} {verb} {pct(share_out)} of {label} on {pct(share_cost)} "
+                f"of true cost."
+            )
         out.append(
             Insight(
                 "budget_vs_contribution",
@@ -155,7 +197,7 @@ def budget_vs_contribution(res: RoiResult, dim: str, s: InsightSettings) -> list
     return out
 
 
-def movers(res: RoiResult, s: InsightSettings) -> list[Insight]:
+def movers(res: RoiResult, s: InsightSettings, lang: str = "en") -> list[Insight]:
     out = []
     t = res.table[~res.table.platform.isin(["other", "(unallocated)"])]
     for m in res.metrics:
@@ -170,19 +212,28 @@ def movers(res: RoiResult, s: InsightSettings) -> list[Insight]:
                 if abs(change) < s.min_change / 4:  # points: a quarter of the relative bar
                     continue
                 how = f"{'up' if change > 0 else 'down'} {abs(change) * 100:.1f} points"
+                how_zh = f"{'上升' if change > 0 else '下降'} {abs(change) * 100:.1f} 个百分点"
                 strength = abs(change) * 2
             else:
                 change = (now - prev) / abs(prev)
                 if abs(change) < s.min_change:
                     continue
                 how = f"{'up' if change > 0 else 'down'} {abs(change) * 100:.0f}%"
+                how_zh = f"{'上升' if change > 0 else '下降'} {abs(change) * 100:.0f}%"
                 strength = min(abs(change), 3.0) / 3
             cur = res.currency
-            sentence = (
-                f"{name(row['platform'])} {m.label} {how} against "
-                f"{res.compare_period.label} ({fmt(prev, m.unit, cur)} → "
-                f"{fmt(now, m.unit, cur)})."
-            )
+            if lang == "zh-CN":
+                sentence = (
+                    f"{name(row['platform'])}的{localized(m, lang)[0]}较"
+                    f"{res.compare_period.label}{how_zh}（{fmt(prev, m.unit, cur, lang)} → "
+                    f"{fmt(now, m.unit, cur, lang)}）。"
+                )
+            else:
+                sentence = (
+                    f"{name(row['platform'])} {m.label} {how} against "
+                    f"{res.compare_period.label} ({fmt(prev, m.unit, cur)} → "
+                    f"{fmt(now, m.unit, cur)})."
+                )
             out.append(
                 Insight(
                     "mover",
@@ -203,7 +254,12 @@ def movers(res: RoiResult, s: InsightSettings) -> list[Insight]:
 
 
 def undercredited(
-    ws, period: Period, prof, s: InsightSettings, table: pd.DataFrame | None = None
+    ws,
+    period: Period,
+    prof,
+    s: InsightSettings,
+    table: pd.DataFrame | None = None,
+    lang: str = "en",
 ) -> list[Insight]:
     from socialroi.attribution.workspace import compare
     from socialroi.journeys import JourneySettings
@@ -223,10 +279,20 @@ def undercredited(
     for unit, lc, d in zip(table.unit, table.last_click / table.last_click.sum(), dd / dd.sum()):
         if unit not in PLATFORM_NAMES or d - lc < s.min_credit_shift:
             continue
-        sentence = (
-            f"Last click under-credits {name(unit)}: {pct(d)} of {kind} conversions under the "
-            f"{s.data_driven_model} model, {pct(lc)} under last click."
-        )
+        if lang == "zh-CN":
+            from socialroi.report.i18n import MODEL_NAMES
+
+            model_zh = MODEL_NAMES["zh-CN"].get(s.data_driven_model, s.data_driven_model)
+            kind_zh = "/".join(KINDS_ZH.get(k, k) for k in kind.split("/"))
+            sentence = (
+                f"末次点击低估了{name(unit)}：在{model_zh}模型下，它获得 {pct(d)} 的{kind_zh}"
+                f"转化，而在末次点击下仅为 {pct(lc)}。"
+            )
+        else:
+            sentence = (
+                f"Last click under-credits {name(unit)}: {pct(d)} of {kind} conversions under "
+                f"the {s.data_driven_model} model, {pct(lc)} under last click."
+            )
         out.append(
             Insight(
                 "undercredited",
@@ -245,7 +311,7 @@ def undercredited(
     return out
 
 
-def publishing_vs_engagement(res: RoiResult, s: InsightSettings) -> list[Insight]:
+def publishing_vs_engagement(res: RoiResult, s: InsightSettings, lang: str = "en") -> list[Insight]:
     t = _rows(res, "platform")
     if "posts" not in t or t.posts.sum() == 0 or t.engagements.sum() == 0:
         return []
@@ -255,10 +321,16 @@ def publishing_vs_engagement(res: RoiResult, s: InsightSettings) -> list[Insight
         if abs(se - sp) < s.min_post_gap or not row["posts"]:
             continue
         per_post = row["engagements"] / row["posts"]
-        sentence = (
-            f"{name(row['platform'])}: {pct(sp)} of posts published earn {pct(se)} of "
-            f"engagements ({per_post:,.0f} per post)."
-        )
+        if lang == "zh-CN":
+            sentence = (
+                f"{name(row['platform'])}：发布了 {pct(sp)} 的帖子，获得 {pct(se)} 的互动"
+                f"（每帖 {per_post:,.0f} 次）。"
+            )
+        else:
+            sentence = (
+                f"{name(row['platform'])}: {pct(sp)} of posts published earn {pct(se)} of "
+                f"engagements ({per_post:,.0f} per post)."
+            )
         out.append(
             Insight(
                 "publishing_vs_engagement",

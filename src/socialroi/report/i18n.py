@@ -17,6 +17,7 @@ from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 
 from socialroi.errors import UnknownName
+from socialroi.metrics.zh import localized, localized_formula
 
 LANGS = {"en": "en_US", "zh-CN": "zh_Hans_CN"}
 
@@ -246,27 +247,7 @@ MODEL_NAMES = {
 PROFILE_NAMES = {
     "zh-CN": {"dtc": "直面消费者（DTC）", "b2b": "B2B 线索与成交", "brand": "品牌建设"}
 }
-# The metric catalogue's labels in Chinese (definitions stay in English for now).
-METRIC_ZH = {
-    "spend": "广告支出", "true_cost": "真实成本", "budget_share": "预算占比",
-    "conversions": "归因转化数", "revenue": "归因收入", "contribution_share": "贡献占比",
-    "influenced_revenue": "受影响收入", "influenced_conversions": "受影响转化数",
-    "sourced_revenue": "直接来源收入", "new_customers": "新客户数", "aov": "平均订单金额",
-    "cpa": "单次转化成本（CPA）", "cac": "获客成本（CAC）", "roas": "广告支出回报率（ROAS）",
-    "roi": "投资回报率（ROI）", "earned_media_value": "自然媒体价值", "impressions": "自然展示次数",
-    "reach": "覆盖人数", "engagements": "互动数", "posts": "发帖数",
-    "engagement_rate_impressions": "互动率（按展示）", "engagement_rate_reach": "互动率（按覆盖）",
-    "engagement_rate_followers": "互动率（按粉丝）", "engagement_to_conversion": "互动转化率",
-    "followers": "粉丝数", "follower_growth": "粉丝增长率", "leads": "线索数",
-    "qualified_leads": "市场合格线索（MQL）", "sqls": "销售合格线索（SQL）", "won_deals": "赢单数",
-    "cost_per_lead": "单条线索成本", "cost_per_mql": "单个 MQL 成本",
-    "cost_per_sql": "单个 SQL 成本", "lead_to_mql": "线索→MQL 转化率",
-    "mql_to_sql": "MQL→SQL 转化率", "sql_to_won": "SQL→赢单转化率",
-    "pipeline_influenced": "受影响商机金额", "won_revenue": "赢单收入（归因）",
-    "won_revenue_sourced": "直接来源赢单收入", "won_revenue_influenced": "受影响赢单收入",
-    "clv": "客户终身价值（历史）", "predicted_clv": "客户终身价值（预测）", "clv_cac": "CLV:CAC",
-    "engaged_cohort_clv": "互动人群 CLV",
-}  # fmt: skip
+# The metric catalogue's words in Chinese live next to the catalogue: socialroi.metrics.zh.
 
 
 def message_keys() -> list[str]:
@@ -293,9 +274,15 @@ class Formatter:
 
     def metric_label(self, m) -> str:
         """A catalogue metric's label in the report's language."""
-        if self.lang == "zh-CN":
-            return METRIC_ZH.get(m.name, m.label)
-        return m.label
+        return localized(m, self.lang)[0]
+
+    def metric_definition(self, m) -> str:
+        """A catalogue metric's definition in the report's language."""
+        return localized(m, self.lang)[1]
+
+    def metric_formula(self, m) -> str:
+        """A catalogue metric's formula in the report's language."""
+        return localized_formula(m, self.lang)
 
     def model_label(self, name: str) -> str:
         return MODEL_NAMES.get(self.lang, {}).get(name) or MODEL_NAMES["en"].get(name, name)

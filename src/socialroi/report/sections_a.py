@@ -135,6 +135,7 @@ def summary(ctx) -> Section:
                 # insights do not take)
                 by_platform=None if d.platforms or d.markets else res,
                 attribution=attribution_frames(ctx),
+                lang=d.lang,
             ),
         )
         found = sorted(found, key=lambda i: -float(i.strength or 0))[:5]

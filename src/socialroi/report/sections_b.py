@@ -292,7 +292,13 @@ def methodology(ctx) -> Section:
         m = METRICS.get(name)
         if m is None:
             continue
-        rows.append({"metric": f.metric_label(m), "definition": m.definition, "formula": m.formula})
+        rows.append(
+            {
+                "metric": f.metric_label(m),
+                "definition": f.metric_definition(m),
+                "formula": f.metric_formula(m),
+            }
+        )
     table = Table(
         "methodology",
         [
