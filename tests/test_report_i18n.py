@@ -48,3 +48,28 @@ def test_unknown_language_lists_the_valid_ones():
 def test_delta_sign_matches_the_value(v):
     s = formatter("en", "USD").delta(v)
     assert s[0] == ("+" if v >= 0 else "−")
+
+
+def test_methodology_words_follow_the_language():
+    from dataclasses import replace
+
+    from socialroi.metrics import metric
+    from socialroi.profiles import load_profile
+
+    en, zh = formatter("en", "USD"), formatter("zh-CN", "USD")
+    roi = metric("roi")
+    assert (en.metric_label(roi), en.metric_definition(roi), en.metric_formula(roi)) == (
+        roi.label, roi.definition, roi.formula
+    )  # fmt: skip
+    assert zh.metric_label(roi) == "投资回报率（ROI）"
+    assert zh.metric_definition(roi).startswith("归因回报减去真实成本")
+    assert zh.metric_formula(roi) == "（归因回报 − 真实成本）/ 真实成本"
+    dtc = load_profile("dtc")
+    assert en.profile_description(dtc) == dtc.description
+    assert zh.profile_description(dtc).startswith("在线销售的品牌")
+    own = replace(dtc, description="Our own words.")
+    assert zh.profile_description(own) == "Our own words."
+    assert [zh.kind_label(k) for k in ("purchase", "sql", "won")] == ["购买", "SQL", "赢单"]
+    assert en.kind_label("purchase") == "purchase"
+    note = en.t("note_profile", profile=en.profile_label(dtc), name="dtc", description="D.")
+    assert note == f"Profile: {dtc.label} (dtc). D."

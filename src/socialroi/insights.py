@@ -66,11 +66,6 @@ class Insight:
 
 
 LANGS = ("en", "zh-CN")
-# conversion kinds as the Chinese sentences name them
-KINDS_ZH = {
-    "purchase": "购买", "signup": "注册", "lead": "线索", "mql": "MQL", "sql": "SQL",
-    "opportunity": "商机", "won": "赢单",
-}  # fmt: skip
 
 
 def name(unit: str, lang: str = "en") -> str:
@@ -280,10 +275,11 @@ def undercredited(
         if unit not in PLATFORM_NAMES or d - lc < s.min_credit_shift:
             continue
         if lang == "zh-CN":
-            from socialroi.report.i18n import MODEL_NAMES
+            from socialroi.report.i18n import formatter
 
-            model_zh = MODEL_NAMES["zh-CN"].get(s.data_driven_model, s.data_driven_model)
-            kind_zh = "/".join(KINDS_ZH.get(k, k) for k in kind.split("/"))
+            zh = formatter(lang, "")
+            model_zh = zh.model_label(s.data_driven_model)
+            kind_zh = "/".join(zh.kind_label(k) for k in kind.split("/"))
             sentence = (
                 f"末次点击低估了{name(unit)}：在{model_zh}模型下，它获得 {pct(d)} 的{kind_zh}"
                 f"转化，而在末次点击下仅为 {pct(lc)}。"

@@ -221,6 +221,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "other sections.",
         "zh-CN": "归因分析涵盖所有市场的用户旅程；市场筛选适用于其他部分。",
     },
+    "note_profile": {
+        "en": "Profile: {profile} ({name}). {description}",
+        "zh-CN": "业务类型：{profile}（{name}）。{description}",
+    },
+    "list_sep": {"en": ", ", "zh-CN": "、"},
     "note_model": {
         "en": "Attribution model: {model}; lookback {days} days; conversions: {kinds}.",
         "zh-CN": "归因模型：{model}；回溯窗口 {days} 天；转化类型：{kinds}。",
@@ -247,6 +252,22 @@ MODEL_NAMES = {
 PROFILE_NAMES = {
     "zh-CN": {"dtc": "直面消费者（DTC）", "b2b": "B2B 线索与成交", "brand": "品牌建设"}
 }
+# The built-in profiles' descriptions (a profile file's own description is shown as written).
+PROFILE_DESCRIPTIONS = {
+    "zh-CN": {
+        "dtc": "在线销售的品牌：收入、广告支出回报率（ROAS）、单次转化成本（CPA）、"
+        "获客成本（CAC）、CLV:CAC 与投资回报率（ROI）。",
+        "b2b": "合格线索、单个 SQL 成本、阶段转化率、受影响商机金额、直接来源与受影响的赢单收入，"
+        "以及 90 天回溯窗口下的投资回报率（ROI）。",
+        "brand": "覆盖人数、互动率、粉丝增长率、互动人群的客户终身价值（CLV）与自然媒体价值。",
+    }
+}
+CONVERSION_KINDS = {
+    "zh-CN": {
+        "purchase": "购买", "signup": "注册", "lead": "线索", "mql": "MQL", "sql": "SQL",
+        "opportunity": "商机", "won": "赢单",
+    }
+}  # fmt: skip
 # The metric catalogue's words in Chinese live next to the catalogue: socialroi.metrics.zh.
 
 
@@ -289,6 +310,20 @@ class Formatter:
 
     def profile_label(self, p) -> str:
         return PROFILE_NAMES.get(self.lang, {}).get(p.name, p.label)
+
+    def profile_description(self, p) -> str:
+        """A profile's description in the report's language, when it is a built-in one as
+        shipped."""
+        from socialroi.profiles import load_profile
+
+        words = PROFILE_DESCRIPTIONS.get(self.lang, {})
+        if p.name in words and load_profile(p.name).description == p.description:
+            return words[p.name]
+        return p.description
+
+    def kind_label(self, kind: str) -> str:
+        """A conversion kind (purchase, lead, sql...) in the report's language."""
+        return CONVERSION_KINDS.get(self.lang, {}).get(kind, kind)
 
     def money(self, v: object, digits: int = 0) -> str:
         if _missing(v):

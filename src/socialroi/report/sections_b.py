@@ -311,12 +311,17 @@ def methodology(ctx) -> Section:
     )
     p = d.profile
     notes = [
-        f"{f.t('profile')}: {f.profile_label(p)} ({p.name}). {p.description}",
+        f.t(
+            "note_profile",
+            profile=f.profile_label(p),
+            name=p.name,
+            description=f.profile_description(p),
+        ),
         f.t(
             "note_model",
             model=f.model_label(d.model),
             days=p.lookback_days,
-            kinds=", ".join(p.kinds),
+            kinds=f.t("list_sep").join(f.kind_label(k) for k in p.kinds),
         ),
     ]
     take = f.t("take_method", currency=d.currency)
