@@ -142,8 +142,9 @@ def metrics_cmd(list_: bool, name: str | None, fmt: str) -> None:
     "--compare", type=click.Choice(["previous", "yoy"]), default="previous", show_default=True
 )
 @click.option("--model", help="Attribution model (default: the profile's).")
+@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default="en", show_default=True)
 @format_option
-def insights_cmd(workspace, profile, period, compare, model, fmt) -> None:
+def insights_cmd(workspace, profile, period, compare, model, lang, fmt) -> None:
     """Plain sentences from the numbers, strongest first, each with its evidence."""
     import json
 
@@ -151,7 +152,7 @@ def insights_cmd(workspace, profile, period, compare, model, fmt) -> None:
     from socialroi.workspace import Workspace
 
     with Workspace.open(workspace) as ws:
-        found = insights(ws, period, profile=profile, compare=compare, model=model)
+        found = insights(ws, period, profile=profile, compare=compare, model=model, lang=lang)
     if fmt == "json":
         click.echo(json.dumps([i.__dict__ for i in found], indent=2, default=str))
         return
