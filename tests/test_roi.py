@@ -299,3 +299,20 @@ def test_demo_insights_carry_their_evidence(demo):
     strict = insights(demo, "2026-Q3", profile="dtc", settings=InsightSettings(
         min_share_gap=1.0, min_change=100.0, min_credit_shift=1.0, min_post_gap=1.0))  # fmt: skip
     assert strict == []
+
+
+def test_a_period_without_costs_or_posts_still_has_every_measure(tmp_path):
+    """Only shop orders, no ledger, no ad data: ROI and insights answer instead of failing."""
+    from socialroi.insights import insights
+
+    ws = Workspace.open(tmp_path / "orders.duckdb", base_currency="USD")
+    insert(ws, "conversions", [
+        dict(conversion_id="shopify:o1:purchase", kind="purchase", occurred_at=ts(2),
+             local_date=dt.date(2026, 7, 2), user_id="u1", customer_id="u1", order_id="o1",
+             value=20.0, currency="USD", value_base=20.0, market="US", origin="shopify"),
+    ])  # fmt: skip
+    res = roi(ws, "2026-07", by=("platform",))
+    assert res.totals["true_cost"] == 0 and res.totals["nonsocial_revenue"] == 20
+    assert math.isnan(res.totals["roi"])
+    assert insights(ws, "2026-07") == []
+    ws.close()

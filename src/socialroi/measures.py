@@ -51,6 +51,11 @@ OTHER = "other"
 UNALLOCATED = "(unallocated)"
 NONE = "(none)"
 
+# measures every table has, even when their source has no rows in the period
+ALWAYS = (
+    "ad_spend", "true_cost", "unallocated_cost", "posts", "impressions", "reach",
+    "engagements", "earned_media_value", "conversions", "revenue",
+)  # fmt: skip
 KIND_MEASURES = {  # kind -> (count measure, value measure)
     "purchase": ("purchases", "purchase_revenue"),
     "signup": ("signups", None),
@@ -344,6 +349,7 @@ def base_measures(
     eng_cells, eng_total = _engaged(clv_customers, conv, inf, sel)
     if len(eng_cells):
         cells = cells.merge(eng_cells, on=keys, how="outer")
+    names |= set(ALWAYS)
     for missing in names - set(cells.columns):  # a measure with no rows is zero, not absent
         cells[missing] = 0.0
     num = cells.columns.difference(keys)
