@@ -92,10 +92,17 @@ class Selection:
 
 def data_version(ws) -> tuple:
     """Changes whenever anything the measures read changes: an import or a manual cost edit
-    (each is a batch), an exchange-rate override, the channel rules."""
+    (each is a batch), an exchange-rate override, the channel rules, rows written directly."""
+    # batches catch every import and edit; the row counts and sums also catch rows written
+    # to the tables directly (scripts, tests), which no batch records
     return ws.store.raw.execute(
         "SELECT (SELECT max(batch_id) FROM import_batches), (SELECT count(*) FROM "
-        "import_batches), (SELECT count(*) FROM fx_rates), (SELECT sum(per_eur) FROM fx_rates)"
+        "import_batches), (SELECT count(*) FROM fx_rates), (SELECT sum(per_eur) FROM fx_rates), "
+        "(SELECT count(*) FROM conversions), (SELECT sum(value_base) FROM conversions), "
+        "(SELECT max(conversion_id) FROM conversions), (SELECT count(*) FROM touchpoints), "
+        "(SELECT count(*) FROM costs), (SELECT sum(amount_base) FROM costs), "
+        "(SELECT count(*) FROM ad_metrics), (SELECT count(*) FROM posts), "
+        "(SELECT count(*) FROM post_metrics), (SELECT count(*) FROM account_metrics)"
     ).fetchone() + (ws.store.setting("channel_rules_path"),)
 
 
