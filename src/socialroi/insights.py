@@ -195,6 +195,9 @@ def budget_vs_contribution(
 def movers(res: RoiResult, s: InsightSettings, lang: str = "en") -> list[Insight]:
     out = []
     t = res.table[~res.table.platform.isin(["other", "(unallocated)"])]
+    # a move matters as much as the platform does: a tripled CAC on 2 % of the budget is
+    # weaker news than a 30 % fall of the biggest platform's revenue
+    weight = _weights(res)
     for m in res.metrics:
         if m.name not in res.profile.headline or m.aggregation == "share_of_total":
             continue
@@ -208,14 +211,14 @@ def movers(res: RoiResult, s: InsightSettings, lang: str = "en") -> list[Insight
                     continue
                 how = f"{'up' if change > 0 else 'down'} {abs(change) * 100:.1f} points"
                 how_zh = f"{'上升' if change > 0 else '下降'} {abs(change) * 100:.1f} 个百分点"
-                strength = abs(change) * 2
+                strength = abs(change) * 2 * weight.get(row["platform"], 0.0)
             else:
                 change = (now - prev) / abs(prev)
                 if abs(change) < s.min_change:
                     continue
                 how = f"{'up' if change > 0 else 'down'} {abs(change) * 100:.0f}%"
                 how_zh = f"{'上升' if change > 0 else '下降'} {abs(change) * 100:.0f}%"
-                strength = min(abs(change), 3.0) / 3
+                strength = min(abs(change), 1.0) * weight.get(row["platform"], 0.0)
             cur = res.currency
             if lang == "zh-CN":
                 sentence = (
@@ -343,6 +346,20 @@ def publishing_vs_engagement(res: RoiResult, s: InsightSettings, lang: str = "en
                 abs(se - sp),
             )
         )
+    return out
+
+
+def _weights(res: RoiResult) -> dict[str, float]:
+    """Each platform's larger share: of true cost, or of the attributed return."""
+    m, tot = res.measures, res.measure_totals
+    out = {}
+    if "platform" not in m:
+        return out
+    for row in m.to_dict("records"):
+        shares = [
+            row.get(c, 0.0) / tot[c] for c in ("true_cost", "attributed_return") if tot.get(c)
+        ]
+        out[row["platform"]] = max(shares, default=0.0)
     return out
 
 
