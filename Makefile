@@ -74,8 +74,8 @@ format: install-dev
 
 docs: install
 	$(BIN)/python -m socialroi.model.docs > docs/data-model.md
-	$(BIN)/python -m socialroi.clidoc > docs/cli.md
-	$(BIN)/python -m socialroi.metrics.docs > docs/metrics.md
+	$(BIN)/python -m socialroi.deliver.cli.doc > docs/cli.md
+	$(BIN)/python -m socialroi.model.metrics.docs > docs/metrics.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache demo-exports socialroi.duckdb

@@ -16,7 +16,7 @@ _cache: dict = {}
 def demo_path(tmp_path_factory) -> Path:
     if "path" not in _cache:
         from socialroi.demo.run import run_demo
-        from socialroi.workspace import Workspace
+        from socialroi.land.workspace import Workspace
 
         root = tmp_path_factory.mktemp("report-demo")
         db = root / "demo.duckdb"
@@ -33,7 +33,7 @@ def demo_path(tmp_path_factory) -> Path:
 
 def workspace(tmp_path_factory):
     if "ws" not in _cache:
-        from socialroi.workspace import Workspace
+        from socialroi.land.workspace import Workspace
 
         _cache["ws"] = Workspace.open(demo_path(tmp_path_factory))
     return _cache["ws"]
@@ -42,7 +42,7 @@ def workspace(tmp_path_factory):
 def report_data(tmp_path_factory, profile: str = "dtc", lang: str = "en", **kw):
     key = ("data", profile, lang, tuple(sorted(kw.items())))
     if key not in _cache:
-        from socialroi.report.data import gather
+        from socialroi.deliver.report.data import gather
 
         ws = workspace(tmp_path_factory)
         _cache[key] = gather(ws, PERIOD, "previous", profile, lang=lang, **kw)
@@ -52,7 +52,7 @@ def report_data(tmp_path_factory, profile: str = "dtc", lang: str = "en", **kw):
 def rendered(tmp_path_factory, lang: str = "en") -> dict[str, Path]:
     key = ("files", lang)
     if key not in _cache:
-        from socialroi.report import RENDERERS, file_stem
+        from socialroi.deliver.report import RENDERERS, file_stem
 
         data = report_data(tmp_path_factory, lang=lang)
         out = tmp_path_factory.mktemp(f"report-{lang}")

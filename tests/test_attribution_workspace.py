@@ -5,11 +5,11 @@ import json
 import pandas as pd
 import pytest
 
-from socialroi.attribution import attribute_paths
-from socialroi.attribution.workspace import attribute, compare, touch_credits
 from socialroi.errors import UnknownName
-from socialroi.journeys import JourneySettings, aggregate_paths, journey_touches
-from socialroi.periods import parse_period
+from socialroi.journeys.touches import JourneySettings, aggregate_paths, journey_touches
+from socialroi.measure.attribution import attribute_paths
+from socialroi.measure.attribution.workspace import attribute, compare, touch_credits
+from socialroi.model.periods import parse_period
 from tests.test_journeys import journeys_ws  # noqa: F401 - fixture
 
 Q3 = parse_period("2026-07-01..2026-09-30")

@@ -2,7 +2,7 @@ import json
 
 from click.testing import CliRunner
 
-from socialroi.cli import main
+from socialroi.deliver.cli.main import main
 from tests.conftest import FIXTURES
 
 

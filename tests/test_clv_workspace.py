@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialroi import Workspace
-from socialroi.cli import main
-from socialroi.clv import load_cdnow_transactions
-from socialroi.clv.workspace import (
+from socialroi.deliver.cli.main import main
+from socialroi.errors import UnknownName
+from socialroi.measure.clv import load_cdnow_transactions
+from socialroi.measure.clv.workspace import (
     CLVError,
     clv_by,
     customer_clv,
@@ -22,7 +23,6 @@ from socialroi.clv.workspace import (
     group_customers,
     monthly_rate,
 )
-from socialroi.errors import UnknownName
 from socialroi.model.schema import TABLES
 from socialroi.store.loader import upsert
 
@@ -130,7 +130,7 @@ def test_orders_are_deduplicated_and_customers_stitched(shop_ws):
 
 
 def test_orders_are_the_purchases_other_measures_count(shop_ws):
-    from socialroi.conversions import unique_conversions
+    from socialroi.journeys.conversions import unique_conversions
 
     cv = unique_conversions(shop_ws.table("conversions"))
     purchases = cv.filter(cv.kind == "purchase").execute()

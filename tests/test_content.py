@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialroi import Workspace
-from socialroi.content import formats_table, posts_table, publishing_vs_engagement
+from socialroi.measure.content import formats_table, posts_table, publishing_vs_engagement
 
 UTC = dt.UTC
 

@@ -14,8 +14,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socialroi.cli import main
-from socialroi.costs import (
+from socialroi.deliver.cli.main import main
+from socialroi.errors import ImportFailed, SocialroiError
+from socialroi.land.workspace import Workspace
+from socialroi.measure.costs.allocate import (
     UNITS,
     allocate,
     buckets,
@@ -26,10 +28,8 @@ from socialroi.costs import (
     totals,
     upsert_cost,
 )
-from socialroi.errors import ImportFailed, SocialroiError
+from socialroi.model.periods import parse_period
 from socialroi.model.schema import SCHEMA_VERSION
-from socialroi.periods import parse_period
-from socialroi.workspace import Workspace
 
 D = dt.date
 
@@ -520,7 +520,7 @@ def test_drivers_are_identical_on_spark(small):
 
     import ibis
 
-    from socialroi.cost_drivers import load_drivers
+    from socialroi.measure.costs.drivers import load_drivers
 
     if shutil.which("java") is None:
         pytest.skip("Java is not installed (make test installs openjdk-17-jre-headless)")

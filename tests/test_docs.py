@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from socialroi.clidoc import render
+from socialroi.deliver.cli.doc import render
 
 ROOT = Path(__file__).parent.parent
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from socialroi.errors import SocialroiError
-from socialroi.fx import daily_rates, ecb_rate
+from socialroi.unify.fx import daily_rates, ecb_rate
 
 
 def test_weekend_uses_previous_business_day():

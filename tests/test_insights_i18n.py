@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialroi import insights as ins
 from socialroi.errors import UnknownName
-from socialroi.metrics import METRICS, metric
-from socialroi.metrics.zh import METRICS_ZH, localized, localized_formula
-from socialroi.periods import parse_period
-from socialroi.profiles import load_profile
-from socialroi.roi import RoiResult
+from socialroi.measure import insights as ins
+from socialroi.measure.profiles import load_profile
+from socialroi.measure.roi import RoiResult
+from socialroi.model.metrics import METRICS, metric
+from socialroi.model.metrics.zh import METRICS_ZH, localized, localized_formula
+from socialroi.model.periods import parse_period
 
 PERIOD = parse_period("2026-Q3")
 BEFORE = PERIOD.previous()

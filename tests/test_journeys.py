@@ -5,9 +5,9 @@ import pyarrow as pa
 import pytest
 
 from socialroi.errors import SocialroiError
-from socialroi.journeys import JourneySettings, aggregate_paths, journey_touches
+from socialroi.journeys.touches import JourneySettings, aggregate_paths, journey_touches
+from socialroi.model.periods import parse_period
 from socialroi.model.schema import TABLES
-from socialroi.periods import parse_period
 from socialroi.store.loader import upsert
 
 T0 = pd.Timestamp("2026-07-01 12:00", tz="UTC")

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from socialroi.errors import SocialroiError
-from socialroi.periods import parse_period
+from socialroi.model.periods import parse_period
 
 D = dt.date
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from socialroi.errors import SocialroiError
-from socialroi.metrics import METRICS
-from socialroi.profiles import PROFILES, load_profile
+from socialroi.measure.profiles import PROFILES, load_profile
+from socialroi.model.metrics import METRICS
 
 
 def test_builtins_name_only_known_metrics():

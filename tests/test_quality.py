@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from socialroi import Workspace
-from socialroi.fx import daily_rates
-from socialroi.quality import coverage, findings, fx_used, skipped_rows, unmapped_utms
+from socialroi.measure.quality import coverage, findings, fx_used, skipped_rows, unmapped_utms
+from socialroi.unify.fx import daily_rates
 
 UTC = dt.UTC
 JULY = [dt.date(2026, 7, d) for d in range(1, 32)]

@@ -9,7 +9,7 @@ import math
 import pytest
 
 from socialroi.errors import SocialroiError, UnknownName
-from socialroi.periods import parse_period
+from socialroi.model.periods import parse_period
 from tests import report_support as support
 
 pytestmark = pytest.mark.slow
@@ -40,8 +40,8 @@ def same(a, b) -> bool:
 
 
 def roi_for(ws, data, by, compare=None):
-    from socialroi.report.sections_a import report_metrics
-    from socialroi.roi import roi
+    from socialroi.deliver.report.sections_a import report_metrics
+    from socialroi.measure.roi import roi
 
     return roi(ws, support.PERIOD, profile="dtc", by=by, model=data.model, compare=compare,
                metrics=report_metrics(data.profile))  # fmt: skip
@@ -60,7 +60,7 @@ def test_summary_headline_matches_roi_totals_and_deltas(ws, data):
     res = roi_for(ws, data, ("platform",), "previous")
     got = rows(data, "summary", "headline")
     assert len(got) == len([m for m in data.profile.headline if m in res.totals])
-    from socialroi.roi import delta
+    from socialroi.measure.roi import delta
 
     for r in got:
         name = r["name"]
@@ -71,7 +71,7 @@ def test_summary_headline_matches_roi_totals_and_deltas(ws, data):
 
 
 def test_summary_insights_are_the_strongest(ws, data):
-    from socialroi.insights import insights
+    from socialroi.measure.insights import insights
 
     found = insights(ws, support.PERIOD, profile="dtc", compare="previous", model=data.model)
     best = [i.sentence for i in sorted(found, key=lambda i: -i.strength)[:5]]
@@ -99,8 +99,8 @@ def test_roi_tables_match_roi(ws, data, table, by):  # fmt: skip
 
 
 def test_attribution_matches_attribute_and_compare(ws, data):
-    from socialroi.attribution.workspace import attribute
-    from socialroi.journeys import JourneySettings
+    from socialroi.journeys.touches import JourneySettings
+    from socialroi.measure.attribution.workspace import attribute
 
     prof = data.profile
     settings = JourneySettings(lookback_days=prof.lookback_days, kinds=tuple(prof.kinds),
@@ -123,7 +123,7 @@ def test_attribution_matches_attribute_and_compare(ws, data):
 
 
 def test_costs_match_the_allocation_and_roi_true_cost(ws, data):
-    from socialroi.costs import allocate
+    from socialroi.measure.costs.allocate import allocate
 
     alloc = allocate(ws, P)
     alloc = alloc[alloc.category.isin(data.profile.cost_categories)]
@@ -138,7 +138,7 @@ def test_costs_match_the_allocation_and_roi_true_cost(ws, data):
 
 
 def test_clv_matches_clv_by_and_roi_cac(ws, data):
-    from socialroi.clv.workspace import clv_by
+    from socialroi.measure.clv.workspace import clv_by
 
     try:
         ref = clv_by(ws, support.PERIOD, by=("platform",))
@@ -156,8 +156,8 @@ def test_clv_matches_clv_by_and_roi_cac(ws, data):
 
 
 def test_content_and_quality_tables_match_their_functions(ws, data):
-    from socialroi.content import publishing_vs_engagement
-    from socialroi.quality import findings, fx_used
+    from socialroi.measure.content import publishing_vs_engagement
+    from socialroi.measure.quality import findings, fx_used
 
     pve = publishing_vs_engagement(ws, P).set_index("platform")
     for r in rows(data, "content", "publishing"):
@@ -173,7 +173,7 @@ def test_content_and_quality_tables_match_their_functions(ws, data):
 
 
 def test_methodology_defines_every_metric_shown(data):
-    from socialroi.metrics import METRICS
+    from socialroi.model.metrics import METRICS
 
     defined = {r["metric"] for r in rows(data, "methodology", "methodology")}
     assert data.metrics_shown
@@ -187,8 +187,8 @@ def test_methodology_defines_every_metric_shown(data):
 
 
 def test_b2b_profile_has_the_funnel_matching_roi(ws, tmp_path_factory):
-    from socialroi.report.sections_a import report_metrics
-    from socialroi.roi import roi
+    from socialroi.deliver.report.sections_a import report_metrics
+    from socialroi.measure.roi import roi
 
     data = support.report_data(tmp_path_factory, profile="b2b")
     assert "funnel" in [s.key for s in data.sections]
@@ -200,7 +200,7 @@ def test_b2b_profile_has_the_funnel_matching_roi(ws, tmp_path_factory):
     ]
     assert same(res.totals["cost_per_sql"], stages[2]["cost"])
     pipe = {r["metric"]: r["value"] for r in rows(data, "funnel", "pipeline")}
-    from socialroi.metrics import METRICS
+    from socialroi.model.metrics import METRICS
 
     assert same(res.totals["pipeline_influenced"], pipe[METRICS["pipeline_influenced"].label])
 
@@ -214,8 +214,8 @@ def test_markets_and_platforms_select(tmp_path_factory):
 
 
 def test_bad_inputs_say_what_is_valid(ws):
-    from socialroi.report import build_report
-    from socialroi.report.data import gather
+    from socialroi.deliver.report import build_report
+    from socialroi.deliver.report.data import gather
 
     with pytest.raises(UnknownName, match="report format"):
         build_report(ws, formats=("docx",))

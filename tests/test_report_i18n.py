@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from socialroi.deliver.i18n.catalogue import LANGS, MESSAGES, formatter
 from socialroi.errors import UnknownName
-from socialroi.report.i18n import LANGS, MESSAGES, formatter
 
 
 def fields(text: str) -> set[str]:
@@ -53,8 +53,8 @@ def test_delta_sign_matches_the_value(v):
 def test_methodology_words_follow_the_language():
     from dataclasses import replace
 
-    from socialroi.metrics import metric
-    from socialroi.profiles import load_profile
+    from socialroi.measure.profiles import load_profile
+    from socialroi.model.metrics import metric
 
     en, zh = formatter("en", "USD"), formatter("zh-CN", "USD")
     roi = metric("roi")

@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 
-from socialroi.periods import parse_period
-from socialroi.profiles import PROFILES
-from socialroi.report.data import ReportData
-from socialroi.report.html import render_html
-from socialroi.report.i18n import formatter
-from socialroi.report.tables import Column, Section, Table
-from socialroi.report.xlsx import write_xlsx
+from socialroi.deliver.i18n.catalogue import formatter
+from socialroi.deliver.report.data import ReportData
+from socialroi.deliver.report.html import render_html
+from socialroi.deliver.report.tables import Column, Section, Table
+from socialroi.deliver.report.xlsx import write_xlsx
+from socialroi.measure.profiles import PROFILES
+from socialroi.model.periods import parse_period
 
 HOSTILE = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "<b>bold</b>", "plain"]
 
@@ -79,7 +79,7 @@ def test_xlsx_cells_typed_and_text_neutralised(tmp_path):
 def test_pdf_has_a_cover_and_numbered_pages(tmp_path, lang):
     from pypdf import PdfReader
 
-    from socialroi.report.pdf import write_pdf
+    from socialroi.deliver.report.pdf import write_pdf
 
     path = write_pdf(render_html(make(lang)), tmp_path / "r.pdf")
     pages = [p.extract_text() for p in PdfReader(str(path)).pages]

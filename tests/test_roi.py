@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from socialroi import Workspace
-from socialroi.cli import main
+from socialroi.deliver.cli.main import main
 from socialroi.errors import SocialroiError
-from socialroi.metrics import METRICS, metric
-from socialroi.roi import roi
+from socialroi.measure.roi import roi
+from socialroi.model.metrics import METRICS, metric
 
 UTC = dt.UTC
 
@@ -208,7 +208,7 @@ def test_ratio_metric_is_ratio_of_sums():
 def test_metrics_doc_is_current():
     from pathlib import Path
 
-    from socialroi.metrics.docs import render
+    from socialroi.model.metrics.docs import render
 
     doc = Path(__file__).parent.parent / "docs" / "metrics.md"
     assert doc.read_text() == render(), "run `make docs`"
@@ -251,15 +251,15 @@ def demo(tmp_path_factory):
 def test_demo_reconciles_for_every_profile(demo, profile):
     """Attributed value plus what went to non-social channels is every conversion's value;
     the true cost (all categories) is the allocated ledger plus ad spend."""
-    from socialroi.conversions import unique_conversions
-    from socialroi.costs import allocate
+    from socialroi.journeys.conversions import unique_conversions
+    from socialroi.measure.costs.allocate import allocate
 
     cv = unique_conversions(demo.table("conversions"))
     for model in ("last_click", "markov"):
         res = roi(demo, "2026-Q3", profile=profile, by=("platform", "market"), model=model)
         tot = res.measure_totals
         for kind in res.profile.kinds:
-            from socialroi.measures import KIND_MEASURES
+            from socialroi.measure.measures import KIND_MEASURES
 
             count, value = KIND_MEASURES[kind]
             q = cv.filter(
@@ -287,7 +287,7 @@ def test_demo_reconciles_for_every_profile(demo, profile):
 
 @pytest.mark.slow
 def test_demo_insights_carry_their_evidence(demo):
-    from socialroi.insights import InsightSettings, insights
+    from socialroi.measure.insights import InsightSettings, insights
 
     found = insights(demo, "2026-Q3", profile="dtc", settings=InsightSettings(min_share_gap=0.01))
     assert found, "the demo has platforms whose budget and contribution differ"
@@ -303,7 +303,7 @@ def test_demo_insights_carry_their_evidence(demo):
 
 def test_a_period_without_costs_or_posts_still_has_every_measure(tmp_path):
     """Only shop orders, no ledger, no ad data: ROI and insights answer instead of failing."""
-    from socialroi.insights import insights
+    from socialroi.measure.insights import insights
 
     ws = Workspace.open(tmp_path / "orders.duckdb", base_currency="USD")
     insert(ws, "conversions", [

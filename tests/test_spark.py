@@ -11,12 +11,12 @@ import pyarrow as pa
 import pytest
 
 from socialroi.errors import ImportFailed
-from socialroi.fx import daily_rates
-from socialroi.importer import detect, expand
+from socialroi.land.importer import detect, expand
 from socialroi.model.channels import load_rules
 from socialroi.model.schema import TABLES
 from socialroi.sources.base import Context, ImportOptions
-from socialroi.unify import MONEY, staged_to_arrow, unify
+from socialroi.unify.canonical import MONEY, staged_to_arrow, unify
+from socialroi.unify.fx import daily_rates
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.spark
@@ -136,9 +136,9 @@ def test_unify_is_identical_on_spark_and_duckdb(spark_con):
 def test_journeys_and_credits_are_identical_on_spark(spark_con, tmp_path):
     """Journey building runs in the backend: Spark gives the same paths and credits."""
     from socialroi import Workspace
-    from socialroi.attribution import attribute_paths
-    from socialroi.journeys import JourneySettings, aggregate_paths, journey_touches
-    from socialroi.periods import parse_period
+    from socialroi.journeys.touches import JourneySettings, aggregate_paths, journey_touches
+    from socialroi.measure.attribution import attribute_paths
+    from socialroi.model.periods import parse_period
     from tests.test_journeys import load_journeys
 
     ws = load_journeys(Workspace.open(tmp_path / "w.duckdb"))
@@ -166,7 +166,7 @@ def test_unique_conversions_are_identical_on_spark(spark_con, tmp_path):
     """Counting each conversion once (shop order = GA4 purchase, deal = contact opportunity)
     runs in the backend: Spark keeps the same rows with the same borrowed visitor ids."""
     from socialroi import Workspace
-    from socialroi.conversions import unique_conversions
+    from socialroi.journeys.conversions import unique_conversions
 
     t0 = dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC)
     rows = [  # id, kind, visitor, user, order, value, origin

@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from socialroi import Workspace
-from socialroi.cli import main
-from socialroi.web import views as views_mod
-from socialroi.web.app import create_app
-from socialroi.web.auth import read_share, share_token
-from socialroi.web.store import LOGIN_MAX_FAILURES, WebStore
+from socialroi.deliver.cli.main import main
+from socialroi.deliver.web import views as views_mod
+from socialroi.deliver.web.app import create_app
+from socialroi.deliver.web.auth import read_share, share_token
+from socialroi.deliver.web.store import LOGIN_MAX_FAILURES, WebStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORDS = {"admin": "admin-pass-1", "analyst": "analyst-pass-1", "viewer": "viewer-pass-1"}
@@ -84,7 +84,7 @@ def fake_views(monkeypatch):
 
     for name in list(views_mod.VIEWS):
         monkeypatch.setitem(views_mod.VIEWS, name, fake(name))
-    monkeypatch.setattr("socialroi.report.build_report", fake_report)
+    monkeypatch.setattr("socialroi.deliver.report.build_report", fake_report)
 
 
 def fake_report(ws, *, out, formats, **kw):
@@ -462,7 +462,9 @@ def test_views_are_cached_until_the_data_changes(app, monkeypatch):
         return views_mod.View("content")
 
     monkeypatch.setitem(views_mod.VIEWS, "content", counting)
-    monkeypatch.setattr("socialroi.web.app.VERSION_TTL", 0.0)  # see writes made behind its back
+    monkeypatch.setattr(
+        "socialroi.deliver.web.app.VERSION_TTL", 0.0
+    )  # see writes made behind its back
     c = login(app, "viewer")
     for _ in range(3):
         assert c.get(f"/api/v1/content{Q}").status_code == 200
@@ -541,7 +543,7 @@ def test_concurrent_token_checks_do_not_conflict(app, monkeypatch):
     DuckDB's write-write conflict; the load test found this."""
     from concurrent.futures import ThreadPoolExecutor
 
-    monkeypatch.setattr("socialroi.web.store.TOKEN_TTL", 0.0)
+    monkeypatch.setattr("socialroi.deliver.web.store.TOKEN_TTL", 0.0)
     store = app.state.ctx.store
     viewer = [u for u in store.users() if u.username == "viewer"][0]
     token = store.create_token(viewer.user_id, "load", "test")

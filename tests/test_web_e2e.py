@@ -39,15 +39,15 @@ def server(tmp_path_factory):
     import uvicorn
 
     from socialroi import Workspace
-    from socialroi.web.app import create_app
-    from socialroi.web.store import WebStore
+    from socialroi.deliver.web.app import create_app
+    from socialroi.deliver.web.store import WebStore
     from tests.test_web_api import EVIL, PASSWORDS, insert  # the same hostile workspace
 
     tmp = tmp_path_factory.mktemp("e2e")
     path = tmp / "ws.duckdb"
     ws = Workspace.open(path)
     ws.import_files([FIXTURES / "ledger", FIXTURES / "shopify"])
-    from socialroi.costs import upsert_cost
+    from socialroi.measure.costs.allocate import upsert_cost
 
     upsert_cost(ws, {"period_start": "2025-01-01", "period_end": "2025-03-31",
                      "category": "salaries", "amount": 3000.0, "currency": "USD",

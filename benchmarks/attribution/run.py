@@ -93,7 +93,7 @@ def generate(n_journeys: int, n_channels: int, seed: int = 0) -> pd.DataFrame:
 
 
 def ours(df: pd.DataFrame, model: str, params: dict) -> dict[str, float]:
-    from socialroi.attribution import attribute_paths, attribute_table, parse_paths
+    from socialroi.measure.attribution import attribute_paths, attribute_table, parse_paths
 
     if model == "heuristics":  # like ChannelAttribution's heuristic_models: parse once
         table, out = parse_paths(df), {}
@@ -214,7 +214,7 @@ def worker(args: argparse.Namespace) -> None:
     if args.impl.startswith("ca_"):
         _ca()
     else:  # imports are not part of the measured peak
-        import socialroi.attribution  # noqa: F401
+        import socialroi.measure.attribution  # noqa: F401
     reset = _reset_peak()
     before = _status_bytes("VmRSS")
     times, result = [], None

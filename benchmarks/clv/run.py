@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import scipy
 
-from socialroi.clv import BetaGeoFitter, load_cdnow_summary, sample_bgnbd
+from socialroi.measure.clv import BetaGeoFitter, load_cdnow_summary, sample_bgnbd
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"
@@ -70,9 +70,9 @@ def synthetic(n: int, params: pd.Series, ages: np.ndarray, seed: int = 2024) -> 
 def workspace_rows(path: str, period: str, params: pd.Series, args) -> tuple[list[dict], str]:
     """Benchmark rows for the customers of a workspace, and a note on the end-to-end time."""
     from socialroi import Workspace
-    from socialroi.clv import summary_data_from_transaction_data
-    from socialroi.clv.workspace import customer_clv, customer_orders
-    from socialroi.periods import parse_period
+    from socialroi.measure.clv import summary_data_from_transaction_data
+    from socialroi.measure.clv.workspace import customer_clv, customer_orders
+    from socialroi.model.periods import parse_period
 
     p = parse_period(period)
     name = Path(path).stem

@@ -26,7 +26,7 @@ import duckdb
 from socialroi.demo.generate import generate
 from socialroi.demo.run import import_order, writer_modules
 from socialroi.errors import SocialroiError
-from socialroi.workspace import Workspace
+from socialroi.land.workspace import Workspace
 
 HERE = Path(__file__).parent
 

@@ -31,18 +31,18 @@ HERE = Path(__file__).parent
 
 
 def baseline(ws, profile: str = "dtc") -> None:
-    from socialroi.attribution.workspace import COMPARE_ORDER, compare
-    from socialroi.clv.workspace import clv_by
-    from socialroi.content import formats_table, posts_table, publishing_vs_engagement
-    from socialroi.costs import allocate
+    from socialroi.deliver.report.sections_a import report_metrics
     from socialroi.errors import SocialroiError
-    from socialroi.insights import insights
-    from socialroi.journeys import JourneySettings
-    from socialroi.periods import parse_period
-    from socialroi.profiles import load_profile
-    from socialroi.quality import coverage, findings, fx_used, skipped_rows, unmapped_utms
-    from socialroi.report.sections_a import report_metrics
-    from socialroi.roi import roi
+    from socialroi.journeys.touches import JourneySettings
+    from socialroi.measure.attribution.workspace import COMPARE_ORDER, compare
+    from socialroi.measure.clv.workspace import clv_by
+    from socialroi.measure.content import formats_table, posts_table, publishing_vs_engagement
+    from socialroi.measure.costs.allocate import allocate
+    from socialroi.measure.insights import insights
+    from socialroi.measure.profiles import load_profile
+    from socialroi.measure.quality import coverage, findings, fx_used, skipped_rows, unmapped_utms
+    from socialroi.measure.roi import roi
+    from socialroi.model.periods import parse_period
 
     prof = load_profile(profile)
     p = parse_period(PERIOD)
@@ -74,8 +74,8 @@ def main() -> None:
     ap.add_argument("--out", default=str(HERE / "results.md"))
     args = ap.parse_args()
 
-    from socialroi.report import build_report
-    from socialroi.workspace import Workspace
+    from socialroi.deliver.report import build_report
+    from socialroi.land.workspace import Workspace
 
     tmp = Path(tempfile.mkdtemp(prefix="socialroi-bench-report-"))
     try:

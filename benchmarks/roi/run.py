@@ -24,8 +24,8 @@ from pathlib import Path
 
 import duckdb
 
-from socialroi.roi import roi
-from socialroi.workspace import Workspace
+from socialroi.land.workspace import Workspace
+from socialroi.measure.roi import roi
 
 HERE = Path(__file__).parent
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         t: raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
         for t in ("touchpoints", "conversions", "ad_metrics", "posts", "post_metrics", "costs")
     }
-    from socialroi.periods import parse_period
+    from socialroi.model.periods import parse_period
 
     p = parse_period(args.period)
     days = [p.start, p.end, p.start, p.end]

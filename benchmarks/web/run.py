@@ -3,7 +3,7 @@
     python benchmarks/web/run.py --workspace demo.duckdb [--scale medium] [--users 50]
 
 1. Direct: each main API view's query run on the workspace in this process (the library
-   call the endpoint makes: `socialroi.roi.roi`, `insights`, `attribution.compare`, ...).
+   call the endpoint makes: `socialroi.measure.roi.roi`, `insights`, `attribution.compare`, ...).
 2. The server (`socialroi serve`, its own process) on 127.0.0.1: the first request of each
    endpoint (computes and caches), then `--requests` sequential requests each: p50 / p95.
 3. Load: `--users` concurrent clients (asyncio + httpx) for `--seconds`, each cycling
@@ -49,8 +49,8 @@ def pct(values: list[float], q: float) -> float:
 def direct(path: Path) -> dict[str, float]:
     """Seconds for each view's library calls on the workspace, no web layer, no cache."""
     from socialroi import Workspace
-    from socialroi.web.filters import Filters
-    from socialroi.web.views import VIEWS
+    from socialroi.deliver.web.filters import Filters
+    from socialroi.deliver.web.views import VIEWS
 
     out = {}
     with Workspace.open(path) as ws:
@@ -64,7 +64,7 @@ def direct(path: Path) -> dict[str, float]:
 
 def token_for(path: Path) -> str:
     from socialroi import Workspace
-    from socialroi.web.store import WebStore
+    from socialroi.deliver.web.store import WebStore
 
     with Workspace.open(path) as ws:
         store = WebStore(ws)
@@ -195,7 +195,7 @@ def main() -> None:
 
 
 NOTE = """\
-The library memoises its base measures per open workspace (`socialroi.measures`), so a view
+The library memoises its base measures per open workspace (`socialroi.measure.measures`), so a view
 computed after another may reuse part of its work and the order matters: on `large`, CLV took
 52 s in the direct column but 0.18 s as the server's first request (run alone: 17 s cold,
 0.2 s right after the overview). The

@@ -5,7 +5,7 @@ stored in a DuckDB file per workspace and computed with Ibis, so the same code r
 """
 
 from socialroi.errors import ImportFailed, SocialroiError
-from socialroi.workspace import Workspace
+from socialroi.land.workspace import Workspace
 
 __all__ = ["ImportFailed", "SocialroiError", "Workspace", "__version__"]
 __version__ = "0.1.0"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from socialroi.attribution import attribute_paths, credit_paths
+from socialroi.measure.attribution import attribute_paths, credit_paths
 
 # conversions / non-conversions as in fractribution's tests/example_path_summary.csv
 ROWS = [

@@ -6,8 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialroi.attribution import attribute_paths, credit_paths, parse_paths, removal_effects
-from socialroi.attribution.markov_chain import build_chain, state_labels
+from socialroi.measure.attribution import (
+    attribute_paths,
+    credit_paths,
+    parse_paths,
+    removal_effects,
+)
+from socialroi.measure.attribution.markov_chain import build_chain, state_labels
 
 
 def dense_markov(df: pd.DataFrame, order: int) -> dict[str, float]:

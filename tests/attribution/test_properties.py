@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socialroi.attribution import attribute_paths, credit_paths
+from socialroi.measure.attribution import attribute_paths, credit_paths
 
 MODELS = [
     ("first_click", {}),

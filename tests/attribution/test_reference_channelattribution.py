@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialroi.attribution import attribute_paths
+from socialroi.measure.attribution import attribute_paths
 
 with contextlib.redirect_stdout(io.StringIO()):  # it prints a banner on import
     CA = pytest.importorskip(

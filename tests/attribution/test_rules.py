@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialroi.attribution import attribute_paths, credit_paths
+from socialroi.measure.attribution import attribute_paths, credit_paths
 
 PATH = "email > direct > search > direct"
 

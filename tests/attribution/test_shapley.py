@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialroi.attribution import attribute_paths, credit_paths
-from socialroi.attribution.shapley import popcount, shapley_values, zeta
+from socialroi.measure.attribution import attribute_paths, credit_paths
+from socialroi.measure.attribution.shapley import popcount, shapley_values, zeta
 
 
 @pytest.fixture

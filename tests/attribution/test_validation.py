@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialroi.attribution import (
+from socialroi.measure.attribution import (
     AttributionInputError,
     attribute_paths,
     available_models,
     credit_paths,
     register_model,
 )
-from socialroi.attribution.registry import MODELS, Credits
+from socialroi.measure.attribution.registry import MODELS, Credits
 
 
 def df(**cols) -> pd.DataFrame:

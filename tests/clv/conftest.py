@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialroi.clv import (
+from socialroi.measure.clv import (
     CDNOW_CALIBRATION_END,
     BetaGeoFitter,
     GammaGammaFitter,

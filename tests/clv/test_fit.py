@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scipy.optimize import approx_fprime
 
-from socialroi.clv import BetaGeoFitter, GammaGammaFitter, sample_bgnbd
-from socialroi.clv._compress import BGNBDData, GammaGammaData, compress_rows
-from socialroi.clv._likelihoods import (
+from socialroi.measure.clv import BetaGeoFitter, GammaGammaFitter, sample_bgnbd
+from socialroi.measure.clv._compress import BGNBDData, GammaGammaData, compress_rows
+from socialroi.measure.clv._likelihoods import (
     bgnbd_log_likelihood,
     bgnbd_negative_log_likelihood,
     gamma_gamma_log_likelihood,

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialroi.clv import (
+from socialroi.measure.clv import (
     BetaGeoFitter,
     GammaGammaFitter,
     load_cdnow_transactions,
@@ -101,7 +101,7 @@ def test_summary_helper_agrees(freq):
 
 
 def test_fits_agree_on_simulated_data():
-    from socialroi.clv import sample_bgnbd
+    from socialroi.measure.clv import sample_bgnbd
 
     sample = sample_bgnbd(0.5, 10.0, 1.5, 4.0, T=np.full(3000, 52.0), seed=3, resolution=1 / 7)
     ours = BetaGeoFitter().fit(sample["frequency"], sample["recency"], sample["T"])

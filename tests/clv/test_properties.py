@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socialroi.clv import BetaGeoFitter, ConvergenceError, GammaGammaFitter, sample_bgnbd
+from socialroi.measure.clv import BetaGeoFitter, ConvergenceError, GammaGammaFitter, sample_bgnbd
 
 
 def model(r, alpha, a, b) -> BetaGeoFitter:

@@ -12,7 +12,7 @@ import pytest
 from scipy.integrate import quad
 from scipy.special import betaln
 
-from socialroi.clv import GammaGammaFitter
+from socialroi.measure.clv import GammaGammaFitter
 
 BGNBD_PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 GG_PUBLISHED = {"p": 6.25, "q": 3.74, "v": 15.44}

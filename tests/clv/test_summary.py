@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialroi.clv import summary_data_from_transaction_data
+from socialroi.measure.clv import summary_data_from_transaction_data
 
 TX = pd.DataFrame(
     {

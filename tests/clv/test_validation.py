@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialroi.clv import (
+from socialroi.errors import SocialroiError
+from socialroi.measure.clv import (
     BetaGeoFitter,
     CLVInputError,
     GammaGammaFitter,
     NotFittedError,
     summary_data_from_transaction_data,
 )
-from socialroi.errors import SocialroiError
 
 GOOD = {"frequency": [0, 2, 1], "recency": [0.0, 5.0, 3.0], "T": [10.0, 10.0, 4.0]}
 

@@ -12,8 +12,8 @@ import pytest
 from socialroi.demo.generate import CHANNELS, N_SOCIAL, generate
 from socialroi.demo.run import import_order, run_demo, write_files
 from socialroi.demo.world import COLUMNS
-from socialroi.fx import known_currencies
 from socialroi.sources.base import PLATFORMS
+from socialroi.unify.fx import known_currencies
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +153,7 @@ def _columns(ws, name):
 
 
 def test_run_demo_imports_and_reimports_unchanged(tmp_path):
-    from socialroi.workspace import Workspace
+    from socialroi.land.workspace import Workspace
 
     db, out = tmp_path / "demo.duckdb", tmp_path / "exports"
     first = run_demo(workspace=db, seed=3, scale="tiny", out=out, sources=("ledger",))
@@ -175,7 +175,7 @@ def test_run_demo_with_every_writer(tmp_path):
     files, and forced to re-read every one — leaves every table's totals unchanged."""
     from tests.conftest import table_totals
 
-    from socialroi.workspace import Workspace
+    from socialroi.land.workspace import Workspace
 
     db, out = tmp_path / "demo.duckdb", tmp_path / "exports"
     first = run_demo(workspace=db, seed=3, scale="tiny", out=out)

@@ -12,8 +12,8 @@ from tests.conftest import FIXTURES, table_totals
 from socialroi import Workspace
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
-from socialroi.fx import ecb_rate
 from socialroi.model.aliases import ALIASES, LANGUAGES
+from socialroi.unify.fx import ecb_rate
 
 GA4 = FIXTURES / "ga4"
 REPORT_EN = GA4 / "traffic_acquisition_en.csv"

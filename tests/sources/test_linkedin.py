@@ -13,10 +13,10 @@ import pytest
 from socialroi import Workspace
 from socialroi.demo.world import DemoWorld
 from socialroi.errors import ImportFailed
-from socialroi.fx import ecb_rate
 from socialroi.model.aliases import ALIASES, LANGUAGES
 from socialroi.model.schema import TABLES
 from socialroi.sources.base import REPORTS
+from socialroi.unify.fx import ecb_rate
 
 FIX = Path(__file__).parents[1] / "fixtures" / "linkedin"
 CONTENT = FIX / "voltiq_content_1736380800000.xls"
@@ -444,7 +444,7 @@ def test_not_a_page_workbook_with_forced_report(ws, tmp_path):
     ],
 )
 def test_detection(path, report):
-    from socialroi.importer import detect
+    from socialroi.land.importer import detect
     from socialroi.sources.base import ImportOptions, InputFile
 
     assert detect(InputFile.from_path(path), ImportOptions()).key == f"linkedin/{report}"

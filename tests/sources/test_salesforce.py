@@ -10,8 +10,8 @@ from tests.conftest import FIXTURES, table_totals
 
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
-from socialroi.fx import ecb_rate
 from socialroi.model.aliases import ALIASES, LANGUAGES
+from socialroi.unify.fx import ecb_rate
 
 SF = FIXTURES / "salesforce"
 REPORT = SF / "opportunities_report.csv"

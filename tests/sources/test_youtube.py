@@ -331,7 +331,7 @@ def test_wrong_csv_for_a_forced_report(ws):
     ],
 )
 def test_detection(path, report):
-    from socialroi.importer import detect
+    from socialroi.land.importer import detect
     from socialroi.sources.base import ImportOptions, InputFile
 
     assert detect(InputFile.from_path(path), ImportOptions()).key == f"youtube/{report}"

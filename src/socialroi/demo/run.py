@@ -21,8 +21,8 @@ from typing import Any
 from socialroi.demo.generate import generate
 from socialroi.demo.world import DemoWorld
 from socialroi.errors import SocialroiError
-from socialroi.importer import ImportResult
-from socialroi.workspace import Workspace
+from socialroi.land.importer import ImportResult
+from socialroi.land.workspace import Workspace
 
 SOURCES = (
     "tiktok", "x", "pinterest", "meta", "linkedin", "youtube", "ga4", "shopify", "hubspot",
@@ -163,7 +163,7 @@ def last_full_quarter(last_day) -> str:
 
 def write_report(workspace, world: DemoWorld, out: Path, console: Any) -> dict[str, Path]:
     """The demo brand's executive report for its last full quarter, in every format."""
-    from socialroi.report import build_report
+    from socialroi.deliver.report import build_report
 
     period = last_full_quarter(world.end)
     t0 = time.perf_counter()

@@ -4,7 +4,7 @@ A `Report` knows one native export format: `detect(sniff)` scores how sure it is
 is of its kind (0 = no, 1 = certain), and `parse(file, ctx)` turns it into *staging frames*:
 pandas DataFrames keyed by canonical table name, holding canonical column names (see
 `socialroi.model.schema`). Parsers do the format-specific cleaning (headers, totals, number
-and date formats, time zones to UTC); `socialroi.unify` then does what every source shares
+and date formats, time zones to UTC); `socialroi.unify.canonical` then does what every source shares
 (base-currency amounts, channel rules) as Ibis expressions.
 
 Staging conventions, per table:

@@ -48,7 +48,7 @@ def header_currency(cell: Any) -> tuple[str, str | None]:
 
 
 def _is_currency(code: str) -> bool:
-    from socialroi.fx import known_currencies
+    from socialroi.unify.fx import known_currencies
 
     return code in known_currencies() or code in _OTHER_CURRENCIES
 

@@ -5,7 +5,7 @@ Costs ledger columns: `period_start` (YYYY-MM-DD, or a month YYYY-MM, quarter 20
 2026 in `period`), `period_end` (optional when the period names a month/quarter/year),
 `category`, `amount`, `currency`, and optional `platform`, `market`, `campaign`,
 `allocation`, `description`, `id`, `team`. The allocation rules themselves are applied when
-costs are measured (`socialroi.costs`); here each line is validated and stored.
+costs are measured (`socialroi.measure.costs.allocate`); here each line is validated and stored.
 
 Time split columns: `team`, `period` (as in the costs ledger), optional `period_end`,
 `platform`, `market`, `hours`. It drives the `hours_share` allocation rule.
@@ -21,7 +21,7 @@ from zoneinfo import available_timezones
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.periods import bounds
+from socialroi.model.periods import bounds
 from socialroi.sources.base import PLATFORMS, Context, InputFile, Sniff, account_id, report
 from socialroi.sources.cells import HeaderMap, decimal_style, is_blank, numbers
 from socialroi.sources.tabular import read_rows

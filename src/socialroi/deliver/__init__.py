@@ -1,0 +1,1 @@
+"""Deliver: the CLI, the executive report and the dashboard, reading measured tables."""

@@ -1,0 +1,70 @@
+"""`socialroi report`: the executive report as HTML, PDF and XLSX."""
+
+from __future__ import annotations
+
+import click
+
+from socialroi.deliver.cli.common import console, workspace_option
+
+
+def _split(text: str | None) -> tuple[str, ...] | None:
+    if not text:
+        return None
+    return tuple(v.strip() for v in text.split(",") if v.strip()) or None
+
+
+@click.command()
+@workspace_option
+@click.option("--period", required=True, help="2026-Q3, 2026-07, 2026, or 2026-07-01..2026-09-30.")
+@click.option(
+    "--compare",
+    type=click.Choice(["previous", "yoy", "none"]),
+    default="previous",
+    show_default=True,
+    help="Compare with the period before, the same period a year before, or nothing.",
+)
+@click.option(
+    "--profile", default="dtc", show_default=True, help="dtc, b2b, brand or a profile file."
+)
+@click.option("--model", help="Attribution model (default: the profile's).")
+@click.option("--markets", help="Comma-separated ISO countries to include (default all).")
+@click.option("--platforms", help="Comma-separated platforms to include (default all).")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh-CN"]),
+    default="en",
+    show_default=True,
+    help="Language of the words, numbers and dates.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf,xlsx",
+    show_default=True,
+    help="Comma-separated: html, pdf, xlsx.",
+)
+@click.option("--out", default="reports", show_default=True, help="Folder for the files.")
+def report(workspace, period, compare, profile, model, markets, platforms, lang, formats, out):
+    """Write the executive report for a period: summary, ROI, attribution, funnel, CLV,
+    content, costs, data quality and methodology."""
+    from socialroi.deliver.report import build_report
+    from socialroi.land.workspace import Workspace
+
+    with Workspace.open(workspace) as ws:
+        paths = build_report(
+            ws,
+            period=period,
+            compare=None if compare == "none" else compare,
+            profile=profile,
+            model=model,
+            markets=_split(markets),
+            platforms=_split(platforms),
+            lang=lang,
+            formats=_split(formats) or (),
+            out=out,
+        )
+    for fmt, path in paths.items():
+        console.print(f"{fmt}: {path}", markup=False)
+
+
+COMMANDS = [report]

@@ -1,0 +1,128 @@
+"""`socialroi serve` (the dashboard and API) and `socialroi users` (who may sign in)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import click
+
+from socialroi.deliver.cli.common import console, workspace_option
+from socialroi.errors import SocialroiError
+
+
+@click.command()
+@workspace_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--warm/--no-warm",
+    default=True,
+    show_default=True,
+    help="Compute the default overview in the background at start, so the first visitor "
+    "does not wait for it.",
+)
+def serve(workspace: str, host: str, port: int, warm: bool) -> None:
+    """Run the dashboard and JSON API (/api/v1) on the workspace.
+
+    The server owns the workspace file while it runs: stop it before running imports from
+    the command line (or upload files on the Data page). Create the first admin with
+    `socialroi users add NAME --role admin`.
+    """
+    import uvicorn
+
+    from socialroi.deliver.web.app import create_app
+
+    app = create_app(workspace)
+    if not app.state.ctx.store.users():
+        console.print("no users yet: create one with `socialroi users add NAME --role admin`")
+    if warm:
+        threading.Thread(target=_warm, args=(app.state.ctx,), daemon=True).start()
+    console.print(f"socialroi dashboard on http://{host}:{port}/ (Ctrl+C stops it)")
+    # Keep idle connections longer than clients usually do (httpx 5 s), so a client never
+    # sends a request on a connection the server is closing at that moment.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
+
+
+def _warm(ctx) -> None:
+    with contextlib.suppress(Exception):  # a failing warm-up shows up on the page instead
+        ctx.view("overview", ctx.filters({}, "overview"))
+
+
+@click.group()
+def users() -> None:
+    """Dashboard users: admin (users, tokens, settings), analyst (imports, costs), viewer."""
+
+
+def _actor() -> str:
+    """Who ran the command, for the audit log."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
+
+
+def _store(workspace: str):
+    from socialroi.deliver.web.store import WebStore
+    from socialroi.land.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    return ws, WebStore(ws)
+
+
+@users.command("add")
+@workspace_option
+@click.argument("username")
+@click.option(
+    "--role", type=click.Choice(["admin", "analyst", "viewer"]), default="viewer", show_default=True
+)
+@click.option(
+    "--password",
+    envvar="SOCIALROI_PASSWORD",
+    help="The password (default: asked for; or set SOCIALROI_PASSWORD).",
+)
+def users_add(workspace: str, username: str, role: str, password: str | None) -> None:
+    """Add a dashboard user (the first one is usually `--role admin`)."""
+    if password is None:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    ws, store = _store(workspace)
+    try:
+        user = store.add_user(username, password, role, actor=_actor())
+    finally:
+        ws.close()
+    console.print(f"added {user.username} ({user.role})", markup=False)
+
+
+@users.command("list")
+@workspace_option
+def users_list(workspace: str) -> None:
+    """List dashboard users and their roles."""
+    ws, store = _store(workspace)
+    try:
+        for u in store.users():
+            state = "" if u.active else " (disabled)"
+            console.print(f"{u.user_id}\t{u.username}\t{u.role}{state}", markup=False)
+    finally:
+        ws.close()
+
+
+@users.command("set-role")
+@workspace_option
+@click.argument("username")
+@click.argument("role", type=click.Choice(["admin", "analyst", "viewer"]))
+def users_set_role(workspace: str, username: str, role: str) -> None:
+    """Change a user's role."""
+    ws, store = _store(workspace)
+    try:
+        found = [u for u in store.users() if u.username.lower() == username.lower()]
+        if not found:
+            raise SocialroiError(f"no user {username!r}; `socialroi users list` shows them")
+        store.set_role(found[0].user_id, role, actor=_actor())
+    finally:
+        ws.close()
+    console.print(f"{username} is now {role}", markup=False)
+
+
+COMMANDS = [serve, users]

@@ -1,0 +1,1 @@
+"""Words and number formats in English and Simplified Chinese."""

@@ -1,0 +1,137 @@
+"""Everything a report shows, gathered once from the library functions into one `ReportData`.
+
+Each section is built by one function from the same calls the CLI and the dashboard make
+(`roi`, `insights`, `attribution.workspace.compare`, `costs.allocate`, `clv_by`,
+`content`, `quality`), so a figure in the report is the figure those functions return for
+the same inputs. The renderers (HTML, PDF, XLSX) only format what is here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from socialroi.deliver.i18n.catalogue import Formatter, formatter
+from socialroi.deliver.report import sections_a, sections_b
+from socialroi.deliver.report.tables import Section, unavailable
+from socialroi.errors import SocialroiError
+from socialroi.model.periods import Period, parse_period
+
+COMPARES = ("previous", "yoy")
+SECTION_ORDER = (
+    "summary", "roi", "attribution", "funnel", "clv", "content", "costs", "quality", "methodology",
+)  # fmt: skip
+
+
+@dataclass
+class ReportData:
+    period: Period
+    compare: str | None
+    compare_period: Period | None
+    profile: Any
+    model: str
+    currency: str
+    lang: str
+    markets: tuple[str, ...] | None
+    platforms: tuple[str, ...] | None
+    fmt: Formatter
+    generated: dt.date
+    workspace: str
+    sections: list[Section] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per section, gathering time
+    metrics_shown: list[str] = field(default_factory=list)
+
+    def section(self, key: str) -> Section:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+
+@dataclass
+class Context:
+    """What the section builders share, with results computed once and reused."""
+
+    ws: Any
+    data: ReportData
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def f(self) -> Formatter:
+        return self.data.fmt
+
+    def once(self, key: str, fn):
+        if key not in self.cache:
+            self.cache[key] = fn()
+        return self.cache[key]
+
+    def show(self, *metric_names: str) -> None:
+        for m in metric_names:
+            if m not in self.data.metrics_shown:
+                self.data.metrics_shown.append(m)
+
+
+BUILDERS = {
+    "summary": sections_a.summary,
+    "roi": sections_a.roi_section,
+    "attribution": sections_a.attribution,
+    "funnel": sections_a.funnel,
+    "clv": sections_a.clv,
+    "content": sections_b.content,
+    "costs": sections_b.costs,
+    "quality": sections_b.quality,
+    "methodology": sections_b.methodology,
+}
+
+
+def gather(
+    ws,
+    period: str | Period = "2026-Q3",
+    compare: str | None = "previous",
+    profile: Any = "dtc",
+    model: str | None = None,
+    markets=None,
+    platforms=None,
+    lang: str = "en",
+) -> ReportData:
+    from socialroi.measure.profiles import load_profile
+
+    p = period if isinstance(period, Period) else parse_period(period)
+    if compare not in (None, *COMPARES):
+        raise SocialroiError(
+            f"unknown comparison {compare!r}; valid: {', '.join(COMPARES)} (or none)"
+        )
+    prof = load_profile(profile)
+    model = model or prof.model
+    from socialroi.measure.attribution.workspace import _check_model
+
+    _check_model(model)
+    cp = None if compare is None else (p.previous() if compare == "previous" else p.year_before())
+    data = ReportData(
+        period=p,
+        compare=compare,
+        compare_period=cp,
+        profile=prof,
+        model=model,
+        currency=ws.base_currency,
+        lang=lang,
+        markets=tuple(markets) if markets else None,
+        platforms=tuple(platforms) if platforms else None,
+        fmt=formatter(lang, ws.base_currency),
+        generated=dt.date.today(),
+        workspace=str(ws.path),
+    )
+    ctx = Context(ws, data)
+    for key in SECTION_ORDER:
+        if key == "funnel" and "won" not in prof.kinds and "lead" not in prof.kinds:
+            continue
+        t0 = time.perf_counter()
+        try:
+            section = BUILDERS[key](ctx)
+        except ImportError as exc:  # a library piece this workspace's socialroi lacks
+            section = unavailable(data.fmt, key, exc.name or str(exc))
+        data.sections.append(section)
+        data.seconds[key] = time.perf_counter() - t0
+    return data

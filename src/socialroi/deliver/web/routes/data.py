@@ -1,0 +1,103 @@
+"""Uploading export files: the same importers as `socialroi import` (each file one atomic,
+idempotent batch), run on the server for analysts and admins."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from socialroi.deliver.web.app import render
+from socialroi.deliver.web.auth import ANALYST, Principal, check_csrf
+from socialroi.deliver.web.routes.pages import PAGES
+from socialroi.errors import SocialroiError
+
+router = APIRouter()
+
+OPTIONS = ("platform", "report", "account", "market", "currency", "timezone", "year")
+MAX_BYTES = 512 * 1024 * 1024
+
+
+def safe_name(name: str) -> str:
+    """The uploaded file's base name, kept (importers read dates and handles from it) but
+    without folders or characters a file system would trip on."""
+    base = Path(name.replace("\\", "/")).name.strip() or "upload"
+    base = re.sub(r"[^\w@.\- ()\[\]+]", "_", base)
+    return base[:200].lstrip(".") or "upload"
+
+
+async def run_upload(request: Request, principal: Principal, form) -> dict[str, Any]:
+    """Save the uploaded files and import them; returns what happened per file."""
+    ctx = request.app.state.ctx
+    files = [u for u in form.getlist("files") if getattr(u, "filename", None)]
+    if not files:
+        raise SocialroiError("choose at least one export file to upload")
+    opts: dict[str, Any] = {}
+    for k in OPTIONS:
+        v = str(form.get(k, "") or "").strip()
+        if v:
+            opts[k] = int(v) if k == "year" and v.isdigit() else v
+    force = str(form.get("force", "")) in ("1", "on", "true")
+    results, error = [], None
+    with tempfile.TemporaryDirectory(prefix="socialroi-upload-") as tmp:
+        paths = []
+        for i, up in enumerate(files):
+            folder = Path(tmp) / str(i)
+            folder.mkdir()
+            target = folder / safe_name(up.filename)
+            data = await up.read()
+            if len(data) > MAX_BYTES:
+                raise SocialroiError(f"{up.filename}: larger than 512 MB; import it with the CLI")
+            target.write_bytes(data)
+            paths.append(target)
+        with ctx.lock:
+            try:
+                for path in paths:
+                    results += ctx.ws.import_files([path], force=force, **opts)
+            except (SocialroiError, TypeError) as exc:
+                error = str(exc)
+            finally:
+                ctx.invalidate()
+    for res in results:
+        ctx.store.audit(
+            principal.user.username,
+            "import",
+            res.file,
+            {"status": res.status, "batch_id": res.batch_id, "rows": res.rows_loaded},
+        )
+    if error:
+        ctx.store.audit(principal.user.username, "import.failed", "", {"error": error})
+    return {
+        "results": [
+            {
+                "file": r.file,
+                "status": r.status,
+                "batch_id": r.batch_id,
+                "source": r.source,
+                "report": r.report,
+                "rows_loaded": r.rows_loaded,
+                "findings": r.findings,
+                "message": r.describe(),
+            }
+            for r in results
+        ],
+        "error": error,
+    }
+
+
+@router.post("/data/upload", response_class=HTMLResponse, include_in_schema=False)
+async def upload(request: Request, p: Principal = ANALYST):
+    form = await request.form()
+    check_csrf(request, p, form)
+    outcome = await run_upload(request, p, form)
+    f = request.app.state.ctx.filters(request.query_params, "data")
+    return render(
+        request,
+        "uploaded.html",
+        {"page": "data", "pages": PAGES, "title": "Upload", "f": f, "outcome": outcome},
+        status=400 if outcome["error"] and not outcome["results"] else 200,
+    )

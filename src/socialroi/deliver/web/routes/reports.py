@@ -1,0 +1,125 @@
+"""The executive report (HTML, PDF, XLSX) from the dashboard's filters, and any page's table
+as CSV. Reports are built by `socialroi.deliver.report.build_report` into the reports
+folder, once per (filters, data version); readers (viewers included) can build and download them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+
+from socialroi.deliver.web.app import render
+from socialroi.deliver.web.auth import VIEWER, Principal, check_csrf
+from socialroi.deliver.web.filters import Filters
+from socialroi.deliver.web.routes.pages import PAGES
+from socialroi.deliver.web.views import optional, profile_of
+from socialroi.errors import SocialroiError
+
+router = APIRouter()
+log = logging.getLogger("socialroi.deliver.web")
+
+FORMATS = ("html", "pdf", "xlsx")
+MEDIA = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+LANGS = ("en",)
+
+
+def report_key(ctx, f: Filters, lang: str) -> str:
+    text = json.dumps([f.key(), ctx.store.data_version(), lang], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def build(ctx, f: Filters, lang: str = "en", formats=FORMATS) -> tuple[str, dict[str, Path]]:
+    """Build (or reuse) the report for these filters; returns (key, format -> file)."""
+    mod = optional("socialroi.deliver.report")
+    if mod is None or not hasattr(mod, "build_report"):
+        raise SocialroiError("the executive report is not available in this build yet")
+    key = report_key(ctx, f, lang)
+    out = ctx.reports_dir / key
+    done = {fmt: p for fmt in formats if (p := _existing(out, fmt))}
+    if len(done) == len(formats):
+        return key, done
+    with ctx.lock:
+        try:
+            got = _build(mod, ctx, f, lang, formats, out)
+        except SocialroiError:
+            raise
+        except Exception as exc:  # a bug in a report section: say so instead of a bare 500
+            log.exception("report failed for %s", f)
+            raise SocialroiError(f"the report could not be built: {exc!r}") from exc
+    return key, {k: Path(v) for k, v in got.items()}
+
+
+def _build(mod, ctx, f: Filters, lang: str, formats, out: Path):
+    return mod.build_report(
+        ctx.ws,
+        period=f.period,
+        compare=f.compare_arg,
+        profile=profile_of(ctx.ws, f.profile),
+        model=f.model or None,
+        markets=list(f.markets) or None,
+        platforms=list(f.platforms) or None,
+        lang=lang,
+        formats=tuple(formats),
+        out=str(out),
+    )
+
+
+def _existing(folder: Path, fmt: str) -> Path | None:
+    if not folder.is_dir():
+        return None
+    found = sorted(folder.glob(f"*.{fmt}"))
+    return found[0] if found else None
+
+
+def report_file(ctx, key: str, fmt: str) -> Path | None:
+    if fmt not in FORMATS or not key.isalnum() or len(key) != 24:
+        return None
+    return _existing(ctx.reports_dir / key, fmt)
+
+
+@router.get("/reports", response_class=HTMLResponse, include_in_schema=False)
+def reports_page(request: Request, p: Principal = VIEWER):
+    ctx = request.app.state.ctx
+    f = ctx.filters(request.query_params, "reports")
+    key = report_key(ctx, f, "en")
+    ready = {fmt: report_file(ctx, key, fmt) is not None for fmt in FORMATS}
+    return render(
+        request,
+        "reports.html",
+        {
+            "page": "reports",
+            "pages": PAGES,
+            "title": PAGES["reports"],
+            "f": f,
+            "key": key,
+            "ready": ready,
+            "available": optional("socialroi.deliver.report") is not None
+            and hasattr(optional("socialroi.deliver.report"), "build_report"),
+        },
+    )
+
+
+@router.post("/reports/build", include_in_schema=False)
+async def build_page(request: Request, p: Principal = VIEWER):
+    form = await request.form()
+    check_csrf(request, p, form)
+    ctx = request.app.state.ctx
+    f = ctx.filters(request.query_params, "reports")
+    build(ctx, f)
+    return RedirectResponse(f"/reports?{f.query()}", status_code=303)
+
+
+@router.get("/reports/file/{key}/{fmt}", include_in_schema=False)
+def download(request: Request, key: str, fmt: str, p: Principal = VIEWER):
+    path = report_file(request.app.state.ctx, key, fmt)
+    if path is None:
+        raise SocialroiError("no such report; build it first on the Reports page")
+    return FileResponse(path, media_type=MEDIA[fmt], filename=f"socialroi-report.{fmt}")

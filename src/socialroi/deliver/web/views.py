@@ -1,0 +1,395 @@
+"""What each page (and its API twin) shows: plain functions from (workspace, filters) to named
+tables and a few figures. The HTML pages and `/api/v1` both read these, so they never
+disagree. Results are cached by (view, filters, workspace data version) in `app.py`.
+
+Each view calls the library's measure functions (`socialroi.measure.roi`,
+`socialroi.measure.costs.allocate`, ...); when one is not installed in this build, the
+view says so in `notes` instead of failing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from socialroi.deliver.web.filters import Filters
+
+ATTRIBUTION_GRAINS = ("platform", "platform_paid", "channel", "campaign", "market")
+
+
+@dataclass
+class View:
+    name: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        import json
+
+        from socialroi.deliver.output import to_json  # same number formatting as the CLI
+
+        return {
+            "view": self.name,
+            "data": _plain(self.data),
+            "notes": self.notes,
+            "tables": {k: json.loads(to_json(v))["rows"] for k, v in self.tables.items()},
+        }
+
+
+def _plain(value: Any) -> Any:
+    import datetime as dt
+    import math
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, dt.date | dt.datetime | pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, pd.DataFrame):
+        return value.to_dict(orient="records")
+    if hasattr(value, "__dataclass_fields__"):
+        return _plain({k: getattr(value, k) for k in value.__dataclass_fields__})
+    return value
+
+
+def optional(module: str):
+    """The module, or None when this build does not have it yet."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def _missing(view: View, what: str, module: str) -> View:
+    view.notes.append(f"{what} are not available in this build yet ({module} is missing).")
+    return view
+
+
+def profile_of(ws, name: str):
+    """A built-in profile's name as is; a custom one saved from the dashboard as a Profile."""
+    builtins = optional("socialroi.measure.profiles")
+    if builtins is None or name in builtins.PROFILES:
+        return name
+    from socialroi.deliver.web.store import parse_profile
+
+    cur = ws.store.raw.cursor()
+    try:
+        row = cur.execute("SELECT format, text FROM web_profiles WHERE name = ?", [name]).fetchone()
+    finally:
+        cur.close()
+    if row is None:
+        from socialroi.errors import UnknownName
+
+        raise UnknownName("profile", name, list(builtins.PROFILES))
+    return parse_profile(row[0], row[1])
+
+
+def _scope(f: Filters) -> dict[str, Any]:
+    return {"platforms": list(f.platforms) or None, "markets": list(f.markets) or None}
+
+
+def _filter_frame(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    if f.platforms and "platform" in df:
+        df = df[df["platform"].isin(f.platforms)]
+    if f.markets and "market" in df:
+        df = df[df["market"].isin(f.markets)]
+    return df
+
+
+def metric_info(name: str) -> dict[str, Any] | None:
+    mod = optional("socialroi.model.metrics")
+    if mod is None:
+        return None
+    try:
+        m = mod.metric(name)
+    except Exception:
+        return None
+    return {
+        "name": m.name,
+        "label": m.label,
+        "unit": m.unit,
+        "direction": m.direction,
+        "definition": m.definition,
+    }
+
+
+def metric_names() -> list[str]:
+    mod = optional("socialroi.model.metrics")
+    if mod is None:
+        return []
+    mets = mod.METRICS
+    return list(mets) if isinstance(mets, dict) else [m.name for m in mets]
+
+
+# -- overview -----------------------------------------------------------------------------
+def overview(ws, f: Filters) -> View:
+    view = View("overview")
+    roi_mod = optional("socialroi.measure.roi")
+    if roi_mod is None:
+        return _missing(view, "ROI figures", "socialroi.measure.roi")
+    common = dict(profile=profile_of(ws, f.profile), model=f.model or None, **_scope(f))
+    res = roi_mod.roi(ws, f.period, by=("platform",), compare=f.compare_arg, **common)
+    cards = []
+    for m in res.metrics:
+        prev = (res.totals_prev or {}).get(m.name) if res.totals_prev else None
+        cur = res.totals.get(m.name)
+        delta = None
+        if prev not in (None, 0) and cur is not None:
+            try:
+                delta = (cur - prev) / abs(prev)
+            except TypeError:
+                delta = None
+        cards.append(
+            {
+                "metric": m.name,
+                "label": m.label,
+                "unit": m.unit,
+                "direction": m.direction,
+                "definition": m.definition,
+                "value": cur,
+                "previous": prev,
+                "delta": delta,
+            }
+        )
+    view.data["headline"] = cards
+    view.data["currency"] = getattr(res, "currency", ws.base_currency)
+    view.data["model"] = getattr(res, "model", f.model)
+    cp = getattr(res, "compare_period", None)
+    view.data["compare_period"] = getattr(cp, "label", None)
+    view.tables["by_platform"] = res.table
+    try:
+        trend = roi_mod.roi(ws, f.period, by=(), grain="month", **common)
+        view.tables["trend"] = trend.table
+    except Exception as exc:  # a trend is a bonus; say why it is missing
+        view.notes.append(f"trend not available: {exc}")
+    ins = optional("socialroi.measure.insights")
+    if ins is None:
+        _missing(view, "Insights", "socialroi.measure.insights")
+    else:
+        found = ins.insights(
+            ws,
+            f.period,
+            profile=profile_of(ws, f.profile),
+            compare=f.compare_arg or "previous",
+            model=f.model or None,
+        )
+        view.data["insights"] = [
+            {"kind": i.kind, "sentence": i.sentence, "strength": i.strength} for i in found[:8]
+        ]
+    return view
+
+
+# -- platforms x markets ------------------------------------------------------------------
+def explore(ws, f: Filters) -> View:
+    view = View("explore")
+    roi_mod = optional("socialroi.measure.roi")
+    if roi_mod is None:
+        return _missing(view, "Metrics by platform and market", "socialroi.measure.roi")
+    metric = f.opt("metric")
+    common = dict(profile=profile_of(ws, f.profile), model=f.model or None, **_scope(f))
+    kw = {"metrics": [metric]} if metric else {}
+    res = roi_mod.roi(ws, f.period, by=("platform", "market"), **common, **kw)
+    metric = metric or (res.metrics[0].name if res.metrics else "")
+    view.data["metric"] = metric_info(metric) or {"name": metric, "label": metric, "unit": ""}
+    table = res.table
+    view.tables["platform_market"] = table
+    if metric in table and not table.empty:
+        pivot = table.pivot_table(
+            index="platform", columns="market", values=metric, aggfunc="first"
+        ).reset_index()
+        pivot.columns = [str(c) for c in pivot.columns]
+        view.tables["matrix"] = pivot
+    by_platform = roi_mod.roi(ws, f.period, by=("platform",), **common, **kw).table
+    view.tables["by_platform"] = by_platform
+    drill = f.opt("platform_drill")
+    if drill:
+        scope = dict(common, platforms=[drill])
+        view.tables["campaigns"] = roi_mod.roi(ws, f.period, by=("campaign",), **scope).table
+        content = optional("socialroi.measure.content")
+        if content is not None:
+            posts = content.posts_table(ws, f.period, platforms=[drill], markets=scope["markets"])
+            view.tables["posts"] = posts.sort_values("engagements", ascending=False).head(100)
+    return view
+
+
+# -- attribution --------------------------------------------------------------------------
+def attribution(ws, f: Filters) -> View:
+    from socialroi.journeys.touches import JourneySettings
+    from socialroi.measure.attribution.workspace import attribute, compare
+
+    view = View("attribution")
+    grain = f.opt("granularity", "platform")
+    if grain not in ATTRIBUTION_GRAINS:
+        grain = "platform"
+    kinds: tuple[str, ...] = ("purchase",)
+    lookback_default, model_default = 30, "last_click"
+    prof = optional("socialroi.measure.profiles")
+    if prof is not None:
+        try:
+            p = prof.load_profile(profile_of(ws, f.profile))
+            kinds = tuple(p.kinds) or kinds
+            lookback_default, model_default = p.lookback_days, p.model
+        except Exception:  # noqa: S110 - the defaults above stand
+            pass
+    try:
+        lookback = max(1, min(365, int(f.opt("lookback", str(lookback_default)))))
+    except ValueError:
+        lookback = lookback_default
+    model = f.model or model_default
+    settings = JourneySettings(lookback_days=lookback, kinds=kinds, by=(grain,))
+    period = f.parsed
+    table = compare(ws, period, settings)
+    if f.platforms and grain in ("platform", "platform_paid"):
+        table = table[table.unit.str.split(" ").str[0].isin(f.platforms)]
+    view.tables["comparison"] = table
+    detail = attribute(ws, model, period, settings)
+    view.tables["model"] = detail
+    view.data.update(
+        model=model,
+        granularity=grain,
+        lookback=lookback,
+        kinds=list(kinds),
+        distance_to_truth=table.attrs.get("distance_to_truth", {}),
+        models=[c for c in table.columns if c != "unit" and not c.endswith("_shift")],
+    )
+    return view
+
+
+# -- content ------------------------------------------------------------------------------
+def content(ws, f: Filters) -> View:
+    view = View("content")
+    mod = optional("socialroi.measure.content")
+    if mod is None:
+        return _missing(view, "Post figures", "socialroi.measure.content")
+    posts = mod.posts_table(ws, f.period, **_scope(f))
+    view.data["posts_total"] = len(posts)
+    view.tables["posts"] = posts.sort_values("engagements", ascending=False).head(300)
+    view.tables["publishing"] = mod.publishing_vs_engagement(ws, f.period, **_scope(f))
+    if hasattr(mod, "formats_table"):
+        view.tables["formats"] = mod.formats_table(ws, f.period, **_scope(f))
+    return view
+
+
+# -- costs --------------------------------------------------------------------------------
+def costs(ws, f: Filters) -> View:
+    view = View("costs")
+    mod = optional("socialroi.measure.costs.allocate")
+    if mod is None:
+        return _missing(view, "Cost ledger and allocations", "socialroi.measure.costs.allocate")
+    view.tables["ledger"] = mod.ledger(ws, f.period)
+    alloc = _filter_frame(mod.allocate(ws, f.period), f)
+    view.tables["allocations"] = alloc
+    if not alloc.empty:
+        view.tables["by_platform_category"] = (
+            alloc.assign(platform=alloc.platform.fillna("(unallocated)"))
+            .groupby(["platform", "category"], as_index=False)["amount_base"]
+            .sum()
+        )
+        view.data["total"] = float(alloc.amount_base.sum())
+    view.data["currency"] = ws.base_currency
+    return view
+
+
+# -- CLV ----------------------------------------------------------------------------------
+def clv(ws, f: Filters) -> View:
+    view = View("clv")
+    mod = optional("socialroi.measure.clv.workspace")
+    if mod is None or not hasattr(mod, "clv_by"):
+        return _missing(view, "Customer lifetime values", "socialroi.measure.clv.workspace.clv_by")
+    from socialroi.errors import SocialroiError
+
+    opts: dict[str, Any] = {}
+    try:
+        mod.clv_by(ws, f.period, by=("platform",))
+    except SocialroiError as exc:  # too little history to predict: show historical CLV
+        view.notes.append(f"Predicted CLV not shown: {exc}")
+        opts["predict"] = False
+    for name, by in (("by_platform", ("platform",)), ("platform_market", ("platform", "market"))):
+        got = _filter_frame(mod.clv_by(ws, f.period, by=by, **opts), f)
+        view.tables[name] = got.dropna(axis=1, how="all") if opts else got
+    view.data["clv_column"] = "historical_clv" if opts else "predicted_clv"
+    view.data["currency"] = ws.base_currency
+    return view
+
+
+# -- data ---------------------------------------------------------------------------------
+def data(ws, f: Filters) -> View:
+    view = View("data")
+    raw = ws.store.raw.cursor()
+    try:
+        view.tables["imports"] = raw.execute(
+            "SELECT batch_id, file_name, source, report, status, rows_read, rows_loaded, "
+            "rows_skipped, tables, period_start, period_end, imported_at FROM import_batches "
+            "ORDER BY batch_id DESC LIMIT 500"
+        ).df()
+        view.tables["findings"] = raw.execute(
+            "SELECT kind, sum(rows) AS rows, count(*) AS findings, min(message) AS example "
+            "FROM dq_findings GROUP BY kind ORDER BY rows DESC"
+        ).df()
+        view.tables["sources"] = raw.execute(
+            "SELECT source, count(*) AS files, sum(rows_loaded) AS rows_loaded, "
+            "min(period_start) AS first_day, max(period_end) AS last_day, "
+            "max(imported_at) AS last_import FROM import_batches WHERE status = 'loaded' "
+            "GROUP BY source ORDER BY source"
+        ).df()
+    finally:
+        raw.close()
+    quality = optional("socialroi.measure.quality")
+    if quality is not None and hasattr(quality, "coverage"):
+        try:
+            view.tables["coverage"] = quality.coverage(ws, f.period, markets=_scope(f)["markets"])
+            view.tables["period_findings"] = quality.findings(ws, f.period)
+        except Exception as exc:
+            view.notes.append(f"coverage not available: {exc}")
+    return view
+
+
+def batch(ws, batch_id: int) -> View:
+    view = View("batch")
+    raw = ws.store.raw.cursor()
+    try:
+        view.tables["batch"] = raw.execute(
+            "SELECT * FROM import_batches WHERE batch_id = ?", [batch_id]
+        ).df()
+        view.tables["findings"] = raw.execute(
+            'SELECT finding_no, kind, row_number, "column", value, rows, message '
+            "FROM dq_findings WHERE batch_id = ? ORDER BY finding_no",
+            [batch_id],
+        ).df()
+    finally:
+        raw.close()
+    return view
+
+
+VIEWS: dict[str, Callable[[Any, Filters], View]] = {
+    "overview": overview,
+    "explore": explore,
+    "attribution": attribution,
+    "content": content,
+    "costs": costs,
+    "clv": clv,
+    "data": data,
+}
+
+# Page options each view reads from the URL besides the shared filters.
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "overview": (),
+    "explore": ("metric", "platform_drill"),
+    "attribution": ("granularity", "lookback"),
+    "content": (),
+    "costs": (),
+    "clv": (),
+    "data": (),
+}

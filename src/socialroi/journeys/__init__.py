@@ -1,0 +1,1 @@
+"""Journeys: each conversion once, people stitched, touches within the lookback."""

@@ -1,0 +1,397 @@
+"""Import: file -> detected report -> staged rows -> unified rows -> one atomic batch.
+
+Guarantees, in this order:
+- the same bytes imported again change nothing (the file's SHA-256 is already a batch);
+- a file that fails anywhere (detection, parsing, validation, loading) stores nothing;
+- every row written carries the batch id; overlapping exports replace by natural key;
+- rows that cannot be used are counted as data-quality findings of the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from socialroi.errors import ImportFailed, SocialroiError
+from socialroi.model.channels import ChannelRule
+from socialroi.model.schema import TABLES
+from socialroi.sources import load_all
+from socialroi.sources.base import REPORTS, Context, ImportOptions, InputFile, Report, get_report
+from socialroi.sources.sniff import Sniff
+from socialroi.store.duckdb import DuckDBStore
+from socialroi.store.loader import upsert
+from socialroi.unify import fx as fxmod
+from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify
+
+DETECT_THRESHOLD = 0.5
+SOURCE_ALIASES = {"instagram": "meta", "facebook": "meta", "twitter": "x", "ga": "ga4"}
+
+
+@dataclass
+class ImportResult:
+    file: str
+    status: str  # loaded, unchanged
+    batch_id: int
+    source: str = ""
+    report: str = ""
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_skipped: int = 0
+    tables: dict[str, int] = field(default_factory=dict)
+    findings: int = 0
+
+    def describe(self) -> str:
+        if self.status == "unchanged":
+            return f"{self.file}: already imported as batch {self.batch_id}; nothing changed"
+        tables = ", ".join(f"{n} {t}" for t, n in self.tables.items())
+        text = (
+            f"{self.file}: {self.source}/{self.report} -> batch {self.batch_id}, "
+            f"{self.rows_loaded} rows ({tables})"
+        )
+        if self.rows_skipped:
+            text += f", {self.rows_skipped} skipped"
+        if self.findings:
+            text += f", {self.findings} data-quality finding(s)"
+        return text
+
+
+# -- finding the files ---------------------------------------------------------------------
+
+
+def expand(
+    paths: Iterable[str | Path], options: ImportOptions | None = None
+) -> Iterator[InputFile]:
+    """Files, folders (recursively, sorted) and zips (unless a report takes the whole zip)."""
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            raise SocialroiError(f"{path}: no such file or folder")
+        if path.is_dir():
+            children = sorted(
+                c for c in path.rglob("*") if c.is_file() and not _hidden(c.relative_to(path))
+            )
+            for c in children:
+                yield from expand_file(InputFile.from_path(c), options)
+        else:
+            yield from expand_file(InputFile.from_path(path), options)
+
+
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith((".", "__MACOSX")) for part in rel.parts)
+
+
+def expand_file(file: InputFile, options: ImportOptions | None = None) -> Iterator[InputFile]:
+    if not file.is_zip:
+        yield file
+        return
+    load_all()
+    if options is not None and options.platform:
+        source = SOURCE_ALIASES.get(options.platform.lower(), options.platform.lower())
+        named = get_report(source, options.report)
+        if len(named) == 1 and named[0].accepts_zip:
+            yield file
+            return
+    sniff = Sniff(file)
+    if any(r.accepts_zip and r.detect(sniff) >= DETECT_THRESHOLD for r in REPORTS.values()):
+        yield file
+        return
+    try:
+        members = file.zip_members()
+    except Exception as exc:  # noqa: BLE001 - any zip damage is the same user-facing problem
+        raise ImportFailed(file.name, f"the zip file cannot be opened ({exc})") from None
+    for name, data in sorted(members.items()):
+        yield from expand_file(InputFile(f"{file.name}/{name}", data, file.path), options)
+
+
+# -- detection -----------------------------------------------------------------------------
+
+
+def detect(file: InputFile, options: ImportOptions) -> Report:
+    load_all()
+    if options.platform:
+        source = SOURCE_ALIASES.get(options.platform.lower(), options.platform.lower())
+        candidates = get_report(source, options.report)
+        if len(candidates) == 1:
+            return candidates[0]
+    else:
+        candidates = list(REPORTS.values())
+    sniff = Sniff(file)
+    scored = []
+    for r in candidates:
+        try:
+            score = float(r.detect(sniff))
+        except Exception:  # noqa: BLE001 - a detector that chokes on odd bytes says "not mine"
+            score = 0.0
+        if score > 0:
+            scored.append((score, r.key, r))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    if not scored or scored[0][0] < DETECT_THRESHOLD:
+        raise ImportFailed(
+            file.name,
+            "this file is not an export socialroi recognises",
+            hint="Run `socialroi formats` to see the supported exports, or name the format "
+            "with --platform and --report.",
+        )
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        tied = [k for s, k, _ in scored if s == scored[0][0]]
+        raise ImportFailed(
+            file.name,
+            f"this file matches several export formats equally well ({', '.join(tied)})",
+            hint="Name the format with --platform and --report.",
+        )
+    return scored[0][2]
+
+
+# -- the import ----------------------------------------------------------------------------
+
+
+def import_file(
+    store: DuckDBStore,
+    file: InputFile,
+    options: ImportOptions | None = None,
+    *,
+    base_currency: str = "USD",
+    rules: list[ChannelRule] | None = None,
+    force: bool = False,
+) -> ImportResult:
+    """Import one file as one batch. `force` re-reads a file already imported (its rows
+    replace themselves, so totals do not change) — for a corrected parser or channel rules."""
+    options = options or ImportOptions()
+    context = file.context(options)
+    known = (
+        None
+        if force
+        else store.raw.execute(
+            "SELECT batch_id FROM import_batches WHERE file_hash = ? AND context = ? "
+            "AND status = 'loaded'",
+            [file.sha256, context],
+        ).fetchone()
+    )
+    if known:
+        return ImportResult(file.name, "unchanged", int(known[0]))
+    report = detect(file, options)
+    ctx = Context(file, options, known_accounts=known_accounts(store))
+    try:
+        staged = report.parse(file, ctx)
+    except (ImportFailed, SocialroiError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged files must end in a clear error
+        raise ImportFailed(
+            file.name,
+            f"the file could not be read as a {report.title} ({type(exc).__name__}: {exc})",
+        ) from exc
+    arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
+    _validate(ctx, arrow)
+    unified = _unify(store, arrow, base_currency, rules, ctx)
+    _channel_findings(ctx, unified)
+    return _load(store, file, report, ctx, unified, context)
+
+
+def known_accounts(store: DuckDBStore) -> dict[str, dict]:
+    rows = store.raw.execute(
+        "SELECT account_id, timezone, currency, market, name, kind FROM accounts"
+    ).fetchall()
+    keys = ("timezone", "currency", "market", "name", "kind")
+    return {r[0]: dict(zip(keys, r[1:])) for r in rows}
+
+
+def _validate(ctx: Context, arrow: dict[str, pa.Table]) -> None:
+    for table, data in arrow.items():
+        spec = TABLES[table]
+        for k in spec.key:
+            if k in data.column_names and data.column(k).null_count:
+                i = pc.index(pc.is_null(data.column(k)), True).as_py()
+                raise ctx.fail(
+                    f"a {table} row has no {k}",
+                    row=None,
+                    column=k,
+                    expected=f"a value in every row (row {i + 1} of the parsed data is empty)",
+                )
+        for amount, _, _date_col in MONEY.get(table, []):
+            if amount in data.column_names:
+                has_amount = pc.is_valid(data.column(amount))
+                if (
+                    "currency" not in data.column_names
+                    or pc.any(pc.and_(has_amount, pc.is_null(data.column("currency")))).as_py()
+                ):
+                    raise ctx.fail(
+                        f"amounts in column {amount!r} have no currency",
+                        hint="Pass --currency XXX (ISO 4217) for exports that do not state it.",
+                    )
+
+
+def _unify(
+    store: DuckDBStore,
+    arrow: dict[str, pa.Table],
+    base: str,
+    rules: list[ChannelRule] | None,
+    ctx: Context,
+) -> dict[str, pa.Table]:
+    currencies: set[str] = set()
+    days: list[dt.date] = []
+    for table, data in arrow.items():
+        for amount, _, date_col in MONEY.get(table, []):
+            if amount in data.column_names and date_col in data.column_names:
+                currencies |= {c for c in pc.unique(data.column("currency")).to_pylist() if c}
+                col = data.column(date_col)
+                if col.null_count < len(col):
+                    days += [pc.min(col).as_py(), pc.max(col).as_py()]
+    unknown = currencies - set(fxmod.known_currencies()) - _override_currencies(store)
+    if unknown:
+        raise ctx.fail(
+            "unknown currency code",
+            column="currency",
+            value=", ".join(sorted(unknown)),
+            expected="an ISO 4217 code the ECB publishes, or one with rates set by "
+            "`socialroi fx set`",
+        )
+    start = min(days) if days else dt.date(2000, 1, 3)
+    end = max(days) if days else start
+    overrides = store.raw.execute("SELECT currency, rate_date, per_eur FROM fx_rates").df()
+    try:
+        rates = fxmod.daily_rates(sorted(currencies), start, end, base, overrides)
+    except SocialroiError as exc:
+        raise ctx.fail(str(exc)) from None
+    if currencies and end > fxmod.ecb_last_date():
+        ctx.finding(
+            "fx_rate_stale",
+            f"amounts after {fxmod.ecb_last_date()} use the last ECB rate socialroi ships; "
+            "update socialroi or set rates with `socialroi fx set`",
+            value=str(end),
+        )
+    # Only tables with money or channel columns need the shared transforms; the rest pass
+    # straight through (compiling an Ibis expression costs more than these small files).
+    needs = {t for t in arrow if needs_unify(t, arrow[t].column_names)}
+    out = {t: a for t, a in arrow.items() if t not in needs}
+    if needs:
+        fx_t = ibis.memtable(rates)
+        staged = {t: ibis.memtable(arrow[t]) for t in needs}
+        exprs = unify(staged, fx_t, rules)
+        out |= {t: store.ibis.to_pyarrow(e) for t, e in exprs.items()}
+    return out
+
+
+def _override_currencies(store: DuckDBStore) -> set[str]:
+    return {r[0] for r in store.raw.execute("SELECT DISTINCT currency FROM fx_rates").fetchall()}
+
+
+def _channel_findings(ctx: Context, unified: dict[str, pa.Table]) -> None:
+    for table in ("touchpoints", "conversions", "traffic_daily"):
+        data = unified.get(table)
+        if data is None or "channel" not in data.column_names:
+            continue
+        df = data.select([c for c in ("channel", "source", "medium") if c in data.column_names])
+        df = df.to_pandas()
+        un = df[df["channel"] == "Unmapped"]
+        if un.empty:
+            continue
+        groups = un.fillna("").groupby(["source", "medium"]).size().sort_values(ascending=False)
+        for (src, med), n in groups.head(20).items():
+            ctx.finding(
+                "unmapped_channel",
+                f"{n} {table} row(s) with source {src!r} / medium {med!r} match no channel "
+                "rule; kept with channel 'Unmapped'",
+                column="source / medium",
+                value=f"{src} / {med}",
+                rows=int(n),
+            )
+
+
+def _load(
+    store: DuckDBStore,
+    file: InputFile,
+    report: Report,
+    ctx: Context,
+    unified: dict,
+    context: str,
+) -> ImportResult:
+    tables: dict[str, int] = {}
+    period: list[dt.date] = []
+    with store.transaction() as raw:
+        batch_id = int(
+            raw.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()[0]
+        )
+        # A forced re-read supersedes the earlier batch of the same file: its findings go, so
+        # they are not counted twice; the batch stays listed for lineage.
+        raw.execute(
+            "DELETE FROM dq_findings WHERE batch_id IN (SELECT batch_id FROM import_batches "
+            "WHERE file_hash = ? AND context = ? AND status = 'loaded')",
+            [file.sha256, context],
+        )
+        raw.execute(
+            "UPDATE import_batches SET status = 'superseded' WHERE file_hash = ? AND context = ? "
+            "AND status = 'loaded'",
+            [file.sha256, context],
+        )
+        for table, data in unified.items():
+            data = (
+                data.append_column(
+                    "batch_id", pa.array([batch_id] * data.num_rows, type=pa.int64())
+                )
+                if "batch_id" not in data.column_names
+                else data
+            )
+            tables[table] = upsert(raw, TABLES[table], data)
+            for dcol in ("metric_date", "local_date", "period_start", "period_end"):
+                if dcol in data.column_names and data.column(dcol).null_count < data.num_rows:
+                    period += [pc.min(data.column(dcol)).as_py(), pc.max(data.column(dcol)).as_py()]
+        loaded = sum(n for t, n in tables.items() if TABLES[t].kind == "fact") or sum(
+            tables.values()
+        )
+        raw.execute(
+            "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch_id,
+                file.name,
+                file.sha256,
+                context,
+                report.source,
+                report.name,
+                ctx.rows_read,
+                loaded,
+                ctx.rows_skipped,
+                ", ".join(f"{t}={n}" for t, n in tables.items()),
+                min(period) if period else None,
+                max(period) if period else None,
+                dt.datetime.now(dt.UTC),
+            ],
+        )
+        for i, f in enumerate(ctx.findings, start=1):
+            raw.execute(
+                "INSERT INTO dq_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    batch_id,
+                    i,
+                    file.name,
+                    f.kind,
+                    f.row_number,
+                    f.column,
+                    f.value,
+                    f.rows,
+                    f.message,
+                ],
+            )
+    return ImportResult(
+        file.name,
+        "loaded",
+        batch_id,
+        report.source,
+        report.name,
+        ctx.rows_read,
+        loaded,
+        ctx.rows_skipped,
+        tables,
+        len(ctx.findings),
+    )
+
+
+def staged_frames_to_arrow(staged: dict[str, pd.DataFrame]) -> dict[str, pa.Table]:
+    """For tests and the Spark check: staging frames as typed Arrow tables."""
+    return {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}

@@ -1,0 +1,1 @@
+"""Measure: attribution, true cost, CLV, base measures, ROI, insights. Tables in, tables out."""

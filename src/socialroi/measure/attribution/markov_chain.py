@@ -1,0 +1,145 @@
+"""Build the k-order Markov chain of a path table exactly as ChannelAttribution does.
+
+ChannelAttribution (``markov_model_cpp``) turns every path into states that are sliding
+windows of ``order`` consecutive touches (a path shorter than ``order`` is one state made of
+the whole path), drops a state that equals the state before it (consecutive identical states
+collapse), and prepends ``(start)``. Each path then adds its ``conversions + nulls`` to every
+transition between its states (and from ``(start)`` to its first state), ``conversions`` to
+``last state -> (conversion)`` and ``nulls`` to ``last state -> (null)``. Transition
+probabilities are those counts divided by the state's total outflow.
+
+Removing a channel removes every state whose window contains it (transitions into them go to
+``(null)``); :attr:`Chain.incidence_state` / :attr:`Chain.incidence_channel` list those pairs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from socialroi.measure.attribution.paths import AttributionInputError, PathTable, first_rows
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Transient states ``0..n_states-1`` (0 is ``(start)``) of an absorbing chain.
+
+    ``Q``: CSR transition probabilities between transient states; ``r_conv``: probability of
+    moving to ``(conversion)``; ``r_value``: that probability times the mean conversion value
+    of the paths ending in the state (the reward ChannelAttribution simulates for values).
+    ``digits``: per state (row) the channel ids + 1 of its window, 0-padded; row 0 is start.
+    """
+
+    Q: sp.csr_matrix
+    r_conv: np.ndarray
+    r_value: np.ndarray
+    digits: np.ndarray
+    incidence_state: np.ndarray
+    incidence_channel: np.ndarray
+    n_channels: int
+
+    @property
+    def n_states(self) -> int:
+        return self.Q.shape[0]
+
+
+def windows(table: PathTable, order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per window: the path it belongs to, and a ``(n_windows, order)`` digit matrix holding
+    channel id + 1 of each touch in the window (0 = past the end of a short path)."""
+    if order == 1:
+        return table.path_of_token, (table.tokens + 1)[:, None]
+    lengths = table.lengths
+    n_win = np.maximum(lengths - order + 1, 1)
+    win_len = np.minimum(lengths, order)
+    path = np.repeat(np.arange(table.n_paths), n_win)
+    first = np.repeat(np.cumsum(n_win) - n_win, n_win)
+    start = np.repeat(table.offsets[:-1], n_win) + (np.arange(len(path)) - first)
+    wl = win_len[path]
+    digits = np.zeros((len(path), order), dtype=np.int64)
+    for j in range(order):
+        valid = j < wl
+        digits[:, j] = np.where(valid, table.tokens[np.where(valid, start + j, 0)] + 1, 0)
+    return path, digits
+
+
+def _state_ids(digits: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``digits``: (state index per window, first window of each state).
+
+    States are numbered by their last touch, then the ones before: the states a transition
+    into ``(b, c)`` comes from, ``(., b)``, are then neighbours in memory, which makes the
+    iterative solver's sparse products markedly more cache-friendly.
+    """
+    order = digits.shape[1]
+    if float(base) ** order < 2.0**62:
+        code = np.zeros(len(digits), dtype=np.int64)
+        for j in reversed(range(order)):  # last touch most significant: see _state_ids doc
+            code = code * base + digits[:, j]
+        space = base**order
+        if space <= max(1 << 22, 4 * len(code)):  # dense lookup, no hashing
+            seen = np.zeros(space, dtype=bool)
+            seen[code] = True
+            ids = np.cumsum(seen) - 1
+            inverse, uniques = ids[code], np.flatnonzero(seen)
+        else:
+            inverse, uniques = pd.factorize(code, sort=True)
+    else:
+        rows = np.ascontiguousarray(digits).view(np.dtype((np.void, 8 * order))).ravel()
+        inverse, uniques = pd.factorize(np.array([r.tobytes() for r in rows], dtype=object))
+    inverse = inverse.astype(np.int64)
+    return inverse, first_rows(inverse, len(uniques))
+
+
+def build_chain(table: PathTable, order: int = 1) -> Chain:
+    """The absorbing chain of ``table`` at Markov ``order`` (see the module docstring)."""
+    if not isinstance(order, int | np.integer) or order < 1:
+        raise AttributionInputError(f"markov: order must be an integer >= 1, got {order!r}")
+    order = int(order)
+    path, digits = windows(table, order)
+    inverse, first = _state_ids(digits, len(table.channels) + 1)
+    state = inverse + 1  # 0 is (start)
+    n_states = len(first) + 1
+    new_path = np.r_[True, path[1:] != path[:-1]]
+    keep = new_path | np.r_[True, state[1:] != state[:-1]]
+    path, state, new_path = path[keep], state[keep], new_path[keep]
+    prev = np.where(new_path, 0, np.r_[0, state[:-1]])
+    weight = (table.conversions + table.nulls)[path]
+    last = np.r_[path[1:] != path[:-1], True]
+    end_state = state[last]
+    if n_states * n_states <= 1 << 22:
+        flat = np.bincount(prev * n_states + state, weights=weight, minlength=n_states**2)
+        counts = sp.csr_matrix(flat.reshape(n_states, n_states))
+    else:
+        counts = sp.coo_matrix((weight, (prev, state)), shape=(n_states, n_states)).tocsr()
+        counts.sum_duplicates()
+        counts.eliminate_zeros()
+    conv = np.bincount(end_state, weights=table.conversions, minlength=n_states)
+    value = np.bincount(end_state, weights=table.values, minlength=n_states)
+    null = np.bincount(end_state, weights=table.nulls, minlength=n_states)
+    outflow = np.asarray(counts.sum(axis=1)).ravel() + conv + null
+    scale = np.divide(1.0, outflow, out=np.zeros(n_states), where=outflow > 0)
+    Q = sp.diags(scale) @ counts
+    state_digits = np.vstack([np.zeros((1, order), dtype=np.int64), digits[first]])
+    inc_state, inc_digit = np.nonzero(state_digits)
+    pairs = np.unique(
+        np.stack([inc_state, state_digits[inc_state, inc_digit] - 1], axis=1), axis=0
+    ).reshape(-1, 2)
+    return Chain(
+        Q=sp.csr_matrix(Q),
+        r_conv=conv * scale,
+        r_value=value * scale,
+        digits=state_digits,
+        incidence_state=pairs[:, 0],
+        incidence_channel=pairs[:, 1],
+        n_channels=len(table.channels),
+    )
+
+
+def state_labels(chain: Chain, channels: np.ndarray, sep: str = " > ") -> list[str]:
+    """Readable state names: ``(start)`` and the window's channels joined by ``sep``."""
+    out = ["(start)"]
+    for row in chain.digits[1:]:
+        out.append(sep.join(str(channels[d - 1]) for d in row if d > 0))
+    return out

@@ -1,0 +1,153 @@
+"""Content performance: one row per post published in a period, and publishing volume against
+engagement per platform. Used by the executive report and the dashboard.
+
+A post's figures are its newest lifetime snapshot when an export gave one, otherwise the sum
+of its daily rows (YouTube Studio gives both; the snapshot wins so nothing counts twice).
+Platforms report engagement differently: the platform's own `engagements` figure is used when
+the export has it, otherwise likes + comments + shares + saves. TikTok exports views, not
+impressions; its views stand in for impressions in the engagement rate.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from socialroi.model.periods import Period, parse_period
+
+COUNTS = (
+    "impressions", "reach", "views", "likes", "comments", "shares", "saves", "link_clicks",
+    "engagements",
+)  # fmt: skip
+
+POST_COLUMNS = [
+    "post_id", "platform", "account", "market", "published_at", "local_date", "format", "caption",
+    "url", "impressions", "reach", "engagements", "engagement_rate_impressions", "link_clicks",
+    "views",
+]  # fmt: skip
+
+
+def _period(period: str | Period) -> Period:
+    return period if isinstance(period, Period) else parse_period(period)
+
+
+def post_figures(post_metrics: ir.Table) -> ir.Table:
+    """One row per post: lifetime snapshot when there is one, else the sum of daily rows."""
+    pm = post_metrics
+    life = pm.filter(pm.grain == "lifetime")
+    newest = life.as_of.max().over(group_by=life.post_id)
+    life = life.filter(life.as_of == newest).select("post_id", *COUNTS).distinct(on="post_id")
+    daily = pm.filter(pm.grain == "day")
+    has_life = life.select(_pid=life.post_id)
+    daily = daily.anti_join(has_life, daily.post_id == has_life._pid)
+    daily = daily.group_by("post_id").agg(**{c: daily[c].sum() for c in COUNTS})
+    return life.union(daily)
+
+
+def posts_expr(ws, period: str | Period, platforms=None, markets=None) -> ir.Table:
+    p = _period(period)
+    posts, accounts = ws.table("posts"), ws.table("accounts")
+    posts = posts.filter(posts.local_date.between(p.start, p.end))
+    if platforms:
+        posts = posts.filter(posts.platform.isin(list(platforms)))
+    acc = accounts.select(
+        _aid=accounts.account_id,
+        account=accounts.handle.coalesce(accounts.name, accounts.account_id),
+        market=accounts.market,
+    )
+    t = posts.left_join(acc, posts.account_id == acc._aid)
+    if markets:
+        t = t.filter(t.market.isin(list(markets)))
+    fig = post_figures(ws.table("post_metrics")).rename(_fpid="post_id")
+    t = t.left_join(fig, t.post_id == fig._fpid)
+    other = sum(t[c].fill_null(0) for c in ("likes", "comments", "shares", "saves"))
+    engagements = t.engagements.coalesce(other)
+    shown = t.impressions.coalesce(t.views)
+    return t.select(
+        "post_id",
+        "platform",
+        "account",
+        "market",
+        "published_at",
+        "local_date",
+        "format",
+        "caption",
+        "url",
+        impressions=t.impressions,
+        reach=t.reach,
+        engagements=engagements,
+        engagement_rate_impressions=ibis.ifelse(
+            shown > 0, engagements.cast("float64") / shown, ibis.null("float64")
+        ),
+        link_clicks=t.link_clicks,
+        views=t.views,
+    )
+
+
+def posts_table(ws, period: str | Period, platforms=None, markets=None) -> pd.DataFrame:
+    """Posts published in the period (account's local date) with their figures. `local_date`
+    is the publish date in the account's time zone (some exports give only the date)."""
+    df = posts_expr(ws, period, platforms, markets).execute()
+    for c in POST_COLUMNS[9:]:
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+    return df[POST_COLUMNS].sort_values(["published_at", "post_id"]).reset_index(drop=True)
+
+
+def publishing_vs_engagement(
+    ws, period: str | Period, platforms=None, markets=None
+) -> pd.DataFrame:
+    """Per platform: posts published, engagements, engagements per post, impressions and the
+    engagement rate on impressions (sum of engagements / sum of impressions or views)."""
+    t = posts_expr(ws, period, platforms, markets)
+    shown = t.impressions.coalesce(t.views)
+    g = t.group_by("platform").agg(
+        posts=t.count(),
+        engagements=t.engagements.sum(),
+        impressions=shown.sum(),
+    )
+    df = g.execute()
+    if df.empty:
+        return pd.DataFrame(
+            columns=[
+                "platform",
+                "posts",
+                "engagements",
+                "engagements_per_post",
+                "impressions",
+                "engagement_rate_impressions",
+            ]  # fmt: skip
+        )
+    df["engagements"] = df.engagements.fillna(0).astype("int64")
+    df["engagements_per_post"] = df.engagements / df.posts
+    imp = df.impressions.astype("float64")
+    df["engagement_rate_impressions"] = (df.engagements / imp).where(imp > 0)
+    cols = ["platform", "posts", "engagements", "engagements_per_post", "impressions",
+            "engagement_rate_impressions"]  # fmt: skip
+    return df[cols].sort_values("posts", ascending=False).reset_index(drop=True)
+
+
+def formats_table(ws, period: str | Period, platforms=None, markets=None) -> pd.DataFrame:
+    """Per platform x format: posts, engagements, engagements per post, engagement rate."""
+    posts = posts_table(ws, period, platforms, markets)
+    if posts.empty:
+        return pd.DataFrame(
+            columns=[
+                "platform",
+                "format",
+                "posts",
+                "engagements",
+                "engagements_per_post",
+                "engagement_rate_impressions",
+            ]  # fmt: skip
+        )
+    posts = posts.assign(
+        format=posts.format.fillna("other"),
+        _shown=posts.impressions.fillna(posts.views).astype("float64"),
+    )
+    g = posts.groupby(["platform", "format"], as_index=False).agg(
+        posts=("post_id", "size"), engagements=("engagements", "sum"), _shown=("_shown", "sum")
+    )
+    g["engagements_per_post"] = g.engagements / g.posts
+    g["engagement_rate_impressions"] = (g.engagements / g._shown).where(g._shown > 0)
+    return g.drop(columns="_shown").sort_values(["platform", "posts"], ascending=[True, False])

@@ -1,0 +1,1 @@
+"""The true cost: the ledger allocated to platforms, markets and campaigns."""

@@ -1,0 +1,135 @@
+"""Unify: staged rows of any source to canonical rows, as Ibis expressions.
+
+Parsers hand over staging frames already in canonical column names. What every source
+shares happens here, written once in Ibis so DuckDB and Spark run the same code:
+
+- money: each amount gets its value in the workspace base currency, joined to the daily rate
+  table (`socialroi.unify.fx.daily_rates`) on currency and the event's date;
+- channels: touchpoints, conversions and traffic rows get channel, platform and paid/organic
+  from the channel rules (`socialroi.model.channels`), on lower-cased source and medium.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from socialroi.model.channels import ChannelRule, classify_table
+from socialroi.model.schema import TABLES
+
+# table -> [(amount column, base column, date column)]
+MONEY: dict[str, list[tuple[str, str, str]]] = {
+    "ad_metrics": [
+        ("spend", "spend_base", "metric_date"),
+        ("platform_conversion_value", "platform_conversion_value_base", "metric_date"),
+    ],
+    "conversions": [("value", "value_base", "local_date")],
+    "traffic_daily": [("revenue", "revenue_base", "metric_date")],
+    "costs": [("amount", "amount_base", "period_end")],
+}
+LOWER = {
+    "touchpoints": ("source", "medium"),
+    "conversions": ("source", "medium"),
+    "traffic_daily": ("source", "medium"),
+}
+CHANNEL_TABLES = ("touchpoints", "conversions", "traffic_daily")
+
+
+def needs_unify(table: str, columns: list[str]) -> bool:
+    """Whether `unify_table` changes anything for a staged table with these columns."""
+    if table in CHANNEL_TABLES:
+        return True
+    return any(amount in columns and "currency" in columns for amount, _, _ in MONEY.get(table, []))
+
+
+def staged_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    """Cast a staging frame's canonical columns to their types; other columns are dropped."""
+    spec = TABLES[table]
+    schema = spec.ibis_schema().to_pyarrow()
+    arrays, fields = [], []
+    for fld in schema:
+        if fld.name not in frame.columns:
+            continue
+        col = frame[fld.name]
+        if pa.types.is_timestamp(fld.type):
+            col = pd.to_datetime(col, utc=True)
+        elif pa.types.is_date32(fld.type):
+            col = pd.to_datetime(col).dt.date if len(col) and not _is_dates(col) else col
+        if pa.types.is_string(fld.type) and pd.api.types.is_object_dtype(col):
+            arr = pa.array(col, type=fld.type, from_pandas=True)
+        else:
+            arr = pa.array(
+                col.astype(object).where(col.notna(), None), type=fld.type, from_pandas=True
+            )
+        arrays.append(arr)
+        fields.append(fld)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _is_dates(col: pd.Series) -> bool:
+    import datetime as dt
+
+    first = col.dropna()
+    return first.empty or isinstance(first.iloc[0], dt.date)
+
+
+def _money(t: ir.Table, fx: ir.Table, table: str) -> ir.Table:
+    for amount, base, date_col in MONEY.get(table, []):
+        if amount not in t.columns:
+            continue
+        if "currency" not in t.columns:
+            continue
+        rate = fx.select(_fx_cur=fx.currency, _fx_date=fx.rate_date, _to_base=fx.to_base)
+        t = t.left_join(rate, [t.currency == rate._fx_cur, t[date_col] == rate._fx_date])
+        t = t.mutate(**{base: t[amount] * t._to_base}).drop("_fx_cur", "_fx_date", "_to_base")
+    return t
+
+
+def _channels(table: str, t: ir.Table, rules: list[ChannelRule] | None) -> ir.Table:
+    def col(name: str) -> ir.StringValue:
+        return t[name] if name in t.columns else ibis.null("string")
+
+    known = None
+    if table == "conversions":
+        # A CRM deal or an order with no source information has no channel (not "Direct").
+        known = (
+            col("source").notnull()
+            | col("medium").notnull()
+            | col("referrer").notnull()
+            | col("landing_page").notnull()
+        )
+        t = t.mutate(_known=known)
+    t = classify_table(
+        t, col("source"), col("medium"), col("referrer"), col("click_id_type"), rules=rules
+    )
+    if "rule" not in TABLES[table].column_names:
+        t = t.drop("rule")
+    if known is not None:
+        outs = [c for c in ("channel", "channel_platform", "paid") if c in t.columns]
+        t = t.mutate(**{c: ibis.ifelse(t._known, t[c], ibis.null(t[c].type())) for c in outs})
+        t = t.drop("_known")
+    return t
+
+
+def unify_table(
+    table: str, t: ir.Table, fx: ir.Table, rules: list[ChannelRule] | None = None
+) -> ir.Table:
+    """The canonical rows for one staged table, as an Ibis expression."""
+    for c in LOWER.get(table, ()):
+        if c in t.columns:
+            # A regex, not .strip(): Ibis compiles strip to TRIM(... '\f' ...) and Spark reads
+            # '\f' as the letter f, so "facebook" became "acebook" there.
+            t = t.mutate(**{c: t[c].lower().re_replace(r"^\s+|\s+$", "")})
+    t = _money(t, fx, table)
+    if table in CHANNEL_TABLES:
+        t = _channels(table, t, rules)
+    return t
+
+
+def unify(
+    staged: dict[str, ir.Table], fx: ir.Table, rules: list[ChannelRule] | None = None
+) -> dict[str, ir.Table]:
+    """Every staged table to its canonical expression (same backend as the inputs)."""
+    return {name: unify_table(name, t, fx, rules) for name, t in staged.items()}
