@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialroi.demo.generate import CHANNELS, N_SOCIAL, generate
+from socialroi.demo.channels import CHANNELS, N_SOCIAL
+from socialroi.demo.generate import generate
 from socialroi.demo.run import import_order, run_demo, write_files
 from socialroi.demo.world import COLUMNS
 from socialroi.sources.base import PLATFORMS

@@ -9,6 +9,7 @@ is printed. Same seed, same bytes: a second run reports every file unchanged.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import pkgutil
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import socialroi.demo.writers as writers_pkg
 from socialroi.demo.generate import generate
 from socialroi.demo.world import DemoWorld
 from socialroi.errors import SocialroiError
@@ -49,13 +51,11 @@ class _Quiet:
 def writer_modules(only: Iterable[str] | None = None) -> dict[str, Any]:
     """The writer modules present, by name (`ledger` and whichever sources exist)."""
     wanted = set(only) if only is not None else None
-    import socialroi.demo.writers as pkg
-
     found = {}
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+    for info in sorted(pkgutil.iter_modules(writers_pkg.__path__), key=lambda i: i.name):
         if info.name.startswith("_") or (wanted is not None and info.name not in wanted):
             continue
-        mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        mod = importlib.import_module(f"{writers_pkg.__name__}.{info.name}")
         if callable(getattr(mod, "write", None)):
             found[info.name] = mod
     return found
@@ -150,8 +150,6 @@ def run_demo(
 
 def last_full_quarter(last_day) -> str:
     """The last calendar quarter that ends on or before `last_day` (2026-09-30 -> 2026-Q3)."""
-    import datetime as dt
-
     q = (last_day.month - 1) // 3 + 1
     end_month = q * 3
     next_day = last_day + dt.timedelta(days=1)
