@@ -22,7 +22,7 @@ from socialroi.deliver.cli.main import main
 from socialroi.deliver.web import views as views_mod
 from socialroi.deliver.web.app import create_app
 from socialroi.deliver.web.auth import read_share, share_token
-from socialroi.deliver.web.store import LOGIN_MAX_FAILURES, WebStore
+from socialroi.store.web import LOGIN_MAX_FAILURES, WebStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORDS = {"admin": "admin-pass-1", "analyst": "analyst-pass-1", "viewer": "viewer-pass-1"}
@@ -543,7 +543,7 @@ def test_concurrent_token_checks_do_not_conflict(app, monkeypatch):
     DuckDB's write-write conflict; the load test found this."""
     from concurrent.futures import ThreadPoolExecutor
 
-    monkeypatch.setattr("socialroi.deliver.web.store.TOKEN_TTL", 0.0)
+    monkeypatch.setattr("socialroi.store.web.TOKEN_TTL", 0.0)
     store = app.state.ctx.store
     viewer = [u for u in store.users() if u.username == "viewer"][0]
     token = store.create_token(viewer.user_id, "load", "test")

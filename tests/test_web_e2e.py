@@ -40,7 +40,7 @@ def server(tmp_path_factory):
 
     from socialroi import Workspace
     from socialroi.deliver.web.app import create_app
-    from socialroi.deliver.web.store import WebStore
+    from socialroi.store.web import WebStore
     from tests.test_web_api import EVIL, PASSWORDS, insert  # the same hostile workspace
 
     tmp = tmp_path_factory.mktemp("e2e")

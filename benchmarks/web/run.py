@@ -64,7 +64,7 @@ def direct(path: Path) -> dict[str, float]:
 
 def token_for(path: Path) -> str:
     from socialroi import Workspace
-    from socialroi.deliver.web.store import WebStore
+    from socialroi.store.web import WebStore
 
     with Workspace.open(path) as ws:
         store = WebStore(ws)

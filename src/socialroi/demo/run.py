@@ -40,7 +40,7 @@ class DemoRun:
     skipped_writers: list[str] = field(default_factory=list)
     status: dict[str, Any] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    reports: dict[str, Path] = field(default_factory=dict)
+    last_day: dt.date | None = None  # the demo world's last day
 
 
 class _Quiet:
@@ -99,13 +99,10 @@ def run_demo(
     out: str | Path = "demo-exports",
     console: Any = None,
     sources: Iterable[str] | None = None,
-    report_dir: str | Path | None = None,
 ) -> DemoRun:
     """Generate, write, import and summarise the demo. Returns what happened.
 
     `sources` limits the writers to those names (e.g. `("ledger", "ga4")`); default all.
-    `report_dir`: also write the executive report for the last full quarter there (HTML, PDF
-    and XLSX) and print the files' paths.
     """
     console = console or _Quiet()
     run = DemoRun()
@@ -143,36 +140,8 @@ def run_demo(
         raise SocialroiError(
             f"{len(run.failures)} demo file(s) failed to import; the first: {run.failures[0][1]}"
         )
-    if report_dir:
-        run.reports = write_report(workspace, world, Path(report_dir), console)
+    run.last_day = world.end
     return run
-
-
-def last_full_quarter(last_day) -> str:
-    """The last calendar quarter that ends on or before `last_day` (2026-09-30 -> 2026-Q3)."""
-    q = (last_day.month - 1) // 3 + 1
-    end_month = q * 3
-    next_day = last_day + dt.timedelta(days=1)
-    if next_day.month == (end_month % 12) + 1 and next_day.day == 1:
-        return f"{last_day.year}-Q{q}"
-    q -= 1
-    return f"{last_day.year - (q == 0)}-Q{q or 4}"
-
-
-def write_report(workspace, world: DemoWorld, out: Path, console: Any) -> dict[str, Path]:
-    """The demo brand's executive report for its last full quarter, in every format."""
-    from socialroi.deliver.report import build_report
-
-    period = last_full_quarter(world.end)
-    t0 = time.perf_counter()
-    with Workspace.open(workspace) as ws:
-        paths = build_report(ws, period=period, compare="previous", profile="dtc", out=out)
-    console.print(
-        f"\nexecutive report for {period} ({time.perf_counter() - t0:.0f}s):", markup=False
-    )
-    for fmt, path in paths.items():
-        console.print(f"  {fmt}: {path}", markup=False)
-    return paths
 
 
 def _summary(run: DemoRun, console: Any) -> None:

@@ -18,9 +18,11 @@ from typing import Any
 import pyarrow as pa
 
 from socialroi.errors import ImportFailed, SocialroiError
+from socialroi.land.importer import unify_staged, validate
 from socialroi.model.schema import TABLES
 from socialroi.sources.base import Context, InputFile
 from socialroi.sources.ledger.exports import parse_costs
+from socialroi.store import batches, reads
 from socialroi.store.loader import upsert
 from socialroi.unify.canonical import staged_to_arrow
 
@@ -46,9 +48,7 @@ def _text(v: Any) -> str:
 
 
 def _stored(ws, cost_id: str) -> dict[str, Any] | None:
-    cols = ", ".join(f'"{c}"' for c in FIELDS)
-    row = ws.store.raw.execute(f"SELECT {cols} FROM costs WHERE cost_id = ?", [cost_id]).fetchone()
-    return dict(zip(FIELDS, row)) if row else None
+    return reads.row_by_key(ws.store, "costs", "cost_id", cost_id, FIELDS)
 
 
 def upsert_cost(ws, fields: dict[str, Any], actor: str) -> str:
@@ -77,10 +77,8 @@ def upsert_cost(ws, fields: dict[str, Any], actor: str) -> str:
     try:
         staged = parse_costs(file, ctx)
         arrow = {"costs": staged_to_arrow("costs", staged["costs"])}
-        from socialroi.land.importer import _unify, _validate
-
-        _validate(ctx, arrow)
-        data = _unify(ws.store, arrow, ws.base_currency, None, ctx)["costs"]
+        validate(ctx, arrow)
+        data = unify_staged(ws.store, arrow, ws.base_currency, None, ctx)["costs"]
     except ImportFailed as exc:  # the form has no rows: say which field, not "row 2"
         raise ImportFailed(
             name,
@@ -92,13 +90,13 @@ def upsert_cost(ws, fields: dict[str, Any], actor: str) -> str:
         ) from None
     row = data.to_pylist()[0]
     context = f"actor={actor}; edit=upsert; cost_id={line['cost_id']}"
-    with ws.store.transaction() as raw:
+    with ws.store.transaction() as tx:
         batch_id = _record(
-            raw, name, file.data, context, "costs", 1, actor, row["period_start"],
+            tx, name, file.data, context, "costs", 1, actor, row["period_start"],
             row["period_end"],
         )  # fmt: skip
         data = data.append_column("batch_id", pa.array([batch_id], type=pa.int64()))
-        upsert(raw, TABLES["costs"], data)
+        upsert(tx, TABLES["costs"], data)
     return line["cost_id"]
 
 
@@ -108,32 +106,28 @@ def delete_cost(ws, cost_id: str, actor: str) -> None:
     if stored is None:
         raise SocialroiError(f"there is no cost line {cost_id!r} in this workspace")
     context = f"actor={actor}; edit=delete; cost_id={cost_id}"
-    with ws.store.transaction() as raw:
-        raw.execute("DELETE FROM costs WHERE cost_id = ?", [cost_id])
+    with ws.store.transaction() as tx:
+        batches.delete_row(tx, "costs", "cost_id", cost_id)
         _record(
-            raw, f"manual deletion of cost {cost_id}", repr(sorted(stored.items())).encode(),
+            tx, f"manual deletion of cost {cost_id}", repr(sorted(stored.items())).encode(),
             context, "costs_delete", 0, actor, stored["period_start"], stored["period_end"],
         )  # fmt: skip
 
 
-def _record(raw, name, data, context, report, loaded, actor, start, end) -> int:
-    batch_id = int(
-        raw.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()[0]
+def _record(tx, name, data, context, report, loaded, actor, start, end) -> int:
+    batch_id = batches.next_batch_id(tx)
+    batch = batches.Batch(
+        f"{name} by {actor}",
+        hashlib.sha256(data).hexdigest(),
+        context,
+        "manual",
+        report,
+        1,
+        loaded,
+        0,
+        f"costs={loaded}",
+        start,
+        end,
     )
-    raw.execute(
-        "INSERT INTO import_batches "
-        "VALUES (?, ?, ?, ?, 'manual', ?, 'loaded', 1, ?, 0, ?, ?, ?, ?)",
-        [
-            batch_id,
-            f"{name} by {actor}",
-            hashlib.sha256(data).hexdigest(),
-            context,
-            report,
-            loaded,
-            f"costs={loaded}",
-            start,
-            end,
-            dt.datetime.now(dt.UTC),
-        ],
-    )
+    batches.record(tx, batch_id, batch)
     return batch_id

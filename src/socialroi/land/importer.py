@@ -25,6 +25,7 @@ from socialroi.model.schema import TABLES
 from socialroi.sources import load_all
 from socialroi.sources.base import REPORTS, Context, ImportOptions, InputFile, Report, get_report
 from socialroi.sources.sniff import Sniff
+from socialroi.store import batches, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
 from socialroi.unify import fx as fxmod
@@ -165,17 +166,9 @@ def import_file(
     replace themselves, so totals do not change) — for a corrected parser or channel rules."""
     options = options or ImportOptions()
     context = file.context(options)
-    known = (
-        None
-        if force
-        else store.raw.execute(
-            "SELECT batch_id FROM import_batches WHERE file_hash = ? AND context = ? "
-            "AND status = 'loaded'",
-            [file.sha256, context],
-        ).fetchone()
-    )
+    known = None if force else batches.loaded_batch(store, file.sha256, context)
     if known:
-        return ImportResult(file.name, "unchanged", int(known[0]))
+        return ImportResult(file.name, "unchanged", known)
     report = detect(file, options)
     ctx = Context(file, options, known_accounts=known_accounts(store))
     try:
@@ -188,21 +181,17 @@ def import_file(
             f"the file could not be read as a {report.title} ({type(exc).__name__}: {exc})",
         ) from exc
     arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
-    _validate(ctx, arrow)
-    unified = _unify(store, arrow, base_currency, rules, ctx)
+    validate(ctx, arrow)
+    unified = unify_staged(store, arrow, base_currency, rules, ctx)
     _channel_findings(ctx, unified)
     return _load(store, file, report, ctx, unified, context)
 
 
 def known_accounts(store: DuckDBStore) -> dict[str, dict]:
-    rows = store.raw.execute(
-        "SELECT account_id, timezone, currency, market, name, kind FROM accounts"
-    ).fetchall()
-    keys = ("timezone", "currency", "market", "name", "kind")
-    return {r[0]: dict(zip(keys, r[1:])) for r in rows}
+    return reads.accounts_register(store)
 
 
-def _validate(ctx: Context, arrow: dict[str, pa.Table]) -> None:
+def validate(ctx: Context, arrow: dict[str, pa.Table]) -> None:
     for table, data in arrow.items():
         spec = TABLES[table]
         for k in spec.key:
@@ -227,7 +216,7 @@ def _validate(ctx: Context, arrow: dict[str, pa.Table]) -> None:
                     )
 
 
-def _unify(
+def unify_staged(
     store: DuckDBStore,
     arrow: dict[str, pa.Table],
     base: str,
@@ -243,7 +232,7 @@ def _unify(
                 col = data.column(date_col)
                 if col.null_count < len(col):
                     days += [pc.min(col).as_py(), pc.max(col).as_py()]
-    unknown = currencies - set(fxmod.known_currencies()) - _override_currencies(store)
+    unknown = currencies - set(fxmod.known_currencies()) - set(reads.fx_overrides(store).currency)
     if unknown:
         raise ctx.fail(
             "unknown currency code",
@@ -254,7 +243,7 @@ def _unify(
         )
     start = min(days) if days else dt.date(2000, 1, 3)
     end = max(days) if days else start
-    overrides = store.raw.execute("SELECT currency, rate_date, per_eur FROM fx_rates").df()
+    overrides = reads.fx_overrides(store)
     try:
         rates = fxmod.daily_rates(sorted(currencies), start, end, base, overrides)
     except SocialroiError as exc:
@@ -276,10 +265,6 @@ def _unify(
         exprs = unify(staged, fx_t, rules)
         out |= {t: store.ibis.to_pyarrow(e) for t, e in exprs.items()}
     return out
-
-
-def _override_currencies(store: DuckDBStore) -> set[str]:
-    return {r[0] for r in store.raw.execute("SELECT DISTINCT currency FROM fx_rates").fetchall()}
 
 
 def _channel_findings(ctx: Context, unified: dict[str, pa.Table]) -> None:
@@ -314,22 +299,9 @@ def _load(
 ) -> ImportResult:
     tables: dict[str, int] = {}
     period: list[dt.date] = []
-    with store.transaction() as raw:
-        batch_id = int(
-            raw.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()[0]
-        )
-        # A forced re-read supersedes the earlier batch of the same file: its findings go, so
-        # they are not counted twice; the batch stays listed for lineage.
-        raw.execute(
-            "DELETE FROM dq_findings WHERE batch_id IN (SELECT batch_id FROM import_batches "
-            "WHERE file_hash = ? AND context = ? AND status = 'loaded')",
-            [file.sha256, context],
-        )
-        raw.execute(
-            "UPDATE import_batches SET status = 'superseded' WHERE file_hash = ? AND context = ? "
-            "AND status = 'loaded'",
-            [file.sha256, context],
-        )
+    with store.transaction() as tx:
+        batch_id = batches.next_batch_id(tx)
+        batches.supersede(tx, file.sha256, context)
         for table, data in unified.items():
             data = (
                 data.append_column(
@@ -338,46 +310,31 @@ def _load(
                 if "batch_id" not in data.column_names
                 else data
             )
-            tables[table] = upsert(raw, TABLES[table], data)
+            tables[table] = upsert(tx, TABLES[table], data)
             for dcol in ("metric_date", "local_date", "period_start", "period_end"):
                 if dcol in data.column_names and data.column(dcol).null_count < data.num_rows:
                     period += [pc.min(data.column(dcol)).as_py(), pc.max(data.column(dcol)).as_py()]
         loaded = sum(n for t, n in tables.items() if TABLES[t].kind == "fact") or sum(
             tables.values()
         )
-        raw.execute(
-            "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, ?, ?)",
-            [
-                batch_id,
-                file.name,
-                file.sha256,
-                context,
-                report.source,
-                report.name,
-                ctx.rows_read,
-                loaded,
-                ctx.rows_skipped,
-                ", ".join(f"{t}={n}" for t, n in tables.items()),
-                min(period) if period else None,
-                max(period) if period else None,
-                dt.datetime.now(dt.UTC),
-            ],
+        batch = batches.Batch(
+            file.name,
+            file.sha256,
+            context,
+            report.source,
+            report.name,
+            ctx.rows_read,
+            loaded,
+            ctx.rows_skipped,
+            ", ".join(f"{t}={n}" for t, n in tables.items()),
+            min(period) if period else None,
+            max(period) if period else None,
         )
-        for i, f in enumerate(ctx.findings, start=1):
-            raw.execute(
-                "INSERT INTO dq_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    batch_id,
-                    i,
-                    file.name,
-                    f.kind,
-                    f.row_number,
-                    f.column,
-                    f.value,
-                    f.rows,
-                    f.message,
-                ],
-            )
+        found = [
+            batches.FindingRow(f.kind, f.row_number, f.column, f.value, f.rows, f.message)
+            for f in ctx.findings
+        ]
+        batches.record(tx, batch_id, batch, found)
     return ImportResult(
         file.name,
         "loaded",

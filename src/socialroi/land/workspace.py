@@ -7,13 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import pandas as pd
 
 from socialroi.errors import SocialroiError
 from socialroi.land.importer import ImportResult, expand, import_file
 from socialroi.model.channels import load_rules
 from socialroi.model.schema import TABLES, table_spec
 from socialroi.sources.base import ImportOptions
-from socialroi.store.duckdb import DuckDBStore, quote
+from socialroi.store import reads
+from socialroi.store.duckdb import DuckDBStore
+from socialroi.unify.fx import known_currencies
 
 DEFAULT_PATH = "socialroi.duckdb"
 
@@ -29,6 +32,7 @@ class Workspace:
     def __init__(self, store: DuckDBStore) -> None:
         self.store = store
         self._rules = None
+        self._memo: dict[Any, Any] = {}
 
     @classmethod
     def open(
@@ -38,7 +42,6 @@ class Workspace:
         current = ws.store.setting("base_currency")
         if base_currency:
             base_currency = base_currency.upper()
-            from socialroi.unify.fx import known_currencies
 
             if base_currency not in known_currencies():
                 raise SocialroiError(
@@ -123,15 +126,28 @@ class Workspace:
 
     # -- fx overrides --------------------------------------------------------------------
     def set_fx_rate(self, currency: str, day: Any, per_eur: float) -> None:
-        with self.store.transaction() as raw:
-            raw.execute(
-                "DELETE FROM fx_rates WHERE currency = ? AND rate_date = ?", [currency, day]
-            )
-            raw.execute("INSERT INTO fx_rates VALUES (?, ?, ?, 'user')", [currency, day, per_eur])
+        reads.set_fx_rate(self.store, currency, day, per_eur)
+
+    # -- what the data is now ------------------------------------------------------------
+    def data_version(self) -> tuple:
+        """Changes whenever anything a measure reads changes (see `DuckDBStore`)."""
+        return self.store.data_version()
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """The result of `compute()` for `key`, remembered on this workspace object while its
+        data stays the same: a report or a dashboard page asks for one period's attribution,
+        allocation and CLV under several breakdowns, and each is computed once. Callers get
+        copies, so they may change what they receive."""
+        version = self.data_version()
+        if self._memo.get("_version") != version:
+            self._memo.clear()
+            self._memo["_version"] = version
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return _copy(self._memo[key])
 
     # -- status --------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
-        raw = self.store.raw
         tables = {}
         for name, spec in TABLES.items():
             if spec.kind == "system" and name != "import_batches":
@@ -139,32 +155,28 @@ class Workspace:
             info: dict[str, Any] = {"rows": self.store.count(name)}
             for dcol in ("metric_date", "local_date", "period_start"):
                 if dcol in spec.column_names:
-                    lo, hi = raw.execute(
-                        f"SELECT min({quote(dcol)}), max({quote(dcol)}) FROM {quote(name)}"
-                    ).fetchone()
-                    info["from"], info["to"] = lo, hi
+                    info["from"], info["to"] = reads.span(self.store, name, dcol)
                     break
             tables[name] = info
-
-        def distinct(sql: str) -> list[str]:
-            return [r[0] for r in raw.execute(sql).fetchall() if r[0] is not None]
-
-        findings = raw.execute(
-            "SELECT kind, sum(rows) AS rows, count(*) AS findings FROM dq_findings "
-            "GROUP BY kind ORDER BY rows DESC"
-        ).fetchall()
+        findings = reads.findings_summary(self.store)
         return {
             "workspace": self.path,
             "base_currency": self.base_currency,
             "tables": tables,
-            "platforms": distinct("SELECT DISTINCT platform FROM accounts ORDER BY 1"),
-            "markets": distinct(
-                "SELECT DISTINCT market FROM (SELECT market FROM accounts UNION "
-                "SELECT market FROM conversions UNION SELECT market FROM ad_metrics) ORDER BY 1"
+            "platforms": reads.distinct_values(self.store, "platform", ("accounts",)),
+            "markets": reads.distinct_values(
+                self.store, "market", ("accounts", "conversions", "ad_metrics")
             ),
-            "currencies": distinct(
-                "SELECT DISTINCT currency FROM (SELECT currency FROM ad_metrics UNION "
-                "SELECT currency FROM conversions UNION SELECT currency FROM costs) ORDER BY 1"
+            "currencies": reads.distinct_values(
+                self.store, "currency", ("ad_metrics", "conversions", "costs")
             ),
             "findings": [{"kind": k, "rows": int(r), "findings": int(n)} for k, r, n in findings],
         }
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    return value

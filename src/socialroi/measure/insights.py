@@ -24,11 +24,16 @@ import math
 from dataclasses import dataclass, fields, replace
 
 import pandas as pd
+from babel import Locale
 
+from socialroi.errors import UnknownName
+from socialroi.journeys.touches import JourneySettings
+from socialroi.measure.attribution.workspace import compare
 from socialroi.measure.profiles import load_profile
 from socialroi.measure.roi import RoiResult, as_period, roi
 from socialroi.model.metrics import metric
 from socialroi.model.metrics.zh import localized
+from socialroi.model.names import kind_label, model_label
 from socialroi.model.periods import Period
 
 PLATFORM_NAMES = {
@@ -73,16 +78,12 @@ def name(unit: str, lang: str = "en") -> str:
     if unit in PLATFORM_NAMES:
         return PLATFORM_NAMES[unit]
     if lang == "zh-CN" and isinstance(unit, str) and len(unit) == 2 and unit.isupper():
-        from babel import Locale
-
         return Locale.parse("zh_Hans_CN").territories.get(unit, unit)
     return unit
 
 
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
-        from socialroi.errors import UnknownName
-
         raise UnknownName("insight language", lang, list(LANGS))
 
 
@@ -259,9 +260,6 @@ def undercredited(
     table: pd.DataFrame | None = None,
     lang: str = "en",
 ) -> list[Insight]:
-    from socialroi.journeys.touches import JourneySettings
-    from socialroi.measure.attribution.workspace import compare
-
     kind = prof.primary_kind
     if table is None or not {"last_click", s.data_driven_model} <= set(table.columns):
         settings = JourneySettings(lookback_days=prof.lookback_days, kinds=(kind,))
@@ -278,11 +276,8 @@ def undercredited(
         if unit not in PLATFORM_NAMES or d - lc < s.min_credit_shift:
             continue
         if lang == "zh-CN":
-            from socialroi.deliver.i18n.catalogue import formatter
-
-            zh = formatter(lang, "")
-            model_zh = zh.model_label(s.data_driven_model)
-            kind_zh = "/".join(zh.kind_label(k) for k in kind.split("/"))
+            model_zh = model_label(s.data_driven_model, lang)
+            kind_zh = "/".join(kind_label(k, lang) for k in kind.split("/"))
             sentence = (
                 f"末次点击低估了{name(unit)}：在{model_zh}模型下，它获得 {pct(d)} 的{kind_zh}"
                 f"转化，而在末次点击下仅为 {pct(lc)}。"

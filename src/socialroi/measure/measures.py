@@ -40,7 +40,11 @@ import ibis
 import pandas as pd
 
 from socialroi.errors import SocialroiError
-from socialroi.journeys.touches import JourneySettings
+from socialroi.journeys.conversions import unique_conversions
+from socialroi.journeys.touches import JourneySettings, journey_touches
+from socialroi.measure.attribution.workspace import touch_credits
+from socialroi.measure.clv.workspace import CLVError, customer_clv
+from socialroi.measure.costs.allocate import allocate
 from socialroi.measure.profiles import Profile
 from socialroi.model.periods import Period
 from socialroi.sources.base import PLATFORMS
@@ -90,44 +94,6 @@ class Selection:
         return [*self.by, *(["period"] if self.grain else [])]
 
 
-def data_version(ws) -> tuple:
-    """Changes whenever anything the measures read changes: an import or a manual cost edit
-    (each is a batch), an exchange-rate override, the channel rules, rows written directly."""
-    # batches catch every import and edit; the row counts and sums also catch rows written
-    # to the tables directly (scripts, tests), which no batch records
-    return ws.store.raw.execute(
-        "SELECT (SELECT max(batch_id) FROM import_batches), (SELECT count(*) FROM "
-        "import_batches), (SELECT count(*) FROM fx_rates), (SELECT sum(per_eur) FROM fx_rates), "
-        "(SELECT count(*) FROM conversions), (SELECT sum(value_base) FROM conversions), "
-        "(SELECT max(conversion_id) FROM conversions), (SELECT count(*) FROM touchpoints), "
-        "(SELECT count(*) FROM costs), (SELECT sum(amount_base) FROM costs), "
-        "(SELECT count(*) FROM ad_metrics), (SELECT count(*) FROM posts), "
-        "(SELECT count(*) FROM post_metrics), (SELECT count(*) FROM account_metrics)"
-    ).fetchone() + (ws.store.setting("channel_rules_path"),)
-
-
-def memo(ws, key: tuple, compute):
-    """The result of `compute()` for `key`, remembered on the workspace object while its data
-    stays the same: a report or a dashboard asks for one period's attribution, allocation
-    and CLV under several breakdowns, and each is computed once. Callers get copies."""
-    cache = ws.__dict__.setdefault("_measure_memo", {})
-    version = data_version(ws)
-    if cache.get("_version") != version:
-        cache.clear()
-        cache["_version"] = version
-    if key not in cache:
-        cache[key] = compute()
-    return _copy(cache[key])
-
-
-def _copy(value):
-    if isinstance(value, pd.DataFrame):
-        return value.copy()
-    if isinstance(value, tuple):
-        return tuple(_copy(v) for v in value)
-    return value
-
-
 def bucket(days: pd.Series, grain: str | None, period: Period) -> pd.Series:
     """Label of the period bucket each date falls in: 2026-07, 2026-Q3, 2026, 2026-W27."""
     if grain is None:
@@ -152,9 +118,6 @@ def attributed(ws, sel: Selection, profile: Profile, model: str) -> tuple[pd.Dat
     """(credited, influenced): credited rows (kind, platform, market, campaign, day,
     conversion_id, credit, value, sourced_credit, sourced_value, first_purchase) and
     influenced pairs (kind, conversion_id, platform, market, campaign, day, value)."""
-    from socialroi.journeys.conversions import unique_conversions
-    from socialroi.journeys.touches import journey_touches
-    from socialroi.measure.attribution.workspace import touch_credits
 
     # counted once, then kept in the backend for the journeys of every kind (compiling the
     # de-duplication into each journey query would repeat it a dozen times)
@@ -299,8 +262,7 @@ def base_measures(
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """(cells, totals): measures per cell of the selection, and for the whole selection."""
     parts = []  # additive frames with sel.keys columns
-    cr, inf, conv = memo(
-        ws,
+    cr, inf, conv = ws.memo(
         ("attributed", sel.period, "campaign" in sel.by, profile.kinds, profile.lookback_days,
          profile.primary_kind, model),
         lambda: attributed(ws, sel, profile, model),
@@ -415,10 +377,8 @@ def _influenced(inf: pd.DataFrame, sel: Selection) -> tuple[pd.DataFrame, dict[s
 
 
 def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
-    from socialroi.measure.costs.allocate import allocate
-
-    alloc = memo(
-        ws, ("allocate", sel.period, sel.grain), lambda: allocate(ws, sel.period, sel.grain)
+    alloc = ws.memo(
+        ("allocate", sel.period, sel.grain), lambda: allocate(ws, sel.period, sel.grain)
     )
     if alloc.empty:
         return None
@@ -555,8 +515,6 @@ def _audience(ws, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
 
 
 def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
-    from socialroi.measure.clv.workspace import CLVError, customer_clv
-
     def customers():
         try:
             return customer_clv(ws, sel.period)
@@ -566,7 +524,7 @@ def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
             except CLVError:
                 return None
 
-    cust = memo(ws, ("customer_clv", sel.period), customers)
+    cust = ws.memo(("customer_clv", sel.period), customers)
     if cust is None:
         return None, {}, None
     if cust is None or cust.empty:

@@ -26,7 +26,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from socialroi.errors import SocialroiError, UnknownName
+from socialroi.measure.attribution.registry import available_models
+from socialroi.model.metrics import METRICS
 
 COST_CATEGORIES = (
     "ad_spend", "salaries", "tools", "community_management", "analytics_platform",
@@ -182,26 +186,46 @@ def load_profile(spec: str | Path | Profile) -> Profile:
     path = Path(text)
     if path.suffix.lower() not in (".toml", ".yaml", ".yml") or not path.exists():
         raise UnknownName("profile", text, [*PROFILES, "a .toml or .yaml file"])
-    try:
-        if path.suffix.lower() == ".toml":
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        else:
-            import yaml
+    fmt = "toml" if path.suffix.lower() == ".toml" else "yaml"
+    return profile_from_text(fmt, path.read_text(encoding="utf-8"), source=str(path))
 
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (tomllib.TOMLDecodeError, ValueError) as exc:
-        raise SocialroiError(f"{path}: not a readable profile file ({exc})") from None
-    except Exception as exc:  # yaml.YAMLError and friends
-        raise SocialroiError(f"{path}: not a readable profile file ({exc})") from None
+
+def profile_from_text(fmt: str, text: str, source: str | None = None) -> Profile:
+    """A Profile from TOML or YAML text (a file's, or one saved from the dashboard), checked
+    key by key. `source` names the file in messages."""
+    where = f"{source}: " if source else ""
+    what = "profile file" if source else f"{fmt.upper()} profile"
+    try:
+        if fmt == "toml":
+            data = tomllib.loads(text)
+        elif fmt == "yaml":
+            data = yaml.safe_load(text) or {}
+        else:
+            raise SocialroiError("a profile is TOML or YAML")
+    except SocialroiError:
+        raise
+    except Exception as exc:  # tomllib.TOMLDecodeError, yaml.YAMLError and friends
+        raise SocialroiError(f"{where}not a readable {what} ({exc})") from None
     if not isinstance(data, dict):
-        raise SocialroiError(f"{path}: a profile is a table of keys (name, kinds, headline, ...)")
-    return profile_from_dict(data, source=str(path))
+        raise SocialroiError(f"{where}a profile is a table of keys (name, kinds, headline, ...)")
+    return profile_from_dict(data, source=source or "the profile")
+
+
+def custom_profile(fmt: str, text: str) -> Profile:
+    """A profile a team saves under its own name: checked like a file, and neither a
+    built-in's name nor a name that cannot be a file or URL part."""
+    prof = profile_from_text(fmt, text)
+    if prof.name in PROFILES:
+        raise SocialroiError(
+            f"{prof.name!r} is a built-in profile; give yours another name (it may "
+            f'`extends = "{prof.name}"`)'
+        )
+    if not prof.name.replace("_", "").replace("-", "").isalnum() or len(prof.name) > 40:
+        raise SocialroiError("a profile name is up to 40 letters, digits, - and _")
+    return prof
 
 
 def profile_from_dict(data: dict[str, Any], source: str = "profile") -> Profile:
-    from socialroi.measure.attribution.registry import available_models
-    from socialroi.model.metrics import METRICS
-
     def bad(key: str, value: Any, valid) -> SocialroiError:
         return SocialroiError(
             f"{source}: key {key!r} has the value {value!r}; valid values: "

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from socialroi.errors import SocialroiError, UnknownName
+from socialroi.measure.attribution.workspace import _check_model
 from socialroi.measure.measures import Selection, base_measures
 from socialroi.measure.profiles import Profile, load_profile
 from socialroi.model.metrics import Metric, metric
@@ -115,7 +116,6 @@ def roi(
     metrics: Sequence[str] | None = None,
 ) -> RoiResult:
     """The profile's metrics for the period by the given dimensions (see module docstring)."""
-    from socialroi.measure.attribution.workspace import _check_model
 
     prof = load_profile(profile)
     model = model or prof.model

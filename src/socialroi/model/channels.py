@@ -17,6 +17,9 @@ from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
+
+from socialroi.errors import SocialroiError
 
 FIELDS = ("click_id_type", "source", "medium", "referrer_host")
 UNMAPPED = "Unmapped"
@@ -42,8 +45,6 @@ def load_rules(path: str | Path | None = None) -> list[ChannelRule]:
     for n, row in enumerate(csv.DictReader(text.splitlines()), start=2):
         missing = [k for k in ("priority", "rule", "channel", "paid") if not row.get(k)]
         if missing:
-            from socialroi.errors import SocialroiError
-
             raise SocialroiError(f"channel rules row {n}: empty {', '.join(missing)}")
         conds = tuple((f, row[f]) for f in FIELDS if row.get(f))
         rules.append(
@@ -96,7 +97,6 @@ def rule_index(
 
 def rules_table(rules: list[ChannelRule]) -> ir.Table:
     """The rules' outputs by number, -1 being `Unmapped`."""
-    import pyarrow as pa
 
     data = pa.table(
         {

@@ -83,3 +83,14 @@ def parse_period(text: str) -> Period:
     if got[1] < got[0]:
         raise SocialroiError(f"the period {text!r} ends before it starts")
     return Period(got[0], got[1], text.strip())
+
+
+def last_full_quarter(last_day) -> str:
+    """The last calendar quarter that ends on or before `last_day` (2026-09-30 -> 2026-Q3)."""
+    q = (last_day.month - 1) // 3 + 1
+    end_month = q * 3
+    next_day = last_day + dt.timedelta(days=1)
+    if next_day.month == (end_month % 12) + 1 and next_day.day == 1:
+        return f"{last_day.year}-Q{q}"
+    q -= 1
+    return f"{last_day.year - (q == 0)}-Q{q or 4}"

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import ibis
 import ibis.expr.schema as sch
 
+from socialroi.errors import UnknownName
+
 SCHEMA_VERSION = 3
 
 
@@ -531,8 +533,6 @@ FACT_TABLES = [n for n, t in TABLES.items() if t.kind != "system"]
 
 
 def table_spec(name: str) -> TableSpec:
-    from socialroi.errors import UnknownName
-
     if name not in TABLES:
         raise UnknownName("table", name, list(TABLES))
     return TABLES[name]

@@ -111,7 +111,8 @@ class DuckDBStore:
                 )
 
     def setting(self, key: str, default: str | None = None) -> str | None:
-        got = self.raw.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        with self.cursor() as cur:
+            got = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return got[0] if got else default
 
     def set_setting(self, key: str, value: str) -> None:
@@ -131,8 +132,36 @@ class DuckDBStore:
         else:
             self.raw.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for one read: threads never share a result set."""
+        cur = self.raw.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def data_version(self) -> tuple:
+        """Changes whenever anything a measure reads changes: an import or a manual cost edit
+        (each is a batch), an exchange-rate override, the channel rules, and rows written to
+        the tables directly (scripts, tests), which no batch records. The one definition the
+        measure memo and the dashboard's caches share."""
+        with self.cursor() as cur:
+            row = cur.execute(
+                "SELECT (SELECT max(batch_id) FROM import_batches), (SELECT count(*) FROM "
+                "import_batches), (SELECT count(*) FROM fx_rates), (SELECT sum(per_eur) FROM "
+                "fx_rates), (SELECT count(*) FROM conversions), (SELECT sum(value_base) FROM "
+                "conversions), (SELECT max(conversion_id) FROM conversions), (SELECT count(*) "
+                "FROM touchpoints), (SELECT count(*) FROM costs), (SELECT sum(amount_base) FROM "
+                "costs), (SELECT count(*) FROM ad_metrics), (SELECT count(*) FROM posts), "
+                "(SELECT count(*) FROM post_metrics), (SELECT count(*) FROM account_metrics), "
+                "(SELECT value FROM meta WHERE key = 'channel_rules_path')"
+            ).fetchone()
+        return tuple(row)
+
     def table(self, name: str) -> ibis.Table:
         return self.ibis.table(name)
 
     def count(self, name: str) -> int:
-        return int(self.raw.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0])
+        with self.cursor() as cur:
+            return int(cur.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0])

@@ -11,6 +11,8 @@ shares happens here, written once in Ibis so DuckDB and Spark run the same code:
 
 from __future__ import annotations
 
+import datetime as dt
+
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -69,8 +71,6 @@ def staged_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
 
 
 def _is_dates(col: pd.Series) -> bool:
-    import datetime as dt
-
     first = col.dropna()
     return first.empty or isinstance(first.iloc[0], dt.date)
 

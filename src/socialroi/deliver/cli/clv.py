@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import click
+import pandas as pd
 
 from socialroi.deliver.cli.common import console, emit, err, format_option, workspace_option
-from socialroi.errors import SocialroiError
+from socialroi.errors import SocialroiError, UnknownName
+from socialroi.land.workspace import Workspace
+from socialroi.measure.clv.workspace import DIMENSIONS, clv_by, customer_clv
+from socialroi.model.periods import parse_period
 
 
 def _dimensions(text: str) -> tuple[str, ...]:
-    from socialroi.errors import UnknownName
-    from socialroi.measure.clv.workspace import DIMENSIONS
-
     dims = tuple(d.strip().lower() for d in text.split(",") if d.strip())
     for d in dims:
         if d not in DIMENSIONS:
@@ -62,9 +63,6 @@ def clv_command(
     and Gamma-Gamma models expect over the next --horizon months, fitted on every customer's
     history up to the period end. Means are per customer (total value / customers).
     """
-    from socialroi.land.workspace import Workspace
-    from socialroi.measure.clv.workspace import clv_by, customer_clv
-    from socialroi.model.periods import parse_period
 
     p = parse_period(period)
     dims = _dimensions(by)
@@ -90,8 +88,6 @@ def clv_command(
     if not customers:
         meta["totals"] = attrs.get("totals")
     if fmt == "table" and not customers and dims:
-        import pandas as pd
-
         total = {dims[0]: "Total", **attrs["totals"]}
         table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     if historical_only and fmt == "table":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from rich.console import Console
 
+from socialroi.deliver.output import render, to_csv, to_json
 from socialroi.land.workspace import DEFAULT_PATH
 
 console = Console(highlight=False)
@@ -28,7 +29,6 @@ format_option = click.option(
 
 def emit(df, fmt: str, title: str, **meta) -> None:
     """Print a DataFrame as a terminal table, CSV (formula text neutralised) or JSON."""
-    from socialroi.deliver.output import render, to_csv, to_json
 
     if fmt == "csv":
         click.echo(to_csv(df), nl=False)

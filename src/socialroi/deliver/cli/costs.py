@@ -7,6 +7,9 @@ import pandas as pd
 
 from socialroi.deliver.cli.common import console, emit, err, format_option, workspace_option
 from socialroi.errors import SocialroiError
+from socialroi.land.workspace import Workspace
+from socialroi.measure.costs.allocate import allocate, ledger, totals
+from socialroi.model.periods import parse_period
 
 DIMENSIONS = ("platform", "market", "campaign", "category", "rule", "cost_id")
 
@@ -67,9 +70,6 @@ def costs(workspace, period, by, show_ledger, grain, fmt) -> None:
     """The true cost of a period: the costs ledger plus ad spend, allocated to platform,
     market and campaign by the rules in docs/costs.md. Costs no rule can place are shown as
     unallocated, never dropped."""
-    from socialroi.land.workspace import Workspace
-    from socialroi.measure.costs.allocate import allocate, ledger, totals
-    from socialroi.model.periods import parse_period
 
     p = parse_period(period)
     dims = _dims(by)

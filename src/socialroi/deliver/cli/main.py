@@ -8,15 +8,28 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
+import pandas as pd
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
 from socialroi.deliver.cli.common import console, err, workspace_option
+from socialroi.deliver.output import render, to_csv, to_json
 from socialroi.errors import SocialroiError
+from socialroi.journeys.touches import JourneySettings
+from socialroi.land.importer import expand, import_file
 from socialroi.land.workspace import Workspace
+from socialroi.measure.attribution import attribute_paths
+from socialroi.measure.attribution.workspace import attribute as run
+from socialroi.measure.attribution.workspace import compare
+from socialroi.model.periods import last_full_quarter, parse_period
+from socialroi.sources import load_all
+from socialroi.sources.base import REPORTS, ImportOptions, InputFile
+from socialroi.sources.tabular import read_rows
 
 # Modules under socialroi.deliver.cli whose COMMANDS join the `socialroi` group.
 COMMAND_MODULES: tuple[str, ...] = ("clv", "costs", "serve", "roi", "report")
@@ -67,10 +80,6 @@ def init(workspace: str, base_currency: str) -> None:
 )
 def import_(workspace: str, paths: tuple[Path, ...], force: bool, **options) -> None:
     """Import export files, folders and zips. Each file is one atomic, idempotent batch."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from socialroi.land.importer import expand
-    from socialroi.sources.base import ImportOptions
 
     opts = ImportOptions(**options)
     files = list(expand(paths, opts))
@@ -79,7 +88,6 @@ def import_(workspace: str, paths: tuple[Path, ...], force: bool, **options) -> 
         console=err, transient=True, disable=len(files) < 3,
     ) as progress:  # fmt: skip
         task = progress.add_task("importing", total=len(files))
-        from socialroi.land.importer import import_file
 
         for f in files:
             progress.update(task, description=f"importing {f.name[-40:]}")
@@ -120,8 +128,6 @@ def status(workspace: str, fmt: str) -> None:
 @main.command()
 def formats() -> None:
     """List the export formats socialroi recognises."""
-    from socialroi.sources import load_all
-    from socialroi.sources.base import REPORTS
 
     load_all()
     t = Table("--platform", "--report", "export")
@@ -191,11 +197,6 @@ def attribute(
     workspace, model, by, period, lookback, lookback_kind, kinds, transform, direct, fmt
 ) -> None:
     """Attribute conversions to platforms, campaigns or markets under one model or all."""
-    from socialroi.deliver.output import render, to_csv, to_json
-    from socialroi.journeys.touches import JourneySettings
-    from socialroi.measure.attribution.workspace import attribute as run
-    from socialroi.measure.attribution.workspace import compare
-    from socialroi.model.periods import parse_period
 
     p = parse_period(period)
     settings = JourneySettings(
@@ -233,7 +234,6 @@ SHORT = {
 
 def _render_comparison(df, label: str, by: str) -> None:
     """Two narrow tables instead of one too wide for a terminal."""
-    from socialroi.deliver.output import render
 
     models = [c for c in df.columns if c in SHORT]
     credited = df[["unit", *models]].rename(columns=SHORT)
@@ -255,8 +255,6 @@ def _render_comparison(df, label: str, by: str) -> None:
 def attribute_paths_cmd(file: Path, model: str, sep: str, order: int, fmt: str) -> None:
     """Attribute a ChannelAttribution-shaped path file (CSV or Parquet; separator detected):
     path, total_conversions, total_conversion_value, total_null."""
-    from socialroi.deliver.output import render, to_csv, to_json
-    from socialroi.measure.attribution import attribute_paths
 
     df = read_paths_file(file)
     params = {"order": order} if model == "markov" else {}
@@ -270,11 +268,6 @@ def attribute_paths_cmd(file: Path, model: str, sep: str, order: int, fmt: str) 
 
 
 def read_paths_file(file: Path):
-    import pandas as pd
-
-    from socialroi.sources.base import InputFile
-    from socialroi.sources.tabular import read_rows
-
     data = file.read_bytes()
     if data[:4] == b"PAR1":
         return pd.read_parquet(file)
@@ -315,12 +308,26 @@ def read_paths_file(file: Path):
 def demo(workspace: str, seed: int, scale: str, out: str, report_dir: str) -> None:
     """Generate the demo brand's exports, import them, print a summary, and write the
     executive report for the last full quarter."""
-    from socialroi.demo import run_demo
+    from socialroi.demo import run_demo  # deferred: start-up time
 
-    run_demo(
-        workspace=workspace, seed=seed, scale=scale, out=Path(out), console=console,
-        report_dir=report_dir or None,
-    )  # fmt: skip
+    run = run_demo(workspace=workspace, seed=seed, scale=scale, out=Path(out), console=console)
+    if report_dir and run.last_day:
+        _demo_report(workspace, last_full_quarter(run.last_day), Path(report_dir))
+
+
+def _demo_report(workspace: str, period: str, out: Path) -> dict[str, Path]:
+    """The demo brand's executive report for its last full quarter, in every format."""
+    from socialroi.deliver.report import build_report  # deferred: start-up time
+
+    t0 = time.perf_counter()
+    with Workspace.open(workspace) as ws:
+        paths = build_report(ws, period=period, compare="previous", profile="dtc", out=out)
+    console.print(
+        f"\nexecutive report for {period} ({time.perf_counter() - t0:.0f}s):", markup=False
+    )
+    for fmt, path in paths.items():
+        console.print(f"  {fmt}: {path}", markup=False)
+    return paths
 
 
 for _module in COMMAND_MODULES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from socialroi.deliver.cli.common import console, workspace_option
+from socialroi.land.workspace import Workspace
 
 
 def _split(text: str | None) -> tuple[str, ...] | None:
@@ -47,8 +48,7 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 def report(workspace, period, compare, profile, model, markets, platforms, lang, formats, out):
     """Write the executive report for a period: summary, ROI, attribution, funnel, CLV,
     content, costs, data quality and methodology."""
-    from socialroi.deliver.report import build_report
-    from socialroi.land.workspace import Workspace
+    from socialroi.deliver.report import build_report  # deferred: start-up time
 
     with Workspace.open(workspace) as ws:
         paths = build_report(

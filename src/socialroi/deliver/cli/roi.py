@@ -3,6 +3,7 @@ period, and the catalogue they come from."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import click
@@ -10,6 +11,10 @@ import pandas as pd
 
 from socialroi.deliver.cli.common import console, emit, format_option, workspace_option
 from socialroi.errors import SocialroiError
+from socialroi.land.workspace import Workspace
+from socialroi.measure.insights import insights
+from socialroi.measure.roi import roi
+from socialroi.model.metrics import METRICS, metric
 
 
 def split(value: str | None) -> tuple[str, ...]:
@@ -37,8 +42,6 @@ def roi_cmd(
     workspace, profile, period, by, grain, compare, model, platforms, markets, metric_names, fmt
 ) -> None:
     """ROI and the profile's metrics on true cost, by platform x market x period."""
-    from socialroi.land.workspace import Workspace
-    from socialroi.measure.roi import roi
 
     with Workspace.open(workspace) as ws:
         res = roi(
@@ -110,7 +113,6 @@ def fmt_value(v, unit: str, signed: bool = False) -> str:
 @format_option
 def metrics_cmd(list_: bool, name: str | None, fmt: str) -> None:
     """The metric catalogue: name, unit, how it aggregates, formula and definition."""
-    from socialroi.model.metrics import METRICS, metric
 
     chosen = [metric(name)] if name else list(METRICS.values())
     if not chosen:
@@ -146,10 +148,6 @@ def metrics_cmd(list_: bool, name: str | None, fmt: str) -> None:
 @format_option
 def insights_cmd(workspace, profile, period, compare, model, lang, fmt) -> None:
     """Plain sentences from the numbers, strongest first, each with its evidence."""
-    import json
-
-    from socialroi.land.workspace import Workspace
-    from socialroi.measure.insights import insights
 
     with Workspace.open(workspace) as ws:
         found = insights(ws, period, profile=profile, compare=compare, model=model, lang=lang)

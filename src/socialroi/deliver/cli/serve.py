@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import threading
 
 import click
 
 from socialroi.deliver.cli.common import console, workspace_option
 from socialroi.errors import SocialroiError
+from socialroi.land.workspace import Workspace
 
 
 @click.command()
@@ -29,9 +31,9 @@ def serve(workspace: str, host: str, port: int, warm: bool) -> None:
     the command line (or upload files on the Data page). Create the first admin with
     `socialroi users add NAME --role admin`.
     """
-    import uvicorn
+    import uvicorn  # deferred: start-up time
 
-    from socialroi.deliver.web.app import create_app
+    from socialroi.deliver.web.app import create_app  # deferred: start-up time
 
     app = create_app(workspace)
     if not app.state.ctx.store.users():
@@ -56,7 +58,6 @@ def users() -> None:
 
 def _actor() -> str:
     """Who ran the command, for the audit log."""
-    import getpass
 
     try:
         return f"cli:{getpass.getuser()}"
@@ -65,8 +66,7 @@ def _actor() -> str:
 
 
 def _store(workspace: str):
-    from socialroi.deliver.web.store import WebStore
-    from socialroi.land.workspace import Workspace
+    from socialroi.store.web import WebStore  # deferred: start-up time
 
     ws = Workspace.open(workspace)
     return ws, WebStore(ws)

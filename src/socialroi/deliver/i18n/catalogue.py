@@ -17,7 +17,14 @@ from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 
 from socialroi.errors import UnknownName
+from socialroi.measure.profiles import load_profile
 from socialroi.model.metrics.zh import localized, localized_formula
+from socialroi.model.names import (
+    CONVERSION_KINDS,
+    MODEL_NAMES,
+    PROFILE_DESCRIPTIONS,
+    PROFILE_NAMES,
+)
 
 LANGS = {"en": "en_US", "zh-CN": "zh_Hans_CN"}
 
@@ -237,37 +244,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-MODEL_NAMES = {
-    "en": {
-        "last_click": "last click", "first_click": "first click",
-        "last_non_direct": "last non-direct", "linear": "linear", "time_decay": "time decay",
-        "position_based": "position based", "markov": "Markov chain", "shapley": "Shapley",
-    },
-    "zh-CN": {
-        "last_click": "末次点击", "first_click": "首次点击", "last_non_direct": "末次非直接",
-        "linear": "线性", "time_decay": "时间衰减", "position_based": "位置加权",
-        "markov": "马尔可夫链", "shapley": "沙普利值",
-    },
-}  # fmt: skip
-PROFILE_NAMES = {
-    "zh-CN": {"dtc": "直面消费者（DTC）", "b2b": "B2B 线索与成交", "brand": "品牌建设"}
-}
-# The built-in profiles' descriptions (a profile file's own description is shown as written).
-PROFILE_DESCRIPTIONS = {
-    "zh-CN": {
-        "dtc": "在线销售的品牌：收入、广告支出回报率（ROAS）、单次转化成本（CPA）、"
-        "获客成本（CAC）、CLV:CAC 与投资回报率（ROI）。",
-        "b2b": "合格线索、单个 SQL 成本、阶段转化率、受影响商机金额、直接来源与受影响的赢单收入，"
-        "以及 90 天回溯窗口下的投资回报率（ROI）。",
-        "brand": "覆盖人数、互动率、粉丝增长率、互动人群的客户终身价值（CLV）与自然媒体价值。",
-    }
-}
-CONVERSION_KINDS = {
-    "zh-CN": {
-        "purchase": "购买", "signup": "注册", "lead": "线索", "mql": "MQL", "sql": "SQL",
-        "opportunity": "商机", "won": "赢单",
-    }
-}  # fmt: skip
 # The metric catalogue's words in Chinese live next to the catalogue: socialroi.model.metrics.zh.
 
 
@@ -314,7 +290,6 @@ class Formatter:
     def profile_description(self, p) -> str:
         """A profile's description in the report's language, when it is a built-in one as
         shipped."""
-        from socialroi.measure.profiles import load_profile
 
         words = PROFILE_DESCRIPTIONS.get(self.lang, {})
         if p.name in words and load_profile(p.name).description == p.description:

@@ -17,27 +17,24 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from socialroi.deliver.report.data import gather
+from socialroi.deliver.report.html import render_html, write_html
+from socialroi.deliver.report.pdf import write_pdf
+from socialroi.deliver.report.xlsx import write_xlsx
 from socialroi.errors import UnknownName
 
 FORMATS = ("html", "pdf", "xlsx")
 
 
 def _html(data, path: Path) -> Path:
-    from socialroi.deliver.report.html import write_html
-
     return write_html(data, path)
 
 
 def _pdf(data, path: Path) -> Path:
-    from socialroi.deliver.report.html import render_html
-    from socialroi.deliver.report.pdf import write_pdf
-
     return write_pdf(render_html(data), path)
 
 
 def _xlsx(data, path: Path) -> Path:
-    from socialroi.deliver.report.xlsx import write_xlsx
-
     return write_xlsx(data, path)
 
 
@@ -64,7 +61,6 @@ def build_report(
 ) -> dict[str, Path]:
     """Write the report in each of `formats` to the folder `out`; returns format -> path.
     `timings`, when given, receives the seconds spent gathering and rendering each format."""
-    from socialroi.deliver.report.data import gather
 
     formats = [f.strip().lower() for f in formats if f.strip()]
     for fmt in formats:

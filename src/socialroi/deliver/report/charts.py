@@ -11,6 +11,7 @@ import functools
 
 import altair as alt
 import pandas as pd
+import vl_convert as vlc
 
 PLATFORM_COLORS = {
     "facebook": "#4C8DF6",
@@ -67,7 +68,6 @@ def _config(chart: alt.Chart) -> alt.Chart:
 
 @functools.cache
 def _vlc():
-    import vl_convert as vlc
 
     # Text measured with the fonts the PDF uses (Noto CJK when installed), so labels fit.
     for d in ("/usr/share/fonts",):

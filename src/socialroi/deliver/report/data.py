@@ -15,8 +15,10 @@ from typing import Any
 
 from socialroi.deliver.i18n.catalogue import Formatter, formatter
 from socialroi.deliver.report import sections_a, sections_b
-from socialroi.deliver.report.tables import Section, unavailable
+from socialroi.deliver.report.tables import Section
 from socialroi.errors import SocialroiError
+from socialroi.measure.attribution.workspace import _check_model
+from socialroi.measure.profiles import load_profile
 from socialroi.model.periods import Period, parse_period
 
 COMPARES = ("previous", "yoy")
@@ -96,8 +98,6 @@ def gather(
     platforms=None,
     lang: str = "en",
 ) -> ReportData:
-    from socialroi.measure.profiles import load_profile
-
     p = period if isinstance(period, Period) else parse_period(period)
     if compare not in (None, *COMPARES):
         raise SocialroiError(
@@ -105,7 +105,6 @@ def gather(
         )
     prof = load_profile(profile)
     model = model or prof.model
-    from socialroi.measure.attribution.workspace import _check_model
 
     _check_model(model)
     cp = None if compare is None else (p.previous() if compare == "previous" else p.year_before())
@@ -128,10 +127,7 @@ def gather(
         if key == "funnel" and "won" not in prof.kinds and "lead" not in prof.kinds:
             continue
         t0 = time.perf_counter()
-        try:
-            section = BUILDERS[key](ctx)
-        except ImportError as exc:  # a library piece this workspace's socialroi lacks
-            section = unavailable(data.fmt, key, exc.name or str(exc))
+        section = BUILDERS[key](ctx)
         data.sections.append(section)
         data.seconds[key] = time.perf_counter() - t0
     return data

@@ -16,7 +16,7 @@ from socialroi.errors import SocialroiError
 
 def write_pdf(html: str, path: Path) -> Path:
     try:
-        import weasyprint
+        import weasyprint  # deferred: needs the Pango library; a clear error if missing
     except OSError as exc:  # WeasyPrint imports but Pango is missing
         raise SocialroiError(
             f"cannot write the PDF: WeasyPrint needs the Pango library ({exc}). On Debian or "

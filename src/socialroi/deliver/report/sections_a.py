@@ -10,14 +10,20 @@ import pandas as pd
 from socialroi.deliver.i18n.catalogue import MODEL_NAMES
 from socialroi.deliver.report import charts
 from socialroi.deliver.report.tables import KIND_OF_UNIT, Column, Section, Table, unavailable
+from socialroi.errors import SocialroiError
+from socialroi.journeys.touches import JourneySettings
+from socialroi.measure.attribution.workspace import COMPARE_ORDER, compare
+from socialroi.measure.clv.workspace import clv_by
+from socialroi.measure.insights import insights
+from socialroi.measure.roi import delta as roi_delta
+from socialroi.measure.roi import roi
+from socialroi.model.metrics import METRICS, metric
 
 SOCIAL = ("facebook", "instagram", "tiktok", "x", "pinterest", "youtube", "linkedin")
 MODEL_LABELS = MODEL_NAMES["en"]
 
 
 def _metric(name: str):
-    from socialroi.model.metrics import metric
-
     return metric(name)
 
 
@@ -30,8 +36,6 @@ def report_metrics(profile) -> tuple[str, ...]:
     """Every metric the report reads from `roi()`: the profile's, CAC (for CLV:CAC), the
     shares, and the funnel's for profiles with leads. One list, so two `roi()` calls (by
     platform with the comparison, by platform x market) serve every section."""
-    from socialroi.model.metrics import METRICS
-
     names = [*profile.all_metrics, "true_cost", "cac", "budget_share", "contribution_share"]
     if "lead" in profile.kinds or "won" in profile.kinds:
         names += [m for s in STAGES for m in s if m] + list(PIPELINE)
@@ -39,8 +43,6 @@ def report_metrics(profile) -> tuple[str, ...]:
 
 
 def _roi(ctx, by: tuple[str, ...], compare: str | None = None):
-    from socialroi.measure.roi import roi
-
     d = ctx.data
     metrics = report_metrics(d.profile)
     key = f"roi:{by}:{compare}"
@@ -85,8 +87,6 @@ def _num(v) -> float | None:
 
 
 def summary(ctx) -> Section:
-    from socialroi.measure.roi import delta as roi_delta
-
     res = by_platform(ctx)
     d, f = ctx.data, ctx.f
     prev = res.totals_prev or {}
@@ -120,28 +120,23 @@ def summary(ctx) -> Section:
         ]
     table = Table("headline", cols, rows, f.t("headline"))
     bullets = []
-    try:
-        from socialroi.measure.insights import insights
-
-        found = ctx.once(
-            "insights",
-            lambda: insights(
-                ctx.ws,
-                _period_text(d.period),
-                profile=d.profile,
-                compare=d.compare,
-                model=d.model,
-                # the same inputs: reuse the ROI already computed (not with a selection, which
-                # insights do not take)
-                by_platform=None if d.platforms or d.markets else res,
-                attribution=attribution_frames(ctx),
-                lang=d.lang,
-            ),
-        )
-        found = sorted(found, key=lambda i: -float(i.strength or 0))[:5]
-        bullets = [i.sentence for i in found]
-    except ImportError:
-        bullets = []
+    found = ctx.once(
+        "insights",
+        lambda: insights(
+            ctx.ws,
+            _period_text(d.period),
+            profile=d.profile,
+            compare=d.compare,
+            model=d.model,
+            # the same inputs: reuse the ROI already computed (not with a selection, which
+            # insights do not take)
+            by_platform=None if d.platforms or d.markets else res,
+            attribution=attribution_frames(ctx),
+            lang=d.lang,
+        ),
+    )
+    found = sorted(found, key=lambda i: -float(i.strength or 0))[:5]
+    bullets = [i.sentence for i in found]
     lead = rows[0] if rows else None
     if bullets:
         take = bullets[0]
@@ -184,10 +179,7 @@ def _roi_metrics(profile, present) -> list[str]:
 
 
 def roi_section(ctx) -> Section:
-    try:
-        plat, cell = by_platform(ctx), by_cell(ctx)
-    except ImportError:
-        return unavailable(ctx.f, "roi", "ROI (socialroi.measure.roi)")
+    plat, cell = by_platform(ctx), by_cell(ctx)
     f, d = ctx.f, ctx.data
     shown = _roi_metrics(d.profile, set(cell.table.columns))
     ctx.show(*shown)
@@ -248,9 +240,6 @@ def roi_section(ctx) -> Section:
 
 
 def attribution_frames(ctx) -> pd.DataFrame:
-    from socialroi.journeys.touches import JourneySettings
-    from socialroi.measure.attribution.workspace import COMPARE_ORDER, compare
-
     d = ctx.data
     settings = JourneySettings(
         lookback_days=d.profile.lookback_days, kinds=tuple(d.profile.kinds), by=("platform",)
@@ -335,8 +324,6 @@ PIPELINE = ("pipeline_influenced", "won_revenue", "won_revenue_sourced", "won_re
 
 
 def funnel(ctx) -> Section:
-    from socialroi.measure.roi import roi  # noqa: F401 - unavailable section when ROI is missing
-
     f = ctx.f
     wanted = [m for s in STAGES for m in s if m] + list(PIPELINE) + ["true_cost"]
     res = by_platform(ctx)
@@ -427,12 +414,6 @@ def platform_clv(cell: pd.DataFrame) -> pd.DataFrame:
 
 def clv(ctx) -> Section:
     f, d = ctx.f, ctx.data
-    try:
-        from socialroi.measure.clv.workspace import clv_by
-    except ImportError:
-        return unavailable(f, "clv", "CLV (socialroi.measure.clv.workspace)")
-    from socialroi.errors import SocialroiError
-
     notes = []
     try:
         try:

@@ -7,6 +7,10 @@ import pandas as pd
 from socialroi.deliver.i18n.catalogue import MESSAGES
 from socialroi.deliver.report import charts
 from socialroi.deliver.report.tables import Column, Section, Table
+from socialroi.measure import quality as q
+from socialroi.measure.content import formats_table, posts_table, publishing_vs_engagement
+from socialroi.measure.costs.allocate import allocate
+from socialroi.model.metrics import METRICS
 
 # Posts shown fewer times than this are left out of rate rankings (a 3-view post with 2
 # likes is not the best post of the quarter).
@@ -28,8 +32,6 @@ def _period_text(p) -> str:
 
 
 def content(ctx) -> Section:
-    from socialroi.measure.content import formats_table, posts_table, publishing_vs_engagement
-
     f, d = ctx.f, ctx.data
     posts = posts_table(ctx.ws, d.period, d.platforms, d.markets)
     pve = publishing_vs_engagement(ctx.ws, d.period, d.platforms, d.markets)
@@ -116,7 +118,6 @@ def content(ctx) -> Section:
 def cost_rows(ctx) -> pd.DataFrame:
     """The allocated true cost of the period in the profile's cost categories and the
     report's platform / market selection (unallocated lines kept when no filter is set)."""
-    from socialroi.measure.costs.allocate import allocate
 
     d = ctx.data
     alloc = ctx.once("allocate", lambda: allocate(ctx.ws, d.period))
@@ -189,8 +190,6 @@ def costs(ctx) -> Section:
 
 
 def quality(ctx) -> Section:
-    from socialroi.measure import quality as q
-
     f, d = ctx.f, ctx.data
     cov = q.coverage(ctx.ws, d.period, d.markets)
     if d.platforms:
@@ -284,8 +283,6 @@ def quality(ctx) -> Section:
 
 
 def methodology(ctx) -> Section:
-    from socialroi.model.metrics import METRICS
-
     f, d = ctx.f, ctx.data
     rows = []
     for name in d.metrics_shown:

@@ -12,6 +12,12 @@ from starlette.concurrency import run_in_threadpool
 
 from socialroi.deliver.output import to_csv
 from socialroi.deliver.web.auth import ADMIN, ANALYST, VIEWER, Principal, check_csrf
+from socialroi.deliver.web.routes import costs as cost_routes
+from socialroi.deliver.web.routes import reports as report_routes
+from socialroi.deliver.web.routes.data import run_upload
+from socialroi.deliver.web.routes.profiles import listing, save
+from socialroi.deliver.web.routes.share import make_link
+from socialroi.deliver.web.views import batch
 from socialroi.errors import SocialroiError
 
 router = APIRouter(prefix="/api/v1", tags=["socialroi"])
@@ -107,8 +113,6 @@ async def imports(request: Request, p: Principal = VIEWER, _: None = Common):
 
 @router.get("/imports/{batch_id}", summary="One import batch with its findings")
 def import_batch(request: Request, batch_id: int, p: Principal = VIEWER):
-    from socialroi.deliver.web.views import batch
-
     ctx = request.app.state.ctx
     with ctx.lock:
         view = batch(ctx.ws, batch_id)
@@ -153,8 +157,6 @@ def table_csv(
 # -- changes ----------------------------------------------------------------------------------
 @router.post("/imports", summary="Upload export files (multipart `files`), as `socialroi import`")
 async def upload(request: Request, p: Principal = ANALYST):
-    from socialroi.deliver.web.routes.data import run_upload
-
     form = await request.form()
     check_csrf(request, p, form)
     outcome = await run_upload(request, p, form)
@@ -168,39 +170,33 @@ async def save_cost(
     p: Principal = ANALYST,
     line: dict[str, Any] = Body(...),  # noqa: B008
 ):
-    from socialroi.deliver.web.routes.costs import cost_fields, save_cost
-
     check_csrf(request, p, None)
-    return {"cost_id": save_cost(request, p, cost_fields(line))}
+    return {"cost_id": cost_routes.save_cost(request, p, cost_routes.cost_fields(line))}
 
 
 @router.delete("/costs/{cost_id}", summary="Delete a costs ledger line")
 def delete_cost(request: Request, cost_id: str, p: Principal = ANALYST):
-    from socialroi.deliver.web.routes.costs import remove_cost
-
     check_csrf(request, p, None)
-    remove_cost(request, p, cost_id)
+    cost_routes.remove_cost(request, p, cost_id)
     return {"deleted": cost_id}
 
 
 @router.post("/reports", summary="Build the executive report for the filters")
 def build_report(request: Request, p: Principal = VIEWER, _: None = Common):
-    from socialroi.deliver.web.routes.reports import build
-
     check_csrf(request, p, None)
     ctx = request.app.state.ctx
-    key, files = build(ctx, ctx.filters(request.query_params, "reports"))
+    key, files = report_routes.build(ctx, ctx.filters(request.query_params, "reports"))
     return {"key": key, "files": {fmt: f"/api/v1/reports/{key}/{fmt}" for fmt in files}}
 
 
 @router.get("/reports/{key}/{fmt}", summary="Download a built report (html, pdf, xlsx)")
 def report_file(request: Request, key: str, fmt: str, p: Principal = VIEWER):
-    from socialroi.deliver.web.routes.reports import MEDIA, report_file
-
-    path = report_file(request.app.state.ctx, key, fmt)
+    path = report_routes.report_file(request.app.state.ctx, key, fmt)
     if path is None:
         return JSONResponse({"error": "no such report; build it first"}, status_code=404)
-    return FileResponse(path, media_type=MEDIA[fmt], filename=f"socialroi-report.{fmt}")
+    return FileResponse(
+        path, media_type=report_routes.MEDIA[fmt], filename=f"socialroi-report.{fmt}"
+    )
 
 
 @router.post("/share", summary="A signed, expiring read-only link to one view or report")
@@ -211,8 +207,6 @@ def share(
     query: str = Body(""),  # noqa: B008
     days: float = Body(7),  # noqa: B008
 ):
-    from socialroi.deliver.web.routes.share import make_link
-
     check_csrf(request, p, None)
     link = make_link(request, p, kind, query, days)
     return {"url": str(request.base_url).rstrip("/") + link}
@@ -220,8 +214,6 @@ def share(
 
 @router.get("/profiles", summary="ROI profiles: built-in and custom")
 def profiles(request: Request, p: Principal = VIEWER):
-    from socialroi.deliver.web.routes.profiles import listing
-
     return listing(request.app.state.ctx)
 
 
@@ -232,8 +224,6 @@ def save_profile(
     format: str = Body("toml"),  # noqa: A002, B008 - the field's name in the JSON
     text: str = Body(...),  # noqa: B008
 ):
-    from socialroi.deliver.web.routes.profiles import save
-
     check_csrf(request, p, None)
     return {"name": save(request, p, format, text)}
 

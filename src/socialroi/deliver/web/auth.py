@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.concurrency import run_in_threadpool
 
-from socialroi.deliver.web.store import RANK, User
+from socialroi.store.web import RANK, User
 
 SESSION_COOKIE = "sr_session"
 LOGIN_CSRF_COOKIE = "sr_login_csrf"

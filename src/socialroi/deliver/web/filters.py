@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from socialroi.errors import SocialroiError
+from socialroi.measure.attribution.workspace import COMPARE_ORDER
+from socialroi.measure.profiles import PROFILES
 from socialroi.model.periods import Period, parse_period
 
 COMPARES = ("previous", "yoy", "none")
-PROFILES_FALLBACK = ("dtc", "b2b", "brand")
 
 
 @dataclass(frozen=True)
@@ -88,17 +89,10 @@ def known_names(ws_status: dict) -> tuple[list[str], list[str]]:
 
 
 def profiles() -> list[str]:
-    try:
-        from socialroi.measure.profiles import PROFILES
-
-        return sorted(PROFILES)
-    except ImportError:
-        return list(PROFILES_FALLBACK)
+    return sorted(PROFILES)
 
 
 def models() -> list[str]:
-    from socialroi.measure.attribution.workspace import COMPARE_ORDER
-
     return list(COMPARE_ORDER)
 
 

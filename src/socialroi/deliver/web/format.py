@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
+
+from socialroi.deliver.web.views import metric_info
 
 MONEY_COLUMNS = {
     "amount_base", "revenue", "value", "historical_clv", "predicted_clv", "spend", "amount",
@@ -20,8 +23,6 @@ PERCENT_SUFFIXES = ("_share", "_delta", "_rate", "engagement_rate_impressions")
 
 
 def _unit(column: str) -> str:
-    from socialroi.deliver.web.views import metric_info
-
     if column.endswith("_delta") or column.endswith(PERCENT_SUFFIXES):
         return "percent"
     if column.endswith("_shift"):
@@ -135,7 +136,6 @@ def rows(df: pd.DataFrame, limit: int = 500) -> list[list[tuple[str, Any]]]:
 
 def sort_href(f, page: str, shared: str, key: str) -> str:
     """The link a column header points to: sort by it, or reverse the order if it already is."""
-    from urllib.parse import urlencode
 
     direction = "desc" if f.opt("sort") != key or f.opt("dir") == "asc" else "asc"
     if shared:

@@ -9,14 +9,31 @@ view says so in `notes` instead of failing.
 
 from __future__ import annotations
 
-import importlib
+import datetime as dt
+import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from socialroi.deliver.output import to_json
 from socialroi.deliver.web.filters import Filters
+from socialroi.errors import SocialroiError, UnknownName
+from socialroi.journeys.touches import JourneySettings
+from socialroi.measure import content as content_mod
+from socialroi.measure import quality
+from socialroi.measure.attribution.workspace import attribute, compare
+from socialroi.measure.clv.workspace import clv_by
+from socialroi.measure.costs.allocate import allocate, ledger
+from socialroi.measure.insights import insights
+from socialroi.measure.profiles import PROFILES, load_profile, profile_from_text
+from socialroi.measure.roi import roi
+from socialroi.model.metrics import METRICS, metric
+from socialroi.store import batches
+from socialroi.store.web import saved_profile
 
 ATTRIBUTION_GRAINS = ("platform", "platform_paid", "channel", "campaign", "market")
 
@@ -29,10 +46,6 @@ class View:
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        import json
-
-        from socialroi.deliver.output import to_json  # same number formatting as the CLI
-
         return {
             "view": self.name,
             "data": _plain(self.data),
@@ -42,11 +55,6 @@ class View:
 
 
 def _plain(value: Any) -> Any:
-    import datetime as dt
-    import math
-
-    import numpy as np
-
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -64,36 +72,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def optional(module: str):
-    """The module, or None when this build does not have it yet."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
-def _missing(view: View, what: str, module: str) -> View:
-    view.notes.append(f"{what} are not available in this build yet ({module} is missing).")
-    return view
-
-
 def profile_of(ws, name: str):
     """A built-in profile's name as is; a custom one saved from the dashboard as a Profile."""
-    builtins = optional("socialroi.measure.profiles")
-    if builtins is None or name in builtins.PROFILES:
+    if name in PROFILES:
         return name
-    from socialroi.deliver.web.store import parse_profile
-
-    cur = ws.store.raw.cursor()
-    try:
-        row = cur.execute("SELECT format, text FROM web_profiles WHERE name = ?", [name]).fetchone()
-    finally:
-        cur.close()
-    if row is None:
-        from socialroi.errors import UnknownName
-
-        raise UnknownName("profile", name, list(builtins.PROFILES))
-    return parse_profile(row[0], row[1])
+    saved = saved_profile(ws.store, name)
+    if saved is None:
+        raise UnknownName("profile", name, list(PROFILES))
+    return profile_from_text(*saved)
 
 
 def _scope(f: Filters) -> dict[str, Any]:
@@ -109,12 +95,9 @@ def _filter_frame(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 
 def metric_info(name: str) -> dict[str, Any] | None:
-    mod = optional("socialroi.model.metrics")
-    if mod is None:
-        return None
     try:
-        m = mod.metric(name)
-    except Exception:
+        m = metric(name)
+    except SocialroiError:
         return None
     return {
         "name": m.name,
@@ -126,21 +109,14 @@ def metric_info(name: str) -> dict[str, Any] | None:
 
 
 def metric_names() -> list[str]:
-    mod = optional("socialroi.model.metrics")
-    if mod is None:
-        return []
-    mets = mod.METRICS
-    return list(mets) if isinstance(mets, dict) else [m.name for m in mets]
+    return list(METRICS)
 
 
 # -- overview -----------------------------------------------------------------------------
 def overview(ws, f: Filters) -> View:
     view = View("overview")
-    roi_mod = optional("socialroi.measure.roi")
-    if roi_mod is None:
-        return _missing(view, "ROI figures", "socialroi.measure.roi")
     common = dict(profile=profile_of(ws, f.profile), model=f.model or None, **_scope(f))
-    res = roi_mod.roi(ws, f.period, by=("platform",), compare=f.compare_arg, **common)
+    res = roi(ws, f.period, by=("platform",), compare=f.compare_arg, **common)
     cards = []
     for m in res.metrics:
         prev = (res.totals_prev or {}).get(m.name) if res.totals_prev else None
@@ -170,37 +146,30 @@ def overview(ws, f: Filters) -> View:
     view.data["compare_period"] = getattr(cp, "label", None)
     view.tables["by_platform"] = res.table
     try:
-        trend = roi_mod.roi(ws, f.period, by=(), grain="month", **common)
+        trend = roi(ws, f.period, by=(), grain="month", **common)
         view.tables["trend"] = trend.table
     except Exception as exc:  # a trend is a bonus; say why it is missing
         view.notes.append(f"trend not available: {exc}")
-    ins = optional("socialroi.measure.insights")
-    if ins is None:
-        _missing(view, "Insights", "socialroi.measure.insights")
-    else:
-        found = ins.insights(
-            ws,
-            f.period,
-            profile=profile_of(ws, f.profile),
-            compare=f.compare_arg or "previous",
-            model=f.model or None,
-        )
-        view.data["insights"] = [
-            {"kind": i.kind, "sentence": i.sentence, "strength": i.strength} for i in found[:8]
-        ]
+    found = insights(
+        ws,
+        f.period,
+        profile=profile_of(ws, f.profile),
+        compare=f.compare_arg or "previous",
+        model=f.model or None,
+    )
+    view.data["insights"] = [
+        {"kind": i.kind, "sentence": i.sentence, "strength": i.strength} for i in found[:8]
+    ]
     return view
 
 
 # -- platforms x markets ------------------------------------------------------------------
 def explore(ws, f: Filters) -> View:
     view = View("explore")
-    roi_mod = optional("socialroi.measure.roi")
-    if roi_mod is None:
-        return _missing(view, "Metrics by platform and market", "socialroi.measure.roi")
     metric = f.opt("metric")
     common = dict(profile=profile_of(ws, f.profile), model=f.model or None, **_scope(f))
     kw = {"metrics": [metric]} if metric else {}
-    res = roi_mod.roi(ws, f.period, by=("platform", "market"), **common, **kw)
+    res = roi(ws, f.period, by=("platform", "market"), **common, **kw)
     metric = metric or (res.metrics[0].name if res.metrics else "")
     view.data["metric"] = metric_info(metric) or {"name": metric, "label": metric, "unit": ""}
     table = res.table
@@ -211,38 +180,31 @@ def explore(ws, f: Filters) -> View:
         ).reset_index()
         pivot.columns = [str(c) for c in pivot.columns]
         view.tables["matrix"] = pivot
-    by_platform = roi_mod.roi(ws, f.period, by=("platform",), **common, **kw).table
+    by_platform = roi(ws, f.period, by=("platform",), **common, **kw).table
     view.tables["by_platform"] = by_platform
     drill = f.opt("platform_drill")
     if drill:
         scope = dict(common, platforms=[drill])
-        view.tables["campaigns"] = roi_mod.roi(ws, f.period, by=("campaign",), **scope).table
-        content = optional("socialroi.measure.content")
-        if content is not None:
-            posts = content.posts_table(ws, f.period, platforms=[drill], markets=scope["markets"])
-            view.tables["posts"] = posts.sort_values("engagements", ascending=False).head(100)
+        view.tables["campaigns"] = roi(ws, f.period, by=("campaign",), **scope).table
+        posts = content_mod.posts_table(ws, f.period, platforms=[drill], markets=scope["markets"])
+        view.tables["posts"] = posts.sort_values("engagements", ascending=False).head(100)
     return view
 
 
 # -- attribution --------------------------------------------------------------------------
 def attribution(ws, f: Filters) -> View:
-    from socialroi.journeys.touches import JourneySettings
-    from socialroi.measure.attribution.workspace import attribute, compare
-
     view = View("attribution")
     grain = f.opt("granularity", "platform")
     if grain not in ATTRIBUTION_GRAINS:
         grain = "platform"
     kinds: tuple[str, ...] = ("purchase",)
     lookback_default, model_default = 30, "last_click"
-    prof = optional("socialroi.measure.profiles")
-    if prof is not None:
-        try:
-            p = prof.load_profile(profile_of(ws, f.profile))
-            kinds = tuple(p.kinds) or kinds
-            lookback_default, model_default = p.lookback_days, p.model
-        except Exception:  # noqa: S110 - the defaults above stand
-            pass
+    try:
+        p = load_profile(profile_of(ws, f.profile))
+        kinds = tuple(p.kinds) or kinds
+        lookback_default, model_default = p.lookback_days, p.model
+    except SocialroiError:  # an unknown profile: the defaults above stand
+        pass
     try:
         lookback = max(1, min(365, int(f.opt("lookback", str(lookback_default)))))
     except ValueError:
@@ -270,26 +232,20 @@ def attribution(ws, f: Filters) -> View:
 # -- content ------------------------------------------------------------------------------
 def content(ws, f: Filters) -> View:
     view = View("content")
-    mod = optional("socialroi.measure.content")
-    if mod is None:
-        return _missing(view, "Post figures", "socialroi.measure.content")
+    mod = content_mod
     posts = mod.posts_table(ws, f.period, **_scope(f))
     view.data["posts_total"] = len(posts)
     view.tables["posts"] = posts.sort_values("engagements", ascending=False).head(300)
     view.tables["publishing"] = mod.publishing_vs_engagement(ws, f.period, **_scope(f))
-    if hasattr(mod, "formats_table"):
-        view.tables["formats"] = mod.formats_table(ws, f.period, **_scope(f))
+    view.tables["formats"] = mod.formats_table(ws, f.period, **_scope(f))
     return view
 
 
 # -- costs --------------------------------------------------------------------------------
 def costs(ws, f: Filters) -> View:
     view = View("costs")
-    mod = optional("socialroi.measure.costs.allocate")
-    if mod is None:
-        return _missing(view, "Cost ledger and allocations", "socialroi.measure.costs.allocate")
-    view.tables["ledger"] = mod.ledger(ws, f.period)
-    alloc = _filter_frame(mod.allocate(ws, f.period), f)
+    view.tables["ledger"] = ledger(ws, f.period)
+    alloc = _filter_frame(allocate(ws, f.period), f)
     view.tables["allocations"] = alloc
     if not alloc.empty:
         view.tables["by_platform_category"] = (
@@ -305,19 +261,14 @@ def costs(ws, f: Filters) -> View:
 # -- CLV ----------------------------------------------------------------------------------
 def clv(ws, f: Filters) -> View:
     view = View("clv")
-    mod = optional("socialroi.measure.clv.workspace")
-    if mod is None or not hasattr(mod, "clv_by"):
-        return _missing(view, "Customer lifetime values", "socialroi.measure.clv.workspace.clv_by")
-    from socialroi.errors import SocialroiError
-
     opts: dict[str, Any] = {}
     try:
-        mod.clv_by(ws, f.period, by=("platform",))
+        clv_by(ws, f.period, by=("platform",))
     except SocialroiError as exc:  # too little history to predict: show historical CLV
         view.notes.append(f"Predicted CLV not shown: {exc}")
         opts["predict"] = False
     for name, by in (("by_platform", ("platform",)), ("platform_market", ("platform", "market"))):
-        got = _filter_frame(mod.clv_by(ws, f.period, by=by, **opts), f)
+        got = _filter_frame(clv_by(ws, f.period, by=by, **opts), f)
         view.tables[name] = got.dropna(axis=1, how="all") if opts else got
     view.data["clv_column"] = "historical_clv" if opts else "predicted_clv"
     view.data["currency"] = ws.base_currency
@@ -327,49 +278,20 @@ def clv(ws, f: Filters) -> View:
 # -- data ---------------------------------------------------------------------------------
 def data(ws, f: Filters) -> View:
     view = View("data")
-    raw = ws.store.raw.cursor()
+    view.tables["imports"] = batches.history(ws.store)
+    view.tables["findings"] = batches.findings_by_kind(ws.store)
+    view.tables["sources"] = batches.sources_summary(ws.store)
     try:
-        view.tables["imports"] = raw.execute(
-            "SELECT batch_id, file_name, source, report, status, rows_read, rows_loaded, "
-            "rows_skipped, tables, period_start, period_end, imported_at FROM import_batches "
-            "ORDER BY batch_id DESC LIMIT 500"
-        ).df()
-        view.tables["findings"] = raw.execute(
-            "SELECT kind, sum(rows) AS rows, count(*) AS findings, min(message) AS example "
-            "FROM dq_findings GROUP BY kind ORDER BY rows DESC"
-        ).df()
-        view.tables["sources"] = raw.execute(
-            "SELECT source, count(*) AS files, sum(rows_loaded) AS rows_loaded, "
-            "min(period_start) AS first_day, max(period_end) AS last_day, "
-            "max(imported_at) AS last_import FROM import_batches WHERE status = 'loaded' "
-            "GROUP BY source ORDER BY source"
-        ).df()
-    finally:
-        raw.close()
-    quality = optional("socialroi.measure.quality")
-    if quality is not None and hasattr(quality, "coverage"):
-        try:
-            view.tables["coverage"] = quality.coverage(ws, f.period, markets=_scope(f)["markets"])
-            view.tables["period_findings"] = quality.findings(ws, f.period)
-        except Exception as exc:
-            view.notes.append(f"coverage not available: {exc}")
+        view.tables["coverage"] = quality.coverage(ws, f.period, markets=_scope(f)["markets"])
+        view.tables["period_findings"] = quality.findings(ws, f.period)
+    except SocialroiError as exc:
+        view.notes.append(f"coverage not available: {exc}")
     return view
 
 
 def batch(ws, batch_id: int) -> View:
     view = View("batch")
-    raw = ws.store.raw.cursor()
-    try:
-        view.tables["batch"] = raw.execute(
-            "SELECT * FROM import_batches WHERE batch_id = ?", [batch_id]
-        ).df()
-        view.tables["findings"] = raw.execute(
-            'SELECT finding_no, kind, row_number, "column", value, rows, message '
-            "FROM dq_findings WHERE batch_id = ? ORDER BY finding_no",
-            [batch_id],
-        ).df()
-    finally:
-        raw.close()
+    view.tables["batch"], view.tables["findings"] = batches.batch_detail(ws.store, batch_id)
     return view
 
 

@@ -245,12 +245,11 @@ def customer_clv(
 ) -> pd.DataFrame:
     """See `_customer_clv`; remembered on the workspace while its data is unchanged (the
     report and the dashboard ask for the same customers under several breakdowns)."""
-    from socialroi.measure.measures import memo
 
     p = _period(period)
     args = (horizon_months, annual_discount, acquired_only, predict, lookback_days)
     key = ("customer_clv_full", p, *args, penalizer_coef)
-    got = memo(ws, key, lambda: _customer_clv(ws, p, *args, penalizer_coef=penalizer_coef))
+    got = ws.memo(key, lambda: _customer_clv(ws, p, *args, penalizer_coef=penalizer_coef))
     got.attrs = dict(got.attrs)  # a copy's attrs must not be shared with the remembered one
     return got
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from socialroi.errors import UnknownName
 from socialroi.land.cost_edits import delete_cost, upsert_cost
 from socialroi.measure.costs.drivers import Drivers, load_drivers
 from socialroi.model.periods import Period, parse_period
@@ -101,8 +102,6 @@ def buckets(period: Period, grain: str | None) -> list[Bucket]:
     if grain is None:
         return [Bucket(period.label, period.start, period.end)]
     if grain not in GRAINS:
-        from socialroi.errors import UnknownName
-
         raise UnknownName("grain", grain, list(GRAINS))
     out: list[Bucket] = []
     day = period.start

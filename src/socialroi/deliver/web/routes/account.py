@@ -8,7 +8,6 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from socialroi.deliver.web.app import render
 from socialroi.deliver.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -16,7 +15,8 @@ from socialroi.deliver.web.auth import (
     Principal,
     check_csrf,
 )
-from socialroi.deliver.web.store import SESSION_HOURS
+from socialroi.deliver.web.render import render
+from socialroi.store.web import SESSION_HOURS
 
 router = APIRouter()
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from socialroi.deliver.web.app import render
 from socialroi.deliver.web.auth import ADMIN, Principal, check_csrf
+from socialroi.deliver.web.render import render
 from socialroi.deliver.web.routes.pages import PAGES
-from socialroi.deliver.web.store import ROLES
 from socialroi.errors import SocialroiError
+from socialroi.store.web import ROLES
 
 router = APIRouter()
 

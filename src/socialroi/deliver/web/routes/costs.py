@@ -11,8 +11,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from socialroi.deliver.web.auth import ANALYST, Principal, check_csrf
-from socialroi.deliver.web.views import optional
 from socialroi.errors import SocialroiError
+from socialroi.land.cost_edits import delete_cost, upsert_cost
 
 router = APIRouter()
 
@@ -63,12 +63,9 @@ def cost_fields(form) -> dict[str, Any]:
 
 def save_cost(request: Request, principal: Principal, fields: dict[str, Any]) -> str:
     ctx = request.app.state.ctx
-    mod = optional("socialroi.measure.costs.allocate")
-    if mod is None or not hasattr(mod, "upsert_cost"):
-        raise SocialroiError("editing costs is not available in this build yet")
     with ctx.lock:
         try:
-            cost_id = mod.upsert_cost(ctx.ws, fields, actor=principal.user.username)
+            cost_id = upsert_cost(ctx.ws, fields, actor=principal.user.username)
         finally:
             ctx.invalidate()
     ctx.store.audit(principal.user.username, "cost.save", str(cost_id), fields)
@@ -77,12 +74,9 @@ def save_cost(request: Request, principal: Principal, fields: dict[str, Any]) ->
 
 def remove_cost(request: Request, principal: Principal, cost_id: str) -> None:
     ctx = request.app.state.ctx
-    mod = optional("socialroi.measure.costs.allocate")
-    if mod is None or not hasattr(mod, "delete_cost"):
-        raise SocialroiError("editing costs is not available in this build yet")
     with ctx.lock:
         try:
-            mod.delete_cost(ctx.ws, cost_id, actor=principal.user.username)
+            delete_cost(ctx.ws, cost_id, actor=principal.user.username)
         finally:
             ctx.invalidate()
     ctx.store.audit(principal.user.username, "cost.delete", cost_id, {})

@@ -11,8 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from socialroi.deliver.web.app import render
 from socialroi.deliver.web.auth import ANALYST, Principal, check_csrf
+from socialroi.deliver.web.render import render
 from socialroi.deliver.web.routes.pages import PAGES
 from socialroi.errors import SocialroiError
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from socialroi.deliver.web.app import render
 from socialroi.deliver.web.auth import VIEWER, Principal
 from socialroi.deliver.web.filters import Filters
+from socialroi.deliver.web.render import render
+from socialroi.deliver.web.routes.costs import CATEGORIES, RULES
 from socialroi.deliver.web.views import ATTRIBUTION_GRAINS, batch, metric_names
 
 router = APIRouter()
@@ -36,8 +37,6 @@ def show(request: Request, name: str, f: Filters, *, shared: str = "") -> HTMLRe
     if name == "attribution":
         extra["grains"] = ATTRIBUTION_GRAINS
     if name == "costs":
-        from socialroi.deliver.web.routes.costs import CATEGORIES, RULES
-
         extra.update(categories=CATEGORIES, rules=RULES)
     return render(
         request,

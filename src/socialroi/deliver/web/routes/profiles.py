@@ -8,22 +8,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from socialroi.deliver.web.app import render
 from socialroi.deliver.web.auth import ANALYST, VIEWER, Principal, check_csrf
+from socialroi.deliver.web.render import render
 from socialroi.deliver.web.routes.pages import PAGES
-from socialroi.deliver.web.store import parse_profile
 from socialroi.errors import SocialroiError
+from socialroi.measure.profiles import PROFILES, custom_profile, profile_from_text
 
 router = APIRouter()
 MAX_TEXT = 20_000
 
 
 def listing(ctx) -> list[dict[str, Any]]:
-    from socialroi.measure.profiles import PROFILES
-
     out = []
     custom = ctx.store.profiles()
-    for name, prof in [*PROFILES.items(), *((n, parse_profile(*v)) for n, v in custom.items())]:
+    for name, prof in [*PROFILES.items(), *((n, profile_from_text(*v)) for n, v in custom.items())]:
         out.append(
             {
                 "name": name,
@@ -47,7 +45,8 @@ def save(request: Request, p: Principal, fmt: str, text: str) -> str:
     if len(text) > MAX_TEXT:
         raise SocialroiError("a profile is at most 20,000 characters")
     ctx = request.app.state.ctx
-    name = ctx.store.save_profile(fmt, text, p.user.username)
+    prof = custom_profile(fmt, text)
+    name = ctx.store.save_profile(prof.name, fmt, text, p.user.username)
     ctx.invalidate()
     return name
 

@@ -12,11 +12,12 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from socialroi.deliver.web.app import render
+from socialroi.deliver.report import build_report
 from socialroi.deliver.web.auth import VIEWER, Principal, check_csrf
 from socialroi.deliver.web.filters import Filters
+from socialroi.deliver.web.render import render
 from socialroi.deliver.web.routes.pages import PAGES
-from socialroi.deliver.web.views import optional, profile_of
+from socialroi.deliver.web.views import profile_of
 from socialroi.errors import SocialroiError
 
 router = APIRouter()
@@ -38,9 +39,6 @@ def report_key(ctx, f: Filters, lang: str) -> str:
 
 def build(ctx, f: Filters, lang: str = "en", formats=FORMATS) -> tuple[str, dict[str, Path]]:
     """Build (or reuse) the report for these filters; returns (key, format -> file)."""
-    mod = optional("socialroi.deliver.report")
-    if mod is None or not hasattr(mod, "build_report"):
-        raise SocialroiError("the executive report is not available in this build yet")
     key = report_key(ctx, f, lang)
     out = ctx.reports_dir / key
     done = {fmt: p for fmt in formats if (p := _existing(out, fmt))}
@@ -48,7 +46,7 @@ def build(ctx, f: Filters, lang: str = "en", formats=FORMATS) -> tuple[str, dict
         return key, done
     with ctx.lock:
         try:
-            got = _build(mod, ctx, f, lang, formats, out)
+            got = _build(ctx, f, lang, formats, out)
         except SocialroiError:
             raise
         except Exception as exc:  # a bug in a report section: say so instead of a bare 500
@@ -57,8 +55,8 @@ def build(ctx, f: Filters, lang: str = "en", formats=FORMATS) -> tuple[str, dict
     return key, {k: Path(v) for k, v in got.items()}
 
 
-def _build(mod, ctx, f: Filters, lang: str, formats, out: Path):
-    return mod.build_report(
+def _build(ctx, f: Filters, lang: str, formats, out: Path):
+    return build_report(
         ctx.ws,
         period=f.period,
         compare=f.compare_arg,
@@ -101,8 +99,6 @@ def reports_page(request: Request, p: Principal = VIEWER):
             "f": f,
             "key": key,
             "ready": ready,
-            "available": optional("socialroi.deliver.report") is not None
-            and hasattr(optional("socialroi.deliver.report"), "build_report"),
         },
     )
 

@@ -9,7 +9,6 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from socialroi.deliver.web.app import error_response, render
 from socialroi.deliver.web.auth import (
     ANALYST,
     SHARE_KINDS,
@@ -18,7 +17,9 @@ from socialroi.deliver.web.auth import (
     read_share,
     share_token,
 )
+from socialroi.deliver.web.render import error_response, render
 from socialroi.deliver.web.routes.pages import PAGES, show
+from socialroi.deliver.web.routes.reports import FORMATS, MEDIA, build
 from socialroi.errors import SocialroiError
 
 router = APIRouter()
@@ -81,8 +82,6 @@ def open_report_file(request: Request, token: str, fmt: str):
 
 
 def _report(request: Request, ctx, query, fmt: str):
-    from socialroi.deliver.web.routes.reports import FORMATS, MEDIA, build
-
     if fmt not in FORMATS:
         return error_response(request, "no such report format", 404)
     f = ctx.filters(query, "reports")

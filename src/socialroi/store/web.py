@@ -60,28 +60,17 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def parse_profile(fmt: str, text: str):
-    """A Profile from TOML or YAML text, checked like a profile file."""
-    import tomllib
-
-    from socialroi.measure.profiles import profile_from_dict
-
-    try:
-        if fmt == "toml":
-            data = tomllib.loads(text)
-        elif fmt == "yaml":
-            import yaml
-
-            data = yaml.safe_load(text) or {}
-        else:
-            raise SocialroiError("a profile is TOML or YAML")
-    except SocialroiError:
-        raise
-    except Exception as exc:  # tomllib / yaml errors
-        raise SocialroiError(f"not a readable {fmt.upper()} profile ({exc})") from None
-    if not isinstance(data, dict):
-        raise SocialroiError("a profile is a table of keys (name, kinds, headline, ...)")
-    return profile_from_dict(data, source="the profile")
+def saved_profile(store, name: str) -> tuple[str, str] | None:
+    """A custom profile saved from the dashboard: (format, text), or None (also when the
+    dashboard never ran on this workspace)."""
+    with store.cursor() as cur:
+        known = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'web_profiles'"
+        ).fetchone()[0]
+        if not known:
+            return None
+        row = cur.execute("SELECT format, text FROM web_profiles WHERE name = ?", [name]).fetchone()
+    return (row[0], row[1]) if row else None
 
 
 @dataclass(frozen=True)
@@ -352,16 +341,13 @@ class WebStore:
         return got
 
     def data_version(self) -> str:
-        """Changes whenever data changes: the last import batch id (cost edits are batches
-        too) plus the number of fx overrides."""
+        """The workspace's data version (`DuckDBStore.data_version`, the one the measures'
+        memo uses) plus the saved custom profiles, which change what the pages show."""
         with self.cursor() as cur:
-            b, f, p = cur.execute(
-                "SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches), "
-                "(SELECT count(*) FROM fx_rates), "
-                "(SELECT count(*) || ':' || coalesce(max(epoch_ms(saved_at)), 0) "
-                "FROM web_profiles)"
+            (p,) = cur.execute(
+                "SELECT count(*) || ':' || coalesce(max(epoch_ms(saved_at)), 0) FROM web_profiles"
             ).fetchone()
-        return f"{b}.{f}.{p}"
+        return f"{self.ws.store.data_version()}|{p}"
 
     # -- custom ROI profiles -------------------------------------------------------------
     def profiles(self) -> dict[str, tuple[str, str]]:
@@ -370,27 +356,21 @@ class WebStore:
             rows = cur.execute("SELECT name, format, text FROM web_profiles ORDER BY name")
             return {n: (f, t) for n, f, t in rows.fetchall()}
 
-    def save_profile(self, fmt: str, text: str, actor: str) -> str:
-        """Check a TOML or YAML profile (the same rules as `--profile file.toml`) and keep it
-        under its name; returns the name."""
-        from socialroi.measure.profiles import PROFILES
+    def profile(self, name: str) -> tuple[str, str] | None:
+        """One saved custom profile: (format, text), or None."""
+        return saved_profile(self.ws.store, name)
 
-        prof = parse_profile(fmt, text)
-        if prof.name in PROFILES:
-            raise SocialroiError(
-                f"{prof.name!r} is a built-in profile; give yours another name (it may "
-                f'`extends = "{prof.name}"`)'
-            )
-        if not prof.name.replace("_", "").replace("-", "").isalnum() or len(prof.name) > 40:
-            raise SocialroiError("a profile name is up to 40 letters, digits, - and _")
+    def save_profile(self, name: str, fmt: str, text: str, actor: str) -> str:
+        """Keep a custom profile's text under its name (the caller has checked it, see
+        `socialroi.measure.profiles.profile_from_text`); returns the name."""
         with self.cursor() as cur:
-            cur.execute("DELETE FROM web_profiles WHERE name = ?", [prof.name])
+            cur.execute("DELETE FROM web_profiles WHERE name = ?", [name])
             cur.execute(
                 "INSERT INTO web_profiles VALUES (?, ?, ?, ?, ?)",
-                [prof.name, fmt, text, actor, now()],
+                [name, fmt, text, actor, now()],
             )
-        self.audit(actor, "profile.save", prof.name, {"format": fmt})
-        return prof.name
+        self.audit(actor, "profile.save", name, {"format": fmt})
+        return name
 
     def delete_profile(self, name: str, actor: str) -> None:
         with self.cursor() as cur:

@@ -1,0 +1,45 @@
+"""What the product's own names are called in each language: attribution models, built-in
+profiles and conversion kinds. Plain data, read by insights (sentences) and by the report
+and dashboard (labels); metric names live beside the metric catalogue (`model/metrics/zh.py`).
+"""
+
+MODEL_NAMES = {
+    "en": {
+        "last_click": "last click", "first_click": "first click",
+        "last_non_direct": "last non-direct", "linear": "linear", "time_decay": "time decay",
+        "position_based": "position based", "markov": "Markov chain", "shapley": "Shapley",
+    },
+    "zh-CN": {
+        "last_click": "末次点击", "first_click": "首次点击", "last_non_direct": "末次非直接",
+        "linear": "线性", "time_decay": "时间衰减", "position_based": "位置加权",
+        "markov": "马尔可夫链", "shapley": "沙普利值",
+    },
+}  # fmt: skip
+PROFILE_NAMES = {
+    "zh-CN": {"dtc": "直面消费者（DTC）", "b2b": "B2B 线索与成交", "brand": "品牌建设"}
+}
+# The built-in profiles' descriptions (a profile file's own description is shown as written).
+PROFILE_DESCRIPTIONS = {
+    "zh-CN": {
+        "dtc": "在线销售的品牌：收入、广告支出回报率（ROAS）、单次转化成本（CPA）、"
+        "获客成本（CAC）、CLV:CAC 与投资回报率（ROI）。",
+        "b2b": "合格线索、单个 SQL 成本、阶段转化率、受影响商机金额、直接来源与受影响的赢单收入，"
+        "以及 90 天回溯窗口下的投资回报率（ROI）。",
+        "brand": "覆盖人数、互动率、粉丝增长率、互动人群的客户终身价值（CLV）与自然媒体价值。",
+    }
+}
+CONVERSION_KINDS = {
+    "zh-CN": {
+        "purchase": "购买", "signup": "注册", "lead": "线索", "mql": "MQL", "sql": "SQL",
+        "opportunity": "商机", "won": "赢单",
+    }
+}  # fmt: skip
+
+
+def model_label(name: str, lang: str) -> str:
+    return MODEL_NAMES.get(lang, {}).get(name) or MODEL_NAMES["en"].get(name, name)
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """A conversion kind (purchase, lead, sql...) in a language."""
+    return CONVERSION_KINDS.get(lang, {}).get(kind, kind)

@@ -1,0 +1,91 @@
+"""What the stages above ask of a workspace's tables in SQL: the accounts register, rate
+overrides, what a table spans, cost lines. Each read uses a cursor of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from socialroi.model.schema import TABLES
+from socialroi.store.duckdb import DuckDBStore, quote
+
+
+def accounts_register(store: DuckDBStore) -> dict[str, dict]:
+    """account id -> timezone, currency, market, name, kind, as stored."""
+    keys = ("timezone", "currency", "market", "name", "kind")
+    with store.cursor() as cur:
+        rows = cur.execute(
+            "SELECT account_id, timezone, currency, market, name, kind FROM accounts"
+        ).fetchall()
+    return {r[0]: dict(zip(keys, r[1:])) for r in rows}
+
+
+def fx_overrides(store: DuckDBStore) -> pd.DataFrame:
+    """Rates a user set (`socialroi fx set`): currency, rate_date, per_eur."""
+    with store.cursor() as cur:
+        return cur.execute("SELECT currency, rate_date, per_eur FROM fx_rates").df()
+
+
+def set_fx_rate(store: DuckDBStore, currency: str, day: Any, per_eur: float) -> None:
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM fx_rates WHERE currency = ? AND rate_date = ?", [currency, day])
+        tx.execute("INSERT INTO fx_rates VALUES (?, ?, ?, 'user')", [currency, day, per_eur])
+
+
+def span(store: DuckDBStore, table: str, column: str) -> tuple[Any, Any]:
+    """(min, max) of a column of a canonical table; names come from the schema."""
+    if table not in TABLES or column not in TABLES[table].column_names:
+        raise KeyError(f"{table}.{column}")
+    with store.cursor() as cur:
+        lo, hi = cur.execute(
+            f"SELECT min({quote(column)}), max({quote(column)}) FROM {quote(table)}"
+        ).fetchone()
+    return lo, hi
+
+
+def distinct_values(store: DuckDBStore, column: str, tables: tuple[str, ...]) -> list[str]:
+    """The sorted distinct non-null values of one column across tables."""
+    for t in tables:
+        if t not in TABLES or column not in TABLES[t].column_names:
+            raise KeyError(f"{t}.{column}")
+    union = " UNION ".join(f"SELECT {quote(column)} AS v FROM {quote(t)}" for t in tables)
+    with store.cursor() as cur:
+        rows = cur.execute(f"SELECT DISTINCT v FROM ({union}) WHERE v IS NOT NULL ORDER BY 1")
+        return [r[0] for r in rows.fetchall()]
+
+
+def findings_summary(store: DuckDBStore) -> list[tuple[str, int, int]]:
+    """(kind, rows, findings) over every batch, most rows first."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "SELECT kind, sum(rows) AS rows, count(*) AS findings FROM dq_findings "
+            "GROUP BY kind ORDER BY rows DESC"
+        ).fetchall()
+
+
+def last_data_day(store: DuckDBStore) -> dt.date | None:
+    """The latest day any conversion, post metric or ad metric speaks of."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "SELECT max(d) FROM (SELECT max(local_date) AS d FROM conversions "
+            "UNION ALL SELECT max(metric_date) FROM post_metrics "
+            "UNION ALL SELECT max(metric_date) FROM ad_metrics)"
+        ).fetchone()[0]
+
+
+def row_by_key(
+    store: DuckDBStore, table: str, key: str, value: Any, columns: tuple[str, ...]
+) -> dict[str, Any] | None:
+    """One row of a canonical table by its key, as {column: value}, or None."""
+    spec = TABLES[table]
+    missing = [c for c in (key, *columns) if c not in spec.column_names]
+    if missing:
+        raise KeyError(f"{table}: {missing}")
+    cols = ", ".join(quote(c) for c in columns)
+    with store.cursor() as cur:
+        row = cur.execute(
+            f"SELECT {cols} FROM {quote(table)} WHERE {quote(key)} = ?", [value]
+        ).fetchone()
+    return dict(zip(columns, row)) if row else None
