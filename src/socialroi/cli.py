@@ -273,7 +273,7 @@ def read_paths_file(file: Path):
     import pandas as pd
 
     from socialroi.sources.base import InputFile
-    from socialroi.sources.tabular import read_rows
+    from socialroi.sources.kit.tabular import read_rows
 
     data = file.read_bytes()
     if data[:4] == b"PAR1":

@@ -25,7 +25,7 @@ from socialroi.model.channels import ChannelRule
 from socialroi.model.schema import TABLES
 from socialroi.sources import load_all
 from socialroi.sources.base import REPORTS, Context, ImportOptions, InputFile, Report, get_report
-from socialroi.sources.sniff import Sniff
+from socialroi.sources.kit.sniff import Sniff
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
 from socialroi.unify import MONEY, needs_unify, staged_to_arrow, unify

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialroi.demo.world import COLUMNS, DemoWorld
-from socialroi.sources.ga4.countries import country_name
+from socialroi.sources.kit.countries import country_name
 
 DEFAULT_SITE = "https://www.voltiq.example"
 
@@ -143,7 +143,8 @@ def _contacts_arrow(c: pd.DataFrame) -> pa.Table:
 
 
 def _countries_arrow() -> pa.Table:
-    from socialroi.sources.ga4.countries import _NAMES, _iso_names
+    from socialroi.sources.kit.countries import COUNTRY_NAMES as _NAMES
+    from socialroi.sources.kit.countries import iso_names as _iso_names
 
     codes = sorted(set(_iso_names()) | set(_NAMES))
     return pa.table({"code": codes, "name": [country_name(c) for c in codes]})

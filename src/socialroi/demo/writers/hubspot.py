@@ -19,7 +19,7 @@ import pandas as pd
 
 from socialroi.demo.world import DemoWorld
 from socialroi.demo.writers._files import save_workbook
-from socialroi.sources.ga4.countries import country_name
+from socialroi.sources.kit.countries import country_name
 
 CONTACT_COLUMNS = ("Record ID", "First Name", "Last Name", "Email", "Lifecycle Stage",
                    "Create Date", "Became a Lead Date", "Became a Marketing Qualified Lead Date",

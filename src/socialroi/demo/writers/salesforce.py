@@ -21,7 +21,7 @@ import pandas as pd
 
 from socialroi.demo.world import DemoWorld
 from socialroi.demo.writers.hubspot import save_workbook
-from socialroi.sources.ga4.countries import country_name
+from socialroi.sources.kit.countries import country_name
 
 HEADERS = {
     "en": ("Opportunity Name", "Account Name", "Opportunity Owner", "Stage", "Amount Currency",
