@@ -99,12 +99,9 @@ NOT_SET = {"", "(not set)", "(not provided)", "not set", "unknown", "未设置",
 
 @lru_cache(maxsize=1)
 def iso_names() -> dict[str, str]:
-    """Code -> English name from the tz database's iso3166.tab."""
+    """Code -> English name from the tz database's iso3166.tab (`tzdata` is a dependency)."""
     out: dict[str, str] = {}
-    try:
-        text = resources.files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - tzdata is a dependency
-        return out
+    text = resources.files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text("utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#") and "\t" in line:
             code, name = line.split("\t", 1)
