@@ -97,7 +97,7 @@ def test_the_kit_imports_no_source():
 def test_every_source_folder_has_the_same_shape(source):
     folder = ROOT / source
     files = {p.name for p in folder.glob("*.py")}
-    assert SHAPE <= files, f"{source} lacks {SHAPE - files}"
+    assert files >= SHAPE, f"{source} lacks {SHAPE - files}"
     assert not [p for p in folder.iterdir() if p.is_dir() and p.name != "__pycache__"]
     assert not [f for f in files if f.startswith("_") and f != "__init__.py"]
     init = {n for n, _ in imports(folder / "__init__.py")}
