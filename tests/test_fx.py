@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from socialroi.errors import SocialroiError
-from socialroi.unify.fx import daily_rates, ecb_rate
+from socialroi.model.currencies import ecb_rate
+from socialroi.unify.fx import daily_rates
 
 
 def test_weekend_uses_previous_business_day():

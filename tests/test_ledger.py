@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from socialroi.errors import ImportFailed
-from socialroi.unify.fx import ecb_rate
+from socialroi.model.currencies import ecb_rate
 from tests.conftest import FIXTURES, table_totals
 
 COSTS = FIXTURES / "ledger" / "costs_2025.csv"

@@ -13,8 +13,8 @@ from socialroi.demo.channels import CHANNELS, N_SOCIAL
 from socialroi.demo.generate import generate
 from socialroi.demo.run import import_order, run_demo, write_files
 from socialroi.demo.world import COLUMNS
+from socialroi.model.currencies import known_currencies
 from socialroi.sources.base import PLATFORMS
-from socialroi.unify.fx import known_currencies
 
 
 @pytest.fixture(scope="module")

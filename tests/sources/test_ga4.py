@@ -13,7 +13,7 @@ from socialroi import Workspace
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
 from socialroi.model.aliases import ALIASES, LANGUAGES
-from socialroi.unify.fx import ecb_rate
+from socialroi.model.currencies import ecb_rate
 
 GA4 = FIXTURES / "ga4"
 REPORT_EN = GA4 / "traffic_acquisition_en.csv"

@@ -14,9 +14,9 @@ from socialroi import Workspace
 from socialroi.demo.world import DemoWorld
 from socialroi.errors import ImportFailed
 from socialroi.model.aliases import ALIASES, LANGUAGES
+from socialroi.model.currencies import ecb_rate
 from socialroi.model.schema import TABLES
 from socialroi.sources.base import REPORTS
-from socialroi.unify.fx import ecb_rate
 
 FIX = Path(__file__).parents[1] / "fixtures" / "linkedin"
 CONTENT = FIX / "voltiq_content_1736380800000.xls"

@@ -13,8 +13,8 @@ from socialroi import Workspace
 from socialroi.errors import ImportFailed
 from socialroi.land.importer import detect
 from socialroi.model.aliases import ALIASES, LANGUAGES
+from socialroi.model.currencies import ecb_rate
 from socialroi.sources.base import ImportOptions, InputFile
-from socialroi.unify.fx import ecb_rate
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "meta"
 POSTS = "Jan-01-2025_Jan-31-2025_1039829308656930.csv"

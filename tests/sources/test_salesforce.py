@@ -11,7 +11,7 @@ from tests.conftest import FIXTURES, table_totals
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
 from socialroi.model.aliases import ALIASES, LANGUAGES
-from socialroi.unify.fx import ecb_rate
+from socialroi.model.currencies import ecb_rate
 
 SF = FIXTURES / "salesforce"
 REPORT = SF / "opportunities_report.csv"

@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES, table_totals
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
 from socialroi.model.aliases import ALIASES, LANGUAGES
-from socialroi.unify.fx import ecb_rate
+from socialroi.model.currencies import ecb_rate
 
 SHOP = FIXTURES / "shopify"
 EXPORT = SHOP / "orders_export_1.csv"

@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES, table_totals
 from socialroi import Workspace
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
-from socialroi.unify.fx import ecb_rate
+from socialroi.model.currencies import ecb_rate
 
 HERE = FIXTURES / "tiktok"
 ACC = HERE / "@voltiq.us"

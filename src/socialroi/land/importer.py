@@ -21,10 +21,11 @@ import pyarrow.compute as pc
 
 from socialroi.errors import ImportFailed, SocialroiError
 from socialroi.model.channels import ChannelRule
+from socialroi.model.currencies import ecb_last_date, known_currencies
 from socialroi.model.schema import TABLES
 from socialroi.sources import load_all
 from socialroi.sources.base import REPORTS, Context, ImportOptions, InputFile, Report, get_report
-from socialroi.sources.sniff import Sniff
+from socialroi.sources.kit.sniff import Sniff
 from socialroi.store import batches, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
@@ -232,7 +233,7 @@ def unify_staged(
                 col = data.column(date_col)
                 if col.null_count < len(col):
                     days += [pc.min(col).as_py(), pc.max(col).as_py()]
-    unknown = currencies - set(fxmod.known_currencies()) - set(reads.fx_overrides(store).currency)
+    unknown = currencies - set(known_currencies()) - set(reads.fx_overrides(store).currency)
     if unknown:
         raise ctx.fail(
             "unknown currency code",
@@ -248,10 +249,10 @@ def unify_staged(
         rates = fxmod.daily_rates(sorted(currencies), start, end, base, overrides)
     except SocialroiError as exc:
         raise ctx.fail(str(exc)) from None
-    if currencies and end > fxmod.ecb_last_date():
+    if currencies and end > ecb_last_date():
         ctx.finding(
             "fx_rate_stale",
-            f"amounts after {fxmod.ecb_last_date()} use the last ECB rate socialroi ships; "
+            f"amounts after {ecb_last_date()} use the last ECB rate socialroi ships; "
             "update socialroi or set rates with `socialroi fx set`",
             value=str(end),
         )

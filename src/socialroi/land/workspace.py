@@ -12,11 +12,11 @@ import pandas as pd
 from socialroi.errors import SocialroiError
 from socialroi.land.importer import ImportResult, expand, import_file
 from socialroi.model.channels import load_rules
+from socialroi.model.currencies import known_currencies
 from socialroi.model.schema import TABLES, table_spec
 from socialroi.sources.base import ImportOptions
 from socialroi.store import reads
 from socialroi.store.duckdb import DuckDBStore
-from socialroi.unify.fx import known_currencies
 
 DEFAULT_PATH = "socialroi.duckdb"
 

@@ -6,7 +6,11 @@ Every `sources/<name>/` has the same shape:
 - `exports.py` — the native export parsers, each registered as a `Report` (detect + parse);
 - `__init__.py` — imports both, so importing the package registers its reports.
 
-`load_all()` imports every sub-package; adding a source is copying a sibling folder.
+What sources share lives in `kit/` (reading tables, headers, cells, dates, accounts,
+countries, the ads report); `base.py` holds the contract (`Report`, `Context`, `InputFile`).
+A source imports only those, the model and the errors, never a sibling source
+(`tests/sources/test_layout.py`). `load_all()` imports every source package; adding a source
+is copying a sibling folder.
 """
 
 from __future__ import annotations

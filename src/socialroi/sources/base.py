@@ -4,7 +4,7 @@ A `Report` knows one native export format: `detect(sniff)` scores how sure it is
 is of its kind (0 = no, 1 = certain), and `parse(file, ctx)` turns it into *staging frames*:
 pandas DataFrames keyed by canonical table name, holding canonical column names (see
 `socialroi.model.schema`). Parsers do the format-specific cleaning (headers, totals, number
-and date formats, time zones to UTC); `socialroi.unify.canonical` then does what every source shares
+and date formats, time zones to UTC); `socialroi.unify` then does what every source shares
 (base-currency amounts, channel rules) as Ibis expressions.
 
 Staging conventions, per table:
@@ -25,11 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from socialroi.errors import ImportFailed, UnknownName
+from socialroi.sources import load_all
+
+if TYPE_CHECKING:  # detection reads a Sniff, which is built on InputFile: no runtime import
+    from socialroi.sources.kit.sniff import Sniff
 
 PLATFORMS = ("tiktok", "instagram", "facebook", "x", "pinterest", "youtube", "linkedin")
 
@@ -217,8 +221,6 @@ def report(
 
 
 def get_report(source: str, name: str | None = None) -> list[Report]:
-    from socialroi.sources import load_all
-
     load_all()
     sources = sorted({r.source for r in REPORTS.values()})
     if source not in sources:
@@ -230,10 +232,6 @@ def get_report(source: str, name: str | None = None) -> list[Report]:
             raise UnknownName(f"{source} report", name, names)
         found = [r for r in found if r.name == name]
     return found
-
-
-# Imported late: sniff depends on InputFile.
-from socialroi.sources.sniff import Sniff  # noqa: E402
 
 
 def account_id(platform: str, handle: str) -> str:

@@ -29,7 +29,7 @@ from socialroi.measure.attribution.workspace import compare
 from socialroi.model.periods import last_full_quarter, parse_period
 from socialroi.sources import load_all
 from socialroi.sources.base import REPORTS, ImportOptions, InputFile
-from socialroi.sources.tabular import read_rows
+from socialroi.sources.kit.tabular import read_rows
 
 # Modules under socialroi.deliver.cli whose COMMANDS join the `socialroi` group.
 COMMAND_MODULES: tuple[str, ...] = ("clv", "costs", "serve", "roi", "report")

@@ -22,13 +22,14 @@ import io
 import shutil
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialroi.demo.world import COLUMNS, DemoWorld
-from socialroi.sources.ga4.countries import country_name
+from socialroi.sources.kit.countries import COUNTRY_NAMES, country_name, iso_names
 
 DEFAULT_SITE = "https://www.voltiq.example"
 
@@ -143,9 +144,7 @@ def _contacts_arrow(c: pd.DataFrame) -> pa.Table:
 
 
 def _countries_arrow() -> pa.Table:
-    from socialroi.sources.ga4.countries import _NAMES, _iso_names
-
-    codes = sorted(set(_iso_names()) | set(_NAMES))
+    codes = sorted(set(iso_names()) | set(COUNTRY_NAMES))
     return pa.table({"code": codes, "name": [country_name(c) for c in codes]})
 
 
@@ -279,8 +278,6 @@ _ORDER = (
 def write_events(world: DemoWorld, folder: Path, prop: dict) -> list[Path]:
     """Monthly Parquet files; the first day as JSON lines (the way `bq extract` writes).
     Events are built in DuckDB from the world's frames, so millions of sessions stay cheap."""
-    import duckdb
-
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     # The large demo has tens of millions of events: let DuckDB spill to disk rather than

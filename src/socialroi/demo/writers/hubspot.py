@@ -16,10 +16,11 @@ import io
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import Workbook
 
 from socialroi.demo.world import DemoWorld
 from socialroi.demo.writers._files import save_workbook
-from socialroi.sources.ga4.countries import country_name
+from socialroi.sources.kit.countries import country_name
 
 CONTACT_COLUMNS = ("Record ID", "First Name", "Last Name", "Email", "Lifecycle Stage",
                    "Create Date", "Became a Lead Date", "Became a Marketing Qualified Lead Date",
@@ -178,8 +179,6 @@ def _deal_row(r, tz: str, lang: str, names: dict, emails: dict) -> list:
 def _save(stem: Path, columns: tuple[str, ...], rows: list[list], lang: str, sheet: str) -> Path:
     header = [LABELS.get(lang, {}).get(c, c) for c in columns]
     if lang == "es":
-        from openpyxl import Workbook
-
         wb = Workbook()
         ws = wb.active
         ws.title = {"Contacts": "Contactos", "Deals": "Negocios"}[sheet]

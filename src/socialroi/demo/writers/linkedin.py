@@ -23,10 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import xlwt
+from openpyxl import Workbook
 
 from socialroi.demo.world import DemoWorld
 from socialroi.demo.writers._files import save_workbook
 from socialroi.model.aliases import ALIASES
+from socialroi.sources import load_all
 
 P = "linkedin"
 
@@ -87,7 +90,6 @@ _OBJECTIVES = {
 
 def _h(report: str, field: str, lang: str) -> str:
     """The header LinkedIn writes for a field in a language (the first registered name)."""
-    from socialroi.sources import load_all
 
     load_all()
     by_lang = ALIASES[(P, report)][field]
@@ -126,8 +128,6 @@ def _rate(num: float, den: float) -> float:
 
 
 def _write_xls(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    import xlwt
-
     wb = xlwt.Workbook(encoding="utf-8")
     for name, rows in sheets.items():
         ws = wb.add_sheet(name[:31])
@@ -141,7 +141,6 @@ def _write_xls(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
 
 def _write_xlsx(path: Path, sheets: dict[str, list[list[Any]]], when: dt.datetime) -> Path:
     """An .xlsx with fixed timestamps inside, so the same world gives the same bytes."""
-    from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -172,8 +171,6 @@ def _demographics(lang: str, label: str) -> dict[str, list[list[Any]]]:
 
 
 def write(world: DemoWorld, out: Path) -> list[Path]:
-    from socialroi.sources import load_all
-
     load_all()
     accounts = world["accounts"]
     pages = accounts[(accounts["platform"] == P) & (accounts["kind"].fillna("brand") != "employee")]

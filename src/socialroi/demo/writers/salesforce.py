@@ -18,10 +18,11 @@ import io
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import Workbook
 
 from socialroi.demo.world import DemoWorld
 from socialroi.demo.writers.hubspot import save_workbook
-from socialroi.sources.ga4.countries import country_name
+from socialroi.sources.kit.countries import country_name
 
 HEADERS = {
     "en": ("Opportunity Name", "Account Name", "Opportunity Owner", "Stage", "Amount Currency",
@@ -142,8 +143,6 @@ def _csv(rows: list[dict], path: Path, lang: str, org: dict) -> Path:
 
 
 def _xlsx(rows: list[dict], path: Path, org: dict) -> Path:
-    from openpyxl import Workbook
-
     wb = Workbook()
     ws = wb.active
     ws.title = "业务机会"

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook
 
 from socialroi.demo.world import DemoWorld
 from socialroi.demo.writers._files import save_workbook
 from socialroi.model.aliases import ALIASES
+from socialroi.sources import load_all
 
 P = "tiktok"
 MONTHS_EN = [
@@ -39,7 +41,6 @@ MONTHS_ES = [
 
 def header(source: str, report: str, field: str, lang: str) -> str:
     """The export's header for a field in a language: the first registered alias."""
-    from socialroi.sources import load_all
 
     load_all()
     by_lang = ALIASES[(source, report)][field]
@@ -167,8 +168,6 @@ def ads_by_account(world: DemoWorld, platform: str) -> dict[str, pd.DataFrame]:
 
 
 def write_xlsx(path: Path, sheet: str, rows: Sequence[Sequence[Any]]) -> Path:
-    from openpyxl import Workbook
-
     wb = Workbook()
     ws = wb.active
     ws.title = sheet

@@ -26,6 +26,7 @@ import pandas as pd
 
 from socialroi.demo.world import DemoWorld
 from socialroi.model.aliases import ALIASES
+from socialroi.sources import load_all
 
 P = "youtube"
 MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -92,8 +93,6 @@ def _duration(fmt: str, native_id: str) -> int:
 
 
 def write(world: DemoWorld, out: Path) -> list[Path]:
-    from socialroi.sources import load_all
-
     load_all()
     accounts = world["accounts"]
     channels = accounts[accounts["platform"] == P]

@@ -20,21 +20,22 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, report
-from socialroi.sources.cells import (
-    HeaderMap,
-    dates,
+from socialroi.sources.base import Context, InputFile, report
+from socialroi.sources.ga4 import bigquery
+from socialroi.sources.kit.accounts import known_currency
+from socialroi.sources.kit.cells import (
     decimal_style,
     is_blank,
     is_total_row,
-    norm,
     numbers,
+    skipped_totals,
     url_decode,
 )
-from socialroi.sources.ga4 import bigquery
-from socialroi.sources.ga4.accounts import currency as known_currency
-from socialroi.sources.ga4.countries import country_code
-from socialroi.sources.tabular import read_rows
+from socialroi.sources.kit.countries import country_code
+from socialroi.sources.kit.dates import dates
+from socialroi.sources.kit.headers import HeaderMap, norm
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.tabular import read_rows
 
 ORIGIN = "ga4_report"
 WEB = ("web", "ga4")  # platforms a GA4 property is registered under
@@ -51,7 +52,9 @@ def _report_aliases() -> dict[str, list[str]]:
 
 
 @dataclass
-class Table:
+class Block:
+    """One table of a report download: its header and the rows up to a blank or banner line."""
+
     header_row: int  # spreadsheet row number of the header
     header: list[str]
     body: list[tuple[int, list[str]]] = field(default_factory=list)
@@ -60,7 +63,7 @@ class Table:
 @dataclass
 class Layout:
     banner: list[tuple[int, str]]
-    tables: list[Table]
+    tables: list[Block]
 
     @property
     def period(self) -> tuple[dt.date | None, dt.date | None]:
@@ -88,8 +91,8 @@ class Layout:
 def split_layout(rows: list[list[str]], first_row: int, delimiter: str) -> Layout:
     """Banner lines and the tables between blank / banner lines."""
     banner: list[tuple[int, str]] = []
-    tables: list[Table] = []
-    current: Table | None = None
+    tables: list[Block] = []
+    current: Block | None = None
     for i, row in enumerate(rows):
         rn = i + first_row
         first = next((c for c in row if c.strip()), "")
@@ -101,7 +104,7 @@ def split_layout(rows: list[list[str]], first_row: int, delimiter: str) -> Layou
             current = None
             continue
         if current is None:
-            current = Table(rn, [c.strip() for c in row])
+            current = Block(rn, [c.strip() for c in row])
             tables.append(current)
         else:
             current.body.append((rn, row))
@@ -183,23 +186,19 @@ def parse_report(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
 
 
 def _traffic_rows(
-    ctx: Context, table: Table, hm: HeaderMap, start: dt.date | None, end: dt.date | None
+    ctx: Context, table: Block, hm: HeaderMap, start: dt.date | None, end: dt.date | None
 ) -> pd.DataFrame:
     dim_cols = [hm.index[f] for f in DIMENSIONS if f in hm]
     body: list[tuple[int, list[str]]] = []
     ctx.rows_read = len(table.body)
+    totals: list[tuple[int, str]] = []
     for pos, (rn, r) in enumerate(table.body):
         dims = [r[i].strip() if i < len(r) else "" for i in dim_cols]
         if is_total_row(r) or (pos == 0 and not any(dims)):
-            ctx.rows_skipped += 1
-            ctx.finding(
-                "skipped_total_row",
-                "the report's total row was left out; the rows above it sum to it",
-                row=rn,
-                value=(r[0] if r and r[0].strip() else "(empty dimensions)"),
-            )
+            totals.append((rn, r[0] if r and r[0].strip() else "(empty dimensions)"))
             continue
         body.append((rn, r))
+    skipped_totals(ctx, totals)
     rns = [rn for rn, _ in body]
 
     def cells(f: str) -> list[str]:

@@ -18,32 +18,22 @@ folder) with its time zone; without either they are read as UTC and the import s
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, report
-from socialroi.sources.cells import (
-    HeaderMap,
-    decimal_style,
-    find_header_row,
-    ids,
-    is_blank,
-    is_total_row,
-    norm,
-    numbers,
-    url_decode,
-)
-from socialroi.sources.ga4.accounts import currency as known_currency
-from socialroi.sources.ga4.accounts import timezone as known_timezone
-from socialroi.sources.ga4.countries import country_code
-from socialroi.sources.shopify.exports import email_hash, parse_datetime
-from socialroi.sources.tabular import read_rows, read_sheets
+from socialroi.sources.base import Context, InputFile, report
+from socialroi.sources.kit.accounts import known_currency, known_timezone
+from socialroi.sources.kit.cells import decimal_style, email_hash, ids, numbers, url_decode
+from socialroi.sources.kit.cells import plain as text
+from socialroi.sources.kit.countries import market_of as market
+from socialroi.sources.kit.dates import slash_order
+from socialroi.sources.kit.headers import HeaderMap, norm
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.table import read_table
+from socialroi.sources.kit.times import assumed_finding, crm_timestamp, local_date
 
 SOURCE = "hubspot"
 CRM = ("crm", "hubspot")  # platforms a portal is registered under
@@ -75,127 +65,6 @@ _WON = {norm(x) for x in ("closedwon", "Closed Won", "Cerrado ganado", "Ganado",
 _TRUE = {norm(x) for x in ("true", "yes", "1", "sí", "si", "是", "y", "verdadero")}
 _FALSE = {norm(x) for x in ("false", "no", "0", "否", "n", "falso", "")}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-
-
-@dataclass
-class Table:
-    hm: HeaderMap
-    body: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
-    header_row: int
-
-
-def read_table(
-    file: InputFile, ctx: Context, al: dict[str, list[str]], required: Sequence[str], what: str
-) -> Table:
-    """Header and body rows of a CSV or the first matching sheet of a workbook."""
-    from socialroi.sources.tabular import is_spreadsheet
-
-    if is_spreadsheet(file):
-        try:
-            sheets = read_sheets(file)
-        except Exception as exc:  # noqa: BLE001 - a damaged workbook is one user problem
-            raise ctx.fail(f"the workbook cannot be opened ({exc})") from None
-        blocks = [(rows, 1) for rows in sheets.values()]
-    else:
-        r = read_rows(file)
-        blocks = [(r.rows, r.first_row)]
-    for rows, first in blocks:
-        hi = find_header_row(rows, al, required)
-        if hi is not None:
-            hm = HeaderMap(rows[hi], al)
-            body = [(i + first, row) for i, row in enumerate(rows[hi + 1 :], start=hi + 1)]
-            return Table(hm, body, hi + first)
-    rows, first = blocks[0] if blocks else ([], 1)
-    HeaderMap(rows[0] if rows else [], al).require(ctx, required, what, first)
-    raise AssertionError("unreachable")  # pragma: no cover - require() raised
-
-
-def text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v != v:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
-
-
-def to_timestamp(
-    ctx: Context, raw: Any, rn: int, column: str, state: dict, order: str = "MDY"
-) -> pd.Timestamp | None:
-    """A CRM date or datetime cell to a UTC timestamp (None when empty).
-
-    Values without an offset are in the portal's time zone `state['tz']` (--timezone or the
-    registered portal's), else UTC (counted in `state['assumed']` for one finding)."""
-    if raw is None or (isinstance(raw, float) and raw != raw) or text(raw) == "":
-        return None
-    if isinstance(raw, dt.datetime):
-        when, has_offset = raw, raw.tzinfo is not None
-    elif isinstance(raw, dt.date):
-        when, has_offset = dt.datetime(raw.year, raw.month, raw.day), False
-    else:
-        s = text(raw)
-        if re.fullmatch(r"\d{12,13}", s):  # epoch milliseconds (HubSpot API-style exports)
-            return pd.Timestamp(int(s), unit="ms", tz="UTC")
-        parsed = parse_datetime(s, order)
-        if parsed is None and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", s):
-            parsed = (dt.datetime.strptime(s, "%Y-%m-%d"), False)
-        if parsed is None and (m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})", s)):
-            parsed = parse_datetime(f"{m[1]}/{m[2]}/{m[3]} 00:00", order)
-        if parsed is None:
-            raise ctx.fail(
-                "a cell is not a date",
-                row=rn,
-                column=column,
-                value=raw,
-                expected="a date such as 2025-01-08 14:30 or 2025-01-08",
-            )
-        when, has_offset = parsed
-    ts = pd.Timestamp(when)
-    if has_offset:
-        return ts.tz_convert("UTC")
-    tz = state.get("tz")
-    if not tz:
-        state["assumed"] = state.get("assumed", 0) + 1
-        state.setdefault("assumed_first", (rn, column, raw))
-        tz = "UTC"
-    return ts.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").tz_convert("UTC")
-
-
-def local_date(ts: pd.Timestamp, state: dict) -> dt.date:
-    return ts.tz_convert(state.get("tz") or "UTC").date()
-
-
-def assumed_finding(ctx: Context, state: dict) -> None:
-    if state.get("assumed"):
-        rn, column, raw = state["assumed_first"]
-        ctx.finding(
-            "assumed_utc",
-            f"{state['assumed']} date(s) carry no time zone and no --timezone was given; read "
-            "as UTC (pass the portal's time zone to place them on the right day)",
-            row=rn,
-            column=column,
-            value=raw,
-            rows=state["assumed"],
-        )
-
-
-def date_order(values: Sequence[Any]) -> str:
-    """MDY unless a slash date's first part is above 12 (then DMY)."""
-    for v in values:
-        m = re.match(r"^(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}", text(v))
-        if m and int(m[1]) > 12:
-            return "DMY"
-    return "MDY"
-
-
-def market(ctx: Context, raw: str, rn: int, column: str) -> str | None:
-    try:
-        return country_code(raw)
-    except KeyError:
-        ctx.finding("unknown_country", "a country is not known; market left empty", row=rn,
-                    column=column, value=raw)  # fmt: skip
-        return None
 
 
 def source_fields(utm: tuple[str, str, str], original: str, d1: str, d2: str) -> dict:
@@ -264,21 +133,12 @@ def parse_contacts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         i = hm.index.get(f)
         return r[i] if i is not None and i < len(r) else None
 
-    body = []
-    for rn, r in t.body:
-        if is_blank(r):
-            continue
-        ctx.rows_read += 1
-        if is_total_row(r):
-            ctx.rows_skipped += 1
-            ctx.finding("skipped_total_row", "a total row was left out", row=rn, value=r[0])
-            continue
-        body.append((rn, r))
+    body = t.body
     if not body:
         raise ctx.fail("the contacts export holds no contacts", expected="at least one contact")
     rns = [rn for rn, _ in body]
     rec, _ = ids(ctx, [cell(r, "record_id") for _, r in body], rns, hm.column_name("record_id"))
-    order = date_order([cell(r, f) for _, r in body for f, _ in present])
+    order = slash_order([cell(r, f) for _, r in body for f, _ in present])
     state: dict = {"tz": known_timezone(ctx, CRM)}
     out = []
     for n, (rn, r) in enumerate(body):
@@ -300,7 +160,7 @@ def parse_contacts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         )  # fmt: skip
         mkt = market(ctx, country, rn, hm.column_name("country")) if country else None
         for field, kind in present:
-            ts = to_timestamp(ctx, cell(r, field), rn, hm.column_name(field), state, order)
+            ts = crm_timestamp(ctx, cell(r, field), rn, hm.column_name(field), state, order)
             if ts is None:
                 continue
             out.append(
@@ -365,16 +225,7 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         i = hm.index.get(f)
         return r[i] if i is not None and i < len(r) else None
 
-    body = []
-    for rn, r in t.body:
-        if is_blank(r):
-            continue
-        ctx.rows_read += 1
-        if is_total_row(r):
-            ctx.rows_skipped += 1
-            ctx.finding("skipped_total_row", "a total row was left out", row=rn, value=r[0])
-            continue
-        body.append((rn, r))
+    body = t.body
     if not body:
         raise ctx.fail("the deals export holds no deals", expected="at least one deal")
     rns = [rn for rn, _ in body]
@@ -384,7 +235,7 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         numbers(ctx, amounts_raw, rns, hm.column_name("amount"), decimal=decimal_style(amounts_raw))
         if "amount" in hm else pd.Series([None] * len(body), dtype="Float64")
     )  # fmt: skip
-    order = date_order([cell(r, f) for _, r in body for f in ("create_date", "close_date")])
+    order = slash_order([cell(r, f) for _, r in body for f in ("create_date", "close_date")])
     state: dict = {"tz": known_timezone(ctx, CRM)}
     out = []
     won_no_amount = []
@@ -393,12 +244,12 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         if not rid:
             raise ctx.fail("a deal has no Record ID", row=rn, column=hm.column_name("record_id"),
                            expected="HubSpot's record id")  # fmt: skip
-        created = to_timestamp(ctx, cell(r, "create_date"), rn, hm.column_name("create_date"),
+        created = crm_timestamp(ctx, cell(r, "create_date"), rn, hm.column_name("create_date"),
                                state, order)  # fmt: skip
         if created is None:
             raise ctx.fail("a deal has no Create Date", row=rn,
                            column=hm.column_name("create_date"), expected="a date")  # fmt: skip
-        closed = to_timestamp(ctx, cell(r, "close_date"), rn, hm.column_name("close_date"), state,
+        closed = crm_timestamp(ctx, cell(r, "close_date"), rn, hm.column_name("close_date"), state,
                               order) if "close_date" in hm else None  # fmt: skip
         won = (
             _flag(ctx, cell(r, "is_won"), rn, hm.column_name("is_won")) if "is_won" in hm else None

@@ -13,7 +13,6 @@ Time split columns: `team`, `period` (as in the costs ledger), optional `period_
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from zoneinfo import available_timezones
@@ -21,10 +20,12 @@ from zoneinfo import available_timezones
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.model.periods import bounds
-from socialroi.sources.base import PLATFORMS, Context, InputFile, Sniff, account_id, report
-from socialroi.sources.cells import HeaderMap, decimal_style, is_blank, numbers
-from socialroi.sources.tabular import read_rows
+from socialroi.sources.base import PLATFORMS, Context, InputFile, account_id, report
+from socialroi.sources.kit.cells import decimal_style, is_blank, numbers
+from socialroi.sources.kit.dates import period_bounds
+from socialroi.sources.kit.headers import HeaderMap
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.tabular import read_rows
 
 CATEGORIES = (
     "ad_spend", "salaries", "tools", "community_management", "analytics_platform",
@@ -40,11 +41,6 @@ def _detect_costs(s: Sniff) -> float:
     hm = HeaderMap(s.rows[0], aliases("ledger", "costs"))
     need = ("category", "amount", "currency", "period_start")
     return 0.9 if all(f in hm for f in need) else 0.0
-
-
-def period_bounds(text: str) -> tuple[dt.date, dt.date] | None:
-    """'2026-07' -> July; '2026-Q3' -> Jul-Sep; '2026' -> the year; '2026-07-15' -> that day."""
-    return bounds(text)
 
 
 def _choice(ctx: Context, value: str, valid: tuple[str, ...], row: int, column: str) -> str:

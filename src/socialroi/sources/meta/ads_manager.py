@@ -16,23 +16,23 @@ from urllib.parse import parse_qs
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, account_id, report
-from socialroi.sources.cells import HeaderMap, dates, norm, url_decode
-from socialroi.sources.meta._common import (
+from socialroi.sources.base import Context, InputFile, account_id, report
+from socialroi.sources.kit.accounts import account_facts as known_account
+from socialroi.sources.kit.cells import SUMMARY_ROW, text, url_decode
+from socialroi.sources.kit.dates import dates, slash_order
+from socialroi.sources.kit.headers import HeaderMap, norm
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.table import Table
+from socialroi.sources.meta.common import (
     SOURCE,
-    Table,
     account_row,
     folder_handle,
     id_column,
-    known_account,
     number_columns,
     one_id,
     platform_in_path,
     read_table,
-    slash_order,
     sniff_tables,
-    split_totals,
-    text,
 )
 
 REPORT = "ads_manager"
@@ -81,13 +81,10 @@ def _detect(s: Sniff) -> float:
     return 0.0
 
 
-def _is_summary(t: Table):
+def _summary(t: Table, r: list[Any]) -> str | None:
+    """With "include summary row" the export sums the others in a row naming no entity."""
     present = [f for f in ENTITY_FIELDS if f in t.hm]
-
-    def check(r: list[Any]) -> bool:
-        return bool(present) and all(t.cell(r, f) is None for f in present)
-
-    return check
+    return SUMMARY_ROW if present and all(t.cell(r, f) is None for f in present) else None
 
 
 def _currency(ctx: Context, t: Table, r: list[Any], rn: int, aid: str) -> str:
@@ -97,7 +94,7 @@ def _currency(ctx: Context, t: Table, r: list[Any], rn: int, aid: str) -> str:
         raise ctx.fail(
             "the report does not say its currency",
             row=rn,
-            column=t.col_name("spend"),
+            column=t.column("spend"),
             expected="a currency in the spend header, e.g. Amount spent (EUR), or a Currency "
             "column",
             hint="Pass --currency XXX (ISO 4217), or add the Currency column to the export.",
@@ -107,7 +104,7 @@ def _currency(ctx: Context, t: Table, r: list[Any], rn: int, aid: str) -> str:
         raise ctx.fail(
             "not a currency code",
             row=rn,
-            column=t.col_name("currency") if "currency" in t.hm else t.col_name("spend"),
+            column=t.column("currency") if "currency" in t.hm else t.column("spend"),
             value=cur,
             expected="an ISO 4217 code such as USD",
         )
@@ -123,7 +120,7 @@ def _platform(ctx: Context, t: Table, r: list[Any], rn: int, default: str) -> st
         raise ctx.fail(
             "unknown platform in the Platform breakdown",
             row=rn,
-            column=t.col_name("platform"),
+            column=t.column("platform"),
             value=raw,
             expected="facebook, instagram, messenger or audience_network",
         )
@@ -142,8 +139,9 @@ def _utm_campaign(raw: Any) -> str | None:
 @report(SOURCE, REPORT, "Meta Ads Manager report (campaigns, ad sets, ads)", detect=_detect)
 def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     t = read_table(
-        file, ctx, REPORT, ["spend"], "Ads Manager report", prefer_sheets=["Raw Data Report"]
-    )
+        file, ctx, REPORT, ["spend"], "Ads Manager report", prefer_sheets=["Raw Data Report"],
+        summary=_summary,
+    )  # fmt: skip
     if not any(f in t.hm for f in ENTITY_FIELDS):
         raise ctx.fail(
             "this Ads Manager report has no campaign, ad set or ad column",
@@ -155,8 +153,7 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         t.hm.require(
             ctx, ["reporting_starts", "reporting_ends"], "Ads Manager report", t.header_row
         )
-    ctx.rows_read = len(t.body)
-    rows = split_totals(ctx, t, t.body, _is_summary(t))
+    rows = t.body
     if not rows:
         raise ctx.fail(
             "the report has a header but no rows",
@@ -167,22 +164,20 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
 
     # Dates: a Day column (daily breakdown), else the reporting period of each row.
     date_fields = [f for f in ("day", "reporting_starts", "reporting_ends") if f in t.hm]
-    raw_all = [v for f in date_fields for v in t.column(f, rows)]
+    raw_all = [v for f in date_fields for v in t.values(f, rows)]
     order = slash_order(raw_all, t.language)
-    parsed = {
-        f: dates(ctx, t.column(f, rows), rns, t.col_name(f), order=order) for f in date_fields
-    }
+    parsed = {f: dates(ctx, t.values(f, rows), rns, t.column(f), order=order) for f in date_fields}
     starts = parsed.get("day", parsed.get("reporting_starts"))
     ends = parsed.get("day", parsed.get("reporting_ends"))
     for i, rn in enumerate(rns):
         if starts.iloc[i] is None or ends.iloc[i] is None:
             f = "day" if "day" in parsed else "reporting_starts"
-            raise ctx.fail("a row has no date", row=rn, column=t.col_name(f))
+            raise ctx.fail("a row has no date", row=rn, column=t.column(f))
         if ends.iloc[i] < starts.iloc[i]:
             raise ctx.fail(
                 "the reporting period ends before it starts",
                 row=rn,
-                column=t.col_name("reporting_ends"),
+                column=t.column("reporting_ends"),
                 value=ends.iloc[i],
                 expected=f"a date on or after {starts.iloc[i]}",
             )
@@ -191,16 +186,16 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     native: dict[str, list[str | None]] = {}
     for level, id_f, name_f in LEVELS:
         if id_f in t.hm:
-            vals, _flags = id_column(ctx, t.column(id_f, rows), rns, t.col_name(id_f))
+            vals, _flags = id_column(ctx, t.values(id_f, rows), rns, t.column(id_f))
             native[level] = [None if pd.isna(v) else v for v in vals]
         elif name_f in t.hm:
-            native[level] = [text(v) for v in t.column(name_f, rows)]
+            native[level] = [text(v) for v in t.values(name_f, rows)]
             ctx.finding(
                 "ids_from_names",
-                f"the report has no {t.col_name(name_f).replace('name', 'ID')} column; "
+                f"the report has no {t.column(name_f).replace('name', 'ID')} column; "
                 f"{level.replace('_', ' ')}s are keyed by name, so a renamed one starts a new "
                 "history. Add the ID columns to the export",
-                column=t.col_name(name_f),
+                column=t.column(name_f),
                 rows=len(rows),
             )
 

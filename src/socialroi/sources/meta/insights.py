@@ -20,28 +20,16 @@ from typing import Any
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, account_id, report
-from socialroi.sources.cells import (
-    HeaderMap,
-    dates,
-    decimal_style,
-    find_header_row,
-    is_blank,
-    is_total_row,
-    norm,
-    numbers,
-)
-from socialroi.sources.meta._common import (
-    SOURCE,
-    account_row,
-    header_language,
-    platform_in_path,
-    slash_order,
-    text_rows,
-)
-from socialroi.sources.tabular import is_spreadsheet, read_sheets
+from socialroi.sources.base import Context, InputFile, account_id, report
+from socialroi.sources.kit.dates import dates, slash_order
+from socialroi.sources.kit.headers import HeaderMap, find_header_row, header_language, norm
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.table import table_from_rows
+from socialroi.sources.kit.tabular import is_spreadsheet, rows_of, sheets_of
+from socialroi.sources.meta.common import SOURCE, account_row, platform_in_path
 
 REPORT = "business_suite_metric"
+WHAT = "Business Suite Insights export"
 COLUMNS = ("metric_date", "value")
 NOT_STORED: set[str] = set()  # metrics read for detection but with no canonical column
 
@@ -99,12 +87,9 @@ def _detect(s: Sniff) -> float:
 
 def _rows(file: InputFile, ctx: Context) -> tuple[list[list[Any]], int]:
     if is_spreadsheet(file):
-        try:
-            sheets = read_sheets(file)
-        except Exception as exc:  # noqa: BLE001
-            raise ctx.fail(f"the workbook cannot be opened ({type(exc).__name__})") from None
-        return next(iter(sheets.values()), []), 1
-    return text_rows(file, ctx)
+        return next(iter(sheets_of(file, ctx, WHAT).values()), []), 1
+    r = rows_of(file, ctx, WHAT)
+    return r.rows, r.first_row
 
 
 @report(
@@ -123,7 +108,6 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             value=", ".join(str(c) for c in (rows[0] if rows else []) if c)[:200] or None,
             expected='a title line such as "Reach" and then "Date","Primary"',
         )
-    hm = HeaderMap(rows[hi], _column_aliases())
     found = _title_above(rows, hi)
     if found is None:
         raise ctx.fail(
@@ -146,38 +130,19 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     handle = handle[1:] if handle.startswith("@") else handle
     aid = account_id(platform, handle)
 
-    body = []
-    for j, r in enumerate(rows[hi + 1 :], start=hi + 1):
-        if is_blank(r):
-            continue
-        body.append((first + j, r))
-    ctx.rows_read = len(body)
-    kept = []
-    skipped = []
-    for rn, r in body:
-        (skipped if is_total_row(r) else kept).append((rn, r))
-    if skipped:
-        ctx.rows_skipped += len(skipped)
-        ctx.finding(
-            "skipped_total_row",
-            f"{len(skipped)} total row(s) left out so figures are not counted twice",
-            row=skipped[0][0],
-            value=skipped[0][1][0] if skipped[0][1] else None,
-            rows=len(skipped),
-        )
-    di, vi = hm.index["metric_date"], hm.index["value"]
-    rns = [rn for rn, _ in kept]
-    raw_dates = [r[di] if di < len(r) else None for _, r in kept]
-    raw_values = [r[vi] if vi < len(r) else None for _, r in kept]
-    date_col, value_col = hm.column_name("metric_date"), hm.column_name("value")
-    language = header_language(REPORT, rows[hi])
+    t = table_from_rows(
+        ctx, rows, _column_aliases(), COLUMNS, WHAT, header_index=hi, first_row=first,
+        number_fields=["value"],
+    )  # fmt: skip
+    kept, rns = t.body, t.row_numbers
+    raw_dates = t.cells("metric_date")
+    date_col = t.column("metric_date")
+    language = header_language(SOURCE, REPORT, rows[hi])
     days = dates(ctx, raw_dates, rns, date_col, order=slash_order(raw_dates, language))
     for rn, d, raw in zip(rns, days, raw_dates):
         if d is None:
             raise ctx.fail("a row has no date", row=rn, column=date_col, value=raw)
-    values = numbers(
-        ctx, raw_values, rns, value_col, decimal=decimal_style(raw_values), integer=True
-    )
+    values = t.numbers(ctx, "value", integer=True)
 
     accounts = pd.DataFrame([account_row(ctx, aid, platform, handle)])
     if field in NOT_STORED:

@@ -17,27 +17,25 @@ from typing import Any
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, account_id, prefixed, report
-from socialroi.sources.cells import HeaderMap, decimal_style, norm, numbers
-from socialroi.sources.meta._common import (
+from socialroi.sources.base import Context, InputFile, account_id, prefixed, report
+from socialroi.sources.kit.cells import decimal_style, numbers, text
+from socialroi.sources.kit.dates import period_from_name, slash_order
+from socialroi.sources.kit.headers import HeaderMap, norm
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.table import Table
+from socialroi.sources.kit.tabular import is_spreadsheet, read_sheets
+from socialroi.sources.kit.times import local_datetimes, localize
+from socialroi.sources.meta.common import (
     SOURCE,
-    Table,
     account_row,
     account_timezone,
     folder_handle,
     id_column,
-    local_datetimes,
     number_columns,
     one_id,
-    period_from_name,
     read_table,
-    slash_order,
     sniff_tables,
-    split_totals,
-    text,
-    to_utc,
 )
-from socialroi.sources.tabular import is_spreadsheet, read_sheets
 
 REPORT = "page_insights_posts"
 COUNTS = (
@@ -71,12 +69,11 @@ def _detect(s: Sniff) -> float:
     return 0.0
 
 
-def _description_row(t: Table) -> list[Any] | None:
+def _description_row(ctx: Context, t: Table) -> list[Any] | None:
     """Remove and return the row of metric descriptions under the header."""
     for k, (_rn, r) in enumerate(t.body[:3]):
         if t.cell(r, "native_id") is None and any(_DESCRIPTION.match(str(c)) for c in r if c):
-            del t.body[k]
-            return r
+            return t.take_row(ctx, k)
     return None
 
 
@@ -175,10 +172,9 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         "Facebook Page Insights post export",
         prefer_sheets=["Key Metrics", "Métricas clave", "关键指标"],
     )
-    desc = _description_row(t)
+    desc = _description_row(ctx, t)
     _prefer_total_count(t, desc)
-    ctx.rows_read = len(t.body)
-    rows = split_totals(ctx, t, t.body)
+    rows = t.body
     if not rows:
         raise ctx.fail(
             "the Page Insights export has a header but no posts",
@@ -186,13 +182,13 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             expected="one row per post below the header rows",
         )
     rns = [rn for rn, _ in rows]
-    native, mangled = id_column(ctx, t.column("native_id", rows), rns, t.col_name("native_id"))
+    native, mangled = id_column(ctx, t.values("native_id", rows), rns, t.column("native_id"))
     for rn, v in zip(rns, native):
         if v is None or pd.isna(v):
             raise ctx.fail(
                 "a post row has no post id",
                 row=rn,
-                column=t.col_name("native_id"),
+                column=t.column("native_id"),
                 expected="the post's id (page-id_post-id) in every row",
             )
 
@@ -204,7 +200,7 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     elif len(pages) == 1:
         handle = page_native = next(iter(pages))
     else:
-        slugs = {m[1] for u in t.column("url", rows) if u and (m := _PAGE_IN_URL.search(u))}
+        slugs = {m[1] for u in t.values("url", rows) if u and (m := _PAGE_IN_URL.search(u))}
         if len(slugs) == 1:
             handle, page_native = next(iter(slugs)), None
         else:
@@ -213,12 +209,12 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     aid = account_id("facebook", handle)
     tz = account_timezone(ctx, [aid], "Page Insights post times")
 
-    posted_raw = t.column("published_at", rows)
+    posted_raw = t.values("published_at", rows)
     local = local_datetimes(
         ctx,
         posted_raw,
         rns,
-        t.col_name("published_at"),
+        t.column("published_at"),
         order=slash_order(posted_raw, t.language),
         period=period_from_name(file.name),
     )
@@ -227,11 +223,11 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             raise ctx.fail(
                 "a post has no posted time",
                 row=rn,
-                column=t.col_name("published_at"),
+                column=t.column("published_at"),
                 value=raw,
                 expected="a time such as 10/1/2015 21:00",
             )
-    published = to_utc(ctx, local, tz)
+    published = localize(local, tz)
     local_dates = [v.date() for v in local]
     as_of = _as_of(file, local_dates, ctx)
 

@@ -15,25 +15,23 @@ from typing import Any
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, account_id, prefixed, report
-from socialroi.sources.cells import HeaderMap, norm, parse_date
-from socialroi.sources.meta._common import (
+from socialroi.sources.base import Context, InputFile, account_id, prefixed, report
+from socialroi.sources.kit.cells import SUMMARY_ROW, text
+from socialroi.sources.kit.dates import parse_date, period_from_name, slash_order
+from socialroi.sources.kit.headers import HeaderMap, norm
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.table import Table
+from socialroi.sources.kit.times import local_datetimes, localize
+from socialroi.sources.meta.common import (
     SOURCE,
-    Table,
     account_row,
     account_timezone,
     folder_handle,
     id_column,
-    local_datetimes,
     number_columns,
     one_id,
-    period_from_name,
     read_table,
-    slash_order,
     sniff_tables,
-    split_totals,
-    text,
-    to_utc,
 )
 
 REPORT = "business_suite_posts"
@@ -76,16 +74,15 @@ def _detect(s: Sniff) -> float:
     return 0.0
 
 
-def _is_summary(t: Table):
-    def check(r: list[Any]) -> bool:
-        # A row with figures but neither a post id nor a publish time sums the others.
-        return t.cell(r, "native_id") is None and t.cell(r, "published_at") is None
-
-    return check
+def _summary(t: Table, r: list[Any]) -> str | None:
+    """A row with figures but neither a post id nor a publish time sums the others."""
+    if t.cell(r, "native_id") is None and t.cell(r, "published_at") is None:
+        return SUMMARY_ROW
+    return None
 
 
 def _platform(t: Table, rows: list[tuple[int, list[Any]]]) -> str:
-    kinds = [norm(x) for x in t.column("format", rows) if x]
+    kinds = [norm(x) for x in t.values("format", rows) if x]
     if "handle" in t.hm or "account_native_id" in t.hm:
         return "instagram"
     if "page_id" in t.hm or "page_name" in t.hm:
@@ -164,7 +161,7 @@ def _grain(ctx: Context, t: Table, rows: list[tuple[int, list[Any]]], order: str
             raise ctx.fail(
                 "the Date column holds neither a day nor 'Lifetime'",
                 row=rn,
-                column=t.col_name("metric_date"),
+                column=t.column("metric_date"),
                 value=raw,
                 expected="Lifetime or a date such as 2025-01-08",
             ) from None
@@ -186,9 +183,11 @@ def _unique(values: list[str | None], flags: list[bool]) -> list[str | None]:
 
 @report(SOURCE, REPORT, "Meta Business Suite post export (Instagram / Facebook)", detect=_detect)
 def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
-    t = read_table(file, ctx, REPORT, ["native_id", "published_at"], "Business Suite post export")
-    ctx.rows_read = len(t.body)
-    rows = split_totals(ctx, t, t.body, _is_summary(t))
+    t = read_table(
+        file, ctx, REPORT, ["native_id", "published_at"], "Business Suite post export",
+        summary=_summary,
+    )  # fmt: skip
+    rows = t.body
     if not rows:
         raise ctx.fail(
             "the post export has a header but no posts",
@@ -198,14 +197,14 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     rns = [rn for rn, _ in rows]
     platform = _platform(t, rows)
 
-    native_raw = t.column("native_id", rows)
-    native, mangled = id_column(ctx, native_raw, rns, t.col_name("native_id"))
+    native_raw = t.values("native_id", rows)
+    native, mangled = id_column(ctx, native_raw, rns, t.column("native_id"))
     for rn, v in zip(rns, native):
         if v is None or pd.isna(v):
             raise ctx.fail(
                 "a post row has no post id",
                 row=rn,
-                column=t.col_name("native_id"),
+                column=t.column("native_id"),
                 expected="the post's id in every row",
             )
     native_ids = _unique(list(native), [bool(x) for x in mangled])
@@ -213,22 +212,22 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     acc_per_row, accounts = _accounts(ctx, t, rows, platform)
     tz = account_timezone(ctx, sorted(set(acc_per_row)), "Business Suite publish times")
 
-    publish_raw = t.column("published_at", rows)
+    publish_raw = t.values("published_at", rows)
     order = slash_order(publish_raw, t.language)
     period = period_from_name(file.name)
     local = local_datetimes(
-        ctx, publish_raw, rns, t.col_name("published_at"), order=order, period=period
+        ctx, publish_raw, rns, t.column("published_at"), order=order, period=period
     )
     for rn, v, raw in zip(rns, local, publish_raw):
         if v is None:
             raise ctx.fail(
                 "a post has no publish time",
                 row=rn,
-                column=t.col_name("published_at"),
+                column=t.column("published_at"),
                 value=raw,
                 expected="a time such as 01/08/2025 14:05",
             )
-    published = to_utc(ctx, local, tz)
+    published = localize(local, tz)
     local_dates = [v.date() for v in local]
 
     nums = number_columns(ctx, t, COUNTS, rows)

@@ -17,21 +17,14 @@ import re
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, account_id, prefixed, report
-from socialroi.sources.tiktok.common import (
-    account_row,
-    detect_ads,
-    file_period,
-    header_of,
-    ids_from_links,
-    local_date_of,
-    parse_ads,
-    read_table,
-    resolve_years,
-    stamps,
-    timezone_of,
-    to_utc_stamps,
-)
+from socialroi.sources.base import Context, InputFile, account_id, prefixed, report
+from socialroi.sources.kit.accounts import account_row, timezone_of
+from socialroi.sources.kit.ads import detect_ads, parse_ads
+from socialroi.sources.kit.dates import file_period
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.social import header_of, ids_from_links
+from socialroi.sources.kit.stamps import local_date_of, resolve_years, stamps, to_utc_stamps
+from socialroi.sources.kit.table import read_table
 
 P = "pinterest"
 PIN_TZ = "UTC"
@@ -60,7 +53,13 @@ def _detect_pins(s: Sniff) -> float:
 def parse_pins(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     what = "Pinterest Top Pins export"
     table = read_table(
-        file, ctx, _al("pins"), ["native_id", "impressions"], what, number_fields=PIN_FIELDS
+        file,
+        ctx,
+        _al("pins"),
+        ["native_id", "impressions"],
+        what,
+        placeholders=True,
+        number_fields=PIN_FIELDS,
     )
     rns = table.row_numbers
     handle = ctx.account_handle(P)
@@ -157,6 +156,7 @@ def parse_overview(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         _al("overview"),
         ["metric_date", "impressions"],
         "Pinterest Overview export",
+        placeholders=True,
         number_fields=OVERVIEW_FIELDS,
     )
     handle = ctx.account_handle(P)
@@ -181,7 +181,7 @@ def parse_overview(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             "the same day appears twice",
             row=table.row_numbers[i],
             column=table.column("metric_date"),
-            value=table.raw("metric_date")[i],
+            value=table.cells("metric_date")[i],
             expected="one row per day",
         )
     return {"accounts": pd.DataFrame([account_row(ctx, P, handle)]), "account_metrics": df}

@@ -22,11 +22,15 @@ from typing import Any
 import pandas as pd
 
 from socialroi.model.aliases import ALIASES, aliases
-from socialroi.sources.base import Context, InputFile, Sniff, report
-from socialroi.sources.cells import HeaderMap, dates, decimal_style, ids, is_blank, norm, numbers
-from socialroi.sources.ga4.accounts import currency as known_currency
-from socialroi.sources.ga4.accounts import timezone as known_timezone
-from socialroi.sources.hubspot.exports import market, read_table, text
+from socialroi.sources.base import Context, InputFile, report
+from socialroi.sources.kit.accounts import known_currency, known_timezone
+from socialroi.sources.kit.cells import decimal_style, ids, numbers, skipped_totals
+from socialroi.sources.kit.cells import plain as text
+from socialroi.sources.kit.countries import market_of as market
+from socialroi.sources.kit.dates import dates, slash_order
+from socialroi.sources.kit.headers import HeaderMap, norm
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.table import read_table
 
 SOURCE = "salesforce"
 CRM = ("crm", "salesforce")  # platforms an org is registered under
@@ -120,20 +124,6 @@ def _flag(ctx: Context, raw: Any, rn: int, column: str) -> bool | None:
                    expected="1 or 0 (true or false)")  # fmt: skip
 
 
-def _date_order(values: list[str], lang: str) -> str:
-    dmy = mdy = False
-    for v in values:
-        m = re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}", v)
-        if m:
-            dmy |= int(m[1]) > 12
-            mdy |= int(m[2]) > 12
-    if dmy and not mdy:
-        return "DMY"
-    if mdy and not dmy:
-        return "MDY"
-    return "DMY" if lang == "es" else "MDY"
-
-
 @report(SOURCE, "opportunities", "Salesforce opportunities report export", detect=_detect)
 def parse_opportunities(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     t = read_table(file, ctx, _aliases(), REQUIRED, "Salesforce opportunities report")
@@ -145,16 +135,12 @@ def parse_opportunities(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame
         i = hm.index.get(f)
         return r[i] if i is not None and i < len(r) else None
 
-    body, footer = [], []
+    body, footer, totals = [], [], []
     for rn, r in t.body:
-        if is_blank(r):
-            continue
         first = text(r[0]) if r else ""
         filled = sum(1 for c in r if text(c))
         if _TOTALS.search(first):
-            ctx.rows_skipped += 1
-            ctx.finding("skipped_total_row", "the report's total row was left out", row=rn,
-                        value=first)  # fmt: skip
+            totals.append((rn, first))
             continue
         if _FOOTER.search(first) or (filled == 1 and width > 2 and first):
             footer.append((rn, first))
@@ -167,8 +153,9 @@ def parse_opportunities(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame
                 expected="the opportunities above the Grand Totals / confidentiality footer",
             )
         body.append((rn, r))
-    ctx.rows_read = len(body) + ctx.rows_skipped
-    if footer:
+    skipped_totals(ctx, totals)
+    if footer:  # not data rows: the table counted them as read
+        ctx.rows_read -= len(footer)
         ctx.rows_skipped += len(footer)
         ctx.finding(
             "skipped_footer",
@@ -183,7 +170,7 @@ def parse_opportunities(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame
     rns = [rn for rn, _ in body]
     lang = _language(hm)
     date_cells = [text(cell(r, f)) for _, r in body for f in ("created_date", "close_date")]
-    order = _date_order(date_cells, lang)
+    order = slash_order(date_cells, lang)
     created = dates(ctx, [text(cell(r, "created_date")) or None for _, r in body], rns,
                     hm.column_name("created_date"), order=order)  # fmt: skip
     closed = dates(ctx, [text(cell(r, "close_date")) or None for _, r in body], rns,

@@ -15,30 +15,29 @@ from it and the local date is the store's calendar day.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, account_id, report
-from socialroi.sources.cells import (
-    HeaderMap,
+from socialroi.sources.base import Context, InputFile, account_id, report
+from socialroi.sources.kit.accounts import known_currency, known_timezone
+from socialroi.sources.kit.cells import (
     clean_id,
     decimal_style,
-    find_header_row,
+    email_hash,
     ids,
-    is_blank,
-    is_total_row,
     numbers,
     url_decode,
 )
-from socialroi.sources.ga4.accounts import currency as known_currency
-from socialroi.sources.ga4.accounts import timezone as known_timezone
-from socialroi.sources.ga4.countries import country_code
-from socialroi.sources.tabular import read_rows
+from socialroi.sources.kit.countries import country_code
+from socialroi.sources.kit.dates import slash_order
+from socialroi.sources.kit.headers import HeaderMap, find_header_row
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.table import table_from_rows
+from socialroi.sources.kit.tabular import read_rows
+from socialroi.sources.kit.times import parse_datetime
 
 SOURCE = "shopify"
 SHOP = ("shop", "shopify")  # platforms a store is registered under
@@ -47,14 +46,6 @@ REQUIRED = ("order_name", "created_at", "total")
 CLICK_IDS = ("fbclid", "ttclid", "li_fat_id", "twclid", "epik", "gclid", "wbraid", "gbraid",
              "dclid", "msclkid")  # fmt: skip
 UTM = ("source", "medium", "campaign", "content", "term")
-_DT_ISO = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
-    r"\s*(?:(Z|UTC)|([+-])(\d{2}):?(\d{2}))?$"
-)
-_DT_SLASH = re.compile(
-    r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
-    r"\s*(?:([+-])(\d{2}):?(\d{2}))?$"
-)
 
 
 def _aliases() -> dict[str, list[str]]:
@@ -71,41 +62,6 @@ def _detect(s: Sniff) -> float:
     hm = HeaderMap(s.rows[i], al)
     extra = sum(f in hm for f in ("financial_status", "lineitem_name", "currency", "email"))
     return 0.9 if extra >= 2 else 0.6
-
-
-def email_hash(email: str | None) -> str | None:
-    if not email or not str(email).strip():
-        return None
-    return hashlib.sha256(str(email).strip().lower().encode("utf-8")).hexdigest()
-
-
-def parse_datetime(text: str, order: str = "MDY") -> tuple[dt.datetime, bool] | None:
-    """A Shopify timestamp to (aware or naive datetime, has_offset). None if unreadable."""
-    s = text.strip()
-    if m := _DT_ISO.match(s):
-        y, mo, d, hh, mm, ss = (int(m[i] or 0) for i in range(1, 7))
-        base = dt.datetime(y, mo, d, hh, mm, ss)
-        if m[7]:
-            return base.replace(tzinfo=dt.UTC), True
-        if m[8]:
-            off = dt.timedelta(hours=int(m[9]), minutes=int(m[10]))
-            return base.replace(tzinfo=dt.timezone(off if m[8] == "+" else -off)), True
-        return base, False
-    if m := _DT_SLASH.match(s):
-        a, b, y = int(m[1]), int(m[2]), int(m[3])
-        y = y + 2000 if y < 100 else y
-        mo, d = (a, b) if order == "MDY" else (b, a)
-        if mo > 12 and d <= 12:
-            mo, d = d, mo
-        hh, mm, ss = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
-        if m[7]:
-            hh = hh % 12 + (12 if m[7].lower() == "pm" else 0)
-        base = dt.datetime(y, mo, d, hh, mm, ss)
-        if m[8]:
-            off = dt.timedelta(hours=int(m[9]), minutes=int(m[10]))
-            return base.replace(tzinfo=dt.timezone(off if m[8] == "+" else -off)), True
-        return base, False
-    return None
 
 
 def landing_fields(landing: str | None, referrer: str | None) -> dict:
@@ -150,29 +106,20 @@ def _order_key(name: str) -> str:
 @report(SOURCE, "orders", "Shopify orders export", detect=_detect)
 def parse_orders(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     rows = read_rows(file)
-    al = _aliases()
-    hi = find_header_row(rows.rows, al, REQUIRED)
-    if hi is None:
-        hm = HeaderMap(rows.rows[0] if rows.rows else [], al)
-        hm.require(ctx, REQUIRED, "Shopify orders export", rows.first_row)
-    hm = HeaderMap(rows.rows[hi], al)
+    t = table_from_rows(
+        ctx, rows.rows, _aliases(), REQUIRED, "Shopify orders export", first_row=rows.first_row,
+        number_fields=("total", "refunded_amount"),
+    )  # fmt: skip
+    hm = t.hm
 
     def cell(r: list[str], f: str) -> str:
         i = hm.index.get(f)
-        return r[i].strip() if i is not None and i < len(r) else ""
+        return (r[i] or "").strip() if i is not None and i < len(r) else ""
 
     # Group line-item rows into orders: an order's first row has its Created at / Total.
     orders: list[dict] = []
     by_name: dict[str, dict] = {}
-    for i, r in enumerate(rows.rows[hi + 1 :], start=hi + 1):
-        rn = rows.row_number(i)
-        if is_blank(r):
-            continue
-        ctx.rows_read += 1
-        if is_total_row(r):
-            ctx.rows_skipped += 1
-            ctx.finding("skipped_total_row", "a total row was left out", row=rn, value=r[0])
-            continue
+    for rn, r in t.body:
         name = cell(r, "order_name")
         if not name:
             raise ctx.fail(
@@ -229,9 +176,7 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, p
                                 hm.column_name("order_id"))  # fmt: skip
     # Date order of slash dates (Excel re-saves): DMY if any first part is above 12.
     created_raw = [cell(o["cells"], "created_at") for o in orders]
-    order = "DMY" if any(
-        (m := _DT_SLASH.match(v)) and int(m[1]) > 12 for v in created_raw
-    ) else "MDY"  # fmt: skip
+    order = slash_order(created_raw)
     tz = known_timezone(ctx, SHOP)
     assumed = 0
     shop = ctx.options.account or ctx.file.folder_hint

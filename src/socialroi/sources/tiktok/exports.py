@@ -14,23 +14,14 @@ import re
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, account_id, prefixed, report
-from socialroi.sources.tiktok.common import (
-    account_row,
-    detect_ads,
-    file_period,
-    given_handle,
-    handle_from_urls,
-    header_of,
-    local_date_of,
-    parse_ads,
-    read_table,
-    resolve_years,
-    sniff_score,
-    stamps,
-    timezone_of,
-    to_utc_stamps,
-)
+from socialroi.sources.base import Context, InputFile, account_id, prefixed, report
+from socialroi.sources.kit.accounts import account_row, given_handle, timezone_of
+from socialroi.sources.kit.ads import detect_ads, parse_ads
+from socialroi.sources.kit.dates import file_period
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.social import handle_from_urls, header_of, sniff_score
+from socialroi.sources.kit.stamps import local_date_of, resolve_years, stamps, to_utc_stamps
+from socialroi.sources.kit.table import read_table
 
 P = "tiktok"
 STUDIO_TZ = "UTC"  # TikTok Studio counts days and shows post times in UTC
@@ -43,7 +34,9 @@ def _al(name: str) -> dict[str, list[str]]:
 def _daily(
     file: InputFile, ctx: Context, name: str, required: list[str], fields: list[str], what: str
 ) -> dict[str, pd.DataFrame]:
-    table = read_table(file, ctx, _al(name), required, what, number_fields=fields)
+    table = read_table(
+        file, ctx, _al(name), required, what, number_fields=fields, placeholders=True
+    )
     handle = ctx.account_handle(P)
     days = stamps(ctx, table, "metric_date")
     dates = resolve_years(
@@ -66,7 +59,7 @@ def _daily(
             "the same day appears twice",
             row=table.row_numbers[i],
             column=table.column("metric_date"),
-            value=table.raw("metric_date")[i],
+            value=table.cells("metric_date")[i],
             expected="one row per day",
         )
     return {"accounts": pd.DataFrame([account_row(ctx, P, handle)]), "account_metrics": df}
@@ -145,7 +138,13 @@ def _detect_content(s: Sniff) -> float:
 def parse_content(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     what = "TikTok Studio Content download"
     table = read_table(
-        file, ctx, _al("studio_content"), ["url", "views"], what, number_fields=CONTENT_FIELDS
+        file,
+        ctx,
+        _al("studio_content"),
+        ["url", "views"],
+        what,
+        placeholders=True,
+        number_fields=CONTENT_FIELDS,
     )
     rns = table.row_numbers
     urls = table.text("url")

@@ -18,24 +18,14 @@ import re
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, account_id, prefixed, report
-from socialroi.sources.tiktok.common import (
-    Table,
-    account_row,
-    detect_ads,
-    file_period,
-    given_handle,
-    handle_from_urls,
-    header_of,
-    ids_from_links,
-    local_date_of,
-    parse_ads,
-    read_table,
-    resolve_years,
-    stamps,
-    timezone_of,
-    to_utc_stamps,
-)
+from socialroi.sources.base import Context, InputFile, account_id, prefixed, report
+from socialroi.sources.kit.accounts import account_row, given_handle, timezone_of
+from socialroi.sources.kit.ads import detect_ads, parse_ads
+from socialroi.sources.kit.dates import file_period
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.social import handle_from_urls, header_of, ids_from_links
+from socialroi.sources.kit.stamps import local_date_of, resolve_years, stamps, to_utc_stamps
+from socialroi.sources.kit.table import Table, read_table
 
 P = "x"
 X_TZ = "UTC"  # legacy exports write times with +0000; the new ones count days in UTC
@@ -99,6 +89,7 @@ def parse_posts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         _al("post_activity"),
         ["native_id", "impressions"],
         what,
+        placeholders=True,
         number_fields=[*POST_FIELDS, "promoted_impressions"],
     )
     rns = table.row_numbers
@@ -201,6 +192,7 @@ def parse_daily(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         _al("account_daily"),
         ["metric_date", "impressions"],
         what,
+        placeholders=True,
         number_fields=DAILY_FIELDS,
     )
     handle = _handle(ctx, file)
@@ -225,7 +217,7 @@ def parse_daily(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             "the same day appears twice",
             row=table.row_numbers[i],
             column=table.column("metric_date"),
-            value=table.raw("metric_date")[i],
+            value=table.cells("metric_date")[i],
             expected="one row per day",
         )
     return {"accounts": pd.DataFrame([account_row(ctx, P, handle)]), "account_metrics": df}

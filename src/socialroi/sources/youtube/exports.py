@@ -24,10 +24,14 @@ from typing import Any
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, Sniff, account_id, prefixed, report
-from socialroi.sources.cells import HeaderMap, find_header_row, ids, norm, to_utc
-from socialroi.sources.grid import Table, read_table
-from socialroi.sources.tabular import read_rows
+from socialroi.sources.base import Context, InputFile, prefixed, report
+from socialroi.sources.kit.accounts import account_row
+from socialroi.sources.kit.cells import ids
+from socialroi.sources.kit.dates import to_utc
+from socialroi.sources.kit.headers import HeaderMap, find_header_row, norm
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.table import Table, table_from_rows
+from socialroi.sources.kit.tabular import read_rows
 
 P = "youtube"
 STUDIO_TZ = "America/Los_Angeles"
@@ -145,7 +149,7 @@ _TOTALS = (
 def _table(
     ctx: Context, rows: list[list[str]], h: int, name: str, first_row: int, where: str
 ) -> Table:
-    return read_table(ctx, rows, A, [], what=name, where=where, header_index=h, first_row=first_row)
+    return table_from_rows(ctx, rows, A, [], name, where=where, header_index=h, first_row=first_row)
 
 
 def _watch_seconds(ctx: Context, t: Table) -> pd.Series | None:
@@ -335,18 +339,7 @@ _PARSERS = {"table": _table_data, "chart": _chart_data, "totals": _totals}
 
 
 def _account(ctx: Context, channel: str | None) -> tuple[str, pd.DataFrame]:
-    handle = ctx.account_handle(P)
-    h = handle if handle.startswith("@") else f"@{handle}"
-    o = ctx.options
-    row = {
-        "account_id": account_id(P, handle),
-        "platform": P,
-        "handle": h,
-        "name": channel,
-        "market": o.market.upper() if o.market else None,
-        "currency": o.currency.upper() if o.currency else None,
-        "timezone": o.timezone,
-    }
+    row = account_row(ctx, P, ctx.account_handle(P), name=channel)
     return row["account_id"], pd.DataFrame([row])
 
 

@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from socialroi.sources.base import InputFile
+from charset_normalizer import from_bytes
+from python_calamine import CalamineWorkbook
+
+from socialroi.sources.base import Context, InputFile
 
 DELIMITERS = ",;\t|"
 
@@ -35,8 +38,6 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data).best()
     if best is None:
         raise UnicodeDecodeError("unknown", data[:1], 0, 1, "not text in any known encoding")
@@ -115,8 +116,6 @@ def is_spreadsheet(file: InputFile) -> bool:
 
 def read_sheets(file: InputFile, *, max_rows: int | None = None) -> dict[str, list[list[Any]]]:
     """All sheets of an .xlsx or .xls workbook as rows of typed cells (calamine)."""
-    from python_calamine import CalamineWorkbook
-
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(file.data))
         out: dict[str, list[list[Any]]] = {}
@@ -128,3 +127,25 @@ def read_sheets(file: InputFile, *, max_rows: int | None = None) -> dict[str, li
         raise
     except BaseException as exc:  # noqa: BLE001 - calamine panics (a BaseException) on damage
         raise ValueError(f"the workbook is damaged or not a workbook ({exc})") from None
+
+
+def rows_of(file: InputFile, ctx: Context, what: str) -> Rows:
+    """`read_rows`, failing with the file's name when it is not text."""
+    try:
+        return read_rows(file)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ctx.fail(
+            f"the file is not readable text ({exc})",
+            expected=f"a {what} as CSV (UTF-8 or UTF-16) or an Excel workbook",
+        ) from None
+
+
+def sheets_of(file: InputFile, ctx: Context, what: str) -> dict[str, list[list[Any]]]:
+    """`read_sheets`, failing with the file's name when the workbook is damaged."""
+    try:
+        return read_sheets(file)
+    except Exception as exc:  # noqa: BLE001 - any workbook damage is one user-facing problem
+        raise ctx.fail(
+            f"the workbook cannot be opened ({type(exc).__name__})",
+            expected=f"a {what} saved as .xlsx or .csv, unchanged",
+        ) from None

@@ -4,18 +4,16 @@ import pytest
 
 from socialroi.errors import ImportFailed
 from socialroi.sources.base import Context, ImportOptions, InputFile
-from socialroi.sources.cells import (
-    HeaderMap,
+from socialroi.sources.kit.cells import (
     clean_id,
-    dates,
     decimal_style,
-    header_currency,
     is_total_row,
     numbers,
-    parse_date,
     parse_number,
     url_decode,
 )
+from socialroi.sources.kit.dates import dates, parse_date
+from socialroi.sources.kit.headers import HeaderMap, header_currency
 
 
 def ctx(**opts):

@@ -5,17 +5,19 @@ language for report downloads: "Estados Unidos", "美国"); Shopify, HubSpot and
 write either a code or a name. The English names come from the tz database's `iso3166.tab`
 (shipped with the `tzdata` package) plus the spellings GA4 uses; Spanish and Chinese names
 cover the markets exports commonly carry. Used by the ga4, shopify, hubspot and salesforce
-sources (a candidate for `socialroi.sources.cells` once other sources need it).
+sources, and by the demo to write country names as GA4 does.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 
-from socialroi.sources.cells import norm
+from socialroi.sources.base import Context
+from socialroi.sources.kit.headers import norm
 
 # code: (GA4 English name, Spanish, Simplified Chinese, other spellings...)
-_NAMES: dict[str, tuple[str, ...]] = {
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     "US": ("United States", "Estados Unidos", "美国", "USA", "United States of America",
            "EE. UU.", "EE.UU."),
     "GB": ("United Kingdom", "Reino Unido", "英国", "UK", "Great Britain", "Britain (UK)"),
@@ -96,15 +98,10 @@ NOT_SET = {"", "(not set)", "(not provided)", "not set", "unknown", "未设置",
 
 
 @lru_cache(maxsize=1)
-def _iso_names() -> dict[str, str]:
-    """Code -> English name from the tz database's iso3166.tab."""
+def iso_names() -> dict[str, str]:
+    """Code -> English name from the tz database's iso3166.tab (`tzdata` is a dependency)."""
     out: dict[str, str] = {}
-    try:
-        from importlib import resources
-
-        text = resources.files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover - tzdata is a dependency
-        return out
+    text = resources.files("tzdata").joinpath("zoneinfo/iso3166.tab").read_text("utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#") and "\t" in line:
             code, name = line.split("\t", 1)
@@ -115,10 +112,10 @@ def _iso_names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _lookup() -> dict[str, str]:
     table: dict[str, str] = {}
-    for code, name in _iso_names().items():
+    for code, name in iso_names().items():
         table[norm(name)] = code
         table[norm(name.replace("&", "and"))] = code
-    for code, names in _NAMES.items():
+    for code, names in COUNTRY_NAMES.items():
         for name in names:
             table[norm(name)] = code
     return table
@@ -126,7 +123,7 @@ def _lookup() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _codes() -> set[str]:
-    return set(_lookup().values()) | set(_NAMES)
+    return set(_lookup().values()) | set(COUNTRY_NAMES)
 
 
 def country_code(value: object) -> str | None:
@@ -151,12 +148,23 @@ def country_name(code: str | None, language: str = "en") -> str:
     """The name a GA4 report in `language` shows for an ISO code ('(not set)' for none)."""
     if not code:
         return "(not set)"
-    names = _NAMES.get(code.upper())
+    names = COUNTRY_NAMES.get(code.upper())
     if names:
         return names[{"en": 0, "es": 1, "zh": 2}.get(language, 0)]
-    return _iso_names().get(code.upper(), code.upper())
+    return iso_names().get(code.upper(), code.upper())
 
 
 def country_table() -> list[tuple[str, str]]:
     """(normalised name, code) pairs, for joining in SQL."""
     return sorted(_lookup().items())
+
+
+def market_of(ctx: Context, raw: str, rn: int, column: str) -> str | None:
+    """The ISO code of a country cell; an unknown name leaves the market empty, with a
+    finding."""
+    try:
+        return country_code(raw)
+    except KeyError:
+        ctx.finding("unknown_country", "a country is not known; market left empty", row=rn,
+                    column=column, value=raw)  # fmt: skip
+        return None

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from functools import cached_property
 from typing import Any
 
+import pyarrow.parquet as pq
+
 from socialroi.sources.base import InputFile
-from socialroi.sources.cells import norm
+from socialroi.sources.kit.headers import norm
+from socialroi.sources.kit.tabular import decode, is_spreadsheet, read_rows, read_sheets
 
 
 class Sniff:
@@ -21,8 +25,6 @@ class Sniff:
 
     @cached_property
     def kind(self) -> str:
-        from socialroi.sources.tabular import is_spreadsheet
-
         if self.file.data[:4] == b"PAR1":
             return "parquet"
         if self.file.is_zip:
@@ -37,8 +39,6 @@ class Sniff:
     @cached_property
     def rows(self) -> list[list[str]]:
         """First rows of a delimited text file (empty for other kinds)."""
-        from socialroi.sources.tabular import read_rows
-
         if self.kind != "text":
             return []
         try:
@@ -48,8 +48,6 @@ class Sniff:
 
     @cached_property
     def lines(self) -> list[str]:
-        from socialroi.sources.tabular import decode
-
         if self.kind != "text":
             return []
         try:
@@ -59,8 +57,6 @@ class Sniff:
 
     @cached_property
     def sheets(self) -> dict[str, list[list[Any]]]:
-        from socialroi.sources.tabular import read_sheets
-
         if self.kind != "spreadsheet":
             return {}
         try:
@@ -72,8 +68,6 @@ class Sniff:
     def members(self) -> list[str]:
         if self.kind != "zip":
             return []
-        import zipfile
-
         try:
             with zipfile.ZipFile(io.BytesIO(self.file.data)) as zf:
                 return [i.filename for i in zf.infolist() if not i.is_dir()]
@@ -95,8 +89,6 @@ class Sniff:
     def parquet_columns(self) -> set[str]:
         if self.kind != "parquet":
             return set()
-        import pyarrow.parquet as pq
-
         try:
             return set(pq.ParquetFile(io.BytesIO(self.file.data)).schema_arrow.names)
         except Exception:  # noqa: BLE001

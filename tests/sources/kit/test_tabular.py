@@ -1,5 +1,5 @@
 from socialroi.sources.base import InputFile
-from socialroi.sources.tabular import decode, read_rows
+from socialroi.sources.kit.tabular import decode, read_rows
 
 
 def test_utf16_with_sep_line_and_tabs():

@@ -1,0 +1,269 @@
+"""The ads manager report every platform writes alike: campaign / ad group / ad x day.
+
+`detect_ads` scores a header with campaign, spend and impressions columns (higher with a
+column only that platform writes); `parse_ads` turns the report into `campaigns`,
+`ad_metrics` and `accounts`, with spend in the currency of a Currency column, a header such
+as `Cost (USD)`, `--currency` or the accounts register. TikTok, X and Pinterest use it as is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from socialroi.sources.base import Context, InputFile, account_id, prefixed
+from socialroi.sources.kit.accounts import account_row, given_handle
+from socialroi.sources.kit.dates import file_period
+from socialroi.sources.kit.headers import header_currency, norm
+from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.social import header_of
+from socialroi.sources.kit.stamps import resolve_years, stamps
+from socialroi.sources.kit.table import read_table
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+ADS_NUMBER_FIELDS = (
+    "spend", "impressions", "reach", "clicks", "link_clicks", "video_views", "conversions",
+    "conversion_value",
+)  # fmt: skip
+
+
+def detect_ads(s: Sniff, aliases: dict[str, list[str]], signature: Sequence[str]) -> float:
+    """An ads report: campaign, spend and impressions columns (0.6); 0.9 with a column only
+    this platform writes (`signature`, e.g. TikTok's `Clicks (destination)`)."""
+    for need in (
+        ("campaign_name", "spend", "impressions"),
+        ("campaign_id", "spend", "impressions"),
+    ):
+        hm = header_of(s, aliases, need)
+        if hm is not None:
+            heads = {header_currency(h)[0] for h in hm.header}
+            return 0.9 if heads & {norm(x) for x in signature} else 0.6
+    return 0.0
+
+
+def parse_ads(
+    file: InputFile, ctx: Context, platform: str, aliases: dict[str, list[str]], what: str
+) -> dict[str, pd.DataFrame]:
+    """Campaign / ad group / ad x day delivery -> campaigns, ad_metrics and accounts."""
+    required = ["spend", "impressions"]
+    table = read_table(
+        file,
+        ctx,
+        aliases,
+        required,
+        what,
+        placeholders=True,
+        number_fields=ADS_NUMBER_FIELDS,
+    )
+    if not (table.has("campaign_name") or table.has("campaign_id")):
+        table.hm.require(ctx, ["campaign_name"], what, table.header_row)
+    n = len(table.body)
+    rns = table.row_numbers
+    if table.has("date"):
+        days = stamps(ctx, table, "date")
+        period = file_period(file, table.above)
+        day_dates = resolve_years(ctx, table, "date", days, period, daily=False)
+        starts, ends = day_dates, day_dates
+    elif table.has("period_start"):
+        starts = resolve_years(
+            ctx, table, "period_start", stamps(ctx, table, "period_start"), [], daily=False
+        )
+        ends = (
+            resolve_years(
+                ctx, table, "period_end", stamps(ctx, table, "period_end"), [], daily=False
+            )
+            if table.has("period_end")
+            else starts
+        )
+    else:
+        period = file_period(file, table.above)
+        if len(period) < 2:
+            raise ctx.fail(
+                "this ads report has no day column and does not state its period",
+                row=table.header_row,
+                expected="a report broken down by day (a Date / By Day column)",
+                hint="In the ads manager, add the Day breakdown before exporting.",
+            )
+        starts, ends = [period[0]] * n, [period[-1]] * n
+
+    acct_names = table.text("account_name")
+    acct_ids, _ = table.ids(ctx, "account_id")
+    handle = given_handle(ctx)
+    first_acct = next((a for a in acct_ids if isinstance(a, str) and a), None)
+    first_name = next((a for a in acct_names if a), None)
+    if handle is None:
+        handle = first_acct or first_name
+    if handle is None:
+        handle = ctx.account_handle(platform)  # raises the usual --account message
+    acct = account_id(platform, handle)
+    known_cur = (getattr(ctx, "account_currencies", None) or {}).get(acct)
+    # currency: a Currency column, a header suffix like `Cost (USD)`, or --currency
+    cur_col = table.text("currency")
+    header_cur = table.hm.currencies.get("spend") or table.hm.currencies.get("conversion_value")
+    fallback = (
+        header_cur
+        or (ctx.options.currency.upper() if ctx.options.currency else None)
+        or known_cur  # the accounts register's currency for this ad account
+    )
+    currencies = []
+    for c, rn in zip(cur_col, rns):
+        c = (c or fallback or "").upper()
+        if not c:
+            raise ctx.fail(
+                "the report does not say its currency",
+                row=rn,
+                column=table.column("spend"),
+                expected="a Currency column or a header such as 'Cost (USD)'",
+                hint="Pass --currency XXX (ISO 4217), or list the account's currency in the "
+                "accounts register.",
+            )
+        if not _CURRENCY.match(c):
+            raise ctx.fail(
+                "not a currency code",
+                row=rn,
+                column=table.column("currency"),
+                value=c,
+                expected="an ISO 4217 code such as USD",
+            )
+        currencies.append(c)
+
+    camp_ids, camp_bad = table.ids(ctx, "campaign_id")
+    group_ids, group_bad = table.ids(ctx, "ad_group_id")
+    ad_ids, ad_bad = table.ids(ctx, "ad_id")
+    camp_names, group_names, ad_names = (
+        table.text("campaign_name"),
+        table.text("ad_group_name"),
+        table.text("ad_name"),
+    )
+    objectives = table.text("objective")
+
+    market = ctx.options.market.upper() if ctx.options.market else None
+
+    def native(ids: pd.Series, names: list[str | None], i: int) -> str | None:
+        v = ids.iloc[i] if i < len(ids) else None
+        if v is not None and not pd.isna(v):
+            return str(v)
+        return f"name:{names[i]}" if names[i] else None
+
+    empty = pd.Series([None] * n, dtype="Float64")
+    nums = {
+        f: table.numbers(ctx, f, integer=False) if table.has(f) else empty
+        for f in ADS_NUMBER_FIELDS
+    }
+    campaigns: dict[str, dict[str, Any]] = {}
+    metrics = []
+    for i in range(n):
+        c_native = native(camp_ids, camp_names, i)
+        if c_native is None:
+            raise ctx.fail(
+                "a row names no campaign",
+                row=rns[i],
+                column=table.column("campaign_name"),
+                expected="a campaign name or id on every row",
+            )
+        if starts[i] is None:
+            raise ctx.fail("a row has no date", row=rns[i], column=table.column("date"))
+        c_id = prefixed(platform, f"campaign:{c_native}")
+        campaigns.setdefault(
+            c_id,
+            {
+                "campaign_id": c_id,
+                "platform": platform,
+                "account_id": acct,
+                "level": "campaign",
+                "native_id": c_native,
+                "parent_id": None,
+                "name": camp_names[i],
+                "objective": objectives[i],
+                "market": market,
+            },
+        )
+        g_id = a_id = None
+        g_native = native(group_ids, group_names, i)
+        if g_native is not None:
+            g_id = prefixed(platform, f"ad_group:{g_native}")
+            campaigns.setdefault(
+                g_id,
+                {
+                    "campaign_id": g_id,
+                    "platform": platform,
+                    "account_id": acct,
+                    "level": "ad_group",
+                    "native_id": g_native,
+                    "parent_id": c_id,
+                    "name": group_names[i],
+                    "market": market,
+                },
+            )
+        a_native = native(ad_ids, ad_names, i)
+        if a_native is not None:
+            a_id = prefixed(platform, f"ad:{a_native}")
+            campaigns.setdefault(
+                a_id,
+                {
+                    "campaign_id": a_id,
+                    "platform": platform,
+                    "account_id": acct,
+                    "level": "ad",
+                    "native_id": a_native,
+                    "parent_id": g_id or c_id,
+                    "name": ad_names[i],
+                    "market": market,
+                },
+            )
+        row = {
+            "entity_id": a_id or g_id or c_id,
+            "platform": platform,
+            "account_id": acct,
+            "campaign_id": c_id,
+            "ad_group_id": g_id,
+            "ad_id": a_id,
+            "metric_date": starts[i],
+            "period_end": ends[i] or starts[i],
+            "market": market,
+            "currency": currencies[i],
+            "spend": nums["spend"].iloc[i],
+            "impressions": nums["impressions"].iloc[i],
+            "reach": nums["reach"].iloc[i],
+            "clicks": nums["clicks"].iloc[i],
+            "link_clicks": nums["link_clicks"].iloc[i],
+            "video_views": nums["video_views"].iloc[i],
+            "platform_conversions": nums["conversions"].iloc[i],
+            "platform_conversion_value": nums["conversion_value"].iloc[i],
+        }
+        metrics.append(row)
+    for col in ("impressions", "reach", "clicks", "link_clicks", "video_views"):
+        for r in metrics:
+            v = r[col]
+            r[col] = None if v is None or pd.isna(v) else round(float(v))
+    for r in metrics:
+        for col in ("spend", "platform_conversions", "platform_conversion_value"):
+            v = r[col]
+            r[col] = None if v is None or pd.isna(v) else float(v)
+    ad_metrics = pd.DataFrame(metrics)
+    dup = ad_metrics.duplicated(["entity_id", "metric_date", "period_end"], keep=False)
+    if dup.any():
+        i = int(dup.to_numpy().nonzero()[0][1])
+        raise ctx.fail(
+            "two rows hold the same ad and day; the report has another breakdown "
+            "(placement, country, ...) socialroi cannot add up safely",
+            row=rns[i],
+            expected="one row per ad (or ad group, or campaign) and day",
+            hint="Export without extra breakdowns.",
+        )
+    account = account_row(
+        ctx,
+        platform,
+        handle,
+        native_id=first_acct,
+        name=first_name,
+        currency=currencies[0] if currencies else None,
+    )
+    return {
+        "accounts": pd.DataFrame([account]),
+        "campaigns": pd.DataFrame(list(campaigns.values())),
+        "ad_metrics": ad_metrics,
+    }

@@ -1,0 +1,299 @@
+"""Cleaning the cells of real exports: totals, blanks, numbers, ids and text.
+
+Every function that can fail takes the `Context` and raises `ctx.fail(...)` naming the file,
+row, column, value and what was expected, so nothing is stored from a file that is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import unquote_plus
+
+import numpy as np
+import pandas as pd
+
+from socialroi.sources.base import Context
+from socialroi.sources.kit.headers import norm
+
+# -- totals and blanks ---------------------------------------------------------------------
+
+TOTAL_LABELS = {
+    norm(x)
+    for x in (
+        "Total",
+        "Totals",
+        "Grand total",
+        "Summary",
+        "Total general",
+        "Totales",
+        "Suma total",
+        "总计",
+        "合计",
+        "總計",
+        "汇总",
+        "總和",
+        "Total row",
+    )
+}
+
+
+# `Total of 3 results`, `Totales:`, `总计` written with a count or a colon (TikTok, X, Pinterest)
+_TOTAL_PHRASE = re.compile(
+    r"^(total|totals|grand total|totales|total general|总计|合计|總計|汇总)"
+    r"(\s*(of|de)\s*\d+\s*(results?|resultados?|rows?|filas?))?\s*[:：]?$",
+    re.IGNORECASE,
+)
+SUMMARY_ROW = "a row with figures but no id (summary row)"
+
+
+def is_total_row(row: Sequence[Any]) -> bool:
+    """A `Total` / `Grand total` / `Total of 3 results` / `总计` row that would double count."""
+    firsts = [c for c in row[:3] if c not in (None, "")]
+    if not firsts:
+        return False
+    label = norm(firsts[0])
+    return label in TOTAL_LABELS or bool(_TOTAL_PHRASE.match(label))
+
+
+def total_label(row: Sequence[Any]) -> Any:
+    """What a total row says: its first filled cell."""
+    return next((c for c in row if c not in (None, "")), None)
+
+
+def skipped_totals(ctx: Context, totals: Sequence[tuple[int, Any]]) -> None:
+    """Count total rows left out — (row number, label) each — under one finding."""
+    if not totals:
+        return
+    ctx.rows_skipped += len(totals)
+    ctx.finding(
+        "skipped_total_row",
+        f"{len(totals)} total row(s) left out so figures are not counted twice",
+        row=totals[0][0],
+        value=totals[0][1],
+        rows=len(totals),
+    )
+
+
+def is_blank(row: Sequence[Any]) -> bool:
+    return all(c is None or str(c).strip() == "" for c in row)
+
+
+# TikTok Studio writes `undefined` for days it has not computed yet: an empty cell.
+EMPTY_WORDS = {"undefined", "null", "nan"}
+
+
+def clean_cell(c: Any) -> Any:
+    """A cell with its spaces trimmed (no-break spaces too) and `undefined` as empty."""
+    if isinstance(c, str):
+        s = c.strip().replace("\u00a0", " ")
+        return "" if s.casefold() in EMPTY_WORDS else s
+    return c
+
+
+# -- numbers -------------------------------------------------------------------------------
+
+EMPTY = {
+    "",
+    "-",
+    "–",
+    "—",
+    "--",
+    "n/a",
+    "na",
+    "nan",
+    "none",
+    "null",
+    "(not set)",
+    "不适用",
+    "undefined",
+}
+_SUPPRESSED = re.compile(r"^\s*<\s*(\d+)\s*$")
+_EU_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d{1,2}$")
+_US_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+\.\d{1,2}$|^-?\d+\.\d{4,}$")
+_CURRENCY_CHARS = re.compile(r"[\s\u00a0\u202f$€£¥₹₩₫₱฿R]|US|MXN|BRL|EUR|USD|CNY|RMB|元")
+
+
+def decimal_style(values: Sequence[Any]) -> str:
+    """Guess a file's decimal mark from its number cells: ',' (1.234,5) or '.' (1,234.5)."""
+    eu = us = 0
+    for v in values:
+        if not isinstance(v, str):
+            continue
+        s = _CURRENCY_CHARS.sub("", v.strip()).rstrip("%")
+        if _EU_NUMBER.match(s):
+            eu += 1
+        elif _US_NUMBER.match(s):
+            us += 1
+    return "," if eu > us else "."
+
+
+def parse_number(
+    raw: Any, *, decimal: str = ".", percent: bool = False
+) -> tuple[float | None, str | None]:
+    """One cell to a float. Returns (value, note) where note is `suppressed` for `<5`."""
+    if raw is None:
+        return None, None
+    if isinstance(raw, bool):
+        return float(raw), None
+    if isinstance(raw, (int, float, np.integer, np.floating)):
+        if isinstance(raw, float) and np.isnan(raw):
+            return None, None
+        return float(raw), None
+    s = str(raw).strip()
+    if s.casefold() in EMPTY:
+        return None, None
+    if _SUPPRESSED.match(s):
+        return None, "suppressed"
+    neg = s.startswith("(") and s.endswith(")")
+    s = s.strip("()")
+    is_pct = s.endswith("%")
+    s = _CURRENCY_CHARS.sub("", s.rstrip("%")).replace("'", "")
+    if "," in s and "." in s:  # both marks: the last one is the decimal mark
+        decimal = "," if s.rfind(",") > s.rfind(".") else "."
+    if decimal == ",":
+        s = s.replace(".", "").replace(",", ".")
+    else:
+        s = s.replace(",", "")
+    m = re.fullmatch(r"([+-]?\d*\.?\d+(?:[eE][+-]?\d+)?)\s*([kKmM万]?)", s)
+    if not m:
+        raise ValueError(raw)
+    v = float(m.group(1)) * {"": 1, "k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "万": 1e4}[m.group(2)]
+    if is_pct or percent:
+        v = v / 100 if is_pct else v
+    return (-v if neg else v), None
+
+
+def numbers(
+    ctx: Context,
+    cells: Sequence[Any],
+    row_numbers: Sequence[int],
+    column: str,
+    *,
+    decimal: str = ".",
+    integer: bool = False,
+) -> pd.Series:
+    """Parse a column of cells; `<5` becomes null with one finding; junk fails the import."""
+    out: list[float | None] = []
+    suppressed_first, suppressed = None, 0
+    for raw, rn in zip(cells, row_numbers):
+        try:
+            v, note = parse_number(raw, decimal=decimal)
+        except ValueError:
+            raise ctx.fail(
+                "a cell is not a number",
+                row=rn,
+                column=column,
+                value=raw,
+                expected="a number such as 1234, 1,234 or 1.234,5",
+            ) from None
+        if note == "suppressed":
+            suppressed += 1
+            suppressed_first = suppressed_first or (rn, raw)
+        if v is not None and integer:
+            v = round(v)
+        out.append(v)
+    if suppressed:
+        ctx.finding(
+            "suppressed_value",
+            f"{suppressed} cell(s) hold a privacy-suppressed value like '<5'; stored as empty",
+            row=suppressed_first[0],
+            column=column,
+            value=suppressed_first[1],
+            rows=suppressed,
+        )
+    dtype = "Int64" if integer else "Float64"
+    return pd.Series(out, dtype=dtype)
+
+
+# -- ids -----------------------------------------------------------------------------------
+
+_SCI = re.compile(r"^\d([.,]\d+)?[eE]\+?\d+$")
+
+
+def clean_id(raw: Any) -> tuple[str | None, bool]:
+    """An id as text. Returns (id, mangled) — mangled when Excel wrote it as `1.22158E+17`."""
+    if raw is None:
+        return None, False
+    if isinstance(raw, float):
+        if np.isnan(raw):
+            return None, False
+        if raw.is_integer() and abs(raw) < 2**53:
+            return str(int(raw)), False
+        return repr(raw), True
+    s = str(raw).strip().strip("'\"")
+    if s.startswith("="):  # ="1234" as some exports write text ids
+        s = s.lstrip("=").strip('"')
+    if not s:
+        return None, False
+    if _SCI.match(s):
+        return s.upper().replace(",", "."), True
+    if re.fullmatch(r"\d+\.0", s):
+        s = s[:-2]
+    return s, False
+
+
+def ids(ctx: Context, cells: Sequence[Any], row_numbers: Sequence[int], column: str):
+    """Clean a column of ids; mangled ids are kept and reported once as a finding."""
+    values, flags = [], []
+    first = None
+    for raw, rn in zip(cells, row_numbers):
+        v, mangled = clean_id(raw)
+        values.append(v)
+        flags.append(mangled)
+        if mangled and first is None:
+            first = (rn, raw)
+    n = sum(flags)
+    if n:
+        ctx.finding(
+            "mangled_id",
+            f"{n} id(s) were saved by a spreadsheet in scientific notation and lost digits; "
+            "kept as text but they cannot be matched to other files",
+            row=first[0],
+            column=column,
+            value=first[1],
+            rows=n,
+        )
+    return pd.Series(values, dtype="string"), pd.Series(flags, dtype="boolean")
+
+
+def url_decode(value: Any) -> Any:
+    """URL-decode a UTM value (twice-encoded values are common: %2520)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    s = str(value)
+    for _ in range(2):
+        if "%" not in s and "+" not in s:
+            break
+        s = unquote_plus(s)
+    return s
+
+
+def text(v: Any) -> str | None:
+    """A cell as trimmed text; None when empty."""
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:  # NaN
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def plain(v: Any) -> str:
+    """A cell as trimmed text, `""` when empty; a whole float without its `.0`."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v != v:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def email_hash(email: str | None) -> str | None:
+    """SHA-256 of a trimmed, lower-cased e-mail address: how people are matched across files."""
+    if not email or not str(email).strip():
+        return None
+    return hashlib.sha256(str(email).strip().lower().encode("utf-8")).hexdigest()

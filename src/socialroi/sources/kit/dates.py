@@ -1,0 +1,241 @@
+"""Days as exports write them: ISO, `Jan 8, 2025`, `8 ene 2025`, `1月8日`, slashes.
+
+`parse_date` reads one cell (`order` settles 01/02/2025; `slash_order` guesses it from the
+values and the header's language); `dates` reads a column and fails naming the row. A date
+without a year raises `NoYear`: the year then comes from the file's period (`file_period`,
+`period_from_name`), `--year`, or the import stops and asks. Date-times are in
+`socialroi.sources.kit.stamps` (cells that may lack a year) and `.times` (local and offset
+times).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from socialroi.model.periods import bounds
+from socialroi.sources.base import Context, InputFile
+from socialroi.sources.kit.cells import EMPTY
+
+_MONTHS = {
+    # English, Spanish (lower-case, without trailing dot)
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "ene": 1, "abr": 4, "ago": 8, "dic": 12, "enero": 1, "febrero": 2, "marzo": 3,
+    "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8, "septiembre": 9,
+    "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+}  # fmt: skip
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_ZH = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+_WORDS = re.compile(r"^([A-Za-zé]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?(?:\s+(\d{4}))?")
+_WORDS_DMY = re.compile(r"^(\d{1,2})(?:\s+de)?\s+([A-Za-zé]+)\.?(?:\s+(?:de\s+)?(\d{4}))?")
+_SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+_WEEKDAY = re.compile(
+    r"^(mon|tue|wed|thu|fri|sat|sun|lun|mar|mié|mie|jue|vie|sáb|sab|dom)[a-zé]*\.?,\s+",
+    re.IGNORECASE,
+)
+
+
+class NoYear(ValueError):
+    """The date has no year and none was given."""
+
+
+def parse_date(raw: Any, *, year: int | None = None, order: str = "MDY") -> dt.date | None:
+    """Parse the date forms exports use. `order` settles 01/02/2025 (MDY or DMY)."""
+    if raw is None:
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, pd.Timestamp):
+        return raw.date()
+    s = _WEEKDAY.sub("", str(raw).strip())
+    if not s or s.casefold() in EMPTY:
+        return None
+    if m := _ISO.match(s):
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _ZH.match(s):
+        y = int(m[1]) if m[1] else year
+        if y is None:
+            raise NoYear(s)
+        return dt.date(y, int(m[2]), int(m[3]))
+    if m := _WORDS.match(s):
+        mon = _MONTHS.get(m[1].casefold().rstrip("."))
+        if mon:
+            y = int(m[3]) if m[3] else year
+            if y is None:
+                raise NoYear(s)
+            return dt.date(y, mon, int(m[2]))
+    if m := _WORDS_DMY.match(s):
+        mon = _MONTHS.get(m[2].casefold().rstrip("."))
+        if mon:
+            y = int(m[3]) if m[3] else year
+            if y is None:
+                raise NoYear(s)
+            return dt.date(y, mon, int(m[1]))
+    if m := _SLASH.match(s):
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        y = y + 2000 if y < 100 else y
+        month, day = (a, b) if order == "MDY" else (b, a)
+        if month > 12 and day <= 12:
+            month, day = day, month
+        return dt.date(y, month, day)
+    raise ValueError(s)
+
+
+def dates(
+    ctx: Context,
+    cells: Sequence[Any],
+    row_numbers: Sequence[int],
+    column: str,
+    *,
+    order: str = "MDY",
+    year: int | None = None,
+) -> pd.Series:
+    """Parse a column of dates, failing with the row and value that cannot be read."""
+    year = year or ctx.options.year
+    out = []
+    for raw, rn in zip(cells, row_numbers):
+        try:
+            out.append(parse_date(raw, year=year, order=order))
+        except NoYear:
+            raise ctx.fail(
+                "dates in this export have no year and the file does not say its period",
+                row=rn,
+                column=column,
+                value=raw,
+                expected="a date with a year",
+                hint="Pass --year YYYY to say which year the export covers.",
+            ) from None
+        except ValueError:
+            raise ctx.fail(
+                "a cell is not a date",
+                row=rn,
+                column=column,
+                value=raw,
+                expected="a date such as 2025-01-08, Jan 8, 2025 or 01/08/2025",
+            ) from None
+    return pd.Series(out, dtype="object")
+
+
+def to_utc(local: pd.Series, tz: str) -> pd.Series:
+    """Naive local timestamps in `tz` (or tz-aware ones) to UTC."""
+    s = pd.to_datetime(local)
+    if s.dt.tz is None:
+        s = s.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    return s.dt.tz_convert("UTC")
+
+
+def local_dates(utc: pd.Series, tz: str) -> pd.Series:
+    return pd.Series(utc.dt.tz_convert(tz).dt.date, index=utc.index, dtype="object")
+
+
+# -- which of 01/02 is the month --------------------------------------------------------------
+
+SLASH_NO_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})$")
+_SLASH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})")
+
+
+def slash_order(values: Sequence[Any], language: str = "en") -> str:
+    """MDY or DMY for 01/02/2025 dates: the data decides (a first part above 12 is a day),
+    else the export's language (Spanish writes day first)."""
+    mdy = dmy = False
+    for v in values:
+        if not isinstance(v, str):
+            continue
+        m = _SLASH_DATE.match(v.strip()) or SLASH_NO_YEAR.match(v.strip().split(" ")[0])
+        if not m:
+            continue
+        a, b = int(m[1]), int(m[2])
+        if a > 12 >= b:
+            dmy = True
+        elif b > 12 >= a:
+            mdy = True
+    if dmy and not mdy:
+        return "DMY"
+    if mdy and not dmy:
+        return "MDY"
+    return "DMY" if language == "es" else "MDY"
+
+
+# -- the period a file states about itself -------------------------------------------------
+
+_DATE_IN_TEXT = re.compile(r"(?<!\d)(20\d{2})([-_./]?)(\d{2})\2(\d{2})(?!\d)")
+
+
+def dates_in_text(text: str) -> list[dt.date]:
+    out = []
+    for m in _DATE_IN_TEXT.finditer(text):
+        try:
+            out.append(dt.date(int(m[1]), int(m[3]), int(m[4])))
+        except ValueError:
+            continue
+    return out
+
+
+def file_period(file: InputFile, above: Sequence[Sequence[Any]] = ()) -> list[dt.date]:
+    """Dates a file states about itself: in a banner above the header, else in its name."""
+    banner = " ".join(str(c) for r in above for c in r if c not in (None, ""))
+    found = dates_in_text(banner)
+    if not found:
+        found = dates_in_text(file.name)
+    return sorted(set(found))
+
+
+_MONTH3 = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+)}  # fmt: skip
+_FILE_PERIOD = re.compile(
+    r"(?P<m1>[A-Za-z]{3})-(?P<d1>\d{1,2})-(?P<y1>\d{4})_(?P<m2>[A-Za-z]{3})-(?P<d2>\d{1,2})-(?P<y2>\d{4})"
+)
+_FILE_PERIOD_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[_ ]+(?:to[_ ]+)?(\d{4})-(\d{2})-(\d{2})")
+
+
+def period_from_name(name: str) -> tuple[dt.date, dt.date] | None:
+    """A period in a file name: `Aug-01-2025_Aug-31-2025_<id>.csv` (Meta Business Suite) or
+    `2025-08-01_2025-08-31`."""
+    base = name.rsplit("/", 1)[-1]
+    try:
+        if m := _FILE_PERIOD.search(base):
+            a, b = _MONTH3.get(m["m1"].lower()), _MONTH3.get(m["m2"].lower())
+            if a and b:
+                start = dt.date(int(m["y1"]), a, int(m["d1"]))
+                end = dt.date(int(m["y2"]), b, int(m["d2"]))
+                return (start, end) if start <= end else None
+        if m := _FILE_PERIOD_ISO.search(base):
+            start = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            end = dt.date(int(m[4]), int(m[5]), int(m[6]))
+            return (start, end) if start <= end else None
+    except ValueError:
+        return None
+    return None
+
+
+def year_in_period(month: int, day: int, period: tuple[dt.date, dt.date] | None) -> int | None:
+    """The year that puts month/day inside the export's period (handles Dec-Jan spans)."""
+    if period is None:
+        return None
+    start, end = period
+    for y in range(start.year, end.year + 1):
+        try:
+            d = dt.date(y, month, day)
+        except ValueError:
+            continue
+        if start <= d <= end:
+            return y
+    return start.year
+
+
+def period_bounds(text: str) -> tuple[dt.date, dt.date] | None:
+    """'2026-07' -> July; '2026-Q3' -> Jul-Sep; '2026' -> the year; '2026-07-15' -> that day
+    (the periods every socialroi command reads: `socialroi.model.periods`)."""
+    return bounds(text)

@@ -1,0 +1,144 @@
+"""Header rows: which column holds which canonical field, in any of the three languages.
+
+`norm` is how every header cell, sheet name and label is compared; `HeaderMap` resolves a
+header row against a report's aliases (duplicate names as `name#2`, currency suffixes such as
+`Amount spent (EUR)`); `find_header_row` and `find_sheet` find that row under banners and
+in workbooks; `header_language` says which language a header is written in.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from socialroi.model.aliases import ALIASES, LANGUAGES
+from socialroi.model.currencies import known_currencies
+from socialroi.sources.base import Context
+
+# -- headers -------------------------------------------------------------------------------
+
+_CURRENCY_SUFFIX = re.compile(r"\s*[\(\[]\s*([A-Z]{3})\s*[\)\]]\s*$")
+
+
+def norm(cell: Any) -> str:
+    """Normalise a header cell for matching: NFKC, case-folded, single spaces, no BOM."""
+    if isinstance(cell, str):
+        return _norm_text(cell)
+    return _norm_text(str(cell))
+
+
+@functools.lru_cache(maxsize=65536)
+def _norm_text(cell: str) -> str:
+    s = unicodedata.normalize("NFKC", str(cell)).replace("\ufeff", "").strip().strip('"')
+    return re.sub(r"\s+", " ", s).casefold()
+
+
+def header_currency(cell: Any) -> tuple[str, str | None]:
+    """Split a header like `Amount spent (EUR)` into (`amount spent`, `EUR`)."""
+    text = unicodedata.normalize("NFKC", str(cell)).strip()
+    m = _CURRENCY_SUFFIX.search(text)
+    if m and _is_currency(m.group(1)):
+        return norm(text[: m.start()]), m.group(1)
+    return norm(text), None
+
+
+def _is_currency(code: str) -> bool:
+    return code in known_currencies() or code in _OTHER_CURRENCIES
+
+
+# ISO 4217 codes the ECB does not publish but exports use (rates come from `socialroi fx set`).
+_OTHER_CURRENCIES = {
+    "VND", "ARS", "CLP", "COP", "PEN", "AED", "SAR", "TWD", "EGP", "NGN", "PKR", "KES", "UAH",
+}  # fmt: skip
+
+
+class HeaderMap:
+    """Which column of a header row holds which canonical field.
+
+    `aliases` maps canonical field -> header names in any language. Duplicate header names
+    (the classic Facebook export has them) resolve to the first occurrence unless an alias
+    says `name#2` for the second.
+    """
+
+    def __init__(self, header: Sequence[Any], aliases: dict[str, list[str]]) -> None:
+        self.header = [str(h) if h is not None else "" for h in header]
+        self.currencies: dict[str, str] = {}
+        seen: dict[str, int] = {}
+        positions: dict[str, int] = {}
+        for i, h in enumerate(self.header):
+            base, cur = header_currency(h)
+            n = seen.get(base, 0) + 1
+            seen[base] = n
+            key = base if n == 1 else f"{base}#{n}"
+            positions.setdefault(key, i)
+            if cur:
+                self.currencies[key] = cur
+        self.index: dict[str, int] = {}
+        self.found_as: dict[str, str] = {}
+        for field, names in aliases.items():
+            for name in names:
+                k = norm(name)
+                if k in positions:
+                    self.index[field] = positions[k]
+                    self.found_as[field] = self.header[positions[k]]
+                    if k in self.currencies:
+                        self.currencies[field] = self.currencies[k]
+                    break
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.index
+
+    def require(self, ctx: Context, fields: Sequence[str], what: str, row: int = 1) -> None:
+        missing = [f for f in fields if f not in self.index]
+        if missing:
+            raise ctx.fail(
+                f"this {what} has no column for {', '.join(missing)}",
+                row=row,
+                value=", ".join(h for h in self.header if h)[:200],
+                expected="the export's usual header (English, Spanish or Chinese)",
+            )
+
+    def column_name(self, field: str) -> str:
+        return self.found_as.get(field, field)
+
+
+def find_header_row(
+    rows: Sequence[Sequence[Any]], aliases: dict[str, list[str]], required: Sequence[str]
+) -> int | None:
+    """Index of the first row (within the first 30) that holds all required fields."""
+    for i, row in enumerate(rows[:30]):
+        hm = HeaderMap(row, aliases)
+        if all(f in hm for f in required):
+            return i
+    return None
+
+
+def find_sheet(
+    sheets: dict[str, list[list[Any]]],
+    names: list[str],
+    aliases: dict[str, list[str]],
+    required: Sequence[str],
+) -> tuple[str, int] | None:
+    """The sheet named like `names` with a header holding `required` (or any such sheet)."""
+    wanted = {norm(n) for n in names}
+    ordered = sorted(sheets, key=lambda s: norm(s) not in wanted)
+    for name in ordered:
+        h = find_header_row(sheets[name], aliases, required)
+        if h is not None:
+            return name, h
+    return None
+
+
+def header_language(source: str, report: str, header: Sequence[Any]) -> str:
+    """Which language's header names the row uses most (en, es or zh)."""
+    cells = {norm(c) for c in header if c not in (None, "")}
+    score = dict.fromkeys(LANGUAGES, 0)
+    for by_lang in ALIASES.get((source, report), {}).values():
+        for lang, names in by_lang.items():
+            if lang in score and any(norm(n) in cells for n in names):
+                score[lang] += 1
+    best = max(LANGUAGES, key=lambda lang: (score[lang], lang == "en"))
+    return best if score[best] else "en"
