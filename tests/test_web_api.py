@@ -463,7 +463,7 @@ def test_views_are_cached_until_the_data_changes(app, monkeypatch):
 
     monkeypatch.setitem(views_mod.VIEWS, "content", counting)
     monkeypatch.setattr(
-        "socialroi.deliver.web.app.VERSION_TTL", 0.0
+        "socialroi.deliver.web.context.VERSION_TTL", 0.0
     )  # see writes made behind its back
     c = login(app, "viewer")
     for _ in range(3):

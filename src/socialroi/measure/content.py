@@ -1,11 +1,9 @@
 """Content performance: one row per post published in a period, and publishing volume against
 engagement per platform. Used by the executive report and the dashboard.
 
-A post's figures are its newest lifetime snapshot when an export gave one, otherwise the sum
-of its daily rows (YouTube Studio gives both; the snapshot wins so nothing counts twice).
-Platforms report engagement differently: the platform's own `engagements` figure is used when
-the export has it, otherwise likes + comments + shares + saves. TikTok exports views, not
-impressions; its views stand in for impressions in the engagement rate.
+A post's figures follow the one rule in `socialroi.measure.posts` (the newest lifetime
+snapshot, else the sum of daily rows; the platform's engagements, else reactions; views
+where a platform gives no impressions), the same rule the base measures use.
 """
 
 from __future__ import annotations
@@ -14,12 +12,8 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from socialroi.measure.posts import post_figures
 from socialroi.model.periods import Period, parse_period
-
-COUNTS = (
-    "impressions", "reach", "views", "likes", "comments", "shares", "saves", "link_clicks",
-    "engagements",
-)  # fmt: skip
 
 POST_COLUMNS = [
     "post_id", "platform", "account", "market", "published_at", "local_date", "format", "caption",
@@ -28,25 +22,8 @@ POST_COLUMNS = [
 ]  # fmt: skip
 
 
-def _period(period: str | Period) -> Period:
-    return period if isinstance(period, Period) else parse_period(period)
-
-
-def post_figures(post_metrics: ir.Table) -> ir.Table:
-    """One row per post: lifetime snapshot when there is one, else the sum of daily rows."""
-    pm = post_metrics
-    life = pm.filter(pm.grain == "lifetime")
-    newest = life.as_of.max().over(group_by=life.post_id)
-    life = life.filter(life.as_of == newest).select("post_id", *COUNTS).distinct(on="post_id")
-    daily = pm.filter(pm.grain == "day")
-    has_life = life.select(_pid=life.post_id)
-    daily = daily.anti_join(has_life, daily.post_id == has_life._pid)
-    daily = daily.group_by("post_id").agg(**{c: daily[c].sum() for c in COUNTS})
-    return life.union(daily)
-
-
 def posts_expr(ws, period: str | Period, platforms=None, markets=None) -> ir.Table:
-    p = _period(period)
+    p = parse_period(period)
     posts, accounts = ws.table("posts"), ws.table("accounts")
     posts = posts.filter(posts.local_date.between(p.start, p.end))
     if platforms:
@@ -61,9 +38,8 @@ def posts_expr(ws, period: str | Period, platforms=None, markets=None) -> ir.Tab
         t = t.filter(t.market.isin(list(markets)))
     fig = post_figures(ws.table("post_metrics")).rename(_fpid="post_id")
     t = t.left_join(fig, t.post_id == fig._fpid)
-    other = sum(t[c].fill_null(0) for c in ("likes", "comments", "shares", "saves"))
-    engagements = t.engagements.coalesce(other)
-    shown = t.impressions.coalesce(t.views)
+    engagements = t.engagements.fill_null(0)  # a post with no figures engaged no one
+    shown = t.shown
     return t.select(
         "post_id",
         "platform",

@@ -30,11 +30,11 @@ from socialroi.errors import UnknownName
 from socialroi.journeys.touches import JourneySettings
 from socialroi.measure.attribution.workspace import compare
 from socialroi.measure.profiles import load_profile
-from socialroi.measure.roi import RoiResult, as_period, roi
+from socialroi.measure.roi import RoiResult, roi
 from socialroi.model.metrics import metric
 from socialroi.model.metrics.zh import localized
 from socialroi.model.names import kind_label, model_label
-from socialroi.model.periods import Period
+from socialroi.model.periods import Period, parse_period
 
 PLATFORM_NAMES = {
     "tiktok": "TikTok", "instagram": "Instagram", "facebook": "Facebook", "x": "X",
@@ -121,7 +121,7 @@ def insights(
     _check_lang(lang)
     s = settings or InsightSettings.from_workspace(ws)
     prof = load_profile(profile)
-    p = as_period(period)
+    p = parse_period(period)
     by_platform = by_platform or roi(ws, p, prof, by=("platform",), model=model, compare=compare)
     by_market = by_market or roi(ws, p, prof, by=("market",), model=model)
     out: list[Insight] = []

@@ -34,226 +34,25 @@ Where each measure comes from:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import ibis
 import pandas as pd
 
-from socialroi.errors import SocialroiError
-from socialroi.journeys.conversions import unique_conversions
-from socialroi.journeys.touches import JourneySettings, journey_touches
-from socialroi.measure.attribution.workspace import touch_credits
+from socialroi.measure.attributed import attributed, campaign_keys_by_name
 from socialroi.measure.clv.workspace import CLVError, customer_clv
 from socialroi.measure.costs.allocate import allocate
+from socialroi.measure.posts import post_figures
 from socialroi.measure.profiles import Profile
-from socialroi.model.periods import Period
-from socialroi.sources.base import PLATFORMS
-
-DIMENSIONS = ("platform", "market", "campaign")
-GRAINS = ("week", "month", "quarter", "year")
-OTHER = "other"
-UNALLOCATED = "(unallocated)"
-NONE = "(none)"
-
-# measures every table has, even when their source has no rows in the period
-ALWAYS = (
-    "ad_spend", "true_cost", "unallocated_cost", "posts", "impressions", "reach",
-    "engagements", "earned_media_value", "conversions", "revenue",
-)  # fmt: skip
-KIND_MEASURES = {  # kind -> (count measure, value measure)
-    "purchase": ("purchases", "purchase_revenue"),
-    "signup": ("signups", None),
-    "lead": ("leads", None),
-    "mql": ("mqls", None),
-    "sql": ("sqls", None),
-    "opportunity": ("opportunities", "pipeline"),
-    "won": ("won", "won_revenue"),
-}
-
-
-@dataclass(frozen=True)
-class Selection:
-    period: Period
-    by: tuple[str, ...] = ("platform",)
-    grain: str | None = None
-    platforms: tuple[str, ...] | None = None
-    markets: tuple[str, ...] | None = None
-
-    def __post_init__(self) -> None:
-        for d in self.by:
-            if d not in DIMENSIONS:
-                raise SocialroiError(
-                    f"cannot break down by {d!r}; valid: {', '.join(DIMENSIONS)} "
-                    "(and --grain for periods)"
-                )
-        if self.grain is not None and self.grain not in GRAINS:
-            raise SocialroiError(f"unknown grain {self.grain!r}; valid: {', '.join(GRAINS)}")
-
-    @property
-    def keys(self) -> list[str]:
-        return [*self.by, *(["period"] if self.grain else [])]
-
-
-def bucket(days: pd.Series, grain: str | None, period: Period) -> pd.Series:
-    """Label of the period bucket each date falls in: 2026-07, 2026-Q3, 2026, 2026-W27."""
-    if grain is None:
-        return pd.Series(period.label, index=days.index, dtype=object)
-    d = pd.to_datetime(days)
-    if grain == "month":
-        return d.dt.strftime("%Y-%m")
-    if grain == "quarter":
-        return d.dt.year.astype(str) + "-Q" + d.dt.quarter.astype(str)
-    if grain == "year":
-        return d.dt.year.astype(str)
-    iso = d.dt.isocalendar()
-    return iso.year.astype(str) + "-W" + iso.week.astype(int).map("{:02d}".format)
-
-
-def platform_of(unit: pd.Series) -> pd.Series:
-    return unit.where(unit.isin(PLATFORMS), OTHER)
-
-
-# -- attribution ------------------------------------------------------------------------------
-def attributed(ws, sel: Selection, profile: Profile, model: str) -> tuple[pd.DataFrame, ...]:
-    """(credited, influenced): credited rows (kind, platform, market, campaign, day,
-    conversion_id, credit, value, sourced_credit, sourced_value, first_purchase) and
-    influenced pairs (kind, conversion_id, platform, market, campaign, day, value)."""
-
-    # counted once, then kept in the backend for the journeys of every kind (compiling the
-    # de-duplication into each journey query would repeat it a dozen times)
-    unique = unique_conversions(ws.table("conversions")).cache()
-    p = sel.period
-    cv = unique
-    cv = cv.filter(
-        cv.kind.isin(list(profile.kinds))
-        & (cv.local_date.cast("date") >= p.start)
-        & (cv.local_date.cast("date") <= p.end)
-    )
-    conv = cv.select(
-        "conversion_id", "kind", "market", "customer_id", "user_id", "email_hash",
-        "occurred_at", day=cv.local_date.cast("date"), value=cv.value_base.fill_null(0.0),
-    ).execute()  # fmt: skip
-    conv["market"] = conv.market.fillna(NONE)
-    conv["first_purchase"] = _first_purchase_flags(unique, conv)
-
-    credited, influenced = [], []
-    tp = ws.table("touchpoints")
-    for kind in profile.kinds:
-        settings = JourneySettings(
-            lookback_days=profile.lookback_days, kinds=(kind,), by=("platform",),
-            transform="exposure", include_null=False,
-        )  # fmt: skip
-        touches = journey_touches(tp, unique, p, settings).execute()
-        touches = touches[touches.converted]
-        model_cr = touch_credits(ws, model, p, settings, touches=touches)
-        first_cr = touch_credits(ws, "first_click", p, settings, touches=touches)
-        camp = _touch_campaigns(tp, touches.touch_id) if "campaign" in sel.by else None
-        for frame, col in ((model_cr, "credit"), (first_cr, "sourced_credit")):
-            f = frame[["conversion_id", "touch_id", "unit", "credit"]].rename(
-                columns={"credit": col}
-            )
-            credited.append(f.assign(kind=kind))
-        pairs = touches[["conversion_id", "touch_id", "key"]].rename(columns={"key": "unit"})
-        pairs = pairs.assign(kind=kind)
-        if camp is not None:
-            pairs = pairs.merge(camp, on="touch_id", how="left")
-        influenced.append(pairs)
-        if camp is not None:
-            credited[-1] = credited[-1].merge(camp, on="touch_id", how="left")
-            credited[-2] = credited[-2].merge(camp, on="touch_id", how="left")
-
-    cr = pd.concat(credited, ignore_index=True) if credited else pd.DataFrame()
-    if cr.empty:
-        cr = pd.DataFrame(columns=["conversion_id", "touch_id", "unit", "kind"])
-    for c in ("credit", "sourced_credit"):
-        cr[c] = cr.get(c, pd.Series(0.0, index=cr.index)).fillna(0.0)
-    if "campaign" not in cr:
-        cr["campaign"] = None
-    cr = cr.groupby(["kind", "conversion_id", "unit", "campaign"], dropna=False, as_index=False)[
-        ["credit", "sourced_credit"]
-    ].sum()
-    # conversions no journey reached (no recorded touch) go to `other` in full
-    covered = cr.groupby("conversion_id").credit.sum()
-    missing = conv[~conv.conversion_id.isin(covered[covered > 0].index)]
-    cr = pd.concat(
-        [
-            cr,
-            pd.DataFrame(
-                {
-                    "kind": missing.kind,
-                    "conversion_id": missing.conversion_id,
-                    "unit": OTHER,
-                    "campaign": None,
-                    "credit": 1.0,
-                    "sourced_credit": 1.0,
-                }
-            ),  # fmt: skip
-        ],
-        ignore_index=True,
-    )
-    cr = cr.merge(
-        conv[["conversion_id", "market", "day", "value", "first_purchase"]], on="conversion_id"
-    )
-    cr["platform"] = platform_of(cr.unit)
-    inf = pd.concat(influenced, ignore_index=True) if influenced else pd.DataFrame()
-    if inf.empty:
-        inf = pd.DataFrame(columns=["conversion_id", "unit", "kind", "campaign"])
-    if "campaign" not in inf:
-        inf["campaign"] = None
-    inf = inf.merge(conv[["conversion_id", "market", "day", "value"]], on="conversion_id")
-    inf = inf.assign(platform=platform_of(inf.unit))
-    inf = inf[inf.platform != OTHER]
-    return cr, inf, conv
-
-
-def _touch_campaigns(tp, touch_ids: pd.Series) -> pd.DataFrame:
-    ids = list(pd.unique(touch_ids))
-    if not ids:
-        return pd.DataFrame(columns=["touch_id", "campaign"])
-    t = tp.filter(tp.touch_id.isin(ids)).select("touch_id", "campaign").execute()
-    t["campaign"] = campaign_key(t.campaign)
-    return t
-
-
-def campaign_key(utm: pd.Series) -> pd.Series:
-    """Campaigns meet on their UTM name, lower-cased and trimmed: `Q3-Sale_US` in a link
-    is the `q3-sale_us` of the ad platform's campaign."""
-    key = utm.astype("string").str.strip().str.lower()
-    return key.where(key.notna() & (key != ""), NONE).astype(object)
-
-
-def _campaign_keys_by_name(ws) -> dict[str, str]:
-    """Ad platform campaign (and ad group) name or id -> its UTM key, where the campaign
-    states one; names without one keep their own name as the key."""
-    c = ws.table("campaigns").select("campaign_id", "utm_campaign", "name").execute()
-    out = {}
-    for cid, utm, name in zip(c.campaign_id, c.utm_campaign, c.name):
-        if isinstance(utm, str) and utm.strip():
-            key = utm.strip().lower()
-            out[cid] = key
-            if isinstance(name, str):
-                out.setdefault(name, key)
-    return out
-
-
-def _first_purchase_flags(unique, conv: pd.DataFrame) -> pd.Series:
-    """True for a purchase that is its customer's first purchase ever in the workspace."""
-    purchases = conv.kind == "purchase"
-    if not purchases.any():
-        return pd.Series(False, index=conv.index)
-    allcv = unique.filter(unique.kind == "purchase")
-    who = allcv.customer_id.fill_null(allcv.user_id).fill_null(allcv.email_hash)
-    first = (
-        allcv.filter(who.notnull())
-        .mutate(_who=who)
-        .group_by("_who")
-        .agg(_first=allcv.occurred_at.min())
-        .execute()
-    )
-    firsts = dict(zip(first._who, first._first))
-    key = conv.customer_id.fillna(conv.user_id).fillna(conv.email_hash)
-    at = key.map(firsts)
-    return purchases & (key.isna() | (pd.to_datetime(at, utc=True) >= conv.occurred_at))
+from socialroi.measure.selection import (
+    ALWAYS,
+    KIND_MEASURES,
+    NONE,
+    OTHER,
+    UNALLOCATED,
+    Selection,
+    bucket,
+    filter_cells,
+    platform_of,
+    sum_cells,
+)
 
 
 # -- the table --------------------------------------------------------------------------------
@@ -267,8 +66,8 @@ def base_measures(
          profile.primary_kind, model),
         lambda: attributed(ws, sel, profile, model),
     )  # fmt: skip
-    cr = _filter(cr, sel)
-    inf = _filter(inf, sel)
+    cr = filter_cells(cr, sel)
+    inf = filter_cells(inf, sel)
     cr["period"] = bucket(cr.day, sel.grain, sel.period) if len(cr) else []
     inf["period"] = bucket(inf.day, sel.grain, sel.period) if len(inf) else []
     for kind in profile.kinds:
@@ -292,7 +91,7 @@ def base_measures(
         m[f"nonsocial_{count}"] = k.credit.where(other, 0.0)
         if value:
             m[f"nonsocial_{value}"] = (k.credit * k.value).where(other, 0.0)
-        parts.append(_sum(k, sel, m))
+        parts.append(sum_cells(k, sel, m))
     parts.append(_costs(ws, sel, profile))
     content = _content(ws, sel, profile)
     parts.append(content)
@@ -340,21 +139,6 @@ def _return(df: pd.DataFrame, profile: Profile) -> pd.Series:
     return df[col] if col in df else pd.Series(0.0, index=df.index)
 
 
-def _filter(df: pd.DataFrame, sel: Selection) -> pd.DataFrame:
-    if sel.platforms and "platform" in df:
-        df = df[df.platform.isin(sel.platforms)]
-    if sel.markets and "market" in df:
-        df = df[df.market.isin(sel.markets)]
-    return df.copy()
-
-
-def _sum(df: pd.DataFrame, sel: Selection, measures: dict[str, pd.Series]) -> pd.DataFrame:
-    out = df[sel.keys].copy() if len(df) else pd.DataFrame(columns=sel.keys)
-    for name, values in measures.items():
-        out[name] = values.astype(float).to_numpy() if len(df) else []
-    return out
-
-
 def _influenced(inf: pd.DataFrame, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
     """Each conversion once per cell it was touched from, and once in the total."""
     names = {
@@ -386,7 +170,7 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     for c in ("platform", "market"):
         alloc[c] = alloc[c].where(alloc[c].notna(), UNALLOCATED)
     if "campaign" in sel.by:
-        keys = _campaign_keys_by_name(ws)
+        keys = campaign_keys_by_name(ws)
         alloc["campaign"] = [keys.get(c, c) if isinstance(c, str) else NONE for c in alloc.campaign]
     else:
         alloc["campaign"] = NONE
@@ -397,7 +181,7 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     if sel.grain is None:
         alloc["period"] = sel.period.label
     in_scope = alloc.category.isin(profile.cost_categories)
-    return _sum(
+    return sum_cells(
         alloc,
         sel,
         {
@@ -416,37 +200,16 @@ def _posts(ws, sel: Selection) -> pd.DataFrame:
         (posts.local_date.cast("date") >= p.start) & (posts.local_date.cast("date") <= p.end)
     )
     posts = posts.left_join(accounts, posts.account_id == accounts.account_id)
-    pm = ws.table("post_metrics")
-    eng = (
-        pm.likes.fill_null(0) + pm.comments.fill_null(0) + pm.shares.fill_null(0)
-        + pm.saves.fill_null(0)
-    )  # fmt: skip
-    # TikTok and YouTube report views where the others report impressions: a view is the
-    # post shown, so it stands in when a platform gives no impressions
-    pm = pm.mutate(
-        _eng=pm.engagements.fill_null(eng).cast("float64"),
-        _imp=pm.impressions.fill_null(pm.views),
-    )
-    life = pm.filter(pm.grain == "lifetime")
-    w = ibis.window(group_by=life.post_id, order_by=[life.metric_date.desc(), life.as_of.desc()])
-    life = life.mutate(_r=ibis.row_number().over(w))
-    life = life.filter(life._r == 0).select(
-        _lp=life.post_id, _i=life._imp, _reach=life.reach, _e=life._eng
-    )
-    daily = pm.filter(pm.grain != "lifetime")
-    daily = daily.group_by(_dp=daily.post_id).agg(
-        _di=daily._imp.sum(), _dreach=daily.reach.sum(), _de=daily._eng.sum()
-    )
-    joined = posts.left_join(life, posts.post_id == life._lp)
-    joined = joined.left_join(daily, joined.post_id == daily._dp)
+    fig = post_figures(ws.table("post_metrics")).rename(_fpid="post_id")
+    joined = posts.left_join(fig, posts.post_id == fig._fpid)
     out = joined.select(
         platform=joined.platform,
         market=joined._market,
         campaign_id=joined.campaign_id,
         day=joined.local_date.cast("date"),
-        impressions=joined._i.fill_null(joined._di).fill_null(0).cast("float64"),
-        reach=joined._reach.fill_null(joined._dreach).fill_null(0).cast("float64"),
-        engagements=joined._e.fill_null(joined._de).fill_null(0.0),
+        impressions=joined.shown.fill_null(0).cast("float64"),
+        reach=joined.reach.fill_null(0).cast("float64"),
+        engagements=joined.engagements.fill_null(0).cast("float64"),
     ).execute()
     return out
 
@@ -464,12 +227,12 @@ def _content(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     if posts.empty:
         return None
     posts["market"] = posts.market.fillna(NONE)
-    posts = _filter(posts, sel)
+    posts = filter_cells(posts, sel)
     names = _campaign_names(ws) if "campaign" in sel.by else {}
     posts["campaign"] = posts.campaign_id.map(names).fillna(NONE) if names else NONE
     posts["period"] = bucket(posts.day, sel.grain, sel.period)
     cpm = posts.platform.map(profile.cpm).fillna(0.0)
-    return _sum(
+    return sum_cells(
         posts,
         sel,
         {
@@ -495,7 +258,7 @@ def _audience(ws, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
     if df.empty:
         return None, {}
     df["market"] = df.market.fillna(NONE)
-    df = _filter(df, sel)
+    df = filter_cells(df, sel)
     df["campaign"] = NONE
     df = df.sort_values(["account_id", "day"])
 
@@ -535,10 +298,10 @@ def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
     cust["platform"] = platform_of(cust.acquisition_platform.fillna(OTHER))
     cust["market"] = cust.acquisition_market.fillna(NONE)
     cust["campaign"] = NONE
-    cust = _filter(cust, sel)
+    cust = filter_cells(cust, sel)
     cust["period"] = bucket(pd.to_datetime(cust.first_purchase), sel.grain, p)
     pred = cust.predicted_clv if "predicted_clv" in cust else pd.Series(0.0, index=cust.index)
-    cells = _sum(
+    cells = sum_cells(
         cust,
         sel,
         {

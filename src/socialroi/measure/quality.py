@@ -35,14 +35,10 @@ COVERAGE_COLUMNS = [
 ]  # fmt: skip
 
 
-def _period(period: str | Period) -> Period:
-    return period if isinstance(period, Period) else parse_period(period)
-
-
 def coverage(ws, period: str | Period, markets=None) -> pd.DataFrame:
     """Per table, source and market: first/last day with data in the period, days with data,
     days missing (days in the period without a row)."""
-    p = _period(period)
+    p = parse_period(period)
     n_days = (p.end - p.start).days + 1
     frames = []
     for name, dcol, scol, mcol, daily in SOURCES:
@@ -86,7 +82,7 @@ def _batches(ws, p: Period):
 def findings(ws, period: str | Period) -> pd.DataFrame:
     """Import findings of the batches covering the period, per kind: findings, rows, files,
     and one example message."""
-    p = _period(period)
+    p = parse_period(period)
     b = _batches(ws, p).select(_bid="batch_id")
     f = ws.table("dq_findings")
     f = f.semi_join(b, f.batch_id == b._bid)
@@ -102,7 +98,7 @@ def findings(ws, period: str | Period) -> pd.DataFrame:
 
 def skipped_rows(ws, period: str | Period) -> pd.DataFrame:
     """Per source and report: files, rows read, loaded and skipped (totals, blanks, footers)."""
-    p = _period(period)
+    p = parse_period(period)
     b = _batches(ws, p)
     g = b.group_by("source", "report").agg(
         files=b.count(),
@@ -115,7 +111,7 @@ def skipped_rows(ws, period: str | Period) -> pd.DataFrame:
 
 def unmapped_utms(ws, period: str | Period, limit: int = 20) -> pd.DataFrame:
     """Visits in the period whose source / medium no channel rule matched, most frequent first."""
-    p = _period(period)
+    p = parse_period(period)
     t = ws.table("touchpoints")
     t = t.filter(t.local_date.between(p.start, p.end) & (t.rule == "unmapped"))
     g = t.group_by(
@@ -130,7 +126,7 @@ def fx_used(ws, period: str | Period) -> pd.DataFrame:
     """Per currency seen in the period's money rows: rows, amount in the currency and in base
     currency, the effective rate (base per unit), the lowest and highest daily rate to base in
     the period, and how many days used a user override instead of the ECB rate."""
-    p = _period(period)
+    p = parse_period(period)
     base = ws.base_currency
     parts = []
     for name, dcol, amount, amount_base in (

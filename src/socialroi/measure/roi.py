@@ -24,14 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from socialroi.errors import SocialroiError, UnknownName
-from socialroi.measure.attribution.workspace import _check_model
-from socialroi.measure.measures import Selection, base_measures
-from socialroi.measure.profiles import Profile, load_profile
+from socialroi.errors import SocialroiError
+from socialroi.measure.measures import base_measures
+from socialroi.measure.profiles import Profile
+from socialroi.measure.query import Query
+from socialroi.measure.selection import Selection
 from socialroi.model.metrics import Metric, metric
-from socialroi.model.periods import Period, parse_period
-
-COMPARISONS = ("previous", "yoy")
+from socialroi.model.periods import Period
 
 
 @dataclass
@@ -66,20 +65,6 @@ class RoiResult:
         return pd.concat([self.table, pd.DataFrame([row])], ignore_index=True)
 
 
-def as_period(period: str | Period) -> Period:
-    return period if isinstance(period, Period) else parse_period(str(period))
-
-
-def comparison_period(period: Period, compare: str | None) -> Period | None:
-    if compare is None:
-        return None
-    if compare == "previous":
-        return period.previous()
-    if compare == "yoy":
-        return period.year_before()
-    raise UnknownName("comparison", compare, list(COMPARISONS))
-
-
 def delta(now: float, prev: float, unit: str = "currency") -> float:
     """Change against the comparison: relative for amounts and counts (+0.10 = 10 % more),
     the difference for percentages (+0.02 = 2 points). NaN when there is nothing to compare."""
@@ -105,7 +90,7 @@ def metric_values(
 
 def roi(
     ws,
-    period: str | Period,
+    period: str | Period | Query,
     profile: str | Path | Profile = "dtc",
     by: Sequence[str] = ("platform", "market"),
     model: str | None = None,
@@ -115,24 +100,23 @@ def roi(
     markets: Sequence[str] | None = None,
     metrics: Sequence[str] | None = None,
 ) -> RoiResult:
-    """The profile's metrics for the period by the given dimensions (see module docstring)."""
+    """The profile's metrics for the period by the given dimensions (see module docstring).
 
-    prof = load_profile(profile)
-    model = model or prof.model
-    _check_model(model)
-    p = as_period(period)
+    `period` may be a parsed `Query`: then the profile, model, comparison, grain and filters
+    are the query's, and the keyword arguments for them are not read."""
+    q = Query.parse(
+        period, compare=compare, profile=profile, model=model, platforms=platforms,
+        markets=markets, grain=grain,
+    )  # fmt: skip
+    prof, model, p, grain = q.profile, q.model, q.period, q.grain
     shown = [metric(n) for n in (metrics or prof.all_metrics)]
     by = tuple(by)
-    sel = Selection(
-        p, by, grain,
-        tuple(platforms) if platforms else None,
-        tuple(m.upper() for m in markets) if markets else None,
-    )  # fmt: skip
+    sel = Selection(p, by, grain, q.platforms or None, q.markets or None)
     cells, mtotals = base_measures(ws, sel, prof, model)
     values, totals = metric_values(cells, mtotals, shown)
     table = pd.concat([cells[sel.keys], values], axis=1)
 
-    cp = comparison_period(p, compare)
+    cp = q.compare_period
     totals_prev = None
     if cp is not None:
         # the comparison breaks down the same way; a period bucket compares with the bucket

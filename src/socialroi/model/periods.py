@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from socialroi.errors import SocialroiError
+from socialroi.errors import SocialroiError, UnknownName
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,21 @@ class Period:
         if self.end == _month_end(self.end):
             end = _month_end(end)
         return Period(start, end, f"{start}..{end}")
+
+
+# How a period is compared: with the period of the same length just before, or a year before.
+COMPARISONS = ("previous", "yoy")
+
+
+def comparison_period(period: Period, compare: str | None) -> Period | None:
+    """The period `period` is compared with, or None without a comparison."""
+    if compare is None:
+        return None
+    if compare == "previous":
+        return period.previous()
+    if compare == "yoy":
+        return period.year_before()
+    raise UnknownName("comparison", compare, list(COMPARISONS))
 
 
 def _month_end(d: dt.date) -> dt.date:
@@ -73,7 +88,11 @@ def _bounds(t: str) -> tuple[dt.date, dt.date] | None:
     return None
 
 
-def parse_period(text: str) -> Period:
+def parse_period(text: str | Period) -> Period:
+    """A Period from its text (a Period is returned as it is: parse once, pass it down)."""
+    if isinstance(text, Period):
+        return text
+    text = str(text)
     got = bounds(text)
     if got is None:
         raise SocialroiError(

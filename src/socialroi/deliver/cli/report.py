@@ -6,6 +6,7 @@ import click
 
 from socialroi.deliver.cli.common import console, workspace_option
 from socialroi.land.workspace import Workspace
+from socialroi.model.periods import COMPARISONS
 
 
 def _split(text: str | None) -> tuple[str, ...] | None:
@@ -19,7 +20,7 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 @click.option("--period", required=True, help="2026-Q3, 2026-07, 2026, or 2026-07-01..2026-09-30.")
 @click.option(
     "--compare",
-    type=click.Choice(["previous", "yoy", "none"]),
+    type=click.Choice([*COMPARISONS, "none"]),
     default="previous",
     show_default=True,
     help="Compare with the period before, the same period a year before, or nothing.",

@@ -15,6 +15,7 @@ from socialroi.land.workspace import Workspace
 from socialroi.measure.insights import insights
 from socialroi.measure.roi import roi
 from socialroi.model.metrics import METRICS, metric
+from socialroi.model.periods import COMPARISONS
 
 
 def split(value: str | None) -> tuple[str, ...]:
@@ -32,7 +33,7 @@ def split(value: str | None) -> tuple[str, ...]:
     help="Dimensions: platform, market, campaign (comma-separated; '' for totals only).",
 )
 @click.option("--grain", type=click.Choice(["week", "month", "quarter", "year"]))
-@click.option("--compare", type=click.Choice(["previous", "yoy"]), help="Add deltas.")
+@click.option("--compare", type=click.Choice(COMPARISONS), help="Add deltas.")
 @click.option("--model", help="Attribution model (default: the profile's).")
 @click.option("--platforms", help="Only these platforms (comma-separated).")
 @click.option("--markets", help="Only these markets (comma-separated ISO codes).")
@@ -140,9 +141,7 @@ def metrics_cmd(list_: bool, name: str | None, fmt: str) -> None:
 @workspace_option
 @click.option("--profile", default="dtc", show_default=True, help="dtc, b2b, brand or a file.")
 @click.option("--period", required=True, help="2026-Q3, 2026-07, 2026, 2026-W05 or A..B.")
-@click.option(
-    "--compare", type=click.Choice(["previous", "yoy"]), default="previous", show_default=True
-)
+@click.option("--compare", type=click.Choice(COMPARISONS), default="previous", show_default=True)
 @click.option("--model", help="Attribution model (default: the profile's).")
 @click.option("--lang", type=click.Choice(["en", "zh-CN"]), default="en", show_default=True)
 @format_option

@@ -16,12 +16,9 @@ from typing import Any
 from socialroi.deliver.i18n.catalogue import Formatter, formatter
 from socialroi.deliver.report import sections_a, sections_b
 from socialroi.deliver.report.tables import Section
-from socialroi.errors import SocialroiError
-from socialroi.measure.attribution.workspace import _check_model
-from socialroi.measure.profiles import load_profile
-from socialroi.model.periods import Period, parse_period
+from socialroi.measure.query import Query
+from socialroi.model.periods import Period
 
-COMPARES = ("previous", "yoy")
 SECTION_ORDER = (
     "summary", "roi", "attribution", "funnel", "clv", "content", "costs", "quality", "methodology",
 )  # fmt: skip
@@ -44,6 +41,8 @@ class ReportData:
     sections: list[Section] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # per section, gathering time
     metrics_shown: list[str] = field(default_factory=list)
+    # the question, parsed once by `gather`; the fields above are its parts, for the sections
+    query: Query | None = None
 
     def section(self, key: str) -> Section:
         for s in self.sections:
@@ -98,17 +97,13 @@ def gather(
     platforms=None,
     lang: str = "en",
 ) -> ReportData:
-    p = period if isinstance(period, Period) else parse_period(period)
-    if compare not in (None, *COMPARES):
-        raise SocialroiError(
-            f"unknown comparison {compare!r}; valid: {', '.join(COMPARES)} (or none)"
-        )
-    prof = load_profile(profile)
-    model = model or prof.model
-
-    _check_model(model)
-    cp = None if compare is None else (p.previous() if compare == "previous" else p.year_before())
+    q = Query.parse(
+        period, compare=compare, profile=profile, model=model, platforms=platforms,
+        markets=markets,
+    )  # fmt: skip
+    p, prof, model, cp = q.period, q.profile, q.model, q.compare_period
     data = ReportData(
+        query=q,
         period=p,
         compare=compare,
         compare_period=cp,
@@ -116,8 +111,8 @@ def gather(
         model=model,
         currency=ws.base_currency,
         lang=lang,
-        markets=tuple(markets) if markets else None,
-        platforms=tuple(platforms) if platforms else None,
+        markets=q.markets or None,
+        platforms=q.platforms or None,
         fmt=formatter(lang, ws.base_currency),
         generated=dt.date.today(),
         workspace=str(ws.path),

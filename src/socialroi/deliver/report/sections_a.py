@@ -48,17 +48,7 @@ def _roi(ctx, by: tuple[str, ...], compare: str | None = None):
     key = f"roi:{by}:{compare}"
     return ctx.once(
         key,
-        lambda: roi(
-            ctx.ws,
-            _period_text(d.period),
-            profile=d.profile,
-            by=by,
-            model=d.model,
-            compare=compare,
-            platforms=d.platforms,
-            markets=d.markets,
-            metrics=metrics,
-        ),
+        lambda: roi(ctx.ws, d.query.but(compare=compare), by=by, metrics=metrics),
     )
 
 

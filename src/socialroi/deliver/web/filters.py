@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 from socialroi.errors import SocialroiError
 from socialroi.measure.attribution.workspace import COMPARE_ORDER
 from socialroi.measure.profiles import PROFILES
-from socialroi.model.periods import Period, parse_period
+from socialroi.model.periods import COMPARISONS, Period, parse_period
 
-COMPARES = ("previous", "yoy", "none")
+COMPARES = (*COMPARISONS, "none")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from socialroi.measure.clv.workspace import clv_by
 from socialroi.measure.costs.allocate import allocate, ledger
 from socialroi.measure.insights import insights
 from socialroi.measure.profiles import PROFILES, load_profile, profile_from_text
+from socialroi.measure.query import Query
 from socialroi.measure.roi import roi
 from socialroi.model.metrics import METRICS, metric
 from socialroi.store import batches
@@ -82,6 +83,18 @@ def profile_of(ws, name: str):
     return profile_from_text(*saved)
 
 
+def query_of(ws, f: Filters) -> Query:
+    """The page's question, parsed once from its filters (a saved custom profile included)."""
+    return Query.parse(
+        f.period,
+        compare=f.compare_arg,
+        profile=profile_of(ws, f.profile),
+        model=f.model or None,
+        platforms=f.platforms,
+        markets=f.markets,
+    )
+
+
 def _scope(f: Filters) -> dict[str, Any]:
     return {"platforms": list(f.platforms) or None, "markets": list(f.markets) or None}
 
@@ -115,8 +128,8 @@ def metric_names() -> list[str]:
 # -- overview -----------------------------------------------------------------------------
 def overview(ws, f: Filters) -> View:
     view = View("overview")
-    common = dict(profile=profile_of(ws, f.profile), model=f.model or None, **_scope(f))
-    res = roi(ws, f.period, by=("platform",), compare=f.compare_arg, **common)
+    q = query_of(ws, f)
+    res = roi(ws, q, by=("platform",))
     cards = []
     for m in res.metrics:
         prev = (res.totals_prev or {}).get(m.name) if res.totals_prev else None
@@ -146,16 +159,16 @@ def overview(ws, f: Filters) -> View:
     view.data["compare_period"] = getattr(cp, "label", None)
     view.tables["by_platform"] = res.table
     try:
-        trend = roi(ws, f.period, by=(), grain="month", **common)
+        trend = roi(ws, q.but(compare=None, grain="month"), by=())
         view.tables["trend"] = trend.table
     except Exception as exc:  # a trend is a bonus; say why it is missing
         view.notes.append(f"trend not available: {exc}")
     found = insights(
         ws,
-        f.period,
-        profile=profile_of(ws, f.profile),
-        compare=f.compare_arg or "previous",
-        model=f.model or None,
+        q.period,
+        profile=q.profile,
+        compare=q.compare or "previous",
+        model=q.model,
     )
     view.data["insights"] = [
         {"kind": i.kind, "sentence": i.sentence, "strength": i.strength} for i in found[:8]
@@ -167,9 +180,9 @@ def overview(ws, f: Filters) -> View:
 def explore(ws, f: Filters) -> View:
     view = View("explore")
     metric = f.opt("metric")
-    common = dict(profile=profile_of(ws, f.profile), model=f.model or None, **_scope(f))
+    q = query_of(ws, f).but(compare=None)
     kw = {"metrics": [metric]} if metric else {}
-    res = roi(ws, f.period, by=("platform", "market"), **common, **kw)
+    res = roi(ws, q, by=("platform", "market"), **kw)
     metric = metric or (res.metrics[0].name if res.metrics else "")
     view.data["metric"] = metric_info(metric) or {"name": metric, "label": metric, "unit": ""}
     table = res.table
@@ -180,13 +193,15 @@ def explore(ws, f: Filters) -> View:
         ).reset_index()
         pivot.columns = [str(c) for c in pivot.columns]
         view.tables["matrix"] = pivot
-    by_platform = roi(ws, f.period, by=("platform",), **common, **kw).table
+    by_platform = roi(ws, q, by=("platform",), **kw).table
     view.tables["by_platform"] = by_platform
     drill = f.opt("platform_drill")
     if drill:
-        scope = dict(common, platforms=[drill])
-        view.tables["campaigns"] = roi(ws, f.period, by=("campaign",), **scope).table
-        posts = content_mod.posts_table(ws, f.period, platforms=[drill], markets=scope["markets"])
+        scope = q.but(platforms=(drill,))
+        view.tables["campaigns"] = roi(ws, scope, by=("campaign",)).table
+        posts = content_mod.posts_table(
+            ws, q.period, platforms=[drill], markets=list(q.markets) or None
+        )
         view.tables["posts"] = posts.sort_values("engagements", ascending=False).head(100)
     return view
 

@@ -39,7 +39,7 @@ COMPARE_ORDER = (
 )  # fmt: skip
 
 
-def _check_model(model: str) -> None:
+def check_model(model: str) -> None:
     valid = available_models()
     if model not in valid:
         raise UnknownName("attribution model", model, list(valid))
@@ -83,7 +83,7 @@ def attribute(
     **params,
 ) -> pd.DataFrame:
     """Per credited unit: conversions, value (base currency) and share of each."""
-    _check_model(model)
+    check_model(model)
     j = _journeys or _Journeys(ws, period, settings)
     if model == "time_decay":
         credits = _time_decay(j.touches(), params.get("half_life", 7.0))
@@ -119,7 +119,7 @@ def touch_credits(
     and value credited. Markov and Shapley allocate within each journey here. `touches`: the
     executed `journeys()` of the same period and settings, when the caller already has them
     (several models on one set of journeys)."""
-    _check_model(model)
+    check_model(model)
     if touches is None:
         touches = journeys(ws, period, settings).execute()
     touches = touches[touches.converted]

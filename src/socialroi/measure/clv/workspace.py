@@ -64,10 +64,6 @@ class CLVError(SocialroiError):
     """CLV cannot be computed from the workspace's purchases (none, or too few to fit)."""
 
 
-def _period(period: Period | str) -> Period:
-    return period if isinstance(period, Period) else parse_period(period)
-
-
 def customer_orders(ws, end: dt.date) -> pd.DataFrame:
     """One row per order up to ``end`` (local date): order_key, customer_id, local_date,
     occurred_at, value (base currency), market, conversion_ids (every row of the order).
@@ -246,7 +242,7 @@ def customer_clv(
     """See `_customer_clv`; remembered on the workspace while its data is unchanged (the
     report and the dashboard ask for the same customers under several breakdowns)."""
 
-    p = _period(period)
+    p = parse_period(period)
     args = (horizon_months, annual_discount, acquired_only, predict, lookback_days)
     key = ("customer_clv_full", p, *args, penalizer_coef)
     got = ws.memo(key, lambda: _customer_clv(ws, p, *args, penalizer_coef=penalizer_coef))
@@ -277,7 +273,7 @@ def _customer_clv(
     warnings) and the order counts of :func:`customer_orders`. Raises :class:`CLVError` when
     there are no purchases, or too few customers to fit (unless ``predict`` is False).
     """
-    p = _period(period)
+    p = parse_period(period)
     _check_parameters(horizon_months, annual_discount)
     orders = customer_orders(ws, p.end)
     orders = orders.sort_values(["customer_id", "local_date", "occurred_at", "order_key"])
@@ -350,7 +346,7 @@ def clv_by(
     per = customer_clv(ws, period, horizon_months, annual_discount, **options)
     if per.empty:
         raise CLVError(
-            f"no customers were acquired (first purchase ever) in {_period(period).label}"
+            f"no customers were acquired (first purchase ever) in {parse_period(period).label}"
         )
     return group_customers(per, by)
 

@@ -134,13 +134,9 @@ def _next_month(d: dt.date, n: int) -> dt.date:
 # -- the ledger ------------------------------------------------------------------------------
 
 
-def _period(period: Period | str) -> Period:
-    return period if isinstance(period, Period) else parse_period(period)
-
-
 def ledger(ws, period: Period | str) -> pd.DataFrame:
     """The ledger lines that overlap the period, with their days and amount inside it."""
-    p = _period(period)
+    p = parse_period(period)
     t = ws.table("costs")
     df = (
         t.filter((t.period_start <= p.end) & (t.period_end >= p.start))
@@ -165,7 +161,7 @@ def ledger(ws, period: Period | str) -> pd.DataFrame:
 def allocate(ws, period: Period | str, grain: str | None = None) -> pd.DataFrame:
     """Ad spend and every ledger line overlapping `period`, allocated to platform x market x
     campaign (one row per bucket, line and cell). Columns: see `COLUMNS`."""
-    p = _period(period)
+    p = parse_period(period)
     parts = buckets(p, grain)
     drivers = load_drivers(ws, p.start, p.end)
     rows: list[dict] = []

@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from socialroi.deliver.report import build_report
+from socialroi.deliver import report as report_pkg
 from socialroi.deliver.web.auth import VIEWER, Principal, check_csrf
 from socialroi.deliver.web.filters import Filters
 from socialroi.deliver.web.render import render
@@ -56,7 +56,7 @@ def build(ctx, f: Filters, lang: str = "en", formats=FORMATS) -> tuple[str, dict
 
 
 def _build(ctx, f: Filters, lang: str, formats, out: Path):
-    return build_report(
+    return report_pkg.build_report(
         ctx.ws,
         period=f.period,
         compare=f.compare_arg,

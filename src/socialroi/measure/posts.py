@@ -1,0 +1,42 @@
+"""A post's figures: the one rule every page, the report and the metric catalogue use.
+
+- **Which rows.** A post's newest lifetime snapshot (the latest export, `as_of`, then the
+  latest metric date) when an export gave one; otherwise the sum of its daily rows. YouTube Studio
+  gives both; the snapshot wins so nothing counts twice.
+- **Engagements.** The platform's own `engagements` figure where the row has it, otherwise
+  likes + comments + shares + saves of that row.
+- **Shown.** Impressions where the platform reports them, otherwise views (TikTok and
+  YouTube report views where the others report impressions: a view is the post shown). It
+  is the denominator of the engagement rate and what base measures count as impressions.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+COUNTS = (
+    "impressions", "reach", "views", "likes", "comments", "shares", "saves", "link_clicks",
+)  # fmt: skip
+FIGURES = (*COUNTS, "engagements", "shown")
+
+
+def post_figures(post_metrics: ir.Table) -> ir.Table:
+    """One row per post that has metrics: `post_id` and `FIGURES`."""
+    pm = post_metrics
+    reactions = sum(pm[c].fill_null(0) for c in ("likes", "comments", "shares", "saves"))
+    pm = pm.mutate(
+        engagements=pm.engagements.fill_null(reactions),
+        shown=pm.impressions.fill_null(pm.views),
+    )
+    life = pm.filter(pm.grain == "lifetime")
+    newest = ibis.window(
+        group_by=life.post_id, order_by=[life.as_of.desc(), life.metric_date.desc()]
+    )
+    life = life.mutate(_rank=ibis.row_number().over(newest))
+    life = life.filter(life._rank == 0).select("post_id", *FIGURES)
+    daily = pm.filter(pm.grain != "lifetime")
+    has_life = life.select(_with_life=life.post_id)
+    daily = daily.anti_join(has_life, daily.post_id == has_life._with_life)
+    daily = daily.group_by("post_id").agg(**{c: daily[c].sum() for c in FIGURES})
+    return life.union(daily)

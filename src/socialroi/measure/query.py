@@ -1,0 +1,74 @@
+"""A Query: what a person asks of the measures, parsed and checked once.
+
+One period, compared with the period before or the year before (or not), under one ROI
+profile and attribution model, for some platforms and markets, at a period grain. Each entry
+point (a CLI command, the dashboard's filters, a report) builds one with `Query.parse` and
+passes it down; the measures take it as it is, so nothing is parsed or checked twice.
+
+>>> q = Query.parse("2026-Q3", compare="previous", profile="b2b", markets=["us"])
+>>> q.compare_period.label, q.model, q.markets
+('2026-04-01..2026-06-30', 'position_based', ('US',))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from socialroi.errors import SocialroiError, UnknownName
+from socialroi.measure.attribution.workspace import check_model
+from socialroi.measure.profiles import Profile, load_profile
+from socialroi.measure.selection import GRAINS
+from socialroi.model.periods import COMPARISONS, Period, comparison_period, parse_period
+
+
+@dataclass(frozen=True)
+class Query:
+    period: Period
+    profile: Profile
+    model: str  # the profile's model unless the person chose another
+    compare: str | None = None
+    platforms: tuple[str, ...] = ()
+    markets: tuple[str, ...] = ()  # upper-case ISO codes or regions
+    grain: str | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        period: str | Period | Query,
+        *,
+        compare: str | None = None,
+        profile: str | Path | Profile = "dtc",
+        model: str | None = None,
+        platforms: Sequence[str] | None = None,
+        markets: Sequence[str] | None = None,
+        grain: str | None = None,
+    ) -> Query:
+        """Check every part and name the valid choices of a wrong one."""
+        if isinstance(period, Query):
+            return period
+        if compare not in (None, *COMPARISONS):
+            raise UnknownName("comparison", str(compare), list(COMPARISONS))
+        if grain is not None and grain not in GRAINS:
+            raise SocialroiError(f"unknown grain {grain!r}; valid: {', '.join(GRAINS)}")
+        prof = load_profile(profile)
+        chosen = model or prof.model
+        check_model(chosen)
+        return cls(
+            period=parse_period(period),
+            profile=prof,
+            model=chosen,
+            compare=compare,
+            platforms=tuple(platforms or ()),
+            markets=tuple(m.upper() for m in markets or ()),
+            grain=grain,
+        )
+
+    @property
+    def compare_period(self) -> Period | None:
+        return comparison_period(self.period, self.compare)
+
+    def but(self, **changes) -> Query:
+        """The same question with some parts changed (already parsed values)."""
+        return replace(self, **changes)
