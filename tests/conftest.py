@@ -6,6 +6,7 @@ import pytest
 
 from socialroi import Workspace
 
+ROOT = Path(__file__).parent.parent  # the repository
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -15,6 +15,7 @@ from socialroi.deliver.cli.main import main
 from socialroi.errors import SocialroiError
 from socialroi.measure.roi import roi
 from socialroi.model.metrics import METRICS, metric
+from tests.conftest import ROOT
 
 UTC = dt.UTC
 
@@ -206,11 +207,9 @@ def test_ratio_metric_is_ratio_of_sums():
 
 
 def test_metrics_doc_is_current():
-    from pathlib import Path
-
     from socialroi.model.metrics.docs import render
 
-    doc = Path(__file__).parent.parent / "docs" / "metrics.md"
+    doc = ROOT / "docs" / "metrics.md"
     assert doc.read_text() == render(), "run `make docs`"
 
 

@@ -23,8 +23,8 @@ from socialroi.deliver.web import views as views_mod
 from socialroi.deliver.web.app import create_app
 from socialroi.deliver.web.auth import read_share, share_token
 from socialroi.deliver.web.store import LOGIN_MAX_FAILURES, WebStore
+from tests.conftest import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORDS = {"admin": "admin-pass-1", "analyst": "analyst-pass-1", "viewer": "viewer-pass-1"}
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 PERIOD = "2025-Q1"

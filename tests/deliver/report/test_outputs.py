@@ -1,7 +1,7 @@
 """The report files: HTML self-contained (no request when opened in Chromium with the
 network blocked), PDF with the expected pages and text (English and Chinese), XLSX with typed
 cells, frozen headers and formula text neutralised. Built once on the tiny demo whose
-captions are hostile (tests/report_support.py)."""
+captions are hostile (tests/deliver/report/report_support.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import report_support as support
+from tests.deliver.report import report_support as support
 
 pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"

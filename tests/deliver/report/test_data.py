@@ -1,6 +1,6 @@
 """Each report section's numbers are the library's numbers for the same inputs: ROI and
 insights (`roi`), attribution (`attribute`, `compare`), costs (`allocate`), CLV (`clv_by`),
-content and data quality. Runs on the tiny demo (see tests/report_support.py)."""
+content and data quality. Runs on the tiny demo (see tests/deliver/report/report_support.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from socialroi.errors import SocialroiError, UnknownName
 from socialroi.model.periods import parse_period
-from tests import report_support as support
+from tests.deliver.report import report_support as support
 
 pytestmark = pytest.mark.slow
 P = parse_period(support.PERIOD)
