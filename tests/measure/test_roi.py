@@ -234,13 +234,8 @@ def test_cli_roi_and_metrics(shop):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from socialroi.demo.run import run_demo
-
-    root = tmp_path_factory.mktemp("roi-demo")
-    db = root / "demo.duckdb"
-    run_demo(workspace=db, seed=5, scale="tiny", out=root / "exports")
-    ws = Workspace.open(db)
+def demo(tiny_demo):
+    ws = Workspace.open(tiny_demo)
     yield ws
     ws.close()
 

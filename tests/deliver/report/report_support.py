@@ -1,61 +1,67 @@
-"""One tiny demo workspace and its gathered reports, built once per test session and shared by
-the report test modules (building them takes a while on a 2-core machine).
+"""The report tests' workspace and its gathered reports, shared by the report test modules
+(gathering and rendering take a while on a 2-core machine).
 
-Captions are made hostile first: every post of the quarter starts with a formula or carries
-markup, so the HTML escaping and the XLSX neutralising are tested on the real report."""
+The workspace is a copy of the session's tiny demo (`tiny_demo` in tests/conftest.py) whose
+captions are made hostile first: every post of the quarter starts with a formula or carries
+markup, so the HTML escaping and the XLSX neutralising are tested on the real report. The
+fixtures that hand these out are in tests/deliver/report/conftest.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from tests.conftest import copy_workspace
 
 PERIOD = "2026-Q3"
 EVIL = '=HYPERLINK("https://evil.example","x")<script>alert(1)</script> '
 _cache: dict = {}
 
 
-def demo_path(tmp_path_factory) -> Path:
-    if "path" not in _cache:
-        from socialroi.demo.run import run_demo
+def hostile_copy(demo: Path, folder: Path) -> Path:
+    """A copy of the demo workspace `demo` in `folder`, with hostile captions."""
+    from socialroi.land.workspace import Workspace
+
+    db = copy_workspace(demo, folder)
+    with Workspace.open(db) as ws:
+        ws.store.raw.execute(
+            "UPDATE posts SET caption = CASE WHEN hash(post_id) % 2 = 0 THEN ? ELSE "
+            "'@SUM(A1) -1 +1 ' END || coalesce(caption, '')",
+            [EVIL],
+        )
+    return db
+
+
+def workspace(db: Path):
+    """The workspace at `db`, opened once for the session."""
+    if ("ws", db) not in _cache:
         from socialroi.land.workspace import Workspace
 
-        root = tmp_path_factory.mktemp("report-demo")
-        db = root / "demo.duckdb"
-        run_demo(workspace=db, seed=5, scale="tiny", out=root / "exports")
-        with Workspace.open(db) as ws:
-            ws.store.raw.execute(
-                "UPDATE posts SET caption = CASE WHEN hash(post_id) % 2 = 0 THEN ? ELSE "
-                "'@SUM(A1) -1 +1 ' END || coalesce(caption, '')",
-                [EVIL],
-            )
-        _cache["path"] = db
-    return _cache["path"]
+        _cache["ws", db] = Workspace.open(db)
+    return _cache["ws", db]
 
 
-def workspace(tmp_path_factory):
-    if "ws" not in _cache:
-        from socialroi.land.workspace import Workspace
-
-        _cache["ws"] = Workspace.open(demo_path(tmp_path_factory))
-    return _cache["ws"]
+def close() -> None:
+    for key in [k for k in _cache if k[0] == "ws"]:
+        _cache.pop(key).close()
 
 
-def report_data(tmp_path_factory, profile: str = "dtc", lang: str = "en", **kw):
-    key = ("data", profile, lang, tuple(sorted(kw.items())))
+def report_data(db: Path, profile: str = "dtc", lang: str = "en", **kw):
+    key = ("data", db, profile, lang, tuple(sorted(kw.items())))
     if key not in _cache:
         from socialroi.deliver.report.data import gather
 
-        ws = workspace(tmp_path_factory)
-        _cache[key] = gather(ws, PERIOD, "previous", profile, lang=lang, **kw)
+        _cache[key] = gather(workspace(db), PERIOD, "previous", profile, lang=lang, **kw)
     return _cache[key]
 
 
-def rendered(tmp_path_factory, lang: str = "en") -> dict[str, Path]:
-    key = ("files", lang)
+def rendered(db: Path, lang: str = "en") -> dict[str, Path]:
+    key = ("files", db, lang)
     if key not in _cache:
         from socialroi.deliver.report import RENDERERS, file_stem
 
-        data = report_data(tmp_path_factory, lang=lang)
-        out = tmp_path_factory.mktemp(f"report-{lang}")
+        data = report_data(db, lang=lang)
+        out = db.parent / f"report-{lang}"
+        out.mkdir()
         _cache[key] = {
             fmt: fn(data, out / f"{file_stem(data)}.{fmt}") for fmt, fn in RENDERERS.items()
         }

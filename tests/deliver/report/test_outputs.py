@@ -18,18 +18,18 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    return support.rendered(tmp_path_factory, "en")
+def files(report_demo):
+    return support.rendered(report_demo, "en")
 
 
 @pytest.fixture(scope="module")
-def zh_files(tmp_path_factory):
-    return support.rendered(tmp_path_factory, "zh-CN")
+def zh_files(report_demo):
+    return support.rendered(report_demo, "zh-CN")
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return support.report_data(tmp_path_factory)
+def data(report_demo):
+    return support.report_data(report_demo)
 
 
 def test_html_is_self_contained_and_escaped(files):
@@ -97,10 +97,10 @@ def test_pdf_charts_are_vector(files):
     assert b"/Subtype /Image" not in raw and b"/Subtype/Image" not in raw
 
 
-def test_chinese_pdf_has_chinese_text_in_a_cjk_font(zh_files, tmp_path_factory):
+def test_chinese_pdf_has_chinese_text_in_a_cjk_font(zh_files, report_demo):
     from pypdf import PdfReader
 
-    data = support.report_data(tmp_path_factory, lang="zh-CN")
+    data = support.report_data(report_demo, lang="zh-CN")
     reader = PdfReader(str(zh_files["pdf"]))
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
     assert "社交媒体投资回报报告" in text
