@@ -60,7 +60,7 @@ def tiny_demo_build(tmp_path_factory) -> TinyDemo:
 @pytest.fixture(scope="session")
 def tiny_demo(tiny_demo_build) -> Path:
     """The tiny demo's workspace file, shared by every test that needs a tiny demo. Tests only
-    read it; one that writes uses `tiny_demo_copy`. At the end of the session it must be as it
+    read it; one that writes works on a copy (`copy_workspace`). At the end of the session it must be as it
     was built."""
     db = tiny_demo_build.path
     with Workspace.open(db) as w:
@@ -68,9 +68,3 @@ def tiny_demo(tiny_demo_build) -> Path:
     yield db
     with Workspace.open(db) as w:
         assert table_totals(w) == built, "a test wrote to the shared tiny demo; use a copy"
-
-
-@pytest.fixture
-def tiny_demo_copy(tiny_demo, tmp_path) -> Path:
-    """A private copy of the tiny demo's workspace file, for a test that changes it."""
-    return copy_workspace(tiny_demo, tmp_path / "tiny-demo")

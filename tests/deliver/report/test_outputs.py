@@ -119,8 +119,23 @@ def test_xlsx_typed_frozen_and_neutralised(files, data):
 
     wb = load_workbook(files["xlsx"])
     assert len(wb.sheetnames) == len(data.sections) + 1  # the cover sheet, then one a section
-    summary = wb[wb.sheetnames[1]]
-    assert summary.freeze_panes is not None
+    # Frozen: on each section's sheet, the rows down to its first table's header, so the
+    # header stays in view; no pane on the cover sheet or a sheet without tables.
+    assert wb.worksheets[0].freeze_panes is None
+    frozen = 0
+    for sheet, s in zip(wb.worksheets[1:], data.sections, strict=True):
+        if not s.tables:
+            assert sheet.freeze_panes is None, sheet.title
+            continue
+        labels = [c.label for c in s.tables[0].columns]
+        header = next(
+            row[0].row
+            for row in sheet.iter_rows(max_col=len(labels))
+            if [c.value for c in row] == labels
+        )
+        assert sheet.freeze_panes == f"A{header + 1}", (sheet.title, header)
+        frozen += 1
+    assert frozen >= len(data.sections) - 2
     formats = {"percent": 0, "money": 0}
     for ws in wb.worksheets:
         for row in ws.iter_rows():
