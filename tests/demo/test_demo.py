@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -171,23 +172,31 @@ def test_run_demo_imports_and_reimports_unchanged(tmp_path):
 
 
 @pytest.mark.slow
-def test_run_demo_with_every_writer(tmp_path):
-    """Every writer, through the real importers; importing the demo twice — as the same
-    files, and forced to re-read every one — leaves every table's totals unchanged."""
-    from tests.conftest import table_totals
+def test_run_demo_with_every_writer(tiny_demo_build, tmp_path):
+    """Every writer, through the real importers (the session's tiny demo, tests/conftest.py);
+    importing the demo twice — as the same files, and forced to re-read every one — leaves
+    every table's totals unchanged. The second run works on copies of the workspace and the
+    export folder, so the shared demo stays as it was built."""
+    from tests.conftest import TINY_DEMO_SEED, copy_workspace, table_totals
 
     from socialroi.land.workspace import Workspace
 
-    db, out = tmp_path / "demo.duckdb", tmp_path / "exports"
-    first = run_demo(workspace=db, seed=3, scale="tiny", out=out)
+    first, shared = tiny_demo_build.run, tiny_demo_build.exports
     assert not first.failures, first.failures
     assert not first.skipped_writers
-    hashes = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in first.files}
+    assert first.results and all(r.status == "loaded" for r in first.results)
+    db, out = copy_workspace(tiny_demo_build.path, tmp_path), tmp_path / "exports"
+    shutil.copytree(shared, out)
+    hashes = {
+        p.relative_to(shared): hashlib.sha256(p.read_bytes()).hexdigest() for p in first.files
+    }
     with Workspace.open(db) as ws:
         before = table_totals(ws)
-    second = run_demo(workspace=db, seed=3, scale="tiny", out=out)
+    second = run_demo(workspace=db, seed=TINY_DEMO_SEED, scale="tiny", out=out)
     assert all(r.status == "unchanged" for r in second.results)
-    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in second.files} == hashes
+    assert {
+        p.relative_to(out): hashlib.sha256(p.read_bytes()).hexdigest() for p in second.files
+    } == hashes
     with Workspace.open(db) as ws:
         assert table_totals(ws) == before
         forced = ws.import_files(second.files, force=True)

@@ -7,13 +7,13 @@ import shutil
 
 import pandas as pd
 import pytest
-from tests.conftest import FIXTURES, table_totals
 
 from socialroi import Workspace
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
 from socialroi.model.aliases import ALIASES, LANGUAGES
 from socialroi.model.currencies import ecb_rate
+from tests.conftest import FIXTURES, table_totals
 
 GA4 = FIXTURES / "ga4"
 REPORT_EN = GA4 / "traffic_acquisition_en.csv"

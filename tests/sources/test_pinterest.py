@@ -6,12 +6,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from tests.conftest import FIXTURES, table_totals
 
 from socialroi import Workspace
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
 from socialroi.model.currencies import ecb_rate
+from tests.conftest import FIXTURES, table_totals
 
 HERE = FIXTURES / "pinterest"
 ACC = HERE / "@voltiq_us"

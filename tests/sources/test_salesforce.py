@@ -6,12 +6,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from tests.conftest import FIXTURES, table_totals
 
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
 from socialroi.model.aliases import ALIASES, LANGUAGES
 from socialroi.model.currencies import ecb_rate
+from tests.conftest import FIXTURES, table_totals
 
 SF = FIXTURES / "salesforce"
 REPORT = SF / "opportunities_report.csv"

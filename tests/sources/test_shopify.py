@@ -7,12 +7,12 @@ import hashlib
 
 import pandas as pd
 import pytest
-from tests.conftest import FIXTURES, table_totals
 
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
 from socialroi.model.aliases import ALIASES, LANGUAGES
 from socialroi.model.currencies import ecb_rate
+from tests.conftest import FIXTURES, table_totals
 
 SHOP = FIXTURES / "shopify"
 EXPORT = SHOP / "orders_export_1.csv"

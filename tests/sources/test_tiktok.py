@@ -7,12 +7,12 @@ import shutil
 
 import pandas as pd
 import pytest
-from tests.conftest import FIXTURES, table_totals
 
 from socialroi import Workspace
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
 from socialroi.model.currencies import ecb_rate
+from tests.conftest import FIXTURES, table_totals
 
 HERE = FIXTURES / "tiktok"
 ACC = HERE / "@voltiq.us"

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from tests.conftest import FIXTURES, table_totals
 
 from socialroi import Workspace
 from socialroi.demo.world import COLUMNS, DemoWorld
 from socialroi.errors import ImportFailed
+from tests.conftest import FIXTURES, table_totals
 
 HERE = FIXTURES / "x"
 ACC = HERE / "@VoltiqUS"

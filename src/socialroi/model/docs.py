@@ -1,6 +1,6 @@
 """Render `docs/data-model.md` from the table specs (`python -m socialroi.model.docs`).
 
-The doc is generated, and `tests/test_data_model_doc.py` fails when the committed file and
+The doc is generated, and `tests/model/test_data_model_doc.py` fails when the committed file and
 the code disagree, so the data model's reference never goes stale.
 """
 

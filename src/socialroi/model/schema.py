@@ -2,7 +2,7 @@
 
 Every table is a `TableSpec`: its grain, its natural key (what an overlapping re-import
 replaces) and its columns with type, unit and meaning. The Ibis schema, the DuckDB DDL and
-`docs/data-model.md` are all derived from these specs; `tests/test_data_model_doc.py` fails
+`docs/data-model.md` are all derived from these specs; `tests/model/test_data_model_doc.py` fails
 when the doc and the code disagree.
 """
 

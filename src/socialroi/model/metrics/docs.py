@@ -1,5 +1,5 @@
 """Render `docs/metrics.md` from the catalogue (`python -m socialroi.model.metrics.docs`), so the
-documentation is the code: `tests/test_metrics.py` fails when the committed file differs."""
+documentation is the code: `tests/measure/test_roi.py` fails when the committed file differs."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """docs/data-model.md is generated from the table specs and must match the stored schema."""
 
 import re
-from pathlib import Path
 
 from socialroi.model.docs import render
 from socialroi.model.schema import TABLES
+from tests.conftest import ROOT
 
-DOC = Path(__file__).parent.parent / "docs" / "data-model.md"
+DOC = ROOT / "docs" / "data-model.md"
 
 
 def test_doc_is_current():

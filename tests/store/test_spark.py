@@ -139,7 +139,7 @@ def test_journeys_and_credits_are_identical_on_spark(spark_con, tmp_path):
     from socialroi.journeys.touches import JourneySettings, aggregate_paths, journey_touches
     from socialroi.measure.attribution import attribute_paths
     from socialroi.model.periods import parse_period
-    from tests.test_journeys import load_journeys
+    from tests.journeys.test_journeys import load_journeys
 
     ws = load_journeys(Workspace.open(tmp_path / "w.duckdb"))
     period = parse_period("2026-07-01..2026-09-30")

@@ -15,6 +15,7 @@ from socialroi.deliver.cli.main import main
 from socialroi.errors import SocialroiError
 from socialroi.measure.roi import roi
 from socialroi.model.metrics import METRICS, metric
+from tests.conftest import ROOT
 
 UTC = dt.UTC
 
@@ -206,11 +207,9 @@ def test_ratio_metric_is_ratio_of_sums():
 
 
 def test_metrics_doc_is_current():
-    from pathlib import Path
-
     from socialroi.model.metrics.docs import render
 
-    doc = Path(__file__).parent.parent / "docs" / "metrics.md"
+    doc = ROOT / "docs" / "metrics.md"
     assert doc.read_text() == render(), "run `make docs`"
 
 
@@ -235,13 +234,8 @@ def test_cli_roi_and_metrics(shop):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from socialroi.demo.run import run_demo
-
-    root = tmp_path_factory.mktemp("roi-demo")
-    db = root / "demo.duckdb"
-    run_demo(workspace=db, seed=5, scale="tiny", out=root / "exports")
-    ws = Workspace.open(db)
+def demo(tiny_demo):
+    ws = Workspace.open(tiny_demo)
     yield ws
     ws.close()
 

@@ -449,18 +449,8 @@ def test_v1_workspace_upgrades_in_place(tmp_path):
 # -- the demo ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_ws(tmp_path_factory):
-    from socialroi.demo.run import run_demo
-
-    root = tmp_path_factory.mktemp("demo")
-    db = root / "demo.duckdb"
-    run_demo(workspace=db, seed=3, scale="tiny", out=root / "exports", sources=("ledger", "tiktok"))
-    return db
-
-
-def test_demo_allocations_sum_to_ledger_plus_ad_spend(demo_ws):
-    with Workspace.open(demo_ws) as ws:
+def test_demo_allocations_sum_to_ledger_plus_ad_spend(tiny_demo):
+    with Workspace.open(tiny_demo) as ws:
         year = "2025-10-01..2026-09-30"
         a = allocate(ws, year, grain="quarter")
         lines = ledger(ws, year)
@@ -476,9 +466,9 @@ def test_demo_allocations_sum_to_ledger_plus_ad_spend(demo_ws):
     assert (a.amount_base >= 0).all()
 
 
-def test_costs_command(demo_ws):
+def test_costs_command(tiny_demo):
     run = CliRunner().invoke
-    w = ["-w", str(demo_ws)]
+    w = ["-w", str(tiny_demo)]
     r = run(main, ["costs", *w, "--period", "2026-Q3"])
     assert r.exit_code == 0, r.output
     assert "ledger" in r.output and "= allocated" in r.output and "unallocated" in r.output

@@ -10,7 +10,7 @@ from socialroi.journeys.touches import JourneySettings, aggregate_paths, journey
 from socialroi.measure.attribution import attribute_paths
 from socialroi.measure.attribution.workspace import attribute, compare, touch_credits
 from socialroi.model.periods import parse_period
-from tests.test_journeys import journeys_ws  # noqa: F401 - fixture
+from tests.journeys.test_journeys import journeys_ws  # noqa: F401 - fixture
 
 Q3 = parse_period("2026-07-01..2026-09-30")
 

@@ -33,14 +33,35 @@ def shared_ws(tmp_path_factory):
     w.close()
 
 
+def batches(ws: Workspace) -> list[tuple]:
+    return ws.store.raw.execute(
+        "SELECT batch_id, source, report, status FROM import_batches ORDER BY batch_id"
+    ).fetchall()
+
+
 def attempt(ws: Workspace, path: Path, **opts) -> None:
-    before = table_totals(ws)
+    before, listed = table_totals(ws), batches(ws)
     try:
-        ws.import_files([path], **opts)
+        results = ws.import_files([path], **opts)
     except (ImportFailed, SocialroiError) as exc:
         text = str(exc)
         assert path.name in text or "no such file" in text, text
         assert table_totals(ws) == before, "a failed import changed the workspace"
+        return
+    # A clean import: each file is loaded as one new batch of its report, or recognised as
+    # already imported; only the tables it names (and the batch list and findings) change.
+    assert results and {r.status for r in results} <= {"loaded", "unchanged"}
+    loaded = [r for r in results if r.status == "loaded"]
+    new = [(r.batch_id, r.source, r.report, "loaded") for r in loaded]
+    assert batches(ws) == listed + new
+    after = table_totals(ws)
+    touched = {t for r in loaded for t in r.tables}
+    if loaded:
+        touched |= {"import_batches", "dq_findings"}
+    for table, totals in before.items():
+        if table not in touched:
+            assert after[table] == totals, f"{table} changed, though the import did not name it"
+        assert after[table][0] >= totals[0], f"a clean import removed rows from {table}"
 
 
 settings_ = settings(
@@ -84,3 +105,14 @@ def test_truncated_and_corrupted_fixtures(shared_ws, tmp_path_factory, index, cu
     p = tmp_path_factory.mktemp("cut") / src.name
     p.write_bytes(bytes(damaged))
     attempt(shared_ws, p, year=2025, currency="USD", account="@prop", timezone="UTC")
+
+
+def test_attempt_checks_a_clean_import_and_a_repeat(ws):
+    """The success branch of `attempt` runs on every test run, not only when hypothesis
+    happens to draw an importable file: a fixture export loads, then is recognised."""
+    src = FIXTURES / "tiktok" / "@voltiq.us" / "Content_2025-01-01_2025-01-15.csv"
+    attempt(ws, src)
+    assert [b[1:] for b in batches(ws)] == [("tiktok", "studio_content", "loaded")]
+    assert ws.store.count("posts") > 0
+    attempt(ws, src)
+    assert len(batches(ws)) == 1

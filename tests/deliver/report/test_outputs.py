@@ -1,7 +1,7 @@
 """The report files: HTML self-contained (no request when opened in Chromium with the
 network blocked), PDF with the expected pages and text (English and Chinese), XLSX with typed
 cells, frozen headers and formula text neutralised. Built once on the tiny demo whose
-captions are hostile (tests/report_support.py)."""
+captions are hostile (tests/deliver/report/report_support.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import report_support as support
+from tests.deliver.report import report_support as support
 
 pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"
@@ -18,18 +18,18 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    return support.rendered(tmp_path_factory, "en")
+def files(report_demo):
+    return support.rendered(report_demo, "en")
 
 
 @pytest.fixture(scope="module")
-def zh_files(tmp_path_factory):
-    return support.rendered(tmp_path_factory, "zh-CN")
+def zh_files(report_demo):
+    return support.rendered(report_demo, "zh-CN")
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return support.report_data(tmp_path_factory)
+def data(report_demo):
+    return support.report_data(report_demo)
 
 
 def test_html_is_self_contained_and_escaped(files):
@@ -97,10 +97,10 @@ def test_pdf_charts_are_vector(files):
     assert b"/Subtype /Image" not in raw and b"/Subtype/Image" not in raw
 
 
-def test_chinese_pdf_has_chinese_text_in_a_cjk_font(zh_files, tmp_path_factory):
+def test_chinese_pdf_has_chinese_text_in_a_cjk_font(zh_files, report_demo):
     from pypdf import PdfReader
 
-    data = support.report_data(tmp_path_factory, lang="zh-CN")
+    data = support.report_data(report_demo, lang="zh-CN")
     reader = PdfReader(str(zh_files["pdf"]))
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
     assert "社交媒体投资回报报告" in text
@@ -119,8 +119,23 @@ def test_xlsx_typed_frozen_and_neutralised(files, data):
 
     wb = load_workbook(files["xlsx"])
     assert len(wb.sheetnames) == len(data.sections) + 1  # the cover sheet, then one a section
-    summary = wb[wb.sheetnames[1]]
-    assert summary.freeze_panes is not None
+    # Frozen: on each section's sheet, the rows down to its first table's header, so the
+    # header stays in view; no pane on the cover sheet or a sheet without tables.
+    assert wb.worksheets[0].freeze_panes is None
+    frozen = 0
+    for sheet, s in zip(wb.worksheets[1:], data.sections, strict=True):
+        if not s.tables:
+            assert sheet.freeze_panes is None, sheet.title
+            continue
+        labels = [c.label for c in s.tables[0].columns]
+        header = next(
+            row[0].row
+            for row in sheet.iter_rows(max_col=len(labels))
+            if [c.value for c in row] == labels
+        )
+        assert sheet.freeze_panes == f"A{header + 1}", (sheet.title, header)
+        frozen += 1
+    assert frozen >= len(data.sections) - 2
     formats = {"percent": 0, "money": 0}
     for ws in wb.worksheets:
         for row in ws.iter_rows():

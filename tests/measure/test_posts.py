@@ -7,12 +7,12 @@ import ibis
 import pandas as pd
 import pytest
 
+from socialroi.land.workspace import Workspace
 from socialroi.measure.content import posts_table
 from socialroi.measure.measures import _posts
 from socialroi.measure.posts import post_figures
 from socialroi.measure.selection import Selection
 from socialroi.model.periods import parse_period
-from tests.report_support import PERIOD, workspace
 
 
 def _rows(*rows):
@@ -55,10 +55,11 @@ def test_daily_rows_sum_and_engagements_fall_back_row_by_row():
     assert got["b"]["shown"] == 40  # views stand in where a row has no impressions
 
 
-def test_content_and_base_measures_agree_on_every_post(tmp_path_factory):
-    ws, period = workspace(tmp_path_factory), parse_period(PERIOD)
-    content = posts_table(ws, period)
-    base = _posts(ws, Selection(period))
+def test_content_and_base_measures_agree_on_every_post(tiny_demo):
+    period = parse_period("2026-Q3")
+    with Workspace.open(tiny_demo) as ws:
+        content = posts_table(ws, period)
+        base = _posts(ws, Selection(period))
     by_platform = content.groupby("platform")["engagements"].sum()
     assert by_platform.to_dict() == pytest.approx(
         base.groupby("platform")["engagements"].sum().to_dict()

@@ -1,6 +1,6 @@
 """Each report section's numbers are the library's numbers for the same inputs: ROI and
 insights (`roi`), attribution (`attribute`, `compare`), costs (`allocate`), CLV (`clv_by`),
-content and data quality. Runs on the tiny demo (see tests/report_support.py)."""
+content and data quality. Runs on the tiny demo (see tests/deliver/report/report_support.py)."""
 
 from __future__ import annotations
 
@@ -10,20 +10,20 @@ import pytest
 
 from socialroi.errors import SocialroiError, UnknownName
 from socialroi.model.periods import parse_period
-from tests import report_support as support
+from tests.deliver.report import report_support as support
 
 pytestmark = pytest.mark.slow
 P = parse_period(support.PERIOD)
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory):
-    return support.workspace(tmp_path_factory)
+def ws(report_demo):
+    return support.workspace(report_demo)
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return support.report_data(tmp_path_factory)
+def data(report_demo):
+    return support.report_data(report_demo)
 
 
 def rows(data, section: str, table: str) -> list[dict]:
@@ -186,11 +186,11 @@ def test_methodology_defines_every_metric_shown(data):
                 assert METRICS[c.key].label in defined
 
 
-def test_b2b_profile_has_the_funnel_matching_roi(ws, tmp_path_factory):
+def test_b2b_profile_has_the_funnel_matching_roi(ws, report_demo):
     from socialroi.deliver.report.sections_a import report_metrics
     from socialroi.measure.roi import roi
 
-    data = support.report_data(tmp_path_factory, profile="b2b")
+    data = support.report_data(report_demo, profile="b2b")
     assert "funnel" in [s.key for s in data.sections]
     res = roi(ws, support.PERIOD, profile="b2b", by=("platform",), compare="previous",
               metrics=report_metrics(data.profile))  # fmt: skip
@@ -205,8 +205,8 @@ def test_b2b_profile_has_the_funnel_matching_roi(ws, tmp_path_factory):
     assert same(res.totals["pipeline_influenced"], pipe[METRICS["pipeline_influenced"].label])
 
 
-def test_markets_and_platforms_select(tmp_path_factory):
-    data = support.report_data(tmp_path_factory, markets=("US", "DE"), platforms=("tiktok",))
+def test_markets_and_platforms_select(report_demo):
+    data = support.report_data(report_demo, markets=("US", "DE"), platforms=("tiktok",))
     cells = rows(data, "roi", "roi_platform_market")
     assert cells and {r["market"] for r in cells} <= {"US", "DE"}
     assert {r["platform"] for r in cells} <= {"tiktok", "(unallocated)"}

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FIXTURES
+
 CHROMIUM = os.environ.get("SOCIALROI_CHROMIUM", "/usr/bin/chromium")
-FIXTURES = Path(__file__).parent / "fixtures"
 
 pytestmark = [
     pytest.mark.e2e,
@@ -41,7 +42,7 @@ def server(tmp_path_factory):
     from socialroi import Workspace
     from socialroi.deliver.web.app import create_app
     from socialroi.store.web import WebStore
-    from tests.test_web_api import EVIL, PASSWORDS, insert  # the same hostile workspace
+    from tests.deliver.web.test_api import EVIL, PASSWORDS, insert  # the same hostile workspace
 
     tmp = tmp_path_factory.mktemp("e2e")
     path = tmp / "ws.duckdb"
@@ -87,7 +88,7 @@ def browser():
 
 
 def signed_in(browser, base: str, role: str = "analyst"):
-    from tests.test_web_api import PASSWORDS
+    from tests.deliver.web.test_api import PASSWORDS
 
     ctx = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     page = ctx.new_page()

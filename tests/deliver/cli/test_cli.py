@@ -43,9 +43,25 @@ def test_unknown_format_and_platform(tmp_path):
     assert r.exit_code == 1 and "unknown platform/source 'myspace'; valid:" in r.output
 
 
-def test_formats_lists_reports():
+def test_formats_lists_every_registered_report():
+    from socialroi.sources import load_all
+    from socialroi.sources.base import REPORTS
+
     r = run("formats")
-    assert r.exit_code == 0 and "costs" in r.output
+    assert r.exit_code == 0
+    rows: list[list[str]] = []  # platform, report, title; a wrapped title continues below
+    for line in r.output.splitlines():
+        if not line.startswith("│"):
+            continue
+        platform, report, title = (c.strip() for c in line.strip("│").split("│"))
+        if platform:
+            rows.append([platform, report, title])
+        else:
+            rows[-1][2] += " " + title
+    load_all()
+    want = sorted(REPORTS.values(), key=lambda x: x.key)
+    assert len(want) > 20
+    assert rows == [[x.source, x.name, x.title] for x in want]
 
 
 def test_fx_override_is_used(tmp_path):
