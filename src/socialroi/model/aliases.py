@@ -3,7 +3,7 @@
 Plain data, extended by each source package with `register_aliases()`. Platforms rename
 columns over time (Impressions→Views on TikTok and Meta, Shares→Reposts on X, Conversions→Key
 events on GA4): old and new names are both listed under one canonical field. Every source
-covers English, Spanish and Simplified Chinese; `tests/test_aliases.py` checks it.
+covers English, Spanish and Simplified Chinese; `tests/model/test_aliases.py` checks it.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ The rules are plain data (`channel_rules.csv`, or a user's own file) in priority
 GA4's default channel grouping. Each rule's non-empty fields are regular expressions that must
 all match (on lower-cased, URL-decoded values; the referrer is reduced to its host). The first
 matching rule wins; a row no rule matches gets channel `Unmapped` and is reported as a
-data-quality finding, never dropped. `classify()` builds one Ibis CASE expression, so the same
-rules run on DuckDB and Spark.
+data-quality finding, never dropped. `classify_table()` finds each row's rule in one Ibis
+expression and joins the small rules table, so the same rules run on DuckDB and Spark.
 """
 
 from __future__ import annotations
@@ -131,29 +131,3 @@ def classify_table(
     rt = rules_table(rules)
     j = t.left_join(rt, t._ri == rt._rid).drop("_ri", "_rid")
     return j.mutate(channel_platform=j.channel_platform.nullif(""))
-
-
-def classify(
-    source: ir.StringValue,
-    medium: ir.StringValue,
-    referrer: ir.StringValue,
-    click_id_type: ir.StringValue,
-    rules: list[ChannelRule] | None = None,
-) -> dict[str, ir.Value]:
-    """Ibis expressions for channel, channel_platform, paid and rule (for small inputs and
-    single expressions; tables use `classify_table`, which evaluates each regex once)."""
-    rules = load_rules() if rules is None else rules
-    idx = rule_index(source, medium, referrer, click_id_type, rules)
-    str_null = ibis.null("string")
-
-    def pick(values: list, default) -> ir.Value:
-        return ibis.cases(*[(idx == i, v) for i, v in enumerate(values)], else_=default)
-
-    return {
-        "channel": pick([r.channel for r in rules], UNMAPPED),
-        "channel_platform": pick(
-            [ibis.literal(r.platform) if r.platform else str_null for r in rules], str_null
-        ),
-        "paid": pick([r.paid for r in rules], False),
-        "rule": pick([r.rule for r in rules], "unmapped"),
-    }
