@@ -7,6 +7,7 @@ import pytest
 
 from socialroi.errors import UnknownName
 from socialroi.journeys.touches import JourneySettings, aggregate_paths, journey_touches
+from socialroi.land.workspace import Workspace
 from socialroi.measure.attribution import attribute_paths
 from socialroi.measure.attribution.workspace import attribute, compare, touch_credits
 from socialroi.model.periods import parse_period
@@ -77,3 +78,14 @@ def test_compare_shift_and_truth(journeys_ws):  # noqa: F811
 def test_unknown_model(journeys_ws):  # noqa: F811
     with pytest.raises(UnknownName, match="valid: .*markov"):
         attribute(journeys_ws, "magic", Q3)
+
+
+def test_campaign_level_skips_exact_shapley_with_a_reason_and_keeps_the_others(tiny_demo):
+    settings = JourneySettings(by=("campaign",))
+    with Workspace.open(tiny_demo) as ws:
+        table = compare(ws, parse_period("2026-Q3"), settings)
+    assert len(table) > 20  # the tiny demo's campaigns: beyond exact Shapley's limit
+    assert "shapley" not in table.columns
+    assert "markov" in table.columns and "last_click" in table.columns
+    note = table.attrs["skipped"]["shapley"]
+    assert "coalitions" in note and "markov" in note

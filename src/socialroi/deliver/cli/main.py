@@ -208,7 +208,10 @@ def attribute(
     with Workspace.open(workspace) as ws:
         if model == "all":
             df = compare(ws, p, settings)
-            extra = {"distance_to_truth": df.attrs.get("distance_to_truth", {})}
+            extra = {
+                "distance_to_truth": df.attrs.get("distance_to_truth", {}),
+                "skipped": df.attrs.get("skipped", {}),
+            }
         else:
             df = run(ws, model, p, settings)
             extra = {}
@@ -221,6 +224,8 @@ def attribute(
         if extra.get("distance_to_truth"):
             d = ", ".join(f"{m} {v:.3f}" for m, v in extra["distance_to_truth"].items())
             console.print(f"distance to the demo's ground truth (total variation): {d}")
+        for note in extra["skipped"].values():
+            err.print(note, markup=False)
     else:
         render(df, console, title=f"{model} attribution, {p.label}, by {by}")
 

@@ -231,8 +231,10 @@ def attribution(ws, f: Filters) -> View:
     if f.platforms and grain in ("platform", "platform_paid"):
         table = table[table.unit.str.split(" ").str[0].isin(f.platforms)]
     view.tables["comparison"] = table
-    detail = attribute(ws, model, period, settings)
-    view.tables["model"] = detail
+    view.notes += list(table.attrs.get("skipped", {}).values())
+    if model not in table.columns:  # e.g. exact Shapley over too many campaigns
+        model = "markov"
+    view.tables["model"] = attribute(ws, model, period, settings)
     view.data.update(
         model=model,
         granularity=grain,

@@ -89,6 +89,18 @@ def journey_values(v: np.ndarray, masks: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+class TooManyPlayers(AttributionInputError):
+    """Exact Shapley values need 2^n coalitions: above the limit the model is not computed
+    (the other models are; `compare()` says why Shapley is missing)."""
+
+    def __init__(self, n: int, limit: int) -> None:
+        self.n, self.limit = n, limit
+        super().__init__(
+            f"shapley: {n} channels need 2^{n} coalitions; at most max_channels={limit} "
+            "are allowed (group campaigns into channels, or raise max_channels)"
+        )
+
+
 def shapley(table: PathTable, allocation: str = "global", max_channels: int = 20) -> Credits:
     """Exact Shapley attribution; see the module docstring."""
     if allocation not in ("global", "journey"):
@@ -97,10 +109,7 @@ def shapley(table: PathTable, allocation: str = "global", max_channels: int = 20
         )
     n = len(table.channels)
     if n > max_channels:
-        raise AttributionInputError(
-            f"shapley: {n} channels need 2^{n} coalitions; at most max_channels={max_channels} "
-            "are allowed (group campaigns into channels, or raise max_channels)"
-        )
+        raise TooManyPlayers(n, max_channels)
     masks = channel_masks(table)
     v = coalition_rates(table, masks, n)
     if allocation == "journey":

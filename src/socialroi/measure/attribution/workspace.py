@@ -30,6 +30,7 @@ from socialroi.journeys.touches import (
 )
 from socialroi.measure.attribution.api import attribute_paths, credit_paths
 from socialroi.measure.attribution.registry import available_models
+from socialroi.measure.attribution.shapley import TooManyPlayers
 from socialroi.model.periods import Period
 
 # Models compared by `compare()`, in the order a reader expects them.
@@ -199,7 +200,17 @@ def compare(
     granularity is a platform one."""
     models = tuple(m for m in (models or COMPARE_ORDER) if m in available_models())
     j = _Journeys(ws, period, settings)  # built once, read by every model
-    frames = {m: attribute(ws, m, period, settings, _journeys=j) for m in models}
+    frames, skipped = {}, {}
+    for m in models:
+        try:
+            frames[m] = attribute(ws, m, period, settings, _journeys=j)
+        except TooManyPlayers as exc:  # exact Shapley at campaign level: say why, go on
+            skipped[m] = (
+                f"{m} not computed: {exc.n} {_units(settings)} need 2^{exc.n} coalitions "
+                f"(exact Shapley allows {exc.limit}); use markov at this level, or attribute "
+                "by platform or channel"
+            )
+    models = tuple(frames)
     units = sorted(set().union(*[set(f.unit) for f in frames.values()]))
     table = pd.DataFrame({"unit": units})
     for m, f in frames.items():
@@ -211,7 +222,13 @@ def compare(
         if m != base and total and tm:
             table[f"{m}_shift"] = (table[m] / tm - table[base] / total) * 100
     table.attrs["distance_to_truth"] = distance_to_truth(ws, table, models, settings)
+    table.attrs["skipped"] = skipped
     return table
+
+
+def _units(settings: JourneySettings) -> str:
+    by = settings.by[0] if settings.by else "channel"
+    return {"campaign": "campaigns", "market": "markets", "channel": "channels"}.get(by, "units")
 
 
 def demo_truth(ws, kind: str = "orders") -> dict[str, float] | None:
