@@ -113,3 +113,19 @@ def last_full_quarter(last_day) -> str:
         return f"{last_day.year}-Q{q}"
     q -= 1
     return f"{last_day.year - (q == 0)}-Q{q or 4}"
+
+
+RELATIVE = ("last-quarter", "last-month")
+
+
+def relative_period(text: str, today: dt.date) -> str:
+    """`last-quarter` and `last-month` as the period they name on `today` (for scheduled
+    reports: a cron line that runs on the 1st writes the quarter or month just ended); any
+    other text is returned as it is."""
+    key = text.strip().lower()
+    if key == "last-quarter":
+        return last_full_quarter(today - dt.timedelta(days=1))
+    if key == "last-month":
+        end = today.replace(day=1) - dt.timedelta(days=1)
+        return f"{end.year}-{end.month:02d}"
+    return text

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import click
 
 from socialroi.deliver.cli.common import console, workspace_option
 from socialroi.land.workspace import Workspace
-from socialroi.model.periods import COMPARISONS
+from socialroi.model.periods import COMPARISONS, relative_period
 
 
 def _split(text: str | None) -> tuple[str, ...] | None:
@@ -17,7 +20,12 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 
 @click.command()
 @workspace_option
-@click.option("--period", required=True, help="2026-Q3, 2026-07, 2026, or 2026-07-01..2026-09-30.")
+@click.option(
+    "--period",
+    required=True,
+    help="2026-Q3, 2026-07, 2026, 2026-07-01..2026-09-30, or last-quarter / last-month "
+    "(for a schedule).",
+)
 @click.option(
     "--compare",
     type=click.Choice([*COMPARISONS, "none"]),
@@ -46,11 +54,34 @@ def _split(text: str | None) -> tuple[str, ...] | None:
     help="Comma-separated: html, pdf, xlsx.",
 )
 @click.option("--out", default="reports", show_default=True, help="Folder for the files.")
-def report(workspace, period, compare, profile, model, markets, platforms, lang, formats, out):
+@click.option(
+    "--email",
+    "emails",
+    multiple=True,
+    help="Send the PDF and XLSX to this address (repeatable); the server comes from "
+    "SOCIALROI_SMTP_* (docs/report.md).",
+)
+def report(
+    workspace, period, compare, profile, model, markets, platforms, lang, formats, out, emails
+):
     """Write the executive report for a period: summary, ROI, attribution, funnel, CLV,
-    content, costs, data quality and methodology."""
+    content, costs, data quality and methodology; optionally e-mail it."""
     from socialroi.deliver.report import build_report  # deferred: start-up time
+    from socialroi.deliver.report.mail import (  # deferred: start-up time
+        ATTACHED,
+        SmtpSettings,
+        address,
+        mail_report,
+    )
 
+    period = relative_period(period, dt.date.today())
+    wanted = _split(formats) or ()
+    smtp = None
+    if emails:  # check the addresses and the server settings before the long build
+        for a in emails:
+            address(a)
+        smtp = SmtpSettings.from_env()
+        wanted = tuple(dict.fromkeys([*wanted, *ATTACHED]))
     with Workspace.open(workspace) as ws:
         paths = build_report(
             ws,
@@ -61,11 +92,14 @@ def report(workspace, period, compare, profile, model, markets, platforms, lang,
             markets=_split(markets),
             platforms=_split(platforms),
             lang=lang,
-            formats=_split(formats) or (),
+            formats=wanted,
             out=out,
         )
     for fmt, path in paths.items():
         console.print(f"{fmt}: {path}", markup=False)
+    if emails:
+        sent = mail_report({k: Path(v) for k, v in paths.items()}, emails, period, smtp)
+        console.print(f"sent to {', '.join(sent)}", markup=False)
 
 
 COMMANDS = [report]
