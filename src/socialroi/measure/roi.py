@@ -65,6 +65,13 @@ class RoiResult:
         return pd.concat([self.table, pd.DataFrame([row])], ignore_index=True)
 
 
+def delta_unit(unit: str) -> str:
+    """How a metric's change is said, everywhere (CLI, dashboard, API, report): in percentage
+    points for percentages (`pp`: ROI 12 % -> 15.6 % is +3.6 pt), relative for amounts and
+    counts (`relative`: +12 %)."""
+    return "pp" if unit == "percent" else "relative"
+
+
 def delta(now: float, prev: float, unit: str = "currency") -> float:
     """Change against the comparison: relative for amounts and counts (+0.10 = 10 % more),
     the difference for percentages (+0.02 = 2 points). NaN when there is nothing to compare."""

@@ -13,7 +13,7 @@ from socialroi.deliver.cli.common import console, emit, format_option, workspace
 from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
 from socialroi.measure.insights import insights
-from socialroi.measure.roi import roi
+from socialroi.measure.roi import delta_unit, roi
 from socialroi.model.metrics import METRICS, metric
 from socialroi.model.periods import COMPARISONS
 
@@ -77,8 +77,8 @@ def roi_cmd(
         )
     if res.compare_period is not None:
         console.print(
-            "Δ columns: change against the comparison period, relative for amounts and "
-            "counts, in percentage points (pt) for rates."
+            "Δ columns: change against the comparison period, in percentage points (pt) for "
+            "rates such as ROI, relative (rel.) for amounts and counts."
         )
 
 
@@ -88,9 +88,9 @@ def readable(df: pd.DataFrame, res) -> pd.DataFrame:
     for m in res.metrics:
         out[m.label] = [fmt_value(v, m.unit) for v in df[m.name]]
         if f"{m.name}_delta" in df:
-            out[f"Δ {m.label}"] = [
-                fmt_value(v, "percent", signed=True) for v in df[f"{m.name}_delta"]
-            ]
+            how = delta_unit(m.unit)
+            label = f"Δ {m.label} ({'pt' if how == 'pp' else 'rel.'})"
+            out[label] = [fmt_value(v, how) for v in df[f"{m.name}_delta"]]
     return out
 
 

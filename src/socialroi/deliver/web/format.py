@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from socialroi.deliver.web.views import metric_info
+from socialroi.measure.roi import delta_unit
 
 MONEY_COLUMNS = {
     "amount_base", "revenue", "value", "historical_clv", "predicted_clv", "spend", "amount",
@@ -23,7 +24,10 @@ PERCENT_SUFFIXES = ("_share", "_delta", "_rate", "engagement_rate_impressions")
 
 
 def _unit(column: str) -> str:
-    if column.endswith("_delta") or column.endswith(PERCENT_SUFFIXES):
+    if column.endswith("_delta"):  # one notation: points for rates, relative for amounts
+        info = metric_info(column[: -len("_delta")])
+        return delta_unit(info["unit"]) if info else "relative"
+    if column.endswith(PERCENT_SUFFIXES):
         return "percent"
     if column.endswith("_shift"):
         return "points"
@@ -53,6 +57,10 @@ def number(value: Any, unit: str = "", currency: str = "") -> str:
             return f"{v * 100:,.1f} %"
         if unit == "points":
             return f"{v:+,.1f} pt"
+        if unit == "pp":  # a change of a rate, as a fraction: 0.036 is +3.6 pt
+            return f"{v * 100:+,.1f} pt"
+        if unit == "relative":
+            return f"{v * 100:+,.1f} %"
         if unit == "currency":
             return (
                 f"{v:,.0f} {currency}".strip() if abs(v) >= 100 else f"{v:,.2f} {currency}".strip()

@@ -31,7 +31,8 @@ from socialroi.measure.costs.allocate import allocate, ledger
 from socialroi.measure.insights import insights
 from socialroi.measure.profiles import PROFILES, load_profile, profile_from_text
 from socialroi.measure.query import Query
-from socialroi.measure.roi import roi
+from socialroi.measure.roi import delta as roi_delta
+from socialroi.measure.roi import delta_unit, roi
 from socialroi.model.metrics import METRICS, metric
 from socialroi.store import batches
 from socialroi.store.web import saved_profile
@@ -135,11 +136,9 @@ def overview(ws, f: Filters) -> View:
         prev = (res.totals_prev or {}).get(m.name) if res.totals_prev else None
         cur = res.totals.get(m.name)
         delta = None
-        if prev not in (None, 0) and cur is not None:
-            try:
-                delta = (cur - prev) / abs(prev)
-            except TypeError:
-                delta = None
+        if prev is not None and cur is not None:
+            d = roi_delta(cur, prev, m.unit)
+            delta = None if math.isnan(d) else d
         cards.append(
             {
                 "metric": m.name,
@@ -150,6 +149,7 @@ def overview(ws, f: Filters) -> View:
                 "value": cur,
                 "previous": prev,
                 "delta": delta,
+                "delta_unit": delta_unit(m.unit),
             }
         )
     view.data["headline"] = cards
