@@ -99,8 +99,10 @@ def fmt_value(v, unit: str, signed: bool = False) -> str:
         return "–"
     if unit == "percent":
         return f"{v * 100:+.1f}%" if signed else f"{v * 100:.1f}%"
-    if unit == "points":
+    if unit in ("points", "pp"):
         return f"{v * 100:+.1f} pt"
+    if unit == "relative":
+        return f"{v * 100:+.1f}%"
     if unit == "ratio":
         return f"{v:.2f}x"
     if unit == "currency":
