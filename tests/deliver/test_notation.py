@@ -2,6 +2,7 @@
 
 from click.testing import CliRunner
 
+from socialroi.deliver.cli.common import console
 from socialroi.deliver.cli.main import main
 from socialroi.deliver.cli.roi import fmt_value
 from socialroi.deliver.web.format import cell
@@ -20,7 +21,8 @@ def test_cli_and_dashboard_write_it_alike():
     assert cell(-0.072, "revenue_delta") == "-7.2 %"
 
 
-def test_the_roi_command_labels_its_change_columns(tiny_demo):
+def test_the_roi_command_labels_its_change_columns(tiny_demo, monkeypatch):
+    monkeypatch.setattr(console, "width", 400)  # one line per row, headers unwrapped
     run = CliRunner().invoke(
         main, ["roi", "-w", str(tiny_demo), "--period", "2026-Q3", "--compare", "previous",
                "--by", "platform"],
