@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import pandas as pd
 import pytest
 
 from socialroi import Workspace
@@ -68,3 +69,14 @@ def tiny_demo(tiny_demo_build) -> Path:
     yield db
     with Workspace.open(db) as w:
         assert table_totals(w) == built, "a test wrote to the shared tiny demo; use a copy"
+
+
+def insert(ws: Workspace, table: str, rows: list[dict]) -> None:
+    """Rows written straight into a canonical table (batch 1), for hand-built workspaces."""
+    df = pd.DataFrame(rows)
+    df["batch_id"] = 1
+    ws.store.raw.register("_rows", df)
+    try:
+        ws.store.raw.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
+    finally:
+        ws.store.raw.unregister("_rows")

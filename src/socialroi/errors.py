@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 
 class SocialroiError(Exception):
     """Base class for every error socialroi reports to a user."""
@@ -60,7 +62,9 @@ class UnknownName(SocialroiError, KeyError):
 
     def __init__(self, kind: str, name: str, valid: list[str]) -> None:
         self.kind, self.name, self.valid = kind, name, sorted(valid)
-        super().__init__(f"unknown {kind} {name!r}; valid: {', '.join(self.valid)}")
+        close = difflib.get_close_matches(str(name), self.valid, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        super().__init__(f"unknown {kind} {name!r}{hint}; valid: {', '.join(self.valid)}")
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return self.args[0]

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socialroi import Workspace
 from socialroi.measure.content import formats_table, posts_table, publishing_vs_engagement
+from tests.conftest import insert
 
 UTC = dt.UTC
-
-
-def insert(ws: Workspace, table: str, rows: list[dict]) -> None:
-    df = pd.DataFrame(rows)
-    df["batch_id"] = 1
-    ws.store.raw.register("_rows", df)
-    try:
-        ws.store.raw.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-    finally:
-        ws.store.raw.unregister("_rows")
 
 
 def post(pid, platform, day, fmt="video", account=None, caption="hi"):

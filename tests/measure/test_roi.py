@@ -15,19 +15,9 @@ from socialroi.deliver.cli.main import main
 from socialroi.errors import SocialroiError
 from socialroi.measure.roi import roi
 from socialroi.model.metrics import METRICS, metric
-from tests.conftest import ROOT
+from tests.conftest import ROOT, insert
 
 UTC = dt.UTC
-
-
-def insert(ws: Workspace, table: str, rows: list[dict]) -> None:
-    df = pd.DataFrame(rows)
-    df["batch_id"] = 1
-    ws.store.raw.register("_rows", df)
-    try:
-        ws.store.raw.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
-    finally:
-        ws.store.raw.unregister("_rows")
 
 
 def ts(day: int, hour: int = 12) -> dt.datetime:

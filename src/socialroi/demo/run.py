@@ -25,6 +25,7 @@ from socialroi.demo.world import DemoWorld
 from socialroi.errors import SocialroiError
 from socialroi.land.importer import ImportResult
 from socialroi.land.workspace import Workspace
+from socialroi.measure.campaigns import map_campaign
 
 SOURCES = (
     "tiktok", "x", "pinterest", "meta", "linkedin", "youtube", "ga4", "shopify", "hubspot",
@@ -134,6 +135,10 @@ def run_demo(
         run.seconds["import"] = time.perf_counter() - t0
         # Attribution compares its models against this (socialroi attribute --model all).
         ws.store.set_setting("demo_ground_truth", json.dumps(world.truth, sort_keys=True))
+        # The brand's team keeps a campaign mapping: ad reports that carry no URL
+        # parameters (TikTok, X, Pinterest, LinkedIn) meet their links' UTM campaigns.
+        for name, utm in _campaign_mapping(world).items():
+            map_campaign(ws, name, utm)
         run.status = ws.status()
     _summary(run, console)
     if run.failures:
@@ -142,6 +147,11 @@ def run_demo(
         )
     run.last_day = world.end
     return run
+
+
+def _campaign_mapping(world: DemoWorld) -> dict[str, str]:
+    ads = world.frames["ads"][["campaign_name", "utm_campaign"]].dropna().drop_duplicates()
+    return dict(zip(ads.campaign_name, ads.utm_campaign))
 
 
 def _summary(run: DemoRun, console: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pandas as pd
 from socialroi.errors import SocialroiError
 from socialroi.land.importer import ImportResult, expand, import_file
 from socialroi.model.channels import load_rules
-from socialroi.model.currencies import known_currencies
+from socialroi.model.currencies import is_iso_currency, known_currencies
 from socialroi.model.schema import TABLES, table_spec
 from socialroi.sources.base import ImportOptions
 from socialroi.store import reads
@@ -126,7 +127,25 @@ class Workspace:
 
     # -- fx overrides --------------------------------------------------------------------
     def set_fx_rate(self, currency: str, day: Any, per_eur: float) -> None:
-        reads.set_fx_rate(self.store, currency, day, per_eur)
+        """Use `per_eur` units of `currency` for one euro on `day` (instead of the ECB's)."""
+        code = _fx_code(currency)
+        if not (isinstance(per_eur, int | float) and math.isfinite(per_eur) and per_eur > 0):
+            raise SocialroiError(
+                f"a rate is a positive number of {code} for one euro, not {per_eur!r}"
+            )
+        reads.set_fx_rate(self.store, code, day, float(per_eur))
+
+    def unset_fx_rate(self, currency: str, day: Any) -> None:
+        """Go back to the ECB's rate for `currency` on `day`."""
+        code = _fx_code(currency)
+        if not reads.unset_fx_rate(self.store, code, day):
+            raise SocialroiError(
+                f"no rate of {code} on {day} was set by hand; see `socialroi fx list`"
+            )
+
+    def fx_overrides(self) -> pd.DataFrame:
+        """The rates set by hand: currency, rate_date, per_eur."""
+        return reads.fx_overrides(self.store).sort_values(["currency", "rate_date"])
 
     # -- what the data is now ------------------------------------------------------------
     def data_version(self) -> tuple:
@@ -172,6 +191,17 @@ class Workspace:
             ),
             "findings": [{"kind": k, "rows": int(r), "findings": int(n)} for k, r, n in findings],
         }
+
+
+def _fx_code(currency: str) -> str:
+    code = str(currency).strip().upper()
+    if code == "EUR":
+        raise SocialroiError("rates are per euro: EUR to EUR is always 1 and cannot be set")
+    if not is_iso_currency(code):
+        raise SocialroiError(
+            f"{currency!r} is not an ISO 4217 currency code (for example GBP, VND, AED)"
+        )
+    return code
 
 
 def _copy(value: Any) -> Any:

@@ -9,12 +9,12 @@ import pandas as pd
 from socialroi.journeys.conversions import unique_conversions
 from socialroi.journeys.touches import JourneySettings, journey_touches
 from socialroi.measure.attribution.workspace import touch_credits
+from socialroi.measure.campaigns import campaign_keys, touch_keys
 from socialroi.measure.profiles import Profile
 from socialroi.measure.selection import (
     NONE,
     OTHER,
     Selection,
-    campaign_key,
     platform_of,
 )
 
@@ -53,7 +53,11 @@ def attributed(ws, sel: Selection, profile: Profile, model: str) -> tuple[pd.Dat
         touches = touches[touches.converted]
         model_cr = touch_credits(ws, model, p, settings, touches=touches)
         first_cr = touch_credits(ws, "first_click", p, settings, touches=touches)
-        camp = _touch_campaigns(tp, touches.touch_id) if "campaign" in sel.by else None
+        camp = (
+            _touch_campaigns(tp, touches.touch_id, campaign_keys(ws))
+            if "campaign" in sel.by
+            else None
+        )
         for frame, col in ((model_cr, "credit"), (first_cr, "sourced_credit")):
             f = frame[["conversion_id", "touch_id", "unit", "credit"]].rename(
                 columns={"credit": col}
@@ -112,27 +116,13 @@ def attributed(ws, sel: Selection, profile: Profile, model: str) -> tuple[pd.Dat
     return cr, inf, conv
 
 
-def _touch_campaigns(tp, touch_ids: pd.Series) -> pd.DataFrame:
+def _touch_campaigns(tp, touch_ids: pd.Series, keys: dict[str, str]) -> pd.DataFrame:
     ids = list(pd.unique(touch_ids))
     if not ids:
         return pd.DataFrame(columns=["touch_id", "campaign"])
     t = tp.filter(tp.touch_id.isin(ids)).select("touch_id", "campaign").execute()
-    t["campaign"] = campaign_key(t.campaign)
+    t["campaign"] = touch_keys(t.campaign, keys)
     return t
-
-
-def campaign_keys_by_name(ws) -> dict[str, str]:
-    """Ad platform campaign (and ad group) name or id -> its UTM key, where the campaign
-    states one; names without one keep their own name as the key."""
-    c = ws.table("campaigns").select("campaign_id", "utm_campaign", "name").execute()
-    out = {}
-    for cid, utm, name in zip(c.campaign_id, c.utm_campaign, c.name):
-        if isinstance(utm, str) and utm.strip():
-            key = utm.strip().lower()
-            out[cid] = key
-            if isinstance(name, str):
-                out.setdefault(name, key)
-    return out
 
 
 def _first_purchase_flags(unique, conv: pd.DataFrame) -> pd.Series:

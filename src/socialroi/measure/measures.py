@@ -36,7 +36,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from socialroi.measure.attributed import attributed, campaign_keys_by_name
+from socialroi.measure.attributed import attributed
+from socialroi.measure.campaigns import campaign_keys
 from socialroi.measure.clv.workspace import CLVError, customer_clv
 from socialroi.measure.costs.allocate import allocate
 from socialroi.measure.posts import post_figures
@@ -170,7 +171,7 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     for c in ("platform", "market"):
         alloc[c] = alloc[c].where(alloc[c].notna(), UNALLOCATED)
     if "campaign" in sel.by:
-        keys = campaign_keys_by_name(ws)
+        keys = campaign_keys(ws)
         alloc["campaign"] = [keys.get(c, c) if isinstance(c, str) else NONE for c in alloc.campaign]
     else:
         alloc["campaign"] = NONE
@@ -214,21 +215,13 @@ def _posts(ws, sel: Selection) -> pd.DataFrame:
     return out
 
 
-def _campaign_names(ws) -> dict[str, str]:
-    c = ws.table("campaigns").select("campaign_id", "utm_campaign", "name").execute()
-    return {
-        cid: (utm.strip().lower() if isinstance(utm, str) and utm.strip() else name)
-        for cid, utm, name in zip(c.campaign_id, c.utm_campaign, c.name)
-    }
-
-
 def _content(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     posts = _posts(ws, sel)
     if posts.empty:
         return None
     posts["market"] = posts.market.fillna(NONE)
     posts = filter_cells(posts, sel)
-    names = _campaign_names(ws) if "campaign" in sel.by else {}
+    names = campaign_keys(ws) if "campaign" in sel.by else {}
     posts["campaign"] = posts.campaign_id.map(names).fillna(NONE) if names else NONE
     posts["period"] = bucket(posts.day, sel.grain, sel.period)
     cpm = posts.platform.map(profile.cpm).fillna(0.0)

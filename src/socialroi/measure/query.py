@@ -5,9 +5,10 @@ profile and attribution model, for some platforms and markets, at a period grain
 point (a CLI command, the dashboard's filters, a report) builds one with `Query.parse` and
 passes it down; the measures take it as it is, so nothing is parsed or checked twice.
 
->>> q = Query.parse("2026-Q3", compare="previous", profile="b2b", markets=["us"])
->>> q.compare_period.label, q.model, q.markets
-('2026-04-01..2026-06-30', 'position_based', ('US',))
+>>> q = Query.parse("2026-Q3", compare="previous", profile="b2b", markets=["us", "uk"],
+...                 platforms=["meta"])
+>>> q.compare_period.label, q.model, q.markets, q.platforms
+('2026-04-01..2026-06-30', 'position_based', ('US', 'GB'), ('facebook', 'instagram'))
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from socialroi.errors import SocialroiError, UnknownName
 from socialroi.measure.attribution.workspace import check_model
 from socialroi.measure.profiles import Profile, load_profile
 from socialroi.measure.selection import GRAINS
+from socialroi.model.names import markets_named, platforms_named
 from socialroi.model.periods import COMPARISONS, Period, comparison_period, parse_period
 
 
@@ -60,14 +62,25 @@ class Query:
             profile=prof,
             model=chosen,
             compare=compare,
-            platforms=tuple(platforms or ()),
-            markets=tuple(m.upper() for m in markets or ()),
+            platforms=platforms_named(platforms),
+            markets=markets_named(markets),
             grain=grain,
         )
 
     @property
     def compare_period(self) -> Period | None:
         return comparison_period(self.period, self.compare)
+
+    def check_names(self, platforms: list[str], markets: list[str]) -> Query:
+        """The same query, once its platforms and markets are ones the workspace knows (an
+        unknown one names the closest known one)."""
+        for p in self.platforms:
+            if p not in platforms:
+                raise UnknownName("platform", p, platforms)
+        for m in self.markets:
+            if m not in markets:
+                raise UnknownName("market", m, markets)
+        return self
 
     def but(self, **changes) -> Query:
         """The same question with some parts changed (already parsed values)."""

@@ -31,6 +31,7 @@ from socialroi.measure.query import Query
 from socialroi.measure.selection import Selection
 from socialroi.model.metrics import Metric, metric
 from socialroi.model.periods import Period
+from socialroi.store import reads
 
 
 @dataclass
@@ -115,6 +116,11 @@ def roi(
         period, compare=compare, profile=profile, model=model, platforms=platforms,
         markets=markets, grain=grain,
     )  # fmt: skip
+    if q.platforms or q.markets:
+        q.check_names(
+            reads.distinct_values(ws.store, "platform", ("accounts", "ad_metrics")),
+            reads.distinct_values(ws.store, "market", ("accounts", "conversions", "ad_metrics")),
+        )
     prof, model, p, grain = q.profile, q.model, q.period, q.grain
     shown = [metric(n) for n in (metrics or prof.all_metrics)]
     by = tuple(by)

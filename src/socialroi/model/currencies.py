@@ -8,6 +8,7 @@ import bisect
 import datetime as dt
 from functools import lru_cache
 
+from babel.numbers import list_currencies
 from currency_converter import CurrencyConverter
 
 
@@ -44,3 +45,13 @@ def ecb_rate(currency: str, day: dt.date) -> tuple[float, dt.date] | None:
     if i < 0:
         return None
     return rates[i], days[i]
+
+
+def is_iso_currency(code: str) -> bool:
+    """An ISO 4217 code (CLDR's list, shipped with Babel), current or historic."""
+    return code in _iso_codes()
+
+
+@lru_cache(maxsize=1)
+def _iso_codes() -> frozenset[str]:
+    return frozenset(list_currencies())

@@ -43,3 +43,32 @@ def model_label(name: str, lang: str) -> str:
 def kind_label(kind: str, lang: str) -> str:
     """A conversion kind (purchase, lead, sql...) in a language."""
     return CONVERSION_KINDS.get(lang, {}).get(kind, kind)
+
+
+# Friendly names people type for platforms and markets.
+PLATFORM_ALIASES = {
+    "meta": ("facebook", "instagram"), "fb": ("facebook",), "ig": ("instagram",),
+    "twitter": ("x",), "yt": ("youtube",),
+}  # fmt: skip
+MARKET_ALIASES = {"UK": "GB", "EL": "GR"}  # the UK's and Greece's common non-ISO codes
+
+
+def platforms_named(names) -> tuple[str, ...]:
+    """Platforms with aliases expanded (`meta` is facebook and instagram), in order, once."""
+    out: list[str] = []
+    for n in names or ():
+        for p in PLATFORM_ALIASES.get(str(n).strip().lower(), (str(n).strip().lower(),)):
+            if p not in out:
+                out.append(p)
+    return tuple(out)
+
+
+def markets_named(names) -> tuple[str, ...]:
+    """Market codes upper-cased with aliases resolved (`UK` is GB), in order, once."""
+    out: list[str] = []
+    for n in names or ():
+        code = str(n).strip().upper()
+        code = MARKET_ALIASES.get(code, code)
+        if code not in out:
+            out.append(code)
+    return tuple(out)

@@ -155,7 +155,8 @@ class DuckDBStore:
                 "FROM touchpoints), (SELECT count(*) FROM costs), (SELECT sum(amount_base) FROM "
                 "costs), (SELECT count(*) FROM ad_metrics), (SELECT count(*) FROM posts), "
                 "(SELECT count(*) FROM post_metrics), (SELECT count(*) FROM account_metrics), "
-                "(SELECT value FROM meta WHERE key = 'channel_rules_path')"
+                "(SELECT value FROM meta WHERE key = 'channel_rules_path'), "
+                "(SELECT value FROM meta WHERE key = 'campaign_map')"
             ).fetchone()
         return tuple(row)
 

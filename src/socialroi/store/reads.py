@@ -34,6 +34,16 @@ def set_fx_rate(store: DuckDBStore, currency: str, day: Any, per_eur: float) -> 
         tx.execute("INSERT INTO fx_rates VALUES (?, ?, ?, 'user')", [currency, day, per_eur])
 
 
+def unset_fx_rate(store: DuckDBStore, currency: str, day: Any) -> int:
+    """Forget a rate set by hand; returns how many were removed (0 or 1)."""
+    with store.transaction() as tx:
+        (n,) = tx.execute(
+            "SELECT count(*) FROM fx_rates WHERE currency = ? AND rate_date = ?", [currency, day]
+        ).fetchone()
+        tx.execute("DELETE FROM fx_rates WHERE currency = ? AND rate_date = ?", [currency, day])
+    return int(n)
+
+
 def span(store: DuckDBStore, table: str, column: str) -> tuple[Any, Any]:
     """(min, max) of a column of a canonical table; names come from the schema."""
     if table not in TABLES or column not in TABLES[table].column_names:

@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from socialroi.deliver.cli.main import main
@@ -133,3 +134,35 @@ def test_attribute_paths_bad_file_is_a_clear_error(tmp_path):
     f.write_text("journey,conversions\na > b,1\n")
     r = CliRunner().invoke(main, ["attribute-paths", str(f)])
     assert r.exit_code == 1 and "no 'path' column" in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["XYZ", "2025-10-31", "2.0"], "not an ISO 4217 currency code"),
+        (["EUR", "2025-10-31", "1.1"], "EUR to EUR is always 1"),
+        (["GBP", "2025-10-31", "0"], "positive number"),
+        (["GBP", "2025-10-31", "-0.8"], "positive number"),
+        (["GBP", "2025-10-31", "nan"], "positive number"),
+        (["GBP", "2025-10-31", "inf"], "positive number"),
+    ],
+)
+def test_fx_set_refuses_what_is_not_a_rate(tmp_path, args, says):
+    w = tmp_path / "w.duckdb"
+    got = CliRunner().invoke(main, ["fx", "set", "-w", str(w), "--", *args])
+    assert got.exit_code != 0 and says in got.output
+    from socialroi import Workspace
+
+    with Workspace.open(w) as ws:
+        assert ws.fx_overrides().empty
+
+
+def test_fx_list_and_unset(tmp_path):
+    w = tmp_path / "w.duckdb"
+    run("fx", "set", "-w", w, "vnd", "2026-07-01", "27000")
+    listed = run("fx", "list", "-w", w, "--format", "json")
+    assert '"VND"' in listed.output and "27000" in listed.output
+    run("fx", "unset", "-w", w, "VND", "2026-07-01")
+    assert '"VND"' not in run("fx", "list", "-w", w, "--format", "json").output
+    again = CliRunner().invoke(main, ["fx", "unset", "-w", str(w), "VND", "2026-07-01"])
+    assert again.exit_code != 0 and "no rate of VND" in again.output

@@ -32,7 +32,7 @@ from socialroi.sources.base import REPORTS, ImportOptions, InputFile
 from socialroi.sources.kit.tabular import read_rows
 
 # Modules under socialroi.deliver.cli whose COMMANDS join the `socialroi` group.
-COMMAND_MODULES: tuple[str, ...] = ("clv", "costs", "serve", "roi", "report")
+COMMAND_MODULES: tuple[str, ...] = ("campaigns", "clv", "costs", "serve", "roi", "report")
 
 
 class Cli(click.Group):
@@ -149,8 +149,34 @@ def fx() -> None:
 def fx_set(workspace: str, currency: str, day, per_eur: float) -> None:
     """Set CURRENCY's rate on DAY as PER_EUR units for one euro."""
     with Workspace.open(workspace) as ws:
-        ws.set_fx_rate(currency.upper(), day.date(), per_eur)
+        ws.set_fx_rate(currency, day.date(), per_eur)
         console.print(f"{currency.upper()} on {day.date()}: {per_eur} per EUR")
+
+
+@fx.command("unset")
+@workspace_option
+@click.argument("currency")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+def fx_unset(workspace: str, currency: str, day) -> None:
+    """Go back to the ECB's rate for CURRENCY on DAY."""
+    with Workspace.open(workspace) as ws:
+        ws.unset_fx_rate(currency, day.date())
+        console.print(f"{currency.upper()} on {day.date()}: the ECB's rate again")
+
+
+@fx.command("list")
+@workspace_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+def fx_list(workspace: str, fmt: str) -> None:
+    """The rates set by hand (units of the currency for one euro)."""
+    with Workspace.open(workspace) as ws:
+        df = ws.fx_overrides()
+    if fmt == "csv":
+        click.echo(to_csv(df), nl=False)
+    elif fmt == "json":
+        click.echo(to_json(df))
+    else:
+        render(df, console, title="Exchange rates set by hand (per EUR)")
 
 
 def _kv_days(values: tuple[str, ...]) -> dict[str, int]:
