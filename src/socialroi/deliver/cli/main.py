@@ -231,7 +231,7 @@ def attribute(
         by=tuple(b.strip() for b in by.split(",") if b.strip()),
         transform=transform, direct=direct,
     )  # fmt: skip
-    with Workspace.open(workspace) as ws:
+    with Workspace.open(workspace) as ws, err.status(f"attribution for {p.label}: journeys"):
         if model == "all":
             df = compare(ws, p, settings)
             extra = {

@@ -7,9 +7,16 @@ from pathlib import Path
 
 import click
 
-from socialroi.deliver.cli.common import console, workspace_option
+from socialroi.deliver.cli.common import console, err, workspace_option
 from socialroi.land.workspace import Workspace
 from socialroi.model.periods import COMPARISONS, relative_period
+
+STEP_NAMES = {
+    "summary": "summary", "roi": "ROI by platform and market", "attribution": "attribution "
+    "(every model)", "funnel": "funnel", "clv": "customer lifetime value", "content": "content",
+    "costs": "costs", "quality": "data quality", "methodology": "methodology",
+    "html": "writing HTML", "pdf": "writing PDF", "xlsx": "writing XLSX",
+}  # fmt: skip
 
 
 def _split(text: str | None) -> tuple[str, ...] | None:
@@ -82,7 +89,11 @@ def report(
             address(a)
         smtp = SmtpSettings.from_env()
         wanted = tuple(dict.fromkeys([*wanted, *ATTACHED]))
-    with Workspace.open(workspace) as ws:
+    with Workspace.open(workspace) as ws, err.status("report: starting") as status:
+
+        def step(name: str) -> None:
+            status.update(f"report: {STEP_NAMES.get(name, name)}")
+
         paths = build_report(
             ws,
             period=period,
@@ -94,6 +105,7 @@ def report(
             lang=lang,
             formats=wanted,
             out=out,
+            on_step=step,
         )
     for fmt, path in paths.items():
         console.print(f"{fmt}: {path}", markup=False)

@@ -9,7 +9,7 @@ import math
 import click
 import pandas as pd
 
-from socialroi.deliver.cli.common import console, emit, format_option, workspace_option
+from socialroi.deliver.cli.common import console, emit, err, format_option, workspace_option
 from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
 from socialroi.measure.insights import insights
@@ -44,7 +44,7 @@ def roi_cmd(
 ) -> None:
     """ROI and the profile's metrics on true cost, by platform x market x period."""
 
-    with Workspace.open(workspace) as ws:
+    with Workspace.open(workspace) as ws, err.status(f"ROI for {period}: journeys, credit, costs"):
         res = roi(
             ws, period, profile=profile, by=split(by), model=model, compare=compare,
             grain=grain, platforms=split(platforms) or None, markets=split(markets) or None,
@@ -150,7 +150,7 @@ def metrics_cmd(list_: bool, name: str | None, fmt: str) -> None:
 def insights_cmd(workspace, profile, period, compare, model, lang, fmt) -> None:
     """Plain sentences from the numbers, strongest first, each with its evidence."""
 
-    with Workspace.open(workspace) as ws:
+    with Workspace.open(workspace) as ws, err.status(f"insights for {period}: ROI and models"):
         found = insights(ws, period, profile=profile, compare=compare, model=model, lang=lang)
     if fmt == "json":
         click.echo(json.dumps([i.__dict__ for i in found], indent=2, default=str))

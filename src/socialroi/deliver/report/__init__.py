@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +58,18 @@ def build_report(
     formats: Iterable[str] = FORMATS,
     out: str | Path = "reports/",
     timings: dict[str, float] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
     """Write the report in each of `formats` to the folder `out`; returns format -> path.
-    `timings`, when given, receives the seconds spent gathering and rendering each format."""
+    `timings`, when given, receives the seconds spent gathering and rendering each format;
+    `on_step(name)` is told before each section is gathered and each format written."""
 
     formats = [f.strip().lower() for f in formats if f.strip()]
     for fmt in formats:
         if fmt not in RENDERERS:
             raise UnknownName("report format", fmt, list(RENDERERS))
     t0 = time.perf_counter()
-    data = gather(ws, period, compare, profile, model, markets, platforms, lang)
+    data = gather(ws, period, compare, profile, model, markets, platforms, lang, on_step)
     if timings is not None:
         timings["gather"] = time.perf_counter() - t0
         timings.update({f"section:{k}": v for k, v in data.seconds.items()})
@@ -75,6 +77,8 @@ def build_report(
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for fmt in formats:
+        if on_step:
+            on_step(fmt)
         t0 = time.perf_counter()
         paths[fmt] = RENDERERS[fmt](data, folder / f"{file_stem(data)}.{fmt}")
         if timings is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,7 +97,10 @@ def gather(
     markets=None,
     platforms=None,
     lang: str = "en",
+    on_step: Callable[[str], None] | None = None,
 ) -> ReportData:
+    """Every section's numbers, computed once. `on_step(name)` is told before each section
+    (the CLI shows it as progress)."""
     q = Query.parse(
         period, compare=compare, profile=profile, model=model, platforms=platforms,
         markets=markets,
@@ -121,6 +125,8 @@ def gather(
     for key in SECTION_ORDER:
         if key == "funnel" and "won" not in prof.kinds and "lead" not in prof.kinds:
             continue
+        if on_step:
+            on_step(key)
         t0 = time.perf_counter()
         section = BUILDERS[key](ctx)
         data.sections.append(section)
