@@ -33,13 +33,8 @@ from socialroi.measure.profiles import load_profile
 from socialroi.measure.roi import RoiResult, roi
 from socialroi.model.metrics import metric
 from socialroi.model.metrics.zh import localized
-from socialroi.model.names import kind_label, model_label
+from socialroi.model.names import PLATFORM_NAMES, kind_label, model_label
 from socialroi.model.periods import Period, parse_period
-
-PLATFORM_NAMES = {
-    "tiktok": "TikTok", "instagram": "Instagram", "facebook": "Facebook", "x": "X",
-    "pinterest": "Pinterest", "youtube": "YouTube", "linkedin": "LinkedIn",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ class Profile:
     primary_kind: str = "purchase"
     cpm: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CPM))
     insight_metric: str = "revenue"
+    # The ROI the team holds the social budget to (0.0 = pays back its true cost).
+    target_roi: float = 0.0
 
     @property
     def all_metrics(self) -> tuple[str, ...]:
@@ -303,6 +305,12 @@ def profile_from_dict(data: dict[str, Any], source: str = "profile") -> Profile:
                 raise bad(f"cpm.{platform}", value, ["a number >= 0"])
             merged[platform] = float(value)
         out["cpm"] = merged
+    if "target_roi" in data:
+        target = data["target_roi"]
+        ok = isinstance(target, int | float) and not isinstance(target, bool)
+        if not ok or not -1.0 <= float(target) <= 100.0:
+            raise bad("target_roi", target, ["a fraction from -1 to 100 (0.2 = 20 % ROI)"])
+        out["target_roi"] = float(target)
     if "insight_metric" in data:
         if data["insight_metric"] not in METRICS:
             raise bad("insight_metric", data["insight_metric"], sorted(METRICS))

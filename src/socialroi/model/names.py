@@ -45,6 +45,12 @@ def kind_label(kind: str, lang: str) -> str:
     return CONVERSION_KINDS.get(lang, {}).get(kind, kind)
 
 
+# Platforms as their owners write them (the same in every language).
+PLATFORM_NAMES = {
+    "tiktok": "TikTok", "instagram": "Instagram", "facebook": "Facebook", "x": "X",
+    "pinterest": "Pinterest", "youtube": "YouTube", "linkedin": "LinkedIn",
+}  # fmt: skip
+
 # Friendly names people type for platforms and markets.
 PLATFORM_ALIASES = {
     "meta": ("facebook", "instagram"), "fb": ("facebook",), "ig": ("instagram",),

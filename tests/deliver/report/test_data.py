@@ -225,3 +225,27 @@ def test_bad_inputs_say_what_is_valid(ws):
         gather(ws, support.PERIOD, compare="last-week")
     with pytest.raises(UnknownName):
         gather(ws, support.PERIOD, model="nope")
+
+
+def test_summary_money_box_matches_roi_and_costs(ws, data):
+    """Total revenue, social's part and share, true cost by category and ROI against the
+    target: the same figures `roi` and `allocate` give for the same inputs."""
+    from socialroi.measure.costs.allocate import allocate
+    from socialroi.measure.roi import roi
+
+    res = roi(ws, P, profile="dtc", by=("platform",))
+    mt = res.measure_totals
+    got = {r["what"]: r["value"] for r in rows(data, "summary", "money")}
+    f = data.fmt
+    social = mt["purchase_revenue"]
+    total = social + mt["nonsocial_purchase_revenue"]
+    assert same(total, got[f.t("money_total_revenue")])
+    assert same(social, got[f.t("money_social_revenue")])
+    assert same(social / total, got[f.t("money_social_share")])
+    assert same(res.totals["true_cost"], got[f.t("money_true_cost")])
+    alloc = allocate(ws, P)
+    for cat, amount in alloc.groupby("category").amount_base.sum().items():
+        assert same(amount, got["· " + f.t(f"cat_{cat}")])
+    assert same(res.totals["roi"], got[f.t("money_roi")])
+    assert got[f.t("money_roi_target")] == data.profile.target_roi == 0.0
+    assert same(res.totals["roi"] - 0.0, got[f.t("money_roi_gap")])

@@ -160,6 +160,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "by_rule": {"en": "How it was allocated", "zh-CN": "分摊方式"},
     "headline": {"en": "Headline metrics", "zh-CN": "核心指标"},
     # take-away sentences
+    "money_title": {"en": "Revenue, true cost and ROI", "zh-CN": "收入、真实成本与投资回报率"},
+    "money_total_revenue": {"en": "Total revenue (every channel)", "zh-CN": "总收入（全部渠道）"},
+    "money_social_revenue": {"en": "Revenue attributed to social", "zh-CN": "归因于社交媒体的收入"},
+    "money_social_share": {"en": "Social's share of revenue", "zh-CN": "社交媒体收入占比"},
+    "money_true_cost": {"en": "True cost of social", "zh-CN": "社交媒体真实成本"},
+    "money_roi": {"en": "ROI on true cost", "zh-CN": "基于真实成本的投资回报率"},
+    "money_roi_target": {"en": "ROI target (profile)", "zh-CN": "投资回报率目标（业务类型）"},
+    "money_roi_gap": {"en": "ROI against target", "zh-CN": "与目标相比"},
+    "moves_title": {"en": "Recommended budget moves", "zh-CN": "建议的预算调整"},
+    "moves_column": {"en": "Move", "zh-CN": "调整"},
+    "move": {
+        "en": "Move {amount} from {giver} (ROI {giver_roi}) to {taker} (ROI {taker_roi}): "
+        "about {effect} more return, if both keep returning what they return on average today.",
+        "zh-CN": "将 {amount} 从 {giver}（投资回报率 {giver_roi}）转投 {taker}（投资回报率 "
+        "{taker_roi}）：若两者保持当前的平均回报，预计多带来约 {effect} 的回报。",
+    },
     "take_summary": {
         "en": "{metric} was {value} in {period}, {delta} against {cperiod}.",
         "zh-CN": "{period}的{metric}为 {value}，较{cperiod}{delta}。",

@@ -9,6 +9,7 @@ import pandas as pd
 
 from socialroi.deliver.i18n.catalogue import MODEL_NAMES
 from socialroi.deliver.report import charts
+from socialroi.deliver.report.summary_money import money_table, moves_table
 from socialroi.deliver.report.tables import KIND_OF_UNIT, Column, Section, Table, unavailable
 from socialroi.errors import SocialroiError
 from socialroi.journeys.touches import JourneySettings
@@ -148,7 +149,11 @@ def summary(ctx) -> Section:
         )
     else:
         take = f.t("no_data")
-    return Section("summary", f.t("summary"), take, [table], bullets=bullets)
+    tables = [table, money_table(ctx, res)]
+    moves = moves_table(ctx, by_cell(ctx).table)
+    if moves is not None:
+        tables.append(moves)
+    return Section("summary", f.t("summary"), take, tables, bullets=bullets)
 
 
 # -- ROI -----------------------------------------------------------------------------------
