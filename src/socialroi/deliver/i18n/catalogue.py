@@ -165,7 +165,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "money_social_revenue": {"en": "Revenue attributed to social", "zh-CN": "归因于社交媒体的收入"},
     "money_social_share": {"en": "Social's share of revenue", "zh-CN": "社交媒体收入占比"},
     "money_true_cost": {"en": "True cost of social", "zh-CN": "社交媒体真实成本"},
-    "money_roi": {"en": "ROI on true cost", "zh-CN": "基于真实成本的投资回报率"},
+    "money_cost_title": {"en": "True cost by category", "zh-CN": "按类别的真实成本"},
     "money_roi_target": {"en": "ROI target (profile)", "zh-CN": "投资回报率目标（业务类型）"},
     "money_roi_gap": {"en": "ROI against target", "zh-CN": "与目标相比"},
     "moves_title": {"en": "Recommended budget moves", "zh-CN": "建议的预算调整"},

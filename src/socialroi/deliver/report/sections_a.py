@@ -9,7 +9,7 @@ import pandas as pd
 
 from socialroi.deliver.i18n.catalogue import MODEL_NAMES
 from socialroi.deliver.report import charts
-from socialroi.deliver.report.summary_money import money_table, moves_table
+from socialroi.deliver.report.summary_money import cost_table, money_table, moves_table
 from socialroi.deliver.report.tables import KIND_OF_UNIT, Column, Section, Table, unavailable
 from socialroi.errors import SocialroiError
 from socialroi.journeys.touches import JourneySettings
@@ -126,7 +126,7 @@ def summary(ctx) -> Section:
             lang=d.lang,
         ),
     )
-    found = sorted(found, key=lambda i: -float(i.strength or 0))[:5]
+    found = sorted(found, key=lambda i: -float(i.strength or 0))[:3]  # the page stays one
     bullets = [i.sentence for i in found]
     lead = rows[0] if rows else None
     if bullets:
@@ -150,6 +150,9 @@ def summary(ctx) -> Section:
     else:
         take = f.t("no_data")
     tables = [table, money_table(ctx, res)]
+    costs = cost_table(ctx)
+    if costs is not None:
+        tables.append(costs)
     moves = moves_table(ctx, by_cell(ctx).table)
     if moves is not None:
         tables.append(moves)

@@ -39,16 +39,10 @@ def money_rows(ctx, res) -> list[dict]:
             _row(f.t("money_social_revenue"), social, "money"),
             _row(f.t("money_social_share"), social / total if total else None, "percent"),
         ]
-    alloc = ctx.ws.memo(("allocate", d.period, None), lambda: allocate(ctx.ws, d.period, None))
-    in_scope = alloc[alloc.category.isin(d.profile.cost_categories)] if len(alloc) else alloc
-    by_cat = in_scope.groupby("category").amount_base.sum() if len(in_scope) else pd.Series()
-    rows.append(_row(f.t("money_true_cost"), float(by_cat.sum()), "money"))
-    for cat, amount in by_cat.sort_values(ascending=False).items():
-        rows.append(_row("· " + f.t(f"cat_{cat}"), float(amount), "money"))
+    rows.append(_row(f.t("money_true_cost"), float(_by_category(ctx).sum()), "money"))
     roi = res.totals.get("roi")
     if roi is not None and not (isinstance(roi, float) and math.isnan(roi)):
         target = d.profile.target_roi
-        rows.append(_row(f.t("money_roi"), float(roi), "percent"))
         rows.append(_row(f.t("money_roi_target"), float(target), "percent"))
         rows.append(_row(f.t("money_roi_gap"), float(roi) - target, "pp"))
     return rows
@@ -61,6 +55,27 @@ def moves_table(ctx, cells: pd.DataFrame) -> Table | None:
     f = ctx.f
     return Table("moves", [Column("move", f.t("moves_column"))], [{"move": m} for m in moves],
                  f.t("moves_title"))  # fmt: skip
+
+
+def _by_category(ctx) -> pd.Series:
+    """True cost of the period by cost category (the profile's categories), largest first."""
+    d = ctx.data
+    alloc = ctx.ws.memo(("allocate", d.period, None), lambda: allocate(ctx.ws, d.period, None))
+    if not len(alloc):
+        return pd.Series(dtype="float64")
+    scope = alloc[alloc.category.isin(d.profile.cost_categories)]
+    return scope.groupby("category").amount_base.sum().sort_values(ascending=False)
+
+
+def cost_table(ctx) -> Table | None:
+    """The true cost by category in one row, so the summary stays one page."""
+    by_cat = _by_category(ctx)
+    if by_cat.empty:
+        return None
+    f = ctx.f
+    cols = [Column(str(c), f.t(f"cat_{c}"), "money") for c in by_cat.index]
+    return Table("cost_by_category", cols, [{str(k): float(v) for k, v in by_cat.items()}],
+                 f.t("money_cost_title"))  # fmt: skip
 
 
 def money_table(ctx, res) -> Table:
