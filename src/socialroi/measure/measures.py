@@ -94,6 +94,7 @@ def base_measures(
             m[f"nonsocial_{value}"] = (k.credit * k.value).where(other, 0.0)
         parts.append(sum_cells(k, sel, m))
     parts.append(_costs(ws, sel, profile))
+    parts.append(_ads(ws, sel))
     content = _content(ws, sel, profile)
     parts.append(content)
     audience_cells, audience_total = _audience(ws, sel)
@@ -190,6 +191,29 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
             "true_cost": alloc.amount_base.where(in_scope, 0.0),
             "unallocated_cost": alloc.amount_base.where(alloc.rule == "unallocated", 0.0),
         },
+    )
+
+
+def _ads(ws, sel: Selection) -> pd.DataFrame | None:
+    """Paid delivery from the ad reports: impressions and link clicks (all clicks where a
+    platform reports no link clicks), per cell, for CPM, CPC and CTR."""
+    p = sel.period
+    am = ws.table("ad_metrics")
+    am = am.filter((am.metric_date >= p.start) & (am.metric_date <= p.end))
+    df = am.select(
+        "platform", "market", "campaign_id", day=am.metric_date,
+        ad_impressions=am.impressions.fill_null(0).cast("float64"),
+        ad_link_clicks=am.link_clicks.fill_null(am.clicks).fill_null(0).cast("float64"),
+    ).execute()  # fmt: skip
+    if df.empty:
+        return None
+    df["market"] = df.market.fillna(NONE)
+    df = filter_cells(df, sel)
+    keys = campaign_keys(ws) if "campaign" in sel.by else {}
+    df["campaign"] = df.campaign_id.map(keys).fillna(NONE) if keys else NONE
+    df["period"] = bucket(df.day, sel.grain, sel.period)
+    return sum_cells(
+        df, sel, {"ad_impressions": df.ad_impressions, "ad_link_clicks": df.ad_link_clicks}
     )
 
 

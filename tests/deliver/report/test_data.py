@@ -249,3 +249,32 @@ def test_summary_money_box_matches_roi_and_costs(ws, data):
         assert same(amount, by_cat[cat])
     assert got[f.t("money_roi_target")] == data.profile.target_roi == 0.0
     assert same(res.totals["roi"] - 0.0, got[f.t("money_roi_gap")])
+
+
+def test_paid_section_is_roi_by_campaign(ws, data):
+    """Spend, CPM, CPC, CTR, revenue and ROAS per campaign: `roi(by=campaign)`'s figures, the
+    campaigns with the most spend first."""
+    from socialroi.deliver.report.sections_paid import PAID
+    from socialroi.measure.roi import roi
+
+    res = roi(ws, P, profile="dtc", by=("campaign",), metrics=list(PAID))
+    want = res.table[res.table.spend.fillna(0) > 0].set_index("campaign")
+    got = rows(data, "paid", "paid_campaigns")
+    assert got and [r["spend"] for r in got] == sorted((r["spend"] for r in got), reverse=True)
+    for r in got:
+        for m in PAID:
+            assert same(want.loc[r["campaign"], m], r[m]), (r["campaign"], m)
+
+
+def test_cpm_cpc_ctr_from_the_ad_reports(ws):
+    from socialroi.measure.roi import roi
+
+    res = roi(ws, P, profile="dtc", by=("platform",), metrics=["spend", "cpm", "cpc", "ctr"])
+    am = ws.table("ad_metrics")
+    am = am.filter((am.metric_date >= P.start) & (am.metric_date <= P.end)).execute()
+    impressions = am.impressions.fillna(0).sum()
+    clicks = am.link_clicks.fillna(am.clicks).fillna(0).sum()
+    spend = res.totals["spend"]
+    assert same(spend * 1000 / impressions, res.totals["cpm"])
+    assert same(spend / clicks, res.totals["cpc"])
+    assert same(clicks / impressions, res.totals["ctr"])

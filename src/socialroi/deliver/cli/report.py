@@ -12,9 +12,10 @@ from socialroi.land.workspace import Workspace
 from socialroi.model.periods import COMPARISONS, relative_period
 
 STEP_NAMES = {
-    "summary": "summary", "roi": "ROI by platform and market", "attribution": "attribution "
-    "(every model)", "funnel": "funnel", "clv": "customer lifetime value", "content": "content",
-    "costs": "costs", "quality": "data quality", "methodology": "methodology",
+    "summary": "summary", "roi": "ROI by platform and market", "paid": "paid campaigns",
+    "attribution": "attribution (every model)", "funnel": "funnel",
+    "clv": "customer lifetime value", "content": "content", "costs": "costs",
+    "quality": "data quality", "methodology": "methodology",
     "html": "writing HTML", "pdf": "writing PDF", "xlsx": "writing XLSX",
 }  # fmt: skip
 

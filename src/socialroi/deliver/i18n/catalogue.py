@@ -176,6 +176,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "将 {amount} 从 {giver}（投资回报率 {giver_roi}）转投 {taker}（投资回报率 "
         "{taker_roi}）：若两者保持当前的平均回报，预计多带来约 {effect} 的回报。",
     },
+    "paid": {"en": "Paid performance by campaign", "zh-CN": "各广告活动的付费表现"},
+    "paid_table": {
+        "en": "The {n} campaigns with the most spend (of {total})",
+        "zh-CN": "支出最多的 {n} 个广告活动（共 {total} 个）",
+    },
+    "take_paid": {
+        "en": "{share} of the {spend} ad spend went to campaigns that also brought revenue; "
+        "{best} returned the most per unit of spend (ROAS {roas}).",
+        "zh-CN": "{spend} 的广告支出中有 {share} 投向了同时带来收入的广告活动；"
+        "{best} 的单位支出回报最高（ROAS {roas}）。",
+    },
     "take_summary": {
         "en": "{metric} was {value} in {period}, {delta} against {cperiod}.",
         "zh-CN": "{period}的{metric}为 {value}，较{cperiod}{delta}。",

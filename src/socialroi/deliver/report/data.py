@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialroi.deliver.i18n.catalogue import Formatter, formatter
-from socialroi.deliver.report import sections_a, sections_b
+from socialroi.deliver.report import sections_a, sections_b, sections_paid
 from socialroi.deliver.report.tables import Section
 from socialroi.measure.query import Query
 from socialroi.model.periods import Period
 
 SECTION_ORDER = (
-    "summary", "roi", "attribution", "funnel", "clv", "content", "costs", "quality", "methodology",
+    "summary", "roi", "paid", "attribution", "funnel", "clv", "content", "costs", "quality",
+    "methodology",
 )  # fmt: skip
 
 
@@ -78,6 +79,7 @@ class Context:
 BUILDERS = {
     "summary": sections_a.summary,
     "roi": sections_a.roi_section,
+    "paid": sections_paid.paid,
     "attribution": sections_a.attribution,
     "funnel": sections_a.funnel,
     "clv": sections_a.clv,

@@ -266,6 +266,40 @@ _m(
     ("new_customers",),
 )
 _m(
+    "cpm",
+    "CPM",
+    "currency",
+    "ratio_of_sums",
+    "down",
+    "Ad spend per thousand paid impressions.",
+    "ad spend / paid impressions x 1000",
+    ("ad_spend",),
+    ("ad_impressions",),
+    compute=lambda m: _div(_get(m, "ad_spend") * 1000.0, _get(m, "ad_impressions")),
+)
+_m(
+    "cpc",
+    "CPC (link)",
+    "currency",
+    "ratio_of_sums",
+    "down",
+    "Ad spend per click to the destination (all clicks where a platform reports no link clicks).",
+    "ad spend / link clicks",
+    ("ad_spend",),
+    ("ad_link_clicks",),
+)
+_m(
+    "ctr",
+    "CTR (link)",
+    "percent",
+    "ratio_of_sums",
+    "up",
+    "Link clicks per paid impression.",
+    "link clicks / paid impressions",
+    ("ad_link_clicks",),
+    ("ad_impressions",),
+)
+_m(
     "roas",
     "ROAS",
     "ratio",
