@@ -27,6 +27,8 @@ def paid(ctx) -> Section:
         return Section("paid", f.t("paid"), f.t("no_data"))
     top = t.head(TOP)
     cols = [Column("campaign", f.t("campaign")), *(metric_column(m, f) for m in PAID)]
+    # cents matter for a click or a thousand impressions
+    cols = [Column(c.key, c.label, "money2") if c.key in ("cpm", "cpc") else c for c in cols]
     rows = [
         {c: (None if isinstance(v, float) and math.isnan(v) else v) for c, v in r.items()}
         for r in top[["campaign", *PAID]].to_dict("records")
