@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -130,3 +131,20 @@ def test_platform_rows_add_up_to_the_posts(tmp_path_factory, rows):
             )
     finally:
         ws.close()
+
+
+def test_accounts_table_adds_up_the_posts_and_reads_followers(ws):
+    from socialroi.measure.content import accounts_table
+
+    insert(ws, "account_metrics", [
+        dict(account_id="tiktok:a", platform="tiktok", metric_date=dt.date(2026, 7, d),
+             followers=f) for d, f in ((1, 1000), (15, 1100), (31, 1250))
+    ])  # fmt: skip
+    got = accounts_table(ws, "2026-07").set_index("account")
+    shop = got.loc["@shop.us"]
+    assert shop.posts == 1 and shop.engagements == 50
+    assert shop.followers == 1250 and shop.follower_growth == pytest.approx(0.25)
+    assert math.isnan(shop.reach)  # TikTok reports no reach: unknown, not 0
+    de = got.loc["Shop DE"]
+    assert de.posts == 2 and de.engagements == 42 and math.isnan(de.followers)
+    assert de.engagement_rate_impressions == pytest.approx(42 / 900)

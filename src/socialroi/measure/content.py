@@ -127,3 +127,56 @@ def formats_table(ws, period: str | Period, platforms=None, markets=None) -> pd.
     g["engagements_per_post"] = g.engagements / g.posts
     g["engagement_rate_impressions"] = (g.engagements / g._shown).where(g._shown > 0)
     return g.drop(columns="_shown").sort_values(["platform", "posts"], ascending=[True, False])
+
+
+ACCOUNT_COLUMNS = [
+    "platform", "account", "market", "followers", "follower_growth", "posts", "reach", "views",
+    "engagements", "engagement_rate_impressions",
+]  # fmt: skip
+
+
+def accounts_table(ws, period: str | Period, platforms=None, markets=None) -> pd.DataFrame:
+    """Per account (brand page, employee, creator): followers at the end of the period and
+    their growth over it, posts published, their reach, views and engagements, and the
+    engagement rate on what was shown. Reach is summed over posts (not unique people)."""
+    p = parse_period(period)
+    posts = posts_table(ws, p, platforms, markets)
+    acc = ws.table("accounts").select(
+        "account_id", "platform", "market",
+        account=ws.table("accounts").handle.coalesce(
+            ws.table("accounts").name, ws.table("accounts").account_id
+        ),
+    ).execute()  # fmt: skip
+    am = ws.table("account_metrics")
+    am = am.filter(am.followers.notnull() & am.metric_date.between(p.start, p.end))
+    fol = am.select("account_id", "metric_date", "followers").execute()
+    fol = fol.sort_values(["account_id", "metric_date"])
+    ends = fol.groupby("account_id").followers.agg(["first", "last"]).reset_index()
+    acc = acc.merge(ends, on="account_id", how="left")
+    acc["followers"] = acc["last"].astype("float64")
+    first = acc["first"].astype("float64")
+    acc["follower_growth"] = ((acc["last"] - first) / first).where(first > 0)
+    if platforms:
+        acc = acc[acc.platform.isin(list(platforms))]
+    if markets:
+        acc = acc[acc.market.isin(list(markets))]
+    shown = posts.impressions.fillna(posts.views)
+    g = (
+        posts.assign(_shown=shown)
+        .groupby(["platform", "account"], as_index=False)
+        .agg(
+            posts=("post_id", "size"), reach=("reach", _known_sum), views=("views", _known_sum),
+            engagements=("engagements", "sum"), _shown=("_shown", "sum"),
+        )
+    )  # fmt: skip
+    out = acc.merge(g, on=["platform", "account"], how="outer")
+    out = out[out.posts.fillna(0).gt(0) | out.followers.notna()]
+    out["posts"] = out.posts.fillna(0).astype("int64")
+    out["engagement_rate_impressions"] = (out.engagements / out._shown).where(out._shown > 0)
+    order = ["platform", "followers"]
+    return out[ACCOUNT_COLUMNS].sort_values(order, ascending=[True, False]).reset_index(drop=True)
+
+
+def _known_sum(s: pd.Series) -> float:
+    """The sum, or nothing when the platform reported none (TikTok gives no reach)."""
+    return s.sum(min_count=1)

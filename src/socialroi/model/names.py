@@ -51,6 +51,43 @@ PLATFORM_NAMES = {
     "pinterest": "Pinterest", "youtube": "YouTube", "linkedin": "LinkedIn",
 }  # fmt: skip
 
+# Channel groups (model/channel_rules.csv) and post formats (the posts table) by language.
+CHANNEL_NAMES = {
+    "zh-CN": {
+        "Affiliates": "联盟推广", "Direct": "直接访问", "Email": "电子邮件",
+        "Organic Search": "自然搜索", "Organic Social": "自然社交", "Paid Other": "其他付费",
+        "Paid Search": "付费搜索", "Paid Social": "付费社交", "Referral": "引荐",
+        "Unmapped": "未映射",
+    },
+}  # fmt: skip
+FORMAT_NAMES = {
+    "zh-CN": {
+        "video": "视频", "image": "图片", "carousel": "轮播", "text": "文字", "story": "快拍",
+        "reel": "Reels 短视频", "short": "Shorts 短视频", "live": "直播", "link": "链接",
+        "other": "其他",
+    },
+}  # fmt: skip
+PAID_WORDS = {"en": ("paid", "organic"), "zh-CN": ("付费", "自然")}
+
+
+def value_label(key: str, value: str, lang: str) -> str:
+    """A platform, channel, attribution unit or post format as a reader of `lang` reads it;
+    anything else (brand, account and campaign names) as it is."""
+    if key == "platform":
+        return PLATFORM_NAMES.get(value, value)
+    if key == "format":
+        return FORMAT_NAMES.get(lang, {}).get(value, value)
+    if key in ("channel", "unit"):
+        if value in PLATFORM_NAMES:
+            return PLATFORM_NAMES[value]
+        head, _, tail = value.partition(" ")
+        if head in PLATFORM_NAMES and tail in ("paid", "organic"):
+            paid, organic = PAID_WORDS.get(lang, PAID_WORDS["en"])
+            return f"{PLATFORM_NAMES[head]} {paid if tail == 'paid' else organic}"
+        return CHANNEL_NAMES.get(lang, {}).get(value, value)
+    return value
+
+
 # Friendly names people type for platforms and markets.
 PLATFORM_ALIASES = {
     "meta": ("facebook", "instagram"), "fb": ("facebook",), "ig": ("instagram",),

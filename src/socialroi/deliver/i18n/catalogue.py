@@ -24,6 +24,7 @@ from socialroi.model.names import (
     MODEL_NAMES,
     PROFILE_DESCRIPTIONS,
     PROFILE_NAMES,
+    value_label,
 )
 
 LANGS = {"en": "en_US", "zh-CN": "zh_Hans_CN"}
@@ -82,6 +83,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "predicted_clv": {"en": "Predicted CLV (12 months)", "zh-CN": "预测 CLV（12 个月）"},
     "cac": {"en": "CAC", "zh-CN": "获客成本"},
     "clv_cac": {"en": "CLV:CAC", "zh-CN": "CLV:CAC"},
+    "accounts": {"en": "Performance by account", "zh-CN": "各账号表现"},
+    "account": {"en": "Account", "zh-CN": "账号"},
+    "followers": {"en": "Followers", "zh-CN": "粉丝数"},
+    "follower_growth": {"en": "Follower growth", "zh-CN": "粉丝增长率"},
+    "reach": {"en": "Reach (sum over posts)", "zh-CN": "覆盖人数（按帖子累计）"},
+    "views": {"en": "Views", "zh-CN": "观看次数"},
     "top_posts": {"en": "Top posts", "zh-CN": "表现最佳的帖子"},
     "bottom_posts": {"en": "Bottom posts", "zh-CN": "表现最差的帖子"},
     "formats": {"en": "Formats", "zh-CN": "内容形式"},
@@ -322,6 +329,11 @@ class Formatter:
         if p.name in words and load_profile(p.name).description == p.description:
             return words[p.name]
         return p.description
+
+    def value(self, key: str, value: object) -> str:
+        """A cell's text in the report's language: platforms, channels and post formats are
+        named for the reader; names of brands, accounts and campaigns stay as written."""
+        return value_label(key, "" if value is None else str(value), self.lang)
 
     def kind_label(self, kind: str) -> str:
         """A conversion kind (purchase, lead, sql...) in the report's language."""

@@ -70,7 +70,8 @@ def make_cell(f):
                 good = 0 if kind != "delta" and round(abs(shown), 1) == 0 else v * sign
                 cls += " pos" if good > 0 else " neg" if good < 0 else ""
             return Markup('<td class="{}">{}</td>').format(cls, format_value(f, v, kind))
-        text = "" if v is None else str(v)
+        raw = "" if v is None else str(v)
+        text = f.value(col.key, raw)
         if col.key == "url":
             if text.startswith(("https://", "http://")):
                 return Markup('<td class="text"><a href="{}" rel="noopener">↗</a></td>').format(
@@ -83,7 +84,7 @@ def make_cell(f):
         mark = Markup("")
         cls = "text long" if long else "text"
         if table.color_key == col.key and text:
-            mark = Markup('<span class="dot" style="background:{}"></span>').format(color_of(text))
+            mark = Markup('<span class="dot" style="background:{}"></span>').format(color_of(raw))
             cls += " key"
         return Markup('<td class="{}">{}{}</td>').format(cls, mark, escape(text))
 

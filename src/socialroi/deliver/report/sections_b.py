@@ -8,7 +8,12 @@ from socialroi.deliver.i18n.catalogue import MESSAGES
 from socialroi.deliver.report import charts
 from socialroi.deliver.report.tables import Column, Section, Table
 from socialroi.measure import quality as q
-from socialroi.measure.content import formats_table, posts_table, publishing_vs_engagement
+from socialroi.measure.content import (
+    accounts_table,
+    formats_table,
+    posts_table,
+    publishing_vs_engagement,
+)
 from socialroi.measure.costs.allocate import allocate
 from socialroi.model.metrics import METRICS
 
@@ -107,8 +112,26 @@ def content(ctx) -> Section:
         f.t("note_rank", metric=label, min=f.number(MIN_SHOWN)),
         ENGAGEMENT_NOTE.get(d.lang, ENGAGEMENT_NOTE["en"]),
     ]
+    t_acc = Table.from_frame(
+        "accounts",
+        accounts_table(ctx.ws, d.period, d.platforms, d.markets),
+        [
+            Column("platform", f.t("platform")),
+            Column("account", f.t("account")),
+            Column("market", f.t("market")),
+            Column("followers", f.t("followers"), "count"),
+            Column("follower_growth", f.t("follower_growth"), "percent"),
+            Column("posts", f.t("posts"), "count"),
+            Column("reach", f.t("reach"), "count"),
+            Column("views", f.t("views"), "count"),
+            Column("engagements", f.t("engagements"), "count"),
+            Column("engagement_rate_impressions", f.t("engagement_rate"), "percent"),
+        ],
+        f.t("accounts"),
+        color_key="platform",
+    )
     return Section(
-        "content", f.t("content"), take, [t_pve, t_fmt, top, bottom], [chart], notes=notes
+        "content", f.t("content"), take, [t_pve, t_acc, t_fmt, top, bottom], [chart], notes=notes
     )
 
 

@@ -79,7 +79,7 @@ def write_cell(ws, row: int, col: int, value, kind: str, fm: _Formats) -> None:
         ws.write_number(row, col, float(value), fm.kinds[kind])
 
 
-def _write_table(ws, table: Table, row: int, fm: _Formats, widths: dict[int, int]) -> int:
+def _write_table(ws, table: Table, row: int, fm: _Formats, widths: dict[int, int], f=None) -> int:
     """Writes the table from `row`; returns the row of its header."""
     if table.title:
         ws.write_string(row, 0, neutralise(table.title), fm.sub)
@@ -93,6 +93,8 @@ def _write_table(ws, table: Table, row: int, fm: _Formats, widths: dict[int, int
         for j, c in enumerate(table.columns):
             v = r.get(c.key)
             kind = cell_kind(c, r)
+            if kind == "text" and v is not None and f is not None:
+                v = f.value(c.key, v)
             write_cell(ws, row, j, v, kind, fm)
             if kind == "text" and v is not None:
                 widths[j] = max(widths[j], min(len(str(v)) + 2, 60))
@@ -156,7 +158,7 @@ def write_xlsx(data, path: Path) -> Path:
         widths: dict[int, int] = {}
         first_header = None
         for t in s.tables:
-            header = _write_table(ws, t, row, fm, widths)
+            header = _write_table(ws, t, row, fm, widths, f)
             if first_header is None:
                 first_header = header
             row = header + len(t.rows) + 2
