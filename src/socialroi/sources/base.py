@@ -220,6 +220,29 @@ def report(
     return wrap
 
 
+@dataclass(frozen=True)
+class Unsupported:
+    """A report a platform offers that socialroi does not import: recognised only to say so,
+    and which report of that platform to download instead."""
+
+    source: str
+    title: str  # the platform's name for it, e.g. "Meta Business Suite Audience export"
+    detect: Callable[[Sniff], float]
+    instead: str  # what to download instead, in the platform's words
+
+
+UNSUPPORTED: list[Unsupported] = []
+
+
+def unsupported(
+    source: str, title: str, *, detect: Callable[[Sniff], float], instead: str
+) -> Unsupported:
+    """Register a known but unsupported report (see `Unsupported`)."""
+    u = Unsupported(source, title, detect, instead)
+    UNSUPPORTED.append(u)
+    return u
+
+
 def get_report(source: str, name: str | None = None) -> list[Report]:
     load_all()
     sources = sorted({r.source for r in REPORTS.values()})
