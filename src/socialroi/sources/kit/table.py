@@ -38,7 +38,7 @@ from socialroi.sources.kit.cells import (
     skipped_totals,
     total_label,
 )
-from socialroi.sources.kit.dates import NoYear, parse_date
+from socialroi.sources.kit.dates import NoYear, column_order, parse_date
 from socialroi.sources.kit.headers import HeaderMap, find_header_row, norm
 from socialroi.sources.kit.tabular import is_spreadsheet, rows_of, sheets_of
 
@@ -137,11 +137,18 @@ class Table:
         f: str,
         *,
         period_end: dt.date | None = None,
-        order: str = "MDY",
+        order: str | None = None,
+        default: str = "MDY",
     ) -> list[dt.date | None]:
-        """Dates of a column. A date without a year takes the year of the file's period
-        (the year before when that would fall after the period), else `--year`."""
+        """Dates of a column. Day-first or month-first is decided for the whole column
+        (`column_order`: the values, the export date `period_end`, the platform's `default`).
+        A date without a year takes the year of the file's period (the year before when that
+        would fall after the period), else `--year`. No date may lie after `period_end`."""
         year = period_end.year if period_end else ctx.options.year
+        if order is None:
+            order = column_order(
+                ctx, self.cells(f), default=default, latest=period_end, column=self.column(f)
+            )
         out: list[dt.date | None] = []
         for raw, rn in zip(self.cells(f), self.row_numbers):
             try:
@@ -170,6 +177,14 @@ class Table:
                 and d > period_end
             ):
                 d = d.replace(year=d.year - 1)
+            if d is not None and period_end is not None and d > period_end:
+                raise ctx.fail(
+                    "a date lies after the day the file was exported",
+                    row=rn,
+                    column=self.column(f),
+                    value=raw,
+                    expected=f"a date on or before {period_end}",
+                )
             out.append(d)
         return out
 
