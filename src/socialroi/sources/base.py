@@ -49,6 +49,9 @@ class ImportOptions:
     currency: str | None = None  # currency for exports that do not state it
     timezone: str | None = None  # IANA time zone for exports that do not state it
     year: int | None = None  # year for exports whose dates have none
+    # CRM deal stage label -> won / lost / open, for custom pipeline stages (a workspace
+    # setting: `socialroi import --deal-stage "Contract signed=won"`)
+    deal_stages: dict[str, str] | None = None
 
 
 @dataclass

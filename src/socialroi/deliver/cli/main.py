@@ -73,6 +73,13 @@ def init(workspace: str, base_currency: str) -> None:
 @click.option("--timezone", help="IANA time zone for exports that do not state it.")
 @click.option("--year", type=int, help="Year for exports whose dates have none.")
 @click.option(
+    "--deal-stage",
+    "deal_stages",
+    multiple=True,
+    metavar="LABEL=won|lost|open",
+    help="Map a custom CRM deal stage, e.g. --deal-stage 'Contract signed=won' (repeatable).",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Re-read files already imported (rows replace "
@@ -85,6 +92,7 @@ def import_(workspace: str, paths: tuple[Path, ...], force: bool, **options) -> 
     the others are still imported (the accounts register first). Exits non-zero only when a
     file failed."""
 
+    options["deal_stages"] = _deal_stages(options.get("deal_stages") or ())
     opts = ImportOptions(**options)
     planned = runs.plan(paths, opts)
     with Workspace.open(workspace) as ws, Progress(
@@ -106,6 +114,18 @@ def import_(workspace: str, paths: tuple[Path, ...], force: bool, **options) -> 
         console.print(summary.describe(), markup=False)
     if summary.failed:
         raise SystemExit(1)
+
+
+def _deal_stages(given: tuple[str, ...]) -> dict[str, str] | None:
+    out = {}
+    for item in given:
+        label, _, kind = item.rpartition("=")
+        if not label.strip() or kind.strip().lower() not in ("won", "lost", "open"):
+            raise click.BadParameter(
+                f"{item!r}: expected LABEL=won, LABEL=lost or LABEL=open", param_hint="--deal-stage"
+            )
+        out[label.strip()] = kind.strip().lower()
+    return out or None
 
 
 @main.command()
