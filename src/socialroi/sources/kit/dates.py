@@ -40,7 +40,8 @@ _SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s+(\d{1,2}):(\d{
 
 
 _WEEKDAY = re.compile(
-    r"^(mon|tue|wed|thu|fri|sat|sun|lun|mar|mié|mie|jue|vie|sáb|sab|dom)[a-zé]*\.?,\s+",
+    r"^(mon|tue|wed|thu|fri|sat|sun|lun|mar|mié|mie|jue|vie|sáb|sab|dom)[a-zé]*\.?"
+    r"(?:,\s+|\s+(?=[A-Za-zé]{3}))",
     re.IGNORECASE,
 )
 
