@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, account_id, prefixed, report
+from socialroi.sources.base import Context, InputFile, account_id, prefixed, report, unsupported
 from socialroi.sources.kit.accounts import account_row, given_handle, timezone_of
 from socialroi.sources.kit.ads import detect_ads, parse_ads
 from socialroi.sources.kit.dates import file_period, parse_date
@@ -126,6 +126,19 @@ def parse_viewers(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         ["unique_viewers", "new_viewers"],
         "TikTok Studio Viewers download",
     )
+
+
+def _detect_follower_activity(s: Sniff) -> float:
+    """FollowerActivity.csv (Date, Hour, Active followers) of the Followers download."""
+    return 0.9 if s.match(["Date", "Hour", "Active followers"]) == 1.0 else 0.0
+
+
+unsupported(
+    P,
+    "TikTok Studio FollowerActivity download (active followers by hour)",
+    detect=_detect_follower_activity,
+    instead="FollowerHistory.csv from the same Followers download (followers by day)",
+)
 
 
 CONTENT_FIELDS = ["views", "likes", "comments", "shares", "saves", "reach"]
