@@ -233,9 +233,9 @@ def test_demo_writer_round_trips_the_world(ws, tmp_path, language):
     ]
 
 
-# -- issue 10 item 1: a real orders export (tests/fixtures/shopify/real/make_fixtures.py) ------
+# -- issue 10 item 1: a real orders export (tests/fixtures/shopify_real/make_fixtures.py) ------
 
-REAL = SHOP / "real" / "orders_export_1.csv"
+REAL = FIXTURES / "shopify_real" / "orders_export_1.csv"
 
 
 def test_real_export_groups_line_items_into_orders(ws):

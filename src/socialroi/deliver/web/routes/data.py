@@ -103,5 +103,7 @@ async def upload(request: Request, p: Principal = ANALYST):
         request,
         "uploaded.html",
         {"page": "data", "pages": PAGES, "title": "Upload", "f": f, "outcome": outcome},
-        status=400 if outcome["error"] and not outcome["results"] else 200,
+        status=400
+        if outcome["error"] and not any(r["batch_id"] for r in outcome["results"])
+        else 200,
     )
