@@ -153,8 +153,9 @@ class Table:
         year = period_end.year if period_end else ctx.options.year
         if order is None:
             order = column_order(
-                ctx, self.cells(f), default=default, latest=period_end, column=self.column(f)
-            )
+                ctx, self.cells(f), default=default, language=self.language,
+                latest=period_end, column=self.column(f),
+            )  # fmt: skip
         out: list[dt.date | None] = []
         for raw, rn in zip(self.cells(f), self.row_numbers):
             try:
