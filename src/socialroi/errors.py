@@ -57,6 +57,11 @@ class ImportFailed(SocialroiError):
         return text
 
 
+class NotAnExport(ImportFailed):
+    """The file is not an export socialroi imports (a README, a report it does not support).
+    A folder or zip run skips such a file with this reason instead of failing."""
+
+
 class UnknownName(SocialroiError, KeyError):
     """A name looked up in a registry does not exist; the message lists the valid ones."""
 

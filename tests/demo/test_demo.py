@@ -12,7 +12,7 @@ import pytest
 
 from socialroi.demo.channels import CHANNELS, N_SOCIAL
 from socialroi.demo.generate import generate
-from socialroi.demo.run import import_order, run_demo, write_files
+from socialroi.demo.run import import_order, run_demo, truth_path, write_files
 from socialroi.demo.world import COLUMNS
 from socialroi.model.currencies import known_currencies
 from socialroi.sources.base import PLATFORMS
@@ -129,12 +129,15 @@ def test_written_files_are_byte_identical(tmp_path, tiny):
 
     def hashes(root, files):
         return {
-            str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in [*files, root / "ground_truth.json"]
+            str(p.relative_to(root.parent)).removeprefix(root.name): hashlib.sha256(
+                p.read_bytes()
+            ).hexdigest()
+            for p in [*files, truth_path(root)]
         }
 
     assert hashes(tmp_path / "a", a) == hashes(tmp_path / "b", b)
-    truth = json.loads((tmp_path / "a" / "ground_truth.json").read_text())
+    truth = json.loads(truth_path(tmp_path / "a").read_text())
+    assert not (tmp_path / "a" / "ground_truth.json").exists()  # not among the exports
     assert truth["seed"] == 11
     assert import_order(a)[0].name == "accounts_register.csv"
 

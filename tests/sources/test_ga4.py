@@ -177,8 +177,8 @@ def test_report_without_source_table_is_explained(ws, tmp_path):
     f.write_text(
         "# ----------------------------------------\n# Traffic acquisition\n"
         "# Start date: 20250101\n# End date: 20250131\n"
-        "Session default channel group,Sessions\nDirect,10\n"
-    )
+        "Page path and screen class,Sessions\n/,10\n"
+    )  # a channel group table imports (tests/sources/test_ga4_real.py); a page table not
     with pytest.raises(ImportFailed) as e:
         ws.import_files([f], currency="USD")
     assert e.value.row == 5 and "Session source / medium" in e.value.expected

@@ -343,7 +343,7 @@ def test_metric_titles_map_to_columns(ws):
     "path", [FIX / "insights_es" / "@voltiq.es" / "Alcance.csv", FIX / "insights_zh" / "@voltiq.es"]
 )
 def test_localized_metric_exports(ws, path):
-    [res] = ws.import_files([path])
+    [res] = ws.import_files([path], platform="instagram")  # neither title nor path says it
     rows = q(ws, "SELECT metric_date, reach FROM account_metrics ORDER BY 1")
     assert [r["reach"] for r in rows] == [1200, 1350, 980, 1410, 1105]
     if "insights_es" in str(path):  # the Spanish file carries a Total row
@@ -363,7 +363,7 @@ def test_metric_export_needs_an_account(ws, tmp_path):
     with pytest.raises(ImportFailed, match="--account"):
         ws.import_files([f])
     assert empty(ws)
-    [res] = ws.import_files([f], account="@voltiq.es")
+    [res] = ws.import_files([f], account="@voltiq.es", platform="instagram")
     assert res.rows_loaded == 5
 
 
@@ -377,8 +377,8 @@ def test_unknown_metric_title_fails(ws, tmp_path):
 
 
 def test_bad_metric_value_fails(ws, tmp_path):
-    f = tmp_path / "@voltiq.es" / "Reach.csv"
-    f.parent.mkdir()
+    f = tmp_path / "instagram" / "@voltiq.es" / "Reach.csv"
+    f.parent.mkdir(parents=True)
     f.write_text('sep=,\n"Reach"\n"Date","Primary"\n"2025-01-01T00:00:00","3"\n'
                  '"2025-01-02T00:00:00","n/a?"\n')  # fmt: skip
     with pytest.raises(ImportFailed) as e:

@@ -231,3 +231,49 @@ def test_demo_writer_round_trips_the_world(ws, tmp_path, language):
     assert ws.store.raw.execute("SELECT account_id FROM accounts").fetchall() == [
         ("shop:voltiq-cn",)
     ]
+
+
+# -- issue 10 item 1: a real orders export (tests/fixtures/shopify_real/make_fixtures.py) ------
+
+REAL = FIXTURES / "shopify_real" / "orders_export_1.csv"
+
+
+def test_real_export_groups_line_items_into_orders(ws):
+    [res] = ws.import_files([REAL])
+    assert (res.source, res.report, res.rows_read) == ("shopify", "orders", 12)
+    got = ws.store.raw.execute(
+        "SELECT order_id, occurred_at, local_date, value, currency, market, source, medium "
+        "FROM conversions ORDER BY occurred_at"
+    ).fetchall()
+    assert got == [
+        ("5610237010021", dt.datetime(2025, 6, 13, 16, 15, tzinfo=UTC), dt.date(2025, 6, 13),
+         95.0, "USD", "US", None, None),
+        ("5610237010022", dt.datetime(2025, 7, 1, 6, 40, tzinfo=UTC), dt.date(2025, 6, 30),
+         120.0, "EUR", "DE", None, None),
+        ("5610237010023", dt.datetime(2025, 7, 1, 15, 0, tzinfo=UTC), dt.date(2025, 7, 1),
+         40.0, "GBP", "GB", None, None),
+        ("5610237010025", dt.datetime(2025, 7, 4, 2, 5, tzinfo=UTC), dt.date(2025, 7, 3),
+         62.5, "USD", "US", "tiktok", "shop"),
+        ("5610237010026", dt.datetime(2025, 7, 4, 19, 0, tzinfo=UTC), dt.date(2025, 7, 4),
+         50.0, "USD", "US", None, None),
+    ]  # fmt: skip
+    kinds = dict(
+        ws.store.raw.execute("SELECT kind, rows FROM dq_findings ORDER BY kind").fetchall()
+    )
+    assert kinds == {"cancelled_order": 1, "refunded_order": 2, "tiktok_shop_order": 1}
+    # the TikTok Shop sale is TikTok's: its channel comes from the channel rules
+    assert ws.store.raw.execute(
+        "SELECT channel FROM conversions WHERE order_id = '5610237010025'"
+    ).fetchone() == ("Organic Social",)
+
+
+def test_continuation_rows_in_any_position_of_the_order(ws, tmp_path):
+    """A continuation row before the order row (a re-sorted sheet) still joins its order."""
+    lines = REAL.read_text(encoding="utf-8-sig").splitlines()
+    f = tmp_path / "orders_export_1.csv"
+    f.write_text("\n".join([lines[0], lines[2], lines[1], *lines[3:]]) + "\n")
+    [res] = ws.import_files([f])
+    assert res.tables["conversions"] == 5
+    assert ws.store.raw.execute(
+        "SELECT value FROM conversions WHERE order_id = '5610237010021'"
+    ).fetchone() == (95.0,)

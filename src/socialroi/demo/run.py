@@ -66,7 +66,7 @@ def write_files(
     world: DemoWorld, out: Path, console: Any = None, sources: Iterable[str] | None = None
 ) -> tuple[list[Path], list[str]]:
     """Write every available source's exports (or only `sources`'), the ledger files and
-    ground_truth.json."""
+    the ground truth beside the folder (`truth_path`)."""
     console = console or _Quiet()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -77,9 +77,16 @@ def write_files(
         console.print(f"note: no demo writer for {name} yet; its exports are skipped", markup=False)
     for mod in mods.values():
         files += [Path(p) for p in mod.write(world, out)]
-    truth = out / "ground_truth.json"
+    truth = truth_path(out)
     truth.write_text(json.dumps(world.truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return files, skipped
+
+
+def truth_path(out: Path) -> Path:
+    """ground_truth.json beside the exports folder, not in it: a folder import would meet it
+    among the exports (`demo-exports` -> `demo-exports.ground_truth.json`)."""
+    out = Path(out)
+    return out.parent / f"{out.name}.ground_truth.json"
 
 
 def import_order(files: list[Path]) -> list[Path]:
@@ -117,7 +124,7 @@ def run_demo(
     run.seconds["write"] = time.perf_counter() - t0
     console.print(
         f"Voltiq demo (seed {seed}, scale {scale}): {len(run.files)} export files written to "
-        f"{out}, plus ground_truth.json",
+        f"{out}, plus {truth_path(Path(out)).name} beside it",
         markup=False,
     )
     t0 = time.perf_counter()

@@ -19,12 +19,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from socialroi.errors import ImportFailed, SocialroiError
+from socialroi.errors import ImportFailed, NotAnExport, SocialroiError
 from socialroi.model.channels import ChannelRule
 from socialroi.model.currencies import ecb_last_date, known_currencies
 from socialroi.model.schema import TABLES
 from socialroi.sources import load_all
-from socialroi.sources.base import REPORTS, Context, ImportOptions, InputFile, Report, get_report
+from socialroi.sources.base import (
+    REPORTS,
+    UNSUPPORTED,
+    Context,
+    ImportOptions,
+    InputFile,
+    Report,
+    get_report,
+)
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.store import batches, reads
 from socialroi.store.duckdb import DuckDBStore
@@ -39,8 +47,8 @@ SOURCE_ALIASES = {"instagram": "meta", "facebook": "meta", "twitter": "x", "ga":
 @dataclass
 class ImportResult:
     file: str
-    status: str  # loaded, unchanged
-    batch_id: int
+    status: str  # loaded, unchanged; in a run also skipped (not an export) and failed
+    batch_id: int | None
     source: str = ""
     report: str = ""
     rows_read: int = 0
@@ -48,8 +56,11 @@ class ImportResult:
     rows_skipped: int = 0
     tables: dict[str, int] = field(default_factory=dict)
     findings: int = 0
+    reason: str = ""  # why a file was skipped or failed (the error's message)
 
     def describe(self) -> str:
+        if self.status in ("skipped", "failed"):
+            return f"{self.file}: {self.status}: {self.reason}"
         if self.status == "unchanged":
             return f"{self.file}: already imported as batch {self.batch_id}; nothing changed"
         tables = ", ".join(f"{n} {t}" for t, n in self.tables.items())
@@ -135,12 +146,7 @@ def detect(file: InputFile, options: ImportOptions) -> Report:
             scored.append((score, r.key, r))
     scored.sort(key=lambda x: (-x[0], x[1]))
     if not scored or scored[0][0] < DETECT_THRESHOLD:
-        raise ImportFailed(
-            file.name,
-            "this file is not an export socialroi recognises",
-            hint="Run `socialroi formats` to see the supported exports, or name the format "
-            "with --platform and --report.",
-        )
+        raise not_an_export(file, sniff)
     if len(scored) > 1 and scored[1][0] == scored[0][0]:
         tied = [k for s, k, _ in scored if s == scored[0][0]]
         raise ImportFailed(
@@ -149,6 +155,28 @@ def detect(file: InputFile, options: ImportOptions) -> Report:
             hint="Name the format with --platform and --report.",
         )
     return scored[0][2]
+
+
+def not_an_export(file: InputFile, sniff: Sniff) -> NotAnExport:
+    """The error for a file no report takes: for a report socialroi knows but does not
+    import, which one of that platform to download instead."""
+    for u in UNSUPPORTED:
+        try:
+            hit = float(u.detect(sniff)) >= DETECT_THRESHOLD
+        except Exception:  # noqa: BLE001 - odd bytes are simply not that report
+            hit = False
+        if hit:
+            return NotAnExport(
+                file.name,
+                f"this is a {u.title}, which socialroi does not import",
+                hint=f"Download {u.instead} instead.",
+            )
+    return NotAnExport(
+        file.name,
+        "this file is not an export socialroi recognises",
+        hint="Run `socialroi formats` to see the supported exports, or name the format "
+        "with --platform and --report.",
+    )
 
 
 # -- the import ----------------------------------------------------------------------------
@@ -162,15 +190,17 @@ def import_file(
     base_currency: str = "USD",
     rules: list[ChannelRule] | None = None,
     force: bool = False,
+    report: Report | None = None,
 ) -> ImportResult:
     """Import one file as one batch. `force` re-reads a file already imported (its rows
-    replace themselves, so totals do not change) — for a corrected parser or channel rules."""
+    replace themselves, so totals do not change) — for a corrected parser or channel rules.
+    `report` is the file's report when a run has detected it already."""
     options = options or ImportOptions()
     context = file.context(options)
     known = None if force else batches.loaded_batch(store, file.sha256, context)
     if known:
         return ImportResult(file.name, "unchanged", known)
-    report = detect(file, options)
+    report = report or detect(file, options)
     ctx = Context(file, options, known_accounts=known_accounts(store))
     try:
         staged = report.parse(file, ctx)

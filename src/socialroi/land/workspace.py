@@ -11,6 +11,7 @@ import ibis
 import pandas as pd
 
 from socialroi.errors import SocialroiError
+from socialroi.land import runs
 from socialroi.land.importer import ImportResult, expand, import_file
 from socialroi.model.channels import load_rules
 from socialroi.model.currencies import is_iso_currency, known_currencies
@@ -124,6 +125,28 @@ class Workspace:
             if on_file:
                 on_file(res)
         return results
+
+    def import_run(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        on_file: Callable[[ImportResult], None] | None = None,
+        force: bool = False,
+        **options: Any,
+    ) -> runs.RunSummary:
+        """Import files, folders and zips, going on past a file it cannot use: every file that
+        can be imported is, the accounts register first, then the rest by name (so the order
+        of `paths` changes nothing); files that are not exports are skipped with the reason,
+        failures are kept with their error (`RunSummary.failed`). See `socialroi.land.runs`."""
+        return runs.run(
+            self.store,
+            paths,
+            ImportOptions(**options),
+            base_currency=self.base_currency,
+            rules=self.rules,
+            force=force,
+            on_file=on_file,
+        )
 
     # -- fx overrides --------------------------------------------------------------------
     def set_fx_rate(self, currency: str, day: Any, per_eur: float) -> None:

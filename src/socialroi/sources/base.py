@@ -49,6 +49,9 @@ class ImportOptions:
     currency: str | None = None  # currency for exports that do not state it
     timezone: str | None = None  # IANA time zone for exports that do not state it
     year: int | None = None  # year for exports whose dates have none
+    # CRM deal stage label -> won / lost / open, for custom pipeline stages (a workspace
+    # setting: `socialroi import --deal-stage "Contract signed=won"`)
+    deal_stages: dict[str, str] | None = None
 
 
 @dataclass
@@ -218,6 +221,29 @@ def report(
         return fn
 
     return wrap
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A report a platform offers that socialroi does not import: recognised only to say so,
+    and which report of that platform to download instead."""
+
+    source: str
+    title: str  # the platform's name for it, e.g. "Meta Business Suite Audience export"
+    detect: Callable[[Sniff], float]
+    instead: str  # what to download instead, in the platform's words
+
+
+UNSUPPORTED: list[Unsupported] = []
+
+
+def unsupported(
+    source: str, title: str, *, detect: Callable[[Sniff], float], instead: str
+) -> Unsupported:
+    """Register a known but unsupported report (see `Unsupported`)."""
+    u = Unsupported(source, title, detect, instead)
+    UNSUPPORTED.append(u)
+    return u
 
 
 def get_report(source: str, name: str | None = None) -> list[Report]:

@@ -399,6 +399,27 @@ def test_api_upload_reports_each_file(app):
     assert r.json()["results"][0]["status"] == "loaded"
 
 
+def test_upload_of_a_zip_goes_on_past_files_that_are_not_exports(app):
+    """Issue 10 item 5: the upload imports what it can and says why the rest was skipped."""
+    import io
+    import zipfile
+
+    src = FIXTURES / "tiktok" / "@voltiq.us" / "FollowerHistory_2024-12-30_2025-01-02.csv"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.write(src, src.name)
+        z.writestr(
+            "FollowerActivity.csv", '"Date","Hour","Active followers"\n"January 1","0","8"\n'
+        )
+        z.writestr("README.txt", "notes\n")
+    c = login(app, "analyst")
+    r = c.post("/data/upload", data={"csrf_token": csrf_of(c), "account": "@voltiq.us"},
+               files={"files": ("Followers.zip", buf.getvalue(), "application/zip")})  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert "skipped" in r.text and "FollowerHistory.csv" in r.text  # what to use instead
+    assert "tiktok" in r.text
+
+
 def test_analyst_edits_costs_and_the_edit_is_audited(app):
     c = login(app, "analyst")
     line = {"period_start": "2025-02-01", "period_end": "2025-02-28", "category": "tools",

@@ -12,7 +12,7 @@ from socialroi.sources.kit.cells import (
     parse_number,
     url_decode,
 )
-from socialroi.sources.kit.dates import dates, parse_date
+from socialroi.sources.kit.dates import column_order, dates, parse_date
 from socialroi.sources.kit.headers import HeaderMap, header_currency
 
 
@@ -80,9 +80,28 @@ def test_parse_date(raw, year, expected):
     assert parse_date(raw, year=year) == expected
 
 
-def test_dmy_order_and_impossible_month_swap():
+def test_dmy_order_and_no_swap_per_value():
     assert parse_date("08/01/2025", order="DMY") == dt.date(2025, 1, 8)
-    assert parse_date("25/01/2025", order="MDY") == dt.date(2025, 1, 25)
+    with pytest.raises(ValueError):  # the column's order decides, never the one value
+        parse_date("25/01/2025", order="MDY")
+
+
+def test_day_month_order_is_decided_per_column():
+    """Issue 10 item 3: `13-06-2025` and `01-07-2025` in one Totals column are June 13 and
+    July 1 (not January 7): one value that can only be day-first decides the column."""
+    c = ctx()
+    assert dates(c, ["13-06-2025", "01-07-2025"], [2, 3], "Date").tolist() == [
+        dt.date(2025, 6, 13), dt.date(2025, 7, 1)]  # fmt: skip
+    # nothing in the values decides: the export date does (July 1 would be after it)
+    assert column_order(c, ["01-07-2025", "02-07-2025"], latest=dt.date(2025, 3, 1)) == "MDY"
+    assert not c.findings
+    # nothing decides at all: the platform's default, said in a finding
+    assert column_order(c, ["01-07-2025", "02-07-2025"], default="DMY", column="Date") == "DMY"
+    assert [f.kind for f in c.findings] == ["ambiguous_date_order"]
+    assert column_order(ctx(), ["01/07/2025"], language="es") == "DMY"
+    with pytest.raises(ImportFailed) as e:  # 13/06 and 06/13 in one column
+        dates(ctx(), ["13/06/2025", "06/13/2025"], [2, 3], "Date")
+    assert "mix day-first and month-first" in str(e.value)
 
 
 def test_date_without_year_asks_for_it():

@@ -21,7 +21,7 @@ from socialroi.deliver.cli.common import console, err, workspace_option
 from socialroi.deliver.output import render, to_csv, to_json
 from socialroi.errors import SocialroiError
 from socialroi.journeys.touches import JourneySettings
-from socialroi.land.importer import expand, import_file
+from socialroi.land import runs
 from socialroi.land.workspace import Workspace
 from socialroi.measure.attribution import attribute_paths
 from socialroi.measure.attribution.workspace import attribute as run
@@ -73,29 +73,59 @@ def init(workspace: str, base_currency: str) -> None:
 @click.option("--timezone", help="IANA time zone for exports that do not state it.")
 @click.option("--year", type=int, help="Year for exports whose dates have none.")
 @click.option(
+    "--deal-stage",
+    "deal_stages",
+    multiple=True,
+    metavar="LABEL=won|lost|open",
+    help="Map a custom CRM deal stage, e.g. --deal-stage 'Contract signed=won' (repeatable).",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Re-read files already imported (rows replace "
     "themselves), e.g. after changing channel rules.",
 )
 def import_(workspace: str, paths: tuple[Path, ...], force: bool, **options) -> None:
-    """Import export files, folders and zips. Each file is one atomic, idempotent batch."""
+    """Import export files, folders and zips. Each file is one atomic, idempotent batch.
 
+    A file that is not an export is skipped with the reason and a file that fails is reported;
+    the others are still imported (the accounts register first). Exits non-zero only when a
+    file failed."""
+
+    options["deal_stages"] = _deal_stages(options.get("deal_stages") or ())
     opts = ImportOptions(**options)
-    files = list(expand(paths, opts))
+    planned = runs.plan(paths, opts)
     with Workspace.open(workspace) as ws, Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        console=err, transient=True, disable=len(files) < 3,
+        console=err, transient=True, disable=len(planned.todo) < 3,
     ) as progress:  # fmt: skip
-        task = progress.add_task("importing", total=len(files))
+        task = progress.add_task("importing", total=len(planned.todo))
 
-        for f in files:
-            progress.update(task, description=f"importing {f.name[-40:]}")
-            res = import_file(
-                ws.store, f, opts, base_currency=ws.base_currency, rules=ws.rules, force=force
-            )
+        def on_file(res) -> None:
             console.print(res.describe(), markup=False)
-            progress.advance(task)
+            if res.status in ("loaded", "unchanged") or res.batch_id is not None:
+                progress.advance(task)
+
+        summary = runs.run(
+            ws.store, paths, opts, base_currency=ws.base_currency, rules=ws.rules, force=force,
+            on_file=on_file, planned=planned,
+        )  # fmt: skip
+    if len(summary.results) > 1:
+        console.print(summary.describe(), markup=False)
+    if summary.failed:
+        raise SystemExit(1)
+
+
+def _deal_stages(given: tuple[str, ...]) -> dict[str, str] | None:
+    out = {}
+    for item in given:
+        label, _, kind = item.rpartition("=")
+        if not label.strip() or kind.strip().lower() not in ("won", "lost", "open"):
+            raise click.BadParameter(
+                f"{item!r}: expected LABEL=won, LABEL=lost or LABEL=open", param_hint="--deal-stage"
+            )
+        out[label.strip()] = kind.strip().lower()
+    return out or None
 
 
 @main.command()

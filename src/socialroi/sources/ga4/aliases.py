@@ -43,6 +43,30 @@ register_aliases(
             "es": ["Campaña de la sesión", "Nombre de la campaña de la sesión", "Campaña"],
             "zh": ["会话广告系列", "会话广告系列名称", "广告系列"],
         },
+        # the primary dimension of an untouched Traffic / User acquisition download
+        "channel_group": {
+            "en": [
+                "Session primary channel group (Default Channel Group)",
+                "Session default channel group",
+                "Session primary channel group",
+                "First user primary channel group (Default Channel Group)",
+                "First user default channel group",
+                "First user primary channel group",
+                "Default channel group",
+            ],
+            "es": [
+                "Grupo de canales principal de la sesión (grupo de canales predeterminado)",
+                "Grupo de canales predeterminado de la sesión",
+                "Grupo de canales principal del primer usuario (grupo de canales predeterminado)",
+                "Grupo de canales predeterminado del primer usuario",
+            ],
+            "zh": [
+                "会话主要渠道组（默认渠道组）",
+                "会话默认渠道组",
+                "首次用户主要渠道组（默认渠道组）",
+                "首次用户默认渠道组",
+            ],  # fmt: skip
+        },
         "country": {"en": ["Country"], "es": ["País"], "zh": ["国家/地区", "国家"]},
         "sessions": {"en": ["Sessions"], "es": ["Sesiones"], "zh": ["会话数", "会话"]},
         "users": {

@@ -39,7 +39,9 @@ from socialroi.sources.kit.tabular import read_rows
 
 ORIGIN = "ga4_report"
 WEB = ("web", "ga4")  # platforms a GA4 property is registered under
-DIMENSIONS = ("date", "nth_day", "source_medium", "source", "medium", "campaign", "country")
+DIMENSIONS = ("date", "nth_day", "source_medium", "source", "medium", "campaign", "country",
+              "channel_group")  # fmt: skip
+CHANNEL_GROUP = "(channel group)"  # the source of rows that know only GA4's channel group
 METRICS = ("sessions", "users", "engaged_sessions", "key_events", "revenue")
 # Campaign placeholders GA4 writes when a session has no campaign.
 NO_CAMPAIGN = {"", "(not set)", "(direct)", "(organic)", "(referral)", "(none)", "(未设置)"}
@@ -112,7 +114,10 @@ def split_layout(rows: list[list[str]], first_row: int, delimiter: str) -> Layou
 
 
 def _usable(hm: HeaderMap) -> bool:
-    return "sessions" in hm and ("source_medium" in hm or "source" in hm)
+    if "source_medium" in hm or "source" in hm:
+        return "sessions" in hm
+    # an untouched Traffic acquisition (Sessions) or User acquisition (Total users) download
+    return "channel_group" in hm and ("sessions" in hm or "users" in hm)
 
 
 def _detect_report(s: Sniff) -> float:
@@ -170,7 +175,8 @@ def parse_report(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             "'Sessions', e.g. Reports > Acquisition > Traffic acquisition with the primary "
             "dimension set to Session source / medium",
         )
-    table, hm = max(candidates, key=lambda c: _dims_score(c[1]))
+    # the most dimensions; then the most metrics (the report table over a chart's series)
+    table, hm = max(candidates, key=lambda c: (_dims_score(c[1]), sum(f in c[1] for f in METRICS)))
     for t in layout.tables:
         if t is not table:
             ctx.finding(
@@ -255,10 +261,24 @@ def _traffic_rows(
         parts = [_split_source_medium(v) for v in cells("source_medium")]
         source = [p[0] for p in parts]
         medium = [p[1] for p in parts]
+    elif "source" not in hm:  # by default channel group: the group is the row's channel
+        medium = cells("channel_group")
+        source = [CHANNEL_GROUP] * len(body)
+        ctx.finding(
+            "channel_group_only",
+            f"the report is by {hm.column_name('channel_group')} (GA4's default channel "
+            "group), not by session source / medium: stored as traffic by channel group "
+            "(source '(channel group)'); set the primary dimension to Session source / medium "
+            "for traffic per platform",
+            row=table.header_row,
+            column=hm.column_name("channel_group"),
+            rows=len(body),
+        )
     else:
         source = cells("source")
         medium = cells("medium") if "medium" in hm else [""] * len(body)
-    out["source"] = [url_decode(_clean_dim(v)).strip().lower() for v in source]
+    out["source"] = [v if v == CHANNEL_GROUP else url_decode(_clean_dim(v)).strip().lower()
+                     for v in source]  # fmt: skip
     out["medium"] = [url_decode(_clean_dim(v)).strip().lower() for v in medium]
     if "campaign" in hm:
         out["campaign"] = [
@@ -288,7 +308,7 @@ def _traffic_rows(
         if currency:
             out["currency"] = currency.upper()
         elif out["revenue"].fillna(0).eq(0).all():
-            out["revenue"] = None
+            out = out.drop(columns="revenue")
             ctx.finding(
                 "revenue_without_currency",
                 "the report's revenue column is empty or zero and no --currency was given; "

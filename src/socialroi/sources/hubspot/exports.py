@@ -62,6 +62,18 @@ for names, medium, source in (
 
 _WON = {norm(x) for x in ("closedwon", "Closed Won", "Cerrado ganado", "Ganado", "成交",
                           "赢单", "已成交")}  # fmt: skip
+_LOST = {norm(x) for x in ("closedlost", "Closed Lost", "Cerrado perdido", "Perdido", "输单",
+                           "丢单", "未成交")}  # fmt: skip
+# HubSpot's default sales pipeline: the open stages (internal names and labels)
+_OPEN = {norm(x) for x in (
+    "appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
+    "contractsent", "Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled",
+    "Decision Maker Bought-In", "Contract Sent", "Cita programada", "Calificado para comprar",
+    "Presentación programada", "Responsable de la toma de decisiones comprometido",
+    "Contrato enviado", "已安排预约", "有购买意向", "已安排演示", "决策者已认可", "已发送合同",
+)}  # fmt: skip
+_WON_WORDS = re.compile(r"\bwon\b|\bwin\b|ganad|成交|赢单|gagn|gewonnen", re.I)
+_LOST_WORDS = re.compile(r"\blost\b|perdid|输单|丢单|perdu|verloren", re.I)
 _TRUE = {norm(x) for x in ("true", "yes", "1", "sí", "si", "是", "y", "verdadero")}
 _FALSE = {norm(x) for x in ("false", "no", "0", "否", "n", "falso", "")}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -116,6 +128,8 @@ def _detect_contacts(s: Sniff) -> float:
                 return 0.9
             if stages or "lifecycle_stage" in hm:
                 return 0.6
+            if {"first_name", "last_name"} & set(hm.index) or s.match(["First Name", "Last Name"]):
+                return 0.55  # the default contacts view: names, no stage dates
     return 0.0
 
 
@@ -127,7 +141,14 @@ def parse_contacts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     hm = t.hm
     present = [(f, k) for f, k in STAGES if f in hm]
     if not present:
-        hm.require(ctx, [f for f, _ in STAGES][:1], "HubSpot contacts export", t.header_row)
+        ctx.finding(
+            "no_stage_columns",
+            "the contacts view has no lifecycle-stage dates, so no lead, MQL, SQL or "
+            "opportunity could be dated; add the columns Became a Lead Date, Became a Marketing "
+            "Qualified Lead Date, Became a Sales Qualified Lead Date, Became an Opportunity Date "
+            "and Original Source to the view (Contacts > Edit columns) and export again",
+            row=t.header_row,
+        )
 
     def cell(r: list[Any], f: str) -> Any:
         i = hm.index.get(f)
@@ -219,7 +240,6 @@ def _flag(ctx: Context, raw: Any, rn: int, column: str) -> bool | None:
 def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     t = read_table(file, ctx, _deals_aliases(), ("record_id", "deal_name"), "HubSpot deals export")
     hm = t.hm
-    hm.require(ctx, ["create_date"], "HubSpot deals export", t.header_row)
 
     def cell(r: list[Any], f: str) -> Any:
         i = hm.index.get(f)
@@ -239,23 +259,21 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     state: dict = {"tz": known_timezone(ctx, CRM)}
     out = []
     won_no_amount = []
+    unknown: dict[str, list[int]] = {}  # stage label -> rows it could not be classified in
+    undated: list[int] = []
     for n, (rn, r) in enumerate(body):
         rid = rec.iloc[n]
         if not rid:
             raise ctx.fail("a deal has no Record ID", row=rn, column=hm.column_name("record_id"),
                            expected="HubSpot's record id")  # fmt: skip
         created = crm_timestamp(ctx, cell(r, "create_date"), rn, hm.column_name("create_date"),
-                               state, order)  # fmt: skip
-        if created is None:
+                               state, order) if "create_date" in hm else None  # fmt: skip
+        if created is None and "create_date" in hm:
             raise ctx.fail("a deal has no Create Date", row=rn,
                            column=hm.column_name("create_date"), expected="a date")  # fmt: skip
         closed = crm_timestamp(ctx, cell(r, "close_date"), rn, hm.column_name("close_date"), state,
                               order) if "close_date" in hm else None  # fmt: skip
-        won = (
-            _flag(ctx, cell(r, "is_won"), rn, hm.column_name("is_won")) if "is_won" in hm else None
-        )
-        if won is None:
-            won = norm(text(cell(r, "deal_stage"))) in _WON
+        won = _deal_won(ctx, r, rn, hm, cell, unknown)
         company = text(cell(r, "company"))
         contact_text = text(cell(r, "contact"))
         contact_ids = re.findall(r"\d+", text(cell(r, "contact_ids")))
@@ -271,15 +289,20 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             "market": market(ctx, country, rn, hm.column_name("country")) if country else None,
             "origin": SOURCE,
         }
-        out.append({"conversion_id": f"{SOURCE}:deal-{rid}:opportunity",
-                    "kind": "opportunity", "occurred_at": created,
-                    "local_date": local_date(created, state), **base})  # fmt: skip
-        # the deal's amount is its pipeline value (when it states one in a known currency)
-        pipe, pipe_cur = amounts.iloc[n], (
-            text(cell(r, "currency")) or known_currency(ctx, CRM) or "").upper()  # fmt: skip
-        if not pd.isna(pipe) and re.fullmatch(r"[A-Z]{3}", pipe_cur):
-            out[-1]["value"], out[-1]["currency"] = float(pipe), pipe_cur
-        if won:
+        if created is None:
+            undated.append(rn)
+        else:
+            out.append({"conversion_id": f"{SOURCE}:deal-{rid}:opportunity",
+                        "kind": "opportunity", "occurred_at": created,
+                        "local_date": local_date(created, state), **base})  # fmt: skip
+            # the deal's amount is its pipeline value (when it states one in a known currency)
+            pipe, pipe_cur = amounts.iloc[n], (
+                text(cell(r, "currency")) or known_currency(ctx, CRM) or "").upper()  # fmt: skip
+            if not pd.isna(pipe) and re.fullmatch(r"[A-Z]{3}", pipe_cur):
+                out[-1]["value"], out[-1]["currency"] = float(pipe), pipe_cur
+        if won and closed is None and "close_date" not in hm:
+            undated.append(rn)
+        elif won:
             if closed is None:
                 raise ctx.fail("a closed-won deal has no Close Date", row=rn,
                                column=hm.column_name("close_date"), expected="a date")  # fmt: skip
@@ -302,6 +325,7 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                         "value": None if amount is None else float(amount),
                         "currency": currency, **base})  # fmt: skip
     assumed_finding(ctx, state)
+    _deal_findings(ctx, hm, unknown, undated, len(body))
     if won_no_amount:
         ctx.finding(
             "won_without_amount",
@@ -311,6 +335,62 @@ def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             rows=len(won_no_amount),
         )
     df = pd.DataFrame(out)
+    if df.empty:
+        return {"conversions": df}
     if "value" not in df.columns:
         df["value"], df["currency"] = None, None
     return {"conversions": df}
+
+
+def _deal_won(ctx: Context, r: list[Any], rn: int, hm: HeaderMap, cell, unknown) -> bool:
+    """Won or not: `Is Closed Won` when exported; else the stage label (the workspace's own
+    mapping first, `deal_stages`; HubSpot's closedwon/closedlost and custom labels such as
+    "Closed: won"); with `Is Deal Closed?` false the deal is open. A label nothing
+    classifies is counted (`unknown_deal_stage`) and the deal taken as not won."""
+    if "is_won" in hm:
+        won = _flag(ctx, cell(r, "is_won"), rn, hm.column_name("is_won"))
+        if won is not None:
+            return won
+    closed = _flag(ctx, cell(r, "is_closed"), rn, hm.column_name("is_closed")) if (
+        "is_closed" in hm) else None  # fmt: skip
+    label = text(cell(r, "deal_stage"))
+    mapping = {norm(k): v.lower() for k, v in (ctx.options.deal_stages or {}).items()}
+    key = norm(label)
+    if key in mapping:
+        return mapping[key] == "won"
+    if closed is False:
+        return False
+    if key in _WON:
+        return True
+    if key in _LOST or key in _OPEN or not label:
+        return False
+    won_word, lost_word = bool(_WON_WORDS.search(label)), bool(_LOST_WORDS.search(label))
+    if won_word != lost_word:
+        return won_word
+    unknown.setdefault(label, []).append(rn)
+    return False
+
+
+def _deal_findings(ctx: Context, hm: HeaderMap, unknown: dict, undated: list, n: int) -> None:
+    for label, rows in unknown.items():
+        ctx.finding(
+            "unknown_deal_stage",
+            f"{len(rows)} deal(s) are in stage {label!r}, which socialroi cannot tell won from "
+            "lost or open; counted as not won. Add the Is Closed Won column to the view, or "
+            f'map the stage: socialroi import --deal-stage "{label}=won" (or lost / open)',
+            row=rows[0],
+            column=hm.column_name("deal_stage"),
+            value=label,
+            rows=len(rows),
+        )
+    if undated:
+        missing = [c for f, c in (("create_date", "Create Date"), ("close_date", "Close Date"))
+                   if f not in hm]  # fmt: skip
+        ctx.finding(
+            "deal_without_dates",
+            f"{len(undated)} of {n} deal(s) could not be dated: the view has no "
+            f"{' or '.join(missing)} column; add {' and '.join(missing)} to the view in HubSpot "
+            "(Deals > Edit columns) and export again",
+            row=undated[0],
+            rows=len(undated),
+        )

@@ -35,11 +35,13 @@ _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})
 _ZH = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _WORDS = re.compile(r"^([A-Za-zé]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?(?:\s+(\d{4}))?")
 _WORDS_DMY = re.compile(r"^(\d{1,2})(?:\s+de)?\s+([A-Za-zé]+)\.?(?:\s+(?:de\s+)?(\d{4}))?")
+_DAY_MON_YY = re.compile(r"^(\d{1,2})-([A-Za-z]{3,9})-(\d{2}|\d{4})$")  # Excel: 3-Jun-26
 _SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
 _WEEKDAY = re.compile(
-    r"^(mon|tue|wed|thu|fri|sat|sun|lun|mar|mié|mie|jue|vie|sáb|sab|dom)[a-zé]*\.?,\s+",
+    r"^(mon|tue|wed|thu|fri|sat|sun|lun|mar|mié|mie|jue|vie|sáb|sab|dom)[a-zé]*\.?"
+    r"(?:,\s+|\s+(?=[A-Za-zé]{3}))",
     re.IGNORECASE,
 )
 
@@ -82,12 +84,17 @@ def parse_date(raw: Any, *, year: int | None = None, order: str = "MDY") -> dt.d
             if y is None:
                 raise NoYear(s)
             return dt.date(y, mon, int(m[1]))
+    if m := _DAY_MON_YY.match(s):
+        mon = _MONTHS.get(m[2].casefold())
+        if mon:
+            y = int(m[3])
+            return dt.date(y + 2000 if y < 100 else y, mon, int(m[1]))
     if m := _SLASH.match(s):
         a, b, y = int(m[1]), int(m[2]), int(m[3])
         y = y + 2000 if y < 100 else y
         month, day = (a, b) if order == "MDY" else (b, a)
-        if month > 12 and day <= 12:
-            month, day = day, month
+        # No swap per value: the order is the column's (`column_order`); 13/06 in a
+        # month-first column is not a date of that column.
         return dt.date(y, month, day)
     raise ValueError(s)
 
@@ -98,11 +105,16 @@ def dates(
     row_numbers: Sequence[int],
     column: str,
     *,
-    order: str = "MDY",
+    order: str | None = None,
     year: int | None = None,
+    default: str = "MDY",
+    latest: dt.date | None = None,
 ) -> pd.Series:
-    """Parse a column of dates, failing with the row and value that cannot be read."""
+    """Parse a column of dates, failing with the row and value that cannot be read. Without
+    `order`, the column decides day-first or month-first (`column_order`)."""
     year = year or ctx.options.year
+    if order is None:
+        order = column_order(ctx, cells, default=default, latest=latest, column=column)
     out = []
     for raw, rn in zip(cells, row_numbers):
         try:
@@ -165,6 +177,88 @@ def slash_order(values: Sequence[Any], language: str = "en") -> str:
     if mdy and not dmy:
         return "MDY"
     return "DMY" if language == "es" else "MDY"
+
+
+def _slash_parts(values: Sequence[Any]) -> list[tuple[int, int, int | None]]:
+    out = []
+    for v in values:
+        if not isinstance(v, str):
+            continue
+        v = _WEEKDAY.sub("", v.strip())
+        m = _SLASH_DATE.match(v)
+        if m:
+            y = int(m[3])
+            out.append((int(m[1]), int(m[2]), y + 2000 if y < 100 else y))
+        elif m := SLASH_NO_YEAR.match(v.split(" ")[0]):
+            out.append((int(m[1]), int(m[2]), None))
+    return out
+
+
+def _fits(parts: list[tuple[int, int, int | None]], order: str, latest: dt.date | None) -> bool:
+    for a, b, y in parts:
+        month, day = (a, b) if order == "MDY" else (b, a)
+        try:
+            d = dt.date(y or 2000, month, day)
+        except ValueError:
+            return False
+        if latest is not None and y is not None and d > latest:
+            return False
+    return True
+
+
+def column_order(
+    ctx: Context | None,
+    values: Sequence[Any],
+    *,
+    default: str = "MDY",
+    language: str | None = None,
+    latest: dt.date | None = None,
+    column: str | None = None,
+) -> str:
+    """MDY or DMY for the slash or dash dates of one column (or of several columns the same
+    program wrote), decided once for the whole column, never per value:
+
+    1. the values that can only be read one way (13/06/2025 is day-first);
+    2. the export date `latest`: an order that would put a date after it is wrong;
+    3. the file's language (Spanish and most locales but US English write day-first);
+    4. else the platform's documented `default`, with an `ambiguous_date_order` finding.
+
+    A column that has values only readable day-first and others only month-first fails."""
+    # values no order can read (13/45/2025) are left for the parser to fail on, by row
+    parts = [p for p in _slash_parts(values) if _fits([p], "MDY", None) or _fits([p], "DMY", None)]
+    if not parts:
+        return default
+    only_dmy = [p for p in parts if not _fits([p], "MDY", None)]
+    only_mdy = [p for p in parts if not _fits([p], "DMY", None)]
+    if only_dmy and only_mdy:
+        if ctx is None:
+            return default
+        a, b, y = only_mdy[0] if len(only_mdy) <= len(only_dmy) else only_dmy[0]
+        raise ctx.fail(
+            "the dates of this column mix day-first and month-first",
+            column=column,
+            value=f"{a}/{b}/{y}" if y else f"{a}/{b}",
+            expected="one date order in the whole column",
+            hint="Re-export the file, or save it again with dates as YYYY-MM-DD.",
+        )
+    if only_dmy or only_mdy:
+        return "DMY" if only_dmy else "MDY"
+    if latest is not None:
+        mdy, dmy = _fits(parts, "MDY", latest), _fits(parts, "DMY", latest)
+        if mdy != dmy:
+            return "MDY" if mdy else "DMY"
+    if language == "es":
+        return "DMY"
+    if ctx is not None and any(a != b for a, b, _ in parts):
+        ctx.finding(
+            "ambiguous_date_order",
+            f"no date in this column tells day from month; read as "
+            f"{'month-first (MM/DD)' if default == 'MDY' else 'day-first (DD/MM)'}, the "
+            "platform's own order",
+            column=column,
+            rows=len(parts),
+        )
+    return default
 
 
 # -- the period a file states about itself -------------------------------------------------

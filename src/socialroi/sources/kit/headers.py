@@ -65,6 +65,7 @@ class HeaderMap:
 
     def __init__(self, header: Sequence[Any], aliases: dict[str, list[str]]) -> None:
         self.header = [str(h) if h is not None else "" for h in header]
+        self.aliases = aliases
         self.currencies: dict[str, str] = {}
         seen: dict[str, int] = {}
         positions: dict[str, int] = {}
@@ -95,14 +96,34 @@ class HeaderMap:
         missing = [f for f in fields if f not in self.index]
         if missing:
             raise ctx.fail(
-                f"this {what} has no column for {', '.join(missing)}",
+                f"this {what} has no {columns_named(self.aliases, missing)}",
                 row=row,
                 value=", ".join(h for h in self.header if h)[:200],
                 expected="the export's usual header (English, Spanish or Chinese)",
+                hint=ADD_COLUMNS,
             )
 
     def column_name(self, field: str) -> str:
         return self.found_as.get(field, field)
+
+
+ADD_COLUMNS = (
+    "Add the missing column(s) to the report (or view) in the platform and download it again, "
+    "or download the report with its default columns."
+)
+
+
+def label(aliases: dict[str, list[str]], field: str) -> str:
+    """The header a user sees for `field` in the platform's export (its English name)."""
+    names = aliases.get(field) or []
+    return names[0] if names else field
+
+
+def columns_named(aliases: dict[str, list[str]], fields: Sequence[str]) -> str:
+    """`column 'Cost'` / `columns 'Cost' and 'Impressions'`, in the platform's words."""
+    names = [f"'{label(aliases, f)}'" for f in fields]
+    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return ("column " if len(names) == 1 else "columns ") + text
 
 
 def find_header_row(

@@ -40,9 +40,9 @@ _OFFSET = re.compile(r"(?:([+-])(\d{2}):?(\d{2})|\b(UTC|GMT|Z))\s*$")
 _WEEKDAY = re.compile(
     r"^(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lun|mar|mié|mie|jue|vie|sáb|sab|dom|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miércoles|"
-    r"jueves|viernes|sábado|domingo|星期.|周.)\.?,\s*",
+    r"jueves|viernes|sábado|domingo|星期.|周.)\.?(?:,\s*|\s+(?=[A-Za-zé]{3}))",
     re.IGNORECASE,
-)
+)  # "Tue, Jan 14, 2025"; X's early-2025 "Mon Feb 17 2025" (no comma: a month name follows)
 
 
 def stamp(raw: Any, *, order: str = "MDY") -> Stamp | None:

@@ -38,8 +38,14 @@ from socialroi.sources.kit.cells import (
     skipped_totals,
     total_label,
 )
-from socialroi.sources.kit.dates import NoYear, parse_date
-from socialroi.sources.kit.headers import HeaderMap, find_header_row, norm
+from socialroi.sources.kit.dates import NoYear, column_order, parse_date
+from socialroi.sources.kit.headers import (
+    ADD_COLUMNS,
+    HeaderMap,
+    columns_named,
+    find_header_row,
+    norm,
+)
 from socialroi.sources.kit.tabular import is_spreadsheet, rows_of, sheets_of
 
 _HAS_YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
@@ -137,11 +143,19 @@ class Table:
         f: str,
         *,
         period_end: dt.date | None = None,
-        order: str = "MDY",
+        order: str | None = None,
+        default: str = "MDY",
     ) -> list[dt.date | None]:
-        """Dates of a column. A date without a year takes the year of the file's period
-        (the year before when that would fall after the period), else `--year`."""
+        """Dates of a column. Day-first or month-first is decided for the whole column
+        (`column_order`: the values, the export date `period_end`, the platform's `default`).
+        A date without a year takes the year of the file's period (the year before when that
+        would fall after the period), else `--year`. No date may lie after `period_end`."""
         year = period_end.year if period_end else ctx.options.year
+        if order is None:
+            order = column_order(
+                ctx, self.cells(f), default=default, language=self.language,
+                latest=period_end, column=self.column(f),
+            )  # fmt: skip
         out: list[dt.date | None] = []
         for raw, rn in zip(self.cells(f), self.row_numbers):
             try:
@@ -170,6 +184,14 @@ class Table:
                 and d > period_end
             ):
                 d = d.replace(year=d.year - 1)
+            if d is not None and period_end is not None and d > period_end:
+                raise ctx.fail(
+                    "a date lies after the day the file was exported",
+                    row=rn,
+                    column=self.column(f),
+                    value=raw,
+                    expected=f"a date on or before {period_end}",
+                )
             out.append(d)
         return out
 
@@ -203,7 +225,7 @@ def table_from_rows(
         rows = [[clean_cell(c) for c in r] for r in rows]
     h = header_index if header_index is not None else find_header_row(rows, aliases, required)
     if h is None:
-        raise _no_header(ctx, [(sheet, list(rows), first_row)], required, what)
+        raise _no_header(ctx, [(sheet, list(rows), first_row)], required, what, aliases)
     return _build(ctx, rows, h, aliases, first_row, sheet, where, number_fields, placeholders,
                   summary)  # fmt: skip
 
@@ -237,7 +259,7 @@ def read_table(
         if h is not None:
             return _build(ctx, rows, h, aliases, first, sheet, "", number_fields, placeholders,
                           summary)  # fmt: skip
-    raise _no_header(ctx, grids, required, what)
+    raise _no_header(ctx, grids, required, what, aliases)
 
 
 def _build(
@@ -295,14 +317,31 @@ def _no_header(
     grids: list[tuple[str | None, list[Row], int]],
     required: Sequence[str],
     what: str,
+    aliases: dict[str, list[str]] | None = None,
 ) -> Exception:
-    head = grids[0][1][0] if grids and grids[0][1] else []
+    """The header row that comes closest, and only the columns it lacks, named as the
+    platform's export names them."""
+    best: tuple[int, int, list[str], list[Any]] | None = None  # (found, row, missing, cells)
+    for _sheet, rows, first in grids:
+        for i, row in enumerate(rows[:30]):
+            hm = HeaderMap(row, aliases or {})
+            found = sum(f in hm for f in required)
+            if found and (best is None or found > best[0]):
+                best = (found, first + i, [f for f in required if f not in hm], list(row))
     sheets = [str(s) for s, _, _ in grids if s is not None]
+    where = f" (searched sheets {', '.join(sheets)})" if sheets else ""
+    if best is not None and aliases:
+        _, row_number, missing, head = best
+        problem = f"this {what} has no {columns_named(aliases, missing)}{where}"
+    else:
+        head = grids[0][1][0] if grids and grids[0][1] else []
+        row_number = grids[0][2] if grids else None
+        names = columns_named(aliases or {}, required)
+        problem = f"this {what} has no header row with the {names}{where}"
     return ctx.fail(
-        f"this {what} has no header row with the columns "
-        + ", ".join(required)
-        + (f" (searched sheets {', '.join(sheets)})" if sheets else ""),
-        row=grids[0][2] if grids else None,
+        problem,
+        row=row_number,
         value=", ".join(str(c) for c in head if c not in (None, ""))[:200] or None,
         expected="the export's usual header (English, Spanish or Chinese)",
+        hint=ADD_COLUMNS,
     )

@@ -28,7 +28,7 @@ def report_aliases(report_name: str) -> dict[str, list[str]]:
 
 _PAGE_FILE = re.compile(
     r"^(?P<page>.+?)_(?P<kind>content|updates|followers|visitors)_(?P<ms>\d{10,13})"
-    r"(?:\s*\(\d+\))?\.xlsx?$",
+    r"(?:\s*\(\d+\)|\s+\d{1,3}|-\d{1,3})?\.xlsx?$",  # downloaded twice: " (1)", " 1", "-1"
     re.IGNORECASE,
 )
 

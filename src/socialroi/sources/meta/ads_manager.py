@@ -184,12 +184,14 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
 
     # Entities: ids when the export has them, else names (with a finding).
     native: dict[str, list[str | None]] = {}
+    by_name: set[str] = set()
     for level, id_f, name_f in LEVELS:
         if id_f in t.hm:
             vals, _flags = id_column(ctx, t.values(id_f, rows), rns, t.column(id_f))
             native[level] = [None if pd.isna(v) else v for v in vals]
         elif name_f in t.hm:
             native[level] = [text(v) for v in t.values(name_f, rows)]
+            by_name.add(level)
             ctx.finding(
                 "ids_from_names",
                 f"the report has no {t.column(name_f).replace('name', 'ID')} column; "
@@ -198,6 +200,8 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                 column=t.column(name_f),
                 rows=len(rows),
             )
+
+    native = _name_paths(native, by_name)
 
     default_platform = platform_in_path(file) or "facebook"
     if "platform" not in t.hm:
@@ -322,6 +326,26 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         "campaigns": pd.DataFrame(list(campaigns.values())),
         "ad_metrics": frame,
     }
+
+
+def _name_paths(
+    native: dict[str, list[str | None]], by_name: set[str]
+) -> dict[str, list[str | None]]:
+    """Without ID columns an ad set or ad is keyed by its name under its parents' keys
+    (`Campaign / Ad set / Ad`): Meta lets same-named ads live in different ad sets and
+    campaigns ("Video A" in each), and keying by the ad name alone merged their spend."""
+    out: dict[str, list[str | None]] = {}
+    parent: list[str | None] | None = None
+    for level, _id_f, _name_f in reversed(LEVELS):  # campaign, ad_group, ad
+        vals = native.get(level)
+        if vals is None:
+            continue
+        if level in by_name and parent is not None:
+            vals = [f"{p} / {v}" if p is not None and v is not None else v
+                    for p, v in zip(parent, vals, strict=True)]  # fmt: skip
+        out[level] = vals
+        parent = vals
+    return out
 
 
 def _root(campaigns: dict[str, dict[str, Any]], cid: str) -> str:

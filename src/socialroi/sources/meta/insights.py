@@ -85,6 +85,20 @@ def _detect(s: Sniff) -> float:
     return 0.6 if width == 2 else 0.0
 
 
+def _platform_of(ctx: Context) -> str | None:
+    """Facebook or Instagram when the file does not say: `--platform facebook|instagram`,
+    else the one of the two under which the workspace knows the account's handle."""
+    given = (ctx.options.platform or "").lower()
+    if given in ("facebook", "instagram"):
+        return given
+    handle = ctx.options.account or ctx.file.folder_hint
+    if not handle:
+        return None
+    known = getattr(ctx, "known_accounts", None) or {}
+    found = [p for p in ("facebook", "instagram") if account_id(p, handle) in known]
+    return found[0] if len(found) == 1 else None
+
+
 def _rows(file: InputFile, ctx: Context) -> tuple[list[list[Any]], int]:
     if is_spreadsheet(file):
         return next(iter(sheets_of(file, ctx, WHAT).values()), []), 1
@@ -125,7 +139,19 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             value=title,
             expected="one of " + ", ".join(known),
         )
-    platform = platform or platform_in_path(file) or "instagram"
+    platform = platform or platform_in_path(file) or _platform_of(ctx)
+    if platform is None:
+        ctx.account_handle("Meta")  # no account either: say that first
+        raise ctx.fail(
+            f"this Business Suite export ({title!r}) does not say whether it is Facebook's or "
+            "Instagram's, and storing it under the wrong one would overwrite the other's days",
+            row=first + title_i,
+            value=title,
+            expected="a title naming the platform (Instagram reach) or a file or folder name "
+            "with facebook or instagram in it",
+            hint="Put the file in a folder named facebook or instagram (e.g. "
+            "instagram/@handle/Views.csv), or pass --platform facebook or --platform instagram.",
+        )
     handle = ctx.account_handle(platform)
     handle = handle[1:] if handle.startswith("@") else handle
     aid = account_id(platform, handle)

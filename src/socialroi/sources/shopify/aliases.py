@@ -100,6 +100,11 @@ register_aliases(
             "es": ["Sitio de llegada", "Página de destino"],
             "zh": ["着陆页", "落地页"],
         },
+        "sales_channel": {
+            "en": ["Source"],
+            "es": ["Origen", "Canal de ventas"],
+            "zh": ["来源", "销售渠道"],
+        },
         "referring_site": {
             "en": ["Referring Site", "Referrer"],
             "es": ["Sitio de referencia", "Sitio referente"],

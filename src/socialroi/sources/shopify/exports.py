@@ -46,6 +46,7 @@ REQUIRED = ("order_name", "created_at", "total")
 CLICK_IDS = ("fbclid", "ttclid", "li_fat_id", "twclid", "epik", "gclid", "wbraid", "gbraid",
              "dclid", "msclkid")  # fmt: skip
 UTM = ("source", "medium", "campaign", "content", "term")
+TIKTOK_SHOP = re.compile(r"tik\s*tok", re.I)  # the Source (sales channel) of TikTok Shop orders
 
 
 def _aliases() -> dict[str, list[str]]:
@@ -114,12 +115,27 @@ def parse_orders(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
 
     def cell(r: list[str], f: str) -> str:
         i = hm.index.get(f)
-        return (r[i] or "").strip() if i is not None and i < len(r) else ""
+        v = (r[i] or "").strip() if i is not None and i < len(r) else ""
+        # "CSV for Excel" quotes what Excel would turn into a number: '10022, '+1 555...
+        return v[1:].strip() if v.startswith("'") else v
 
-    # Group line-item rows into orders: an order's first row has its Created at / Total.
+    return _stage(ctx, hm, group_orders(ctx, hm, t.body, cell), cell)
+
+
+def _has_order_fields(r: list[str], cell) -> bool:
+    return bool(cell(r, "total") or cell(r, "financial_status"))
+
+
+def group_orders(ctx: Context, hm: HeaderMap, body, cell) -> list[dict]:
+    """Line-item rows grouped into orders by Name. The order row is the first row of the
+    Name that carries order fields (Total / Financial Status); the other rows of that Name
+    are line items, whatever else they repeat (Created at, Email, Vendor, 0.00 money cells).
+    A second row with order fields and a different Id, or after another order, is the same
+    order exported twice: the later one is kept (`duplicate_order`)."""
     orders: list[dict] = []
     by_name: dict[str, dict] = {}
-    for rn, r in t.body:
+    last = None
+    for rn, r in body:
         name = cell(r, "order_name")
         if not name:
             raise ctx.fail(
@@ -129,8 +145,16 @@ def parse_orders(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                 expected="the order's name, e.g. #1001, on every line-item row",
             )
         key = _order_key(name)
-        if cell(r, "created_at") or cell(r, "total"):
-            if key in by_name:
+        order = by_name.get(key)
+        if order is None:
+            order = {"row": rn, "cells": None, "lines": 0, "name": name, "first": rn}
+            by_name[key] = order
+            orders.append(order)
+        elif order["cells"] is not None and _has_order_fields(r, cell):
+            rid, oid = cell(r, "order_id"), cell(order["cells"], "order_id")
+            total, ototal = cell(r, "total"), cell(order["cells"], "total")
+            again = last != key or (rid and oid and rid != oid)
+            if again or (total and ototal and total != ototal and not _zero(total)):
                 ctx.finding(
                     "duplicate_order",
                     f"order {name} appears twice in the file; the later one is kept",
@@ -138,24 +162,31 @@ def parse_orders(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                     column=hm.column_name("order_name"),
                     value=name,
                 )
-                orders.remove(by_name[key])
-            order = {"row": rn, "cells": r, "lines": 1, "name": name}
-            by_name[key] = order
-            orders.append(order)
-        elif key in by_name:
-            by_name[key]["lines"] += 1
-        else:
+                orders.remove(order)
+                order = {"row": rn, "cells": None, "lines": 0, "name": name, "first": rn}
+                by_name[key] = order
+                orders.append(order)
+        order["lines"] += 1
+        if order["cells"] is None and _has_order_fields(r, cell):
+            order["row"], order["cells"] = rn, r
+        last = key
+    for o in orders:
+        if o["cells"] is None:
             raise ctx.fail(
-                "a line-item row comes before its order's first row",
-                row=rn,
-                column=hm.column_name("created_at"),
-                value=name,
-                expected="the order's first row (with Created at and Total) above its other "
-                "line items",
+                "a line-item row comes without its order's first row",
+                row=o["first"],
+                column=hm.column_name("total"),
+                value=o["name"],
+                expected="the order's first row (with Total and Financial Status) among the "
+                "rows of the same Name",
             )
     if not orders:
         raise ctx.fail("the orders export holds no orders", expected="at least one order row")
-    return _stage(ctx, hm, orders, cell)
+    return orders
+
+
+def _zero(text: str) -> bool:
+    return bool(re.fullmatch(r"[0.,\s]*", text))
 
 
 def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, pd.DataFrame]:
@@ -181,6 +212,7 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, p
     assumed = 0
     shop = ctx.options.account or ctx.file.folder_hint
     conv, touch, cancelled, refunds = [], [], [], []
+    tiktok_shop = 0
     seen_customers: dict[str, int] = {}
     # Plain lists: Series.iloc per order costs more than all the rest of the loop.
     totals = totals.astype(object).where(totals.notna(), None).tolist()
@@ -257,6 +289,10 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, p
         for f in UTM:  # utm_* note attributes (apps write them) fill what the URL lacks
             if not lf[f] and attrs.get(f"utm_{f}"):
                 lf[f] = url_decode(attrs[f"utm_{f}"]).strip()
+        if TIKTOK_SHOP.search(cell(r, "sales_channel")) and not lf["source"]:
+            # sold on TikTok Shop (the sales channel app): the sale came from TikTok itself
+            lf["source"], lf["medium"] = "tiktok", "shop"
+            tiktok_shop += 1
         utc = local.tz_convert("UTC")
         row = {
             "conversion_id": f"shopify:{key}:purchase",
@@ -323,6 +359,14 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, p
             row=refunds[0],
             column=hm.column_name("refunded_amount") if "refunded_amount" in hm else None,
             rows=len(refunds),
+        )
+    if tiktok_shop:
+        ctx.finding(
+            "tiktok_shop_order",
+            f"{tiktok_shop} order(s) were sold on TikTok Shop (Source column); stored with "
+            "source tiktok, medium shop",
+            column=hm.column_name("sales_channel"),
+            rows=tiktok_shop,
         )
     if assumed:
         ctx.finding(

@@ -34,6 +34,22 @@ register_aliases(
             "es": ["Veces compartido", "Compartidos"],
             "zh": ["分享次数", "分享量"],
         },
+        # business-account overview: followers gained and lost, people reached
+        "follows": {
+            "en": ["New followers"],
+            "es": ["Nuevos seguidores", "Seguidores nuevos"],
+            "zh": ["新增粉丝数", "新粉丝"],
+        },
+        "unfollows": {
+            "en": ["Lost followers"],
+            "es": ["Seguidores perdidos"],
+            "zh": ["流失粉丝数", "取关粉丝数"],
+        },
+        "reach": {
+            "en": ["Reached audience", "Reached Audience"],
+            "es": ["Audiencia alcanzada"],
+            "zh": ["触达受众", "覆盖受众"],
+        },
     },
 )
 
@@ -78,6 +94,11 @@ register_aliases(
     "tiktok",
     "studio_content",
     {
+        "export_time": {  # the leading column of the download: the day it was made
+            "en": ["Time"],
+            "es": ["Hora", "Tiempo"],
+            "zh": ["时间"],
+        },
         "caption": {
             "en": ["Video title", "Post title"],
             "es": ["Título del video", "Título de la publicación"],
@@ -175,25 +196,29 @@ register_aliases(
             "es": ["Costo", "Coste", "Gasto"],
             "zh": ["花费", "消耗", "总花费"],
         },
-        "impressions": {"en": ["Impressions"], "es": ["Impresiones"], "zh": ["展示次数", "展示量"]},
+        "impressions": {
+            "en": ["Impressions", "Impression"],
+            "es": ["Impresiones", "Impresión"],
+            "zh": ["展示次数", "展示量"],
+        },
         "reach": {"en": ["Reach"], "es": ["Alcance"], "zh": ["覆盖人数"]},
         "clicks": {
-            "en": ["Clicks (all)", "Clicks"],
-            "es": ["Clics (todos)", "Clics"],
+            "en": ["Clicks (all)", "Clicks", "Click (all)", "Click"],
+            "es": ["Clics (todos)", "Clics", "Clic"],
             "zh": ["点击量（全部）", "点击量"],
         },
         "link_clicks": {
-            "en": ["Clicks (destination)"],
+            "en": ["Clicks (destination)", "Click (destination)"],
             "es": ["Clics (destino)"],
             "zh": ["点击量（目标页面）", "点击量（落地页）"],
         },
         "video_views": {
-            "en": ["Video views", "Video Views"],
+            "en": ["Video views", "Video Views", "Video view"],
             "es": ["Visualizaciones de video", "Reproducciones de video"],
             "zh": ["视频播放量", "视频观看次数"],
         },
         "conversions": {
-            "en": ["Conversions", "Results"],
+            "en": ["Conversions", "Results", "Conversion", "Result"],
             "es": ["Conversiones", "Resultados"],
             "zh": ["转化数", "成效"],
         },

@@ -14,10 +14,10 @@ import re
 import pandas as pd
 
 from socialroi.model.aliases import aliases
-from socialroi.sources.base import Context, InputFile, account_id, prefixed, report
+from socialroi.sources.base import Context, InputFile, account_id, prefixed, report, unsupported
 from socialroi.sources.kit.accounts import account_row, given_handle, timezone_of
 from socialroi.sources.kit.ads import detect_ads, parse_ads
-from socialroi.sources.kit.dates import file_period
+from socialroi.sources.kit.dates import file_period, parse_date
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.sources.kit.social import handle_from_urls, header_of, sniff_score
 from socialroi.sources.kit.stamps import local_date_of, resolve_years, stamps, to_utc_stamps
@@ -65,7 +65,9 @@ def _daily(
     return {"accounts": pd.DataFrame([account_row(ctx, P, handle)]), "account_metrics": df}
 
 
-OVERVIEW_FIELDS = ["views", "profile_views", "likes", "comments", "shares"]
+OVERVIEW_FIELDS = [
+    "views", "profile_views", "likes", "comments", "shares", "follows", "unfollows", "reach",
+]  # fmt: skip
 
 
 def _studio_score(s: Sniff, name: str, required: list[str]) -> float:
@@ -126,6 +128,19 @@ def parse_viewers(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     )
 
 
+def _detect_follower_activity(s: Sniff) -> float:
+    """FollowerActivity.csv (Date, Hour, Active followers) of the Followers download."""
+    return 0.9 if s.match(["Date", "Hour", "Active followers"]) == 1.0 else 0.0
+
+
+unsupported(
+    P,
+    "TikTok Studio FollowerActivity download (active followers by hour)",
+    detect=_detect_follower_activity,
+    instead="FollowerHistory.csv from the same Followers download (followers by day)",
+)
+
+
 CONTENT_FIELDS = ["views", "likes", "comments", "shares", "saves", "reach"]
 _VIDEO_ID = re.compile(r"/(?:video|photo)/(\d+)")
 
@@ -164,7 +179,7 @@ def parse_content(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                 expected="a link like https://www.tiktok.com/@handle/video/7311...",
             )
         natives.append(nid)
-    period = file_period(file, table.above)
+    period = file_period(file, table.above) or _export_day(table)
     if table.has("published"):
         st = stamps(ctx, table, "published", required=False)
         pub_dates = resolve_years(ctx, table, "published", st, period, daily=False)
@@ -230,6 +245,22 @@ def parse_content(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         "posts": posts,
         "post_metrics": metrics,
     }
+
+
+def _export_day(table) -> list:
+    """The download's leading `Time` column holds the day it was made, on every row: the
+    anchor for post times without a year (each takes the latest year not after it)."""
+    if not table.has("export_time"):
+        return []
+    days = []
+    for raw in table.cells("export_time"):
+        try:
+            d = parse_date(raw)
+        except ValueError:  # a Time without a year tells nothing about the year
+            continue
+        if d is not None:
+            days.append(d)
+    return [max(days)] if days else []
 
 
 # Columns only TikTok Ads Manager writes (in any of the three languages).

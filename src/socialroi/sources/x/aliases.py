@@ -15,7 +15,7 @@ POSTS = {
         "zh": ["帖子 ID", "推文 ID"],
     },
     "url": {
-        "en": ["Post Link", "Tweet permalink"],
+        "en": ["Post Link", "Tweet permalink", "Link"],
         "es": ["Enlace de la publicación", "Enlace permanente del Tweet"],
         "zh": ["帖子链接", "推文永久链接"],
     },
@@ -26,7 +26,16 @@ POSTS = {
     },
     "published": {"en": ["Date", "time"], "es": ["Fecha", "hora"], "zh": ["日期", "时间"]},
     "impressions": {"en": ["Impressions"], "es": ["Impresiones"], "zh": ["展示量", "展现量"]},
-    "likes": {"en": ["Likes"], "es": ["Me gusta"], "zh": ["喜欢", "喜欢次数"]},
+    "likes": {  # `favorites`: the 2015 tweet activity header
+        "en": ["Likes", "favorites"],
+        "es": ["Me gusta", "favoritos"],
+        "zh": ["喜欢", "喜欢次数"],
+    },
+    "video_views": {
+        "en": ["media views", "Media views", "Video views"],
+        "es": ["visualizaciones de contenido multimedia", "Reproducciones de video"],
+        "zh": ["媒体浏览量", "视频观看次数"],
+    },
     "engagements": {"en": ["Engagements"], "es": ["Interacciones"], "zh": ["互动", "互动次数"]},
     "saves": {"en": ["Bookmarks"], "es": ["Elementos guardados", "Marcadores"], "zh": ["书签"]},
     "shares": {

@@ -69,7 +69,7 @@ def _handle(ctx: Context, file: InputFile, urls: list[str | None] | None = None)
 
 POST_FIELDS = [
     "impressions", "likes", "engagements", "saves", "shares", "comments", "follows",
-    "link_clicks",
+    "link_clicks", "video_views",
 ]  # fmt: skip
 
 

@@ -260,12 +260,23 @@ def _table_data(ctx: Context, t: Table, aid: str, end: dt.date | None) -> dict[s
             rows=len(natives),
         )
     missing = [rn for d, rn in zip(posts["local_date"], t.row_numbers) if d is None]
-    if missing:
+    if missing and (not t.has("published") or as_of is None):
         raise ctx.fail(
             "a video has no publish date",
             row=missing[0],
             column=t.column("published"),
             expected="the publish date Studio writes, such as Jan 8, 2025",
+        )
+    if missing:
+        # Studio leaves Video publish time empty for some videos (premieres, some Shorts,
+        # removed videos): the video is kept, its lifetime figures dated the export's day.
+        ctx.finding(
+            "no_publish_time",
+            f"{len(missing)} video(s) have an empty {t.column('published')}; imported, their "
+            f"lifetime figures dated the export's last day ({as_of})",
+            row=missing[0],
+            column=t.column("published"),
+            rows=len(missing),
         )
     metrics = pd.DataFrame(
         {
@@ -273,7 +284,7 @@ def _table_data(ctx: Context, t: Table, aid: str, end: dt.date | None) -> dict[s
             "platform": P,
             "account_id": aid,
             "grain": "lifetime",
-            "metric_date": posts["local_date"],
+            "metric_date": [d if d is not None else as_of for d in posts["local_date"]],
             "as_of": as_of,
         }
     )
@@ -282,7 +293,7 @@ def _table_data(ctx: Context, t: Table, aid: str, end: dt.date | None) -> dict[s
 
 
 def _required_dates(ctx: Context, t: Table, end: dt.date | None) -> list[dt.date]:
-    days = t.dates(ctx, "date", period_end=end, order="MDY")
+    days = t.dates(ctx, "date", period_end=end, default="MDY")
     for d, rn in zip(days, t.row_numbers):
         if d is None:
             raise ctx.fail("a row has no date", row=rn, column=t.column("date"), expected="a date")

@@ -56,13 +56,17 @@ async def run_upload(request: Request, principal: Principal, form) -> dict[str, 
             paths.append(target)
         with ctx.lock:
             try:
-                for path in paths:
-                    results += ctx.ws.import_files([path], force=force, **opts)
+                summary = ctx.ws.import_run(paths, force=force, **opts)
+                results = summary.results
+                if summary.failed or not results:
+                    error = summary.describe()
             except (SocialroiError, TypeError) as exc:
                 error = str(exc)
             finally:
                 ctx.invalidate()
     for res in results:
+        if res.batch_id is None:
+            continue
         ctx.store.audit(
             principal.user.username,
             "import",
@@ -99,5 +103,7 @@ async def upload(request: Request, p: Principal = ANALYST):
         request,
         "uploaded.html",
         {"page": "data", "pages": PAGES, "title": "Upload", "f": f, "outcome": outcome},
-        status=400 if outcome["error"] and not outcome["results"] else 200,
+        status=400
+        if outcome["error"] and not any(r["batch_id"] for r in outcome["results"])
+        else 200,
     )

@@ -1,0 +1,156 @@
+"""A run: many files, folders and zips imported in one go, going on past a file it cannot use.
+
+Every file that can be imported is imported (each still its own atomic batch), in an order
+that respects what files need of each other: the accounts register first (GA4 properties,
+shop time zones and currencies come from it), then the costs ledger and the time split, then
+every other export by name, so the order the files were given in changes nothing. A file in
+a folder or zip that is not an export (a README, TikTok's FollowerActivity.csv, a demo's
+ground truth) is skipped with the reason; a file named on its own that is not an export, or
+any file whose import fails, is a failure. The summary counts imported / unchanged /
+skipped / failed; only failures make the run fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from socialroi.errors import NotAnExport, SocialroiError
+from socialroi.land.importer import ImportResult, _hidden, detect, expand_file, import_file
+from socialroi.model.channels import ChannelRule
+from socialroi.sources.base import ImportOptions, InputFile, Report
+from socialroi.store.duckdb import DuckDBStore
+
+# Reports other files depend on, imported first (lower first); everything else after, by name.
+FIRST = {"ledger/accounts": 0, "ledger/costs": 1, "ledger/time_split": 1}
+
+
+@dataclass
+class Plan:
+    """What a run will import, in order, and what it already knows it cannot."""
+
+    todo: list[tuple[InputFile, Report]] = field(default_factory=list)
+    results: list[ImportResult] = field(default_factory=list)  # skipped and failed
+
+
+@dataclass
+class RunSummary:
+    results: list[ImportResult] = field(default_factory=list)
+
+    def of(self, status: str) -> list[ImportResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.of("failed"))
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "imported": len(self.of("loaded")),
+            "unchanged": len(self.of("unchanged")),
+            "skipped": len(self.of("skipped")),
+            "failed": len(self.of("failed")),
+        }
+
+    def describe(self) -> str:
+        c = self.counts()
+        text = (
+            f"{c['imported']} imported, {c['unchanged']} unchanged, {c['skipped']} skipped as "
+            f"not an export, {c['failed']} failed"
+        )
+        lines = [text]
+        for r in self.of("skipped") + self.of("failed"):
+            lines.append(f"  {r.status}: {r.file}: {r.reason}")
+        return "\n".join(lines)
+
+
+def _problem(file: str, exc: SocialroiError, status: str) -> ImportResult:
+    reason = str(exc).removeprefix(f"{file}: ")
+    if status == "skipped":
+        reason = reason.replace(" Nothing was imported from this file.", "")
+    return ImportResult(file, status, None, reason=reason)
+
+
+def collect(
+    paths: Iterable[str | Path], options: ImportOptions
+) -> tuple[list[tuple[InputFile, bool]], list[ImportResult]]:
+    """The files under `paths` (each with whether it was named on its own), and a failure for
+    each path or zip that cannot be opened. Folders are walked sorted, hidden files left out."""
+    files: list[tuple[InputFile, bool]] = []
+    failed: list[ImportResult] = []
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            failed.append(ImportResult(str(path), "failed", None, reason="no such file or folder"))
+            continue
+        if path.is_dir():
+            children = sorted(
+                c for c in path.rglob("*") if c.is_file() and not _hidden(c.relative_to(path))
+            )
+            named = [(InputFile.from_path(c), False) for c in children]
+        else:
+            named = [(InputFile.from_path(path), True)]
+        for f, alone in named:
+            try:
+                members = list(expand_file(f, options))
+            except SocialroiError as exc:
+                failed.append(_problem(f.name, exc, "failed"))
+                continue
+            inside = len(members) > 1 or (members and members[0].name != f.name)
+            files += [(m, alone and not inside) for m in members]
+    return files, failed
+
+
+def plan(paths: Iterable[str | Path], options: ImportOptions | None = None) -> Plan:
+    """Detect every file under `paths`; order what can be imported, note what cannot."""
+    options = options or ImportOptions()
+    files, out = collect(paths, options)
+    result = Plan(results=out)
+    todo = []
+    for f, alone in files:
+        try:
+            report = detect(f, options)
+        except NotAnExport as exc:
+            result.results.append(_problem(f.name, exc, "failed" if alone else "skipped"))
+            continue
+        except SocialroiError as exc:
+            result.results.append(_problem(f.name, exc, "failed"))
+            continue
+        todo.append((f, report))
+    todo.sort(key=lambda fr: (FIRST.get(fr[1].key, 2), fr[0].name, fr[0].sha256))
+    result.todo = todo
+    return result
+
+
+def run(
+    store: DuckDBStore,
+    paths: Iterable[str | Path],
+    options: ImportOptions | None = None,
+    *,
+    base_currency: str = "USD",
+    rules: list[ChannelRule] | None = None,
+    force: bool = False,
+    on_file: Callable[[ImportResult], None] | None = None,
+    planned: Plan | None = None,
+) -> RunSummary:
+    """Import everything under `paths` that can be imported; see the module docstring."""
+    options = options or ImportOptions()
+    p = planned or plan(paths, options)
+    summary = RunSummary()
+    for res in p.results:
+        summary.results.append(res)
+        if on_file:
+            on_file(res)
+    for f, report in p.todo:
+        try:
+            res = import_file(
+                store, f, options, base_currency=base_currency, rules=rules, force=force,
+                report=report,
+            )  # fmt: skip
+        except SocialroiError as exc:
+            res = _problem(f.name, exc, "failed")
+        summary.results.append(res)
+        if on_file:
+            on_file(res)
+    return summary
