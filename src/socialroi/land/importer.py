@@ -20,11 +20,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialroi.errors import ImportFailed, SocialroiError
+from socialroi.land import identity, plausible
 from socialroi.model.channels import ChannelRule
 from socialroi.model.currencies import ecb_last_date, known_currencies
 from socialroi.model.schema import TABLES
 from socialroi.sources import load_all
 from socialroi.sources.base import REPORTS, Context, ImportOptions, InputFile, Report, get_report
+from socialroi.sources.kit import limits
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.store import batches, reads
 from socialroi.store.duckdb import DuckDBStore
@@ -33,6 +35,7 @@ from socialroi.unify import fx as fxmod
 from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify
 
 DETECT_THRESHOLD = 0.5
+MAX_FX_DAYS = 40 * 366  # the daily exchange-rate table of one file (2000 to today and more)
 SOURCE_ALIASES = {"instagram": "meta", "facebook": "meta", "twitter": "x", "ga": "ga4"}
 
 
@@ -104,10 +107,7 @@ def expand_file(file: InputFile, options: ImportOptions | None = None) -> Iterat
     if any(r.accepts_zip and r.detect(sniff) >= DETECT_THRESHOLD for r in REPORTS.values()):
         yield file
         return
-    try:
-        members = file.zip_members()
-    except Exception as exc:  # noqa: BLE001 - any zip damage is the same user-facing problem
-        raise ImportFailed(file.name, f"the zip file cannot be opened ({exc})") from None
+    members = file.zip_members()  # bounded: a damaged zip or a zip bomb is an ImportFailed
     for name, data in sorted(members.items()):
         yield from expand_file(InputFile(f"{file.name}/{name}", data, file.path), options)
 
@@ -134,6 +134,10 @@ def detect(file: InputFile, options: ImportOptions) -> Report:
         if score > 0:
             scored.append((score, r.key, r))
     scored.sort(key=lambda x: (-x[0], x[1]))
+    if (not scored or scored[0][0] < DETECT_THRESHOLD) and sniff.damage:
+        raise ImportFailed(
+            file.name, sniff.damage, expected="an export file as the platform wrote it"
+        )
     if not scored or scored[0][0] < DETECT_THRESHOLD:
         raise ImportFailed(
             file.name,
@@ -170,22 +174,33 @@ def import_file(
     known = None if force else batches.loaded_batch(store, file.sha256, context)
     if known:
         return ImportResult(file.name, "unchanged", known)
+    limits.check_file(file.name, file.data)
     report = detect(file, options)
     ctx = Context(file, options, known_accounts=known_accounts(store))
     try:
         staged = report.parse(file, ctx)
+        staged = plausible.check(ctx, staged)
+        arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
+        validate(ctx, arrow)
+        identity.check(store, ctx, arrow)
+        unified = unify_staged(store, arrow, base_currency, rules, ctx)
     except (ImportFailed, SocialroiError):
         raise
     except Exception as exc:  # noqa: BLE001 - damaged files must end in a clear error
-        raise ImportFailed(
-            file.name,
-            f"the file could not be read as a {report.title} ({type(exc).__name__}: {exc})",
-        ) from exc
-    arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
-    validate(ctx, arrow)
-    unified = unify_staged(store, arrow, base_currency, rules, ctx)
+        raise _unreadable(file, report) from exc
     _channel_findings(ctx, unified)
     return _load(store, file, report, ctx, unified, context)
+
+
+def _unreadable(file: InputFile, report: Report) -> ImportFailed:
+    """A sentence for what a parser or the unify step did not foresee; the exception's own
+    text (internal wording) is never the message."""
+    return ImportFailed(
+        file.name,
+        f"the file could not be read as a {report.title}: it is damaged or its layout "
+        "differs from the export's",
+        expected=f"a {report.title} as the platform wrote it, unchanged",
+    )
 
 
 def known_accounts(store: DuckDBStore) -> dict[str, dict]:
@@ -244,6 +259,11 @@ def unify_staged(
         )
     start = min(days) if days else dt.date(2000, 1, 3)
     end = max(days) if days else start
+    if (end - start).days > MAX_FX_DAYS:  # plausibility bounds the days; this bounds the work
+        raise ctx.fail(
+            f"the amounts span {start} to {end}",
+            expected=f"at most {MAX_FX_DAYS} days of amounts in one file",
+        )
     overrides = reads.fx_overrides(store)
     try:
         rates = fxmod.daily_rates(sorted(currencies), start, end, base, overrides)

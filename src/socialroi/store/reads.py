@@ -89,3 +89,33 @@ def row_by_key(
             f"SELECT {cols} FROM {quote(table)} WHERE {quote(key)} = ?", [value]
         ).fetchone()
     return dict(zip(columns, row)) if row else None
+
+
+def keys_between(
+    store: DuckDBStore,
+    table: str,
+    key: str,
+    date_col: str,
+    start: Any,
+    end: Any,
+    scope: tuple[str, list[str]] | None,
+    pattern: str,
+    *,
+    matching: bool,
+    limit: int = 3,
+) -> list[str]:
+    """Up to `limit` keys of rows dated `start`..`end` (within `scope`: column, values) whose
+    key matches the regular expression `pattern` (or does not, `matching=False`)."""
+    spec = TABLES.get(table)
+    cols = [key, date_col] + ([scope[0]] if scope else [])
+    if spec is None or any(c not in spec.column_names for c in cols):
+        raise KeyError(f"{table}.{cols}")
+    where = f"{quote(date_col)} BETWEEN ? AND ? AND "
+    where += ("" if matching else "NOT ") + f"regexp_matches({quote(key)}, ?)"
+    params: list[Any] = [start, end, pattern]
+    if scope:
+        where += f" AND {quote(scope[0])} IN (SELECT unnest(?))"
+        params.append(list(scope[1]))
+    sql = f"SELECT {quote(key)} FROM {quote(table)} WHERE {where} LIMIT {int(limit)}"
+    with store.cursor() as cur:
+        return [r[0] for r in cur.execute(sql, params).fetchall()]

@@ -44,6 +44,40 @@ def detect_ads(s: Sniff, aliases: dict[str, list[str]], signature: Sequence[str]
     return 0.0
 
 
+_LEVELS = (("campaign", "campaign_id", "campaign_name"), ("ad group", "ad_group_id",
+           "ad_group_name"), ("ad", "ad_id", "ad_name"))  # fmt: skip
+
+
+def _identity(ctx: Context, table: Any, what: str) -> None:
+    """Rows are matched by the platform's ids; a report without ids at all (X, some Pinterest
+    exports) is matched by names, the documented fallback. A report that writes ids for one
+    level but lacks the id column of another it names, or leaves an id blank on a row, would
+    give the same ad a second key and add its days twice: it is refused."""
+    with_ids = [lvl for lvl, id_f, _ in _LEVELS if table.has(id_f)]
+    if not with_ids:
+        return
+    for lvl, id_f, name_f in _LEVELS:
+        if table.has(name_f) and not table.has(id_f):
+            raise ctx.fail(
+                f"this {what} names each {lvl} but has no {lvl} id column, though it has "
+                f"{' and '.join(with_ids)} ids",
+                row=table.header_row,
+                column=table.column(name_f),
+                expected=f"the {lvl} id column the export writes (rows are matched by id)",
+                hint="Export the report again with its id columns.",
+            )
+        if table.has(id_f) and table.has(name_f):
+            for rn, raw_id, name in zip(table.row_numbers, table.text(id_f), table.text(name_f)):
+                if name and not raw_id:
+                    raise ctx.fail(
+                        f"a row names a {lvl} but its id is blank",
+                        row=rn,
+                        column=table.column(id_f),
+                        value=name,
+                        expected=f"a {lvl} id on every row (rows are matched by id)",
+                    )
+
+
 def parse_ads(
     file: InputFile, ctx: Context, platform: str, aliases: dict[str, list[str]], what: str
 ) -> dict[str, pd.DataFrame]:
@@ -130,6 +164,7 @@ def parse_ads(
             )
         currencies.append(c)
 
+    _identity(ctx, table, what)
     camp_ids, camp_bad = table.ids(ctx, "campaign_id")
     group_ids, group_bad = table.ids(ctx, "ad_group_id")
     ad_ids, ad_bad = table.ids(ctx, "ad_id")

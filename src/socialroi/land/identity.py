@@ -1,0 +1,62 @@
+"""Identity is never silently lost: a file keyed by its fallback key beside rows keyed by id.
+
+Rows are matched by the platform's own ids: an ad's `Ad ID`, a Salesforce opportunity id, a
+ledger line's `id`. Where an export has no ids, parsers fall back to a documented key (names
+for ads, `row-<hash of name, account, created date>` for opportunities, `line:<hash of the
+line>` for cost lines) and say so in a finding. The two keys of one line never meet: so when a
+file keyed by the fallback covers days for which the workspace holds the same scope's rows
+keyed by id (or the other way round), storing it would add the same lines a second time. The
+file is refused with a sentence that names both keys (docs/limits.md).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from socialroi.sources.base import Context
+from socialroi.store import reads
+from socialroi.store.duckdb import DuckDBStore
+
+# table -> (key column, date column, scope column or None, fallback-key pattern, what)
+FALLBACK_KEYS = {
+    "ad_metrics": ("entity_id", "metric_date", "account_id", r":name:", "ads"),
+    "conversions": ("conversion_id", "local_date", "origin", r"^salesforce:row-", "opportunities"),
+    "costs": ("cost_id", "period_start", None, r"^line:", "cost lines"),
+}
+
+
+def check(store: DuckDBStore, ctx: Context, arrow: dict[str, pa.Table]) -> None:
+    for table, (key, date_col, scope_col, pattern, what) in FALLBACK_KEYS.items():
+        data = arrow.get(table)
+        if data is None or not data.num_rows or key not in data.column_names:
+            continue
+        fallback = pc.match_substring_regex(data.column(key), pattern)
+        for by_fallback in (True, False):
+            rows = data.filter(fallback if by_fallback else pc.invert(fallback))
+            if not rows.num_rows or date_col not in rows.column_names:
+                continue
+            days = rows.column(date_col)
+            if days.null_count == len(days):
+                continue
+            scope = None
+            if scope_col and scope_col in rows.column_names:
+                scope = (scope_col, [v for v in pc.unique(rows.column(scope_col)).to_pylist() if v])
+            held = reads.keys_between(
+                store, table, key, date_col, pc.min(days).as_py(), pc.max(days).as_py(),
+                scope, pattern, matching=not by_fallback,
+            )  # fmt: skip
+            if held:
+                ours = rows.column(key)[0].as_py()
+                how = "by name or content, as this file has no id for them" if by_fallback else (
+                    "by id, while the workspace holds them by name or content")  # fmt: skip
+                raise ctx.fail(
+                    f"this file keys its {what} {how}; the workspace already holds these days "
+                    f"keyed otherwise (e.g. {held[0]!r}, where this file has {ours!r}), so the "
+                    "same lines would be added a second time",
+                    column=key,
+                    expected="the same key column as the file imported before (an id column "
+                    "the export writes)",
+                    hint="Export the report again with its id column, or delete the earlier "
+                    "batch first.",
+                )
