@@ -27,6 +27,29 @@ FALLBACK_KEYS = {
 
 
 def check(store: DuckDBStore, ctx: Context, arrow: dict[str, pa.Table]) -> None:
+    _fallback_keys(store, ctx, arrow)
+    _periods(store, ctx, arrow.get("ad_metrics"))
+
+
+def _periods(store: DuckDBStore, ctx: Context, data: pa.Table | None) -> None:
+    """An ads report read by day where the workspace holds the same ads by period (or the other
+    way round: a report whose day column was lost reads as one row per reporting period)."""
+    cols = ["entity_id", "metric_date", "period_end"]
+    if data is None or not data.num_rows or any(c not in data.column_names for c in cols):
+        return
+    found = reads.overlapping_periods(store, data.select(cols))
+    if found:
+        entity, start, end, held_start, held_end = found[0]
+        raise ctx.fail(
+            f"this file's figures for {entity} cover {start} to {end}, while the workspace "
+            f"holds that ad's figures for {held_start} to {held_end}: the same days would be "
+            "counted twice",
+            expected="the same breakdown as the report imported before (one row per day)",
+            hint="Export the report again with the Day breakdown.",
+        )
+
+
+def _fallback_keys(store: DuckDBStore, ctx: Context, arrow: dict[str, pa.Table]) -> None:
     for table, (key, date_col, scope_col, pattern, what) in FALLBACK_KEYS.items():
         data = arrow.get(table)
         if data is None or not data.num_rows or key not in data.column_names:

@@ -103,13 +103,24 @@ def expand_file(file: InputFile, options: ImportOptions | None = None) -> Iterat
         if len(named) == 1 and named[0].accepts_zip:
             yield file
             return
-    sniff = Sniff(file)
-    if any(r.accepts_zip and r.detect(sniff) >= DETECT_THRESHOLD for r in REPORTS.values()):
+    if _whole_zip(Sniff(file)):
         yield file
         return
     members = file.zip_members()  # bounded: a damaged zip or a zip bomb is an ImportFailed
     for name, data in sorted(members.items()):
         yield from expand_file(InputFile(f"{file.name}/{name}", data, file.path), options)
+
+
+def _whole_zip(sniff: Sniff) -> bool:
+    """Whether a report takes the whole zip; a detector that chokes on a damaged member
+    says "not mine", and the members are then read (and refused) one by one."""
+    for r in REPORTS.values():
+        try:
+            if r.accepts_zip and r.detect(sniff) >= DETECT_THRESHOLD:
+                return True
+        except Exception:  # noqa: BLE001, S112 - damage is reported when the members are read
+            continue
+    return False
 
 
 # -- detection -----------------------------------------------------------------------------

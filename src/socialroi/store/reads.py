@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from socialroi.model.schema import TABLES
 from socialroi.store.duckdb import DuckDBStore, quote
@@ -119,3 +120,21 @@ def keys_between(
     sql = f"SELECT {quote(key)} FROM {quote(table)} WHERE {where} LIMIT {int(limit)}"
     with store.cursor() as cur:
         return [r[0] for r in cur.execute(sql, params).fetchall()]
+
+
+def overlapping_periods(store: DuckDBStore, rows: pa.Table, limit: int = 3) -> list[tuple]:
+    """Held ad_metrics rows of the same entity whose days overlap a row of `rows` (columns
+    entity_id, metric_date, period_end) under another period: (entity, new start, new end,
+    held start, held end). One ad's days counted under two periods would add up twice."""
+    with store.cursor() as cur:
+        cur.register("_incoming", rows)
+        try:
+            return cur.execute(
+                "SELECT n.entity_id, n.metric_date, n.period_end, h.metric_date, h.period_end "
+                "FROM _incoming n JOIN ad_metrics h ON h.entity_id = n.entity_id "
+                "AND h.metric_date <= n.period_end AND h.period_end >= n.metric_date "
+                "AND NOT (h.metric_date = n.metric_date AND h.period_end = n.period_end) "
+                f"LIMIT {int(limit)}"
+            ).fetchall()
+        finally:
+            cur.unregister("_incoming")
