@@ -19,6 +19,7 @@ time under an address-space limit; a worker that dies is a memory kill or a cras
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -166,7 +167,11 @@ def mutate_grid(rows: list[list], rng: random.Random, kind: str) -> tuple[list[l
         if not cells:
             return None
         i, j = rng.choice(cells)
-        rows[i][j] = rng.choice(EXTREME_NUMBERS)
+        new = rng.choice(EXTREME_NUMBERS)
+        if isinstance(rows[i][j], int | float):  # a number cell of a workbook stays one
+            with contextlib.suppress(ValueError):
+                new = float(new)
+        rows[i][j] = new
         return rows, 0
     if kind == "extreme_date":
         cells = [(i, j) for i in body for j, v in enumerate(rows[i]) if _dateish(v)]
@@ -245,11 +250,6 @@ def mutate_workbook(data: bytes, suffix: str, rng: random.Random, kind: str):
                 for k, v in enumerate(r):
                     if isinstance(v, dt.time | dt.timedelta):
                         r[k] = str(v)
-                    if isinstance(v, str) and kind == "extreme_number" and _numberish(v):
-                        try:
-                            r[k] = float(v) if v.strip("-").replace(".", "").isdigit() else v
-                        except ValueError:
-                            pass
         (write_xls if suffix == ".xls" else write_xlsx)(path, sheets)
         tmp.write(path.read_bytes())
     except Exception:  # noqa: BLE001 - a value the writer cannot hold: no such case
@@ -484,6 +484,18 @@ def _worker(db: Path, exports: Path, seed: int, start: int, end: int, memory: in
         for case in cases(exports_of(exports), seed, end, start):
             print(json.dumps({"start": case.index}), flush=True)
             print(attempt(ws, case, folder).as_json(), flush=True)
+    print(json.dumps({"peak_mib": _peak_mib()}), flush=True)
+
+
+def _peak_mib() -> int:
+    """Peak resident memory of this process and the workbook readers it started, in MiB."""
+    return (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        // 1024
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -512,7 +524,7 @@ def main(argv: list[str]) -> int:
     work.parent.mkdir(exist_ok=True)
     shutil.copy(db, work)
     log = (a.dir / "outcomes.jsonl").open("w")
-    i, t0 = 0, time.monotonic()
+    i, t0, peak = 0, time.monotonic(), 0
     while i < a.cases:
         cmd = [sys.executable, "-m", "tests.land.hostile", "--seed", str(a.seed), "--db",
                str(work), "--exports", str(exports), "--memory-gib", str(a.memory_gib),
@@ -524,6 +536,9 @@ def main(argv: list[str]) -> int:
             if "start" in rec:
                 current = rec["start"]
                 continue
+            if "peak_mib" in rec:
+                peak = max(peak, rec["peak_mib"])
+                continue
             log.write(line)
             i = rec["index"] + 1
         proc.wait()
@@ -533,22 +548,19 @@ def main(argv: list[str]) -> int:
             i = current + 1
     log.close()
     outcomes = [json.loads(x) for x in (a.dir / "outcomes.jsonl").read_text().splitlines()]
-    summary(outcomes, time.monotonic() - t0)
+    summary(outcomes, time.monotonic() - t0, peak)
     return 0
 
 
-def summary(outcomes: list[dict], seconds: float) -> None:
+def summary(outcomes: list[dict], seconds: float, peak_mib: int) -> None:
     from collections import Counter
 
     by = Counter(o["result"] for o in outcomes)
     print(f"{len(outcomes)} cases in {seconds:.0f} s: {dict(by)}")
     for kind in BAD:
         print(f"  {kind}: {by.get(kind, 0)}")
-    print("  slowest case: %.1f s" % max((o["seconds"] for o in outcomes), default=0))
-    print("  peak memory of the workers: see ru_maxrss below")
-    print(
-        "  children ru_maxrss MiB:", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    )
+    slowest = max((o["seconds"] for o in outcomes), default=0)
+    print(f"  slowest case: {slowest:.1f} s; peak resident memory of a worker: {peak_mib} MiB")
     refusals = Counter(
         o["message"].split(": ", 1)[-1].split(";")[0].split(", expected")[0][:90]
         for o in outcomes

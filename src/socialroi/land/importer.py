@@ -128,6 +128,8 @@ def _whole_zip(sniff: Sniff) -> bool:
 
 def detect(file: InputFile, options: ImportOptions) -> Report:
     load_all()
+    if not file.data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ImportFailed(file.name, "the file is empty", expected="an export with rows")
     if options.platform:
         source = SOURCE_ALIASES.get(options.platform.lower(), options.platform.lower())
         candidates = get_report(source, options.report)

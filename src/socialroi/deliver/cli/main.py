@@ -83,6 +83,8 @@ def import_(workspace: str, paths: tuple[Path, ...], force: bool, **options) -> 
 
     opts = ImportOptions(**options)
     files = list(expand(paths, opts))
+    if not files:  # exit code 0 means something was imported or found unchanged
+        raise SocialroiError(f"no files to import in {', '.join(str(p) for p in paths)}")
     with Workspace.open(workspace) as ws, Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         console=err, transient=True, disable=len(files) < 3,

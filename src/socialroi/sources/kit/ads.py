@@ -190,8 +190,14 @@ def parse_ads(
     }
     campaigns: dict[str, dict[str, Any]] = {}
     metrics = []
+    unnamed: list[int] = []
     for i in range(n):
         c_native = native(camp_ids, camp_names, i)
+        if c_native is None and not any(
+            (group_names[i], ad_names[i], native(group_ids, group_names, i))
+        ):
+            unnamed.append(rns[i])  # a total row whose label column is gone
+            continue
         if c_native is None:
             raise ctx.fail(
                 "a row names no campaign",
@@ -270,6 +276,15 @@ def parse_ads(
             "platform_conversion_value": nums["conversion_value"].iloc[i],
         }
         metrics.append(row)
+    if unnamed:
+        ctx.rows_skipped += len(unnamed)
+        ctx.finding(
+            "skipped_total_row",
+            f"{len(unnamed)} row(s) name no campaign, ad group or ad (a total row without its "
+            "label); left out so figures are not counted twice",
+            row=unnamed[0],
+            rows=len(unnamed),
+        )
     for col in ("impressions", "reach", "clicks", "link_clicks", "video_views"):
         for r in metrics:
             v = r[col]
