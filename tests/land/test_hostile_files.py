@@ -282,6 +282,21 @@ def test_salesforce_nul_byte_and_duplicated_close_date_are_refused(ws, tmp_path)
     refused(ws, dup, "two columns named 'Close Date'", "column I", "column J")
 
 
+def test_salesforce_opportunity_id_twice_is_refused(ws, tmp_path):
+    src = FIXTURES / "salesforce" / "opportunities_report.csv"
+    text = src.read_text(encoding="utf-8").replace("0065g00000GlobAAA", "0065g00000AcmeAAA")
+    path = tmp_path / src.name
+    path.write_text(text, encoding="utf-8")
+    refused(ws, path, "rows 2 and 3 have the same opportunity id")
+
+
+def test_a_csv_cut_off_inside_its_last_line_is_refused(demo_ws, exports, tmp_path):
+    src = exports / "ledger" / "costs_ledger.csv"
+    data = src.read_bytes().rstrip(b"\r\n")
+    data = data[: data.rfind(b",", 0, data.rfind(b",") - 1) - 3]  # cut two cells short
+    refused(demo_ws, _place(tmp_path, src, data), "cut off")
+
+
 # -- 4. every failure is a sentence --------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from socialroi.sources import load_all
 from socialroi.sources.base import REPORTS, Context, ImportOptions, InputFile, Report, get_report
 from socialroi.sources.kit import limits
 from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.tabular import TextDamaged, unreadable_text
 from socialroi.store import batches, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
@@ -199,6 +200,8 @@ def import_file(
         unified = unify_staged(store, arrow, base_currency, rules, ctx)
     except (ImportFailed, SocialroiError):
         raise
+    except (TextDamaged, UnicodeDecodeError) as exc:  # the kit's own sentence
+        raise ImportFailed(file.name, unreadable_text(exc)) from None
     except Exception as exc:  # noqa: BLE001 - damaged files must end in a clear error
         raise _unreadable(file, report) from exc
     _channel_findings(ctx, unified)

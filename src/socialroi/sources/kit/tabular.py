@@ -23,6 +23,11 @@ from socialroi.sources.kit.limits import WorkbookDamaged, read_workbook
 DELIMITERS = ",;\t|"
 
 
+class TextDamaged(ValueError):
+    """Text that cannot be trusted (NUL bytes, a cell that never ends, a cut-off last line):
+    its message is a sentence for the user."""
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode export bytes to text; return (text, encoding name)."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -49,10 +54,10 @@ def decode(data: bytes) -> tuple[str, str]:
         _no_nul(text)
         return text, "utf-8"
     if b"\x00" in data:
-        raise ValueError("it holds NUL bytes and is not UTF-8, so it is damaged")
+        raise TextDamaged("it holds NUL bytes and is not UTF-8, so it is damaged")
     best = from_bytes(data).best()
     if best is None:
-        raise ValueError("it is not text in any known encoding")
+        raise TextDamaged("it is not text in any known encoding")
     return str(best), best.encoding
 
 
@@ -62,7 +67,7 @@ def _no_nul(text: str) -> None:
     at = text.find("\x00")
     if at >= 0:
         line = text.count("\n", 0, at) + 1
-        raise ValueError(f"it holds a NUL byte on line {line}, so it is damaged")
+        raise TextDamaged(f"it holds a NUL byte on line {line}, so it is damaged")
 
 
 def unreadable_text(exc: Exception) -> str:
@@ -137,11 +142,27 @@ def read_rows(file: InputFile, *, max_rows: int | None = None) -> Rows:
             if max_rows is not None and len(rows) >= max_rows:
                 break
     except csv.Error:
-        raise ValueError(
+        raise TextDamaged(
             f"line {reader.line_num} holds a cell that never ends (an unclosed quote "
             "or a cell over 128 KiB), so the file is damaged or cut off"
         ) from None
+    if max_rows is None:
+        _not_cut_off(text, rows, first_row)
     return Rows(rows=rows, delimiter=delimiter, encoding=encoding, first_row=first_row)
+
+
+def _not_cut_off(text: str, rows: list[list[str]], first_row: int) -> None:
+    """A file that ends inside a line (no line break, fewer cells than the rows above it) was
+    cut off by a download: its last line would store a shortened figure or name."""
+    if len(rows) < 4 or text.endswith(("\n", "\r")):
+        return
+    width = len(rows[-2])
+    last = rows[-1]
+    if width >= 4 and len(rows[-3]) == len(rows[-4]) == width and 2 <= len(last) < width:
+        raise TextDamaged(
+            f"its last line (row {first_row + len(rows) - 1}) ends after {len(last)} of "
+            f"{width} cells, so the file was cut off; export or download it again"
+        )
 
 
 def is_spreadsheet(file: InputFile) -> bool:
