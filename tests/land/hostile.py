@@ -26,6 +26,7 @@ import io
 import json
 import math
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -124,11 +125,17 @@ def _numberish(v) -> bool:
         return False
 
 
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{8}$)")
+
+
 def _dateish(v) -> bool:
-    if isinstance(v, dt.date):
-        return True
-    s = str(v)
-    return len(s) >= 8 and any(ch in s for ch in "-/") and sum(ch.isdigit() for ch in s) >= 6
+    return isinstance(v, dt.date) or bool(_DATE.match(str(v)))
+
+
+def _figure_column(header: list, j: int) -> bool:
+    """Not an id column: an extreme number there is a changed id, a new line (not a figure)."""
+    name = str(header[j]) if j < len(header) else ""
+    return not re.search(r"\bid\b|ID|编号|Record|Número", name, re.IGNORECASE)
 
 
 def mutate_grid(rows: list[list], rng: random.Random, kind: str) -> tuple[list[list], int] | None:
@@ -163,7 +170,12 @@ def mutate_grid(rows: list[list], rng: random.Random, kind: str) -> tuple[list[l
     if not body:
         return None
     if kind == "extreme_number":
-        cells = [(i, j) for i in body for j, v in enumerate(rows[i]) if _numberish(v)]
+        cells = [
+            (i, j)
+            for i in body
+            for j, v in enumerate(rows[i])
+            if _numberish(v) and _figure_column(rows[h], j)
+        ]
         if not cells:
             return None
         i, j = rng.choice(cells)

@@ -29,6 +29,74 @@ FALLBACK_KEYS = {
 def check(store: DuckDBStore, ctx: Context, arrow: dict[str, pa.Table]) -> None:
     _fallback_keys(store, ctx, arrow)
     _periods(store, ctx, arrow.get("ad_metrics"))
+    _platform_of_ids(store, ctx, arrow.get("campaigns"))
+    _traffic_breakdown(store, ctx, arrow.get("traffic_daily"))
+
+
+def _platform_of_ids(store: DuckDBStore, ctx: Context, data: pa.Table | None) -> None:
+    """Ads ids the workspace holds under another platform: the file was read as the wrong
+    platform's report (a column it was known by is missing), and its rows would be added
+    beside the real ones."""
+    if data is None or not data.num_rows or "native_id" not in data.column_names:
+        return
+    platforms = {p for p in pc.unique(data.column("platform")).to_pylist() if p}
+    if platforms & META:  # one Meta ad account serves both: its ids appear under either
+        platforms |= META
+    ids = [v for v in pc.unique(data.column("native_id")).to_pylist() if v]
+    found = reads.campaigns_elsewhere(store, sorted(platforms), ids)
+    if found:
+        native, held = found[0]
+        mine = "/".join(sorted(platforms))
+        raise ctx.fail(
+            f"this file reads as a {mine} report, but its id {native} is a {held} "
+            "campaign, ad group or ad in the workspace",
+            expected=f"a {held} report with its usual columns",
+            hint="Name the format with --platform and --report, or export the report again.",
+        )
+
+
+META = {"facebook", "instagram"}
+
+
+BREAKDOWN = ("source", "medium", "campaign", "market")
+
+
+def _traffic_breakdown(store: DuckDBStore, ctx: Context, data: pa.Table | None) -> None:
+    """Web traffic is stored per day x source x medium x campaign x market. A file without one
+    of those dimensions (or with one the workspace's rows for those days lack), or without
+    days (one period total), would store its sessions beside the ones held: refused."""
+    if data is None or not data.num_rows or "metric_date" not in data.column_names:
+        return
+    origins = [v for v in pc.unique(data.column("origin")).to_pylist() if v]
+    start, end = pc.min(data.column("metric_date")).as_py(), pc.max(data["metric_date"]).as_py()
+    for f in ctx.findings:
+        if f.kind == "period_total" and f.value and ".." in f.value:
+            lo, hi = f.value.split("..", 1)
+            held = reads.breakdown_rows(store, origins, lo, hi, "metric_date", null=False)
+            if held:
+                raise ctx.fail(
+                    f"this report has no Date dimension: it holds totals for {lo} to {hi}, "
+                    f"while the workspace holds {held} daily rows for those days",
+                    expected="a report with the Date dimension, like the one imported before",
+                    hint="Add Date as a secondary dimension in GA4 and download it again.",
+                )
+    for col in BREAKDOWN:
+        if col not in data.column_names:
+            continue
+        missing = data.column(col).null_count
+        if missing not in (0, data.num_rows):
+            continue
+        held = reads.breakdown_rows(store, origins, start, end, col, null=missing == 0)
+        if held:
+            has = "has no" if missing else "has a"
+            other = "by" if missing else "without"
+            raise ctx.fail(
+                f"this traffic report {has} {col} column, while the workspace holds {held} "
+                f"rows for {start} to {end} {other} {col}: the same sessions would be counted "
+                "twice",
+                column=col,
+                expected="the same dimensions as the report imported before",
+            )
 
 
 def _periods(store: DuckDBStore, ctx: Context, data: pa.Table | None) -> None:

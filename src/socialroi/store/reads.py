@@ -138,3 +138,31 @@ def overlapping_periods(store: DuckDBStore, rows: pa.Table, limit: int = 3) -> l
             ).fetchall()
         finally:
             cur.unregister("_incoming")
+
+
+def breakdown_rows(
+    store: DuckDBStore, origins: list[str], start: Any, end: Any, column: str, *, null: bool
+) -> int:
+    """traffic_daily rows of `origins` dated `start`..`end` whose `column` is (not) null."""
+    if column not in TABLES["traffic_daily"].column_names:
+        raise KeyError(column)
+    test = "IS NULL" if null else "IS NOT NULL"
+    with store.cursor() as cur:
+        return cur.execute(
+            f"SELECT count(*) FROM traffic_daily WHERE origin IN (SELECT unnest(?)) "
+            f"AND metric_date BETWEEN ? AND ? AND {quote(column)} {test}",
+            [origins, start, end],
+        ).fetchone()[0]
+
+
+def campaigns_elsewhere(
+    store: DuckDBStore, platforms: list[str], native_ids: list[str]
+) -> list[tuple]:
+    """(native id, platform) of campaigns, ad groups or ads held under none of `platforms`."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "SELECT native_id, platform FROM campaigns "
+            "WHERE platform NOT IN (SELECT unnest(?)) "
+            "AND native_id IN (SELECT unnest(?)) AND native_id NOT LIKE 'name:%' LIMIT 3",
+            [platforms, native_ids],
+        ).fetchall()

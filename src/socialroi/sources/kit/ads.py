@@ -48,15 +48,18 @@ _LEVELS = (("campaign", "campaign_id", "campaign_name"), ("ad group", "ad_group_
            "ad_group_name"), ("ad", "ad_id", "ad_name"))  # fmt: skip
 
 
-def _identity(ctx: Context, table: Any, what: str) -> None:
+def refuse_lost_ids(
+    ctx: Context, table: Any, what: str, levels: Sequence[tuple[str, str, str]] = _LEVELS
+) -> None:
     """Rows are matched by the platform's ids; a report without ids at all (X, some Pinterest
     exports) is matched by names, the documented fallback. A report that writes ids for one
     level but lacks the id column of another it names, or leaves an id blank on a row, would
     give the same ad a second key and add its days twice: it is refused."""
-    with_ids = [lvl for lvl, id_f, _ in _LEVELS if table.has(id_f)]
+    levels = [(lvl.replace("_", " "), id_f, name_f) for lvl, id_f, name_f in levels]
+    with_ids = [lvl for lvl, id_f, _ in levels if table.has(id_f)]
     if not with_ids:
         return
-    for lvl, id_f, name_f in _LEVELS:
+    for lvl, id_f, name_f in levels:
         if table.has(name_f) and not table.has(id_f):
             raise ctx.fail(
                 f"this {what} names each {lvl} but has no {lvl} id column, though it has "
@@ -164,7 +167,7 @@ def parse_ads(
             )
         currencies.append(c)
 
-    _identity(ctx, table, what)
+    refuse_lost_ids(ctx, table, what)
     camp_ids, camp_bad = table.ids(ctx, "campaign_id")
     group_ids, group_bad = table.ids(ctx, "ad_group_id")
     ad_ids, ad_bad = table.ids(ctx, "ad_id")
