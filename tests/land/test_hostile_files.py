@@ -282,6 +282,28 @@ def test_salesforce_nul_byte_and_duplicated_close_date_are_refused(ws, tmp_path)
     refused(ws, dup, "two columns named 'Close Date'", "column I", "column J")
 
 
+@pytest.mark.parametrize("column", ["Country", "Session campaign"])
+def test_ga4_traffic_without_a_dimension_is_refused_beside_the_rows_held(
+    demo_ws, exports, tmp_path, column
+):
+    src = _one(exports, "traffic_acquisition_202605.csv")
+    lines = src.read_text(encoding="utf-8-sig").splitlines()
+    h = next(i for i, ln in enumerate(lines) if ln.startswith("Date,Session source"))
+    j = lines[h].split(",").index(column)
+    for i in range(h, len(lines)):
+        cells = lines[i].split(",")
+        if len(cells) > j:
+            lines[i] = ",".join(cells[:j] + cells[j + 1 :])
+    path = _place(tmp_path, src, ("\n".join(lines) + "\n").encode())
+    refused(demo_ws, path, "counted twice")
+
+
+def test_x_ads_read_as_another_platform_are_refused(demo_ws, exports, tmp_path):
+    src = next(exports.rglob("@VoltiqUK/x_ads_campaigns_*.csv"))
+    data = _edit_csv(src, lambda t: t.replace(",Spend,", ",Renamed column,", 1))
+    refused(demo_ws, _place(tmp_path, src, data), "is a x campaign")
+
+
 def test_salesforce_opportunity_id_twice_is_refused(ws, tmp_path):
     src = FIXTURES / "salesforce" / "opportunities_report.csv"
     text = src.read_text(encoding="utf-8").replace("0065g00000GlobAAA", "0065g00000AcmeAAA")

@@ -61,6 +61,14 @@ META = {"facebook", "instagram"}
 BREAKDOWN = ("source", "medium", "campaign", "market")
 
 
+def _blank(data: pa.Table, col: str) -> int:
+    """Rows whose dimension is empty (parsers write '' for a dimension the report lacks)."""
+    if col not in data.column_names:
+        return data.num_rows
+    values = data.column(col)
+    return values.null_count + int(pc.sum(pc.equal(values, "")).as_py() or 0)
+
+
 def _traffic_breakdown(store: DuckDBStore, ctx: Context, data: pa.Table | None) -> None:
     """Web traffic is stored per day x source x medium x campaign x market. A file without one
     of those dimensions (or with one the workspace's rows for those days lack), or without
@@ -81,9 +89,7 @@ def _traffic_breakdown(store: DuckDBStore, ctx: Context, data: pa.Table | None) 
                     hint="Add Date as a secondary dimension in GA4 and download it again.",
                 )
     for col in BREAKDOWN:
-        if col not in data.column_names:
-            continue
-        missing = data.column(col).null_count
+        missing = _blank(data, col)
         if missing not in (0, data.num_rows):
             continue
         held = reads.breakdown_rows(store, origins, start, end, col, null=missing == 0)

@@ -143,14 +143,19 @@ def overlapping_periods(store: DuckDBStore, rows: pa.Table, limit: int = 3) -> l
 def breakdown_rows(
     store: DuckDBStore, origins: list[str], start: Any, end: Any, column: str, *, null: bool
 ) -> int:
-    """traffic_daily rows of `origins` dated `start`..`end` whose `column` is (not) null."""
+    """traffic_daily rows of `origins` dated `start`..`end` whose `column` is (not) empty."""
     if column not in TABLES["traffic_daily"].column_names:
         raise KeyError(column)
-    test = "IS NULL" if null else "IS NOT NULL"
+    c = quote(column)
+    test = (
+        f"IS NULL OR CAST({c} AS VARCHAR) = ''"
+        if null
+        else f"IS NOT NULL AND CAST({c} AS VARCHAR) <> ''"
+    )
     with store.cursor() as cur:
         return cur.execute(
             f"SELECT count(*) FROM traffic_daily WHERE origin IN (SELECT unnest(?)) "
-            f"AND metric_date BETWEEN ? AND ? AND {quote(column)} {test}",
+            f"AND metric_date BETWEEN ? AND ? AND ({c} {test})",
             [origins, start, end],
         ).fetchone()[0]
 
