@@ -10,6 +10,7 @@ Guarantees, in this order:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,6 +203,14 @@ def import_file(
         raise
     except (TextDamaged, UnicodeDecodeError) as exc:  # the kit's own sentence
         raise ImportFailed(file.name, unreadable_text(exc)) from None
+    except pd.errors.OutOfBoundsDatetime as exc:
+        found = re.search(r"\d{1,4}-\d{2}-\d{2}[ T\d:.]*", str(exc))
+        raise ImportFailed(
+            file.name,
+            "a date or time lies outside any export's range (the file is damaged or edited)",
+            value=found.group(0).strip() if found else None,
+            expected="dates from 2000 up to the day of the export",
+        ) from exc
     except Exception as exc:  # noqa: BLE001 - damaged files must end in a clear error
         raise _unreadable(file, report) from exc
     _channel_findings(ctx, unified)
