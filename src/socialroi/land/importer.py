@@ -156,7 +156,12 @@ def detect(file: InputFile, options: ImportOptions) -> Report:
     if not scored or scored[0][0] < DETECT_THRESHOLD:
         raise ImportFailed(
             file.name,
-            "this file is not an export socialroi recognises",
+            "this file is not an export socialroi recognises: no export's columns are all "
+            "in its header (a column renamed or deleted?)"
+            if _header_seen(sniff)
+            else "this file is not an export socialroi recognises",
+            value=_header_seen(sniff),
+            expected="the header of a supported export" if _header_seen(sniff) else None,
             hint="Run `socialroi formats` to see the supported exports, or name the format "
             "with --platform and --report.",
         )
@@ -168,6 +173,17 @@ def detect(file: InputFile, options: ImportOptions) -> Report:
             hint="Name the format with --platform and --report.",
         )
     return scored[0][2]
+
+
+def _header_seen(sniff: Sniff) -> str | None:
+    """The widest of the first rows (the likely header), to show what detection looked at."""
+    try:
+        rows = sniff.rows or next(iter(sniff.sheets.values()), [])
+    except Exception:  # noqa: BLE001 - nothing to show
+        return None
+    rows = [[str(c).strip() for c in r if c not in (None, "")] for r in rows[:30]]
+    best = max(rows, key=len, default=[])
+    return ", ".join(best)[:200] if len(best) >= 2 else None
 
 
 # -- the import ----------------------------------------------------------------------------
