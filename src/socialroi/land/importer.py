@@ -98,6 +98,7 @@ def expand_file(file: InputFile, options: ImportOptions | None = None) -> Iterat
     if not file.is_zip:
         yield file
         return
+    limits.check_file(file.name, file.data)  # sizes and ratios before any member is read
     load_all()
     if options is not None and options.platform:
         source = SOURCE_ALIASES.get(options.platform.lower(), options.platform.lower())
