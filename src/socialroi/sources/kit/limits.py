@@ -273,8 +273,11 @@ def read_workbook(
     try:
         status, payload = pickle.loads(done.stdout)  # noqa: S301 - our own child's output
     except Exception:  # noqa: BLE001 - the child died: a native abort or a memory kill
-        raise WorkbookDamaged(
-            "", f"the workbook reader stopped (exit status {done.returncode})"
+        raise _refuse(
+            name,
+            f"the workbook reader stopped before it finished (exit status {done.returncode}): "
+            f"the workbook is damaged or needs more than {WORKBOOK_MEMORY // MIB} MiB",
+            expected="a workbook the platform wrote",
         ) from None
     if status == "ok":
         return payload

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from socialroi.errors import ImportFailed
 from socialroi.sources.base import InputFile
 from socialroi.sources.kit.headers import norm
 from socialroi.sources.kit.limits import WorkbookDamaged
@@ -72,6 +73,8 @@ class Sniff:
             return {}
         try:
             return read_sheets(self.file, max_rows=30)
+        except ImportFailed:  # out of bounds: said as such, not as "not recognised"
+            raise
         except WorkbookDamaged as exc:
             part = f" ({exc.part} cannot be read)" if exc.part else ""
             self.damage = f"the workbook is damaged{part}"
