@@ -64,7 +64,7 @@ def test_folder_goes_on_past_files_that_are_not_exports(tmp_path):
         assert again.counts() == {"imported": 0, "unchanged": 3, "skipped": 3, "failed": 1}
     text = summary.describe()
     assert text.startswith("3 imported, 0 unchanged, 3 skipped as not an export, 1 failed")
-    assert "skipped: README.txt: this file is not an export socialroi recognises. Run" in text
+    assert "skipped: README.txt: this file is not an export socialroi recognises" in text
 
 
 def test_cli_exit_code_only_fails_on_failures(tmp_path):

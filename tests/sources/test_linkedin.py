@@ -421,7 +421,7 @@ def test_not_a_page_workbook_with_forced_report(ws, tmp_path):
         ws.import_files([f], platform="linkedin", report="page_content")
     g = tmp_path / "voltiq_visitors_1736380800000.xls"
     g.write_bytes(b"\xd0\xcf\x11\xe0 this is not really a workbook")
-    with pytest.raises(ImportFailed, match="cannot be opened|could not be read"):
+    with pytest.raises(ImportFailed, match="cannot be opened|could not be read|is damaged"):
         ws.import_files([g], platform="linkedin", report="page_visitors")
     assert all_empty(ws)
 

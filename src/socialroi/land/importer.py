@@ -10,6 +10,7 @@ Guarantees, in this order:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialroi.errors import ImportFailed, NotAnExport, SocialroiError
+from socialroi.land import identity, plausible
 from socialroi.model.channels import ChannelRule
 from socialroi.model.currencies import ecb_last_date, known_currencies
 from socialroi.model.schema import TABLES
@@ -33,7 +35,9 @@ from socialroi.sources.base import (
     Report,
     get_report,
 )
+from socialroi.sources.kit import limits
 from socialroi.sources.kit.sniff import Sniff
+from socialroi.sources.kit.tabular import TextDamaged, unreadable_text
 from socialroi.store import batches, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
@@ -41,6 +45,7 @@ from socialroi.unify import fx as fxmod
 from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify
 
 DETECT_THRESHOLD = 0.5
+MAX_FX_DAYS = 40 * 366  # the daily exchange-rate table of one file (2000 to today and more)
 SOURCE_ALIASES = {"instagram": "meta", "facebook": "meta", "twitter": "x", "ga": "ga4"}
 
 
@@ -104,6 +109,7 @@ def expand_file(file: InputFile, options: ImportOptions | None = None) -> Iterat
     if not file.is_zip:
         yield file
         return
+    limits.check_file(file.name, file.data)  # sizes and ratios before any member is read
     load_all()
     if options is not None and options.platform:
         source = SOURCE_ALIASES.get(options.platform.lower(), options.platform.lower())
@@ -111,16 +117,24 @@ def expand_file(file: InputFile, options: ImportOptions | None = None) -> Iterat
         if len(named) == 1 and named[0].accepts_zip:
             yield file
             return
-    sniff = Sniff(file)
-    if any(r.accepts_zip and r.detect(sniff) >= DETECT_THRESHOLD for r in REPORTS.values()):
+    if _whole_zip(Sniff(file)):
         yield file
         return
-    try:
-        members = file.zip_members()
-    except Exception as exc:  # noqa: BLE001 - any zip damage is the same user-facing problem
-        raise ImportFailed(file.name, f"the zip file cannot be opened ({exc})") from None
+    members = file.zip_members()  # bounded: a damaged zip or a zip bomb is an ImportFailed
     for name, data in sorted(members.items()):
         yield from expand_file(InputFile(f"{file.name}/{name}", data, file.path), options)
+
+
+def _whole_zip(sniff: Sniff) -> bool:
+    """Whether a report takes the whole zip; a detector that chokes on a damaged member
+    says "not mine", and the members are then read (and refused) one by one."""
+    for r in REPORTS.values():
+        try:
+            if r.accepts_zip and r.detect(sniff) >= DETECT_THRESHOLD:
+                return True
+        except Exception:  # noqa: BLE001, S112 - damage is reported when the members are read
+            continue
+    return False
 
 
 # -- detection -----------------------------------------------------------------------------
@@ -128,6 +142,8 @@ def expand_file(file: InputFile, options: ImportOptions | None = None) -> Iterat
 
 def detect(file: InputFile, options: ImportOptions) -> Report:
     load_all()
+    if not file.data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ImportFailed(file.name, "the file is empty", expected="an export with rows")
     if options.platform:
         source = SOURCE_ALIASES.get(options.platform.lower(), options.platform.lower())
         candidates = get_report(source, options.report)
@@ -145,6 +161,10 @@ def detect(file: InputFile, options: ImportOptions) -> Report:
         if score > 0:
             scored.append((score, r.key, r))
     scored.sort(key=lambda x: (-x[0], x[1]))
+    if (not scored or scored[0][0] < DETECT_THRESHOLD) and sniff.damage:
+        raise ImportFailed(
+            file.name, sniff.damage, expected="an export file as the platform wrote it"
+        )
     if not scored or scored[0][0] < DETECT_THRESHOLD:
         raise not_an_export(file, sniff)
     if len(scored) > 1 and scored[1][0] == scored[0][0]:
@@ -171,12 +191,29 @@ def not_an_export(file: InputFile, sniff: Sniff) -> NotAnExport:
                 f"this is a {u.title}, which socialroi does not import",
                 hint=f"Download {u.instead} instead.",
             )
+    seen = _header_seen(sniff)
     return NotAnExport(
         file.name,
-        "this file is not an export socialroi recognises",
+        "this file is not an export socialroi recognises: no export's columns are all in its "
+        "header (a column renamed or deleted?)"
+        if seen
+        else "this file is not an export socialroi recognises",
+        value=seen,
+        expected="the header of a supported export" if seen else None,
         hint="Run `socialroi formats` to see the supported exports, or name the format "
         "with --platform and --report.",
     )
+
+
+def _header_seen(sniff: Sniff) -> str | None:
+    """The widest of the first rows (the likely header), to show what detection looked at."""
+    try:
+        rows = sniff.rows or next(iter(sniff.sheets.values()), [])
+    except Exception:  # noqa: BLE001 - nothing to show
+        return None
+    rows = [[str(c).strip() for c in r if c not in (None, "")] for r in rows[:30]]
+    best = max(rows, key=len, default=[])
+    return ", ".join(best)[:200] if len(best) >= 2 else None
 
 
 # -- the import ----------------------------------------------------------------------------
@@ -200,22 +237,43 @@ def import_file(
     known = None if force else batches.loaded_batch(store, file.sha256, context)
     if known:
         return ImportResult(file.name, "unchanged", known)
+    limits.check_file(file.name, file.data)
     report = report or detect(file, options)
     ctx = Context(file, options, known_accounts=known_accounts(store))
     try:
         staged = report.parse(file, ctx)
+        staged = plausible.check(ctx, staged)
+        arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
+        validate(ctx, arrow)
+        identity.check(store, ctx, arrow)
+        unified = unify_staged(store, arrow, base_currency, rules, ctx)
     except (ImportFailed, SocialroiError):
         raise
-    except Exception as exc:  # noqa: BLE001 - damaged files must end in a clear error
+    except (TextDamaged, UnicodeDecodeError) as exc:  # the kit's own sentence
+        raise ImportFailed(file.name, unreadable_text(exc)) from None
+    except pd.errors.OutOfBoundsDatetime as exc:
+        found = re.search(r"\d{1,4}-\d{2}-\d{2}[ T\d:.]*", str(exc))
         raise ImportFailed(
             file.name,
-            f"the file could not be read as a {report.title} ({type(exc).__name__}: {exc})",
+            "a date or time lies outside any export's range (the file is damaged or edited)",
+            value=found.group(0).strip() if found else None,
+            expected="dates from 2000 up to the day of the export",
         ) from exc
-    arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
-    validate(ctx, arrow)
-    unified = unify_staged(store, arrow, base_currency, rules, ctx)
+    except Exception as exc:  # noqa: BLE001 - damaged files must end in a clear error
+        raise _unreadable(file, report) from exc
     _channel_findings(ctx, unified)
     return _load(store, file, report, ctx, unified, context)
+
+
+def _unreadable(file: InputFile, report: Report) -> ImportFailed:
+    """A sentence for what a parser or the unify step did not foresee; the exception's own
+    text (internal wording) is never the message."""
+    return ImportFailed(
+        file.name,
+        f"the file could not be read as a {report.title}: it is damaged or its layout "
+        "differs from the export's",
+        expected=f"a {report.title} as the platform wrote it, unchanged",
+    )
 
 
 def known_accounts(store: DuckDBStore) -> dict[str, dict]:
@@ -274,6 +332,11 @@ def unify_staged(
         )
     start = min(days) if days else dt.date(2000, 1, 3)
     end = max(days) if days else start
+    if (end - start).days > MAX_FX_DAYS:  # plausibility bounds the days; this bounds the work
+        raise ctx.fail(
+            f"the amounts span {start} to {end}",
+            expected=f"at most {MAX_FX_DAYS} days of amounts in one file",
+        )
     overrides = reads.fx_overrides(store)
     try:
         rates = fxmod.daily_rates(sorted(currencies), start, end, base, overrides)

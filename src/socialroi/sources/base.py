@@ -19,8 +19,6 @@ Staging conventions, per table:
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,6 +29,7 @@ import pandas as pd
 
 from socialroi.errors import ImportFailed, UnknownName
 from socialroi.sources import load_all
+from socialroi.sources.kit import limits
 
 if TYPE_CHECKING:  # detection reads a Sniff, which is built on InputFile: no runtime import
     from socialroi.sources.kit.sniff import Sniff
@@ -79,12 +78,9 @@ class InputFile:
         return self.data[:4] == b"PK\x03\x04" and self.suffix not in (".xlsx", ".xlsm")
 
     def zip_members(self) -> dict[str, bytes]:
-        with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
-            return {
-                i.filename: zf.read(i)
-                for i in zf.infolist()
-                if not i.is_dir() and not Path(i.filename).name.startswith((".", "__MACOSX"))
-            }
+        """The files of the zip, each unpacked within the bounds of `kit.limits` (raises
+        `ImportFailed` naming this file for a damaged archive or a zip bomb)."""
+        return limits.zip_members(self.name, self.data)
 
     def context(self, options: ImportOptions) -> str:
         """Everything besides the bytes that can change what an import stores: the file's

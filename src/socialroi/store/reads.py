@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from socialroi.model.schema import TABLES
 from socialroi.store.duckdb import DuckDBStore, quote
@@ -99,3 +100,84 @@ def row_by_key(
             f"SELECT {cols} FROM {quote(table)} WHERE {quote(key)} = ?", [value]
         ).fetchone()
     return dict(zip(columns, row)) if row else None
+
+
+def keys_between(
+    store: DuckDBStore,
+    table: str,
+    key: str,
+    date_col: str,
+    start: Any,
+    end: Any,
+    scope: tuple[str, list[str]] | None,
+    pattern: str,
+    *,
+    matching: bool,
+    limit: int = 3,
+) -> list[str]:
+    """Up to `limit` keys of rows dated `start`..`end` (within `scope`: column, values) whose
+    key matches the regular expression `pattern` (or does not, `matching=False`)."""
+    spec = TABLES.get(table)
+    cols = [key, date_col] + ([scope[0]] if scope else [])
+    if spec is None or any(c not in spec.column_names for c in cols):
+        raise KeyError(f"{table}.{cols}")
+    where = f"{quote(date_col)} BETWEEN ? AND ? AND "
+    where += ("" if matching else "NOT ") + f"regexp_matches({quote(key)}, ?)"
+    params: list[Any] = [start, end, pattern]
+    if scope:
+        where += f" AND {quote(scope[0])} IN (SELECT unnest(?))"
+        params.append(list(scope[1]))
+    sql = f"SELECT {quote(key)} FROM {quote(table)} WHERE {where} LIMIT {int(limit)}"
+    with store.cursor() as cur:
+        return [r[0] for r in cur.execute(sql, params).fetchall()]
+
+
+def overlapping_periods(store: DuckDBStore, rows: pa.Table, limit: int = 3) -> list[tuple]:
+    """Held ad_metrics rows of the same entity whose days overlap a row of `rows` (columns
+    entity_id, metric_date, period_end) under another period: (entity, new start, new end,
+    held start, held end). One ad's days counted under two periods would add up twice."""
+    with store.cursor() as cur:
+        cur.register("_incoming", rows)
+        try:
+            return cur.execute(
+                "SELECT n.entity_id, n.metric_date, n.period_end, h.metric_date, h.period_end "
+                "FROM _incoming n JOIN ad_metrics h ON h.entity_id = n.entity_id "
+                "AND h.metric_date <= n.period_end AND h.period_end >= n.metric_date "
+                "AND NOT (h.metric_date = n.metric_date AND h.period_end = n.period_end) "
+                f"LIMIT {int(limit)}"
+            ).fetchall()
+        finally:
+            cur.unregister("_incoming")
+
+
+def breakdown_rows(
+    store: DuckDBStore, origins: list[str], start: Any, end: Any, column: str, *, null: bool
+) -> int:
+    """traffic_daily rows of `origins` dated `start`..`end` whose `column` is (not) empty."""
+    if column not in TABLES["traffic_daily"].column_names:
+        raise KeyError(column)
+    c = quote(column)
+    test = (
+        f"IS NULL OR CAST({c} AS VARCHAR) = ''"
+        if null
+        else f"IS NOT NULL AND CAST({c} AS VARCHAR) <> ''"
+    )
+    with store.cursor() as cur:
+        return cur.execute(
+            f"SELECT count(*) FROM traffic_daily WHERE origin IN (SELECT unnest(?)) "
+            f"AND metric_date BETWEEN ? AND ? AND ({c} {test})",
+            [origins, start, end],
+        ).fetchone()[0]
+
+
+def campaigns_elsewhere(
+    store: DuckDBStore, platforms: list[str], native_ids: list[str]
+) -> list[tuple]:
+    """(native id, platform) of campaigns, ad groups or ads held under none of `platforms`."""
+    with store.cursor() as cur:
+        return cur.execute(
+            "SELECT native_id, platform FROM campaigns "
+            "WHERE platform NOT IN (SELECT unnest(?)) "
+            "AND native_id IN (SELECT unnest(?)) AND native_id NOT LIKE 'name:%' LIMIT 3",
+            [platforms, native_ids],
+        ).fetchall()

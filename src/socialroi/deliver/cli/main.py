@@ -95,6 +95,8 @@ def import_(workspace: str, paths: tuple[Path, ...], force: bool, **options) -> 
     options["deal_stages"] = _deal_stages(options.get("deal_stages") or ())
     opts = ImportOptions(**options)
     planned = runs.plan(paths, opts)
+    if not planned.todo and not planned.results:  # exit 0 means something was imported
+        raise SocialroiError(f"no files to import in {', '.join(str(p) for p in paths)}")
     with Workspace.open(workspace) as ws, Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         console=err, transient=True, disable=len(planned.todo) < 3,

@@ -208,9 +208,9 @@ def _load(con: duckdb.DuckDBPyConnection, file: InputFile, ctx: Context) -> tupl
             pf = pq.ParquetFile(io.BytesIO(file.data))
             names = set(pf.schema_arrow.names)
             table = pf.read(columns=[c for c in READ_COLUMNS if c in names])
-        except Exception as exc:  # noqa: BLE001 - a damaged Parquet file is one user problem
+        except Exception:  # noqa: BLE001 - a damaged Parquet file is one user problem
             raise ctx.fail(
-                f"the Parquet file cannot be read ({exc})",
+                "the Parquet file is damaged: its data pages cannot be read",
                 expected="a Parquet file written by BigQuery EXPORT DATA",
             ) from None
         fmt = "parquet"
@@ -263,7 +263,7 @@ def _json_error(file: InputFile, ctx: Context, exc: Exception):
                 "a line is not valid JSON",
                 row=n,
                 value=text[:80].decode("utf-8", "replace"),
-                expected=f"one JSON object per line ({e.msg})",
+                expected=f"one JSON object per line ({getattr(e, 'msg', 'not UTF-8 text')})",
             )
         if not isinstance(obj, dict):
             return ctx.fail("a line is not a JSON object", row=n, expected="one event per line")
@@ -279,7 +279,7 @@ def _json_error(file: InputFile, ctx: Context, exc: Exception):
                 expected="microseconds since 1970 (UTC), e.g. 1736300000000000",
             )
     return ctx.fail(
-        f"the event export cannot be read ({str(exc).splitlines()[0][:160]})",
+        "the event export cannot be read: a line is not a complete JSON event",
         expected="the BigQuery events_* layout as JSON lines",
     )
 

@@ -44,6 +44,43 @@ def detect_ads(s: Sniff, aliases: dict[str, list[str]], signature: Sequence[str]
     return 0.0
 
 
+_LEVELS = (("campaign", "campaign_id", "campaign_name"), ("ad group", "ad_group_id",
+           "ad_group_name"), ("ad", "ad_id", "ad_name"))  # fmt: skip
+
+
+def refuse_lost_ids(
+    ctx: Context, table: Any, what: str, levels: Sequence[tuple[str, str, str]] = _LEVELS
+) -> None:
+    """Rows are matched by the platform's ids; a report without ids at all (X, some Pinterest
+    exports) is matched by names, the documented fallback. A report that writes ids for one
+    level but lacks the id column of another it names, or leaves an id blank on a row, would
+    give the same ad a second key and add its days twice: it is refused."""
+    levels = [(lvl.replace("_", " "), id_f, name_f) for lvl, id_f, name_f in levels]
+    with_ids = [lvl for lvl, id_f, _ in levels if table.has(id_f)]
+    if not with_ids:
+        return
+    for lvl, id_f, name_f in levels:
+        if table.has(name_f) and not table.has(id_f):
+            raise ctx.fail(
+                f"this {what} names each {lvl} but has no {lvl} id column, though it has "
+                f"{' and '.join(with_ids)} ids",
+                row=table.header_row,
+                column=table.column(name_f),
+                expected=f"the {lvl} id column the export writes (rows are matched by id)",
+                hint="Export the report again with its id columns.",
+            )
+        if table.has(id_f) and table.has(name_f):
+            for rn, raw_id, name in zip(table.row_numbers, table.text(id_f), table.text(name_f)):
+                if name and not raw_id:
+                    raise ctx.fail(
+                        f"a row names a {lvl} but its id is blank",
+                        row=rn,
+                        column=table.column(id_f),
+                        value=name,
+                        expected=f"a {lvl} id on every row (rows are matched by id)",
+                    )
+
+
 def parse_ads(
     file: InputFile, ctx: Context, platform: str, aliases: dict[str, list[str]], what: str
 ) -> dict[str, pd.DataFrame]:
@@ -130,6 +167,7 @@ def parse_ads(
             )
         currencies.append(c)
 
+    refuse_lost_ids(ctx, table, what)
     camp_ids, camp_bad = table.ids(ctx, "campaign_id")
     group_ids, group_bad = table.ids(ctx, "ad_group_id")
     ad_ids, ad_bad = table.ids(ctx, "ad_id")
@@ -155,8 +193,14 @@ def parse_ads(
     }
     campaigns: dict[str, dict[str, Any]] = {}
     metrics = []
+    unnamed: list[int] = []
     for i in range(n):
         c_native = native(camp_ids, camp_names, i)
+        if c_native is None and not any(
+            (group_names[i], ad_names[i], native(group_ids, group_names, i))
+        ):
+            unnamed.append(rns[i])  # a total row whose label column is gone
+            continue
         if c_native is None:
             raise ctx.fail(
                 "a row names no campaign",
@@ -235,6 +279,15 @@ def parse_ads(
             "platform_conversion_value": nums["conversion_value"].iloc[i],
         }
         metrics.append(row)
+    if unnamed:
+        ctx.rows_skipped += len(unnamed)
+        ctx.finding(
+            "skipped_total_row",
+            f"{len(unnamed)} row(s) name no campaign, ad group or ad (a total row without its "
+            "label); left out so figures are not counted twice",
+            row=unnamed[0],
+            rows=len(unnamed),
+        )
     for col in ("impressions", "reach", "clicks", "link_clicks", "video_views"):
         for r in metrics:
             v = r[col]

@@ -7,6 +7,7 @@ row, column, value and what was expected, so nothing is stored from a file that 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -15,6 +16,7 @@ from urllib.parse import unquote_plus
 import numpy as np
 import pandas as pd
 
+from socialroi.model.rules import MAX_MAGNITUDE
 from socialroi.sources.base import Context
 from socialroi.sources.kit.headers import norm
 
@@ -192,6 +194,14 @@ def numbers(
         if note == "suppressed":
             suppressed += 1
             suppressed_first = suppressed_first or (rn, raw)
+        if v is not None and not (math.isfinite(v) and abs(v) <= MAX_MAGNITUDE):
+            raise ctx.fail(
+                "a number no export can hold (the file is damaged or the column misread)",
+                row=rn,
+                column=column,
+                value=raw,
+                expected=f"a finite number within ±{MAX_MAGNITUDE:.0e}",
+            )
         if v is not None and integer:
             v = round(v)
         out.append(v)

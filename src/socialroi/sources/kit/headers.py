@@ -55,6 +55,21 @@ _OTHER_CURRENCIES = {
 }  # fmt: skip
 
 
+# Fields real exports do write twice under one name (the classic Facebook posts export: the
+# Total Count, then the Unique Users count); their parsers tell the two apart.
+REPEATED_FIELDS = frozenset({"video_views_organic", "video_views_paid"})
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the column as a spreadsheet shows it."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
 class HeaderMap:
     """Which column of a header row holds which canonical field.
 
@@ -79,6 +94,10 @@ class HeaderMap:
                 self.currencies[key] = cur
         self.index: dict[str, int] = {}
         self.found_as: dict[str, str] = {}
+        # Fields whose column name appears twice where the report expects it once: reading
+        # the first would silently drop the second (a key or date column edited by hand).
+        self.duplicated: dict[str, tuple[int, int]] = {}
+        expected_twice = {norm(n) for names in aliases.values() for n in names if "#" in n}
         for field, names in aliases.items():
             for name in names:
                 k = norm(name)
@@ -87,12 +106,15 @@ class HeaderMap:
                     self.found_as[field] = self.header[positions[k]]
                     if k in self.currencies:
                         self.currencies[field] = self.currencies[k]
+                    if f"{k}#2" in positions and f"{k}#2" not in expected_twice:
+                        self.duplicated[field] = (positions[k], positions[f"{k}#2"])
                     break
 
     def __contains__(self, field: str) -> bool:
         return field in self.index
 
     def require(self, ctx: Context, fields: Sequence[str], what: str, row: int = 1) -> None:
+        self.refuse_duplicates(ctx, what, row)
         missing = [f for f in fields if f not in self.index]
         if missing:
             raise ctx.fail(
@@ -101,6 +123,18 @@ class HeaderMap:
                 value=", ".join(h for h in self.header if h)[:200],
                 expected="the export's usual header (English, Spanish or Chinese)",
                 hint=ADD_COLUMNS,
+            )
+
+    def refuse_duplicates(self, ctx: Context, what: str, row: int = 1) -> None:
+        """A column the report reads that appears twice is an error naming both columns."""
+        for field, (a, b) in self.duplicated.items():
+            if field in REPEATED_FIELDS:
+                continue
+            raise ctx.fail(
+                f"this {what} has two columns named {self.header[a]!r}: column "
+                f"{column_letter(a)} and column {column_letter(b)}",
+                row=row,
+                expected="each column once (remove or rename the copy)",
             )
 
     def column_name(self, field: str) -> str:

@@ -10,9 +10,17 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from socialroi.errors import ImportFailed
 from socialroi.sources.base import InputFile
 from socialroi.sources.kit.headers import norm
-from socialroi.sources.kit.tabular import decode, is_spreadsheet, read_rows, read_sheets
+from socialroi.sources.kit.limits import WorkbookDamaged
+from socialroi.sources.kit.tabular import (
+    decode,
+    is_spreadsheet,
+    read_rows,
+    read_sheets,
+    unreadable_text,
+)
 
 
 class Sniff:
@@ -22,6 +30,9 @@ class Sniff:
         self.file = file
         self.name = file.name
         self.suffix = file.suffix
+        # Why the file could not be looked at (a damaged workbook, NUL bytes in text): what
+        # the importer says instead of "not an export socialroi recognises".
+        self.damage: str | None = None
 
     @cached_property
     def kind(self) -> str:
@@ -43,7 +54,8 @@ class Sniff:
             return []
         try:
             return read_rows(self.file, max_rows=60).rows
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError) as exc:
+            self.damage = unreadable_text(exc)
             return []
 
     @cached_property
@@ -61,7 +73,14 @@ class Sniff:
             return {}
         try:
             return read_sheets(self.file, max_rows=30)
+        except ImportFailed:  # out of bounds: said as such, not as "not recognised"
+            raise
+        except WorkbookDamaged as exc:
+            part = f" ({exc.part} cannot be read)" if exc.part else ""
+            self.damage = f"the workbook is damaged{part}"
+            return {}
         except Exception:  # noqa: BLE001 - a broken workbook simply matches nothing
+            self.damage = "the workbook is damaged"
             return {}
 
     @cached_property

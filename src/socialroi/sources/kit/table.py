@@ -276,8 +276,10 @@ def _build(
 ) -> Table:
     header = list(rows[h])
     width = len(header)
+    hm = HeaderMap(header, aliases)
+    hm.refuse_duplicates(ctx, "table" + (f" (sheet {sheet!r})" if sheet else ""), h + first_row)
     table = Table(
-        hm=HeaderMap(header, aliases),
+        hm=hm,
         header=header,
         header_row=h + first_row,
         body=[],

@@ -15,33 +15,66 @@ from dataclasses import dataclass
 from typing import Any
 
 from charset_normalizer import from_bytes
-from python_calamine import CalamineWorkbook
 
+from socialroi.errors import ImportFailed
 from socialroi.sources.base import Context, InputFile
+from socialroi.sources.kit.limits import WorkbookDamaged, read_workbook
 
 DELIMITERS = ",;\t|"
+
+
+class TextDamaged(ValueError):
+    """Text that cannot be trusted (NUL bytes, a cell that never ends, a cut-off last line):
+    its message is a sentence for the user."""
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decode export bytes to text; return (text, encoding name)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        text = data[3:].decode("utf-8", errors="strict")
+        _no_nul(text)
+        return text, "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        text = data.decode("utf-16")
+        _no_nul(text)
+        return text, "utf-16"
     head = data[:4000]
     if head and head.count(b"\x00") > len(head) // 4:
         # UTF-16 without a BOM: the zero bytes sit on odd (LE) or even (BE) positions.
         le = head[1::2].count(0) > head[0::2].count(0)
         enc = "utf-16-le" if le else "utf-16-be"
-        return data.decode(enc), enc
+        text = data.decode(enc)
+        _no_nul(text)
+        return text, enc
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        text = None
+    if text is not None:
+        _no_nul(text)
+        return text, "utf-8"
+    if b"\x00" in data:
+        raise TextDamaged("it holds NUL bytes and is not UTF-8, so it is damaged")
     best = from_bytes(data).best()
     if best is None:
-        raise UnicodeDecodeError("unknown", data[:1], 0, 1, "not text in any known encoding")
+        raise TextDamaged("it is not text in any known encoding")
     return str(best), best.encoding
+
+
+def _no_nul(text: str) -> None:
+    """A NUL character is never part of an export's text: the file is damaged. (Read on, it
+    would split or glue ids and add rows beside the ones the workspace holds.)"""
+    at = text.find("\x00")
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1
+        raise TextDamaged(f"it holds a NUL byte on line {line}, so it is damaged")
+
+
+def unreadable_text(exc: Exception) -> str:
+    """What to tell the user about text that could not be read, without internal wording."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"the file is not readable text (bytes at offset {exc.start} are not {exc.encoding})"
+    return f"the file is not readable text: {exc}"
 
 
 @dataclass
@@ -103,11 +136,33 @@ def read_rows(file: InputFile, *, max_rows: int | None = None) -> Rows:
     delimiter = forced or sniff_delimiter(lines[:50])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
-    for row in reader:
-        rows.append(row)
-        if max_rows is not None and len(rows) >= max_rows:
-            break
+    try:
+        for row in reader:
+            rows.append(row)
+            if max_rows is not None and len(rows) >= max_rows:
+                break
+    except csv.Error:
+        raise TextDamaged(
+            f"line {reader.line_num} holds a cell that never ends (an unclosed quote "
+            "or a cell over 128 KiB), so the file is damaged or cut off"
+        ) from None
+    if max_rows is None:
+        _not_cut_off(text, rows, first_row)
     return Rows(rows=rows, delimiter=delimiter, encoding=encoding, first_row=first_row)
+
+
+def _not_cut_off(text: str, rows: list[list[str]], first_row: int) -> None:
+    """A file that ends inside a line (no line break, fewer cells than the rows above it) was
+    cut off by a download: its last line would store a shortened figure or name."""
+    if len(rows) < 4 or text.endswith(("\n", "\r")):
+        return
+    width = len(rows[-2])
+    last = rows[-1]
+    if width >= 4 and len(rows[-3]) == len(rows[-4]) == width and 2 <= len(last) < width:
+        raise TextDamaged(
+            f"its last line (row {first_row + len(rows) - 1}) ends after {len(last)} of "
+            f"{width} cells, so the file was cut off; export or download it again"
+        )
 
 
 def is_spreadsheet(file: InputFile) -> bool:
@@ -115,18 +170,10 @@ def is_spreadsheet(file: InputFile) -> bool:
 
 
 def read_sheets(file: InputFile, *, max_rows: int | None = None) -> dict[str, list[list[Any]]]:
-    """All sheets of an .xlsx or .xls workbook as rows of typed cells (calamine)."""
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(file.data))
-        out: dict[str, list[list[Any]]] = {}
-        for name in wb.sheet_names:
-            sheet = wb.get_sheet_by_name(name)
-            out[name] = sheet.to_python(skip_empty_area=False, nrows=max_rows)
-        return out
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - calamine panics (a BaseException) on damage
-        raise ValueError(f"the workbook is damaged or not a workbook ({exc})") from None
+    """All sheets of an .xlsx or .xls workbook as rows of typed cells (calamine, read in a
+    bounded child process: `limits.read_workbook`). Raises `ImportFailed` for a file out of
+    bounds and `WorkbookDamaged` (a ValueError) for a damaged one."""
+    return read_workbook(file.name, file.data, max_rows)
 
 
 def rows_of(file: InputFile, ctx: Context, what: str) -> Rows:
@@ -135,7 +182,7 @@ def rows_of(file: InputFile, ctx: Context, what: str) -> Rows:
         return read_rows(file)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ctx.fail(
-            f"the file is not readable text ({exc})",
+            unreadable_text(exc),
             expected=f"a {what} as CSV (UTF-8 or UTF-16) or an Excel workbook",
         ) from None
 
@@ -144,8 +191,11 @@ def sheets_of(file: InputFile, ctx: Context, what: str) -> dict[str, list[list[A
     """`read_sheets`, failing with the file's name when the workbook is damaged."""
     try:
         return read_sheets(file)
-    except Exception as exc:  # noqa: BLE001 - any workbook damage is one user-facing problem
+    except ImportFailed:
+        raise
+    except WorkbookDamaged as exc:
+        part = f" ({exc.part} cannot be read)" if exc.part else ""
         raise ctx.fail(
-            f"the workbook cannot be opened ({type(exc).__name__})",
+            f"the workbook is damaged{part}",
             expected=f"a {what} saved as .xlsx or .csv, unchanged",
         ) from None

@@ -23,7 +23,7 @@ from socialroi.model.aliases import aliases
 from socialroi.sources.base import PLATFORMS, Context, InputFile, account_id, report
 from socialroi.sources.kit.cells import decimal_style, is_blank, numbers
 from socialroi.sources.kit.dates import period_bounds
-from socialroi.sources.kit.headers import HeaderMap
+from socialroi.sources.kit.headers import HeaderMap, column_letter
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.sources.kit.tabular import read_rows
 
@@ -67,6 +67,7 @@ def parse_costs(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         (rows.row_number(i), r) for i, r in enumerate(rows.rows[1:], start=1) if not is_blank(r)
     ]
     ctx.rows_read = len(body)
+    _named_columns(ctx, hm, body, "costs ledger")
 
     def cell(r: list[str], field: str) -> str:
         i = hm.index.get(field)
@@ -131,7 +132,45 @@ def parse_costs(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         digest = hashlib.sha256(repr(sorted(line.items())).encode()).hexdigest()[:16]
         line["cost_id"] = given or f"line:{digest}"
         out.append(line)
+    _unique_ids(ctx, hm, body, [line["cost_id"] for line in out])
     return {"costs": pd.DataFrame(out)}
+
+
+def _named_columns(ctx: Context, hm: HeaderMap, body: list, what: str) -> None:
+    """A column that holds values under a blank header (an `id` header deleted by hand) would
+    be ignored, and its lines keyed by content instead: refused."""
+    for i, h in enumerate(hm.header):
+        if h.strip():
+            continue
+        filled = next(((rn, r[i]) for rn, r in body if i < len(r) and r[i].strip()), None)
+        if filled:
+            raise ctx.fail(
+                f"column {column_letter(i)} of the {what} holds values but has no header",
+                row=1,
+                value=filled[1],
+                expected="a header on every column that holds values (an id column is `id`)",
+            )
+
+
+def _unique_ids(ctx: Context, hm: HeaderMap, body: list, keys: list[str]) -> None:
+    """Two lines with one id would store as one: refused, naming both rows."""
+    first: dict[str, int] = {}
+    for (rn, _), key in zip(body, keys):
+        if key in first and key.startswith("line:"):
+            raise ctx.fail(
+                f"rows {first[key]} and {rn} are the same cost line, and no id tells them apart",
+                row=rn,
+                expected="an `id` column, or one line per cost (add the two amounts up)",
+            )
+        if key in first:
+            raise ctx.fail(
+                f"rows {first[key]} and {rn} have the same id",
+                row=rn,
+                column=hm.column_name("cost_id"),
+                value=key,
+                expected="one id per cost line",
+            )
+        first[key] = rn
 
 
 def _detect_time_split(s: Sniff) -> float:
@@ -227,6 +266,14 @@ def parse_time_split(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                 column=hm.column_name("market"),
                 value=cell(r, "market"),
                 expected="an ISO country code such as US",
+            )
+        if cell(r, "hours").endswith("%"):
+            raise ctx.fail(
+                "hours are written as a percentage",
+                row=rn,
+                column=hm.column_name("hours"),
+                value=cell(r, "hours"),
+                expected="hours such as 12.5 (the time split counts hours, not shares)",
             )
         if pd.isna(h) or h < 0:
             raise ctx.fail(

@@ -18,6 +18,7 @@ import pandas as pd
 from socialroi.model.aliases import aliases
 from socialroi.sources.base import Context, InputFile, account_id, report
 from socialroi.sources.kit.accounts import account_facts as known_account
+from socialroi.sources.kit.ads import refuse_lost_ids
 from socialroi.sources.kit.cells import SUMMARY_ROW, text, url_decode
 from socialroi.sources.kit.dates import dates, slash_order
 from socialroi.sources.kit.headers import HeaderMap, norm
@@ -149,6 +150,7 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             expected="Campaign name / Ad set name / Ad name (or their ID columns)",
             hint="Export the report at campaign, ad set or ad level.",
         )
+    refuse_lost_ids(ctx, t, "Ads Manager report", LEVELS)
     if "day" not in t.hm and not ("reporting_starts" in t.hm and "reporting_ends" in t.hm):
         t.hm.require(
             ctx, ["reporting_starts", "reporting_ends"], "Ads Manager report", t.header_row

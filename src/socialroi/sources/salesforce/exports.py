@@ -124,6 +124,23 @@ def _flag(ctx: Context, raw: Any, rn: int, column: str) -> bool | None:
                    expected="1 or 0 (true or false)")  # fmt: skip
 
 
+def _one_row_per_id(ctx: Context, values: list, rns: list[int], column: str) -> None:
+    """Two rows with one opportunity id would store as one: refused, naming both rows."""
+    first: dict[str, int] = {}
+    for v, rn in zip(values, rns):
+        if not v or pd.isna(v):
+            continue
+        if v in first:
+            raise ctx.fail(
+                f"rows {first[v]} and {rn} have the same opportunity id",
+                row=rn,
+                column=column,
+                value=v,
+                expected="one row per opportunity",
+            )
+        first[v] = rn
+
+
 @report(SOURCE, "opportunities", "Salesforce opportunities report export", detect=_detect)
 def parse_opportunities(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     t = read_table(file, ctx, _aliases(), REQUIRED, "Salesforce opportunities report")
@@ -190,6 +207,8 @@ def parse_opportunities(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame
         opp_ids, _ = ids(ctx, [cell(r, "opportunity_id") for _, r in body], rns,
                          hm.column_name("opportunity_id"))  # fmt: skip
     tz = known_timezone(ctx, CRM) or "UTC"
+    if opp_ids is not None:
+        _one_row_per_id(ctx, opp_ids.tolist(), rns, hm.column_name("opportunity_id"))
     out, no_id = [], 0
     for n, (rn, r) in enumerate(body):
         name = text(cell(r, "opportunity_name"))

@@ -15,11 +15,12 @@ from socialroi.deliver.web.auth import ANALYST, Principal, check_csrf
 from socialroi.deliver.web.render import render
 from socialroi.deliver.web.routes.pages import PAGES
 from socialroi.errors import SocialroiError
+from socialroi.sources.kit import limits
 
 router = APIRouter()
 
 OPTIONS = ("platform", "report", "account", "market", "currency", "timezone", "year")
-MAX_BYTES = 512 * 1024 * 1024
+MAX_BYTES = limits.MAX_FILE_BYTES  # the importers' bound (docs/limits.md)
 
 
 def safe_name(name: str) -> str:
@@ -51,7 +52,10 @@ async def run_upload(request: Request, principal: Principal, form) -> dict[str, 
             target = folder / safe_name(up.filename)
             data = await up.read()
             if len(data) > MAX_BYTES:
-                raise SocialroiError(f"{up.filename}: larger than 512 MB; import it with the CLI")
+                raise SocialroiError(
+                    f"{up.filename}: larger than {MAX_BYTES >> 20} MiB, the bound of one export "
+                    "file (docs/limits.md); split it by date"
+                )
             target.write_bytes(data)
             paths.append(target)
         with ctx.lock:
