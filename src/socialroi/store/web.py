@@ -333,7 +333,7 @@ class WebStore:
 
     # -- secret for signed share links ---------------------------------------------------
     def secret(self) -> str:
-        with self.lock:
+        with self._cursor_lock:
             got = self.ws.store.setting("web_secret")
             if not got:
                 got = secrets.token_urlsafe(48)

@@ -471,7 +471,7 @@ def test_views_are_cached_until_the_data_changes(app, monkeypatch):
     for _ in range(3):
         assert c.get(f"/api/v1/content{Q}").status_code == 200
     assert len(calls) == 1
-    with app.state.ctx.lock:
+    with app.state.ctx.lock.write():
         app.state.ctx.ws.set_fx_rate("GBP", dt.date(2025, 1, 2), 0.8)  # data changed
     c.get(f"/api/v1/content{Q}")
     assert len(calls) == 2

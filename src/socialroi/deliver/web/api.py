@@ -114,7 +114,7 @@ async def imports(request: Request, p: Principal = VIEWER, _: None = Common):
 @router.get("/imports/{batch_id}", summary="One import batch with its findings")
 def import_batch(request: Request, batch_id: int, p: Principal = VIEWER):
     ctx = request.app.state.ctx
-    with ctx.lock:
+    with ctx.lock.read():
         view = batch(ctx.ws, batch_id)
     if view.tables["batch"].empty:
         return JSONResponse({"error": f"no import batch {batch_id}"}, status_code=404)

@@ -6,7 +6,6 @@ The request context (workspace, caches, lock) is in `context.py`, page rendering
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from socialroi.deliver.web import api
 from socialroi.deliver.web.auth import Forbidden, LoginRequired
-from socialroi.deliver.web.context import Context
+from socialroi.deliver.web.context import Context, RWLock
 from socialroi.deliver.web.render import HERE, error_response, templates
 from socialroi.deliver.web.routes import (
     account,
@@ -35,8 +34,8 @@ from socialroi.store.web import WebStore
 
 def create_app(workspace_path: str | Path, *, reports_dir: str | Path | None = None) -> FastAPI:
     ws = Workspace.open(workspace_path)
-    lock = threading.RLock()
-    store = WebStore(ws, lock)
+    lock = RWLock()
+    store = WebStore(ws)
     rdir = Path(reports_dir) if reports_dir else Path(ws.path).resolve().parent / "reports"
     app = FastAPI(
         title="socialroi API",

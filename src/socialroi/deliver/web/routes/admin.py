@@ -102,7 +102,7 @@ async def settings(request: Request, p: Principal = ADMIN):
     valid = ctx.workspace_meta()["profiles"]
     if profile not in valid:
         raise SocialroiError(f"unknown profile {profile!r}; valid: {', '.join(valid)}")
-    with ctx.lock:
+    with ctx.lock.write():
         ctx.ws.store.set_setting("web_default_profile", profile)
     ctx.store.audit(p.user.username, "settings", "default_profile", {"value": profile})
     ctx.invalidate()

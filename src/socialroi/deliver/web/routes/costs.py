@@ -63,7 +63,7 @@ def cost_fields(form) -> dict[str, Any]:
 
 def save_cost(request: Request, principal: Principal, fields: dict[str, Any]) -> str:
     ctx = request.app.state.ctx
-    with ctx.lock:
+    with ctx.lock.write():
         try:
             cost_id = upsert_cost(ctx.ws, fields, actor=principal.user.username)
         finally:
@@ -74,7 +74,7 @@ def save_cost(request: Request, principal: Principal, fields: dict[str, Any]) ->
 
 def remove_cost(request: Request, principal: Principal, cost_id: str) -> None:
     ctx = request.app.state.ctx
-    with ctx.lock:
+    with ctx.lock.write():
         try:
             delete_cost(ctx.ws, cost_id, actor=principal.user.username)
         finally:

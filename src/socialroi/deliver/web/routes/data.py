@@ -54,7 +54,7 @@ async def run_upload(request: Request, principal: Principal, form) -> dict[str, 
                 raise SocialroiError(f"{up.filename}: larger than 512 MB; import it with the CLI")
             target.write_bytes(data)
             paths.append(target)
-        with ctx.lock:
+        with ctx.lock.write():
             try:
                 for path in paths:
                     results += ctx.ws.import_files([path], force=force, **opts)

@@ -46,8 +46,9 @@ def save(request: Request, p: Principal, fmt: str, text: str) -> str:
         raise SocialroiError("a profile is at most 20,000 characters")
     ctx = request.app.state.ctx
     prof = custom_profile(fmt, text)
-    name = ctx.store.save_profile(prof.name, fmt, text, p.user.username)
-    ctx.invalidate()
+    with ctx.lock.write():  # pages computing with the old text finish first
+        name = ctx.store.save_profile(prof.name, fmt, text, p.user.username)
+        ctx.invalidate()
     return name
 
 

@@ -44,7 +44,7 @@ def build(ctx, f: Filters, lang: str = "en", formats=FORMATS) -> tuple[str, dict
     done = {fmt: p for fmt in formats if (p := _existing(out, fmt))}
     if len(done) == len(formats):
         return key, done
-    with ctx.lock:
+    with ctx.lock.read():
         try:
             got = _build(ctx, f, lang, formats, out)
         except SocialroiError:
