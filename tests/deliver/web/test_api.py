@@ -304,10 +304,10 @@ def test_share_link_opens_one_view_anonymously(app, fake_views):
 
 
 def test_share_links_expire_and_are_scoped():
-    token = share_token("secret", "overview", "period=2026-Q3", days=1, by="a")
+    token = share_token("secret", "overview", "period=2026-Q3", days=1, link_id="a")
     assert read_share("secret", token)["k"] == "overview"
     assert read_share("other-secret", token) is None
-    old = share_token("secret", "overview", "period=2026-Q3", days=-1, by="a")
+    old = share_token("secret", "overview", "period=2026-Q3", days=-1, link_id="a")
     assert read_share("secret", old) is None
     assert read_share("secret", share_token("secret", "admin", "", 1, "a")) is None
 

@@ -16,6 +16,7 @@ from socialroi.deliver.web.routes import costs as cost_routes
 from socialroi.deliver.web.routes import reports as report_routes
 from socialroi.deliver.web.routes.data import run_upload
 from socialroi.deliver.web.routes.profiles import listing, save
+from socialroi.deliver.web.routes.profiles import remove as remove_profile
 from socialroi.deliver.web.routes.share import make_link
 from socialroi.deliver.web.views import batch
 from socialroi.errors import SocialroiError
@@ -165,7 +166,7 @@ async def upload(request: Request, p: Principal = ANALYST):
 
 
 @router.post("/costs", summary="Add or change a costs ledger line")
-async def save_cost(
+def save_cost(
     request: Request,
     p: Principal = ANALYST,
     line: dict[str, Any] = Body(...),  # noqa: B008
@@ -231,9 +232,7 @@ def save_profile(
 @router.delete("/profiles/{name}", summary="Delete a custom ROI profile")
 def delete_profile(request: Request, name: str, p: Principal = ANALYST):
     check_csrf(request, p, None)
-    ctx = request.app.state.ctx
-    ctx.store.delete_profile(name, p.user.username)
-    ctx.invalidate()
+    remove_profile(request, p, name)
     return {"deleted": name}
 
 

@@ -78,6 +78,9 @@ def create_app(workspace_path: str | Path, *, reports_dir: str | Path | None = N
             "frame-ancestors 'none'; form-action 'self'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if not request.url.path.startswith("/static/"):
+            # Pages and answers may hold figures or tokens: no browser or proxy keeps them.
+            response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 

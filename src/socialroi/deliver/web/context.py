@@ -83,6 +83,8 @@ class RWLock:
                 if not self._writes:
                     self._writer = None
                     self._cond.notify_all()
+
+
 CACHE_SIZE = 256
 VERSION_TTL = 1.0  # seconds
 

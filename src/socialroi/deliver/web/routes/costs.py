@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from socialroi.deliver.web.auth import ANALYST, Principal, check_csrf
 from socialroi.errors import SocialroiError
@@ -91,7 +92,7 @@ def _back(request: Request) -> str:
 async def save(request: Request, p: Principal = ANALYST):
     form = await request.form()
     check_csrf(request, p, form)
-    save_cost(request, p, cost_fields(form))
+    await run_in_threadpool(save_cost, request, p, cost_fields(form))
     return RedirectResponse(_back(request), status_code=303)
 
 
@@ -102,5 +103,5 @@ async def delete(request: Request, p: Principal = ANALYST):
     cost_id = str(form.get("cost_id", "")).strip()
     if not cost_id:
         raise SocialroiError("which cost line? (cost_id is missing)")
-    remove_cost(request, p, cost_id)
+    await run_in_threadpool(remove_cost, request, p, cost_id)
     return RedirectResponse(_back(request), status_code=303)
