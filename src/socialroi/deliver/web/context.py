@@ -100,6 +100,7 @@ class Context:
     meta_version: str = ""
     json_cache: OrderedDict = field(default_factory=OrderedDict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)  # held briefly only
+    jobs: dict[str, Any] = field(default_factory=dict)  # report builds running or done
     _version: tuple[float, str] = (0.0, "")
 
     def version(self) -> str:
