@@ -2,7 +2,7 @@
 the caches of computed views.
 
 One process owns the workspace's DuckDB file. Each request thread has a connection of its
-own (`DuckDBStore.raw`), so no thread reads another's result. `Context.lock` is a
+own (see `DuckDBStore`), so no thread reads another's result. `Context.lock` is a
 readers-writer lock: pages, API answers and report builds read together (`lock.read()`),
 an import, a cost edit or a setting change writes alone (`lock.write()`), so an answer is
 always computed on one state of the data. Computed views are cached by (view, filters, data
