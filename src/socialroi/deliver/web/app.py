@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from socialroi.deliver.web import api
+from socialroi.deliver.web import api, limits
 from socialroi.deliver.web.auth import Forbidden, LoginRequired
 from socialroi.deliver.web.context import Context, RWLock
 from socialroi.deliver.web.render import HERE, error_response, templates
@@ -32,7 +32,12 @@ from socialroi.land.workspace import Workspace
 from socialroi.store.web import WebStore
 
 
-def create_app(workspace_path: str | Path, *, reports_dir: str | Path | None = None) -> FastAPI:
+def create_app(
+    workspace_path: str | Path,
+    *,
+    reports_dir: str | Path | None = None,
+    max_upload_bytes: int = limits.UPLOAD_BYTES,
+) -> FastAPI:
     ws = Workspace.open(workspace_path)
     lock = RWLock()
     store = WebStore(ws)
@@ -84,4 +89,6 @@ def create_app(workspace_path: str | Path, *, reports_dir: str | Path | None = N
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    # Outermost: a body over its limit stops while it is read, before any handler sees it.
+    app.add_middleware(limits.BodyLimit, upload_bytes=max_upload_bytes)
     return app

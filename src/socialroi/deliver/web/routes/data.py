@@ -4,12 +4,14 @@ idempotent batch), run on the server for analysts and admins."""
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from socialroi.deliver.web.auth import ANALYST, Principal, check_csrf
 from socialroi.deliver.web.render import render
@@ -19,7 +21,8 @@ from socialroi.errors import SocialroiError
 router = APIRouter()
 
 OPTIONS = ("platform", "report", "account", "market", "currency", "timezone", "year")
-MAX_BYTES = 512 * 1024 * 1024
+MAX_BYTES = 512 * 1024 * 1024  # one upload request (see `limits.BodyLimit`)
+CHUNK = 1024 * 1024
 
 
 def safe_name(name: str) -> str:
@@ -31,8 +34,9 @@ def safe_name(name: str) -> str:
 
 
 async def run_upload(request: Request, principal: Principal, form) -> dict[str, Any]:
-    """Save the uploaded files and import them; returns what happened per file."""
-    ctx = request.app.state.ctx
+    """Save the uploaded files and import them; returns what happened per file. The request
+    body was size-limited while it was read (`limits.BodyLimit`); the files are copied to
+    disk in chunks and imported off the event loop."""
     files = [u for u in form.getlist("files") if getattr(u, "filename", None)]
     if not files:
         raise SocialroiError("choose at least one export file to upload")
@@ -42,6 +46,11 @@ async def run_upload(request: Request, principal: Principal, form) -> dict[str, 
         if v:
             opts[k] = int(v) if k == "year" and v.isdigit() else v
     force = str(form.get("force", "")) in ("1", "on", "true")
+    ctx = request.app.state.ctx
+    return await run_in_threadpool(_save_and_import, ctx, principal, files, opts, force)
+
+
+def _save_and_import(ctx, principal: Principal, files, opts, force: bool) -> dict[str, Any]:
     results, error = [], None
     with tempfile.TemporaryDirectory(prefix="socialroi-upload-") as tmp:
         paths = []
@@ -49,10 +58,9 @@ async def run_upload(request: Request, principal: Principal, form) -> dict[str, 
             folder = Path(tmp) / str(i)
             folder.mkdir()
             target = folder / safe_name(up.filename)
-            data = await up.read()
-            if len(data) > MAX_BYTES:
-                raise SocialroiError(f"{up.filename}: larger than 512 MB; import it with the CLI")
-            target.write_bytes(data)
+            up.file.seek(0)
+            with target.open("wb") as out:
+                shutil.copyfileobj(up.file, out, CHUNK)
             paths.append(target)
         with ctx.lock.write():
             try:
