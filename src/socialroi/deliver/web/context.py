@@ -101,6 +101,7 @@ class Context:
     json_cache: OrderedDict = field(default_factory=OrderedDict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)  # held briefly only
     jobs: dict[str, Any] = field(default_factory=dict)  # report builds running or done
+    computing: dict[tuple, threading.Lock] = field(default_factory=dict)  # views under way
     _version: tuple[float, str] = (0.0, "")
 
     def version(self) -> str:
@@ -156,18 +157,27 @@ class Context:
             with self.cache_lock:
                 if key in self.cache:  # computed while this request waited
                     return self.cache[key]
-            try:
-                result = VIEWS[name](self.ws, f)
-            except SocialroiError as exc:  # e.g. no data in the period: say so on the page
-                result = View(name, notes=[str(exc)])
-            except Exception as exc:  # a bug in a measure: the page still renders, and says it
-                log.exception("view %s failed for %s", name, f)
-                result = View(name, notes=[f"this view could not be computed: {exc!r}"])
-            with self.cache_lock:
-                self.cache[key] = result
-                while len(self.cache) > CACHE_SIZE:
-                    self.cache.popitem(last=False)
+                computing = self.computing.setdefault(key, threading.Lock())
+            with computing:  # one thread computes a view; the others asking wait for it
+                with self.cache_lock:
+                    if key in self.cache:
+                        return self.cache[key]
+                result = self._compute(name, f)
+                with self.cache_lock:
+                    self.cache[key] = result
+                    self.computing.pop(key, None)
+                    while len(self.cache) > CACHE_SIZE:
+                        self.cache.popitem(last=False)
             return result
+
+    def _compute(self, name: str, f: flt.Filters) -> View:
+        try:
+            return VIEWS[name](self.ws, f)
+        except SocialroiError as exc:  # e.g. no data in the period: say so on the page
+            return View(name, notes=[str(exc)])
+        except Exception as exc:  # a bug in a measure: the page still renders, and says it
+            log.exception("view %s failed for %s", name, f)
+            return View(name, notes=[f"this view could not be computed: {exc!r}"])
 
     def fast_json(self, name: str, params) -> bytes | None:
         """The API answer when it is already cached and the data version is fresh: no query,
