@@ -5,6 +5,7 @@ is atomic and shows in the import history; the dashboard adds an audit-log line.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ CATEGORIES = (
     "salaries", "tools", "community_management", "analytics_platform", "creative_production",
     "agency", "other",
 )  # fmt: skip
+MAX_AMOUNT = 1e12  # |amount|: larger is a typo or an attack, and breaks every sum
 RULES = ("", "direct", "ad_spend_share", "posts_share", "hours_share", "even")
 FIELDS = (
     "cost_id", "period_start", "period_end", "category", "amount", "currency", "platform",
@@ -48,6 +50,11 @@ def cost_fields(form) -> dict[str, Any]:
         out["amount"] = float(out["amount"] or "")
     except ValueError:
         raise SocialroiError("the amount is a number, like 1200.50") from None
+    if not math.isfinite(out["amount"]) or abs(out["amount"]) > MAX_AMOUNT:
+        raise SocialroiError(
+            "the amount must be a finite number between -1,000,000,000,000 and "
+            "1,000,000,000,000 (in the line's currency)"
+        )
     if (out["allocation"] or "") not in RULES:
         raise SocialroiError(f"unknown allocation rule; valid: {', '.join(r for r in RULES if r)}")
     if out["currency"]:
