@@ -19,7 +19,7 @@ from socialroi.deliver.web.limits import BodyLimit
 from socialroi.errors import SocialroiError
 from socialroi.store import web as web_store
 from socialroi.store.credentials import check_password, normalise_username
-from tests.deliver.web.test_api import PASSWORDS, Q, app, built, csrf_of, fake_views, login  # noqa: F401
+from tests.deliver.web.test_api import PASSWORDS, Q, csrf_of, login
 
 
 def _login_form(c: TestClient) -> str:
@@ -243,7 +243,7 @@ def test_tokens_stop_when_the_password_changes_or_the_user_is_disabled(app, fake
 
 # -- share links ----------------------------------------------------------------------------
 def _share(c: TestClient, days=3) -> tuple[str, object]:
-    r = c.post("/api/v1/share", json={"kind": "content", "query": f"period=2025-Q1",
+    r = c.post("/api/v1/share", json={"kind": "content", "query": "period=2025-Q1",
                                       "days": days}, headers={"X-CSRF-Token": csrf_of(c)})  # fmt: skip
     return r.json().get("url", "").split("testserver", 1)[-1], r
 
