@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import signal
 import threading
 
 import click
@@ -49,6 +50,9 @@ def serve(workspace: str, host: str, port: int, warm: bool) -> None:
         threading.Thread(target=_warm, args=(app.state.ctx,), daemon=True).start()
     console.print(f"socialroi dashboard on http://{host}:{port}/ (Ctrl+C stops it)")
     announced = remote.announce(workspace, port, token)
+    # uvicorn shuts down on SIGTERM, then raises the signal again with the handler it found:
+    # this one turns it into a normal exit, so the clean-up below runs.
+    signal.signal(signal.SIGTERM, _exit)
     try:
         # Keep idle connections longer than clients usually do (httpx 5 s), so a client
         # never sends a request on a connection the server is closing at that moment. On
@@ -65,6 +69,10 @@ def serve(workspace: str, host: str, port: int, warm: bool) -> None:
         announced.unlink(missing_ok=True)
         with contextlib.suppress(Exception):  # every write was its own committed transaction
             app.state.ctx.ws.close()
+
+
+def _exit(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 def _warm(ctx) -> None:
