@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import os
 import signal
+import sys
 import threading
 
 import click
@@ -63,12 +65,28 @@ def serve(workspace: str, host: str, port: int, warm: bool) -> None:
             port=port,
             log_level="warning",
             timeout_keep_alive=30,
-            timeout_graceful_shutdown=5,
+            timeout_graceful_shutdown=3,
         )
     finally:
         announced.unlink(missing_ok=True)
-        with contextlib.suppress(Exception):  # every write was its own committed transaction
-            app.state.ctx.ws.close()
+        _close(app.state.ctx.ws)
+
+
+def _close(ws) -> None:
+    """Close the workspace, but do not wait long for a view still computing in a worker
+    thread: every import and edit was its own committed transaction (DuckDB's log keeps
+    them), so the file is consistent either way. Then leave without joining those threads."""
+    closer = threading.Thread(target=_quietly, args=(ws.close,), daemon=True)
+    closer.start()
+    closer.join(3)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _quietly(fn) -> None:
+    with contextlib.suppress(Exception):
+        fn()
 
 
 def _exit(signum, frame) -> None:
