@@ -124,6 +124,18 @@ class DuckDBStore:
             self._local.ibis, self._local.ibis_con = backend, self.raw
         return backend
 
+    def release(self) -> None:
+        """Close this thread's own connection (a thread that ends calls it; the next use
+        opens another)."""
+        con = getattr(self._local, "con", None)
+        if con is None or threading.get_ident() == self._owner:
+            return
+        self._local.con = self._local.ibis = self._local.ibis_con = None
+        with self._others_lock:
+            self._others = [c for c in self._others if c is not con]
+        with contextlib.suppress(duckdb.Error):
+            con.close()
+
     def close(self) -> None:
         with self._others_lock:
             others, self._others = self._others, []

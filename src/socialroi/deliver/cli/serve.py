@@ -96,6 +96,7 @@ def _exit(signum, frame) -> None:
 def _warm(ctx) -> None:
     with contextlib.suppress(Exception):  # a failing warm-up shows up on the page instead
         ctx.view("overview", ctx.filters({}, "overview"))
+    ctx.ws.store.release()
 
 
 @click.group()

@@ -102,6 +102,7 @@ def _run(ctx, f: Filters, lang: str, formats, job: Job) -> None:
         job.error = str(exc)
     finally:
         job.done = True
+        ctx.ws.store.release()  # this thread ends: its connection too
 
 
 def build(
