@@ -23,7 +23,7 @@ from socialroi.store.web import WebStore
 from tests.conftest import copy_workspace
 from tests.deliver.web.live import running, timed_get
 
-READERS = 20
+READERS = int(os.environ.get("SOCIALROI_LOAD_READERS", "20"))  # the run: 30 x 60 s
 SECONDS = float(os.environ.get("SOCIALROI_LOAD_SECONDS", "20"))
 READS = (
     "/api/v1/overview", "/api/v1/content", "/api/v1/costs", "/api/v1/metrics",
