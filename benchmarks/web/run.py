@@ -7,7 +7,10 @@
 2. The server (`socialroi serve`, its own process) on 127.0.0.1: the first request of each
    endpoint (computes and caches), then `--requests` sequential requests each: p50 / p95.
 3. Load: `--users` concurrent clients (asyncio + httpx) for `--seconds`, each cycling
-   through the endpoints; every response must be 200.
+   through the endpoints; every response must be 200. With `--import FILE` (repeatable),
+   `socialroi import --force FILE` runs from the shell every `--import-every` seconds
+   meanwhile, as a cron job would: the server runs it (its single writer), so every
+   cached answer goes stale and is computed again under load.
 
 The workspace is copied first (the server adds its user tables). Results go to
 results.md beside this file (or `--out`).
@@ -24,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -69,7 +73,7 @@ def token_for(path: Path) -> str:
     with Workspace.open(path) as ws:
         store = WebStore(ws)
         if not any(u.username == "bench" for u in store.users()):
-            store.add_user("bench", "bench-password", "viewer", actor="benchmark")
+            store.add_user("bench", "bench-load-passphrase", "viewer", actor="benchmark")
         uid = [u for u in store.users() if u.username == "bench"][0].user_id
         return store.create_token(uid, "benchmark", "benchmark")
 
@@ -161,6 +165,23 @@ async def load(base: str, headers: dict, users: int, seconds: float) -> dict:
     }
 
 
+def importer(path: Path, files: list[Path], every: float, stop: float, out: dict) -> None:
+    """Re-import `files` from the shell (through the running server) until `stop`."""
+    exe = Path(sys.executable).with_name("socialroi")
+    while time.perf_counter() < stop:
+        t = time.perf_counter()
+        for f in files:
+            cmd = [str(exe), "import", "--force", "-w", str(path), str(f)]
+            if f.parent.name.startswith("@"):
+                cmd += ["--account", f.parent.name]
+            got = subprocess.run(cmd, capture_output=True, text=True)
+            out["imports"] += 1
+            if got.returncode != 0:
+                out["errors"].append(got.stderr.strip()[-300:])
+        out["import_seconds"].append(time.perf_counter() - t)
+        time.sleep(max(0.0, every - (time.perf_counter() - t)))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workspace", required=True, type=Path)
@@ -169,6 +190,8 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("results.md"))
+    ap.add_argument("--import", dest="imports", type=Path, action="append", default=[])
+    ap.add_argument("--import-every", type=float, default=10.0)
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="socialroi-web-bench-"))
@@ -182,7 +205,18 @@ def main() -> None:
         try:
             base, headers = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {token}"}
             first, lat = sequential(base, headers, args.requests)
+            imp = {"imports": 0, "errors": [], "import_seconds": []}
+            worker = threading.Thread(
+                target=importer,
+                args=(path, args.imports, args.import_every, time.perf_counter() + args.seconds,
+                      imp),
+            )  # fmt: skip
+            if args.imports:
+                worker.start()
             result = asyncio.run(load(base, headers, args.users, args.seconds))
+            if args.imports:
+                worker.join()
+            result["imp"] = imp
         finally:
             server.terminate()
             server.wait(30)
@@ -201,6 +235,21 @@ computed after another may reuse part of its work and the order matters: on `lar
 0.2 s right after the overview). The
 web layer's own cost (p50/p95 and the load test) does not grow with the data: answers come
 from the cache whatever the workspace's size."""
+
+
+def imports_text(args, imp: dict) -> str:
+    if not args.imports:
+        return "No imports ran during the load test."
+    took = imp["import_seconds"]
+    return (
+        f"Meanwhile `socialroi import --force` of {len(args.imports)} file(s) ran from the "
+        f"shell every {args.import_every:.0f} s, through the running server: "
+        f"{imp['imports']} imports, {len(imp['errors'])} failed"
+        + (f" ({imp['errors'][0]})" if imp["errors"] else "")
+        + (f", {statistics.median(took):.1f} s each round (median)" if took else "")
+        + ". Each import makes every cached answer stale, so the clients' requests after it "
+        "wait for the views to be computed again."
+    )
 
 
 def write(args, base_times, first, lat, result) -> None:
@@ -260,6 +309,8 @@ beforehand by the first requests).
 {load_row}
 
 Errors: {", ".join(sorted(set(result["errors"]))) or "none"}.
+
+{imports_text(args, result["imp"])}
 Load-test latency is mostly queueing: the 50 clients (one Python process) and the server
 share the machine's cores with each other and with other work, so requests wait for CPU;
 requests/s is the figure to compare between runs.

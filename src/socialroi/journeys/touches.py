@@ -38,6 +38,15 @@ GRANULARITIES = {
 }
 DIRECT = "Direct"
 SEP = " > "
+# A name holding the separator ("Summer > Sale") is written with this stand-in inside a path,
+# so that splitting the path keeps it one touch; `strip_frequency` (every name read back from
+# a path goes through it) turns it back. A private-use character: no export spells it.
+SEP_IN_NAME = "\ue03e"
+
+
+def path_name(key: str) -> str:
+    """A touch's name as written inside a path (see SEP_IN_NAME)."""
+    return key.replace(">", SEP_IN_NAME)
 
 
 @dataclass(frozen=True)
@@ -289,7 +298,7 @@ def aggregate_paths(touches: ir.Table) -> ir.Table:
     # order_by=...)`) is not available on Spark, sorting an array of structs is everywhere.
     pairs = ibis.struct({"p": touches.position, "k": touches.key}).collect()
     per_journey = touches.group_by(["journey_id", "converted", "value"]).agg(
-        path=pairs.sort().map(lambda s: s.k).join(SEP)
+        path=pairs.sort().map(lambda s: s.k.replace(">", SEP_IN_NAME)).join(SEP)
     )
     return (
         per_journey.group_by("path")
@@ -303,7 +312,9 @@ def aggregate_paths(touches: ir.Table) -> ir.Table:
 
 
 def strip_frequency(key: str) -> str:
-    """`tiktok(3)` -> `tiktok` (the frequency transform's annotation)."""
+    """`tiktok(3)` -> `tiktok` (the frequency transform's annotation); a name read back from
+    a path gets its `>` back."""
+    key = key.replace(SEP_IN_NAME, ">")
     if key.endswith(")") and "(" in key:
         head, _, tail = key.rpartition("(")
         if tail[:-1].isdigit():

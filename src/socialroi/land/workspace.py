@@ -21,6 +21,7 @@ from socialroi.store import reads
 from socialroi.store.duckdb import DuckDBStore
 
 DEFAULT_PATH = "socialroi.duckdb"
+_MISSING = object()
 
 
 class Workspace:
@@ -181,12 +182,13 @@ class Workspace:
         allocation and CLV under several breakdowns, and each is computed once. Callers get
         copies, so they may change what they receive."""
         version = self.data_version()
-        if self._memo.get("_version") != version:
-            self._memo.clear()
-            self._memo["_version"] = version
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return _copy(self._memo[key])
+        memo = self._memo
+        if memo.get("_version") != version:  # a new dict: threads reading the old one keep it
+            memo = self._memo = {"_version": version}
+        value = memo.get(key, _MISSING)
+        if value is _MISSING:
+            value = memo[key] = compute()
+        return _copy(value)
 
     # -- status --------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -50,31 +51,98 @@ def create_sql(spec: TableSpec) -> str:
     return f'CREATE TABLE IF NOT EXISTS "{spec.name}" (\n  {cols}\n)'
 
 
+def _setup(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # the CLI draws its own
+
+
+def _why(exc: Exception) -> str:
+    """DuckDB's error, and what to do when another process holds the file."""
+    text = str(exc)
+    if "lock" in text.lower():
+        return (
+            "another process has it open (a running `socialroi serve`, or another command). "
+            "Commands sent while `socialroi serve` runs on this workspace go through the "
+            f"server; otherwise wait for the other process to finish. ({text})"
+        )
+    return text
+
+
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
 class DuckDBStore:
-    """One workspace = one DuckDB file. Opens it, creates or migrates its tables."""
+    """One workspace = one DuckDB file. Opens it, creates or migrates its tables.
+
+    Every thread gets a connection of its own to the one database (`raw`, `ibis`): a DuckDB
+    connection holds one pending result, so two threads sharing one would read each other's
+    answers. The thread that opened the store uses the first connection; the others get a
+    cursor (a connection to the same database) on first use, closed with the store."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = str(path)
         try:
-            self.raw = duckdb.connect(self.path, read_only=read_only)
+            self._root = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
-            raise SocialroiError(f"cannot open workspace {self.path}: {exc}") from exc
-        self.raw.execute("SET TimeZone = 'UTC'")
-        self.raw.execute("SET enable_progress_bar = false")  # the CLI draws its own
-        self.ibis = ibis.duckdb.from_connection(self.raw)
+            raise SocialroiError(f"cannot open workspace {self.path}: {_why(exc)}") from exc
+        _setup(self._root)
+        self._owner = threading.get_ident()
+        self._local = threading.local()
+        self._others: list[duckdb.DuckDBPyConnection] = []
+        self._others_lock = threading.Lock()
+        self._root_ibis = ibis.duckdb.from_connection(self._root)
         if not read_only:
             try:
                 self._ensure_schema()
             except BaseException:
-                self.raw.close()
+                self._root.close()
                 raise
 
+    @property
+    def raw(self) -> duckdb.DuckDBPyConnection:
+        """This thread's connection to the workspace's database."""
+        if threading.get_ident() == self._owner:
+            return self._root
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._root.cursor()
+            _setup(con)
+            self._local.con = con
+            with self._others_lock:
+                self._others.append(con)
+        return con
+
+    @property
+    def ibis(self) -> ibis.BaseBackend:
+        """An Ibis backend on this thread's connection."""
+        if threading.get_ident() == self._owner:
+            return self._root_ibis
+        backend = getattr(self._local, "ibis", None)
+        if backend is None or getattr(self._local, "ibis_con", None) is not self.raw:
+            backend = ibis.duckdb.from_connection(self.raw)
+            self._local.ibis, self._local.ibis_con = backend, self.raw
+        return backend
+
+    def release(self) -> None:
+        """Close this thread's own connection (a thread that ends calls it; the next use
+        opens another)."""
+        con = getattr(self._local, "con", None)
+        if con is None or threading.get_ident() == self._owner:
+            return
+        self._local.con = self._local.ibis = self._local.ibis_con = None
+        with self._others_lock:
+            self._others = [c for c in self._others if c is not con]
+        with contextlib.suppress(duckdb.Error):
+            con.close()
+
     def close(self) -> None:
-        self.raw.close()
+        with self._others_lock:
+            others, self._others = self._others, []
+        for con in others:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+        self._root.close()
 
     # -- schema ----------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -135,7 +203,8 @@ class DuckDBStore:
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of its own for one read: threads never share a result set."""
-        cur = self.raw.cursor()
+        cur = self._root.cursor()
+        _setup(cur)
         try:
             yield cur
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -154,10 +155,14 @@ ROUTES = [
     ("GET", f"/api/v1/content/csv/t{Q}", "viewer", None),
     ("GET", "/api/v1/reports/" + "a" * 24 + "/html", "viewer", None),
     ("POST", f"/api/v1/reports{Q}", "viewer", None),
+    ("GET", "/api/v1/reports/" + "a" * 24, "viewer", None),
+    ("GET", "/reports/progress/" + "a" * 24, "viewer", None),
     ("POST", "/api/v1/imports", "analyst", None),
     ("POST", "/api/v1/costs", "analyst", {"amount": "x"}),
     ("DELETE", "/api/v1/costs/none", "analyst", None),
     ("POST", "/api/v1/share", "analyst", {"kind": "nope"}),
+    ("GET", "/api/v1/share", "analyst", None),
+    ("DELETE", "/api/v1/share/nope", "analyst", None),
     ("GET", "/api/v1/users", "admin", None),
     ("POST", "/api/v1/users", "admin", {"username": "", "password": ""}),
     ("GET", "/api/v1/tokens", "admin", None),
@@ -304,10 +309,10 @@ def test_share_link_opens_one_view_anonymously(app, fake_views):
 
 
 def test_share_links_expire_and_are_scoped():
-    token = share_token("secret", "overview", "period=2026-Q3", days=1, by="a")
+    token = share_token("secret", "overview", "period=2026-Q3", days=1, link_id="a")
     assert read_share("secret", token)["k"] == "overview"
     assert read_share("other-secret", token) is None
-    old = share_token("secret", "overview", "period=2026-Q3", days=-1, by="a")
+    old = share_token("secret", "overview", "period=2026-Q3", days=-1, link_id="a")
     assert read_share("secret", old) is None
     assert read_share("secret", share_token("secret", "admin", "", 1, "a")) is None
 
@@ -492,7 +497,7 @@ def test_views_are_cached_until_the_data_changes(app, monkeypatch):
     for _ in range(3):
         assert c.get(f"/api/v1/content{Q}").status_code == 200
     assert len(calls) == 1
-    with app.state.ctx.lock:
+    with app.state.ctx.lock.write():
         app.state.ctx.ws.set_fx_rate("GBP", dt.date(2025, 1, 2), 0.8)  # data changed
     c.get(f"/api/v1/content{Q}")
     assert len(calls) == 2
@@ -546,7 +551,13 @@ def test_share_token_is_not_reusable_across_workspaces(built, tmp_path):
 def test_report_is_built_downloaded_and_shared(app, fake_views):
     c = login(app, "analyst")
     r = c.post(f"/api/v1/reports{Q}", headers={"X-CSRF-Token": csrf_of(c)})
-    assert r.status_code == 200, r.text
+    assert r.status_code in (200, 202), r.text
+    for _ in range(600):  # a background job: poll its state
+        if r.status_code != 202:
+            break
+        time.sleep(0.05)
+        r = c.get(r.json()["status"])
+    assert r.status_code == 200 and r.json()["state"] == "done", r.text
     files = r.json()["files"]
     assert set(files) == {"html", "pdf", "xlsx"}
     got = c.get(files["html"])

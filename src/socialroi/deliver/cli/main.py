@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
+from socialroi.deliver.cli import remote
 from socialroi.deliver.cli.common import console, err, workspace_option
 from socialroi.deliver.output import render, to_csv, to_json
 from socialroi.errors import SocialroiError
@@ -36,6 +37,20 @@ COMMAND_MODULES: tuple[str, ...] = ("campaigns", "clv", "costs", "serve", "roi",
 
 
 class Cli(click.Group):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """While `socialroi serve` holds the workspace, the command runs through it."""
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            code = remote.forward_if_served(self, argv)
+        except SocialroiError as exc:
+            err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
+            code = 1
+        if code is None:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
     def invoke(self, ctx: click.Context):  # one clear paragraph instead of a traceback
         try:
             return super().invoke(ctx)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import os
+import signal
+import sys
 import threading
 
 import click
 
+from socialroi.deliver.cli import remote
 from socialroi.deliver.cli.common import console, workspace_option
 from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
@@ -27,28 +31,72 @@ from socialroi.land.workspace import Workspace
 def serve(workspace: str, host: str, port: int, warm: bool) -> None:
     """Run the dashboard and JSON API (/api/v1) on the workspace.
 
-    The server owns the workspace file while it runs: stop it before running imports from
-    the command line (or upload files on the Data page). Create the first admin with
-    `socialroi users add NAME --role admin`.
+    The server owns the workspace file while it runs; other `socialroi` commands on the same
+    workspace (status, import, users, ...) are sent to it over loopback and run there, so
+    they work meanwhile (a command that changes data waits for an import or edit under way).
+    Create the first admin with `socialroi users add NAME --role admin`. SIGTERM or Ctrl+C
+    stops it within seconds, even under load.
     """
     import uvicorn  # deferred: start-up time
 
+    from socialroi.deliver.cli.main import main  # deferred: main imports this module
     from socialroi.deliver.web.app import create_app  # deferred: start-up time
 
-    app = create_app(workspace)
+    token = remote.new_token()
+    holder: dict = {}
+    run = remote.runner(main, workspace, lambda: holder["app"].state.ctx.lock)
+    app = holder["app"] = create_app(workspace, cli=(token, run))
     if not app.state.ctx.store.users():
         console.print("no users yet: create one with `socialroi users add NAME --role admin`")
     if warm:
         threading.Thread(target=_warm, args=(app.state.ctx,), daemon=True).start()
     console.print(f"socialroi dashboard on http://{host}:{port}/ (Ctrl+C stops it)")
-    # Keep idle connections longer than clients usually do (httpx 5 s), so a client never
-    # sends a request on a connection the server is closing at that moment.
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
+    announced = remote.announce(workspace, port, token)
+    # uvicorn shuts down on SIGTERM, then raises the signal again with the handler it found:
+    # this one turns it into a normal exit, so the clean-up below runs.
+    signal.signal(signal.SIGTERM, _exit)
+    try:
+        # Keep idle connections longer than clients usually do (httpx 5 s), so a client
+        # never sends a request on a connection the server is closing at that moment. On
+        # SIGTERM, requests under way get a few seconds, then the server stops regardless.
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_keep_alive=30,
+            timeout_graceful_shutdown=3,
+        )
+    finally:
+        announced.unlink(missing_ok=True)
+        _close(app.state.ctx.ws)
+
+
+def _close(ws) -> None:
+    """Close the workspace, but do not wait long for a view still computing in a worker
+    thread: every import and edit was its own committed transaction (DuckDB's log keeps
+    them), so the file is consistent either way. Then leave without joining those threads."""
+    closer = threading.Thread(target=_quietly, args=(ws.close,), daemon=True)
+    closer.start()
+    closer.join(3)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _quietly(fn) -> None:
+    with contextlib.suppress(Exception):
+        fn()
+
+
+def _exit(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 def _warm(ctx) -> None:
     with contextlib.suppress(Exception):  # a failing warm-up shows up on the page instead
         ctx.view("overview", ctx.filters({}, "overview"))
+    ctx.ws.store.release()
 
 
 @click.group()
@@ -108,6 +156,59 @@ def users_list(workspace: str) -> None:
         ws.close()
 
 
+def _find(store, username: str):
+    user = store.find_user(username)
+    if user is None:
+        raise SocialroiError(f"no user {username!r}; `socialroi users list` shows them")
+    return user
+
+
+@users.command("reset-password")
+@workspace_option
+@click.argument("username")
+@click.option(
+    "--password",
+    envvar="SOCIALROI_PASSWORD",
+    help="The new password (default: asked for; or set SOCIALROI_PASSWORD).",
+)
+def users_reset_password(workspace: str, username: str, password: str | None) -> None:
+    """Set a user's password; their sessions and API tokens stop working."""
+    if password is None:
+        password = click.prompt("new password", hide_input=True, confirmation_prompt=True)
+    ws, store = _store(workspace)
+    try:
+        store.set_password(_find(store, username).user_id, password, actor=_actor())
+    finally:
+        ws.close()
+    console.print(f"password of {username} changed; their sessions and tokens ended", markup=False)
+
+
+@users.command("disable")
+@workspace_option
+@click.argument("username")
+def users_disable(workspace: str, username: str) -> None:
+    """Disable a user: no sign-in; their sessions, API tokens and share links stop."""
+    ws, store = _store(workspace)
+    try:
+        store.set_active(_find(store, username).user_id, False, actor=_actor())
+    finally:
+        ws.close()
+    console.print(f"{username} is disabled", markup=False)
+
+
+@users.command("enable")
+@workspace_option
+@click.argument("username")
+def users_enable(workspace: str, username: str) -> None:
+    """Enable a disabled user again (their old tokens stay revoked)."""
+    ws, store = _store(workspace)
+    try:
+        store.set_active(_find(store, username).user_id, True, actor=_actor())
+    finally:
+        ws.close()
+    console.print(f"{username} is enabled", markup=False)
+
+
 @users.command("set-role")
 @workspace_option
 @click.argument("username")
@@ -116,10 +217,7 @@ def users_set_role(workspace: str, username: str, role: str) -> None:
     """Change a user's role."""
     ws, store = _store(workspace)
     try:
-        found = [u for u in store.users() if u.username.lower() == username.lower()]
-        if not found:
-            raise SocialroiError(f"no user {username!r}; `socialroi users list` shows them")
-        store.set_role(found[0].user_id, role, actor=_actor())
+        store.set_role(_find(store, username).user_id, role, actor=_actor())
     finally:
         ws.close()
     console.print(f"{username} is now {role}", markup=False)

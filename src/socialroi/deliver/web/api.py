@@ -16,6 +16,7 @@ from socialroi.deliver.web.routes import costs as cost_routes
 from socialroi.deliver.web.routes import reports as report_routes
 from socialroi.deliver.web.routes.data import run_upload
 from socialroi.deliver.web.routes.profiles import listing, save
+from socialroi.deliver.web.routes.profiles import remove as remove_profile
 from socialroi.deliver.web.routes.share import make_link
 from socialroi.deliver.web.views import batch
 from socialroi.errors import SocialroiError
@@ -114,7 +115,7 @@ async def imports(request: Request, p: Principal = VIEWER, _: None = Common):
 @router.get("/imports/{batch_id}", summary="One import batch with its findings")
 def import_batch(request: Request, batch_id: int, p: Principal = VIEWER):
     ctx = request.app.state.ctx
-    with ctx.lock:
+    with ctx.lock.read():
         view = batch(ctx.ws, batch_id)
     if view.tables["batch"].empty:
         return JSONResponse({"error": f"no import batch {batch_id}"}, status_code=404)
@@ -165,7 +166,7 @@ async def upload(request: Request, p: Principal = ANALYST):
 
 
 @router.post("/costs", summary="Add or change a costs ledger line")
-async def save_cost(
+def save_cost(
     request: Request,
     p: Principal = ANALYST,
     line: dict[str, Any] = Body(...),  # noqa: B008
@@ -181,12 +182,36 @@ def delete_cost(request: Request, cost_id: str, p: Principal = ANALYST):
     return {"deleted": cost_id}
 
 
-@router.post("/reports", summary="Build the executive report for the filters")
+@router.post(
+    "/reports",
+    summary="Build the executive report for the filters in the background (202 while it "
+    "builds; poll the status URL)",
+)
 def build_report(request: Request, p: Principal = VIEWER, _: None = Common):
     check_csrf(request, p, None)
     ctx = request.app.state.ctx
-    key, files = report_routes.build(ctx, ctx.filters(request.query_params, "reports"))
-    return {"key": key, "files": {fmt: f"/api/v1/reports/{key}/{fmt}" for fmt in files}}
+    job = report_routes.start(ctx, ctx.filters(request.query_params, "reports"))
+    return _report_state(ctx, job.key)
+
+
+@router.get("/reports/{key}", summary="A report build's state: building (with progress), done")
+def report_state(request: Request, key: str, p: Principal = VIEWER):
+    return _report_state(request.app.state.ctx, key)
+
+
+def _report_state(ctx, key: str):
+    state = report_routes.job_state(ctx, key)
+    if state is None:
+        return JSONResponse({"error": "no such report; build it first"}, status_code=404)
+    out = {**state, "status": f"/api/v1/reports/{key}"}
+    if state["state"] == "done":
+        out["files"] = {
+            fmt: f"/api/v1/reports/{key}/{fmt}"
+            for fmt in report_routes.FORMATS
+            if report_routes.report_file(ctx, key, fmt)
+        }
+        return out
+    return JSONResponse(out, status_code=202 if state["state"] == "building" else 400)
 
 
 @router.get("/reports/{key}/{fmt}", summary="Download a built report (html, pdf, xlsx)")
@@ -212,6 +237,19 @@ def share(
     return {"url": str(request.base_url).rstrip("/") + link}
 
 
+@router.get("/share", summary="Share links: an analyst's own, or every one for an admin")
+def share_links(request: Request, p: Principal = ANALYST):
+    store = request.app.state.ctx.store
+    return store.share_links(None if p.user.role == "admin" else p.user)
+
+
+@router.delete("/share/{link_id}", summary="Revoke a share link (its creator or an admin)")
+def revoke_share(request: Request, link_id: str, p: Principal = ANALYST):
+    check_csrf(request, p, None)
+    request.app.state.ctx.store.revoke_share(link_id, p.user)
+    return {"revoked": link_id}
+
+
 @router.get("/profiles", summary="ROI profiles: built-in and custom")
 def profiles(request: Request, p: Principal = VIEWER):
     return listing(request.app.state.ctx)
@@ -231,9 +269,7 @@ def save_profile(
 @router.delete("/profiles/{name}", summary="Delete a custom ROI profile")
 def delete_profile(request: Request, name: str, p: Principal = ANALYST):
     check_csrf(request, p, None)
-    ctx = request.app.state.ctx
-    ctx.store.delete_profile(name, p.user.username)
-    ctx.invalidate()
+    remove_profile(request, p, name)
     return {"deleted": name}
 
 

@@ -6,17 +6,19 @@ The request context (workspace, caches, lock) is in `context.py`, page rendering
 
 from __future__ import annotations
 
-import threading
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
-from socialroi.deliver.web import api
+from socialroi.deliver.web import api, limits
 from socialroi.deliver.web.auth import Forbidden, LoginRequired
-from socialroi.deliver.web.context import Context
+from socialroi.deliver.web.context import Context, RWLock
 from socialroi.deliver.web.render import HERE, error_response, templates
 from socialroi.deliver.web.routes import (
     account,
@@ -33,10 +35,18 @@ from socialroi.land.workspace import Workspace
 from socialroi.store.web import WebStore
 
 
-def create_app(workspace_path: str | Path, *, reports_dir: str | Path | None = None) -> FastAPI:
+def create_app(
+    workspace_path: str | Path,
+    *,
+    reports_dir: str | Path | None = None,
+    max_upload_bytes: int = limits.UPLOAD_BYTES,
+    cli: tuple[str, Callable] | None = None,
+) -> FastAPI:
+    """The app on one workspace. `cli`: (token, runner) to accept command-line commands sent
+    over loopback while `socialroi serve` holds the workspace (see `deliver.cli.remote`)."""
     ws = Workspace.open(workspace_path)
-    lock = threading.RLock()
-    store = WebStore(ws, lock)
+    lock = RWLock()
+    store = WebStore(ws)
     rdir = Path(reports_dir) if reports_dir else Path(ws.path).resolve().parent / "reports"
     app = FastAPI(
         title="socialroi API",
@@ -54,6 +64,9 @@ def create_app(workspace_path: str | Path, *, reports_dir: str | Path | None = N
     for module in (account, pages, data, costs, reports, share, profiles, admin):
         app.include_router(module.router)
     app.include_router(api.router)
+
+    if cli is not None:
+        _cli_route(app, *cli)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired):
@@ -79,7 +92,30 @@ def create_app(workspace_path: str | Path, *, reports_dir: str | Path | None = N
             "frame-ancestors 'none'; form-action 'self'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if not request.url.path.startswith("/static/"):
+            # Pages and answers may hold figures or tokens: no browser or proxy keeps them.
+            response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    # Outermost: a body over its limit stops while it is read, before any handler sees it.
+    app.add_middleware(limits.BodyLimit, upload_bytes=max_upload_bytes)
     return app
+
+
+def _cli_route(app: FastAPI, token: str, runner: Callable) -> None:
+    """POST /internal/cli: a command line's arguments, run by this server (loopback and the
+    serve file's token only); answers its exit code and output."""
+
+    @app.post("/internal/cli", include_in_schema=False)
+    async def run_cli(request: Request):
+        host = request.client.host if request.client else ""
+        sent = request.headers.get("x-socialroi-cli", "")
+        if host not in ("127.0.0.1", "::1") or not secrets.compare_digest(sent, token):
+            return JSONResponse({"error": "not allowed"}, status_code=403)
+        body = await request.json()
+        args = [str(a) for a in body.get("args") or []]
+        env = {str(k): str(v) for k, v in (body.get("env") or {}).items()}
+        out = await run_in_threadpool(runner, args, env)
+        request.app.state.ctx.invalidate()  # an import or edit may have changed the data
+        return JSONResponse(out)

@@ -89,6 +89,8 @@ def need(role: str):
             raise LoginRequired()
         if RANK[p.user.role] < RANK[role]:
             raise Forbidden(f"this needs the {role} role; {p.user.username} is {p.user.role}")
+        if p.user.read_only and request.method not in ("GET", "HEAD"):
+            raise Forbidden("this API token is read-only")
         return p
 
     return Depends(dependency)
@@ -110,13 +112,16 @@ SHARE_SALT = "socialroi-share-v1"
 SHARE_KINDS = ("overview", "explore", "attribution", "content", "costs", "clv", "report")
 
 
-def share_token(secret: str, kind: str, query: str, days: float, by: str) -> str:
-    payload = {"k": kind, "q": query, "exp": int(time.time() + days * 86400), "by": by}
+def share_token(secret: str, kind: str, query: str, days: float, link_id: str) -> str:
+    """The signed link: its scope, expiry and id (listed and revocable in the store). It
+    names no user: the creator is kept on the server."""
+    payload = {"k": kind, "q": query, "exp": int(time.time() + days * 86400), "id": link_id}
     return URLSafeSerializer(secret, salt=SHARE_SALT).dumps(payload)
 
 
-def read_share(secret: str, token: str) -> dict[str, Any] | None:
-    """The link's scope, or None when the signature is wrong or the link has expired."""
+def read_share(secret: str, token: str, store=None) -> dict[str, Any] | None:
+    """The link's scope, or None when the signature is wrong, the link has expired, or (with
+    the store) it was revoked or its creator disabled."""
     try:
         payload = URLSafeSerializer(secret, salt=SHARE_SALT).loads(token)
     except BadSignature:
@@ -125,6 +130,10 @@ def read_share(secret: str, token: str) -> dict[str, Any] | None:
         return None
     if int(payload.get("exp", 0)) < time.time():
         return None
+    if store is not None:
+        live = store.share_link(str(payload.get("id", "")))
+        if live is None or live["kind"] != payload["k"] or live["query"] != payload.get("q"):
+            return None
     return payload
 
 

@@ -1,10 +1,12 @@
 """What every request of the dashboard shares: the workspace, the users' store, the lock and
 the caches of computed views.
 
-One process owns the workspace's DuckDB file. Request threads use their own cursors under
-one lock (`Context.lock`), and computed views are cached by (view, filters, data version):
-the data version is the last import batch id, so an import or a cost edit (a batch too)
-makes every cached figure stale at once.
+One process owns the workspace's DuckDB file. Each request thread has a connection of its
+own (see `DuckDBStore`), so no thread reads another's result. `Context.lock` is a
+readers-writer lock: pages, API answers and report builds read together (`lock.read()`),
+an import, a cost edit or a setting change writes alone (`lock.write()`), so an answer is
+always computed on one state of the data. Computed views are cached by (view, filters, data
+version): an import or a cost edit (a batch too) makes every cached figure stale at once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,62 @@ from socialroi.store import reads
 from socialroi.store.web import WebStore
 
 log = logging.getLogger("socialroi.deliver.web")
+
+
+class RWLock:
+    """Many readers or one writer; a waiting writer goes first (readers arriving after it
+    wait), so a steady stream of page views cannot starve an import. Re-entrant per thread:
+    a writer may read, and a reader may read again."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers: dict[int, int] = {}
+        self._writer: int | None = None
+        self._writes = 0
+        self._waiting = 0
+
+    @contextmanager
+    def read(self):
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer != me and me not in self._readers:
+                while self._writer is not None or self._waiting:
+                    self._cond.wait()
+            self._readers[me] = self._readers.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers[me] -= 1
+                if not self._readers[me]:
+                    del self._readers[me]
+                    self._cond.notify_all()
+
+    @contextmanager
+    def write(self):
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer != me:
+                if me in self._readers:
+                    raise RuntimeError("a reader cannot become a writer")
+                self._waiting += 1
+                try:
+                    while self._writer is not None or self._readers:
+                        self._cond.wait()
+                finally:
+                    self._waiting -= 1
+                self._writer = me
+            self._writes += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writes -= 1
+                if not self._writes:
+                    self._writer = None
+                    self._cond.notify_all()
+
+
 CACHE_SIZE = 256
 VERSION_TTL = 1.0  # seconds
 
@@ -34,13 +93,15 @@ VERSION_TTL = 1.0  # seconds
 class Context:
     ws: Workspace
     store: WebStore
-    lock: threading.RLock
+    lock: RWLock
     reports_dir: Path
     cache: OrderedDict = field(default_factory=OrderedDict)
     meta: dict[str, Any] = field(default_factory=dict)
     meta_version: str = ""
     json_cache: OrderedDict = field(default_factory=OrderedDict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)  # held briefly only
+    jobs: dict[str, Any] = field(default_factory=dict)  # report builds running or done
+    computing: dict[tuple, threading.Lock] = field(default_factory=dict)  # views under way
     _version: tuple[float, str] = (0.0, "")
 
     def version(self) -> str:
@@ -56,7 +117,7 @@ class Context:
     def workspace_meta(self) -> dict[str, Any]:
         version = self.version()
         if version != self.meta_version:
-            with self.lock:
+            with self.lock.read():
                 st = self.ws.status()
                 last = reads.last_data_day(self.ws.store)
             self.meta = {
@@ -91,22 +152,32 @@ class Context:
             if key in self.cache:
                 self.cache.move_to_end(key)
                 return self.cache[key]
-        with self.lock:  # one computation at a time on the workspace's connection
+        with self.lock.read():  # no import or edit while it computes
+            key = (name, compute_key.key(), self.version())  # the version it computes on
             with self.cache_lock:
                 if key in self.cache:  # computed while this request waited
                     return self.cache[key]
-            try:
-                result = VIEWS[name](self.ws, f)
-            except SocialroiError as exc:  # e.g. no data in the period: say so on the page
-                result = View(name, notes=[str(exc)])
-            except Exception as exc:  # a bug in a measure: the page still renders, and says it
-                log.exception("view %s failed for %s", name, f)
-                result = View(name, notes=[f"this view could not be computed: {exc!r}"])
-            with self.cache_lock:
-                self.cache[key] = result
-                while len(self.cache) > CACHE_SIZE:
-                    self.cache.popitem(last=False)
+                computing = self.computing.setdefault(key, threading.Lock())
+            with computing:  # one thread computes a view; the others asking wait for it
+                with self.cache_lock:
+                    if key in self.cache:
+                        return self.cache[key]
+                result = self._compute(name, f)
+                with self.cache_lock:
+                    self.cache[key] = result
+                    self.computing.pop(key, None)
+                    while len(self.cache) > CACHE_SIZE:
+                        self.cache.popitem(last=False)
             return result
+
+    def _compute(self, name: str, f: flt.Filters) -> View:
+        try:
+            return VIEWS[name](self.ws, f)
+        except SocialroiError as exc:  # e.g. no data in the period: say so on the page
+            return View(name, notes=[str(exc)])
+        except Exception as exc:  # a bug in a measure: the page still renders, and says it
+            log.exception("view %s failed for %s", name, f)
+            return View(name, notes=[f"this view could not be computed: {exc!r}"])
 
     def fast_json(self, name: str, params) -> bytes | None:
         """The API answer when it is already cached and the data version is fresh: no query,

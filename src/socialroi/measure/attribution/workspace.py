@@ -26,6 +26,7 @@ from socialroi.journeys.touches import (
     JourneySettings,
     aggregate_paths,
     journey_touches,
+    path_name,
     strip_frequency,
 )
 from socialroi.measure.attribution.api import attribute_paths, credit_paths
@@ -131,7 +132,7 @@ def touch_credits(
             columns=["conversion_id", "touch_id", "unit", "credit", "conversions", "value"]
         )
     touches = touches.sort_values(["journey_id", "position"])
-    path_of = touches.groupby("journey_id")["key"].agg(" > ".join).rename("path")
+    path_of = touches.key.map(path_name).groupby(touches.journey_id).agg(" > ".join).rename("path")
     touches = touches.join(path_of, on="journey_id")
     per_path = (
         touches.drop_duplicates("journey_id")

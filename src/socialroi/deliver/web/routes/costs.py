@@ -5,10 +5,12 @@ is atomic and shows in the import history; the dashboard adds an audit-log line.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from socialroi.deliver.web.auth import ANALYST, Principal, check_csrf
 from socialroi.errors import SocialroiError
@@ -20,6 +22,7 @@ CATEGORIES = (
     "salaries", "tools", "community_management", "analytics_platform", "creative_production",
     "agency", "other",
 )  # fmt: skip
+MAX_AMOUNT = 1e12  # |amount|: larger is a typo or an attack, and breaks every sum
 RULES = ("", "direct", "ad_spend_share", "posts_share", "hours_share", "even")
 FIELDS = (
     "cost_id", "period_start", "period_end", "category", "amount", "currency", "platform",
@@ -47,6 +50,11 @@ def cost_fields(form) -> dict[str, Any]:
         out["amount"] = float(out["amount"] or "")
     except ValueError:
         raise SocialroiError("the amount is a number, like 1200.50") from None
+    if not math.isfinite(out["amount"]) or abs(out["amount"]) > MAX_AMOUNT:
+        raise SocialroiError(
+            "the amount must be a finite number between -1,000,000,000,000 and "
+            "1,000,000,000,000 (in the line's currency)"
+        )
     if (out["allocation"] or "") not in RULES:
         raise SocialroiError(f"unknown allocation rule; valid: {', '.join(r for r in RULES if r)}")
     if out["currency"]:
@@ -63,7 +71,7 @@ def cost_fields(form) -> dict[str, Any]:
 
 def save_cost(request: Request, principal: Principal, fields: dict[str, Any]) -> str:
     ctx = request.app.state.ctx
-    with ctx.lock:
+    with ctx.lock.write():
         try:
             cost_id = upsert_cost(ctx.ws, fields, actor=principal.user.username)
         finally:
@@ -74,7 +82,7 @@ def save_cost(request: Request, principal: Principal, fields: dict[str, Any]) ->
 
 def remove_cost(request: Request, principal: Principal, cost_id: str) -> None:
     ctx = request.app.state.ctx
-    with ctx.lock:
+    with ctx.lock.write():
         try:
             delete_cost(ctx.ws, cost_id, actor=principal.user.username)
         finally:
@@ -91,7 +99,7 @@ def _back(request: Request) -> str:
 async def save(request: Request, p: Principal = ANALYST):
     form = await request.form()
     check_csrf(request, p, form)
-    save_cost(request, p, cost_fields(form))
+    await run_in_threadpool(save_cost, request, p, cost_fields(form))
     return RedirectResponse(_back(request), status_code=303)
 
 
@@ -102,5 +110,5 @@ async def delete(request: Request, p: Principal = ANALYST):
     cost_id = str(form.get("cost_id", "")).strip()
     if not cost_id:
         raise SocialroiError("which cost line? (cost_id is missing)")
-    remove_cost(request, p, cost_id)
+    await run_in_threadpool(remove_cost, request, p, cost_id)
     return RedirectResponse(_back(request), status_code=303)

@@ -4,12 +4,14 @@ idempotent batch), run on the server for analysts and admins."""
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from socialroi.deliver.web.auth import ANALYST, Principal, check_csrf
 from socialroi.deliver.web.render import render
@@ -20,7 +22,8 @@ from socialroi.sources.kit import limits
 router = APIRouter()
 
 OPTIONS = ("platform", "report", "account", "market", "currency", "timezone", "year")
-MAX_BYTES = limits.MAX_FILE_BYTES  # the importers' bound (docs/limits.md)
+MAX_BYTES = limits.MAX_FILE_BYTES  # one export file (docs/limits.md); a request: BodyLimit
+CHUNK = 1024 * 1024
 
 
 def safe_name(name: str) -> str:
@@ -32,8 +35,9 @@ def safe_name(name: str) -> str:
 
 
 async def run_upload(request: Request, principal: Principal, form) -> dict[str, Any]:
-    """Save the uploaded files and import them; returns what happened per file."""
-    ctx = request.app.state.ctx
+    """Save the uploaded files and import them; returns what happened per file. The request
+    body was size-limited while it was read (`limits.BodyLimit`); the files are copied to
+    disk in chunks and imported off the event loop."""
     files = [u for u in form.getlist("files") if getattr(u, "filename", None)]
     if not files:
         raise SocialroiError("choose at least one export file to upload")
@@ -43,6 +47,11 @@ async def run_upload(request: Request, principal: Principal, form) -> dict[str, 
         if v:
             opts[k] = int(v) if k == "year" and v.isdigit() else v
     force = str(form.get("force", "")) in ("1", "on", "true")
+    ctx = request.app.state.ctx
+    return await run_in_threadpool(_save_and_import, ctx, principal, files, opts, force)
+
+
+def _save_and_import(ctx, principal: Principal, files, opts, force: bool) -> dict[str, Any]:
     results, error = [], None
     with tempfile.TemporaryDirectory(prefix="socialroi-upload-") as tmp:
         paths = []
@@ -50,15 +59,16 @@ async def run_upload(request: Request, principal: Principal, form) -> dict[str, 
             folder = Path(tmp) / str(i)
             folder.mkdir()
             target = folder / safe_name(up.filename)
-            data = await up.read()
-            if len(data) > MAX_BYTES:
+            up.file.seek(0)
+            with target.open("wb") as out:
+                shutil.copyfileobj(up.file, out, CHUNK)
+            if target.stat().st_size > MAX_BYTES:
                 raise SocialroiError(
                     f"{up.filename}: larger than {MAX_BYTES >> 20} MiB, the bound of one export "
                     "file (docs/limits.md); split it by date"
                 )
-            target.write_bytes(data)
             paths.append(target)
-        with ctx.lock:
+        with ctx.lock.write():
             try:
                 summary = ctx.ws.import_run(paths, force=force, **opts)
                 results = summary.results

@@ -81,7 +81,7 @@ for _name in ("overview", "explore", "attribution", "content", "costs", "clv", "
 def batch_page(request: Request, batch_id: int, p: Principal = VIEWER):
     ctx = request.app.state.ctx
     f = ctx.filters(request.query_params, "data")
-    with ctx.lock:
+    with ctx.lock.read():
         view = batch(ctx.ws, batch_id)
     if view.tables["batch"].empty:
         return render(request, "error.html", {"message": "no such import", "status": 404}, 404)

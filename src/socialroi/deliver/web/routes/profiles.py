@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from socialroi.deliver.web.auth import ANALYST, VIEWER, Principal, check_csrf
 from socialroi.deliver.web.render import render
@@ -46,8 +47,9 @@ def save(request: Request, p: Principal, fmt: str, text: str) -> str:
         raise SocialroiError("a profile is at most 20,000 characters")
     ctx = request.app.state.ctx
     prof = custom_profile(fmt, text)
-    name = ctx.store.save_profile(prof.name, fmt, text, p.user.username)
-    ctx.invalidate()
+    with ctx.lock.write():  # pages computing with the old text finish first
+        name = ctx.store.save_profile(prof.name, fmt, text, p.user.username)
+        ctx.invalidate()
     return name
 
 
@@ -80,7 +82,7 @@ async def save_page(request: Request, p: Principal = ANALYST):
         fmt = "toml" if upload.filename.lower().endswith(".toml") else "yaml"
     if not text.strip():
         raise SocialroiError("paste a profile or choose a .toml or .yaml file")
-    name = save(request, p, fmt, text)
+    name = await run_in_threadpool(save, request, p, fmt, text)
     return RedirectResponse(f"/overview?profile={name}", status_code=303)
 
 
@@ -88,7 +90,12 @@ async def save_page(request: Request, p: Principal = ANALYST):
 async def delete_page(request: Request, p: Principal = ANALYST):
     form = await request.form()
     check_csrf(request, p, form)
-    ctx = request.app.state.ctx
-    ctx.store.delete_profile(str(form.get("name", "")), p.user.username)
-    ctx.invalidate()
+    await run_in_threadpool(remove, request, p, str(form.get("name", "")))
     return RedirectResponse("/profiles", status_code=303)
+
+
+def remove(request: Request, p: Principal, name: str) -> None:
+    ctx = request.app.state.ctx
+    with ctx.lock.write():
+        ctx.store.delete_profile(name, p.user.username)
+        ctx.invalidate()

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from socialroi.deliver.web.auth import (
     ANALYST,
@@ -21,24 +22,23 @@ from socialroi.deliver.web.render import error_response, render
 from socialroi.deliver.web.routes.pages import PAGES, show
 from socialroi.deliver.web.routes.reports import FORMATS, MEDIA, build
 from socialroi.errors import SocialroiError
+from socialroi.store.web import SHARE_MAX_DAYS, SHARE_MIN_DAYS
 
 router = APIRouter()
-MAX_DAYS = 90
+MIN_DAYS, MAX_DAYS = SHARE_MIN_DAYS, SHARE_MAX_DAYS
 
 
 def make_link(request: Request, p: Principal, kind: str, query: str, days: float) -> str:
     if kind not in SHARE_KINDS:
         raise SocialroiError(f"cannot share {kind!r}; valid: {', '.join(SHARE_KINDS)}")
-    if not 0 < days <= MAX_DAYS:
-        raise SocialroiError(f"a share link lasts 1 to {MAX_DAYS} days")
+    if not MIN_DAYS <= days <= MAX_DAYS:
+        raise SocialroiError(f"a share link lasts {MIN_DAYS} to {MAX_DAYS} days")
     ctx = request.app.state.ctx
     # Check the filters now, so a link never carries a query its page would refuse.
     f = ctx.filters(parse_qs(query), "reports" if kind == "report" else kind)
-    token = share_token(
-        ctx.store.secret(), kind, f.query(sort=None, dir=None), days, p.user.username
-    )
-    ctx.store.audit(p.user.username, "share.create", kind, {"query": f.query(), "days": days})
-    return f"/s/{token}"
+    q = f.query(sort=None, dir=None)
+    link_id = ctx.store.create_share(p.user, kind, q, days)
+    return f"/s/{share_token(ctx.store.secret(), kind, q, days, link_id)}"
 
 
 @router.post("/share", response_class=HTMLResponse, include_in_schema=False)
@@ -50,7 +50,7 @@ async def create(request: Request, p: Principal = ANALYST):
         days = float(str(form.get("days", "7")))
     except ValueError:
         raise SocialroiError("the number of days is a number, like 7") from None
-    link = make_link(request, p, kind, str(form.get("query", "")), days)
+    link = await run_in_threadpool(make_link, request, p, kind, str(form.get("query", "")), days)
     url = str(request.base_url).rstrip("/") + link
     return render(
         request,
@@ -62,7 +62,7 @@ async def create(request: Request, p: Principal = ANALYST):
 @router.get("/s/{token}", response_class=HTMLResponse, include_in_schema=False)
 def open_link(request: Request, token: str, sort: str = "", dir: str = ""):  # noqa: A002
     ctx = request.app.state.ctx
-    scope = read_share(ctx.store.secret(), token)
+    scope = read_share(ctx.store.secret(), token, ctx.store)
     if scope is None:
         return error_response(request, "this share link is not valid or has expired", 404)
     kind, query = scope["k"], parse_qs(scope["q"])
@@ -75,7 +75,7 @@ def open_link(request: Request, token: str, sort: str = "", dir: str = ""):  # n
 @router.get("/s/{token}/report.{fmt}", include_in_schema=False)
 def open_report_file(request: Request, token: str, fmt: str):
     ctx = request.app.state.ctx
-    scope = read_share(ctx.store.secret(), token)
+    scope = read_share(ctx.store.secret(), token, ctx.store)
     if scope is None or scope["k"] != "report":
         return error_response(request, "this share link is not valid or has expired", 404)
     return _report(request, ctx, parse_qs(scope["q"]), fmt)

@@ -1,0 +1,190 @@
+"""Commands while `socialroi serve` runs: the server is the workspace's single writer.
+
+DuckDB lets one process open a file for writing, so while the dashboard runs, a command on
+the same workspace (status, import, users, a cron sync) is sent to it instead: `serve`
+writes `<workspace>.serve.json` (owner-only: its port and a random token), and the command
+line finds it, sends its arguments to the server over loopback, and prints what the server
+ran. The server runs the same command in its own process, under its write lock when it
+changes data (so the dashboard never computes on half an import), then refreshes its caches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+
+from socialroi.errors import SocialroiError
+from socialroi.land.workspace import DEFAULT_PATH
+
+# Commands that only read: run under the dashboard's read lock, next to page views.
+READ_ONLY = {"status", "attribute", "roi", "metrics", "insights", "clv", "report", "costs"}
+READ_ONLY_SUB = {("users", "list"), ("fx", "list")}
+WORKSPACE_OPTS = ("-w", "--workspace")
+_serial = threading.Lock()  # one forwarded command at a time (it swaps sys.stdout)
+_in_server = threading.local()
+
+
+def serve_file(workspace: str | Path) -> Path:
+    return Path(str(Path(workspace).resolve()) + ".serve.json")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def announce(workspace: str | Path, port: int, token: str) -> Path:
+    """Write the serve file (mode 0600: only this OS user may send commands)."""
+    path = serve_file(workspace)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump({"pid": os.getpid(), "port": port, "token": token}, fh)
+    return path
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _workspace_of(args: list[str]) -> str:
+    for i, a in enumerate(args):
+        if a in WORKSPACE_OPTS and i + 1 < len(args):
+            return args[i + 1]
+        for opt in WORKSPACE_OPTS[1:]:
+            if a.startswith(opt + "="):
+                return a.split("=", 1)[1]
+    return os.environ.get("SOCIALROI_WORKSPACE") or DEFAULT_PATH
+
+
+def _command_path(group: click.Group, args: list[str]) -> list[click.Command]:
+    """The chain of commands `args` names (group, subcommand, ...)."""
+    chain: list[click.Command] = []
+    cmd: click.Command = group
+    ctx = click.Context(group)
+    for a in args:
+        if not isinstance(cmd, click.Group) or a.startswith("-"):
+            break
+        sub = cmd.get_command(ctx, a)
+        if sub is None:
+            break
+        chain.append(sub)
+        cmd = sub
+    return chain
+
+
+def forward_if_served(group: click.Group, args: list[str]) -> int | None:
+    """When a server holds the workspace these args name, run them through it and return
+    the exit code; None: no server (run here as usual)."""
+    if getattr(_in_server, "active", False):
+        return None
+    chain = _command_path(group, args)
+    if not chain or not any(p.name == "workspace" for p in chain[-1].params):
+        return None
+    if "--help" in args:
+        return None
+    workspace = _workspace_of(args)
+    info_path = serve_file(workspace)
+    try:
+        info = json.loads(info_path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not _alive(int(info.get("pid", 0))):
+        return None
+    import httpx  # deferred: only when a server runs
+
+    names = [c.name for c in chain]
+    env = {}
+    asks = names[:1] == ["users"] and names[1:2] in (["add"], ["reset-password"])
+    if asks and "--password" not in args and "SOCIALROI_PASSWORD" not in os.environ:
+        env["SOCIALROI_PASSWORD"] = click.prompt(
+            "password", hide_input=True, confirmation_prompt=True, err=True
+        )
+    if os.environ.get("SOCIALROI_PASSWORD"):
+        env["SOCIALROI_PASSWORD"] = os.environ["SOCIALROI_PASSWORD"]
+    sent = [_absolute(a) for a in args]
+    click.echo(
+        f"socialroi serve (pid {info['pid']}) has {workspace} open: running this command "
+        "through it (it waits while the dashboard finishes an import or edit).",
+        err=True,
+    )
+    try:
+        r = httpx.post(
+            f"http://127.0.0.1:{int(info['port'])}/internal/cli",
+            json={"args": sent, "env": env},
+            headers={"X-Socialroi-Cli": str(info["token"])},
+            timeout=httpx.Timeout(10.0, read=None),  # an import may take long: no read limit
+        )
+    except httpx.HTTPError as exc:
+        raise SocialroiError(
+            f"socialroi serve (pid {info['pid']}) holds {workspace} but did not answer "
+            f"({exc}); wait for it or stop it, then run the command again"
+        ) from exc
+    if r.status_code != 200:
+        raise SocialroiError(f"the dashboard refused the command: {r.text[:500]}")
+    got = r.json()
+    sys.stdout.write(got.get("stdout", ""))
+    sys.stderr.write(got.get("stderr", ""))
+    return int(got.get("exit_code", 1))
+
+
+def _absolute(arg: str) -> str:
+    """Paths are resolved here: the server runs in another folder."""
+    if arg.startswith("-") or not arg or "://" in arg:
+        return arg
+    with contextlib.suppress(OSError, ValueError):
+        p = Path(arg)
+        if p.exists():
+            return str(p.resolve())
+    return arg
+
+
+def runner(group: click.Group, workspace: str | Path, lock_of) -> Any:
+    """The server's side: run forwarded args on this process's workspace; returns a callable
+    (args, env) -> {exit_code, stdout, stderr} that `create_app` serves at /internal/cli."""
+    from click.testing import CliRunner  # deferred: only in the server
+
+    served = str(Path(workspace).resolve())
+
+    def run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+        args = [str(a) for a in args]
+        named = _workspace_of(args)
+        if Path(named).resolve() != Path(served) and any(
+            a in WORKSPACE_OPTS or a.startswith("--workspace=") for a in args
+        ):
+            raise SocialroiError(f"this server runs on {served}, not {named}")
+        chain = _command_path(group, args)
+        names = tuple(c.name for c in chain)
+        if not names or names[0] == "serve":
+            raise SocialroiError("that command cannot be sent to the server")
+        reads = names[0] in READ_ONLY or names[:2] in READ_ONLY_SUB
+        env = {k: v for k, v in env.items() if k == "SOCIALROI_PASSWORD"}
+        env["SOCIALROI_WORKSPACE"] = served
+        lock = lock_of()
+        with _serial, lock.read() if reads else lock.write():
+            _in_server.active = True
+            try:
+                result = CliRunner().invoke(group, args, env=env, catch_exceptions=True)
+            finally:
+                _in_server.active = False
+        out = {"exit_code": result.exit_code, "stdout": result.stdout, "stderr": ""}
+        with contextlib.suppress(ValueError):
+            out["stderr"] = result.stderr
+        if result.exception and not isinstance(result.exception, SystemExit):
+            out["stderr"] += f"error: {result.exception}\n"
+            out["exit_code"] = out["exit_code"] or 1
+        return out
+
+    return run
