@@ -13,13 +13,30 @@ sequential_bounds(5, alpha=0.05, kind="obrien-fleming")  # five looks, two-sided
 See docs/experiments.md for which design answers which question.
 """
 
+from socialroi.experiments.analyse import Analysis, analyse
 from socialroi.experiments.counts import RateResult, rate_ratio
+from socialroi.experiments.design import DESIGNS, METRICS, Spec, assign
 from socialroi.experiments.markets import diff_in_diff, synthetic_control
 from socialroi.experiments.means import MeansResult, cuped, welch
+from socialroi.experiments.plan import Plan, plan
 from socialroi.experiments.proportions import ProportionsResult, prob_b_beats_a, two_proportions
+from socialroi.experiments.registry import analyse_named, load, names, pick_treated, save
 from socialroi.experiments.sequential import sequential_bounds, spending_bounds
 
 __all__ = [
+    "DESIGNS",
+    "METRICS",
+    "Analysis",
+    "Plan",
+    "Spec",
+    "analyse",
+    "analyse_named",
+    "assign",
+    "load",
+    "names",
+    "pick_treated",
+    "plan",
+    "save",
     "MeansResult",
     "ProportionsResult",
     "RateResult",

@@ -1,0 +1,152 @@
+"""Plan an experiment by simulation from the workspace's own history.
+
+Nothing is assumed about the spread of the metric: it is resampled from what the account's
+posts and markets actually did.
+
+- **post and author tests**: draw 2n posts of the population from history (with their own
+  impressions and counts, so their variance, formats and seasons come along), deal them to two
+  arms, give arm B the lift (each count gets Poisson-drawn extra counts, or binomial thinning
+  for a fall), and test the rate ratio with per-post robust errors (the Poisson GLM's sandwich,
+  in closed form for one binary arm). Power = the share of simulations that find the effect; n is
+  the smallest that reaches the power asked for.
+- **cadence and market tests**: every market x start week of history gives a placebo
+  difference-in-differences estimate of W weeks after against W weeks before (the weeks'
+  seasonality and the markets' correlation come with them). Power = the share of placebo
+  estimates plus the lift beyond the placebos' own 1 - alpha quantile of |estimate|; W is the
+  smallest that reaches the power.
+
+Duration is said at the population's current volume (posts per week over the last 12 weeks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from socialroi.errors import SocialroiError
+from socialroi.experiments.data import post_frame, weekly_panel
+from socialroi.experiments.design import METRICS, Spec, matches
+
+SIZES = (10, 15, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 960, 1280, 1920, 2560, 3840)
+
+
+@dataclass
+class Plan:
+    design: str
+    metric: str
+    lift: float
+    power: float
+    alpha: float
+    needed: int | None  # posts per arm, or weeks after the start; None: not reachable
+    unit: str
+    weeks: float | None  # how long that takes at the current volume
+    volume_per_week: float
+    history: int  # posts (or market-weeks) the simulation drew from
+    curve: list[tuple[int, float]] = field(default_factory=list)
+
+    def words(self) -> str:
+        if self.needed is None:
+            return (
+                f"A {self.lift:+.0%} change cannot be detected with {self.power:.0%} power within "
+                f"{self.curve[-1][0] if self.curve else 0} {self.unit}: test a bigger change or "
+                "a more frequent metric."
+            )
+        took = f", about {self.weeks:.0f} weeks at the current volume" if self.weeks else ""
+        return (
+            f"To detect a {self.lift:+.0%} change in {self.metric.replace('_', ' ')} with "
+            f"{self.power:.0%} power (two-sided alpha {self.alpha}) needs {self.needed} "
+            f"{self.unit}{took}."
+        )
+
+
+def plan(
+    ws,
+    spec: Spec,
+    lift: float,
+    power: float = 0.8,
+    sims: int = 400,
+    seed: int = 0,
+) -> Plan:
+    posts = post_frame(ws)
+    if spec.design in ("cadence", "market"):
+        return _plan_weeks(posts, spec, lift, power, seed)
+    return _plan_posts(posts, spec, lift, power, sims, seed)
+
+
+def _volume(pool: pd.DataFrame) -> float:
+    if pool.empty:
+        return 0.0
+    last = max(pool.local_date)
+    recent = pool[pool.local_date > last - dt.timedelta(weeks=12)]
+    return len(recent) / 12
+
+
+def _plan_posts(posts, spec: Spec, lift: float, power: float, sims: int, seed: int) -> Plan:
+    count, exposure = METRICS[spec.metric]
+    pool = posts[matches(posts, spec.population)]
+    if exposure:
+        pool = pool[pool[exposure] > 0]
+    if len(pool) < 10:
+        raise SocialroiError(f"only {len(pool)} posts match the population: too few to plan from")
+    y = pool[count].to_numpy()
+    e = pool[exposure].to_numpy() if exposure else np.ones(len(pool))
+    rng = np.random.default_rng(seed)
+    q = stats.norm.isf(spec.alpha / 2)
+    curve, needed = [], None
+    for n in SIZES:
+        ia, ib = rng.integers(0, len(pool), (sims, n)), rng.integers(0, len(pool), (sims, n))
+        ya, ea, yb, eb = y[ia], e[ia], y[ib], e[ib]
+        if lift >= 0:
+            yb = yb + rng.poisson(yb * lift)
+        else:
+            yb = rng.binomial(yb.astype(np.int64), 1 + lift)
+        ra, rb = ya.sum(1) / ea.sum(1), yb.sum(1) / eb.sum(1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            va = ((ya - ra[:, None] * ea) ** 2).sum(1) / ya.sum(1) ** 2
+            vb = ((yb - rb[:, None] * eb) ** 2).sum(1) / yb.sum(1) ** 2
+            z = np.log(rb / ra) / np.sqrt(va + vb)
+        got = float(np.nanmean(np.abs(z) > q))
+        curve.append((n, got))
+        if got >= power:
+            needed = n
+            break
+    vol = _volume(pool)
+    return Plan(spec.design, spec.metric, lift, power, spec.alpha, needed, "posts per arm",
+                2 * needed / vol if needed and vol else None, vol, len(pool), curve)  # fmt: skip
+
+
+def _plan_weeks(posts, spec: Spec, lift: float, power: float, seed: int) -> Plan:
+    probe = Spec.from_dict({**spec.to_dict(), "start": None, "end": None})
+    panel = weekly_panel(posts, probe)
+    if panel.empty:
+        raise SocialroiError("no posts match the population: nothing to plan from")
+    wide = np.log1p(panel.pivot(index="period", columns="unit", values="y").sort_index())
+    t, m = wide.shape
+    if m < 3 or t < 8:
+        raise SocialroiError("planning a market test needs three markets and eight weeks")
+    x = wide.to_numpy()
+    q = 1 - spec.alpha
+    curve, needed = [], None
+    delta = math.log1p(lift)
+    for w in range(2, t // 2 + 1):
+        est = []
+        for s in range(w, t - w + 1):
+            pre, post = x[s - w : s].mean(0), x[s : s + w].mean(0)
+            change = post - pre
+            for j in range(m):
+                est.append(change[j] - np.delete(change, j).mean())
+        est = np.asarray(est)
+        crit = np.quantile(np.abs(est), q)
+        got = float(np.mean(np.abs(est + delta) > crit))
+        curve.append((w, got))
+        if got >= power:
+            needed = w
+            break
+    return Plan(spec.design, spec.metric, lift, power, spec.alpha, needed, "weeks after the start",
+                float(needed) if needed else None, float(len(panel[panel.posts > 0]) / t), m * t,
+                curve)  # fmt: skip
