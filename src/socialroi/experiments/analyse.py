@@ -195,8 +195,7 @@ def _market(posts: pd.DataFrame, spec: Spec) -> Analysis:
         spec.name, spec.design, spec.question, spec.metric,
         "difference-in-differences on log weekly counts (market and week fixed effects, HC1)",
         summary, did.relative, did.relative_low, did.relative_high, did.p_value, significant,
-        _verdict(spec.treated, "the other markets", f"weekly {spec.metric}", did.relative,
-                 did.relative_low, did.relative_high, significant),
+        _market_verdict(spec, did.relative, did.relative_low, did.relative_high, significant),
         "" if significant else _needed(se, weeks, did.relative, spec.alpha, "weeks after"),
         None,
         {"synthetic_control": {"relative": sc.relative, "low": sc.low, "high": sc.high,
@@ -218,6 +217,20 @@ def _verdict(b: str, a: str, metric: str, eff, low, high, significant: bool) -> 
     return (
         f"No difference shown between {b} and {a} on {what}: {_words(eff)}, but the 95% "
         f"interval ({rng}) includes no change."
+    )
+
+
+def _market_verdict(spec: Spec, eff, low, high, significant: bool) -> str:
+    what = f"weekly {spec.metric.replace('_', ' ')}"
+    rng = f"{_words(low)} to {_words(high)}"
+    if significant:
+        return (
+            f"After the change, {what} in {spec.treated} moved {_words(eff)} beyond the other "
+            f"markets' own change (95% interval {rng}). A real effect, not the season."
+        )
+    return (
+        f"No effect shown: {what} in {spec.treated} moved {_words(eff)} beyond the other "
+        f"markets, but the 95% interval ({rng}) includes no change."
     )
 
 

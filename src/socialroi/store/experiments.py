@@ -68,7 +68,7 @@ def save_experiment(
             details, action = {"units": len(units)}, "create"
         cur.execute(
             "INSERT INTO experiments VALUES (?, ?, ?, ?, ?, ?)",
-            [name, design, json.dumps(spec, sort_keys=True, default=str), seed, now, now],
+            [name, design, json.dumps(spec, default=str), seed, now, now],  # arms keep their order
         )
         if units:
             cur.executemany(
@@ -115,4 +115,5 @@ def experiment_names(store) -> list[str]:
     with store.cursor() as cur:
         if not _known(cur):
             return []
-        return [r[0] for r in cur.execute("SELECT name FROM experiments ORDER BY created_at")]
+        rows = cur.execute("SELECT name FROM experiments ORDER BY created_at").fetchall()
+        return [r[0] for r in rows]
