@@ -80,7 +80,7 @@ def weekly_panel(posts: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     pool = in_window(posts, spec)
     count, _ = METRICS[spec.metric]
     week = pd.to_datetime(pool.local_date)
-    week = (week - pd.to_timedelta(week.dt.weekday, unit="D")).dt.date
+    week = (week - pd.to_timedelta(week.dt.day_of_week, unit="D")).dt.date
     g = pool.assign(period=week).groupby(["market", "period"])
     df = g.agg(y=(count, "sum"), posts=("post_id", "count")).reset_index()
     if df.empty:
