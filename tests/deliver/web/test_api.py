@@ -121,7 +121,8 @@ ROUTES = [
     ("GET", "/", "viewer", None),
     *[
         ("GET", f"/{p}{Q}", "viewer", None)
-        for p in ("overview", "explore", "attribution", "content", "costs", "clv", "data")
+        for p in ("overview", "explore", "attribution", "content", "costs", "clv", "data",
+                  "experiments")  # fmt: skip
     ],
     ("GET", f"/reports{Q}", "viewer", None),
     ("GET", "/data/batches/1", "viewer", None),
