@@ -94,3 +94,20 @@ def test_plan_simulates_from_history(tiny_demo):
         small, big = plan(ws, spec, 0.5, sims=200), plan(ws, spec, 0.1, sims=200)
     assert small.needed and (big.needed is None or big.needed > small.needed)
     assert small.curve[-1][1] >= 0.8 and "posts per arm" in small.words()
+
+
+def test_plan_under_no_effect_finds_one_about_alpha_of_the_time(tiny_demo):
+    spec = Spec(name="p", design="post", arms={"a": [], "b": []}, metric="link_click_rate",
+                population=["platform:facebook"])  # fmt: skip
+    with Workspace.open(tiny_demo) as ws:
+        null = plan(ws, spec, 0.0, sims=400)
+    assert null.needed is None and max(p for _, p in null.curve) < 0.1
+
+
+def test_plan_a_cadence_test_in_weeks(tiny_demo):
+    spec = Spec(name="p", design="cadence", arms={"a": [], "b": []}, metric="engagements",
+                treated="-", start="2026-01-05",
+                population=["tag:#VoltiqTips", "platform:instagram"])  # fmt: skip
+    with Workspace.open(tiny_demo) as ws:
+        p = plan(ws, spec, 0.3)
+    assert p.needed and p.unit == "weeks after the start" and p.curve[-1][1] >= 0.8
