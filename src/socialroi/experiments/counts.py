@@ -4,7 +4,8 @@ binomial GLM with a log-exposure offset, errors clustered where units are not in
 log E[count] = log(exposure) + b0 + b1 * [arm B]; exp(b1) is the rate ratio of B against A. A
 post's impressions are not independent trials (the people one post reaches are alike, and one
 author's posts are alike), so the interval uses cluster-robust (sandwich) errors by the cluster
-given (author, day) or, without one, heteroskedasticity-robust errors per unit; the negative
+given (author, day; the interval and p-value then use t with G - 1 degrees of freedom, as few
+clusters need) or, without one, heteroskedasticity-robust errors per unit; the negative
 binomial family models the extra spread directly. Fitted by statsmodels' GLM.
 """
 
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
 
 FAMILIES = ("poisson", "negative-binomial")
 
@@ -70,9 +70,9 @@ def rate_ratio(
     else:
         raise ValueError(f"unknown family {family!r}; valid: {', '.join(FAMILIES)}")
     model = sm.GLM(y, x, family=fam, offset=off)
-    if clusters is not None:
+    if clusters is not None:  # few clusters: t with G - 1 degrees of freedom
         groups = pd.factorize(np.asarray(clusters)[keep])[0]
-        fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
+        fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
         errors = f"cluster ({len(set(groups))} clusters)"
     elif robust:
         fit = model.fit(cov_type="HC0")
@@ -81,16 +81,16 @@ def rate_ratio(
         fit = model.fit()
         errors = "model"
     b, se = float(fit.params[1]), float(fit.bse[1])
-    q = stats.norm.ppf(0.5 + confidence / 2)
+    lo, hi = (float(v) for v in np.asarray(fit.conf_int(1 - confidence))[1])
     z = b / se if se > 0 else 0.0
     return RateResult(
         rate_a=float(y[~g].sum() / e[~g].sum()),
         rate_b=float(y[g].sum() / e[g].sum()),
         rate_ratio=math.exp(b),
-        low=math.exp(b - q * se),
-        high=math.exp(b + q * se),
+        low=math.exp(lo),
+        high=math.exp(hi),
         z=z,
-        p_value=float(2 * stats.norm.sf(abs(z))),
+        p_value=float(np.asarray(fit.pvalues)[1]),
         family=family,
         errors=errors,
         n_a=int((~g).sum()),

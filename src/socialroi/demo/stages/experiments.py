@@ -6,8 +6,8 @@ posts bring no web sessions (their link clicks are counted by the platform only)
 
 1. **employee-advocacy** (author test, X): twelve employees and the three brand X accounts
    share the same #VoltiqVoices posts from April to June 2026. An employee's post earns
-   `ADVOCACY_RATIO` x the brand's engagements per impression (each employee with a spread of
-   their own around it), on a smaller reach.
+   `ADVOCACY_RATIO` x the brand's engagements per impression on average over employees (each
+   employee with a spread of their own around it, mean 1), on a smaller reach.
 2. **cadence** (market test, Instagram): every market's Instagram account posts the #VoltiqTips
    series twice a week all year; from `CADENCE_START` the treated market (drawn with the
    recorded seed) posts four times a week. Per-post engagement falls to `FATIGUE` of before,
@@ -67,8 +67,11 @@ def plant(seed: int, post_days: int, accounts: pd.DataFrame, season: np.ndarray)
     who = np.concatenate([np.repeat(acc.index.to_numpy()[-EMPLOYEES:], ADVOCACY_POSTS),
                           rng.choice(brand_x.index.to_numpy(), n_emp)])  # fmt: skip
     is_emp = np.arange(len(who)) < n_emp
+    # each employee has a spread of their own around the planted ratio (mean 1); the brand's
+    # accounts, run by one team with the same posts, share the brand's one rate
     author_mult = dict(zip(acc.index, np.exp(rng.normal(-0.02, 0.2, len(acc))), strict=True))
-    mult = np.array([author_mult[i] for i in who]) * np.where(is_emp, ADVOCACY_RATIO, 1.0)
+    spread = np.where(is_emp, [author_mult[i] for i in who], 1.0)
+    mult = spread * np.where(is_emp, ADVOCACY_RATIO, 1.0)
     reach = np.where(is_emp, 1200.0, 3000.0)
     text = "Behind the scenes at Voltiq #VoltiqVoices"
     day = rng.choice(days, len(who))
