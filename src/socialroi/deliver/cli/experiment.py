@@ -65,7 +65,7 @@ def plan_command(workspace, design, metric, lift, power, alpha, population, seed
     with Workspace.open(workspace) as ws:
         p = plan(ws, spec, lift, power, seed=seed)
     console.print(p.words(), markup=False)
-    curve = pd.DataFrame(p.curve, columns=[p.unit, "power"])
+    curve = pd.DataFrame(p.curve, columns=[p.unit, "power", "false positives (no effect)"])
     emit(curve, "table", f"Power by sample ({p.history} posts or market-weeks of history)")
 
 
