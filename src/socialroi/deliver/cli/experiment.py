@@ -152,7 +152,7 @@ def analyse_command(workspace, name, fmt):
             )
         if r.needed:
             console.print(r.needed, markup=False)
-        if "extra_revenue_per_month" in r.business:
+        if "extra_revenue_per_month" in r.business and r.significant:
             b = r.business
             console.print(
                 f"In money: about {b['extra_revenue_per_month']:,.2f} {b['currency']} a month "

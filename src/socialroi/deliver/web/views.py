@@ -319,6 +319,7 @@ def experiments(ws, f: Filters) -> View:
         arms += [{"experiment": r.name, **a} for a in r.arms]
         details.append({"name": r.name, "question": r.question, "method": r.method,
                         "verdict": r.verdict, "needed": r.needed, "notes": r.notes,
+                        "significant": r.significant,
                         "business": r.business, "sequential": r.sequential})  # fmt: skip
     if not rows:
         view.notes.append("No experiments yet: `socialroi experiment assign` stores one.")
