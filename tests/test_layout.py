@@ -32,6 +32,7 @@ RANKS = {
     "land": 3,
     "journeys": 4,
     "measure": 5,
+    "experiments": 5,
     "deliver": 6,
     "demo": 5,
 }

@@ -22,12 +22,14 @@ strings are built in chunks and held in pandas' Arrow-backed `str` columns.
 
 Each step is a stage module in `socialroi.demo.stages`; `generate` below runs them in order,
 passing each what it needs. The order is the order the random numbers are drawn in: moving a
-stage changes every number after it.
+stage changes every number after it. The experiments stage (`stages.experiments`) draws from a
+generator of its own and only appends rows, so it changes none of the others.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from socialroi.demo import brand as B
 from socialroi.demo.scale import SCALES
@@ -36,6 +38,7 @@ from socialroi.demo.stages.ads import make_ads, promote_posts
 from socialroi.demo.stages.conversion import convert
 from socialroi.demo.stages.costs import make_costs, time_split
 from socialroi.demo.stages.crm import make_crm
+from socialroi.demo.stages.experiments import plant
 from socialroi.demo.stages.measured import claim_conversions, ga4
 from socialroi.demo.stages.orders import make_orders
 from socialroi.demo.stages.organic import account_daily, plan_organic, post_daily
@@ -77,10 +80,12 @@ def generate(seed: int = 7, scale: str = "small") -> DemoWorld:
     claimed = claim_conversions(rng, ads_daily.frame, sessions, orders, outcomes.lead)
     ga4_daily, session_frame = ga4(sessions, web, orders, crm)
     costs = make_costs(rng, sc, ads.table)
+    # the experiments the brand ran: a generator of their own, rows only appended
+    planted = plant(seed, sc.post_days, accounts.frame, season)
     frames = {
-        "accounts": accounts.frame,
-        "posts": posts.frame,
-        "post_daily": posts_daily.frame,
+        "accounts": pd.concat([accounts.frame, planted.accounts], ignore_index=True),
+        "posts": pd.concat([posts.frame, planted.posts], ignore_index=True),
+        "post_daily": pd.concat([posts_daily.frame, planted.post_daily], ignore_index=True),
         "account_daily": accounts_daily,
         "ads": ads.table,
         "ad_daily": claimed,
@@ -96,4 +101,5 @@ def generate(seed: int = 7, scale: str = "small") -> DemoWorld:
     world = DemoWorld(seed, scale, B.START, B.END)
     world.frames = {name: frames[name][list(cols)] for name, cols in COLUMNS.items()}
     world.truth = outcomes.truth
+    world.experiments = planted
     return world

@@ -23,6 +23,8 @@ import socialroi.demo.writers as writers_pkg
 from socialroi.demo.generate import generate
 from socialroi.demo.world import DemoWorld
 from socialroi.errors import SocialroiError
+from socialroi.experiments.registry import names as experiment_names
+from socialroi.experiments.registry import save as save_experiment
 from socialroi.land.importer import ImportResult
 from socialroi.land.workspace import Workspace
 from socialroi.measure.campaigns import map_campaign
@@ -146,6 +148,7 @@ def run_demo(
         # parameters (TikTok, X, Pinterest, LinkedIn) meet their links' UTM campaigns.
         for name, utm in _campaign_mapping(world).items():
             map_campaign(ws, name, utm)
+        _save_experiments(ws, world)
         run.status = ws.status()
     _summary(run, console)
     if run.failures:
@@ -159,6 +162,18 @@ def run_demo(
 def _campaign_mapping(world: DemoWorld) -> dict[str, str]:
     ads = world.frames["ads"][["campaign_name", "utm_campaign"]].dropna().drop_duplicates()
     return dict(zip(ads.campaign_name, ads.utm_campaign))
+
+
+def _save_experiments(ws: Workspace, world: DemoWorld) -> None:
+    """The brand's experiments, as `socialroi experiment assign` would have stored them, and
+    their planted effects (`socialroi experiment analyse` is checked against these)."""
+    planted = world.experiments
+    if planted is None:
+        return
+    for spec in planted.specs:
+        if spec.name not in experiment_names(ws):
+            save_experiment(ws, spec, planted.units.get(spec.name))
+    ws.store.set_setting("demo_experiments_truth", json.dumps(planted.truth, sort_keys=True))
 
 
 def _summary(run: DemoRun, console: Any) -> None:

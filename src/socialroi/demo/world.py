@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -109,6 +110,8 @@ class DemoWorld:
     # The generator's true incremental effect of each channel (platform x paid/organic) on
     # conversions, saved as ground_truth.json beside the exports for attribution scoring.
     truth: dict = field(default_factory=dict)
+    # The experiments the brand ran (`stages.experiments.Planted`): specs, units, planted truth.
+    experiments: Any = None
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]

@@ -124,6 +124,7 @@ ROUTES = [
         ("GET", f"/{p}{Q}", "viewer", None)
         for p in ("overview", "explore", "attribution", "content", "costs", "clv", "data")
     ],
+    ("GET", f"/experiments{Q}", "viewer", None),
     ("GET", f"/reports{Q}", "viewer", None),
     ("GET", "/data/batches/1", "viewer", None),
     ("GET", "/reports/file/" + "a" * 24 + "/html", "viewer", None),

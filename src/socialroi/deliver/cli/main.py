@@ -33,7 +33,15 @@ from socialroi.sources.base import REPORTS, ImportOptions, InputFile
 from socialroi.sources.kit.tabular import read_rows
 
 # Modules under socialroi.deliver.cli whose COMMANDS join the `socialroi` group.
-COMMAND_MODULES: tuple[str, ...] = ("campaigns", "clv", "costs", "serve", "roi", "report")
+COMMAND_MODULES: tuple[str, ...] = (
+    "campaigns",
+    "clv",
+    "costs",
+    "serve",
+    "roi",
+    "report",
+    "experiment",
+)
 
 
 class Cli(click.Group):

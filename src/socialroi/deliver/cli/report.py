@@ -15,7 +15,7 @@ STEP_NAMES = {
     "summary": "summary", "roi": "ROI by platform and market", "paid": "paid campaigns",
     "attribution": "attribution (every model)", "funnel": "funnel",
     "clv": "customer lifetime value", "content": "content", "costs": "costs",
-    "quality": "data quality", "methodology": "methodology",
+    "quality": "data quality", "experiments": "experiments", "methodology": "methodology",
     "html": "writing HTML", "pdf": "writing PDF", "xlsx": "writing XLSX",
 }  # fmt: skip
 

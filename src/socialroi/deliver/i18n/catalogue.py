@@ -275,6 +275,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Ranked by {metric}; rates only for posts shown at least {min} times.",
         "zh-CN": "按{metric}排序；互动率仅计入展示至少 {min} 次的帖子。",
     },
+    # the experiments section (issue 16)
+    "experiments": {"en": "Experiments", "zh-CN": "实验"},
+    "experiment": {"en": "Experiment", "zh-CN": "实验"},
+    "design": {"en": "Design", "zh-CN": "设计"},
+    "arm": {"en": "Arm", "zh-CN": "组别"},
+    "units": {"en": "Units", "zh-CN": "单位"},
+    "arm_rate": {"en": "Rate (or weekly mean before)", "zh-CN": "比率（或变更前周均值）"},
+    "effect": {"en": "Effect", "zh-CN": "效果"},
+    "effect_low": {"en": "95% low", "zh-CN": "95% 下限"},
+    "effect_high": {"en": "95% high", "zh-CN": "95% 上限"},
+    "p_value": {"en": "p-value", "zh-CN": "p 值"},
+    "prob_better": {"en": "P(B better)", "zh-CN": "B 更优的概率"},
+    "verdict": {"en": "Verdict", "zh-CN": "结论"},
+    "needed": {"en": "Needed for a conclusive answer", "zh-CN": "得出结论所需"},
+    "revenue_month": {"en": "Revenue / month", "zh-CN": "每月收入"},
+    "take_experiments": {
+        "en": "{conclusive} of {total} experiments gave a conclusive answer; {best}.",
+        "zh-CN": "{total} 项实验中有 {conclusive} 项得出明确结论；{best}。",
+    },
+    "note_experiments": {
+        "en": "Verdicts are in English. Rates: Poisson GLM with a log-impressions offset and "
+        "robust or author-clustered errors; cadence and market tests: difference-in-differences, "
+        "with synthetic control and placebos beside it (docs/experiments.md).",
+        "zh-CN": "结论文字为英文。比率：带对数展示量偏移的泊松广义线性模型，"
+        "稳健或按作者聚类的标准误；发布频率与市场实验：双重差分，"
+        "并辅以合成控制与安慰剂检验（见 docs/experiments.md）。",
+    },
 }
 
 

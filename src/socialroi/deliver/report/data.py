@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialroi.deliver.i18n.catalogue import Formatter, formatter
-from socialroi.deliver.report import sections_a, sections_b, sections_paid
+from socialroi.deliver.report import experiments, sections_a, sections_b, sections_paid
 from socialroi.deliver.report.tables import Section
 from socialroi.measure.query import Query
 from socialroi.model.periods import Period
 
 SECTION_ORDER = (
     "summary", "roi", "paid", "attribution", "funnel", "clv", "content", "costs", "quality",
+    "experiments",
     "methodology",
 )  # fmt: skip
 
@@ -86,6 +87,7 @@ BUILDERS = {
     "content": sections_b.content,
     "costs": sections_b.costs,
     "quality": sections_b.quality,
+    "experiments": experiments.experiments,
     "methodology": sections_b.methodology,
 }
 
@@ -127,6 +129,8 @@ def gather(
     for key in SECTION_ORDER:
         if key == "funnel" and "won" not in prof.kinds and "lead" not in prof.kinds:
             continue
+        if key == "experiments" and not experiments.started(ws, p):
+            continue  # a workspace that ran none has no section for them
         if on_step:
             on_step(key)
         t0 = time.perf_counter()

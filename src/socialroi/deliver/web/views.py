@@ -22,6 +22,8 @@ import pandas as pd
 from socialroi.deliver.output import to_json
 from socialroi.deliver.web.filters import Filters
 from socialroi.errors import SocialroiError, UnknownName
+from socialroi.experiments import analyse_named
+from socialroi.experiments import names as experiment_names
 from socialroi.journeys.touches import JourneySettings
 from socialroi.measure import content as content_mod
 from socialroi.measure import quality
@@ -306,6 +308,30 @@ def data(ws, f: Filters) -> View:
     return view
 
 
+# -- experiments --------------------------------------------------------------------------
+def experiments(ws, f: Filters) -> View:
+    """Every experiment stored in the workspace, analysed on the data as it is now."""
+    view = View("experiments")
+    rows, arms, details = [], [], []
+    for name in experiment_names(ws):
+        r = analyse_named(ws, name)
+        rows.append({"experiment": r.name, "design": r.design, "metric": r.metric,
+                     "effect": r.effect, "low": r.low, "high": r.high, "p_value": r.p_value,
+                     "prob_b_better": r.prob_b_better, "significant": r.significant})  # fmt: skip
+        arms += [{"experiment": r.name, **a} for a in r.arms]
+        details.append({"name": r.name, "question": r.question, "method": r.method,
+                        "verdict": r.verdict, "needed": r.needed, "notes": r.notes,
+                        "significant": r.significant,
+                        "business": r.business, "sequential": r.sequential})  # fmt: skip
+    if not rows:
+        view.notes.append("No experiments yet: `socialroi experiment assign` stores one.")
+    view.tables["experiments"] = pd.DataFrame(rows)
+    view.tables["arms"] = pd.DataFrame(arms)
+    view.data["details"] = details
+    view.data["currency"] = ws.base_currency
+    return view
+
+
 def batch(ws, batch_id: int) -> View:
     view = View("batch")
     view.tables["batch"], view.tables["findings"] = batches.batch_detail(ws.store, batch_id)
@@ -320,6 +346,7 @@ VIEWS: dict[str, Callable[[Any, Filters], View]] = {
     "costs": costs,
     "clv": clv,
     "data": data,
+    "experiments": experiments,
 }
 
 # Page options each view reads from the URL besides the shared filters.
@@ -331,4 +358,5 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "costs": (),
     "clv": (),
     "data": (),
+    "experiments": (),
 }

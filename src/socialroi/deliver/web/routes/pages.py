@@ -1,4 +1,5 @@
-"""The read pages: overview, platforms x markets, attribution, content, costs, CLV, data."""
+"""The read pages: overview, platforms x markets, attribution, content, costs, CLV, data,
+experiments."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ PAGES = {
     "costs": "Costs",
     "clv": "CLV",
     "data": "Data",
+    "experiments": "Experiments",
     "reports": "Reports",
     "profiles": "Profiles",
 }
@@ -67,7 +69,16 @@ def _page(name: str):
     return handler
 
 
-for _name in ("overview", "explore", "attribution", "content", "costs", "clv", "data"):
+for _name in (
+    "overview",
+    "explore",
+    "attribution",
+    "content",
+    "costs",
+    "clv",
+    "data",
+    "experiments",
+):
     router.add_api_route(
         f"/{_name}",
         _page(_name),
