@@ -113,11 +113,16 @@ def _actor() -> str:
         return "cli"
 
 
+@contextlib.contextmanager
 def _store(workspace: str):
+    """The dashboard's users of a workspace, for one command; the workspace closes after."""
     from socialroi.store.web import WebStore  # deferred: start-up time
 
     ws = Workspace.open(workspace)
-    return ws, WebStore(ws)
+    try:
+        yield WebStore(ws)
+    finally:
+        ws.close()
 
 
 @users.command("add")
@@ -135,11 +140,8 @@ def users_add(workspace: str, username: str, role: str, password: str | None) ->
     """Add a dashboard user (the first one is usually `--role admin`)."""
     if password is None:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    ws, store = _store(workspace)
-    try:
+    with _store(workspace) as store:
         user = store.add_user(username, password, role, actor=_actor())
-    finally:
-        ws.close()
     console.print(f"added {user.username} ({user.role})", markup=False)
 
 
@@ -147,13 +149,10 @@ def users_add(workspace: str, username: str, role: str, password: str | None) ->
 @workspace_option
 def users_list(workspace: str) -> None:
     """List dashboard users and their roles."""
-    ws, store = _store(workspace)
-    try:
+    with _store(workspace) as store:
         for u in store.users():
             state = "" if u.active else " (disabled)"
             console.print(f"{u.user_id}\t{u.username}\t{u.role}{state}", markup=False)
-    finally:
-        ws.close()
 
 
 def _find(store, username: str):
@@ -175,11 +174,8 @@ def users_reset_password(workspace: str, username: str, password: str | None) ->
     """Set a user's password; their sessions and API tokens stop working."""
     if password is None:
         password = click.prompt("new password", hide_input=True, confirmation_prompt=True)
-    ws, store = _store(workspace)
-    try:
+    with _store(workspace) as store:
         store.set_password(_find(store, username).user_id, password, actor=_actor())
-    finally:
-        ws.close()
     console.print(f"password of {username} changed; their sessions and tokens ended", markup=False)
 
 
@@ -188,11 +184,8 @@ def users_reset_password(workspace: str, username: str, password: str | None) ->
 @click.argument("username")
 def users_disable(workspace: str, username: str) -> None:
     """Disable a user: no sign-in; their sessions, API tokens and share links stop."""
-    ws, store = _store(workspace)
-    try:
+    with _store(workspace) as store:
         store.set_active(_find(store, username).user_id, False, actor=_actor())
-    finally:
-        ws.close()
     console.print(f"{username} is disabled", markup=False)
 
 
@@ -201,11 +194,8 @@ def users_disable(workspace: str, username: str) -> None:
 @click.argument("username")
 def users_enable(workspace: str, username: str) -> None:
     """Enable a disabled user again (their old tokens stay revoked)."""
-    ws, store = _store(workspace)
-    try:
+    with _store(workspace) as store:
         store.set_active(_find(store, username).user_id, True, actor=_actor())
-    finally:
-        ws.close()
     console.print(f"{username} is enabled", markup=False)
 
 
@@ -215,11 +205,8 @@ def users_enable(workspace: str, username: str) -> None:
 @click.argument("role", type=click.Choice(["admin", "analyst", "viewer"]))
 def users_set_role(workspace: str, username: str, role: str) -> None:
     """Change a user's role."""
-    ws, store = _store(workspace)
-    try:
+    with _store(workspace) as store:
         store.set_role(_find(store, username).user_id, role, actor=_actor())
-    finally:
-        ws.close()
     console.print(f"{username} is now {role}", markup=False)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -115,10 +115,28 @@ def dates(
     year = year or ctx.options.year
     if order is None:
         order = column_order(ctx, cells, default=default, latest=latest, column=column)
+    out = read_cells(
+        ctx, cells, row_numbers, column, lambda raw: parse_date(raw, year=year, order=order),
+        "a cell is not a date", "a date such as 2025-01-08, Jan 8, 2025 or 01/08/2025",
+    )  # fmt: skip
+    return pd.Series(out, dtype="object")
+
+
+def read_cells(
+    ctx: Context,
+    cells: Sequence[Any],
+    row_numbers: Sequence[int],
+    column: str,
+    parse: Callable[[Any], Any],
+    problem: str,
+    expected: str,
+) -> list[Any]:
+    """Each cell of a date column through `parse`; the first that cannot be read fails the
+    file with its row and value (a date without a year says how to give one)."""
     out = []
     for raw, rn in zip(cells, row_numbers):
         try:
-            out.append(parse_date(raw, year=year, order=order))
+            out.append(parse(raw))
         except NoYear:
             raise ctx.fail(
                 "dates in this export have no year and the file does not say its period",
@@ -129,14 +147,8 @@ def dates(
                 hint="Pass --year YYYY to say which year the export covers.",
             ) from None
         except ValueError:
-            raise ctx.fail(
-                "a cell is not a date",
-                row=rn,
-                column=column,
-                value=raw,
-                expected="a date such as 2025-01-08, Jan 8, 2025 or 01/08/2025",
-            ) from None
-    return pd.Series(out, dtype="object")
+            raise ctx.fail(problem, row=rn, column=column, value=raw, expected=expected) from None
+    return out
 
 
 def to_utc(local: pd.Series, tz: str) -> pd.Series:

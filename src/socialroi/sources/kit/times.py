@@ -24,7 +24,13 @@ import pandas as pd
 
 from socialroi.sources.base import Context
 from socialroi.sources.kit.cells import plain
-from socialroi.sources.kit.dates import SLASH_NO_YEAR, NoYear, parse_date, year_in_period
+from socialroi.sources.kit.dates import (
+    SLASH_NO_YEAR,
+    NoYear,
+    parse_date,
+    read_cells,
+    year_in_period,
+)
 
 # -- local times (Meta) --------------------------------------------------------------------
 
@@ -91,28 +97,11 @@ def local_datetimes(
     order: str,
     period: tuple[dt.date, dt.date] | None = None,
 ) -> list[dt.datetime | None]:
-    out = []
-    for raw, rn in zip(cells, row_numbers):
-        try:
-            out.append(parse_local_datetime(raw, order=order, period=period, year=ctx.options.year))
-        except NoYear:
-            raise ctx.fail(
-                "dates in this export have no year and the file does not say its period",
-                row=rn,
-                column=column,
-                value=raw,
-                expected="a date with a year",
-                hint="Pass --year YYYY to say which year the export covers.",
-            ) from None
-        except ValueError:
-            raise ctx.fail(
-                "a cell is not a date and time",
-                row=rn,
-                column=column,
-                value=raw,
-                expected="a time such as 01/08/2025 14:05 or 2025-01-08 14:05",
-            ) from None
-    return out
+    return read_cells(
+        ctx, cells, row_numbers, column,
+        lambda raw: parse_local_datetime(raw, order=order, period=period, year=ctx.options.year),
+        "a cell is not a date and time", "a time such as 01/08/2025 14:05 or 2025-01-08 14:05",
+    )  # fmt: skip
 
 
 def localize(local: Sequence[dt.datetime | None], tz: str) -> pd.Series:
