@@ -7,7 +7,6 @@ import math
 
 import pandas as pd
 
-from socialroi.deliver.i18n.catalogue import MODEL_NAMES
 from socialroi.deliver.report import charts
 from socialroi.deliver.report.summary_money import cost_table, money_table, moves_table
 from socialroi.deliver.report.tables import KIND_OF_UNIT, Column, Section, Table, unavailable
@@ -19,6 +18,7 @@ from socialroi.measure.insights import insights
 from socialroi.measure.roi import delta as roi_delta
 from socialroi.measure.roi import roi
 from socialroi.model.metrics import METRICS, metric
+from socialroi.model.names import MODEL_NAMES
 
 SOCIAL = ("facebook", "instagram", "tiktok", "x", "pinterest", "youtube", "linkedin")
 MODEL_LABELS = MODEL_NAMES["en"]
