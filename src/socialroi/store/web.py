@@ -349,9 +349,7 @@ class WebStore:
     def set_language(self, user_id: int, language: str) -> None:
         """A user's language setting (a tag the caller checked; "" = the browser's)."""
         with self.cursor() as cur:
-            cur.execute(
-                "UPDATE web_users SET language = ? WHERE user_id = ?", [language, user_id]
-            )
+            cur.execute("UPDATE web_users SET language = ? WHERE user_id = ?", [language, user_id])
 
     def end_session(self, token: str) -> None:
         with self.cursor() as cur:

@@ -102,6 +102,10 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
             elif part == "kind":  # a kind is one of ours, some of two words
                 kinds = "|".join(re.escape(k) for k in sorted(NAME_KINDS, key=len, reverse=True))
                 rx += f"(?P<kind>{kinds})"
+            elif part == "name":  # a repr: one quoted word
+                rx += r"(?P<name>'(?:[^'\\]|\\.)*'|\"[^\"]*\"|\S+)"
+            elif part == "hint":
+                rx += r"(?P<hint>(?: \(did you mean .+?\?\))?)"
             else:
                 rx += f"(?P<{part}>.*?)"
         out.append((code, re.compile(rx, re.S)))

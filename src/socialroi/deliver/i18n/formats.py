@@ -30,7 +30,13 @@ from socialroi.errors import UnknownName
 from socialroi.measure.profiles import load_profile
 from socialroi.model import words
 from socialroi.model.metrics.localized import localized, localized_formula
-from socialroi.model.names import CONTEXTS, kind_label, model_label, value_label
+from socialroi.model.names import (
+    CONTEXTS,
+    PLATFORM_NAMES,
+    kind_label,
+    model_label,
+    value_label,
+)
 
 LANGS = words.languages()  # tag -> Babel locale id: "en", then one per model/locale/*.po
 
@@ -96,6 +102,8 @@ class Formatter:
         finding kinds, tables and the product's other codes are named for the reader; names
         of brands, accounts and campaigns stay as written."""
         text = "" if value is None else str(value)
+        if key == "allocation":
+            key = "rule"
         if key in ("category", "rule"):
             prefix = "cat_" if key == "category" else "rule_"
             return self.t(prefix + text) if english(prefix + text) else text
@@ -106,6 +114,8 @@ class Formatter:
         got = code_name(key, text)
         if got is not None:
             return words.text(self.lang, got[1], got[0])
+        if key == "platform" and text not in PLATFORM_NAMES:  # a channel group in its place
+            return value_label("channel", text, self.lang)
         return value_label(key, text, self.lang)
 
     def kind_label(self, kind: str) -> str:

@@ -69,6 +69,12 @@ EXPERIMENT_METRICS: dict[str, str] = {
     "engagements": "Engagements", "link_clicks": "Link clicks",
 }  # fmt: skip
 
+# What the platform column holds besides the seven platforms (web analytics, shop, CRM).
+OTHER_PLATFORMS: dict[str, str] = {
+    "web": "Website", "shop": "Shop", "crm": "CRM", "other": "Other", "email": "Email",
+    "search": "Search", "direct": "Direct",
+}  # fmt: skip
+
 # column -> (context in the catalogue, code -> English)
 VOCABULARIES: dict[str, tuple[str, dict[str, str]]] = {
     "kind": ("finding kind", FINDING_KINDS),
@@ -77,6 +83,7 @@ VOCABULARIES: dict[str, tuple[str, dict[str, str]]] = {
     "status": ("import status", STATUSES),
     "design": ("experiment design", DESIGNS),
     "metric": ("experiment metric", EXPERIMENT_METRICS),
+    "platform": ("platform name", OTHER_PLATFORMS),
 }
 
 

@@ -44,7 +44,7 @@ def error_response(request: Request, message: str, status: int, code: str | None
 NAME_COLUMNS = frozenset({
     "campaign", "account", "caption", "post_id", "url", "file_name", "file_hash", "context",
     "experiment", "description", "team", "cost_id", "example", "message", "value", "column",
-    "handle", "name", "report", "note",
+    "handle", "name", "report", "note", "arm",
 })  # fmt: skip
 
 
