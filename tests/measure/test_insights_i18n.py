@@ -111,8 +111,8 @@ def test_english_sentences_are_unchanged():
         "LinkedIn brings only 17% of attributed revenue on 40% of true cost.",
         "DE brings 58% of attributed revenue on 20% of true cost.",
         "BR brings only 25% of attributed revenue on 60% of true cost.",
-        f"TikTok ROAS up 68% against {BEFORE.label} (2.50x → 4.20x).",
-        f"Instagram CPA up 60% against {BEFORE.label} (50 EUR → 80 EUR).",
+        f"TikTok ROAS up 68% against {BEFORE.label} (2.50× → 4.20×).",
+        f"Instagram CPA up 60% against {BEFORE.label} (€50 → €80).",
         f"TikTok ROI up 30.0 points against {BEFORE.label} (105.0% → 135.0%).",
         "Last click under-credits TikTok: 25% of purchase conversions under the markov model, "
         "10% under last click.",

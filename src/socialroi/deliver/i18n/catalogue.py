@@ -16,7 +16,7 @@ Number, money, percentage and date formats are in `formats.py` (Babel, per local
 
 from __future__ import annotations
 
-from socialroi.deliver.i18n.formats import LANGS, Formatter, formatter
+from socialroi.deliver.i18n.formats import LANGS, Formatter, formatter, register_phrases
 
 __all__ = ["LANGS", "MESSAGES", "Formatter", "english", "formatter", "message_keys"]
 
@@ -209,3 +209,6 @@ def english(key: str) -> str | None:
 
 def message_keys() -> list[str]:
     return list(MESSAGES)
+
+
+register_phrases(english)

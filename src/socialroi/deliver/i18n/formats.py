@@ -281,10 +281,16 @@ def formatter(lang: str, currency: str) -> Formatter:
     return Formatter(lang, currency)
 
 
-def english(key: str) -> str | None:
-    from socialroi.deliver.i18n.catalogue import english as phrase  # deferred: it imports us
+_PHRASES: list = []  # the report's phrase book, registered by `catalogue` (which imports us)
 
-    return phrase(key)
+
+def register_phrases(lookup) -> None:
+    """`lookup(key) -> English or None`: where `Formatter.t` finds a phrase's English."""
+    _PHRASES[:] = [lookup]
+
+
+def english(key: str) -> str | None:
+    return _PHRASES[0](key) if _PHRASES else None
 
 
 def _missing(v: object) -> bool:
