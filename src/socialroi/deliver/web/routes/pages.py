@@ -82,7 +82,8 @@ def filters_or_error(request: Request, name: str) -> Filters | HTMLResponse:
             request,
             "error.html",
             {"page": name, "pages": PAGES, "title": PAGES.get(name, ""), "f": f,
-             "filter_error": message, "message": message, "status": 400},
+             "filter_error": message, "message": message, "status": 400,
+             "typed_period": str(request.query_params.get("period", ""))[:100]},
             status=400,
         )  # fmt: skip
 
