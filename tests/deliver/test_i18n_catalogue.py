@@ -106,7 +106,7 @@ def test_headers_in_the_readers_language():
     zh, en = formatter("zh-CN", "USD"), formatter("en", "USD")
     assert header("roi", zh) == "投资回报率（ROI）" and header("roi", en) == "ROI"
     assert header("roi_prev", zh) == "投资回报率（ROI）（上期）"
-    assert header("markov_shift", en) == "Markov chain: shift vs last click (pt)"
+    assert header("markov_shift", en) == "Markov chain vs last click"
     assert header("engagements_per_post", zh) == "每帖互动"
     assert header("US", zh) == "US"
 

@@ -45,7 +45,7 @@ COLUMNS: dict[str, str] = {
 }  # fmt: skip
 # Phrases around a metric's or model's own name.
 SUFFIXES = {"prev": "{label} (previous)", "delta": "{label}: change",
-            "shift": "{label}: shift vs last click (pt)"}  # fmt: skip
+            "shift": "{label} vs last click"}  # fmt: skip
 
 
 def header(column: str, fmt) -> str:

@@ -109,6 +109,8 @@ class Formatter:
             return self.t(prefix + text) if english(prefix + text) else text
         if key in ("market", "platform") and text == "(none)":
             return self.t("none_market" if key == "market" else "none_platform")
+        if text == "(none)" and key not in ("market", "platform"):
+            return words.text(self.lang, "(none)")
         if key in ("market", "platform") and text == "(unallocated)":
             return self.t("unallocated")
         got = code_name(key, text)

@@ -6,6 +6,7 @@ HTML/SVG: no chart library, nothing fetched by the browser.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -154,7 +155,16 @@ def sort_href(f, page: str, shared: str, key: str) -> str:
     return f"/{page}?" + f.query(sort=key, dir=direction)
 
 
+CODE = re.compile(r"[a-z0-9]+(?:[_.:-][a-z0-9]+)+")
+
+
+def is_code(value: Any) -> bool:
+    """An identifier shown as it is stored (`ga4_event`, `tiktok:123`), not a word to read."""
+    return isinstance(value, str) and CODE.fullmatch(value) is not None
+
+
 def install(env) -> None:
+    env.globals["is_code"] = is_code
     env.globals["rows"] = rows
     env.globals["sort_href"] = sort_href
     env.filters["num"] = _num
