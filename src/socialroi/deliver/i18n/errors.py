@@ -40,6 +40,15 @@ ERRORS: dict[str, str] = {
     "cost_reversed": "the cost's period ends before it starts",
     "cost_amount": "the amount is a number, like 1200.50",
     "not_found": "Not Found",
+    # notes a page shows instead of a figure it could not compute (`reason`: translated too)
+    "clv_not_predicted": "Predicted CLV not shown: {reason}",
+    "trend_missing": "trend not available: {reason}",
+    "coverage_missing": "coverage not available: {reason}",
+    "clv_too_few": "too few customers to fit predictive CLV: {n} customers up to {end}, {repeat} "
+    "of them with a repeat purchase; the models need at least {min_customers} customers and "
+    "{min_repeat} repeat customers. Import a longer order history, or ask for historical CLV "
+    "only (predict=False, `socialroi clv --historical-only`).",
+    "no_experiments": "No experiments yet: `socialroi experiment assign` stores one.",
 }
 # Words that appear as field values and are the product's own (translated in the message).
 FIELD_CONTEXT = {"kind": "name kind", "role": "role", "has": "role"}
@@ -78,7 +87,10 @@ def _fill(code: str, params: dict[str, object], lang: str) -> str:
     values = {}
     for k, v in params.items():
         ctx = FIELD_CONTEXT.get(k)
-        values[k] = words.text(lang, str(v), ctx) if ctx else v
+        if k == "reason":  # an error inside a note: in the same language
+            values[k] = translate_error(None, str(v), lang)
+        else:
+            values[k] = words.text(lang, str(v), ctx) if ctx else v
     if code == "unknown_name":  # the "did you mean" hint is a sentence of its own
         hint = str(params.get("hint") or "")
         got = re.fullmatch(r" \(did you mean (.+)\?\)", hint)

@@ -44,7 +44,7 @@ def error_response(request: Request, message: str, status: int, code: str | None
 NAME_COLUMNS = frozenset({
     "campaign", "account", "caption", "post_id", "url", "file_name", "file_hash", "context",
     "experiment", "description", "team", "cost_id", "example", "message", "value", "column",
-    "handle", "name", "report", "note", "arm",
+    "handle", "name", "report", "note", "arm", "currency",
 })  # fmt: skip
 
 
@@ -81,6 +81,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
             view.local.get("insights", {}).get(f.lang) or view.data.get("insights") or []
         ),
         "name_columns": NAME_COLUMNS,
+        "note": lambda text: translate_error(None, str(text), f.lang),
         "request": request,
         "principal": principal,
         "user": principal.user if principal else None,
