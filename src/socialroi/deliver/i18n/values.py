@@ -58,7 +58,9 @@ SOURCE_NAMES: dict[str, str] = {
     "meta": "Meta", "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest",
     "x": "X", "youtube": "YouTube", "instagram": "Instagram", "facebook": "Facebook",
 }  # fmt: skip
-OUR_SOURCES: dict[str, str] = {"ledger": "Costs ledger", "demo": "Demo", "web": "Dashboard"}
+OUR_SOURCES: dict[str, str] = {
+    "ledger": "Costs ledger", "demo": "Demo", "web": "Dashboard", "manual": "Entered by hand",
+}  # fmt: skip
 STATUSES: dict[str, str] = {"loaded": "loaded", "superseded": "superseded", "failed": "failed"}
 DESIGNS: dict[str, str] = {
     "post": "Posts assigned", "author": "Authors assigned", "cadence": "Cadence",
@@ -72,7 +74,8 @@ EXPERIMENT_METRICS: dict[str, str] = {
 # What the platform column holds besides the seven platforms (web analytics, shop, CRM).
 OTHER_PLATFORMS: dict[str, str] = {
     "web": "Website", "shop": "Shop", "crm": "CRM", "other": "Other", "email": "Email",
-    "search": "Search", "direct": "Direct",
+    "search": "Search", "direct": "Direct", "(no touch)": "(no touch)", "(direct)": "(direct)",
+    "(unknown)": "(unknown)",
 }  # fmt: skip
 
 # column -> (context in the catalogue, code -> English)
