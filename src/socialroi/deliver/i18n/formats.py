@@ -25,6 +25,7 @@ from babel.numbers import (
 )
 from markupsafe import Markup
 
+from socialroi.deliver.i18n.errors import translate_error
 from socialroi.deliver.i18n.values import english as code_name
 from socialroi.errors import UnknownName
 from socialroi.measure.profiles import load_profile
@@ -113,12 +114,22 @@ class Formatter:
             return words.text(self.lang, "(none)")
         if key in ("market", "platform") and text == "(unallocated)":
             return self.t("unallocated")
+        if key in ("example", "message"):  # an importer's finding, when we know its words
+            return translate_error(None, text, self.lang)
         got = code_name(key, text)
         if got is not None:
             return words.text(self.lang, got[1], got[0])
         if key == "platform" and text not in PLATFORM_NAMES:  # a channel group in its place
             return value_label("channel", text, self.lang)
         return value_label(key, text, self.lang)
+
+    def labelled(self, df, *columns: str):
+        """A copy of `df` whose `columns` read as the reader names them (chart labels)."""
+        out = df.copy()
+        for c in columns:
+            if c in out:
+                out[c] = out[c].map(lambda v, c=c: self.value(c, v) if isinstance(v, str) else v)
+        return out
 
     def kind_label(self, kind: str) -> str:
         return kind_label(kind, self.lang)

@@ -207,7 +207,7 @@ def roi_section(ctx) -> Section:
     if {"budget_share", "contribution_share"} <= set(pt.columns) and not pt.empty:
         chart_list.append(
             charts.paired_shares(
-                pt.fillna({"budget_share": 0, "contribution_share": 0}),
+                f.labelled(pt.fillna({"budget_share": 0, "contribution_share": 0}), "platform"),
                 "platform",
                 "budget_share",
                 "contribution_share",
@@ -286,16 +286,18 @@ def attribution(ctx) -> Section:
     for extra in ("markov", "shapley"):
         if extra != model and f"{extra}_share" in units:
             show[f"{extra}_share"] = f.model_label(extra)
-    chart = charts.model_shares(units, "unit", show, f.t("conv_share"))
+    chart = charts.model_shares(f.labelled(units, "unit"), "unit", show, f.t("conv_share"))
     top = units.iloc[0]
     social = units[units.unit.isin(SOCIAL)]
     under = social[social.vs_last >= 0.5].sort_values("vs_last", ascending=False)
     if len(under):
-        names = ", ".join(f"{r.unit} ({f.points(r.vs_last)})" for r in under.head(3).itertuples())
+        names = f.t("list_sep").join(
+            f"{f.value('unit', r.unit)} ({f.points(r.vs_last)})" for r in under.head(3).itertuples()
+        )
         take = f.t(
             "take_attribution",
             model=f.model_label(model),
-            top=top.unit,
+            top=f.value("unit", top.unit),
             share=f.percent(top[f"{model}_share"]),
             under=names,
         )
@@ -303,7 +305,7 @@ def attribution(ctx) -> Section:
         take = f.t(
             "take_attribution_even",
             model=f.model_label(model),
-            top=top.unit,
+            top=f.value("unit", top.unit),
             share=f.percent(top[f"{model}_share"]),
         )
     notes = [f.t("note_attr_markets")] if d.markets else []
@@ -464,7 +466,11 @@ def clv(ctx) -> Section:
     )
     charted = plat.dropna(subset=["clv_cac"])
     chart_list = (
-        [charts.hbar(charted, "platform", "clv_cac", f.t("clv_cac"), ".3~f")]
+        [
+            charts.hbar(
+                f.labelled(charted, "platform"), "platform", "clv_cac", f.t("clv_cac"), ".3~f"
+            )
+        ]
         if len(charted)
         else []
     )
