@@ -92,6 +92,8 @@ def test_report_words_come_from_the_catalogue():
     assert zh.value("platform", "Organic Search") == "自然搜索"
     assert zh.value("category", "salaries") == "薪资" and zh.value("rule", "even") == "平均分摊"
     assert zh.value("campaign", "Summer Sale") == "Summer Sale"  # names stay as written
+    sentence = zh.t("take_content", platform="instagram", per_post="164", most="x", posts="3")
+    assert sentence.startswith("Instagram的每帖互动最高") and "；X发布最多" in sentence
 
 
 def test_one_currency_notation_per_locale():

@@ -57,6 +57,8 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "share_contribution": "Share of contribution",
     "unit": "Credited to",
     "conversions": "Conversions",
+    "conversions_under": "Conversions ({model})",
+    "model_caption": "Attribution model: {model}",
     "conv_share": "Share",
     "revenue": "Revenue",
     "vs_last_click": "vs last click (points)",

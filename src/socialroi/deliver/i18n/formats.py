@@ -60,7 +60,7 @@ class Formatter:
         if source is None:
             return key
         text = words.text(self.lang, source, key)
-        return text.format(**fields) if fields else text
+        return text.format(**{k: _named(v) for k, v in fields.items()}) if fields else text
 
     def _(self, english: str, **fields: object) -> str:
         """A dashboard phrase, written in English where it is used (gettext style)."""
@@ -288,9 +288,21 @@ class Formatter:
         return str(value)
 
 
+def _named(value: object) -> object:
+    """A platform's code in a phrase's field as its owner writes it (`tiktok` -> TikTok), also
+    inside a `platform · market` cell; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    if value in PLATFORM_NAMES:
+        return PLATFORM_NAMES[value]
+    if " · " in value:
+        return " · ".join(PLATFORM_NAMES.get(p, p) for p in value.split(" · "))
+    return value
+
+
 def formatter(lang: str, currency: str) -> Formatter:
     if lang not in LANGS:
-        raise UnknownName("language", lang, list(LANGS))
+        raise UnknownName("report language", lang, list(LANGS))
     return Formatter(lang, currency)
 
 

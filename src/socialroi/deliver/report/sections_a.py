@@ -266,12 +266,14 @@ def attribution(ctx) -> Section:
         units,
         [
             Column("unit", f.t("unit")),
-            Column(model, f"{f.t('conversions')} ({f.model_label(model)})", "number"),
+            Column(model, f.t("conversions_under", model=f.model_label(model)), "number"),
             Column(f"{model}_share", f.t("conv_share"), "percent"),
-            Column("last_click", f"{f.t('conversions')} ({f.model_label('last_click')})", "number"),
+            Column(
+                "last_click", f.t("conversions_under", model=f.model_label("last_click")), "number"
+            ),
             Column("vs_last", f.t("vs_last_click"), "points"),
         ],
-        f"{f.t('model')}: {f.model_label(model)}",
+        f.t("model_caption", model=f.model_label(model)),
         color_key="unit",
     )
     every = Table.from_frame(
