@@ -97,3 +97,16 @@ def test_the_content_header_counts_the_posts_of_its_table(app):
     n = int(re.search(r"<small>(\d+) posts", page.text).group(1))
     table = page.text.split("Posts (most engaging first)")[1].split("</table>")[0]
     assert n == len(re.findall(r'<td class=" col-post_id"', table)) == 2
+
+
+def test_api_errors_follow_accept_language_and_keep_their_keys(app):
+    c = login(app, "viewer")
+    zh = c.get("/api/v1/overview?period=2026-Q9", headers=ZH)
+    en = c.get("/api/v1/overview?period=2026-Q9")
+    assert zh.status_code == en.status_code == 400
+    assert set(zh.json()) == set(en.json()) == {"error"}
+    assert zh.json()["error"].startswith("无法识别报告期") and en.json()["error"].startswith(
+        "cannot read the period"
+    )
+    anon = login(app, None).get("/api/v1/me", headers=ZH)
+    assert anon.status_code == 401 and anon.json() == {"error": "请登录或提供 API 令牌"}
