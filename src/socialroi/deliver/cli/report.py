@@ -12,7 +12,9 @@ from socialroi.errors import SocialroiError
 from socialroi.model.periods import COMPARISONS, relative_period
 
 STEP_NAMES = {
-    "summary": "summary", "roi": "ROI by platform and market", "paid": "paid campaigns",
+    "summary": "summary", "roi": "ROI by platform and market",
+    "changes": "against the comparison period", "trends": "trends by network",
+    "paid": "paid campaigns",
     "attribution": "attribution (every model)", "funnel": "funnel",
     "clv": "customer lifetime value", "content": "content", "costs": "costs",
     "quality": "data quality", "experiments": "experiments", "methodology": "methodology",

@@ -23,6 +23,7 @@ from socialroi.deliver.web.render import HERE, error_response, templates
 from socialroi.deliver.web.routes import (
     account,
     admin,
+    campaigns,
     costs,
     data,
     pages,
@@ -61,7 +62,7 @@ def create_app(
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    for module in (account, pages, data, costs, reports, share, profiles, admin):
+    for module in (account, pages, data, costs, campaigns, reports, share, profiles, admin):
         app.include_router(module.router)
     app.include_router(api.router)
 

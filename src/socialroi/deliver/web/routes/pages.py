@@ -23,6 +23,7 @@ PAGES = {
     "clv": "CLV",
     "data": "Data",
     "experiments": "Experiments",
+    "campaigns": "Campaigns",
     "reports": "Reports",
     "profiles": "Profiles",
 }
