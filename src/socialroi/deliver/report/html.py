@@ -124,6 +124,7 @@ def _unbreakable_em(label: str) -> float:
 
 
 PAGE_EM = 62.0  # an A4 page's text width in em of the table font (the PDF)
+WIDE = 8  # a table with more columns is set in a smaller font with less padding (report.css)
 PAD_EM = 1.2  # a cell's padding
 
 
@@ -147,7 +148,8 @@ def col_widths(table: Table) -> list[float]:
         need.append(max(content, header) + PAD_EM)
         header_need.append(max(header, min(content, TEXT_KEEP_EM)) + PAD_EM)
         text.append(c.kind == "text" and c.key != "url")
-    over = sum(need) - PAGE_EM
+    page = PAGE_EM * (8 / 7 if len(table.columns) > WIDE else 1)  # 7 pt instead of 8 pt
+    over = sum(need) - page
     slack = [max(n - h, 0.0) if t else 0.0 for n, h, t in zip(need, header_need, text)]
     if over > 0 and sum(slack) > 0:
         give = min(over / sum(slack), 1.0)
@@ -169,6 +171,7 @@ def render_html(data) -> str:
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),  # noqa: S704
         cell=make_cell(f),
         col_widths=col_widths,
+        WIDE=WIDE,
         model_label=f.model_label(data.model),
         profile_label=f.profile_label(data.profile),
         workspace_name=Path(data.workspace).name,
