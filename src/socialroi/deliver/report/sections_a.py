@@ -53,6 +53,11 @@ def _roi(ctx, by: tuple[str, ...], compare: str | None = None):
     )
 
 
+def named(df: pd.DataFrame, key: str, f) -> pd.DataFrame:
+    """`df` with its platforms (or attribution units) as the reader reads them, for a chart."""
+    return df.assign(**{key: [f.value(key, str(v)) for v in df[key]]})
+
+
 def _period_text(p) -> str:
     return f"{p.start}..{p.end}"
 
@@ -207,7 +212,7 @@ def roi_section(ctx) -> Section:
     if {"budget_share", "contribution_share"} <= set(pt.columns) and not pt.empty:
         chart_list.append(
             charts.paired_shares(
-                pt.fillna({"budget_share": 0, "contribution_share": 0}),
+                named(pt.fillna({"budget_share": 0, "contribution_share": 0}), "platform", f),
                 "platform",
                 "budget_share",
                 "contribution_share",
@@ -225,10 +230,10 @@ def roi_section(ctx) -> Section:
             best = ct.loc[ct.roi.idxmax()]
             take = f.t(
                 "take_roi",
-                platform=top.platform,
+                platform=f.value("platform", top.platform),
                 contribution=f.percent(top.contribution_share),
                 budget=f.percent(top.budget_share),
-                cell=f"{best.platform} · {best.market}",
+                cell=f"{f.value('platform', best.platform)} · {best.market}",
                 roi=f.percent(best.roi),
             )
     return Section("roi", f.t("roi"), take, [t_plat, t_cell], chart_list)
@@ -286,16 +291,18 @@ def attribution(ctx) -> Section:
     for extra in ("markov", "shapley"):
         if extra != model and f"{extra}_share" in units:
             show[f"{extra}_share"] = f.model_label(extra)
-    chart = charts.model_shares(units, "unit", show, f.t("conv_share"))
+    chart = charts.model_shares(named(units, "unit", f), "unit", show, f.t("conv_share"))
     top = units.iloc[0]
     social = units[units.unit.isin(SOCIAL)]
     under = social[social.vs_last >= 0.5].sort_values("vs_last", ascending=False)
     if len(under):
-        names = ", ".join(f"{r.unit} ({f.points(r.vs_last)})" for r in under.head(3).itertuples())
+        names = ", ".join(
+            f"{f.value('unit', r.unit)} ({f.points(r.vs_last)})" for r in under.head(3).itertuples()
+        )
         take = f.t(
             "take_attribution",
             model=f.model_label(model),
-            top=top.unit,
+            top=f.value("unit", top.unit),
             share=f.percent(top[f"{model}_share"]),
             under=names,
         )
@@ -303,7 +310,7 @@ def attribution(ctx) -> Section:
         take = f.t(
             "take_attribution_even",
             model=f.model_label(model),
-            top=top.unit,
+            top=f.value("unit", top.unit),
             share=f.percent(top[f"{model}_share"]),
         )
     notes = [f.t("note_attr_markets")] if d.markets else []
@@ -464,7 +471,7 @@ def clv(ctx) -> Section:
     )
     charted = plat.dropna(subset=["clv_cac"])
     chart_list = (
-        [charts.hbar(charted, "platform", "clv_cac", f.t("clv_cac"), ".3~f")]
+        [charts.hbar(named(charted, "platform", f), "platform", "clv_cac", f.t("clv_cac"), ".3~f")]
         if len(charted)
         else []
     )
@@ -473,7 +480,7 @@ def clv(ctx) -> Section:
         b = social.loc[social.clv_cac.idxmax()]
         take = f.t(
             "take_clv_hist",
-            platform=b.platform,
+            platform=f.value("platform", b.platform),
             ratio=f.ratio(b.clv_cac),
             clv=f.money(b[value]),
             cac=f.money(b.cac),

@@ -6,6 +6,7 @@ import pandas as pd
 
 from socialroi.deliver.i18n.catalogue import MESSAGES
 from socialroi.deliver.report import charts
+from socialroi.deliver.report.sections_a import named
 from socialroi.deliver.report.tables import Column, Section, Table
 from socialroi.measure import quality as q
 from socialroi.measure.content import (
@@ -97,14 +98,16 @@ def content(ctx) -> Section:
         f.t("formats"),
         color_key="platform",
     )
-    chart = charts.volume_vs_engagement(pve, f.t("posts"), f.t("engagements_per_post"))
+    chart = charts.volume_vs_engagement(
+        named(pve, "platform", f), f.t("posts"), f.t("engagements_per_post")
+    )
     best = pve.loc[pve.engagements_per_post.idxmax()]
     most = pve.loc[pve.posts.idxmax()]
     take = f.t(
         "take_content",
-        platform=best.platform,
+        platform=f.value("platform", best.platform),
         per_post=f.number(best.engagements_per_post, 1),
-        most=most.platform,
+        most=f.value("platform", most.platform),
         posts=f.number(most.posts),
     )
     label = f.t("engagement_rate") if metric.startswith("engagement_rate") else f.t("engagements")
@@ -197,7 +200,8 @@ def costs(ctx) -> Section:
             doc_rows=12,
         ),
     ]
-    chart = charts.stacked(pivot, "platform", "category", "amount_base", f.t("amount"))
+    chart = charts.stacked(named(pivot, "platform", f), "platform", "category", "amount_base",
+                           f.t("amount"))  # fmt: skip
     ad = float(a.amount_base[a.category == f.t("cat_ad_spend")].sum())
     un = float(a.amount_base[a.rule == f.t("rule_unallocated")].sum())
     take = f.t(

@@ -28,7 +28,7 @@ def paid(ctx) -> Section:
     top = t.head(TOP)
     cols = [Column("campaign", f.t("campaign")), *(metric_column(m, f) for m in PAID)]
     # cents matter for a click or a thousand impressions
-    cols = [Column(c.key, c.label, "money2") if c.key in ("cpm", "cpc", "cpa") else c for c in cols]
+    cols = [Column(c.key, c.label, "money2") if c.key in ("cpm", "cpc") else c for c in cols]
     rows = [
         {c: (None if isinstance(v, float) and math.isnan(v) else v) for c, v in r.items()}
         for r in top[["campaign", *PAID]].to_dict("records")
