@@ -254,10 +254,11 @@ class Formatter:
             return self.count(v)
         return self.number(v, 2)
 
-    def any(self, value: object, unit: str = "") -> str:
+    def any(self, value: object, unit: str = "", digits: int | None = None) -> str:
         """Any cell the dashboard shows: dates, moments, booleans, numbers by unit (also
         `pp` for a change of a rate given as a fraction, `points` for share points already
-        in points, `relative` for a relative change), text as it is."""
+        in points, `relative` for a relative change), text as it is. `digits`: decimals of a
+        plain number (a table column writes all its numbers alike)."""
         if value is None or value is pd.NaT:
             return ""
         if isinstance(value, dt.datetime | pd.Timestamp):
@@ -280,6 +281,8 @@ class Formatter:
                 return self.delta(v)
             if unit in ("currency", "percent", "ratio"):
                 return self.unit(unit, v)
+            if digits is not None:
+                return self.number(v, digits)
             if isinstance(value, int) or v.is_integer():
                 return self.number(v)
             return self.number(v, 2)
