@@ -9,6 +9,7 @@ import click
 
 from socialroi.deliver.cli.common import console, err, workspace_option
 from socialroi.land.workspace import Workspace
+from socialroi.model import words
 from socialroi.model.periods import COMPARISONS, relative_period
 
 STEP_NAMES = {
@@ -49,7 +50,7 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 @click.option("--platforms", help="Comma-separated platforms to include (default all).")
 @click.option(
     "--lang",
-    type=click.Choice(["en", "zh-CN"]),
+    type=click.Choice(list(words.languages())),
     default="en",
     show_default=True,
     help="Language of the words, numbers and dates.",

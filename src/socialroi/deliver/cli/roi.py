@@ -14,6 +14,7 @@ from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
 from socialroi.measure.insights import insights
 from socialroi.measure.roi import delta_unit, roi
+from socialroi.model import words
 from socialroi.model.metrics import METRICS, metric
 from socialroi.model.periods import COMPARISONS
 
@@ -145,7 +146,7 @@ def metrics_cmd(list_: bool, name: str | None, fmt: str) -> None:
 @click.option("--period", required=True, help="2026-Q3, 2026-07, 2026, 2026-W05 or A..B.")
 @click.option("--compare", type=click.Choice(COMPARISONS), default="previous", show_default=True)
 @click.option("--model", help="Attribution model (default: the profile's).")
-@click.option("--lang", type=click.Choice(["en", "zh-CN"]), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(list(words.languages())), default="en", show_default=True)
 @format_option
 def insights_cmd(workspace, profile, period, compare, model, lang, fmt) -> None:
     """Plain sentences from the numbers, strongest first, each with its evidence."""
