@@ -125,6 +125,9 @@ ROUTES = [
         for p in ("overview", "explore", "attribution", "content", "costs", "clv", "data")
     ],
     ("GET", f"/experiments{Q}", "viewer", None),
+    ("GET", "/campaigns", "viewer", None),
+    ("POST", "/campaigns/map", "analyst", {"campaign": "Summer Sale", "utm_campaign": "summer"}),
+    ("POST", "/campaigns/unmap", "analyst", {"campaign": "no such campaign"}),
     ("GET", f"/reports{Q}", "viewer", None),
     ("GET", "/data/batches/1", "viewer", None),
     ("GET", "/reports/file/" + "a" * 24 + "/html", "viewer", None),

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
-from socialroi.deliver.cli.common import console, err, workspace_option
-from socialroi.land.workspace import Workspace
-from socialroi.model import words
+from socialroi.deliver.cli.common import console, err, open_workspace, workspace_option
+from socialroi.errors import SocialroiError
 from socialroi.model.periods import COMPARISONS, relative_period
 
 STEP_NAMES = {
-    "summary": "summary", "roi": "ROI by platform and market", "paid": "paid campaigns",
+    "summary": "summary", "roi": "ROI by platform and market",
+    "changes": "against the comparison period", "trends": "trends by network",
+    "paid": "paid campaigns",
     "attribution": "attribution (every model)", "funnel": "funnel",
     "clv": "customer lifetime value", "content": "content", "costs": "costs",
     "quality": "data quality", "experiments": "experiments", "methodology": "methodology",
@@ -50,7 +51,7 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 @click.option("--platforms", help="Comma-separated platforms to include (default all).")
 @click.option(
     "--lang",
-    type=click.Choice(list(words.languages())),
+    type=click.Choice(["en", "zh-CN"]),
     default="en",
     show_default=True,
     help="Language of the words, numbers and dates.",
@@ -85,13 +86,15 @@ def report(
 
     period = relative_period(period, dt.date.today())
     wanted = _split(formats) or ()
+    if not wanted and not emails:
+        raise SocialroiError(f"--format {formats!r} names no format; use html, pdf, xlsx")
     smtp = None
     if emails:  # check the addresses and the server settings before the long build
         for a in emails:
             address(a)
         smtp = SmtpSettings.from_env()
         wanted = tuple(dict.fromkeys([*wanted, *ATTACHED]))
-    with Workspace.open(workspace) as ws, err.status("report: starting") as status:
+    with open_workspace(workspace) as ws, err.status("report: starting") as status:
 
         def step(name: str) -> None:
             status.update(f"report: {STEP_NAMES.get(name, name)}")

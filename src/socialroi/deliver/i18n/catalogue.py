@@ -198,6 +198,67 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "revenue_month": "Revenue / month",
     "take_experiments": "{conclusive} of {total} experiments gave a conclusive answer; {best}.",
     "note_experiments": "Verdicts are in English. Rates: Poisson GLM with a log-impressions offset and robust or author-clustered errors; cadence and market tests: difference-in-differences, with synthetic control and placebos beside it (docs/experiments.md).",
+    # the report's trends and period changes, the dashboard's campaign mapping (issue 17)
+    "web_campaigns": {"en": "Campaigns", "zh-CN": "广告系列"},
+    "web_campaigns_intro": {
+        "en": "Ad spend and revenue meet on one campaign row when the ad campaign's name (or its id in a link) is the links' UTM campaign, compared trimmed and case-folded. Map what does not meet; every change is written to the audit log.",
+        "zh-CN": "当广告系列名称（或链接中的广告系列 ID）与链接的 UTM 广告系列一致时（去除首尾空格、忽略大小写），广告支出与收入归入同一行。请为未匹配的广告系列建立映射；每次修改都会记入审计日志。",
+    },
+    "web_campaigns_suggested": {"en": "Suggested mappings", "zh-CN": "建议的映射"},
+    "web_campaigns_ads": {
+        "en": "Ad campaigns whose spend meets no revenue",
+        "zh-CN": "支出未匹配到收入的广告系列",
+    },
+    "web_campaigns_all_met": {
+        "en": "Every ad campaign with spend meets its links.",
+        "zh-CN": "所有有支出的广告系列均已匹配到链接。",
+    },
+    "web_campaigns_utms": {
+        "en": "UTM campaigns no ad campaign claims (organic links, newsletters, or a missing mapping)",
+        "zh-CN": "未被任何广告系列认领的 UTM 广告系列（自然链接、电子报，或缺少映射）",
+    },
+    "web_campaigns_mapping": {"en": "The team's mapping", "zh-CN": "团队维护的映射"},
+    "web_map": {"en": "Map", "zh-CN": "映射"},
+    "web_unmap": {"en": "Unmap", "zh-CN": "取消映射"},
+    "web_map_one": {"en": "Map an ad campaign", "zh-CN": "映射一个广告系列"},
+    "web_score": {"en": "Word match", "zh-CN": "词语匹配度"},
+    "web_spend": {"en": "Ad spend", "zh-CN": "广告支出"},
+    "web_visits": {"en": "Visits", "zh-CN": "访问次数"},
+    "trends": {"en": "Trends by network", "zh-CN": "各平台趋势"},
+    "trend_week": {"en": "Week of", "zh-CN": "周（起始日）"},
+    "trend_month": {"en": "Month", "zh-CN": "月份"},
+    "trend_chart": {"en": "{metric} per week, by network", "zh-CN": "各平台每周{metric}"},
+    "trend_table": {"en": "{metric} per week", "zh-CN": "每周{metric}"},
+    "trend_note": {
+        "en": "Weeks start on Monday; the first and last may be partial. Every figure per week and network is in the Excel file, with the same charts.",
+        "zh-CN": "每周从周一开始，首尾两周可能不完整。各平台每周的全部数据及同样的图表见 Excel 文件。",
+    },
+    "take_trends": {
+        "en": "{metric} per week moved {delta} from the first half of the period to the second; {up} rose the most ({up_delta}), {down} fell the most ({down_delta}).",
+        "zh-CN": "每周{metric}从本期前半段到后半段变化 {delta}；{up}增幅最大（{up_delta}），{down}降幅最大（{down_delta}）。",
+    },
+    "changes": {"en": "This period against the comparison period", "zh-CN": "本期与对比期"},
+    "changes_none": {
+        "en": "No comparison period was chosen for this report.",
+        "zh-CN": "本报告未选择对比期。",
+    },
+    "changes_by_platform": {"en": "By network", "zh-CN": "按平台"},
+    "changes_by_market": {"en": "By market", "zh-CN": "按市场"},
+    "change_prev": {"en": "{metric} before", "zh-CN": "对比期{metric}"},
+    "change_pt": {"en": "Δ {metric} (pt)", "zh-CN": "{metric}变化（百分点）"},
+    "change_rel": {"en": "Δ {metric} (rel.)", "zh-CN": "{metric}变化（相对）"},
+    "changes_note": {
+        "en": "Compared with {cperiod}. ROI changes in percentage points (pt); amounts and counts relatively (rel.).",
+        "zh-CN": "对比期为 {cperiod}。投资回报率的变化以百分点计；金额与数量的变化为相对变化。",
+    },
+    "take_changes": {
+        "en": "Against {cperiod}, {best} gained the most ROI ({best_delta}) and {worst} lost the most ({worst_delta}).",
+        "zh-CN": "与 {cperiod} 相比，{best}的投资回报率提升最多（{best_delta}），{worst}下降最多（{worst_delta}）。",
+    },
+    "take_changes_market": {
+        "en": "Among markets, {market} gained the most ({delta}).",
+        "zh-CN": "各市场中，{market}提升最多（{delta}）。",
+    },
 }
 
 

@@ -225,10 +225,10 @@ def roi_section(ctx) -> Section:
             best = ct.loc[ct.roi.idxmax()]
             take = f.t(
                 "take_roi",
-                platform=top.platform,
+                platform=f.value("platform", top.platform),
                 contribution=f.percent(top.contribution_share),
                 budget=f.percent(top.budget_share),
-                cell=f"{best.platform} · {best.market}",
+                cell=f"{f.value('platform', best.platform)} · {best.market}",
                 roi=f.percent(best.roi),
             )
     return Section("roi", f.t("roi"), take, [t_plat, t_cell], chart_list)
@@ -481,7 +481,7 @@ def clv(ctx) -> Section:
         b = social.loc[social.clv_cac.idxmax()]
         take = f.t(
             "take_clv_hist",
-            platform=b.platform,
+            platform=f.value("platform", b.platform),
             ratio=f.ratio(b.clv_cac),
             clv=f.money(b[value]),
             cac=f.money(b.cac),

@@ -104,9 +104,9 @@ def content(ctx) -> Section:
     most = pve.loc[pve.posts.idxmax()]
     take = f.t(
         "take_content",
-        platform=best.platform,
+        platform=f.value("platform", best.platform),
         per_post=f.number(best.engagements_per_post, 1),
-        most=most.platform,
+        most=f.value("platform", most.platform),
         posts=f.number(most.posts),
     )
     label = f.t("engagement_rate") if metric.startswith("engagement_rate") else f.t("engagements")

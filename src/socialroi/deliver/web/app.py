@@ -24,6 +24,7 @@ from socialroi.deliver.web.render import HERE, error_response, templates
 from socialroi.deliver.web.routes import (
     account,
     admin,
+    campaigns,
     costs,
     data,
     downloads,
@@ -68,6 +69,7 @@ def create_app(
         pages,
         data,
         costs,
+        campaigns,
         reports,
         share,
         profiles,

@@ -31,6 +31,7 @@ PAGES = {
     "clv": N_("CLV"),
     "data": N_("Data"),
     "experiments": N_("Experiments"),
+    "campaigns": N_("Campaigns"),
     "reports": N_("Reports"),
     "profiles": N_("Profiles"),
 }
