@@ -235,7 +235,7 @@ LATIN_OK = set(
         "GLM",
     ]
 )
-PAGES = ("overview", "explore", "attribution", "content", "costs", "clv", "data",
+PAGES = ("overview", "explore", "attribution", "content", "costs", "clv", "data", "campaigns",
          "experiments", "reports", "profiles", "admin")  # fmt: skip
 VISIBLE_TEXT = """() => { const out = []; const w = document.createTreeWalker(document.body,
   NodeFilter.SHOW_TEXT); while (w.nextNode()) { const n = w.currentNode;

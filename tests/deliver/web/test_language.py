@@ -110,3 +110,20 @@ def test_api_errors_follow_accept_language_and_keep_their_keys(app):
     )
     anon = login(app, None).get("/api/v1/me", headers=ZH)
     assert anon.status_code == 401 and anon.json() == {"error": "请登录或提供 API 令牌"}
+
+
+def test_a_column_writes_all_its_numbers_alike():
+    import pandas as pd
+
+    from socialroi.deliver.i18n.catalogue import formatter
+    from socialroi.deliver.web.format import cell, column_digits
+
+    df = pd.DataFrame({"per_post": [21.0, 17.3], "posts": [3.0, 4.0], "name": ["a", "b"]})
+    digits = column_digits(df)
+    assert digits == {"per_post": 2, "posts": 0}
+    zh = formatter("zh-CN", "EUR")
+    assert cell(21.0, "per_post", fmt=zh) == "21"  # alone it would drop the decimals
+    from socialroi.deliver.web.format import number
+
+    assert number(21.0, fmt=zh, digits=digits["per_post"]) == "21.00"
+    assert cell(1234.5, "amount_base", "EUR", fmt=zh) == "€1,234"

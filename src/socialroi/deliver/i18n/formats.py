@@ -9,6 +9,7 @@ in Chinese; `€` for EUR in both); a currency code is never written after an am
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,13 +17,7 @@ from functools import cached_property
 import pandas as pd
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import (
-    format_compact_decimal,
-    format_currency,
-    format_decimal,
-    format_percent,
-    get_currency_name,
-)
+from babel.numbers import NumberPattern, format_compact_decimal, get_currency_name, parse_pattern
 from markupsafe import Markup
 
 from socialroi.deliver.i18n.errors import translate_error
@@ -164,8 +159,8 @@ class Formatter:
         if digits is None:
             digits = 2 if abs(float(v)) < 100 else 0
         fmt = "¤#,##0" if digits == 0 else "¤#,##0.00"
-        return format_currency(
-            float(v), self.currency, format=fmt, locale=self.locale, currency_digits=False
+        return _pattern(fmt).apply(
+            float(v), self.locale, currency=self.currency, currency_digits=False
         )
 
     def compact_money(self, v: object) -> str:
@@ -180,7 +175,7 @@ class Formatter:
         if _missing(v):
             return "–"
         pattern = "#,##0" if digits == 0 else "#,##0." + "0" * digits
-        return format_decimal(float(v), format=pattern, locale=self.locale)
+        return _pattern(pattern).apply(float(v), self.locale)
 
     def count(self, v: object) -> str:
         """A count; attributed counts are fractional (credit split across touches), and show
@@ -194,7 +189,7 @@ class Formatter:
         if _missing(v):
             return "–"
         pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
-        return format_percent(float(v), format=pattern, locale=self.locale)
+        return _pattern(pattern).apply(float(v), self.locale)
 
     def delta(self, v: object) -> str:
         """A relative change with its sign: +12.3% / −4.0%."""
@@ -206,7 +201,7 @@ class Formatter:
     def points(self, v: object) -> str:
         if _missing(v):
             return "–"
-        s = format_decimal(abs(float(v)), format="#,##0.0", locale=self.locale)
+        s = _pattern("#,##0.0").apply(abs(float(v)), self.locale)
         if round(abs(float(v)), 1) == 0:
             return s  # no sign on a change that rounds to nothing
         return ("+" if float(v) >= 0 else "−") + s
@@ -220,7 +215,7 @@ class Formatter:
     def ratio(self, v: object) -> str:
         if _missing(v):
             return "–"
-        return format_decimal(float(v), format="#,##0.00", locale=self.locale) + "×"
+        return _pattern("#,##0.00").apply(float(v), self.locale) + "×"
 
     def date(self, d: object) -> str:
         if _missing(d):
@@ -254,10 +249,11 @@ class Formatter:
             return self.count(v)
         return self.number(v, 2)
 
-    def any(self, value: object, unit: str = "") -> str:
+    def any(self, value: object, unit: str = "", digits: int | None = None) -> str:
         """Any cell the dashboard shows: dates, moments, booleans, numbers by unit (also
         `pp` for a change of a rate given as a fraction, `points` for share points already
-        in points, `relative` for a relative change), text as it is."""
+        in points, `relative` for a relative change), text as it is. `digits`: decimals of a
+        plain number (a table column writes all its numbers alike)."""
         if value is None or value is pd.NaT:
             return ""
         if isinstance(value, dt.datetime | pd.Timestamp):
@@ -280,12 +276,21 @@ class Formatter:
                 return self.delta(v)
             if unit in ("currency", "percent", "ratio"):
                 return self.unit(unit, v)
+            if digits is not None:
+                return self.number(v, digits)
             if isinstance(value, int) or v.is_integer():
                 return self.number(v)
             return self.number(v, 2)
         if _missing(value):
             return ""
         return str(value)
+
+
+@functools.cache
+def _pattern(text: str) -> NumberPattern:
+    """A Babel number pattern, parsed once (Babel's format_* functions parse it every call;
+    a dashboard table formats thousands of cells)."""
+    return parse_pattern(text)
 
 
 def _named(value: object) -> object:
@@ -300,7 +305,9 @@ def _named(value: object) -> object:
     return value
 
 
+@functools.cache
 def formatter(lang: str, currency: str) -> Formatter:
+    """The formatter of a language and currency (one per pair: its locale is loaded once)."""
     if lang not in LANGS:
         raise UnknownName("report language", lang, list(LANGS))
     return Formatter(lang, currency)

@@ -42,12 +42,29 @@ def _unit(column: str) -> str:
     return info["unit"] if info else ""
 
 
-def number(value: Any, unit: str = "", currency: str = "", fmt: Formatter | None = None) -> str:
+def number(
+    value: Any,
+    unit: str = "",
+    currency: str = "",
+    fmt: Formatter | None = None,
+    digits: int | None = None,
+) -> str:
     """A value as the reader's locale writes it (Babel, the report's notation)."""
     f = fmt or formatter(SOURCE, currency or "USD")
     if currency and currency != f.currency:
         f = replace(f, currency=currency)
-    return f.any(value, unit)
+    return f.any(value, unit, digits)
+
+
+def column_digits(df: pd.DataFrame) -> dict[str, int]:
+    """Decimals per column of plain numbers: 0 when every value is whole, else 2, so that a
+    column writes all its numbers alike (21.00 beside 17.30, not 21)."""
+    out = {}
+    for c in df.columns:
+        if pd.api.types.is_float_dtype(df[c]):
+            vals = df[c].dropna()
+            out[str(c)] = 0 if ((vals % 1) == 0).all() else 2
+    return out
 
 
 def cell(value: Any, column: str, currency: str = "", fmt: Formatter | None = None) -> str:
@@ -61,7 +78,7 @@ def _num(ctx, value: Any, unit: str = "", currency: str = "") -> str:
 
 
 @pass_context
-def _cell(ctx, value: Any, column: str, currency: str = "", row=None) -> str:
+def _cell(ctx, value: Any, column: str, currency: str = "", row=None, digits=None) -> str:
     """A table cell: names for the reader (platforms, formats, channels, markets, cost
     categories and rules), numbers by the column's unit; an amount next to its own
     `currency` column is in that currency, not the base one."""
@@ -73,7 +90,7 @@ def _cell(ctx, value: Any, column: str, currency: str = "", row=None) -> str:
         own = dict(row).get("currency")
         if isinstance(own, str) and len(own) == 3:
             currency = own
-    return number(value, _unit(col), currency, f)
+    return number(value, _unit(col), currency, f, (digits or {}).get(col))
 
 
 def label(f: Formatter, column: str, value: str) -> str:
@@ -165,6 +182,7 @@ def is_code(value: Any) -> bool:
 
 def install(env) -> None:
     env.globals["is_code"] = is_code
+    env.globals["column_digits"] = column_digits
     env.globals["rows"] = rows
     env.globals["sort_href"] = sort_href
     env.filters["num"] = _num
