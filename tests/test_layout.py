@@ -41,7 +41,7 @@ RANKS = {
 DATA_TABLES = {
     "model/schema.py",
     "model/metrics/catalogue.py",
-    "model/metrics/zh.py",
+    "model/metrics/localized.py",
     "deliver/i18n/catalogue.py",
 }
 MAX_LINES = 600

@@ -13,6 +13,9 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from socialroi.model import words
+from socialroi.model.names import value_label
+
 PLATFORM_COLORS = {
     "facebook": "#4C8DF6",
     "instagram": "#C13584",
@@ -46,13 +49,25 @@ WIDTH = 560
 
 
 def color_of(name: str) -> str:
-    """A platform's colour, by its key (tiktok) or the name its owner writes (TikTok)."""
+    """A platform's or channel's colour, by its code or by its name in any language (charts
+    are labelled for the reader: `TikTok`, `自然搜索`)."""
     if name in PLATFORM_COLORS:
         return PLATFORM_COLORS[name]
+    if name in _display_colors():
+        return _display_colors()[name]
     if str(name).lower() in PLATFORM_COLORS:
         return PLATFORM_COLORS[str(name).lower()]
     head = str(name).split(" ")[0]
-    return PLATFORM_COLORS.get(head, OTHER_COLOR)
+    return PLATFORM_COLORS.get(head, _display_colors().get(head, OTHER_COLOR))
+
+
+@functools.cache
+def _display_colors() -> dict[str, str]:
+    out = {}
+    for code, color in PLATFORM_COLORS.items():
+        for lang in words.languages():
+            out.setdefault(value_label("unit", code, lang), color)
+    return out
 
 
 def _platform_scale(names) -> alt.Scale:

@@ -7,7 +7,6 @@ import math
 
 import pandas as pd
 
-from socialroi.deliver.i18n.catalogue import MODEL_NAMES
 from socialroi.deliver.report import charts
 from socialroi.deliver.report.summary_money import cost_table, money_table, moves_table
 from socialroi.deliver.report.tables import KIND_OF_UNIT, Column, Section, Table, unavailable
@@ -19,6 +18,7 @@ from socialroi.measure.insights import insights
 from socialroi.measure.roi import delta as roi_delta
 from socialroi.measure.roi import roi
 from socialroi.model.metrics import METRICS, metric
+from socialroi.model.names import MODEL_NAMES
 
 SOCIAL = ("facebook", "instagram", "tiktok", "x", "pinterest", "youtube", "linkedin")
 MODEL_LABELS = MODEL_NAMES["en"]
@@ -51,11 +51,6 @@ def _roi(ctx, by: tuple[str, ...], compare: str | None = None):
         key,
         lambda: roi(ctx.ws, d.query.but(compare=compare), by=by, metrics=metrics),
     )
-
-
-def named(df: pd.DataFrame, key: str, f) -> pd.DataFrame:
-    """`df` with its platforms (or attribution units) as the reader reads them, for a chart."""
-    return df.assign(**{key: [f.value(key, str(v)) for v in df[key]]})
 
 
 def _period_text(p) -> str:
@@ -212,7 +207,7 @@ def roi_section(ctx) -> Section:
     if {"budget_share", "contribution_share"} <= set(pt.columns) and not pt.empty:
         chart_list.append(
             charts.paired_shares(
-                named(pt.fillna({"budget_share": 0, "contribution_share": 0}), "platform", f),
+                f.labelled(pt.fillna({"budget_share": 0, "contribution_share": 0}), "platform"),
                 "platform",
                 "budget_share",
                 "contribution_share",
@@ -271,12 +266,14 @@ def attribution(ctx) -> Section:
         units,
         [
             Column("unit", f.t("unit")),
-            Column(model, f"{f.t('conversions')} ({f.model_label(model)})", "number"),
+            Column(model, f.t("conversions_under", model=f.model_label(model)), "number"),
             Column(f"{model}_share", f.t("conv_share"), "percent"),
-            Column("last_click", f"{f.t('conversions')} ({f.model_label('last_click')})", "number"),
+            Column(
+                "last_click", f.t("conversions_under", model=f.model_label("last_click")), "number"
+            ),
             Column("vs_last", f.t("vs_last_click"), "points"),
         ],
-        f"{f.t('model')}: {f.model_label(model)}",
+        f.t("model_caption", model=f.model_label(model)),
         color_key="unit",
     )
     every = Table.from_frame(
@@ -291,12 +288,12 @@ def attribution(ctx) -> Section:
     for extra in ("markov", "shapley"):
         if extra != model and f"{extra}_share" in units:
             show[f"{extra}_share"] = f.model_label(extra)
-    chart = charts.model_shares(named(units, "unit", f), "unit", show, f.t("conv_share"))
+    chart = charts.model_shares(f.labelled(units, "unit"), "unit", show, f.t("conv_share"))
     top = units.iloc[0]
     social = units[units.unit.isin(SOCIAL)]
     under = social[social.vs_last >= 0.5].sort_values("vs_last", ascending=False)
     if len(under):
-        names = ", ".join(
+        names = f.t("list_sep").join(
             f"{f.value('unit', r.unit)} ({f.points(r.vs_last)})" for r in under.head(3).itertuples()
         )
         take = f.t(
@@ -471,7 +468,11 @@ def clv(ctx) -> Section:
     )
     charted = plat.dropna(subset=["clv_cac"])
     chart_list = (
-        [charts.hbar(named(charted, "platform", f), "platform", "clv_cac", f.t("clv_cac"), ".3~f")]
+        [
+            charts.hbar(
+                f.labelled(charted, "platform"), "platform", "clv_cac", f.t("clv_cac"), ".3~f"
+            )
+        ]
         if len(charted)
         else []
     )

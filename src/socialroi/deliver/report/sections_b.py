@@ -6,7 +6,6 @@ import pandas as pd
 
 from socialroi.deliver.i18n.catalogue import MESSAGES
 from socialroi.deliver.report import charts
-from socialroi.deliver.report.sections_a import named
 from socialroi.deliver.report.tables import Column, Section, Table
 from socialroi.measure import quality as q
 from socialroi.measure.content import (
@@ -99,7 +98,7 @@ def content(ctx) -> Section:
         color_key="platform",
     )
     chart = charts.volume_vs_engagement(
-        named(pve, "platform", f), f.t("posts"), f.t("engagements_per_post")
+        f.labelled(pve, "platform"), f.t("posts"), f.t("engagements_per_post")
     )
     best = pve.loc[pve.engagements_per_post.idxmax()]
     most = pve.loc[pve.posts.idxmax()]
@@ -200,8 +199,9 @@ def costs(ctx) -> Section:
             doc_rows=12,
         ),
     ]
-    chart = charts.stacked(named(pivot, "platform", f), "platform", "category", "amount_base",
-                           f.t("amount"))  # fmt: skip
+    chart = charts.stacked(
+        f.labelled(pivot, "platform"), "platform", "category", "amount_base", f.t("amount")
+    )
     ad = float(a.amount_base[a.category == f.t("cat_ad_spend")].sum())
     un = float(a.amount_base[a.rule == f.t("rule_unallocated")].sum())
     take = f.t(
@@ -300,7 +300,7 @@ def quality(ctx) -> Section:
                 Column("max_rate", f.t("max_rate"), "rate"),
                 Column("override_days", f.t("overrides"), "count"),
             ],
-            f.t("fx") + f" ({d.currency})",
+            f.t("fx") + f" ({f.currency_label()})",
         ),
     ]
     return Section("quality", f.t("quality"), take, tables)
@@ -348,5 +348,5 @@ def methodology(ctx) -> Section:
             kinds=f.t("list_sep").join(f.kind_label(k) for k in p.kinds),
         ),
     ]
-    take = f.t("take_method", currency=d.currency)
+    take = f.t("take_method", currency=f.currency_label())
     return Section("methodology", f.t("methodology"), take, [table], notes=notes)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from socialroi.deliver.i18n.catalogue import LANGS, formatter
 from socialroi.deliver.web.auth import ANALYST, VIEWER, Principal, check_csrf
+from socialroi.deliver.web.language import fmt_for
 from socialroi.deliver.web.render import render
 from socialroi.deliver.web.routes.pages import PAGES
 from socialroi.measure.campaigns import (
@@ -42,8 +42,7 @@ def state(ctx) -> dict:
 async def campaigns_page(request: Request, p: Principal = VIEWER):
     ctx = request.app.state.ctx
     f = ctx.filters(request.query_params, "campaigns")
-    lang = request.query_params.get("lang", "en")
-    t = formatter(lang if lang in LANGS else "en", ctx.ws.base_currency).t
+    t = fmt_for(request).t
     data = await run_in_threadpool(state, ctx)
     return render(
         request,
