@@ -38,7 +38,7 @@ def serve(workspace: str, host: str, port: int, warm: bool) -> None:
     """
     import uvicorn  # deferred: start-up time
 
-    from socialroi.deliver.cli.main import main  # deferred: main imports this module
+    from socialroi.deliver.cli.main import main  # deferred: main lists this module
     from socialroi.deliver.web.app import create_app  # deferred: start-up time
 
     token = remote.new_token()
