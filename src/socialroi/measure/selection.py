@@ -80,8 +80,6 @@ def bucket(days: pd.Series, grain: str | None, period: Period) -> pd.Series:
         return d.dt.year.astype(str) + "-Q" + d.dt.quarter.astype(str)
     if grain == "year":
         return d.dt.year.astype(str)
-    if d.empty:  # an empty selection keeps a column of labels, not of numbers
-        return pd.Series([], index=days.index, dtype=object)
     iso = d.dt.isocalendar()
     return iso.year.astype(str) + "-W" + iso.week.astype(int).map("{:02d}".format)
 
