@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "roi",
     "report",
     "experiment",
+    "sync",
 )
 
 

@@ -143,6 +143,12 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         file, ctx, REPORT, ["spend"], "Ads Manager report", prefer_sheets=["Raw Data Report"],
         summary=_summary,
     )  # fmt: skip
+    return from_table(file, ctx, t)
+
+
+def from_table(file: InputFile, ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
+    """The staged rows of an Ads Manager table: the file's, or the Marketing API's insights
+    laid out in the report's columns (`meta.api`), so both mean the same."""
     if not any(f in t.hm for f in ENTITY_FIELDS):
         raise ctx.fail(
             "this Ads Manager report has no campaign, ad set or ad column",

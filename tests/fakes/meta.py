@@ -1,0 +1,161 @@
+"""A fake of Meta's Graph API (v25.0) for the Marketing API insights, built from Meta's docs.
+
+Shapes reproduced:
+- `GET /v25.0/act_{id}/insights` — "Ads Insights API" (developers.facebook.com/docs/
+  marketing-api/insights): `{"data": [{account_id, campaign_id, date_start, date_stop,
+  impressions, spend, ...}], "paging": {"cursors": {"before", "after"}, "next"}}`; numbers
+  are JSON strings, `actions` / `action_values` are lists of `{action_type, value}`;
+  `time_range={"since","until"}`, `time_increment=1`, `breakdowns=publisher_platform` add
+  a `publisher_platform` key to each record;
+- cursor paging — "Paginated Results" (developers.facebook.com/docs/graph-api/results):
+  `paging.next` is an absolute URL carrying every parameter; the last page has no `next`;
+- async report runs — the Insights "Asynchronous" section: `POST .../insights` returns
+  `{"report_run_id"}`, `GET /{id}` returns `{"id", "async_status", "async_percent_completion"}`
+  until `"Job Completed"`, then `GET /{id}/insights` pages the records;
+- `GET /v25.0/act_{id}?fields=...` — the Ad Account node: `{"id": "act_..", "name",
+  "currency", "timezone_name"}`;
+- `GET /v25.0/oauth/access_token?grant_type=fb_exchange_token` — "Long-Lived Access
+  Tokens": `{"access_token", "token_type": "bearer", "expires_in"}`;
+- errors — "Handling Errors": `{"error": {"message", "type": "OAuthException", "code"}}`;
+  code 190 is an invalid / expired token, 17 / 80000 family is throttling.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.fakes.server import FakeApi, Reply, Request, page_of
+
+V = "v25.0"
+
+
+class FakeMeta:
+    def __init__(self, fake: FakeApi, *, page_size: int = 50) -> None:
+        self.fake = fake
+        self.page_size = page_size
+        self.insights: dict[str, list[dict[str, Any]]] = {}  # account id -> daily records
+        self.accounts: dict[str, dict[str, Any]] = {}
+        self.tokens = {"good-token"}
+        self.exchanged: list[str] = []
+        self.runs: dict[str, tuple[str, dict[str, str]]] = {}
+        self.polls_before_done = 1
+        fake.route("GET", rf"/{V}/act_(\d+)/insights", self._insights)
+        fake.route("POST", rf"/{V}/act_(\d+)/insights", self._start_run)
+        fake.route("GET", rf"/{V}/act_(\d+)", self._account)
+        fake.route("GET", rf"/{V}/(\d+)/insights", self._run_insights)
+        fake.route("GET", rf"/{V}/(\d+)", self._run_status)
+        fake.route("GET", rf"/{V}/oauth/access_token", self._token)
+
+    def add_account(self, act: str, name: str, currency: str, tz: str) -> None:
+        self.accounts[act] = {"id": f"act_{act}", "account_id": act, "name": name,
+                              "currency": currency, "timezone_name": tz}  # fmt: skip
+        self.insights.setdefault(act, [])
+
+    def _denied(self, req: Request) -> Reply | None:
+        if req.bearer not in self.tokens:
+            return Reply(400, {"error": {"message": "Error validating access token: Session "
+                                         "has expired", "type": "OAuthException", "code": 190,
+                                         "error_subcode": 463}})  # fmt: skip
+        return None
+
+    def _rows(self, act: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        rng = json.loads(query["time_range"])
+        return [
+            r for r in self.insights.get(act, []) if rng["since"] <= r["date_start"] <= rng["until"]
+        ]
+
+    def _page(self, req: Request, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        chunk, nxt = page_of(
+            rows, req.query.get("after"), int(req.query.get("limit", self.page_size))
+        )
+        chunk = chunk[: self.page_size]
+        start = int(req.query.get("after") or 0)
+        nxt = str(start + len(chunk)) if start + len(chunk) < len(rows) else None
+        body: dict[str, Any] = {
+            "data": chunk,
+            "paging": {"cursors": {"before": str(start), "after": nxt or str(start)}},
+        }
+        if nxt is not None:
+            q = {k: v for k, v in req.query.items() if k != "after"}
+            body["paging"]["next"] = (
+                f"https://graph.facebook.com{req.path}?{urlencode({**q, 'after': nxt})}"
+            )
+        return body
+
+    def _insights(self, req: Request) -> Reply | dict:
+        if (d := self._denied(req)) is not None:
+            return d
+        return self._page(req, self._rows(req.match.group(1), req.query))
+
+    def _start_run(self, req: Request) -> Reply | dict:
+        if (d := self._denied(req)) is not None:
+            return d
+        run_id = str(900000 + len(self.runs))
+        self.runs[run_id] = (req.match.group(1), dict(req.form))
+        self._polls = {run_id: 0}
+        return {"report_run_id": run_id}
+
+    def _run_status(self, req: Request) -> Reply | dict:
+        run_id = req.match.group(1)
+        if run_id not in self.runs:
+            return Reply(404, {"error": {"message": "Unsupported get request", "code": 100}})
+        self._polls[run_id] = self._polls.get(run_id, 0) + 1
+        done = self._polls[run_id] > self.polls_before_done
+        return {"id": run_id, "async_status": "Job Completed" if done else "Job Running",
+                "async_percent_completion": 100 if done else 50}  # fmt: skip
+
+    def _run_insights(self, req: Request) -> Reply | dict:
+        act, form = self.runs[req.match.group(1)]
+        return self._page(req, self._rows(act, form))
+
+    def _account(self, req: Request) -> Reply | dict:
+        if (d := self._denied(req)) is not None:
+            return d
+        return self.accounts[req.match.group(1)]
+
+    def _token(self, req: Request) -> Reply | dict:
+        if (
+            req.query.get("grant_type") != "fb_exchange_token"
+            or req.query.get("fb_exchange_token") not in self.tokens
+        ):
+            return Reply(
+                400,
+                {
+                    "error": {
+                        "message": "Invalid OAuth access token",
+                        "type": "OAuthException",
+                        "code": 190,
+                    }
+                },
+            )
+        new = f"renewed-{len(self.exchanged) + 1}"
+        self.exchanged.append(req.query["fb_exchange_token"])
+        self.tokens.add(new)
+        return {"access_token": new, "token_type": "bearer", "expires_in": 5183944}
+
+
+def insight(act: str, day: str, ad: int, platform: str, *, spend: float, impressions: int,
+            clicks: int, purchases: int = 0, value: float = 0.0, currency: str = "EUR",
+            name: str = "Voltiq EU") -> dict[str, Any]:  # fmt: skip
+    """One record as the insights edge returns it (numbers as strings)."""
+    camp, adset = 100 + ad // 4, 200 + ad // 2
+    rec: dict[str, Any] = {
+        "account_id": act, "account_name": name, "account_currency": currency,
+        "campaign_id": str(120000 + camp), "campaign_name": f"Spring {camp}",
+        "adset_id": str(230000 + adset), "adset_name": f"Set {adset}",
+        "ad_id": str(340000 + ad), "ad_name": f"Ad {ad}", "objective": "OUTCOME_SALES",
+        "spend": f"{spend:.2f}", "impressions": str(impressions), "reach": str(impressions // 2),
+        "clicks": str(clicks), "inline_link_clicks": str(clicks // 2),
+        "date_start": day, "date_stop": day, "publisher_platform": platform,
+        "attribution_setting": "7d_click_1d_view",
+    }  # fmt: skip
+    if purchases:
+        rec["actions"] = [
+            {"action_type": "link_click", "value": str(clicks // 2)},
+            {"action_type": "omni_purchase", "value": str(purchases)},
+            {"action_type": "offsite_conversion.fb_pixel_purchase", "value": str(purchases)},
+        ]
+        rec["action_values"] = [{"action_type": "omni_purchase", "value": f"{value:.2f}"}]
+    return rec
