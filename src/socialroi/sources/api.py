@@ -77,6 +77,9 @@ class Fetcher(Protocol):
 
     def wait(self, seconds: float) -> None: ...
 
+    # Headers added to this stream's calls (e.g. a Page access token); in memory only.
+    headers: dict[str, str]
+
 
 @dataclass(frozen=True)
 class Window:

@@ -190,7 +190,14 @@ def _sync_stream(ws, api: Api, stream: Stream, account, native, window: Window, 
     fetcher = Fetcher(api, account)
     records: list[dict] = []
     for chunk in window.chunks(stream.window_days) if stream.dated else [window]:
-        records += read_window(fetcher, stream, native, chunk)
+        try:
+            records += read_window(fetcher, stream, native, chunk)
+        except (SyncFailed, GrantExpired):
+            raise
+        except SocialroiError as exc:  # a stream's own check of what the API answered
+            raise SyncFailed(
+                stream.source, stream.name, f"account {account}, {chunk}", str(exc)
+            ) from None
     res.records, res.pages = len(records), fetcher.pages_read
     name = f"api:{stream.key} {account} {window}"
     ctx = Context(InputFile(name, b""), ImportOptions(), known_accounts=known_accounts(ws.store))
