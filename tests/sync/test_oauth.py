@@ -129,3 +129,22 @@ def test_a_redirect_with_a_wrong_state_is_ignored(acme):
     with pytest.raises(Exception, match="no consent arrived"):
         oauth.consent(connector, "app-1", None, show=forged, timeout=2)
     assert token.log == []
+
+
+def test_a_short_lived_token_is_renewed_before_each_stream(acme, tmp_path):
+    """Tokens shorter than the renewal margin (Google's last an hour; a backfill can outlive
+    one) are renewed before every stream, each rotation saved before it is used."""
+    _connector, token, meta = acme
+    token.expires_in = 300
+    ws = _connect_expired(tmp_path, token)
+    meta.add_account("5550001", "Voltiq MX", "MXN", "America/Mexico_City")
+    conn = connecting.conns.get_connection(ws.store, "acme")
+    conn.accounts.append("act_5550001")
+    connecting.conns.save_connection(ws.store, conn)
+    results = sync(ws, ["acme"], opts())
+    assert [r.status for r in results] == ["ok", "unchanged"]  # the second account has no rows
+    assert token.log == ["refresh_token"] * 3  # once to start, then before each stream
+    grant = Credentials().get(conn.credential_ref)
+    assert grant.refresh_token == "refresh-3" and token.refresh_tokens == {"refresh-3"}
+    bearers = {r.bearer for r in meta.fake.requests if r.path.endswith("/insights")}
+    assert bearers == {"access-2", "access-3"}

@@ -142,11 +142,14 @@ def disconnect_cmd(workspace: str, source: str) -> None:
 @click.option("--since", callback=_day, help="First day to read (YYYY-MM-DD).")
 @click.option("--until", callback=_day, help="Last day to read (default: today).")
 @click.option("--full", is_flag=True, help="Read the whole history the platform keeps again.")
-def sync_cmd(workspace: str, sources: tuple[str, ...], since, until, full: bool) -> None:
+@click.option("--stream", "streams", multiple=True, help="Only this stream (repeatable).")
+def sync_cmd(
+    workspace: str, sources: tuple[str, ...], since, until, full: bool, streams: tuple[str, ...]
+) -> None:
     """Bring every connection (or the SOURCES named) up to date. Each stream is one batch,
     all or nothing; a stream that fails does not stop the others. Re-reads each stream's lag
     window (the days the platform still revises); running it twice changes nothing."""
-    opts = SyncOptions(since=since, until=until, full=full)
+    opts = SyncOptions(since=since, until=until, full=full, streams=list(streams) or None)
     with Workspace.open(workspace) as ws:
         results = sync(
             ws, list(sources) or None, opts,
