@@ -39,7 +39,7 @@ from socialroi.sync.credentials import Credentials
 from socialroi.sync.fetch import Fetcher, read_window
 from socialroi.sync.http import Api, Limits
 
-PREFER_SETTING = "sync_prefers"  # "api" (default) or "files"
+PREFER_SETTING = landing.SYNC_PREFERS  # "api" (default) or "files"
 
 
 @dataclass
