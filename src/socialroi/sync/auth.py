@@ -69,16 +69,21 @@ def refresh(api: Api, connector: Connector, creds: Credentials, ref: str, grant:
 
 
 def exchange(api: Api, connector: Connector, creds: Credentials, ref: str, grant: Grant) -> Grant:
+    new = exchanged(api, connector, grant)
+    creds.put(ref, new)
+    return new
+
+
+def exchanged(api: Api, connector: Connector, grant: Grant) -> Grant:
+    """Meta: a (short- or long-lived) user token exchanged for a new 60-day one."""
     params = {
         "grant_type": "fb_exchange_token",
         "client_id": grant.client_id,
         "client_secret": grant.client_secret,
         "fb_exchange_token": grant.access_token,
     }
-    got = _token_call(api, connector, "GET", params, "renewing the long-lived token")
-    new = grant_from(got, grant)
-    creds.put(ref, new)
-    return new
+    got = _token_call(api, connector, "GET", params, "exchanging for a long-lived token")
+    return grant_from(got, grant)
 
 
 def code_for_grant(
@@ -103,8 +108,10 @@ def code_for_grant(
         form["code_verifier"] = verifier
     method = "GET" if connector.auth.refresh == "exchange" else "POST"
     got = _token_call(api, connector, method, form, "exchanging the consent code")
-    base = Grant("", client_id=client_id, client_secret=client_secret)
-    return grant_from(got, base)
+    grant = grant_from(got, Grant("", client_id=client_id, client_secret=client_secret))
+    if connector.auth.refresh == "exchange" and client_secret:
+        grant = exchanged(api, connector, grant)  # the consent's token lasts hours, not days
+    return grant
 
 
 def _token_call(api: Api, connector: Connector, method: str, form: dict, what: str) -> Any:
