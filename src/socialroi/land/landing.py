@@ -171,8 +171,7 @@ def leave_synced_days(store: DuckDBStore, ctx: Context, unified: dict[str, pa.Ta
         if data is None or "account_id" not in data.column_names:
             continue
         accounts = sorted({a for a in pc.unique(data.column("account_id")).to_pylist() if a})
-        with store.cursor() as cur:
-            held = connections.file_days(cur, table, day_col, accounts, synced=True)
+        held = connections.synced_days(store, table, day_col, accounts)
         if not held:
             continue
         pairs = zip(data.column("account_id").to_pylist(), data.column(day_col).to_pylist(),

@@ -235,6 +235,14 @@ def file_days(
     return {(a, d) for a, d in rows}
 
 
+def synced_days(
+    store: DuckDBStore, table: str, day_col: str, accounts: list[str]
+) -> set[tuple[str, dt.date]]:
+    """(account, day) pairs of a table that syncs wrote (a file import then leaves them)."""
+    with store.cursor() as cur:
+        return file_days(cur, table, day_col, accounts, synced=True)
+
+
 def stored_rows(tx: duckdb.DuckDBPyConnection, table: str, accounts: list[str]) -> int:
     """Rows a table holds for these accounts."""
     if not accounts:
