@@ -185,11 +185,14 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
 
 def _window(ws, stream: Stream, account: str, opts: SyncOptions, today: dt.date) -> Window:
     until = opts.until or today
-    oldest = today - dt.timedelta(days=stream.max_history_days or 100 * 366)
+    # what the platform keeps (a stream that does not say: its first-sync history)
+    oldest = today - dt.timedelta(days=(stream.max_history_days or stream.history_days) - 1)
     if opts.since:
         since = opts.since
+    elif opts.full:
+        since = oldest
     else:
-        last = None if opts.full else conns.cursor(ws.store, stream.source, account, stream.name)
+        last = conns.cursor(ws.store, stream.source, account, stream.name)
         if last is None:
             since = today - dt.timedelta(days=stream.history_days - 1)
         else:
