@@ -139,12 +139,14 @@ def test_sync_prefers_files_when_told(fake_meta, tmp_path):  # noqa: F811
     path.write_bytes(ads_manager_csv([{**r, "spend": "1.00"} for r in first]))
     ws = Workspace.open(tmp_path / "ws.duckdb")
     ws.import_files([path])
-    ws.store.set_setting("sync_prefers", "files")
     ws.close()
     run = CliRunner().invoke
     w = str(tmp_path / "ws.duckdb")
     run(main, ["connect", "meta", "-w", w, "--token", "good-token", "--account", ACT])
-    got = run(main, ["sync", "-w", w, "--since", "2026-03-01", "--until", "2026-03-10"])
+    got = run(
+        main,
+        ["sync", "-w", w, "--since", "2026-03-01", "--until", "2026-03-10", "--prefer", "files"],
+    )
     assert got.exit_code == 0, got.output
     assert f"{len(first)} rows left to the files" in got.output
     with Workspace.open(w) as ws:

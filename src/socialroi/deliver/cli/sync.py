@@ -9,6 +9,7 @@ import click
 from socialroi.deliver.cli import remote
 from socialroi.deliver.cli.common import console, emit, err, format_option, workspace_option
 from socialroi.errors import SocialroiError
+from socialroi.land.landing import SYNC_PREFERS
 from socialroi.land.workspace import Workspace
 from socialroi.sources.api import connectors, get_connector
 from socialroi.sync import connect as connecting
@@ -143,14 +144,23 @@ def disconnect_cmd(workspace: str, source: str) -> None:
 @click.option("--until", callback=_day, help="Last day to read (default: today).")
 @click.option("--full", is_flag=True, help="Read the whole history the platform keeps again.")
 @click.option("--stream", "streams", multiple=True, help="Only this stream (repeatable).")
+@click.option(
+    "--prefer",
+    type=click.Choice(["api", "files"]),
+    help="When a file and a sync hold the same account and day: which counts (remembered by "
+    "the workspace for later syncs and imports; default api).",
+)
 def sync_cmd(
-    workspace: str, sources: tuple[str, ...], since, until, full: bool, streams: tuple[str, ...]
-) -> None:
+    workspace: str, sources: tuple[str, ...], since, until, full: bool, streams: tuple[str, ...],
+    prefer: str | None,
+) -> None:  # fmt: skip
     """Bring every connection (or the SOURCES named) up to date. Each stream is one batch,
     all or nothing; a stream that fails does not stop the others. Re-reads each stream's lag
     window (the days the platform still revises); running it twice changes nothing."""
     opts = SyncOptions(since=since, until=until, full=full, streams=list(streams) or None)
     with Workspace.open(workspace) as ws:
+        if prefer:
+            ws.store.set_setting(SYNC_PREFERS, prefer)
         results = sync(
             ws, list(sources) or None, opts,
             on_start=lambda s, a, st, w: err.print(
