@@ -115,6 +115,7 @@ def sync(
     results: list[StreamResult] = []
     for name in names:
         if name not in known:
+            get_connector(name)  # an unknown source: the error lists the known ones
             raise SocialroiError(f"{name} is not connected; run `socialroi connect {name}`")
         results += _sync_connection(ws, get_connector(name), known[name], opts, on_stream,
                                     on_start)  # fmt: skip
