@@ -31,6 +31,7 @@ RANKS = {
     "unify": 2,
     "land": 3,
     "journeys": 4,
+    "sync": 4,
     "measure": 5,
     "experiments": 5,
     "deliver": 6,

@@ -73,3 +73,35 @@ class UnknownName(SocialroiError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return self.args[0]
+
+
+class SyncFailed(SocialroiError):
+    """A stream of a sync could not be read or stored. Nothing of that stream was stored;
+    the other streams of the sync are not affected."""
+
+    def __init__(
+        self, source: str, stream: str, where: str, problem: str, *, hint: str | None = None
+    ) -> None:
+        self.source, self.stream, self.where, self.problem, self.hint = (
+            source, stream, where, problem, hint,
+        )  # fmt: skip
+        text = f"{source}/{stream}"
+        if where:
+            text += f" ({where})"
+        text += f": {problem}. Nothing of this stream was stored."
+        if hint:
+            text += f" {hint}"
+        super().__init__(text)
+
+
+class GrantExpired(SocialroiError):
+    """The platform refused the connection's token (expired or revoked): the user must
+    connect again. The message names the connection and the command that fixes it."""
+
+    def __init__(self, source: str, detail: str = "") -> None:
+        self.source = source
+        why = f" ({detail})" if detail else ""
+        super().__init__(
+            f"the {source} connection's access was refused: the token expired or was revoked"
+            f"{why}. Run `socialroi connect {source}` to authorise it again."
+        )

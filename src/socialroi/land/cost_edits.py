@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from socialroi.errors import ImportFailed, SocialroiError
-from socialroi.land.importer import unify_staged, validate
+from socialroi.land.landing import unify_staged, validate
 from socialroi.model.schema import TABLES
 from socialroi.sources.base import Context, InputFile
 from socialroi.sources.ledger.exports import parse_costs

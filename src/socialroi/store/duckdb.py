@@ -29,8 +29,15 @@ def _v3_cost_team(raw: duckdb.DuckDBPyConnection) -> None:
     raw.execute('ALTER TABLE costs ADD COLUMN IF NOT EXISTS "team" VARCHAR')
 
 
+def _v4_connections(raw: duckdb.DuckDBPyConnection) -> None:
+    """Version 4 adds API connections and their per-stream sync cursors."""
+    raw.execute(create_sql(TABLES["connections"]))
+    raw.execute(create_sql(TABLES["sync_cursors"]))
+
+
 MIGRATIONS[2] = _v2_time_split
 MIGRATIONS[3] = _v3_cost_team
+MIGRATIONS[4] = _v4_connections
 
 
 def sql_type(dtype: str) -> str:

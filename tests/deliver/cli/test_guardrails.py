@@ -41,6 +41,9 @@ READS = [
     ["users", "enable", "ana"],
     ["users", "set-role", "ana", "viewer"],
     ["users", "reset-password", "ana", "--password", "a long enough password 42"],
+    ["connections"],
+    ["disconnect", "meta"],
+    ["sync"],
 ]
 
 
@@ -55,7 +58,8 @@ def _leaves(cmd: click.Command, path: list[str]):
 
 def test_every_workspace_command_that_needs_one_is_listed():
     """A new command that opens a workspace is either here or one of those that create one."""
-    creates = {("init",), ("import",), ("demo",), ("serve",), ("users", "add"), ("fx", "set")}
+    creates = {("init",), ("import",), ("demo",), ("serve",), ("users", "add"), ("fx", "set"),
+               ("connect",)}  # fmt: skip
     for path, cmd in _leaves(main, []):
         if any(p.name == "workspace" for p in cmd.params) and tuple(path) not in creates:
             assert any(path == args[: len(path)] for args in READS), path

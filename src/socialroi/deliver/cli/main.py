@@ -89,6 +89,23 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Write the executive report for a period: summary, ROI, attribution, funnel, CLV, "
         "content, costs, data quality and methodology; optionally e-mail it.",
     ),
+    "connect": (
+        "sync",
+        "connect_cmd",
+        "Connect SOURCE once: a consent in the browser (the URL is printed; the redirect comes "
+        "back to a loopback port), or --token TOKEN.",
+    ),
+    "connections": (
+        "sync",
+        "connections_cmd",
+        "Each connection with its accounts, last sync, rows, token expiry and health.",
+    ),
+    "disconnect": (
+        "sync",
+        "disconnect_cmd",
+        "Forget SOURCE's connection and delete its tokens (synced rows stay).",
+    ),
+    "sync": ("sync", "sync_cmd", "Bring every connection (or the SOURCES named) up to date."),
     "experiment": (
         "experiment",
         "experiment_group",
