@@ -55,6 +55,9 @@ class Auth:
     scope_separator: str = " "
     header: str = "Authorization"  # where the access token goes
     scheme: str = "Bearer"  # prefix of the header value ("" for X-Shopify-Access-Token)
+    # Extra query parameters of the consent URL (Google: access_type=offline for a refresh
+    # token). `token_path` may also be an absolute URL on one of `Connector.hosts`.
+    authorize_params: Mapping[str, str] = field(default_factory=dict)
 
 
 class Fetcher(Protocol):
@@ -165,6 +168,11 @@ class Connector:
     # Facts about an account read once per sync (currency, time zone): path and fields.
     api_version: str = ""
     docs: str = ""  # the API reference this configuration was written from
+    # Other hosts of the platform that absolute URLs (a token endpoint on another host, a
+    # per-shop or per-org host) may reach as they are: regular expressions a host must match
+    # whole. Any other absolute URL goes to the base's host. With the base-URL override set,
+    # every URL goes to the override (`allowed_hosts` is then empty).
+    hosts: tuple[str, ...] = ()
 
     @property
     def env_base(self) -> str:
@@ -181,6 +189,9 @@ class Connector:
                 f"{self.env_base}={override!r} is not a base URL",
             )
         return override.rstrip("/")
+
+    def allowed_hosts(self) -> tuple[str, ...]:
+        return () if os.environ.get(self.env_base, "").strip() else self.hosts
 
     def stream(self, name: str) -> Stream:
         for s in self.streams:

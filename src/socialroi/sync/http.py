@@ -18,6 +18,7 @@ from __future__ import annotations
 import email.utils
 import json
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -56,9 +57,11 @@ class Api:
         limits: Limits | None = None,
         sleep: Callable[[float], None] = time.sleep,
         headers: Mapping[str, str] | None = None,
+        hosts: tuple[str, ...] = (),
     ) -> None:
         self.source = source
         self.base = base.rstrip("/")
+        self.hosts = tuple(re.compile(h, re.IGNORECASE) for h in hosts)
         self.limits = limits or Limits()
         self.client = client or httpx.Client(timeout=self.limits.timeout)
         self.sleep = sleep
@@ -70,9 +73,14 @@ class Api:
     # -- URLs ----------------------------------------------------------------------------
     def url(self, path_or_url: str) -> str:
         """A path under the base, or an absolute URL a page gave (`paging.next`): its scheme
-        and host are replaced by the base's, and it must be the API's own host."""
+        and host are replaced by the base's, unless it is an https URL on one of the
+        platform's own `hosts` (never another host: the token must not leave the platform)."""
         if path_or_url.startswith(("http://", "https://")):
             parts = urlsplit(path_or_url)
+            if parts.scheme == "https" and any(
+                h.fullmatch(parts.hostname or "") for h in self.hosts
+            ):
+                return path_or_url
             rest = parts.path + (f"?{parts.query}" if parts.query else "")
             return self.base + rest
         return self.base + "/" + path_or_url.lstrip("/")

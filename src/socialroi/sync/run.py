@@ -123,6 +123,7 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
         connector.base(),
         client=opts.client,
         limits=opts.limits,
+        hosts=connector.allowed_hosts(),
         **({"sleep": opts.sleep} if opts.sleep else {}),
     )
     try:
