@@ -63,6 +63,8 @@ class Auth:
 class Fetcher(Protocol):
     """What `socialroi.sync` gives a stream's custom `fetch` (see `sync.fetch.Fetcher`)."""
 
+    pages_read: int  # a custom fetch adds the pages of records it read (shown per stream)
+
     def get(self, path: str, params: Mapping[str, Any] | None = None, *, page: str) -> Any: ...
 
     def post(
@@ -79,6 +81,8 @@ class Fetcher(Protocol):
     ) -> Iterator[list[dict[str, Any]]]: ...
 
     def wait(self, seconds: float) -> None: ...
+
+    def lines(self, path: str, *, page: str) -> list[Any]: ...
 
 
 @dataclass(frozen=True)

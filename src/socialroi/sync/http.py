@@ -99,11 +99,15 @@ class Api:
         data: Mapping[str, Any] | None = None,
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
+        jsonl: bool = False,
+        bare: bool = False,
     ) -> Any:
-        """Send, retrying what is transient, and return the decoded JSON body."""
+        """Send, retrying what is transient, and return the decoded JSON body (`jsonl`: a
+        body of JSON lines, e.g. a bulk export, as the list of its decoded lines)."""
         url = self.url(path_or_url)
         shown = redact(url)
-        hdrs = {**self.headers, **(headers or {})}
+        # `bare`: without the connection's headers (a signed download URL needs no token)
+        hdrs = {**({} if bare else self.headers), **(headers or {})}
         lim = self.limits
         last = ""
         for attempt in range(lim.max_attempts):
@@ -125,6 +129,8 @@ class Api:
                 self._retry_after = None
                 continue
             self._usage_pause(rh, where)
+            if jsonl and 200 <= status < 300:
+                return self._lines(body, where, shown)
             decoded = _decode(body)
             verdict = self._verdict(status, rh, decoded)
             if verdict == "ok":
@@ -149,6 +155,17 @@ class Api:
         )
 
     _retry_after: float | None = None
+
+    def _lines(self, body: bytes, where: str, shown: str) -> list[Any]:
+        out = []
+        for n, line in enumerate(body.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                raise self.fail(where, f"line {n} of {shown} is not JSON") from None
+        return out
 
     def _read(self, resp: httpx.Response, where: str, shown: str) -> bytes:
         declared = resp.headers.get("content-length")

@@ -16,10 +16,11 @@ from socialroi.measure.quality import coverage
 from socialroi.measure.roi import roi
 from socialroi.store import connections as conns
 from socialroi.sync import connect as connecting
-from socialroi.sync.http import Limits
 from socialroi.sync.run import SyncOptions, sync
 from tests.fakes.ga4 import FakeGa4, fill
 from tests.fakes.server import FakeApi
+from tests.sources import api_kit
+from tests.sources.api_kit import sync_options
 from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
 
 PID = "123456789"
@@ -37,15 +38,11 @@ def ga4(monkeypatch, config_dir):  # noqa: F811
 
 
 def opts(**kw) -> SyncOptions:
-    base = {"since": SINCE, "until": UNTIL, "today": UNTIL, "sleep": lambda s: None,
-            "limits": Limits(max_attempts=4, backoff=0.01)}  # fmt: skip
-    return SyncOptions(**{**base, **kw})
+    return sync_options(SINCE, UNTIL, **kw)
 
 
 def connected(tmp_path, token: str = "ya29.good", **kw) -> Workspace:
-    ws = Workspace.open(tmp_path / "ws.duckdb", base_currency="USD")
-    connecting.connect_token(ws, "ga4", token, [f"properties/{PID}"], **kw)
-    return ws
+    return api_kit.connected(tmp_path, "ga4", token, [f"properties/{PID}"], **kw)
 
 
 def _count(ws: Workspace, sql: str = "SELECT count(*) FROM traffic_daily") -> int:

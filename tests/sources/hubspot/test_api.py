@@ -19,11 +19,11 @@ from socialroi.deliver.cli.main import main
 from socialroi.measure.roi import roi
 from socialroi.sources.hubspot import api as hubspot_api
 from socialroi.store import connections as conns
-from socialroi.sync import connect as connecting
-from socialroi.sync.http import Limits
 from socialroi.sync.run import SyncOptions, sync
 from tests.fakes.hubspot import FakeHubspot, fill
 from tests.fakes.server import FakeApi
+from tests.sources import api_kit
+from tests.sources.api_kit import sync_options
 from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
 
 PORTAL = "2468135"
@@ -41,15 +41,11 @@ def hs(monkeypatch, config_dir):  # noqa: F811
 
 
 def opts(**kw) -> SyncOptions:
-    base = {"since": SINCE, "until": UNTIL, "today": UNTIL, "sleep": lambda s: None,
-            "limits": Limits(max_attempts=4, backoff=0.01)}  # fmt: skip
-    return SyncOptions(**{**base, **kw})
+    return sync_options(SINCE, UNTIL, **kw)
 
 
 def connected(tmp_path, token: str = "pat-na1-good", **kw) -> Workspace:
-    ws = Workspace.open(tmp_path / "ws.duckdb", base_currency="USD")
-    connecting.connect_token(ws, "hubspot", token, [PORTAL], **kw)
-    return ws
+    return api_kit.connected(tmp_path, "hubspot", token, [PORTAL], **kw)
 
 
 def _rows(ws: Workspace, where: str = "") -> list[tuple]:

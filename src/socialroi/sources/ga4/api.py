@@ -113,6 +113,7 @@ def fetch_report(f: Fetcher, stream: Stream, account: str, window: Window) -> li
         page = f"page {n}"
         where = f"account {account}, {window}, {page}"
         got = f.post(path, page=page, json={**body, "offset": offset})
+        f.pages_read += 1
         _check(isinstance(got, dict), stream, where, "the page is not a JSON object")
         if n == 1:
             head["metadata"] = got.get("metadata") if isinstance(got.get("metadata"), dict) else {}

@@ -118,6 +118,7 @@ def search(
         if after is not None:
             body["after"] = after
         got = f.post(f"/crm/v3/objects/{obj}/search", page=page, json=body)
+        f.pages_read += 1
         results = got.get("results") if isinstance(got, dict) else None
         if not isinstance(results, list):
             raise _fail(stream, where, "the page has no 'results' list")
