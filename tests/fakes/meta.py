@@ -16,15 +16,30 @@ Shapes reproduced:
   "currency", "timezone_name"}`;
 - `GET /v25.0/oauth/access_token?grant_type=fb_exchange_token` — "Long-Lived Access
   Tokens": `{"access_token", "token_type": "bearer", "expires_in"}`;
+- Instagram (Instagram Platform reference, "Instagram User", "Instagram Media", "Instagram
+  Media Insights", "Instagram Account Insights"): `GET /{ig-user-id}` -> `{id, username,
+  name}`; `GET /{ig-user-id}/media?fields=...,insights.metric(...)` pages media objects
+  (`timestamp` ISO 8601 UTC like `2019-04-05T07:56:32+0000`) with a nested `insights:
+  {"data": [{"name", "period": "lifetime", "values": [{"value"}]}]}`; `GET /{ig-user-id}/
+  insights?metric=reach,follower_count&period=day&since&until` -> `{"data": [{"name",
+  "period": "day", "values": [{"value", "end_time"}]}]}` (end_time: the end of the day);
+  `metric_type=total_value` -> `{"data": [{"name", "period", "total_value": {"value"}}]}`;
+- Facebook Pages (Pages API: "Page", "Page Feed" `published_posts`, "Page Insights",
+  "Page Post insights"): `GET /{page-id}?fields=access_token` gives the Page token that the
+  Page's edges require; posts carry `id` as `{page-id}_{post-id}`, `created_time`,
+  `reactions.summary.total_count`, `comments.summary.total_count`, `shares.count` and
+  nested `insights`; Page insights are `period=day` series like Instagram's;
 - errors — "Handling Errors": `{"error": {"message", "type": "OAuthException", "code"}}`;
   code 190 is an invalid / expired token, 17 / 80000 family is throttling.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from tests.fakes.server import FakeApi, Reply, Request, page_of
 
@@ -44,8 +59,13 @@ class FakeMeta:
         fake.route("GET", rf"/{V}/act_(\d+)/insights", self._insights)
         fake.route("POST", rf"/{V}/act_(\d+)/insights", self._start_run)
         fake.route("GET", rf"/{V}/act_(\d+)", self._account)
-        fake.route("GET", rf"/{V}/(\d+)/insights", self._run_insights)
-        fake.route("GET", rf"/{V}/(\d+)", self._run_status)
+        fake.route("GET", rf"/{V}/(\d+)/insights", self._node_insights)
+        fake.route("GET", rf"/{V}/(\d+)", self._node)
+        fake.route("GET", rf"/{V}/(\d+)/media", self._ig_media)
+        fake.route("GET", rf"/{V}/(\d+)/published_posts", self._page_posts)
+        self.ig: dict[str, dict[str, Any]] = {}
+        self.pages: dict[str, dict[str, Any]] = {}
+        self.tz = ZoneInfo("America/Los_Angeles")  # Meta's default clock for insights days
         fake.route("GET", rf"/{V}/oauth/access_token", self._token)
 
     def add_account(self, act: str, name: str, currency: str, tz: str) -> None:
@@ -97,10 +117,125 @@ class FakeMeta:
         self._polls = {run_id: 0}
         return {"report_run_id": run_id}
 
+    def _node(self, req: Request) -> Reply | dict:
+        nid = req.match.group(1)
+        if nid in self.runs:
+            return self._run_status(req)
+        if (d := self._denied(req)) is not None:
+            return d
+        if nid in self.ig:
+            u = self.ig[nid]
+            return {"id": nid, "username": u["username"], "name": u["name"]}
+        if nid in self.pages:
+            p = self.pages[nid]
+            return {"id": nid, "name": p["name"], "access_token": p["token"]}
+        return Reply(404, {"error": {"message": "Unsupported get request", "code": 100}})
+
+    def _node_insights(self, req: Request) -> Reply | dict:
+        nid = req.match.group(1)
+        if nid in self.runs:
+            return self._run_insights(req)
+        if nid in self.ig:
+            if (d := self._denied(req)) is not None:
+                return d
+            return self._series(req, self.ig[nid])
+        if nid in self.pages:
+            if req.bearer != self.pages[nid]["token"]:
+                return Reply(
+                    400,
+                    {
+                        "error": {
+                            "message": "(#190) This method must be called with a Page Access Token",
+                            "code": 190,
+                        }
+                    },
+                )
+            return self._series(req, self.pages[nid])
+        return Reply(404, {"error": {"message": "Unsupported get request", "code": 100}})
+
+    def _day_of(self, ts: int) -> dt.date:
+        return dt.datetime.fromtimestamp(ts, dt.UTC).date()
+
+    def _series(self, req: Request, node: dict[str, Any]) -> dict:
+        since, until = self._day_of(int(req.query["since"])), self._day_of(int(req.query["until"]))
+        metrics = req.query["metric"].split(",")
+        days = [d for d in sorted(node["daily"]) if since <= d < until]
+        if req.query.get("metric_type") == "total_value":
+            return {
+                "data": [
+                    {
+                        "name": m,
+                        "period": "day",
+                        "title": m,
+                        "id": f"x/insights/{m}/day",
+                        "total_value": {"value": sum(node["daily"][d].get(m, 0) for d in days)},
+                    }
+                    for m in metrics
+                ]
+            }
+        out = []
+        for m in metrics:
+            values = []
+            for d in days:
+                end = dt.datetime.combine(d + dt.timedelta(days=1), dt.time(), self.tz).astimezone(
+                    dt.UTC
+                )
+                values.append(
+                    {
+                        "value": node["daily"][d].get(m, 0),
+                        "end_time": end.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                    }
+                )
+            out.append(
+                {
+                    "name": m,
+                    "period": "day",
+                    "values": values,
+                    "title": m,
+                    "id": f"x/insights/{m}/day",
+                }
+            )
+        return {
+            "data": out,
+            "paging": {
+                "previous": "https://graph.facebook.com/x",
+                "next": "https://graph.facebook.com/y",
+            },
+        }
+
+    def _in_window(
+        self, req: Request, items: list[dict[str, Any]], key: str
+    ) -> list[dict[str, Any]]:
+        lo, hi = int(req.query["since"]), int(req.query["until"])
+        return [
+            i
+            for i in items
+            if lo <= dt.datetime.strptime(i[key], "%Y-%m-%dT%H:%M:%S%z").timestamp() < hi
+        ]
+
+    def _ig_media(self, req: Request) -> Reply | dict:
+        if (d := self._denied(req)) is not None:
+            return d
+        return self._page(
+            req, self._in_window(req, self.ig[req.match.group(1)]["media"], "timestamp")
+        )
+
+    def _page_posts(self, req: Request) -> Reply | dict:
+        page = self.pages[req.match.group(1)]
+        if req.bearer != page["token"]:
+            return Reply(
+                400,
+                {
+                    "error": {
+                        "message": "(#190) This method must be called with a Page Access Token",
+                        "code": 190,
+                    }
+                },
+            )
+        return self._page(req, self._in_window(req, page["posts"], "created_time"))
+
     def _run_status(self, req: Request) -> Reply | dict:
         run_id = req.match.group(1)
-        if run_id not in self.runs:
-            return Reply(404, {"error": {"message": "Unsupported get request", "code": 100}})
         self._polls[run_id] = self._polls.get(run_id, 0) + 1
         done = self._polls[run_id] > self.polls_before_done
         return {"id": run_id, "async_status": "Job Completed" if done else "Job Running",
@@ -159,3 +294,33 @@ def insight(act: str, day: str, ad: int, platform: str, *, spend: float, impress
         ]
         rec["action_values"] = [{"action_type": "omni_purchase", "value": f"{value:.2f}"}]
     return rec
+
+
+def ig_media(mid: str, when: str, *, views: int, reach: int, likes: int, comments: int, shares: int,
+             saved: int, product: str = "FEED", kind: str = "IMAGE", caption: str = "") -> dict[str, Any]:  # fmt: skip
+    """One media object as `GET /{ig-user-id}/media?fields=...,insights.metric(...)` returns it."""
+    metrics = {"views": views, "reach": reach, "likes": likes, "comments": comments,
+               "shares": shares, "saved": saved}  # fmt: skip
+    return {
+        "id": mid, "caption": caption, "media_type": kind, "media_product_type": product,
+        "permalink": f"https://www.instagram.com/p/{mid[-6:]}/", "timestamp": when,
+        "like_count": likes, "comments_count": comments,
+        "insights": {"data": [{"name": k, "period": "lifetime", "values": [{"value": v}],
+                               "title": k, "id": f"{mid}/insights/{k}/lifetime"}
+                              for k, v in metrics.items()]},
+    }  # fmt: skip
+
+
+def page_post(page_id: str, pid: str, when: str, *, views: int, reach: int, reactions: int,
+              comments: int, shares: int, clicks: int, message: str = "") -> dict[str, Any]:  # fmt: skip
+    """One post as `GET /{page-id}/published_posts?fields=...` returns it."""
+    ins = {"post_media_view": views, "post_total_media_view_unique": reach, "post_clicks": clicks}
+    return {
+        "id": f"{page_id}_{pid}", "message": message, "created_time": when,
+        "permalink_url": f"https://www.facebook.com/{page_id}/posts/{pid}",
+        "status_type": "added_photos", "shares": {"count": shares},
+        "reactions": {"data": [], "summary": {"total_count": reactions}},
+        "comments": {"data": [], "summary": {"total_count": comments}},
+        "insights": {"data": [{"name": k, "period": "lifetime", "values": [{"value": v}]}
+                              for k, v in ins.items()]},
+    }  # fmt: skip

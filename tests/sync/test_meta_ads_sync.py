@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+from urllib.parse import urlencode
 
 import pytest
 from click.testing import CliRunner
@@ -189,3 +190,51 @@ def test_cli_connect_sync_connections_disconnect(fake_meta, tmp_path, config_dir
     got = run(main, ["disconnect", "meta", "-w", w])
     assert got.exit_code == 0
     assert "good-token" not in (config_dir / "credentials.json").read_text()
+
+
+def test_a_backfill_longer_than_a_job_runs_in_chunks_as_one_batch(fake_meta, tmp_path):
+    ws = connected(tmp_path)
+    [res] = sync(ws, ["meta"], opts(since=dt.date(2025, 10, 1)))  # 161 days: two 90-day jobs
+    assert res.status == "ok", res.error
+    runs = fake_meta.fake.calls(r"/insights$", "POST")
+    assert [r.form["time_range"] for r in runs] == [
+        '{"since": "2025-10-01", "until": "2025-12-29"}',
+        '{"since": "2025-12-30", "until": "2026-03-10"}',
+    ]
+    assert res.records == 120 and res.batch_id is not None
+    assert (
+        ws.store.raw.execute("SELECT count(DISTINCT batch_id) FROM ad_metrics").fetchone()[0] == 1
+    )
+
+
+def test_the_base_url_variable_is_checked(monkeypatch):
+    from socialroi.errors import SocialroiError
+    from socialroi.sources.api import get_connector
+
+    monkeypatch.setenv("SOCIALROI_META_API_BASE", "ftp://evil/x?y")
+    with pytest.raises(SocialroiError, match="is not a base URL"):
+        get_connector("meta").base()
+    monkeypatch.setenv("SOCIALROI_META_API_BASE", "http://127.0.0.1:9/")
+    assert get_connector("meta").base() == "http://127.0.0.1:9"
+
+
+TAIL = urlencode({"after": 500, "time_range": '{"since": "2026-03-01", "until": "2026-03-10"}'})
+
+
+def test_absolute_next_urls_stay_on_the_api_host(fake_meta, tmp_path):
+    """A page whose paging.next names another host must not receive the token."""
+    ws = connected(tmp_path)
+    fake_meta.fake.fault(
+        r"/insights$",
+        status=200,
+        body={
+            "data": [],
+            "paging": {"next": f"https://attacker.example/v25.0/act_1234567890/insights?{TAIL}"},
+        },
+    )
+    [res] = sync(ws, ["meta"], opts())
+    assert res.status == "unchanged", res.error  # the empty page, then the (empty) next one
+    assert fake_meta.fake.calls(r"/insights$")[-1].query["after"] == "500"
+    assert all(
+        r.path.startswith("/v25.0/") for r in fake_meta.fake.requests
+    )  # rewritten to the base

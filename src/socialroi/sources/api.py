@@ -84,6 +84,9 @@ class Fetcher(Protocol):
 
     def lines(self, path: str, *, page: str) -> list[Any]: ...
 
+    # Headers added to this stream's calls (e.g. a Page access token); in memory only.
+    headers: dict[str, str]
+
 
 @dataclass(frozen=True)
 class Window:
@@ -177,6 +180,10 @@ class Connector:
     # whole. Any other absolute URL goes to the base's host. With the base-URL override set,
     # every URL goes to the override (`allowed_hosts` is then empty).
     hosts: tuple[str, ...] = ()
+    # Data calls go to a base URL the token response names (Salesforce's `instance_url`):
+    # the key in `Grant.extra`; the token endpoint stays under `base_url`. The base-URL
+    # variable still replaces both.
+    instance_key: str = ""
 
     @property
     def env_base(self) -> str:
@@ -190,12 +197,26 @@ class Connector:
             return self.base_url
         if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+/?", override):
             raise SocialroiError(
-                f"{self.env_base}={override!r} is not a base URL",
+                f"{self.env_base}={override!r} is not a base URL; expected a scheme and host "
+                "such as http://127.0.0.1:8123 or https://proxy.example.com"
             )
         return override.rstrip("/")
 
     def allowed_hosts(self) -> tuple[str, ...]:
         return () if os.environ.get(self.env_base, "").strip() else self.hosts
+
+    def data_base(self, extra: Mapping[str, Any]) -> str:
+        """Where data calls go: the variable's override, else the grant's instance URL (for
+        connectors with `instance_key`), else `base_url`."""
+        if os.environ.get(self.env_base, "").strip() or not self.instance_key:
+            return self.base()
+        got = str(extra.get(self.instance_key) or "")
+        if not re.fullmatch(r"https://[A-Za-z0-9.\-]+(:\d+)?/?", got):
+            raise SocialroiError(
+                f"the {self.source} token response named no usable {self.instance_key} "
+                f"({got[:80]!r}); run `socialroi connect {self.source}` again"
+            )
+        return got.rstrip("/")
 
     def stream(self, name: str) -> Stream:
         for s in self.streams:

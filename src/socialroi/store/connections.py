@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialroi.model.schema import TableSpec
 from socialroi.store.duckdb import DuckDBStore, quote
@@ -100,12 +101,13 @@ def cursor(store: DuckDBStore, source: str, account: str, stream: str) -> dt.dat
 
 
 def cursors(store: DuckDBStore, source: str) -> pd.DataFrame:
+    cols = ["account", "stream", "synced_until", "synced_at", "rows", "batch_id"]
     with store.cursor() as cur:
-        return cur.execute(
-            "SELECT account, stream, synced_until, synced_at, rows, batch_id FROM sync_cursors "
-            "WHERE source = ? ORDER BY account, stream",
+        rows = cur.execute(
+            f"SELECT {', '.join(cols)} FROM sync_cursors WHERE source = ? ORDER BY account, stream",
             [source],
-        ).df()
+        ).fetchall()
+    return pd.DataFrame(rows, columns=cols)
 
 
 def set_cursor(
@@ -143,6 +145,8 @@ def changed_rows(
     """(rows new or different from the stored ones, new, changed, unchanged). Only the
     columns `data` carries are compared (`batch_id` never): a re-read of the same figures
     changes nothing."""
+    if data.num_rows == 0:
+        return data, 0, 0, 0
     carried = [c for c in data.column_names if c in spec.column_names and c != "batch_id"]
     full = conform(spec, data).append_column(
         "_ord", pa.array(range(data.num_rows), type=pa.int64())
@@ -153,16 +157,17 @@ def changed_rows(
     tx.register(view, full)
     try:
         flags = tx.execute(
-            f"SELECT i._ord, (SELECT count(*) FROM {quote(spec.name)} t WHERE {keys}) AS known, "
-            f"(SELECT count(*) FROM {quote(spec.name)} t WHERE {keys} AND {same}) AS same "
-            f"FROM {view} i ORDER BY i._ord"
-        ).fetchall()
+            f"SELECT t._hit IS NOT NULL AS known, coalesce({same}, false) AS same FROM {view} i "
+            f"LEFT JOIN (SELECT *, 1 AS _hit FROM {quote(spec.name)}) t ON {keys} ORDER BY i._ord"
+        ).fetch_arrow_table()
     finally:
         tx.unregister(view)
-    new = sum(1 for _, k, _ in flags if k == 0)
-    unchanged = sum(1 for _, k, s in flags if k and s)
-    changed = len(flags) - new - unchanged
-    keep = pa.array([not (k and s) for _, k, s in flags], type=pa.bool_())
+    known, same_ = flags.column("known"), flags.column("same")
+    unchanged_mask = pc.and_(known, same_)
+    new = data.num_rows - (pc.sum(pc.cast(known, pa.int64())).as_py() or 0)
+    unchanged = pc.sum(pc.cast(unchanged_mask, pa.int64())).as_py() or 0
+    changed = data.num_rows - new - unchanged
+    keep = pc.invert(unchanged_mask)
     return data.filter(keep), new, changed, unchanged
 
 

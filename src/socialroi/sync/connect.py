@@ -8,6 +8,7 @@ already synced stay, with their batches.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -35,14 +36,21 @@ def save(
     grant: Grant,
     accounts: list[str],
     creds: Credentials | None = None,
+    *,
+    ref: str | None = None,
 ) -> conns.Connection:
-    """Store a new grant for `source` (replacing an earlier connection's tokens)."""
+    """Store a new grant for `source` (replacing an earlier connection's tokens). `ref`: the
+    grant is already in the credentials store under this reference (saved by the command line
+    before it sent `connect` to a running server)."""
     connector = get_connector(source)
     accounts = check_accounts(connector, accounts)
     creds = creds or Credentials()
     old = conns.get_connection(ws.store, source)
-    ref = old.credential_ref if old else new_ref()
-    creds.put(ref, grant)
+    if ref is None:
+        ref = old.credential_ref if old else new_ref()
+        creds.put(ref, grant)
+    elif old and old.credential_ref != ref:
+        creds.delete(old.credential_ref)
     conn = conns.Connection(
         source, accounts, ref, grant.expires_at, dt.datetime.now(dt.UTC), None, "ok", None
     )
@@ -52,24 +60,42 @@ def save(
     return conn
 
 
+def token_grant(
+    token: str,
+    *,
+    expires_in: float | None = None,
+    refresh_token: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+) -> Grant:
+    """A grant from a token the user pasted (`--token`)."""
+    token = token.strip()
+    if not token or any(c.isspace() for c in token):
+        raise SocialroiError("--token takes the access token as the platform shows it")
+    expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=expires_in) if expires_in else None
+    return Grant(token, refresh_token, expires_at, client_id, client_secret)
+
+
 def connect_token(
     ws: Workspace,
     source: str,
     token: str,
     accounts: list[str],
     *,
-    expires_in: float | None = None,
-    refresh_token: str | None = None,
-    client_id: str | None = None,
-    client_secret: str | None = None,
     creds: Credentials | None = None,
+    **grant: Any,
 ) -> conns.Connection:
-    token = token.strip()
-    if not token or any(c.isspace() for c in token):
-        raise SocialroiError("--token takes the access token as the platform shows it")
-    expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=expires_in) if expires_in else None
-    grant = Grant(token, refresh_token, expires_at, client_id, client_secret)
-    return save(ws, source, grant, accounts, creds)
+    """Connect with a token (`token_grant`'s keywords: expires_in, refresh_token, ...)."""
+    return save(ws, source, token_grant(token, **grant), accounts, creds)
+
+
+def stored_grant(source: str, ref: str, creds: Credentials | None = None) -> Grant:
+    grant = (creds or Credentials()).get(ref)
+    if grant is None:
+        raise SocialroiError(
+            f"no {source} token under that reference; run `socialroi connect {source}`"
+        )
+    return grant
 
 
 def disconnect(ws: Workspace, source: str, creds: Credentials | None = None) -> None:

@@ -22,9 +22,14 @@ class Fetcher:
         self.api = api
         self.account = account
         self.pages_read = 0
+        # Headers of this stream's calls on top of the connection's (e.g. a Page access
+        # token obtained with the user token): kept in memory only, never logged.
+        self.headers: dict[str, str] = {}
 
     def get(self, path: str, params: Mapping[str, Any] | None = None, *, page: str) -> Any:
-        return self.api.request("GET", path, where=self._where(page), params=params)
+        return self.api.request(
+            "GET", path, where=self._where(page), params=params, headers=self.headers
+        )
 
     def post(
         self,
@@ -34,7 +39,9 @@ class Fetcher:
         page: str,
         json: Any = None,
     ) -> Any:
-        return self.api.request("POST", path, where=self._where(page), data=data, json_body=json)
+        return self.api.request(
+            "POST", path, where=self._where(page), data=data, json_body=json, headers=self.headers
+        )
 
     def wait(self, seconds: float) -> None:
         self.api.pause(seconds)

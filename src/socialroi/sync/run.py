@@ -82,6 +82,7 @@ class SyncOptions:
     since: dt.date | None = None
     until: dt.date | None = None
     full: bool = False
+    streams: list[str] | None = None  # only these streams (default: every one)
     today: dt.date | None = None  # tests fix "today"
     limits: Limits | None = None
     client: httpx.Client | None = None
@@ -101,6 +102,11 @@ def sync(
     opts = options or SyncOptions()
     known = {c.source: c for c in conns.list_connections(ws.store)}
     names = sources or sorted(known)
+    for n in opts.streams or []:
+        every = {s.name for src in names if src in known for s in get_connector(src).streams}
+        if n not in every:
+            raise SocialroiError(f"no stream {n!r}; the streams of {', '.join(names)}: "
+                                 + ", ".join(sorted(every)))  # fmt: skip
     if not names:
         raise SocialroiError(
             "no source is connected; run `socialroi connect SOURCE` first "
@@ -118,28 +124,37 @@ def sync(
 def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_stream, on_start):
     creds = opts.credentials or Credentials()
     results: list[StreamResult] = []
-    api = Api(
-        connector.source,
-        connector.base(),
-        client=opts.client,
-        limits=opts.limits,
-        hosts=connector.allowed_hosts(),
-        **({"sleep": opts.sleep} if opts.sleep else {}),
-    )
-    try:
-        grant = auth.fresh_grant(api, connector, creds, conn.credential_ref)
-    except GrantExpired as exc:
-        conns.set_health(ws.store, connector.source, "expired", str(exc))
-        raise
-    api.headers.update(auth.headers(connector, grant))
+    extra = {"sleep": opts.sleep} if opts.sleep else {}
+    hosts = connector.allowed_hosts()
+    token_api = Api(connector.source, connector.base(), client=opts.client, limits=opts.limits,
+                    hosts=hosts, **extra)  # fmt: skip
+    api = Api(connector.source, connector.base(), client=opts.client, limits=opts.limits,
+              hosts=hosts, **extra)  # fmt: skip
+
+    def authorise():
+        """A grant valid for a while yet (checked before every stream: a long backfill
+        outlives a one-hour token), its header on the data calls."""
+        try:
+            got = auth.fresh_grant(token_api, connector, creds, conn.credential_ref)
+        except GrantExpired as exc:
+            conns.set_health(ws.store, connector.source, "expired", str(exc))
+            raise
+        api.headers.update(auth.headers(connector, got))
+        api.base = connector.data_base(got.extra)  # an instance URL from the token response
+        return got
+
+    grant = authorise()
     today = opts.today or dt.datetime.now(dt.UTC).date()
     for account in conn.accounts:
         streams, native = connector.account(account)
         for stream in connector.streams:
             if streams and stream.name not in streams:
                 continue
+            if opts.streams and stream.name not in opts.streams:
+                continue
             res = StreamResult(connector.source, account, stream.name)
             try:
+                grant = authorise()
                 window = _window(ws, stream, account, opts, today)
                 res.window = str(window)
                 if on_start:
@@ -188,18 +203,48 @@ def _window(ws, stream: Stream, account: str, opts: SyncOptions, today: dt.date)
 
 
 def _sync_stream(ws, api: Api, stream: Stream, account, native, window: Window, res) -> None:
+    """Read and stage the window chunk by chunk (a chunk's JSON is dropped once it is Arrow,
+    so a long backfill holds compact columns, not every record), then land it all at once."""
     fetcher = Fetcher(api, account)
-    records: list[dict] = []
-    for chunk in window.chunks(stream.window_days) if stream.dated else [window]:
-        records += read_window(fetcher, stream, native, chunk)
-    res.records, res.pages = len(records), fetcher.pages_read
     name = f"api:{stream.key} {account} {window}"
     ctx = Context(InputFile(name, b""), ImportOptions(), known_accounts=known_accounts(ws.store))
+    digest = hashlib.sha256()
+    parts: dict[str, list[pa.Table]] = {}
+    for chunk in window.chunks(stream.window_days) if stream.dated else [window]:
+        records = _read(fetcher, stream, account, native, chunk)
+        res.records += len(records)
+        digest.update(json.dumps(records, sort_keys=True, default=str).encode())
+        for table, data in _stage(ws, stream, ctx, records, native, account, chunk).items():
+            parts.setdefault(table, []).append(data)
+        del records
+    res.pages = fetcher.pages_read
+    unified = {
+        t: v[0] if len(v) == 1 else pa.concat_tables(v, promote_options="permissive")
+        for t, v in parts.items()
+    }
+    landing.channel_findings(ctx, unified)
+    _land(ws, stream, account, window, ctx, unified, digest.hexdigest(), res)
+    res.status = "ok" if res.batch_id is not None else "unchanged"
+
+
+def _read(fetcher: Fetcher, stream: Stream, account, native, chunk: Window) -> list[dict]:
+    try:
+        return read_window(fetcher, stream, native, chunk)
+    except (SyncFailed, GrantExpired):
+        raise
+    except SocialroiError as exc:  # a stream's own check of what the API answered
+        raise SyncFailed(
+            stream.source, stream.name, f"account {account}, {chunk}", str(exc)
+        ) from None
+
+
+def _stage(ws, stream: Stream, ctx, records, native, account, chunk: Window) -> dict:
+    """One chunk's records as unified Arrow tables; errors name stream, window and record."""
     try:
         staged = stream.to_staged(records, ctx, native)
-        unified = landing.prepare(ws.store, ctx, staged, ws.base_currency, ws.rules)
+        return landing.prepare(ws.store, ctx, staged, ws.base_currency, ws.rules)
     except ImportFailed as exc:
-        where = f"account {account}, {window}"
+        where = f"account {account}, {chunk}"
         if exc.row is not None:
             where += f", record {exc.row}"
         if exc.column is not None:
@@ -213,17 +258,13 @@ def _sync_stream(ws, api: Api, stream: Stream, account, native, window: Window, 
         raise SyncFailed(
             stream.source,
             stream.name,
-            f"account {account}, {window}",
+            f"account {account}, {chunk}",
             f"a record has an unexpected shape ({type(exc).__name__})",
         ) from None
-    landing.channel_findings(ctx, unified)
-    _land(ws, stream, account, window, ctx, unified, records, res)
-    res.status = "ok" if res.batch_id is not None else "unchanged"
 
 
-def _land(ws, stream, account, window, ctx, unified, records, res) -> None:
+def _land(ws, stream, account, window, ctx, unified, digest: str, res) -> None:
     prefer = ws.store.setting(PREFER_SETTING, "api") or "api"
-    digest = hashlib.sha256(json.dumps(records, sort_keys=True, default=str).encode()).hexdigest()
     with ws.store.transaction() as tx:
         changed: dict[str, pa.Table] = {}
         for table, data in unified.items():

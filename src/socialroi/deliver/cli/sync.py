@@ -6,12 +6,14 @@ import datetime as dt
 
 import click
 
+from socialroi.deliver.cli import remote
 from socialroi.deliver.cli.common import console, emit, err, format_option, workspace_option
 from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
 from socialroi.sources.api import connectors, get_connector
 from socialroi.sync import connect as connecting
 from socialroi.sync import oauth
+from socialroi.sync.credentials import Credentials, Grant, new_ref
 from socialroi.sync.run import SyncOptions, sync
 
 
@@ -38,35 +40,24 @@ def _day(_ctx, _param, value: str | None) -> dt.date | None:
     help="Your app's client secret (better: the SOCIALROI_CLIENT_SECRET variable).",
 )
 @click.option(
-    "--port", default=0, show_default=True, help="Loopback port for the redirect (0: any free one)."
+    "--port", default=0, show_default=True, help="Loopback port for the redirect (0: any free)."
 )
+@click.option("--grant-ref", hidden=True, help="Tokens already saved under this reference.")
 def connect_cmd(
     workspace: str, source: str, token: str | None, accounts: tuple[str, ...],
-    client_id: str | None, client_secret: str | None, port: int,
+    client_id: str | None, client_secret: str | None, port: int, grant_ref: str | None,
 ) -> None:  # fmt: skip
     """Connect SOURCE once: a consent in the browser (the URL is printed; the redirect comes
     back to a loopback port), or --token TOKEN. --account names what to read: an ad account
     (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal or
     Salesforce instance. Tokens are kept in your config directory, never in the workspace."""
-    connector = get_connector(source)
-    accs = connecting.check_accounts(connector, list(accounts))
+    accs = connecting.check_accounts(get_connector(source), list(accounts))
+    if grant_ref:
+        grant = connecting.stored_grant(source, grant_ref)
+    else:
+        grant = _grant(source, token, client_id, client_secret, port)
     with Workspace.open(workspace) as ws:
-        if token:
-            conn = connecting.connect_token(ws, source, token, accs)
-        else:
-            if not client_id:
-                raise SocialroiError(
-                    f"the consent flow needs your {connector.title} app's --client-id "
-                    "(and --client-secret); or pass --token"
-                )
-            grant = oauth.consent(
-                connector, client_id, client_secret, port=port,
-                show=lambda url: err.print(
-                    f"Open this address to let socialroi read {source}:\n{url}",
-                    markup=False, soft_wrap=True,
-                ),
-            )  # fmt: skip
-            conn = connecting.save(ws, source, grant, accs)
+        conn = connecting.save(ws, source, grant, accs, ref=grant_ref)
     expiry = (
         f"; the token expires {conn.token_expires_at:%Y-%m-%d %H:%M} UTC"
         if conn.token_expires_at
@@ -76,6 +67,49 @@ def connect_cmd(
         f"{source} connected: {', '.join(conn.accounts)}{expiry}. Run `socialroi sync {source}`.",
         markup=False,
     )
+
+
+def _grant(
+    source: str, token: str | None, client_id: str | None, client_secret: str | None, port: int
+) -> Grant:
+    """The grant from --token, or from the consent flow (in this process: it needs the
+    user's terminal and browser)."""
+    if token:
+        return connecting.token_grant(token)
+    connector = get_connector(source)
+    if not client_id:
+        raise SocialroiError(
+            f"the consent flow needs your {connector.title} app's --client-id "
+            "(and SOCIALROI_CLIENT_SECRET); or pass --token"
+        )
+    return oauth.consent(
+        connector, client_id, client_secret, port=port,
+        show=lambda url: err.print(
+            f"Open this address to let socialroi read {source}:\n{url}",
+            markup=False, soft_wrap=True,
+        ),
+    )  # fmt: skip
+
+
+def _connect_here_first(args: list[str]) -> list[str]:
+    """While `serve` runs: get the grant here, save it to this user's credentials, and send
+    the server only its reference (no token crosses the socket)."""
+    i = args.index("connect")
+    ctx = connect_cmd.make_context("connect", list(args[i + 1 :]))
+    p = ctx.params
+    if p.get("grant_ref"):
+        return args
+    connecting.check_accounts(get_connector(p["source"]), list(p["accounts"]))
+    grant = _grant(p["source"], p["token"], p["client_id"], p["client_secret"], p["port"])
+    ref = new_ref()
+    Credentials().put(ref, grant)
+    sent = [p["source"], "--grant-ref", ref, "-w", p["workspace"]]
+    for a in p["accounts"]:
+        sent += ["--account", a]
+    return args[: i + 1] + sent
+
+
+remote.LOCAL_FIRST["connect"] = _connect_here_first
 
 
 @click.command("connections")
@@ -108,11 +142,14 @@ def disconnect_cmd(workspace: str, source: str) -> None:
 @click.option("--since", callback=_day, help="First day to read (YYYY-MM-DD).")
 @click.option("--until", callback=_day, help="Last day to read (default: today).")
 @click.option("--full", is_flag=True, help="Read the whole history the platform keeps again.")
-def sync_cmd(workspace: str, sources: tuple[str, ...], since, until, full: bool) -> None:
+@click.option("--stream", "streams", multiple=True, help="Only this stream (repeatable).")
+def sync_cmd(
+    workspace: str, sources: tuple[str, ...], since, until, full: bool, streams: tuple[str, ...]
+) -> None:
     """Bring every connection (or the SOURCES named) up to date. Each stream is one batch,
     all or nothing; a stream that fails does not stop the others. Re-reads each stream's lag
     window (the days the platform still revises); running it twice changes nothing."""
-    opts = SyncOptions(since=since, until=until, full=full)
+    opts = SyncOptions(since=since, until=until, full=full, streams=list(streams) or None)
     with Workspace.open(workspace) as ws:
         results = sync(
             ws, list(sources) or None, opts,

@@ -31,7 +31,7 @@ from socialroi.model.aliases import aliases
 from socialroi.sources.api import Auth, Connector, Fetcher, Stream, Window, register_connector
 from socialroi.sources.base import Context, InputFile
 from socialroi.sources.kit.table import table_from_rows
-from socialroi.sources.meta import ads_manager
+from socialroi.sources.meta import ads_manager, api_organic
 from socialroi.sources.meta.common import SOURCE
 
 VERSION = "v25.0"
@@ -54,7 +54,12 @@ COLUMNS = (
     "ad_name", "ad_native_id", "platform", "objective", "currency", "spend", "impressions",
     "reach", "clicks", "link_clicks", "video_views", "purchases", "conversion_value",
 )  # fmt: skip
-_ACT = re.compile(r"^(?:act_)?(\d{1,20})$")
+_ACCOUNT = re.compile(r"^(act_|ig:|page:)(\d{1,25})$")
+STREAMS_OF = {
+    "act_": ("ad_insights",),
+    "ig:": ("ig_media", "ig_account"),
+    "page:": ("page_posts", "page_insights"),
+}
 
 
 def _window_params(w: Window) -> dict[str, Any]:
@@ -187,14 +192,15 @@ def fetch_ad_insights(
 
 
 def _account(value: str) -> tuple[tuple[str, ...], str]:
-    v = value.strip()
-    m = _ACT.match(v)
-    if v.startswith("act_") and m:
-        return ("ad_insights",), m.group(1)
-    raise SocialroiError(
-        f"{value!r} is not a Meta account this connector reads; expected an ad account "
-        "(act_<digits>)"
-    )
+    """`act_<id>` an ad account, `ig:<id>` an Instagram professional account, `page:<id>` a
+    Facebook Page: the streams that read it, and its id in the Graph API's paths."""
+    m = _ACCOUNT.match(value.strip())
+    if not m:
+        raise SocialroiError(
+            f"{value!r} is not a Meta account this connector reads; expected act_<ad account "
+            "id>, ig:<Instagram account id> or page:<Page id> (digits)"
+        )
+    return STREAMS_OF[m.group(1)], m.group(2)
 
 
 AD_INSIGHTS = Stream(
@@ -238,8 +244,14 @@ CONNECTOR = register_connector(
             refresh="exchange",
             scope_separator=",",
         ),
-        (AD_INSIGHTS,),
-        "act_<ad account id>",
+        (
+            AD_INSIGHTS,
+            api_organic.IG_MEDIA,
+            api_organic.IG_ACCOUNT,
+            api_organic.PAGE_POSTS,
+            api_organic.PAGE_INSIGHTS,
+        ),  # fmt: skip
+        "act_<ad account id>, ig:<Instagram account id>, page:<Page id>",
         _account,
         api_version=VERSION,
         docs="https://developers.facebook.com/docs/marketing-api/insights",

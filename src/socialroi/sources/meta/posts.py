@@ -187,6 +187,12 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         file, ctx, REPORT, ["native_id", "published_at"], "Business Suite post export",
         summary=_summary,
     )  # fmt: skip
+    return from_table(file, ctx, t)
+
+
+def from_table(file: InputFile, ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
+    """The staged rows of a post table: the export's, or the Graph API's media and posts laid
+    out in the export's columns (`meta.api_organic`), so both mean the same."""
     rows = t.body
     if not rows:
         raise ctx.fail(
