@@ -58,6 +58,9 @@ class Auth:
     # Extra query parameters of the consent URL (Google: access_type=offline for a refresh
     # token). `token_path` may also be an absolute URL on one of `Connector.hosts`.
     authorize_params: Mapping[str, str] = field(default_factory=dict)
+    # How long an access token lives when the token response does not say (Salesforce sends
+    # no `expires_in`: its tokens last the org's session timeout, 15 minutes at the least).
+    token_lifetime: float | None = None
 
 
 class Fetcher(Protocol):

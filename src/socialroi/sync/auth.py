@@ -63,7 +63,7 @@ def refresh(api: Api, connector: Connector, creds: Credentials, ref: str, grant:
     if grant.client_secret:
         form["client_secret"] = grant.client_secret
     got = _token_call(api, connector, "POST", form, "refreshing the token")
-    new = grant_from(got, grant)
+    new = grant_from(got, grant, connector.auth.token_lifetime)
     creds.put(ref, new)  # persisted (atomically) BEFORE the new access token is used
     return new
 
@@ -76,7 +76,7 @@ def exchange(api: Api, connector: Connector, creds: Credentials, ref: str, grant
         "fb_exchange_token": grant.access_token,
     }
     got = _token_call(api, connector, "GET", params, "renewing the long-lived token")
-    new = grant_from(got, grant)
+    new = grant_from(got, grant, connector.auth.token_lifetime)
     creds.put(ref, new)
     return new
 
@@ -104,7 +104,7 @@ def code_for_grant(
     method = "GET" if connector.auth.refresh == "exchange" else "POST"
     got = _token_call(api, connector, method, form, "exchanging the consent code")
     base = Grant("", client_id=client_id, client_secret=client_secret)
-    return grant_from(got, base)
+    return grant_from(got, base, connector.auth.token_lifetime)
 
 
 def _token_call(api: Api, connector: Connector, method: str, form: dict, what: str) -> Any:
@@ -121,15 +121,16 @@ def _token_call(api: Api, connector: Connector, method: str, form: dict, what: s
         raise
 
 
-def grant_from(got: Any, old: Grant) -> Grant:
-    """A token response (RFC 6749 section 5.1) as a grant; what it omits is kept."""
+def grant_from(got: Any, old: Grant, lifetime: float | None = None) -> Grant:
+    """A token response (RFC 6749 section 5.1) as a grant; what it omits is kept. `lifetime`:
+    seconds an access token lives when the response has no `expires_in` (Salesforce)."""
     if not isinstance(got, dict) or not isinstance(got.get("access_token"), str):
         raise SocialroiError("the token endpoint answered without an access_token")
     expires = got.get("expires_in")
     expires_at = (
         dt.datetime.now(dt.UTC) + dt.timedelta(seconds=float(expires))
         if isinstance(expires, int | float | str) and str(expires).replace(".", "", 1).isdigit()
-        else None
+        else (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lifetime) if lifetime else None)
     )
     rotated = got.get("refresh_token")
     extra = dict(old.extra)
