@@ -177,16 +177,17 @@ class FakeHubspot:
                 "expires_in": 1800}  # fmt: skip
 
 
-def fill(hs: FakeHubspot, deals: int = 24, contacts: int = 30) -> None:
+def fill(hs: FakeHubspot, deals: int = 24, contacts: int = 30, spread: float = 1.0) -> None:
     """Deals across both pipelines (won, lost, open; a custom won stage) and contacts with
-    lifecycle dates and original sources, all modified in March 2026."""
+    lifecycle dates and original sources, all modified in March 2026 (`spread` < 1 packs many
+    records into fewer days, for the benchmark)."""
     base = dt.datetime(2026, 3, 1, 14, 30, tzinfo=dt.UTC)
     sources = (("PAID_SOCIAL", "Facebook", "spring_sale"), ("ORGANIC_SOCIAL", "LinkedIn", ""),
                ("ORGANIC_SEARCH", "google", ""), ("DIRECT_TRAFFIC", "", ""),
                ("REFERRALS", "partner.example.com", ""))  # fmt: skip
     for n in range(contacts):
         cid = str(5001 + n)
-        created = base + dt.timedelta(hours=7 * n)
+        created = base + dt.timedelta(hours=7 * n * spread)
         src = sources[n % len(sources)]
         c = {"hs_object_id": cid, "email": f"buyer{n}@example.com",
              "company": f"Acme {n % 6}", "country": ("United States", "Germany", "Mexico")[n % 3],
@@ -208,7 +209,7 @@ def fill(hs: FakeHubspot, deals: int = 24, contacts: int = 30) -> None:
     for n in range(deals):
         did = str(8801 + n)
         pipe, stage = stages[n % len(stages)]
-        created = base + dt.timedelta(hours=11 * n, minutes=5)
+        created = base + dt.timedelta(hours=11 * n * spread, minutes=5)
         closed = created + dt.timedelta(days=3 + n % 5)
         hs.objects["deals"][did] = {
             "hs_object_id": did, "dealname": f"Voltiq x Acme {n}", "pipeline": pipe,

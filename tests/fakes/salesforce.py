@@ -15,12 +15,22 @@ It does not parse SOQL in full: it reads the object after FROM and the SystemMod
   next page (`page_size` records a page; Salesforce's default is 2,000);
 - `GET /services/data/v62.0/sobjects/Opportunity/describe` — `{"name", "fields": [{"name",
   "type"}]}` (`CurrencyIsoCode` only in a multi-currency org: `multi_currency`);
+- Bulk API 2.0 query jobs — "Bulk API 2.0 and Bulk API Developer Guide": `POST
+  /services/data/v62.0/jobs/query` `{"operation": "query", "query"}` -> `{"id", "state":
+  "UploadComplete", ...}`; `GET …/jobs/query/{id}` -> `"state": "InProgress"` then
+  `"JobComplete"` (or `"Failed"` with `errorMessage`); `GET …/jobs/query/{id}/results?
+  maxRecords=&locator=` -> CSV (header of the selected field names, relationship fields as
+  `Account.Name`, empty cells for null, `true`/`false`) with the `Sforce-Locator` header
+  (`null` on the last part);
 - errors — `[{"message", "errorCode"}]`: 401 `INVALID_SESSION_ID`, 403 `REQUEST_LIMIT_EXCEEDED`,
   400 `INVALID_FIELD`.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from typing import Any
 from urllib.parse import quote
@@ -49,6 +59,12 @@ class FakeSalesforce:
         fake.route("GET", rf"/services/data/{V}/query", self._query)
         fake.route("GET", rf"/services/data/{V}/query/(\w+)-(\d+)", self._more)
         fake.route("GET", rf"/services/data/{V}/sobjects/Opportunity/describe", self._describe)
+        fake.route("POST", rf"/services/data/{V}/jobs/query", self._job)
+        fake.route("GET", rf"/services/data/{V}/jobs/query/(\w+)", self._job_status)
+        fake.route("GET", rf"/services/data/{V}/jobs/query/(\w+)/results", self._job_results)
+        self.jobs: dict[str, dict[str, Any]] = {}
+        self.polls_before_done = 1
+        self.fail_jobs = False
 
     def _denied(self, req: Request) -> Reply | None:
         if req.bearer not in self.tokens:
@@ -83,6 +99,63 @@ class FakeSalesforce:
             names.append("CurrencyIsoCode")
         return {"name": "Opportunity", "fields": [{"name": n, "type": "string"} for n in names]}
 
+    def _job(self, req: Request) -> Reply | dict:
+        if (d := self._denied(req)) is not None:
+            return d
+        body = json.loads(req.body)
+        assert body["operation"] == "query" and "ORDER BY" not in body["query"]
+        jid = f"7505g0000{len(self.jobs):09d}"
+        self.jobs[jid] = {"query": body["query"], "polls": 0}
+        return {"id": jid, "operation": "query", "object": re.search(r"FROM (\w+)",
+                body["query"]).group(1), "state": "UploadComplete", "concurrencyMode": "Parallel",
+                "contentType": "CSV", "apiVersion": 62.0, "lineEnding": "LF",
+                "columnDelimiter": "COMMA"}  # fmt: skip
+
+    def _job_status(self, req: Request) -> Reply | dict:
+        if (d := self._denied(req)) is not None:
+            return d
+        job = self.jobs[req.match.group(1)]
+        job["polls"] += 1
+        if self.fail_jobs:
+            return {"id": req.match.group(1), "state": "Failed",
+                    "errorMessage": "InvalidBatch : Failed to process query"}  # fmt: skip
+        done = job["polls"] > self.polls_before_done
+        return {"id": req.match.group(1), "state": "JobComplete" if done else "InProgress",
+                "numberRecordsProcessed": 0}  # fmt: skip
+
+    def _job_results(self, req: Request) -> Reply:
+        if (d := self._denied(req)) is not None:
+            return d
+        soql = self.jobs[req.match.group(1)]["query"]
+        fields = re.search(r"SELECT (.*?) FROM", soql).group(1).split(", ")
+        rows = self._select(soql) if "Organization" not in soql else []
+        start = int(req.query.get("locator") or 0)
+        size = int(req.query.get("maxRecords") or 50_000)
+        chunk = rows[start : start + size]
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(fields)
+        for r in chunk:
+            w.writerow(["" if r.get(f) is None else
+                        str(r.get(f)).lower() if isinstance(r.get(f), bool) else r.get(f)
+                        for f in fields])  # fmt: skip
+        nxt = str(start + size) if start + size < len(rows) else "null"
+        return Reply(200, out.getvalue().encode(), {"Content-Type": "text/csv",
+                     "Sforce-Locator": nxt, "Sforce-NumberOfRecords": str(len(chunk))})  # fmt: skip
+
+    def _select(self, soql: str) -> list[dict]:
+        obj = re.search(r"\bFROM (\w+)", soql).group(1)
+        rows = self.objects[obj]
+        lo = re.search(r"SystemModstamp >= (\S+)", soql)
+        hi = re.search(r"SystemModstamp <= (\S+)", soql)
+        if lo:
+            rows = [r for r in rows if r["SystemModstamp"][:19] >= lo.group(1)[:19]]
+        if hi:
+            rows = [r for r in rows if r["SystemModstamp"][:19] <= hi.group(1)[:19]]
+        if "HasResponded = true" in soql:
+            rows = [r for r in rows if r.get("HasResponded")]
+        return sorted(rows, key=lambda r: r["SystemModstamp"])
+
     def _query(self, req: Request) -> Reply | dict:
         if (d := self._denied(req)) is not None:
             return d
@@ -93,16 +166,7 @@ class FakeSalesforce:
         if "CurrencyIsoCode" in soql and not self.multi_currency:
             return Reply(400, [{"message": "No such column 'CurrencyIsoCode' on entity "
                                 "'Opportunity'.", "errorCode": "INVALID_FIELD"}])  # fmt: skip
-        rows = self.objects[obj]
-        lo = re.search(r"SystemModstamp >= (\S+)", soql)
-        hi = re.search(r"SystemModstamp <= (\S+)", soql)
-        if lo:
-            rows = [r for r in rows if r["SystemModstamp"][:19] >= lo.group(1)[:19]]
-        if hi:
-            rows = [r for r in rows if r["SystemModstamp"][:19] <= hi.group(1)[:19]]
-        if "HasResponded = true" in soql:
-            rows = [r for r in rows if r.get("HasResponded")]
-        rows = sorted(rows, key=lambda r: r["SystemModstamp"])
+        rows = self._select(soql)
         fields = re.search(r"SELECT (.*?) FROM", soql).group(1).split(", ")
         shaped = [self._shape(obj, r, fields) for r in rows]
         locator = f"01g{len(self._cursors):04d}"

@@ -145,7 +145,7 @@ def order(n: int, created: dt.datetime, *, total: float, items: list[tuple[str, 
     }  # fmt: skip
 
 
-def fill(shop: FakeShopify, n: int = 40) -> None:
+def fill(shop: FakeShopify, n: int = 40, spread: float = 1.0) -> None:
     """`n` orders over March 2026: repeat customers, social landings with UTM and click ids,
     a TikTok Shop order, cancelled and refunded orders, a POS order without e-mail."""
     base = dt.datetime(2026, 3, 1, 3, 15, tzinfo=dt.UTC)
@@ -158,7 +158,7 @@ def fill(shop: FakeShopify, n: int = 40) -> None:
         "&utm_campaign=launch-tt&ttclid=E.C.P.1",
     )  # fmt: skip
     for k in range(n):
-        created = base + dt.timedelta(hours=17 * k)
+        created = base + dt.timedelta(hours=17 * k * spread)
         items = [("Desk Lamp", 1 + k % 2, 49.5), ("Bulb 3-pack", 1, 12.0)][: 1 + k % 2]
         total = sum(q * p for _, q, p in items) + 4.9
         shop.orders.append(order(

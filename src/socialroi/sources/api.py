@@ -87,6 +87,10 @@ class Fetcher(Protocol):
 
     def lines(self, path: str, *, page: str) -> list[Any]: ...
 
+    def download(
+        self, path: str, params: Mapping[str, Any] | None = None, *, page: str
+    ) -> tuple[bytes, dict[str, str]]: ...
+
     # Headers added to this stream's calls (e.g. a Page access token); in memory only.
     headers: dict[str, str]
 

@@ -101,6 +101,7 @@ class Api:
         headers: Mapping[str, str] | None = None,
         jsonl: bool = False,
         bare: bool = False,
+        raw: bool = False,
     ) -> Any:
         """Send, retrying what is transient, and return the decoded JSON body (`jsonl`: a
         body of JSON lines, e.g. a bulk export, as the list of its decoded lines)."""
@@ -131,6 +132,8 @@ class Api:
             self._usage_pause(rh, where)
             if jsonl and 200 <= status < 300:
                 return self._lines(body, where, shown)
+            if raw and 200 <= status < 300:  # a CSV download: the bytes and the headers
+                return body, {k.lower(): v for k, v in rh.items()}
             decoded = _decode(body)
             verdict = self._verdict(status, rh, decoded)
             if verdict == "ok":

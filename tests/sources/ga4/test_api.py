@@ -55,7 +55,7 @@ def test_pages_by_offset_to_the_last_page(ga4, tmp_path):
     assert res.status == "ok", res.error
     calls = ga4.fake.calls(r":runReport$")
     assert [json.loads(c.body)["offset"] for c in calls] == [0, 40, 80, 120]
-    assert all(json.loads(c.body)["limit"] == 250_000 for c in calls)
+    assert all(json.loads(c.body)["limit"] == 100_000 for c in calls)
     assert all(c.bearer == "ya29.good" for c in calls)
     got = ws.store.raw.execute(
         "SELECT count(*), sum(sessions), round(sum(revenue), 2), min(currency), "

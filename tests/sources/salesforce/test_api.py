@@ -241,3 +241,39 @@ def test_connect_then_sync_equals_the_file_import(sf, tmp_path, monkeypatch):
         pd.testing.assert_frame_equal(*r)
         won = _opps(wa).query("kind == 'won'")
         assert len(won) == 8 and won["value_base"].sum() > 0
+
+
+# -- Bulk API 2.0 for long windows -------------------------------------------------------------
+
+
+def _all(ws: Workspace, table: str, key: str) -> pd.DataFrame:
+    df = ws.table(table).execute().drop(columns=["batch_id"])
+    return df.sort_values(key).reset_index(drop=True)
+
+
+def test_a_long_window_reads_bulk_jobs_and_stores_what_rest_queries_store(
+    sf, tmp_path, monkeypatch
+):
+    from socialroi.sources.salesforce import api as sf_api
+
+    monkeypatch.setattr(sf_api, "BULK_PART", 7)  # results in parts of 7: the locator pages
+    rest = connected(tmp_path)
+    sync(rest, ["salesforce"], opts())
+    (tmp_path / "b").mkdir()
+    bulk = api_kit.connected(tmp_path / "b", "salesforce", "00D!good", [ORG])
+    got = sync(bulk, ["salesforce"], opts(since=dt.date(2026, 1, 1)))
+    assert all(r.status == "ok" for r in got), [r.error for r in got]
+    assert len(sf.jobs) == 3  # one job per stream
+    parts = [c.query.get("locator") for c in sf.fake.calls(r"/results$")]
+    assert parts.count(None) == 3 and "7" in parts and "14" in parts
+    for table, key in (("conversions", "conversion_id"), ("touchpoints", "touch_id")):
+        pd.testing.assert_frame_equal(_all(rest, table, key), _all(bulk, table, key))
+
+
+def test_a_failed_bulk_job_stores_nothing(sf, tmp_path):
+    sf.fail_jobs = True
+    ws = connected(tmp_path)
+    got = sync(ws, ["salesforce"], opts(since=dt.date(2026, 1, 1)))
+    assert all(r.status == "failed" for r in got)
+    assert "ended Failed: InvalidBatch" in got[0].error
+    assert _q(ws, "SELECT count(*) FROM conversions")[0][0] == 0

@@ -28,7 +28,9 @@ first response day; both use the report's Lead Source mapping for source and med
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,6 +54,9 @@ from socialroi.sources.salesforce.exports import (
 VERSION = "v62.0"
 DATA = f"/services/data/{VERSION}"
 MAX_PAGES = 100_000
+BULK_AFTER_DAYS = 31  # longer windows read through a Bulk API 2.0 query job
+BULK_POLLS = 360
+BULK_PART = 100_000  # records per results request (maxRecords)
 TOUCH_ORIGIN = "salesforce_campaign"
 _HOST = re.compile(r"^(?:https://)?([a-z0-9][a-z0-9.-]*\.(?:salesforce|force)\.com)/?$", re.I)
 OPP_FIELDS = ("Id", "Name", "Account.Name", "Account.BillingCountry", "StageName", "Amount",
@@ -95,6 +100,71 @@ def query(f: Fetcher, stream: Stream, soql: str, what: str) -> list[dict[str, An
     raise SyncFailed(stream.source, stream.name, what, "the query never reached its last page")
 
 
+def bulk_query(f: Fetcher, stream: Stream, soql: str, what: str) -> list[dict[str, Any]]:
+    """Every record of a SOQL query through a Bulk API 2.0 query job: create it, poll it until
+    `JobComplete`, read its CSV results part by part (`Sforce-Locator`)."""
+    job = f.post(f"{DATA}/jobs/query", page=f"{what} bulk job",
+                 json={"operation": "query", "query": soql})  # fmt: skip
+    jid = job.get("id") if isinstance(job, dict) else None
+    if not isinstance(jid, str) or not re.fullmatch(r"[A-Za-z0-9]{15,18}", jid):
+        raise SyncFailed(stream.source, stream.name, f"{what} bulk job", "the job has no id")
+    for n in range(1, BULK_POLLS + 1):
+        got = f.get(f"{DATA}/jobs/query/{jid}", page=f"{what} bulk job status {n}")
+        state = got.get("state") if isinstance(got, dict) else None
+        if state == "JobComplete":
+            break
+        if state in ("Failed", "Aborted"):
+            why = str(got.get("errorMessage"))[:200]
+            raise SyncFailed(stream.source, stream.name, f"{what} bulk job {jid}",
+                             f"the job ended {state}: {why}")  # fmt: skip
+        f.wait(min(30.0, 2.0 * n))
+    else:
+        raise SyncFailed(stream.source, stream.name, f"{what} bulk job {jid}",
+                         "the job did not finish in time")  # fmt: skip
+    out: list[dict[str, Any]] = []
+    locator: str | None = None
+    for k in range(1, MAX_PAGES + 1):
+        params: dict[str, Any] = {"maxRecords": BULK_PART}
+        if locator:
+            params["locator"] = locator
+        page = f"{what} bulk result part {k}"
+        body, headers = f.download(f"{DATA}/jobs/query/{jid}/results", params, page=page)
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise SyncFailed(stream.source, stream.name, page, "the CSV is not UTF-8") from None
+        out += [_nest(r) for r in csv.DictReader(io.StringIO(text))]
+        locator = headers.get("sforce-locator")
+        if not locator or locator == "null":
+            return out
+    raise SyncFailed(stream.source, stream.name, what, "the bulk results never ended")
+
+
+def _nest(row: dict[str, str]) -> dict[str, Any]:
+    """A Bulk API CSV row as a REST query record: `Account.Name` nested under `Account` (null
+    when all its fields are empty), '' null, `true` / `false` booleans."""
+    out: dict[str, Any] = {}
+    for key, raw in row.items():
+        if key is None:
+            raise ValueError("a CSV row has more cells than its header")
+        value: Any = None if raw == "" else {"true": True, "false": False}.get(raw, raw)
+        head, _, rest = key.partition(".")
+        if not rest:
+            out[key] = value
+        elif value is not None:
+            out[head] = {**(out.get(head) or {}), rest: value}
+        else:
+            out.setdefault(head, None)
+    return out
+
+
+def records(f: Fetcher, stream: Stream, window: Window, soql: str, what: str) -> list[dict]:
+    """A long window (a first sync, --full) as a bulk job, a short one as REST queries."""
+    if window.days > BULK_AFTER_DAYS:
+        return bulk_query(f, stream, soql.replace(" ORDER BY SystemModstamp", ""), what)
+    return query(f, stream, soql, what)
+
+
 def _org(f: Fetcher, stream: Stream) -> dict[str, Any]:
     got = query(f, stream, "SELECT Id, DefaultCurrencyIsoCode, TimeZoneSidKey FROM Organization",
                 "organization")  # fmt: skip
@@ -118,20 +188,20 @@ def fetch_opportunities(f: Fetcher, stream: Stream, account: str, window: Window
     names = {x.get("name") for x in desc.get("fields", [])} if isinstance(desc, dict) else set()
     fields = OPP_FIELDS + (("CurrencyIsoCode",) if "CurrencyIsoCode" in names else ())
     soql = f"SELECT {', '.join(fields)} FROM Opportunity WHERE {_between(window)}"
-    return _with_org(query(f, stream, soql, "opportunities"), org)
+    return _with_org(records(f, stream, window, soql, "opportunities"), org)
 
 
 def fetch_leads(f: Fetcher, stream: Stream, account: str, window: Window) -> list[dict]:
     org = _org(f, stream)
     soql = f"SELECT {', '.join(LEAD_FIELDS)} FROM Lead WHERE {_between(window)}"
-    return _with_org(query(f, stream, soql, "leads"), org)
+    return _with_org(records(f, stream, window, soql, "leads"), org)
 
 
 def fetch_members(f: Fetcher, stream: Stream, account: str, window: Window) -> list[dict]:
     org = _org(f, stream)
     soql = (f"SELECT {', '.join(MEMBER_FIELDS)} FROM CampaignMember WHERE HasResponded = true "
             f"AND {_between(window)}")  # fmt: skip
-    return _with_org(query(f, stream, soql, "campaign members"), org)
+    return _with_org(records(f, stream, window, soql, "campaign members"), org)
 
 
 def _get(rec: dict, path: str) -> Any:
