@@ -7,7 +7,7 @@ a GA4 backfill of a million rows.
 
 Each fake serves on loopback from this process (the GA4 fake computes its rows from their index,
 so a million rows cost the benchmark nothing); every measured command is a child process
-(`python -m socialroi.deliver.cli.main ...`, see `run.py`), so its peak memory is its own.
+(the CLI run by `runpy`) that reports its own peak memory (VmHWM) when it exits.
 Writes `benchmarks/sync/sources.md`.
 """
 
@@ -17,15 +17,16 @@ import argparse
 import datetime as dt
 import json
 import os
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(HERE)]
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
-from run import child  # noqa: E402 - the sibling benchmark's child-process runner
 from tests.fakes import hubspot as hs_fake  # noqa: E402
 from tests.fakes import salesforce as sf_fake  # noqa: E402
 from tests.fakes import shopify as shop_fake  # noqa: E402
@@ -35,6 +36,36 @@ from tests.sources.ga4.test_api import report_csv  # noqa: E402
 from tests.sources.hubspot.test_api import contacts_csv, deals_csv  # noqa: E402
 from tests.sources.salesforce.test_api import report_csv as sf_report_csv  # noqa: E402
 from tests.sources.shopify.test_api import orders_csv  # noqa: E402
+
+# The child reports its own peak: VmHWM of /proc/self/status is the high-water mark of the
+# process's own memory map. (`wait4`'s ru_maxrss is not: Linux carries the forking parent's
+# peak across exec into it, so a child of a big benchmark process would report the parent's.)
+PEAK = (
+    "import atexit, runpy, sys\n"
+    "def peak():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            print('VmHWM-kB', line.split()[1], file=sys.stderr, flush=True)\n"
+    "atexit.register(peak)\n"
+    "sys.argv = ['socialroi', *sys.argv[1:]]\n"
+    "runpy.run_module('socialroi.deliver.cli.main', run_name='__main__')\n"
+)
+
+
+def child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(seconds, peak MB of the command's own process, output) of one CLI command."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK, *args],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    secs = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    kb = [int(x.split()[1]) for x in proc.stderr.splitlines() if x.startswith("VmHWM-kB")]
+    return secs, (kb[-1] / 1024 if kb else float("nan")), proc.stdout
+
 
 SOURCES = ("facebook", "instagram", "tiktok", "google", "(direct)", "linkedin", "pinterest",
            "youtube")  # fmt: skip
@@ -88,6 +119,11 @@ def measure(work: Path, name: str, env: dict, connect: list[str], span: list[str
     assert " 0 new, 0 changed" in second[2], second[2]
     imp = child(["import", "-w", str(work / f"{name}-files.duckdb"), *import_opts,
                  *map(str, files)], env) if files else None  # fmt: skip
+    print(
+        f"{name}: {n:,} records, first sync {first[0]:.1f} s / {first[1]:,.0f} MB, second "
+        f"{second[0]:.1f} s, file import {imp[0] if imp else 0:.1f} s",
+        flush=True,
+    )
     return {"name": name, "n": n, "first": first, "second": second, "import": imp}
 
 
@@ -166,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores (shared with other work). Fakes on loopback in the benchmark's "
-        "process; every command a child process (peak memory = its max RSS). Start-up of a "
+        "process; every command a child process reporting its own peak memory (VmHWM; `wait4`'s "
+        "ru_maxrss would carry the forking benchmark's peak). Start-up of a "
         f"command (`socialroi connections` on an empty workspace): {boot[0]:.1f} s, "
         f"{boot[1]:,.0f} MB; *net* rows/s subtract it. Records: GA4 report rows; HubSpot deals "
         "+ contacts (10,000-result cap passed by re-querying); Shopify orders (one bulk "
