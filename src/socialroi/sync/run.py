@@ -236,6 +236,12 @@ def _read(fetcher: Fetcher, stream: Stream, account, native, chunk: Window) -> l
         raise SyncFailed(
             stream.source, stream.name, f"account {account}, {chunk}", str(exc)
         ) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # a custom fetch meeting an answer of a shape it did not check: untrusted input
+        raise SyncFailed(
+            stream.source, stream.name, f"account {account}, {chunk}",
+            f"the API answered with an unexpected shape ({type(exc).__name__})",
+        ) from None  # fmt: skip
 
 
 def _stage(ws, stream: Stream, ctx, records, native, account, chunk: Window) -> dict:

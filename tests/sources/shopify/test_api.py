@@ -293,3 +293,11 @@ def test_connect_then_sync_equals_the_file_import(shop, tmp_path):
             k for (k,) in wa.store.raw.execute("SELECT DISTINCT kind FROM dq_findings").fetchall()
         }
         assert {"cancelled_order", "refunded_order", "tiktok_shop_order"} <= kinds
+
+
+def test_an_answer_of_an_unexpected_shape_fails_the_stream_not_the_sync(shop, tmp_path):
+    ws = connected(tmp_path)
+    shop.fake.fault(r"graphql\.json$", status=200, body={"data": {}, "extensions": ["cost"]})
+    [res] = sync(ws, ["shopify"], opts())
+    assert res.status == "failed" and "unexpected shape" in res.error, res.error
+    assert _one(ws, "SELECT count(*) FROM conversions")[0] == 0
