@@ -55,10 +55,18 @@ class Auth:
     scope_separator: str = " "
     header: str = "Authorization"  # where the access token goes
     scheme: str = "Bearer"  # prefix of the header value ("" for X-Shopify-Access-Token)
+    # Extra query parameters of the consent URL (Google: access_type=offline for a refresh
+    # token). `token_path` may also be an absolute URL on one of `Connector.hosts`.
+    authorize_params: Mapping[str, str] = field(default_factory=dict)
+    # How long an access token lives when the token response does not say (Salesforce sends
+    # no `expires_in`: its tokens last the org's session timeout, 15 minutes at the least).
+    token_lifetime: float | None = None
 
 
 class Fetcher(Protocol):
     """What `socialroi.sync` gives a stream's custom `fetch` (see `sync.fetch.Fetcher`)."""
+
+    pages_read: int  # a custom fetch adds the pages of records it read (shown per stream)
 
     def get(self, path: str, params: Mapping[str, Any] | None = None, *, page: str) -> Any: ...
 
@@ -76,6 +84,12 @@ class Fetcher(Protocol):
     ) -> Iterator[list[dict[str, Any]]]: ...
 
     def wait(self, seconds: float) -> None: ...
+
+    def lines(self, path: str, *, page: str) -> list[Any]: ...
+
+    def download(
+        self, path: str, params: Mapping[str, Any] | None = None, *, page: str
+    ) -> tuple[bytes, dict[str, str]]: ...
 
     # Headers added to this stream's calls (e.g. a Page access token); in memory only.
     headers: dict[str, str]
@@ -168,6 +182,11 @@ class Connector:
     # Facts about an account read once per sync (currency, time zone): path and fields.
     api_version: str = ""
     docs: str = ""  # the API reference this configuration was written from
+    # Other hosts of the platform that absolute URLs (a token endpoint on another host, a
+    # per-shop or per-org host) may reach as they are: regular expressions a host must match
+    # whole. Any other absolute URL goes to the base's host. With the base-URL override set,
+    # every URL goes to the override (`allowed_hosts` is then empty).
+    hosts: tuple[str, ...] = ()
     # Data calls go to a base URL the token response names (Salesforce's `instance_url`):
     # the key in `Grant.extra`; the token endpoint stays under `base_url`. The base-URL
     # variable still replaces both.
@@ -189,6 +208,9 @@ class Connector:
                 "such as http://127.0.0.1:8123 or https://proxy.example.com"
             )
         return override.rstrip("/")
+
+    def allowed_hosts(self) -> tuple[str, ...]:
+        return () if os.environ.get(self.env_base, "").strip() else self.hosts
 
     def data_base(self, extra: Mapping[str, Any]) -> str:
         """Where data calls go: the variable's override, else the grant's instance URL (for

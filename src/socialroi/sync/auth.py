@@ -63,7 +63,7 @@ def refresh(api: Api, connector: Connector, creds: Credentials, ref: str, grant:
     if grant.client_secret:
         form["client_secret"] = grant.client_secret
     got = _token_call(api, connector, "POST", form, "refreshing the token")
-    new = grant_from(got, grant)
+    new = grant_from(got, grant, connector.auth.token_lifetime)
     creds.put(ref, new)  # persisted (atomically) BEFORE the new access token is used
     return new
 
@@ -83,7 +83,7 @@ def exchanged(api: Api, connector: Connector, grant: Grant) -> Grant:
         "fb_exchange_token": grant.access_token,
     }
     got = _token_call(api, connector, "GET", params, "exchanging for a long-lived token")
-    return grant_from(got, grant)
+    return grant_from(got, grant, connector.auth.token_lifetime)
 
 
 def code_for_grant(
@@ -108,7 +108,8 @@ def code_for_grant(
         form["code_verifier"] = verifier
     method = "GET" if connector.auth.refresh == "exchange" else "POST"
     got = _token_call(api, connector, method, form, "exchanging the consent code")
-    grant = grant_from(got, Grant("", client_id=client_id, client_secret=client_secret))
+    base = Grant("", client_id=client_id, client_secret=client_secret)
+    grant = grant_from(got, base, connector.auth.token_lifetime)
     if connector.auth.refresh == "exchange" and client_secret:
         grant = exchanged(api, connector, grant)  # the consent's token lasts hours, not days
     return grant
@@ -128,15 +129,16 @@ def _token_call(api: Api, connector: Connector, method: str, form: dict, what: s
         raise
 
 
-def grant_from(got: Any, old: Grant) -> Grant:
-    """A token response (RFC 6749 section 5.1) as a grant; what it omits is kept."""
+def grant_from(got: Any, old: Grant, lifetime: float | None = None) -> Grant:
+    """A token response (RFC 6749 section 5.1) as a grant; what it omits is kept. `lifetime`:
+    seconds an access token lives when the response has no `expires_in` (Salesforce)."""
     if not isinstance(got, dict) or not isinstance(got.get("access_token"), str):
         raise SocialroiError("the token endpoint answered without an access_token")
     expires = got.get("expires_in")
     expires_at = (
         dt.datetime.now(dt.UTC) + dt.timedelta(seconds=float(expires))
         if isinstance(expires, int | float | str) and str(expires).replace(".", "", 1).isdigit()
-        else None
+        else (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lifetime) if lifetime else None)
     )
     rotated = got.get("refresh_token")
     extra = dict(old.extra)

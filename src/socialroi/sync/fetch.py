@@ -46,6 +46,20 @@ class Fetcher:
     def wait(self, seconds: float) -> None:
         self.api.pause(seconds)
 
+    def download(
+        self, path: str, params: Mapping[str, Any] | None = None, *, page: str
+    ) -> tuple[bytes, dict[str, str]]:
+        """A body that is not JSON (a CSV of Salesforce's Bulk API 2.0), with the response's
+        headers (lower-case names; a locator of the next part travels there)."""
+        self.pages_read += 1
+        return self.api.request("GET", path, where=self._where(page), params=params, raw=True)
+
+    def lines(self, path: str, *, page: str) -> list[Any]:
+        """A JSON-lines download (a bulk export's signed URL): its decoded lines, in order.
+        Sent without the connection's token: the URL carries its own signature."""
+        self.pages_read += 1
+        return self.api.request("GET", path, where=self._where(page), jsonl=True, bare=True)
+
     def _where(self, page: str) -> str:
         return f"account {self.account}, {page}"
 

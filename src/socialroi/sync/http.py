@@ -18,6 +18,7 @@ from __future__ import annotations
 import email.utils
 import json
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -56,9 +57,11 @@ class Api:
         limits: Limits | None = None,
         sleep: Callable[[float], None] = time.sleep,
         headers: Mapping[str, str] | None = None,
+        hosts: tuple[str, ...] = (),
     ) -> None:
         self.source = source
         self.base = base.rstrip("/")
+        self.hosts = tuple(re.compile(h, re.IGNORECASE) for h in hosts)
         self.limits = limits or Limits()
         self.client = client or httpx.Client(timeout=self.limits.timeout)
         self.sleep = sleep
@@ -70,9 +73,14 @@ class Api:
     # -- URLs ----------------------------------------------------------------------------
     def url(self, path_or_url: str) -> str:
         """A path under the base, or an absolute URL a page gave (`paging.next`): its scheme
-        and host are replaced by the base's, and it must be the API's own host."""
+        and host are replaced by the base's, unless it is an https URL on one of the
+        platform's own `hosts` (never another host: the token must not leave the platform)."""
         if path_or_url.startswith(("http://", "https://")):
             parts = urlsplit(path_or_url)
+            if parts.scheme == "https" and any(
+                h.fullmatch(parts.hostname or "") for h in self.hosts
+            ):
+                return path_or_url
             rest = parts.path + (f"?{parts.query}" if parts.query else "")
             return self.base + rest
         return self.base + "/" + path_or_url.lstrip("/")
@@ -91,11 +99,16 @@ class Api:
         data: Mapping[str, Any] | None = None,
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
+        jsonl: bool = False,
+        bare: bool = False,
+        raw: bool = False,
     ) -> Any:
-        """Send, retrying what is transient, and return the decoded JSON body."""
+        """Send, retrying what is transient, and return the decoded JSON body (`jsonl`: a
+        body of JSON lines, e.g. a bulk export, as the list of its decoded lines)."""
         url = self.url(path_or_url)
         shown = redact(url)
-        hdrs = {**self.headers, **(headers or {})}
+        # `bare`: without the connection's headers (a signed download URL needs no token)
+        hdrs = {**({} if bare else self.headers), **(headers or {})}
         lim = self.limits
         last = ""
         for attempt in range(lim.max_attempts):
@@ -117,6 +130,10 @@ class Api:
                 self._retry_after = None
                 continue
             self._usage_pause(rh, where)
+            if jsonl and 200 <= status < 300:
+                return self._lines(body, where, shown)
+            if raw and 200 <= status < 300:  # a CSV download: the bytes and the headers
+                return body, {k.lower(): v for k, v in rh.items()}
             decoded = _decode(body)
             verdict = self._verdict(status, rh, decoded)
             if verdict == "ok":
@@ -141,6 +158,17 @@ class Api:
         )
 
     _retry_after: float | None = None
+
+    def _lines(self, body: bytes, where: str, shown: str) -> list[Any]:
+        out = []
+        for n, line in enumerate(body.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                raise self.fail(where, f"line {n} of {shown} is not JSON") from None
+        return out
 
     def _read(self, resp: httpx.Response, where: str, shown: str) -> bytes:
         declared = resp.headers.get("content-length")

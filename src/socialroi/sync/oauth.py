@@ -38,6 +38,7 @@ def consent_url(
         "scope": a.scope_separator.join(a.scopes),
         "code_challenge": challenge,
         "code_challenge_method": "S256",
+        **a.authorize_params,
     }
     return f"{a.authorize_url}?{urlencode(query)}"
 
@@ -103,7 +104,7 @@ def consent(
     if "error" in got:
         reason = " ".join(str(got.get("error_description") or got["error"]).split())[:200]
         raise SocialroiError(f"{connector.source} refused the consent: {reason}")
-    api = api or Api(connector.source, connector.base())
+    api = api or Api(connector.source, connector.base(), hosts=connector.allowed_hosts())
     api.stream = "consent"
     return auth.code_for_grant(
         api, connector, got["code"], redirect, client_id, client_secret, verifier

@@ -126,9 +126,11 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
     creds = opts.credentials or Credentials()
     results: list[StreamResult] = []
     extra = {"sleep": opts.sleep} if opts.sleep else {}
+    hosts = connector.allowed_hosts()
     token_api = Api(connector.source, connector.base(), client=opts.client, limits=opts.limits,
-                    **extra)  # fmt: skip
-    api = Api(connector.source, connector.base(), client=opts.client, limits=opts.limits, **extra)
+                    hosts=hosts, **extra)  # fmt: skip
+    api = Api(connector.source, connector.base(), client=opts.client, limits=opts.limits,
+              hosts=hosts, **extra)  # fmt: skip
 
     def authorise():
         """A grant valid for a while yet (checked before every stream: a long backfill
@@ -238,6 +240,12 @@ def _read(fetcher: Fetcher, stream: Stream, account, native, chunk: Window) -> l
         raise SyncFailed(
             stream.source, stream.name, f"account {account}, {chunk}", str(exc)
         ) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # a custom fetch meeting an answer of a shape it did not check: untrusted input
+        raise SyncFailed(
+            stream.source, stream.name, f"account {account}, {chunk}",
+            f"the API answered with an unexpected shape ({type(exc).__name__})",
+        ) from None  # fmt: skip
 
 
 def _stage(ws, stream: Stream, ctx, records, native, account, chunk: Window) -> dict:

@@ -188,12 +188,14 @@ def parse_report(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                 rows=len(t.body),
             )
     start, end = layout.period
-    return {"traffic_daily": _traffic_rows(ctx, table, hm, start, end)}
+    return {"traffic_daily": traffic_rows(ctx, table, hm, start, end)}
 
 
-def _traffic_rows(
+def traffic_rows(
     ctx: Context, table: Block, hm: HeaderMap, start: dt.date | None, end: dt.date | None
 ) -> pd.DataFrame:
+    """The report table's rows as `traffic_daily` (the Data API connector lays its rows out
+    as this table too, so a synced report means what the downloaded one means)."""
     dim_cols = [hm.index[f] for f in DIMENSIONS if f in hm]
     body: list[tuple[int, list[str]]] = []
     ctx.rows_read = len(table.body)
@@ -208,8 +210,10 @@ def _traffic_rows(
     rns = [rn for rn, _ in body]
 
     def cells(f: str) -> list[str]:
+        # text cells of a file; the API's metrics arrive already read as numbers
         i = hm.index[f]
-        return [r[i].strip() if i < len(r) else "" for _, r in body]
+        return [(r[i].strip() if isinstance(r[i], str) else r[i]) if i < len(r) else ""
+                for _, r in body]  # fmt: skip
 
     out = pd.DataFrame({"origin": [ORIGIN] * len(body)})
     # Day of each row.
