@@ -97,8 +97,12 @@ def rule_index(
 
 def rules_table(rules: list[ChannelRule]) -> ir.Table:
     """The rules' outputs by number, -1 being `Unmapped`."""
+    return ibis.memtable(rules_data(rules))
 
-    data = pa.table(
+
+def rules_data(rules: list[ChannelRule]) -> pa.Table:
+    """`rules_table`'s rows as Arrow."""
+    return pa.table(
         {
             "_rid": pa.array([-1, *range(len(rules))], pa.int64()),
             "channel": [UNMAPPED, *[r.channel for r in rules]],
@@ -108,7 +112,6 @@ def rules_table(rules: list[ChannelRule]) -> ir.Table:
             "rule": ["unmapped", *[r.rule for r in rules]],
         }
     )
-    return ibis.memtable(data)
 
 
 def classify_table(
@@ -118,8 +121,10 @@ def classify_table(
     referrer: ir.StringValue,
     click_id_type: ir.StringValue,
     rules: list[ChannelRule] | None = None,
+    rules_t: ir.Table | None = None,
 ) -> ir.Table:
-    """`t` with channel, channel_platform, paid and rule added.
+    """`t` with channel, channel_platform, paid and rule added. `rules_t` is the rules'
+    outputs table (`rules_data`) when the caller supplies it (a compiled query's input).
 
     The regexes run once per row (one CASE giving the rule's number); the outputs come from a
     join with the small rules table. Four CASEs, one per output, would run every regex four
@@ -128,6 +133,6 @@ def classify_table(
     rules = load_rules() if rules is None else rules
     t = t.drop(*[c for c in OUTPUTS if c in t.columns])
     t = t.mutate(_ri=rule_index(source, medium, referrer, click_id_type, rules))
-    rt = rules_table(rules)
+    rt = rules_t if rules_t is not None else rules_table(rules)
     j = t.left_join(rt, t._ri == rt._rid).drop("_ri", "_rid")
     return j.mutate(channel_platform=j.channel_platform.nullif(""))

@@ -87,7 +87,9 @@ def _money(t: ir.Table, fx: ir.Table, table: str) -> ir.Table:
     return t
 
 
-def _channels(table: str, t: ir.Table, rules: list[ChannelRule] | None) -> ir.Table:
+def _channels(
+    table: str, t: ir.Table, rules: list[ChannelRule] | None, rules_t: ir.Table | None
+) -> ir.Table:
     def col(name: str) -> ir.StringValue:
         return t[name] if name in t.columns else ibis.null("string")
 
@@ -102,8 +104,9 @@ def _channels(table: str, t: ir.Table, rules: list[ChannelRule] | None) -> ir.Ta
         )
         t = t.mutate(_known=known)
     t = classify_table(
-        t, col("source"), col("medium"), col("referrer"), col("click_id_type"), rules=rules
-    )
+        t, col("source"), col("medium"), col("referrer"), col("click_id_type"), rules=rules,
+        rules_t=rules_t,
+    )  # fmt: skip
     if "rule" not in TABLES[table].column_names:
         t = t.drop("rule")
     if known is not None:
@@ -114,9 +117,14 @@ def _channels(table: str, t: ir.Table, rules: list[ChannelRule] | None) -> ir.Ta
 
 
 def unify_table(
-    table: str, t: ir.Table, fx: ir.Table, rules: list[ChannelRule] | None = None
+    table: str,
+    t: ir.Table,
+    fx: ir.Table,
+    rules: list[ChannelRule] | None = None,
+    rules_t: ir.Table | None = None,
 ) -> ir.Table:
-    """The canonical rows for one staged table, as an Ibis expression."""
+    """The canonical rows for one staged table, as an Ibis expression (`rules_t`: the
+    rules' table, `model.channels.rules_data`, when the caller supplies it as an input)."""
     for c in LOWER.get(table, ()):
         if c in t.columns:
             # A regex, not .strip(): Ibis compiles strip to TRIM(... '\f' ...) and Spark reads
@@ -124,7 +132,7 @@ def unify_table(
             t = t.mutate(**{c: t[c].lower().re_replace(r"^\s+|\s+$", "")})
     t = _money(t, fx, table)
     if table in CHANNEL_TABLES:
-        t = _channels(table, t, rules)
+        t = _channels(table, t, rules, rules_t)
     return t
 
 
