@@ -80,12 +80,25 @@ def rule_index(
     rules: list[ChannelRule],
 ) -> ir.IntegerValue:
     """Number of the first matching rule (-1 when none): the only place regexes run."""
-    fields = {
+    return _first_rule(_fields(source, medium, referrer, click_id_type), rules)
+
+
+def _fields(
+    source: ir.StringValue,
+    medium: ir.StringValue,
+    referrer: ir.StringValue,
+    click_id_type: ir.StringValue,
+) -> dict[str, ir.StringValue]:
+    """The values the rules test: lower-cased, the referrer reduced to its host, '' for none."""
+    return {
         "source": source.lower().fill_null(""),
         "medium": medium.lower().fill_null(""),
         "referrer_host": referrer_host(referrer.fill_null("")).fill_null(""),
         "click_id_type": click_id_type.lower().fill_null(""),
     }
+
+
+def _first_rule(fields: dict[str, ir.StringValue], rules: list[ChannelRule]) -> ir.IntegerValue:
     conds = []
     for r in rules:
         cond = ibis.literal(True)
@@ -132,7 +145,14 @@ def classify_table(
     """
     rules = load_rules() if rules is None else rules
     t = t.drop(*[c for c in OUTPUTS if c in t.columns])
-    t = t.mutate(_ri=rule_index(source, medium, referrer, click_id_type, rules))
+    keys = {f"_k_{f}": v for f, v in _fields(source, medium, referrer, click_id_type).items()}
+    t = t.mutate(**keys)
+    # The regexes run once per distinct (source, medium, referrer host, click id type), not
+    # once per row: a month of sessions holds a few hundred such combinations.
+    combos = t.select(**{f"_c_{f}": t[f"_k_{f}"] for f in FIELDS}).distinct()
+    combos = combos.mutate(_ri=_first_rule({f: combos[f"_c_{f}"] for f in FIELDS}, rules))
+    t = t.left_join(combos, [t[f"_k_{f}"] == combos[f"_c_{f}"] for f in FIELDS])
+    t = t.drop(*keys, *[f"_c_{f}" for f in FIELDS])
     rt = rules_t if rules_t is not None else rules_table(rules)
     j = t.left_join(rt, t._ri == rt._rid).drop("_ri", "_rid")
     return j.mutate(channel_platform=j.channel_platform.nullif(""))

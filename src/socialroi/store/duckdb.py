@@ -206,6 +206,22 @@ class DuckDBStore:
             self.raw.execute("COMMIT")
 
     @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Many transactions in a row (an import run): the database file is rewritten
+        (checkpointed) once at the end instead of whenever the write-ahead log passes 16 MB,
+        which otherwise happens on most large files. Every commit is still durable (the log
+        is on disk and replayed if the process dies)."""
+        con = self.raw
+        old = con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+        con.execute("SET checkpoint_threshold = '16GB'")
+        try:
+            yield
+        finally:
+            con.execute(f"SET checkpoint_threshold = '{old.replace(chr(39), '')}'")
+            with contextlib.suppress(duckdb.Error):  # another connection's transaction
+                con.execute("CHECKPOINT")
+
+    @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of its own for one read: threads never share a result set."""
         cur = self._root.cursor()
