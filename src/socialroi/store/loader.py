@@ -51,9 +51,8 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
     raw.register(view, data)
     try:
         source = view
-        repeated = raw.execute(
-            f"SELECT count(*) - count(DISTINCT row({key_list})) FROM {view}"
-        ).fetchone()[0]
+        keys_only = data.select(list(spec.key))
+        repeated = keys_only.group_by(list(spec.key)).aggregate([]).num_rows < data.num_rows
         if repeated or spec.newer_wins:  # most files hold each key once: no window then
             raw.execute(
                 f"CREATE OR REPLACE TEMP TABLE _dedup AS SELECT * FROM {view} "
@@ -89,8 +88,7 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
         if source == view:
             return data.num_rows
         n = int(raw.execute(f"SELECT count(*) FROM {source}").fetchone()[0])
-        raw.execute("DROP TABLE IF EXISTS _dedup")
-        raw.execute("DROP TABLE IF EXISTS _merged")
+        raw.execute("DROP TABLE IF EXISTS _dedup; DROP TABLE IF EXISTS _merged")
         return n
     finally:
         raw.unregister(view)
