@@ -128,9 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         print(proc.stderr, file=sys.stderr)
         return 1
     imp = json.loads(proc.stdout.strip().splitlines()[-1])
+    (work / "import-timings.json").write_text(json.dumps(imp, indent=1))
     print(f"socialroi import: {imp['wall_s']:.1f}s; DuckDB reads ...", flush=True)
     per = defaultdict(lambda: {"files": 0, "rows": 0, "sr_s": 0.0, "db_rows": 0, "db_s": 0.0,
-                               "sr_db_s": 0.0})  # fmt: skip
+                               "sr_db_s": 0.0, "sr_cpu": 0.0, "db_cpu": 0.0,
+                               "sr_db_cpu": 0.0})  # fmt: skip
     db_total = sr_same = db_cpu = sr_cpu = 0.0
     for f in imp["files"]:
         if f["status"] == "failed":
@@ -139,12 +141,15 @@ def main(argv: list[str] | None = None) -> int:
         row["files"] += 1
         row["rows"] += f["rows"]
         row["sr_s"] += f["s"]
+        row["sr_cpu"] += f["cpu"]
         path = Path(f["path"]) if f["path"] else None
         d = duckdb_read(path) if path is not None and path.name == Path(f["file"]).name else None
         if d is not None:
             row["db_rows"] += d[0]
             row["db_s"] += d[1]
             row["sr_db_s"] += f["s"]
+            row["db_cpu"] += d[2]
+            row["sr_db_cpu"] += f["cpu"]
             db_total += d[1]
             sr_same += f["s"]
             db_cpu += d[2]
@@ -205,11 +210,12 @@ def _render(what, made, files, size, imp, per, same, notes) -> str:
         "CPU time (all threads of the process) is the steadier figure on a shared machine: "
         "other processes stretch wall time, not CPU time.",
         "",
-        "| report | files | rows | socialroi s | socialroi rows/s | DuckDB s | DuckDB rows/s "
-        "| socialroi / DuckDB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| report | files | rows | socialroi s | socialroi CPU s | socialroi rows/s | DuckDB s "
+        "| DuckDB CPU s | socialroi / DuckDB (wall) | socialroi / DuckDB (CPU) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    tot = {"rows": 0, "sr_s": 0.0, "db_rows": 0, "db_s": 0.0, "files": 0, "sr_db_s": 0.0}
+    tot = {"rows": 0, "sr_s": 0.0, "db_rows": 0, "db_s": 0.0, "files": 0, "sr_db_s": 0.0,
+           "sr_cpu": 0.0, "db_cpu": 0.0, "sr_db_cpu": 0.0}  # fmt: skip
     for key in sorted(per):
         r = per[key]
         for k in tot:
@@ -223,13 +229,13 @@ def _render(what, made, files, size, imp, per, same, notes) -> str:
 
 def _row(key: str, r: dict) -> str:
     sr = r["rows"] / r["sr_s"] if r["sr_s"] else 0
-    db = r["db_rows"] / r["db_s"] if r["db_s"] else 0
     ratio = f"{r['sr_db_s'] / r['db_s']:,.1f}x" if r["db_s"] else "—"
+    ratio_cpu = f"{r['sr_db_cpu'] / r['db_cpu']:,.1f}x" if r["db_cpu"] > 0.005 else "—"
     db_s = f"{r['db_s']:.2f}" if r["db_s"] else "—"
-    db_rs = f"{db:,.0f}" if db else "—"
+    db_cpu = f"{r['db_cpu']:.2f}" if r["db_s"] else "—"
     return (
-        f"| {key} | {r['files']} | {r['rows']:,} | {r['sr_s']:.2f} | {sr:,.0f} | "
-        f"{db_s} | {db_rs} | {ratio} |"
+        f"| {key} | {r['files']} | {r['rows']:,} | {r['sr_s']:.2f} | {r['sr_cpu']:.2f} | "
+        f"{sr:,.0f} | {db_s} | {db_cpu} | {ratio} | {ratio_cpu} |"
     )
 
 

@@ -47,10 +47,16 @@ def needs_unify(table: str, columns: list[str]) -> bool:
     return any(amount in columns and "currency" in columns for amount, _, _ in MONEY.get(table, []))
 
 
-def staged_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
-    """Cast a staging frame's canonical columns to their types; other columns are dropped."""
+def staged_to_arrow(table: str, frame: pd.DataFrame | pa.Table) -> pa.Table:
+    """Cast a staging frame's canonical columns to their types; other columns are dropped.
+    A parser that stages Arrow (typed in the database) gets its columns cast as they are: a
+    timestamp without a zone is UTC."""
     spec = TABLES[table]
     schema = spec.ibis_schema().to_pyarrow()
+    if isinstance(frame, pa.Table):
+        fields = [f for f in schema if f.name in frame.column_names]
+        arrays = [frame.column(f.name).cast(f.type) for f in fields]
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     arrays, fields = [], []
     for fld in schema:
         if fld.name not in frame.columns:

@@ -33,7 +33,6 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -287,7 +286,8 @@ def _json_error(file: InputFile, ctx: Context, exc: Exception):
 # -- the parse -----------------------------------------------------------------------------
 
 
-def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table]:
+    """Touchpoints and conversions as Arrow tables, typed by DuckDB (times in UTC)."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     try:
@@ -344,7 +344,7 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: Context, fmt: str) -> None:
                        expected=expected)  # fmt: skip
 
 
-def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
+def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
     con.execute(f"CREATE TEMP TABLE touch AS {sessions_sql()}")
     no_sid = con.execute(
         "SELECT count(*), min(rn) FROM norm WHERE p_ga_session_id IS NULL"
@@ -358,7 +358,7 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
             column="event_params.ga_session_id",
             rows=int(no_sid[0]),
         )
-    df = con.execute(
+    touch = con.execute(
         """
         SELECT t.touch_id, make_timestamp(t.ts0) AS occurred_at,
           coalesce(try_strptime(t.event_date, '%Y%m%d')::DATE,
@@ -369,26 +369,26 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
         FROM touch t LEFT JOIN countries c ON c.name = lower(trim(t.country))
         ORDER BY t.ts0, t.touch_id
         """
-    ).df()
-    _unknown_countries(ctx, df, "geo.country")
-    df["occurred_at"] = pd.to_datetime(df["occurred_at"]).dt.tz_localize("UTC")
-    return df.drop(columns=["country_name"])
+    ).to_arrow_table()
+    _unknown_countries(ctx, touch, "geo.country")
+    return touch.drop_columns(["country_name"])  # occurred_at: UTC, without a zone
 
 
-def _unknown_countries(ctx: Context, df: pd.DataFrame, column: str) -> None:
-    unknown = df["country_name"].notna() & df["market"].isna()
-    if unknown.any():
-        names = df.loc[unknown, "country_name"].unique().tolist()
+def _unknown_countries(ctx: Context, rows: pa.Table, column: str) -> None:
+    unknown = pc.and_(pc.is_valid(rows["country_name"]), pc.is_null(rows["market"]))
+    n = pc.sum(unknown).as_py() or 0
+    if n:
+        names = pc.unique(rows["country_name"].filter(unknown)).to_pylist()
         ctx.finding(
             "unknown_country",
             f"{len(names)} country name(s) are not known; their rows have an empty market",
             column=column,
             value=", ".join(map(str, names[:10])),
-            rows=int(unknown.sum()),
+            rows=int(n),
         )
 
 
-def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
+def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
     con.execute(f"CREATE TEMP TABLE conv AS {conversions_sql()}")
     bad = con.execute(
         "SELECT rn, transaction_id FROM conv WHERE event_name = 'purchase' AND value IS NULL "
@@ -446,7 +446,7 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
             column="ecommerce.transaction_id",
             rows=int(dup[0]),
         )
-    df = con.execute(
+    conv = con.execute(
         f"""
         WITH c AS (
           SELECT * FROM conv
@@ -461,7 +461,8 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
           coalesce(try_strptime(c.event_date, '%Y%m%d')::DATE, make_timestamp(c.ts)::DATE)
             AS local_date,
           c.user_pseudo_id AS visitor_id, coalesce(c.user_id, t.user_id) AS user_id,
-          c.transaction_id AS order_id, c.value, c.currency,
+          c.transaction_id AS order_id, c.value,
+          CASE WHEN c.value IS NOT NULL THEN c.currency END AS currency,
           coalesce(k.code, t.market) AS market, c.country AS country_name,
           t.source, t.medium, t.campaign, t.referrer, t.landing_page,
           '{CONV_ORIGIN}' AS origin
@@ -474,7 +475,5 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
         LEFT JOIN countries k ON k.name = lower(trim(c.country))
         ORDER BY c.ts, c.rn
         """
-    ).df()
-    df["occurred_at"] = pd.to_datetime(df["occurred_at"]).dt.tz_localize("UTC")
-    df.loc[df["value"].isna(), "currency"] = None
-    return df.drop(columns=["country_name"])
+    ).to_arrow_table()
+    return conv.drop_columns(["country_name"])  # occurred_at: UTC, without a zone

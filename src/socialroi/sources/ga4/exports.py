@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
 from socialroi.model.aliases import aliases
 from socialroi.sources.base import Context, InputFile, report
@@ -409,5 +410,5 @@ def _detect_events(s: Sniff) -> float:
 
 
 @report("ga4", "events", "GA4 BigQuery event export (JSON lines or Parquet)", detect=_detect_events)
-def parse_events(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+def parse_events(file: InputFile, ctx: Context) -> dict[str, pa.Table]:
     return bigquery.parse(file, ctx)
