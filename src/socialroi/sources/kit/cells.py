@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote_plus
@@ -123,14 +124,15 @@ _CURRENCY_CHARS = re.compile(r"[\s\u00a0\u202f$€£¥₹₩₫₱฿R]|US|MXN|B
 def decimal_style(values: Sequence[Any]) -> str:
     """Guess a file's decimal mark from its number cells: ',' (1.234,5) or '.' (1,234.5)."""
     eu = us = 0
-    for v in values:
-        if not isinstance(v, str):
+    # Each distinct cell once, weighted by its count; a cell of digits only has no mark.
+    for v, n in Counter(v for v in values if isinstance(v, str)).items():
+        if v.isdigit():
             continue
         s = _CURRENCY_CHARS.sub("", v.strip()).rstrip("%")
         if _EU_NUMBER.match(s):
-            eu += 1
+            eu += n
         elif _US_NUMBER.match(s):
-            us += 1
+            us += n
     return "," if eu > us else "."
 
 

@@ -9,6 +9,7 @@ campaign / ad set / ad cells are empty: it is skipped with a finding.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import parse_qs
@@ -132,6 +133,11 @@ def _utm_campaign(raw: Any) -> str | None:
     s = text(raw)
     if not s:
         return None
+    return _utm_in(s)
+
+
+@functools.lru_cache(maxsize=4096)  # an ad repeats its URL parameters on every day's row
+def _utm_in(s: str) -> str | None:
     q = parse_qs(s.lstrip("?"), keep_blank_values=False)
     vals = q.get("utm_campaign")
     return url_decode(vals[0]) if vals else None
