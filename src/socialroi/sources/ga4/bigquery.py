@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from socialroi.errors import ImportFailed
 from socialroi.sources.base import Context, InputFile
 from socialroi.sources.ga4.bigquery_sql import (
     CONV_ORIGIN,
@@ -145,9 +146,9 @@ def _num(s: pa.Array) -> pa.Array:
     return pc.cast(pc.if_else(ok, s, pa.scalar(None, pa.string())), pa.float64())
 
 
-def flatten(table: pa.Table, ctx: Context) -> pa.Table:
+def flatten(table: pa.Table, ctx: Context, first: int = 1) -> pa.Table:
     """The events with the fields we use under fixed names and types, whatever the file's
-    layout (missing fields are nulls)."""
+    layout (missing fields are nulls); `rn` numbers them from `first`."""
     n = table.num_rows
     cts = "collected_traffic_source"
     spec = {
@@ -169,7 +170,7 @@ def flatten(table: pa.Table, ctx: Context) -> pa.Table:
         "ec_revenue": (("ecommerce", "purchase_revenue"), pa.float64()),
         "ec_revenue_usd": (("ecommerce", "purchase_revenue_in_usd"), pa.float64()),
     }
-    cols: dict[str, Any] = {"rn": pa.array(np.arange(1, n + 1, dtype=np.int64))}
+    cols: dict[str, Any] = {"rn": pa.array(np.arange(first, first + n, dtype=np.int64))}
     for name, (path, typ) in spec.items():
         cols[name] = _typed(_field(table, *path), typ, n, ".".join(path), ctx)
     for k, arr in _params(table, n, ctx).items():
@@ -206,13 +207,28 @@ def _load(con: duckdb.DuckDBPyConnection, file: InputFile, ctx: Context) -> tupl
         try:
             pf = pq.ParquetFile(io.BytesIO(file.data))
             names = set(pf.schema_arrow.names)
-            table = pf.read(columns=[c for c in READ_COLUMNS if c in names])
+            columns = [c for c in READ_COLUMNS if c in names]
+            _required(columns, ctx)
+            # Row group by row group: the nested events of a month (millions, each with its
+            # event_params) are never all in memory beside their flattened columns.
+            parts, first = [], 1
+            for i in range(pf.num_row_groups):
+                group = pf.read_row_group(i, columns=columns)
+                parts.append(flatten(group, ctx, first))
+                first += group.num_rows
+                del group
+            flat = pa.concat_tables(parts) if parts else flatten(
+                pf.schema_arrow.empty_table().select(columns), ctx)  # fmt: skip
+            del parts
+        except ImportFailed:
+            raise
         except Exception:  # noqa: BLE001 - a damaged Parquet file is one user problem
             raise ctx.fail(
                 "the Parquet file is damaged: its data pages cannot be read",
                 expected="a Parquet file written by BigQuery EXPORT DATA",
             ) from None
-        fmt = "parquet"
+        con.register("norm", flat)
+        return "parquet", flat.num_rows
     else:
         path = _json_path(file)
         cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in JSON_COLUMNS.items()) + "}"
@@ -223,17 +239,21 @@ def _load(con: duckdb.DuckDBPyConnection, file: InputFile, ctx: Context) -> tupl
         if path != file.path:
             path.unlink(missing_ok=True)
         fmt = "jsonl"
+    _required(table.column_names, ctx)
+    flat = flatten(table, ctx)
+    del table
+    con.register("norm", flat)
+    return fmt, flat.num_rows
+
+
+def _required(columns: list[str], ctx: Context) -> None:
     missing = [c for c in ("event_timestamp", "event_name", "user_pseudo_id")
-               if c not in table.column_names]  # fmt: skip
+               if c not in columns]  # fmt: skip
     if missing:
         raise ctx.fail(
             f"this GA4 event export has no {', '.join(missing)} column",
             expected="the BigQuery events_* table layout",
         )
-    flat = flatten(table, ctx)
-    del table
-    con.register("norm", flat)
-    return fmt, flat.num_rows
 
 
 def _sql_str(path: Path) -> str:
