@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from socialroi.errors import SocialroiError
 from socialroi.land import identity, plausible
-from socialroi.model.channels import ChannelRule
+from socialroi.model.channels import ChannelRule, load_rules, rules_data
 from socialroi.model.currencies import ecb_last_date, known_currencies
 from socialroi.model.schema import TABLES
 from socialroi.sources.api import connectors
@@ -29,7 +29,7 @@ from socialroi.store import batches, connections, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
 from socialroi.unify import fx as fxmod
-from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify
+from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify_table
 
 # Workspace setting: which wins when a file and a sync hold the same account and day of a
 # table a sync stream replaces (`Stream.replaces`): "api" (default) or "files".
@@ -131,10 +131,21 @@ def unify_staged(
     needs = {t for t in arrow if needs_unify(t, arrow[t].column_names)}
     out = {t: a for t, a in arrow.items() if t not in needs}
     if needs:
-        fx_t = ibis.memtable(rates)
-        staged = {t: ibis.memtable(arrow[t]) for t in needs}
-        exprs = unify(staged, fx_t, rules)
-        out |= {t: store.ibis.to_pyarrow(e) for t, e in exprs.items()}
+        rules = load_rules() if rules is None else rules
+        inputs = {
+            "_sr_fx": pa.Table.from_pandas(rates, preserve_index=False),
+            "_sr_rules": rules_data(rules),
+        }
+        for t in sorted(needs):
+
+            def build(tables: dict[str, ibis.Table], t: str = t) -> ibis.Table:
+                return unify_table(t, tables["_sr_staged"], tables["_sr_fx"], rules,
+                                   tables["_sr_rules"])  # fmt: skip
+
+            # The expression is the same for every file of a layout: compiled once.
+            out[t] = store.run_compiled(
+                ("unify", t, tuple(rules)), build, {"_sr_staged": arrow[t], **inputs}
+            )
     return out
 
 

@@ -111,19 +111,20 @@ class Workspace:
         `force` re-reads files already imported (same rows replace themselves).
         """
         opts = ImportOptions(**options)
-        results = []
-        for file in expand(paths, opts):
-            res = import_file(
-                self.store,
-                file,
-                opts,
-                base_currency=self.base_currency,
-                rules=self.rules,
-                force=force,
-            )
-            results.append(res)
-            if on_file:
-                on_file(res)
+        results: list[ImportResult] = []
+        with self.store.bulk():
+            for file in expand(paths, opts):
+                res = import_file(
+                    self.store,
+                    file,
+                    opts,
+                    base_currency=self.base_currency,
+                    rules=self.rules,
+                    force=force,
+                )
+                results.append(res)
+                if on_file:
+                    on_file(res)
         return results
 
     def import_run(

@@ -257,6 +257,9 @@ def from_table(file: InputFile, ctx: Context, t: Table) -> dict[str, pd.DataFram
                 rows=sum(d is None for d in days),
             )
 
+    # Plain lists: a Series looked up cell by cell (`.iloc`) costs more than the whole parse.
+    published, mangled = published.tolist(), mangled.tolist()
+    nums = {f: series.tolist() for f, series in nums.items()}
     post_rows, metric_rows = [], []
     for i, (_rn, r) in enumerate(rows):
         pid = prefixed(platform, native_ids[i])
@@ -267,12 +270,12 @@ def from_table(file: InputFile, ctx: Context, t: Table) -> dict[str, pd.DataFram
                 "platform": platform,
                 "account_id": acc_per_row[i],
                 "native_id": native_ids[i],
-                "published_at": published.iloc[i],
+                "published_at": published[i],
                 "local_date": local_dates[i],
                 "format": FORMATS.get(norm(kind), "other") if kind else None,
                 "caption": _caption(t, r, platform),
                 "url": text(t.cell(r, "url")),
-                "id_mangled": bool(mangled.iloc[i]),
+                "id_mangled": bool(mangled[i]),
             }
         )
         m: dict[str, Any] = {
@@ -283,8 +286,8 @@ def from_table(file: InputFile, ctx: Context, t: Table) -> dict[str, pd.DataFram
             "metric_date": local_dates[i] if days[i] is None else days[i],
             "as_of": as_of,
         }
-        for f, series in nums.items():
-            m[f] = series.iloc[i]
+        for f, values in nums.items():
+            m[f] = values[i]
         metric_rows.append(m)
     return {
         "accounts": pd.DataFrame(accounts),
