@@ -154,7 +154,7 @@ ROUTES = [
     ],
     ("GET", "/api/v1/imports/1", "viewer", None),
     ("GET", f"/api/v1/posts{Q}", "viewer", None),
-    ("GET", f"/api/v1/costs/lines{Q}", "viewer", None),
+    ("GET", f"/api/v1/ledger{Q}", "viewer", None),
     ("GET", "/api/v1/imports/history", "viewer", None),
     ("GET", "/api/v1/imports/findings", "viewer", None),
     ("GET", f"/api/v1/content/csv/t{Q}", "viewer", None),

@@ -224,7 +224,7 @@ def list_posts(
     return paging.json_answer(request, {**page, "currency": ctx.ws.base_currency})
 
 
-@route("/costs/lines", "listCostLines", "costs", m.LedgerPage,
+@route("/ledger", "listCostLines", "costs", m.LedgerPage,
        "The costs ledger lines of the period, by cost id, a page at a time")  # fmt: skip
 def list_cost_lines(
     request: Request,
@@ -334,7 +334,7 @@ def table_csv(
 
 @route("/audit", "listAudit", "admin", m.AuditPage,
        "Audit log, newest first, a page at a time: imports, cost edits, user changes (admin)",
-       errors=documented(400, 401, 403))  # fmt: skip
+       errors=documented(400, 401, 403, 422))  # fmt: skip
 def audit(
     request: Request,
     p: Principal = ADMIN,

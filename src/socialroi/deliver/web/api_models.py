@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from socialroi.deliver.web.api_types import (
     CURRENCY_PATTERN,
+    DATE_PATTERN,
     AllocationRule,
     AttributionModel,
     Compare,
@@ -429,8 +430,10 @@ class CostLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     cost_id: str | None = Field(None, max_length=200)
-    period_start: str = Field(description="ISO 8601 date.", pattern=r"^\d{4}-\d{2}-\d{2}$")
-    period_end: str = Field(description="ISO 8601 date.", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    period_start: str = Field(description="ISO 8601 date.", pattern=DATE_PATTERN)
+    period_end: str = Field(
+        description="ISO 8601 date, on or after the start.", pattern=DATE_PATTERN
+    )
     category: CostCategory  # type: ignore[valid-type]
     amount: float = Field(
         description="In `currency`.", json_schema_extra={"minimum": -1e12, "maximum": 1e12}

@@ -26,7 +26,7 @@ STALE = "this cursor is not one this list gave out; start again without it"
 
 
 class BadCursor(SocialroiError):
-    code = "invalid_parameter"
+    code = "invalid_cursor"
     field = "cursor"
 
 
@@ -43,7 +43,7 @@ def encode(kind: str, key: list[Any]) -> str:
 
 def decode(kind: str, cursor: str | None) -> list[Any] | None:
     """The key a cursor carries (None for no cursor); a cursor of another list, or one that
-    was altered, is a 400 problem."""
+    was altered, is a 422 problem (`invalid_cursor`)."""
     if not cursor:
         return None
     try:
@@ -59,7 +59,7 @@ def decode(kind: str, cursor: str | None) -> list[Any] | None:
 
 
 def key_of(kind: str, cursor: str | None, *types: Callable[[Any], Any]) -> tuple | None:
-    """The cursor's key converted to `types` (None for no cursor); 400 when it does not fit."""
+    """The cursor's key converted to `types` (None for no cursor); 422 when it does not fit."""
     got = decode(kind, cursor)
     if got is None:
         return None

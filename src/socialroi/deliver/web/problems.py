@@ -40,6 +40,7 @@ CODES: dict[str, tuple[int, str]] = {
     "payload_too_large": (413, "Request body too large"),
     "unprocessable": (422, "Cannot be done as asked"),
     "unknown_name": (422, "Unknown name"),
+    "invalid_cursor": (422, "Not a cursor of this list"),
     "import_failed": (422, "File not imported"),
     "not_an_export": (422, "Not an export socialroi reads"),
     "report_failed": (422, "The report could not be built"),
