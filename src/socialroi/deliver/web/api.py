@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -209,40 +210,50 @@ async def imports(request: Request, p: Principal = VIEWER, _: None = Common):
 
 
 # -- pages of the lists that grow ------------------------------------------------------------
-@route("/posts", "listPosts", "content", m.PostsPage,
-       "Every post of the period with its figures, by post id, a page at a time")  # fmt: skip
-def list_posts(
-    request: Request,
-    p: Principal = VIEWER,
-    _: None = Common,
-    cursor: Cursor = None,  # type: ignore[assignment]
-    limit: Limit = PAGE_LIMIT_DEFAULT,
-):
+# (path, operationId, tag, model, summary, view, table, key column)
+VIEW_LISTS = [
+    ("/posts", "listPosts", "content", m.PostsPage,
+     "Every post of the period with its figures, by post id, a page at a time",
+     "posts", "posts", "post_id"),
+    ("/ledger", "listCostLines", "costs", m.LedgerPage,
+     "The costs ledger lines of the period, by cost id, a page at a time",
+     "costs", "ledger", "cost_id"),
+]  # fmt: skip
+
+
+def _view_list(view: str, table: str, key: str):
+    """A paged list of one table of a view (computed once per filters and data version)."""
+
+    def handler(
+        request: Request,
+        p: Principal = VIEWER,
+        _: None = Common,
+        cursor: Cursor = None,  # type: ignore[assignment]
+        limit: Limit = PAGE_LIMIT_DEFAULT,
+    ):
+        ctx = request.app.state.ctx
+        frame = ctx.view(view, filters_of(request, view)).tables.get(table)
+        if frame is None or key not in frame:
+            frame = pd.DataFrame({key: []})  # the view had nothing to show
+        page = paging.page_frame(frame, key, table, cursor, limit)
+        return paging.json_answer(request, {**page, "currency": ctx.ws.base_currency})
+
+    return handler
+
+
+for _path, _op, _tag, _model, _summary, *_source in VIEW_LISTS:
+    route(_path, _op, _tag, _model, _summary)(_view_list(*_source))
+
+
+def _store_page(request: Request, kind: str, fetch, key: tuple[str, ...], types, cursor, limit):
+    """A page of a list the store reads by key (`fetch(store, after_key, n)`)."""
     ctx = request.app.state.ctx
-    frame = ctx.view("posts", filters_of(request, "posts")).tables.get("posts")
-    page = paging.page_frame(_frame(frame, "post_id"), "post_id", "posts", cursor, limit)
-    return paging.json_answer(request, {**page, "currency": ctx.ws.base_currency})
-
-
-@route("/ledger", "listCostLines", "costs", m.LedgerPage,
-       "The costs ledger lines of the period, by cost id, a page at a time")  # fmt: skip
-def list_cost_lines(
-    request: Request,
-    p: Principal = VIEWER,
-    _: None = Common,
-    cursor: Cursor = None,  # type: ignore[assignment]
-    limit: Limit = PAGE_LIMIT_DEFAULT,
-):
-    ctx = request.app.state.ctx
-    frame = ctx.view("costs", filters_of(request, "costs")).tables.get("ledger")
-    page = paging.page_frame(_frame(frame, "cost_id"), "cost_id", "ledger", cursor, limit)
-    return paging.json_answer(request, {**page, "currency": ctx.ws.base_currency})
-
-
-def _frame(frame, key: str):
-    import pandas as pd  # deferred: only for a view that had nothing to show
-
-    return frame if frame is not None and key in frame else pd.DataFrame({key: []})
+    after = paging.key_of(kind, cursor, *types)
+    with ctx.lock.read():
+        df = fetch(ctx.ws.store, after, limit + 1)
+    items = paging.rows(df.head(limit))
+    nxt = paging.encode(kind, [items[-1][k] for k in key]) if len(df) > limit else None
+    return paging.json_answer(request, {"items": items, "next_cursor": nxt, "limit": limit})
 
 
 @route("/imports/history", "listImports", "imports", m.BatchesPage,
@@ -253,13 +264,10 @@ def list_imports(
     cursor: Cursor = None,  # type: ignore[assignment]
     limit: Limit = PAGE_LIMIT_DEFAULT,
 ):
-    ctx = request.app.state.ctx
-    after = paging.key_of("imports", cursor, int)
-    with ctx.lock.read():
-        df = batch_store.batches_page(ctx.ws.store, after[0] if after else None, limit + 1)
-    items = paging.rows(df.head(limit))
-    nxt = paging.encode("imports", [items[-1]["batch_id"]]) if len(df) > limit else None
-    return paging.json_answer(request, {"items": items, "next_cursor": nxt, "limit": limit})
+    def fetch(store, after, n):
+        return batch_store.batches_page(store, after[0] if after else None, n)
+
+    return _store_page(request, "imports", fetch, ("batch_id",), (int,), cursor, limit)
 
 
 @route("/imports/findings", "listFindings", "imports", m.FindingsPage,
@@ -270,18 +278,9 @@ def list_findings(
     cursor: Cursor = None,  # type: ignore[assignment]
     limit: Limit = PAGE_LIMIT_DEFAULT,
 ):
-    ctx = request.app.state.ctx
-    key = paging.key_of("findings", cursor, int, int)
-    with ctx.lock.read():
-        df = batch_store.findings_page(ctx.ws.store, key, limit + 1)
-    items = paging.rows(df.head(limit))
-    last = items[-1] if items else {}
-    nxt = (
-        paging.encode("findings", [last["batch_id"], last["finding_no"]])
-        if len(df) > limit
-        else None
-    )
-    return paging.json_answer(request, {"items": items, "next_cursor": nxt, "limit": limit})
+    key = ("batch_id", "finding_no")
+    fetch = batch_store.findings_page
+    return _store_page(request, "findings", fetch, key, (int, int), cursor, limit)
 
 
 @route("/imports/{batch_id}", "getImportBatch", "imports", m.BatchDetail,

@@ -19,19 +19,22 @@ from socialroi.deliver.web.problems import MEDIA_TYPE
 
 PREFIX = "/api/v1"
 TAGS = [
-    {"name": "overview", "description": "Headline figures, trend and insights."},
-    {"name": "metrics", "description": "Any metric by platform x market."},
-    {"name": "attribution", "description": "Credit under every model."},
-    {"name": "content", "description": "Posts and their figures."},
-    {"name": "costs", "description": "The costs ledger and its allocation."},
-    {"name": "clv", "description": "Customer lifetime value."},
-    {"name": "imports", "description": "Uploads, import batches and data-quality findings."},
-    {"name": "downloads", "description": "Tables as CSV."},
-    {"name": "reports", "description": "The executive report (HTML, PDF, XLSX)."},
-    {"name": "sharing", "description": "Signed read-only links."},
-    {"name": "profiles", "description": "ROI profiles."},
-    {"name": "admin", "description": "Users, tokens and the audit log (admin)."},
-    {"name": "account", "description": "Who is asking, and this document."},
+    {"name": name, "description": text}
+    for name, text in {
+        "overview": "Headline figures, trend and insights.",
+        "metrics": "Any metric by platform x market.",
+        "attribution": "Credit under every model.",
+        "content": "Posts and their figures.",
+        "costs": "The costs ledger and its allocation.",
+        "clv": "Customer lifetime value.",
+        "imports": "Uploads, import batches and data-quality findings.",
+        "downloads": "Tables as CSV.",
+        "reports": "The executive report (HTML, PDF, XLSX).",
+        "sharing": "Signed read-only links.",
+        "profiles": "ROI profiles.",
+        "admin": "Users, tokens and the audit log (admin).",
+        "account": "Who is asking, and this document.",
+    }.items()
 ]
 DESCRIPTION = (
     "Metrics, attribution, costs, CLV and imports of one socialroi workspace. Authenticate "

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
+
+from socialroi.deliver.web.app import create_app
 
 METHODS = ("get", "post", "put", "patch", "delete")
 BOUNDS_UP = ("minimum", "exclusiveMinimum", "minLength", "minItems")  # raising narrows
@@ -160,11 +164,6 @@ def _schema(old, new, a, b, where, out, *, sent: bool, depth: int = 0) -> None:
 
 def current() -> dict[str, Any]:
     """The document the app serves (on a throwaway workspace: it does not depend on data)."""
-    import tempfile  # deferred: only when writing the snapshot
-    from pathlib import Path
-
-    from socialroi.deliver.web.app import create_app
-
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(Path(tmp) / "ws.duckdb", reports_dir=Path(tmp) / "reports")
         try:
