@@ -45,6 +45,18 @@ DESCRIPTION = (
 )
 
 
+# OpenAPI links: what an answer's ids open next (for generators and stateful testing).
+LINKS = {
+    ("saveCost", "200"): {"deleteCost": {"cost_id": "$response.body#/cost_id"}},
+    ("saveProfile", "200"): {"deleteProfile": {"name": "$response.body#/name"}},
+    ("buildReport", "200"): {"getReport": {"key": "$response.body#/key"}},
+    ("buildReport", "202"): {"getReport": {"key": "$response.body#/key"}},
+    ("uploadImports", "200"): {
+        "getImportBatch": {"batch_id": "$response.body#/results/0/batch_id"}
+    },
+}
+
+
 def document(app: FastAPI) -> dict[str, Any]:
     """The OpenAPI document of /api/v1 (cached on the app)."""
     if app.openapi_schema:
@@ -59,6 +71,12 @@ def document(app: FastAPI) -> dict[str, Any]:
     for ops in spec.get("paths", {}).values():
         for op in ops.values():
             _tidy(op.get("responses", {}))
+            for (op_id, status), links in LINKS.items():
+                if op.get("operationId") == op_id and status in op["responses"]:
+                    op["responses"][status]["links"] = {
+                        target: {"operationId": target, "parameters": params}
+                        for target, params in links.items()
+                    }
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     used = str(spec["paths"])
     for name in ("HTTPValidationError", "ValidationError"):
