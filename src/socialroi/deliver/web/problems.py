@@ -131,24 +131,38 @@ def of_error(request: Request, exc: Exception) -> JSONResponse:
     return response(request, code, str(exc), errors=errors, params=params)
 
 
+# How the filters always named what was unknown ("unknown comparison 'sideways'; valid: ...").
+NOUNS = {
+    "compare": "comparison",
+    "model": "attribution model",
+    "platform_drill": "platform",
+    "fmt": "format",
+}
+PERIOD_HELP = "use 2026-Q3, 2026-07, 2026, 2026-W05, 2026-07-15 or 2026-07-01..2026-09-30"
+
+
 def validation_errors(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """FastAPI's validation errors as `errors`: the field's name (`query.compare` becomes
-    `compare`), the message, and the valid values of an enum."""
+    `compare`), a message in the words the dashboard always used, and an enum's values."""
     out = []
     for e in raw:
         loc = [str(x) for x in e.get("loc", ()) if not isinstance(x, int)]
         where = loc[1:] if loc and loc[0] in ("query", "path", "header", "cookie") else loc
         field = ".".join(where) or "request"
-        valid = None
-        expected = (e.get("ctx") or {}).get("expected")
-        if isinstance(expected, str) and "'" in expected:
-            valid = [v.strip(" '") for v in expected.replace(" or ", ",").split(",")]
-            valid = [v for v in valid if v]
         value = e.get("input")
         shown = repr(value)[:80] if isinstance(value, str | int | float) else None
-        message = str(e.get("msg", "invalid")).removeprefix("Value error, ")
-        if shown is not None:
-            message = f"{message} (got {shown})"
+        valid = None
+        expected = (e.get("ctx") or {}).get("expected")
+        if e.get("type") == "enum" and isinstance(expected, str):
+            valid = [v.strip(" '") for v in expected.replace(" or ", ",").split(",")]
+            valid = [v for v in valid if v]
+            message = f"unknown {NOUNS.get(field, field)} {shown}"
+        elif field == "period" and e.get("type") == "string_pattern_mismatch":
+            message = f"cannot read the period {shown}; {PERIOD_HELP} (years 2000-2099)"
+        else:
+            message = str(e.get("msg", "invalid")).removeprefix("Value error, ")
+            if not message.startswith(("a ", "the ")):  # a validator's own sentence stays
+                message = f"{field}: {message}" + (f" (got {shown})" if shown else "")
         out.append({"field": field, "message": message, "valid": valid})
     return out
 
@@ -157,7 +171,7 @@ def detail_of(errors: list[dict[str, Any]]) -> str:
     """One sentence for the errors, in the wording the filters always used."""
     parts = []
     for e in errors:
-        text = f"{e['field']}: {e['message']}"
+        text = e["message"]
         if e.get("valid"):
             shown = e["valid"] if len(e["valid"]) <= 12 else [*e["valid"][:12], "..."]
             text += f"; valid: {', '.join(shown)}"
