@@ -17,15 +17,17 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from socialroi.deliver.web import api, api_app, api_changes, limits, problems
+from socialroi.deliver.web import api, api_app, api_changes, language, limits, problems
 from socialroi.deliver.web.auth import Forbidden, LoginRequired
 from socialroi.deliver.web.context import Context, RWLock
 from socialroi.deliver.web.render import HERE, error_response, templates
 from socialroi.deliver.web.routes import (
     account,
     admin,
+    campaigns,
     costs,
     data,
+    downloads,
     pages,
     profiles,
     reports,
@@ -62,7 +64,19 @@ def create_app(
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    for module in (account, pages, data, costs, reports, share, profiles, admin):
+    for module in (
+        account,
+        pages,
+        data,
+        costs,
+        campaigns,
+        reports,
+        share,
+        profiles,
+        admin,
+        downloads,
+        language,
+    ):
         app.include_router(module.router)
     app.include_router(api.router)
     app.include_router(api_changes.router)

@@ -11,7 +11,8 @@ a person reads (the wording the CLI and the dashboard show). `error` repeats `de
 clients written before problem details (deprecated, kept within v1).
 
 `localise(request, code, params, english)` is the one place a detail is put into the
-reader's language; it returns the English text until the i18n layer plugs in there.
+reader's language (through `deliver.i18n.errors.translate_error`); codes, field names and
+valid values stay as they are.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+
+from socialroi.deliver.i18n.errors import translate_error
+from socialroi.deliver.web.language import request_lang
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://socialroi.dev/problems/"
@@ -71,10 +75,14 @@ class Problem(BaseModel):
 
 
 def localise(request: Request | None, code: str, params: dict[str, Any], english: str) -> str:
-    """The detail in the reader's language (Accept-Language). The one hook for i18n: given
-    the problem's code and params (field, value, valid, ...) it may return a translation;
-    English otherwise."""
-    return english
+    """The detail in the reader's language (the user's setting, the language cookie or
+    Accept-Language): the one hook for i18n. `deliver.i18n.errors.translate_error` knows the
+    product's error sentences by their English words (the problem `code`s are the API's own,
+    so it is given none); what it does not know stays English. `params` (field, value,
+    valid, ...) are there for a translator that wants them."""
+    if request is None:
+        return english
+    return translate_error(None, english, request_lang(request))
 
 
 def body(
