@@ -166,7 +166,7 @@ def validation_errors(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
             valid = [v for v in valid if v]
             message = f"unknown {NOUNS.get(field, field)} {shown}"
         elif field == "period" and e.get("type") == "string_pattern_mismatch":
-            message = f"cannot read the period {shown}; {PERIOD_HELP} (years 2000-2099)"
+            message = f"cannot read the period {shown}; {PERIOD_HELP}"
         else:
             message = str(e.get("msg", "invalid")).removeprefix("Value error, ")
             if not message.startswith(("a ", "the ")):  # a validator's own sentence stays
