@@ -153,7 +153,7 @@ def unmatched(ws) -> tuple[pd.DataFrame, pd.DataFrame]:
     c = ws.table("campaigns").select("campaign_id", "platform", "name").execute()
     ads = c.merge(spend, on="campaign_id", how="inner")
     ads = ads[ads.spend.fillna(0) > 0]
-    ads = ads[[keys.get(n, n) not in reached for n in ads.name]]
+    ads = ads[ads.name.map(lambda n: keys.get(n, n) not in reached).astype(bool)]  # empty too
     ads = ads.rename(columns={"name": "campaign"})[["campaign", "platform", "spend"]]
     claimed = set(keys.values())
     utms = links[~links.key.isin(claimed)].assign(utm_campaign=links.campaign.map(fold))
