@@ -6,7 +6,27 @@ import difflib
 
 
 class SocialroiError(Exception):
-    """Base class for every error socialroi reports to a user."""
+    """Base class for every error socialroi reports to a user.
+
+    `code` is a stable machine name for the kind of error (the API's problem `code`, listed
+    in docs/api.md); the message stays the human text. Subclasses name their own code, and
+    `field` / `valid` say which input was wrong and what it may be, when that is known."""
+
+    code = "unprocessable"
+    field: str | None = None
+    valid: list[str] | None = None
+
+
+class NotFound(SocialroiError):
+    """What was asked for does not exist (a batch, a cost line, a share link, a report)."""
+
+    code = "not_found"
+
+
+class Conflict(SocialroiError):
+    """The change would clash with what is stored (a user name that is taken)."""
+
+    code = "conflict"
 
 
 class ImportFailed(SocialroiError):
@@ -15,6 +35,8 @@ class ImportFailed(SocialroiError):
     Carries where the problem is (file, row, column), what was found and what was expected,
     so the CLI, the web upload and tests can all show the same precise message.
     """
+
+    code = "import_failed"
 
     def __init__(
         self,
@@ -61,12 +83,17 @@ class NotAnExport(ImportFailed):
     """The file is not an export socialroi imports (a README, a report it does not support).
     A folder or zip run skips such a file with this reason instead of failing."""
 
+    code = "not_an_export"
+
 
 class UnknownName(SocialroiError, KeyError):
     """A name looked up in a registry does not exist; the message lists the valid ones."""
 
+    code = "unknown_name"
+
     def __init__(self, kind: str, name: str, valid: list[str]) -> None:
         self.kind, self.name, self.valid = kind, name, sorted(valid)
+        self.field = kind
         close = difflib.get_close_matches(str(name), self.valid, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         super().__init__(f"unknown {kind} {name!r}{hint}; valid: {', '.join(self.valid)}")

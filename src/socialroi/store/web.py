@@ -23,7 +23,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from socialroi.errors import SocialroiError
+from socialroi.errors import Conflict, NotFound, SocialroiError
 from socialroi.store.credentials import (
     PASSWORD_MAX,
     check_password,
@@ -179,9 +179,9 @@ class WebStore:
             names = [r[0] for r in cur.execute("SELECT username FROM web_users").fetchall()]
             for other in names:
                 if _same(other, username):
-                    raise SocialroiError(f"user {username!r} already exists")
+                    raise Conflict(f"user {username!r} already exists")
                 if _skeleton(other) == skeleton(username):
-                    raise SocialroiError(
+                    raise Conflict(
                         f"user name {username!r} looks like the existing user {other!r}; "
                         "choose one that cannot be mistaken for it"
                     )
@@ -485,7 +485,7 @@ class WebStore:
                 "SELECT user_id FROM web_share_links WHERE link_id = ?", [str(link_id)]
             ).fetchone()
             if row is None:
-                raise SocialroiError(f"no share link {link_id!r}")
+                raise NotFound(f"no share link {link_id!r}")
             if row[0] != user.user_id and user.role != "admin":
                 raise SocialroiError("only its creator or an admin can revoke a share link")
             cur.execute("UPDATE web_share_links SET revoked = true WHERE link_id = ?", [link_id])
@@ -510,6 +510,20 @@ class WebStore:
                 [limit],
             ).fetchall()
         return [dict(zip(("at", "actor", "action", "target", "details"), r)) for r in rows]
+
+    def audit_page(self, before: tuple[Any, int] | None, limit: int) -> list[dict[str, Any]]:
+        """The audit log newest first, one page after the key (logged_at, rowid) of
+        the last entry of the page before (None: the newest). Each entry carries its `key`."""
+        at, rid = before if before is not None else (None, None)
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT logged_at, actor, action, target, details, rowid FROM web_audit_log "
+                "WHERE ?::TIMESTAMPTZ IS NULL OR logged_at < ?::TIMESTAMPTZ OR (logged_at = "
+                "?::TIMESTAMPTZ AND rowid < ?) ORDER BY logged_at DESC, rowid DESC LIMIT ?",
+                [at, at, at, rid, limit],
+            ).fetchall()
+        keys = ("at", "actor", "action", "target", "details")
+        return [{**dict(zip(keys, r[:5])), "key": (r[0].isoformat(), int(r[5]))} for r in rows]
 
     # -- secret for signed share links ---------------------------------------------------
     def secret(self) -> str:

@@ -104,12 +104,16 @@ def test_api_errors_follow_accept_language_and_keep_their_keys(app):
     zh = c.get("/api/v1/overview?period=2026-Q9", headers=ZH)
     en = c.get("/api/v1/overview?period=2026-Q9")
     assert zh.status_code == en.status_code == 400
-    assert set(zh.json()) == set(en.json()) == {"error"}
-    assert zh.json()["error"].startswith("无法识别报告期") and en.json()["error"].startswith(
+    assert set(zh.json()) == set(en.json())  # a problem has the same members in every language
+    assert zh.json()["code"] == en.json()["code"] == "invalid_parameter"
+    assert zh.json()["errors"][0]["field"] == en.json()["errors"][0]["field"] == "period"
+    assert zh.json()["detail"].startswith("无法识别报告期") and en.json()["detail"].startswith(
         "cannot read the period"
     )
+    assert zh.json()["error"] == zh.json()["detail"]  # the member older clients read
     anon = login(app, None).get("/api/v1/me", headers=ZH)
-    assert anon.status_code == 401 and anon.json() == {"error": "请登录或提供 API 令牌"}
+    assert anon.status_code == 401 and anon.json()["detail"] == "请登录或提供 API 令牌"
+    assert anon.json()["code"] == "unauthenticated"
 
 
 def test_a_column_writes_all_its_numbers_alike():

@@ -12,12 +12,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from socialroi.deliver.i18n.errors import translate_error
-from socialroi.deliver.web import api, language, limits
+from socialroi.deliver.web import api, api_app, api_changes, language, limits, problems
 from socialroi.deliver.web.auth import Forbidden, LoginRequired
 from socialroi.deliver.web.context import Context, RWLock
 from socialroi.deliver.web.render import HERE, error_response, templates
@@ -79,6 +79,8 @@ def create_app(
     ):
         app.include_router(module.router)
     app.include_router(api.router)
+    app.include_router(api_changes.router)
+    api_app.install(app, request_validation_exception_handler)
 
     if cli is not None:
         _cli_route(app, *cli)
@@ -86,19 +88,20 @@ def create_app(
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired):
         if request.url.path.startswith("/api/"):
-            message = translate_error(
-                "login_required", "sign in or send an API token", language.request_lang(request), {}
-            )
-            return JSONResponse({"error": message}, status_code=401)
+            return problems.response(request, "unauthenticated", "sign in or send an API token")
         nxt = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(nxt, safe='')}", status_code=303)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden):
+        if request.url.path.startswith("/api/"):
+            return problems.response(request, exc.code, exc.message)
         return error_response(request, exc.message, 403)
 
     @app.exception_handler(SocialroiError)
     async def _user_error(request: Request, exc: SocialroiError):
+        if request.url.path.startswith("/api/"):
+            return problems.of_error(request, exc)
         return error_response(request, str(exc), 400)
 
     @app.middleware("http")
@@ -116,6 +119,7 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    app.add_middleware(api_app.SplitLists)
     # Outermost: a body over its limit stops while it is read, before any handler sees it.
     app.add_middleware(limits.BodyLimit, upload_bytes=max_upload_bytes)
     return app

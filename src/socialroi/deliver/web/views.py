@@ -274,6 +274,14 @@ def content(ws, f: Filters) -> View:
     return view
 
 
+def posts(ws, f: Filters) -> View:
+    """Every post of the period with its figures, by post id (the API pages through it)."""
+    view = View("posts")
+    found = content_mod.posts_table(ws, f.period, **_scope(f))
+    view.tables["posts"] = found.sort_values("post_id", kind="stable").reset_index(drop=True)
+    return view
+
+
 # -- costs --------------------------------------------------------------------------------
 def costs(ws, f: Filters) -> View:
     view = View("costs")
@@ -361,6 +369,7 @@ VIEWS: dict[str, Callable[[Any, Filters], View]] = {
     "clv": clv,
     "data": data,
     "experiments": experiments,
+    "posts": posts,
 }
 
 # Page options each view reads from the URL besides the shared filters.
@@ -373,4 +382,5 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "clv": (),
     "data": (),
     "experiments": (),
+    "posts": (),
 }
