@@ -357,7 +357,8 @@ def unify_staged(
         fx_t = ibis.memtable(rates)
         staged = {t: ibis.memtable(arrow[t]) for t in needs}
         exprs = unify(staged, fx_t, rules)
-        out |= {t: store.ibis.to_pyarrow(e) for t, e in exprs.items()}
+        engine = store.unify_engine(sum(a.num_rows for t, a in arrow.items() if t in needs))
+        out |= {t: engine.to_pyarrow(e) for t, e in exprs.items()}
     return out
 
 

@@ -232,6 +232,10 @@ class DuckDBStore:
     def table(self, name: str) -> ibis.Table:
         return self.ibis.table(name)
 
+    def unify_engine(self, rows: int) -> ibis.BaseBackend:
+        """The engine that unifies one file's `rows` staged rows: the workspace's own."""
+        return self.ibis
+
     def count(self, name: str) -> int:
         with self.cursor() as cur:
             return int(cur.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0])

@@ -1,0 +1,264 @@
+"""A Spark workspace: the same tables and the same Ibis expressions, computed by Apache Spark.
+
+`spark:PATH` runs a Spark session in this process (its master from `SOCIALROI_SPARK_MASTER`,
+default `local[*]`; a standalone cluster's `spark://host:7077` works when PATH is on a shared
+file system); `spark:sc://HOST:PORT` and `SPARK_REMOTE` reach a Spark Connect server.
+
+What lives where (docs/scale-out.md says why):
+- the landing catalog, a DuckDB file (`PATH/catalog.duckdb`, or `./socialroi-HOST-PORT.spark/`
+  for a Connect workspace): batches, data-quality findings, settings, users, and the canonical
+  rows as each import upserted them, atomically per file. Spark without a table format (Delta
+  Lake and Iceberg are not shipped with pyspark) has no transactional row-level upsert, so the
+  "one file = one atomic batch, the same rows replace themselves" guarantee stays with DuckDB.
+- Spark: the canonical tables every measure reads, published as Parquet (one version per
+  change, written by DuckDB into `PATH/tables/` for a local session, by Spark into the server's
+  warehouse for Spark Connect), and every computation on them: the import's unify step
+  (money in base currency, channels), journeys, attribution, costs, ROI, CLV, the report and
+  the dashboard's measures — the same Ibis expressions the DuckDB workspace runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis
+
+from socialroi.errors import SocialroiError
+from socialroi.model.schema import TABLES
+from socialroi.store.duckdb import DuckDBStore, quote
+
+PREFIX = "spark:"
+CONNECT = re.compile(r"^sc://(?P<host>[^:/;]+)(?::(?P<port>\d+))?")
+# Spark settings for a session this process starts; SOCIALROI_SPARK_CONF adds its own
+# (`key=value,key=value`). Small shuffles: the tables a brand holds fit a few partitions,
+# and adaptive execution coalesces them further.
+LOCAL_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "8",
+    "spark.sql.adaptive.enabled": "true",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+}
+
+
+def is_spark(location: str | Path) -> bool:
+    return str(location).startswith(PREFIX)
+
+
+@dataclass(frozen=True)
+class SparkLocation:
+    """Where a Spark workspace keeps its catalog, and which Spark computes."""
+
+    folder: Path  # the landing catalog (and, for a local session, the Parquet tables)
+    remote: str | None  # a Spark Connect URL (sc://...), or None for a session in-process
+
+    @classmethod
+    def parse(cls, location: str | Path) -> SparkLocation:
+        text = str(location)[len(PREFIX) :] if is_spark(location) else str(location)
+        remote_env = os.environ.get("SPARK_REMOTE") or None
+        if text.startswith("sc://"):
+            m = CONNECT.match(text)
+            if not m:
+                raise SocialroiError(
+                    f"{location!r} is not a Spark Connect address; expected spark:sc://HOST:PORT"
+                )
+            host, port = m.group("host"), m.group("port") or "15002"
+            return cls(Path(f"socialroi-{host}-{port}.spark").absolute(), text)
+        if not text:
+            if not remote_env:
+                raise SocialroiError(
+                    "`-w spark:` names no folder and SPARK_REMOTE is not set; use spark:PATH "
+                    "(a local Spark session) or spark:sc://HOST:PORT (Spark Connect)"
+                )
+            return cls.parse(PREFIX + remote_env)
+        return cls(Path(text).expanduser().absolute(), remote_env)
+
+
+def _pyspark() -> Any:
+    """pyspark.sql, or an error that says how to install it (it is an optional extra)."""
+    if importlib.util.find_spec("pyspark") is None:
+        raise SocialroiError(
+            "Spark workspaces need pyspark: pip install 'socialroi[spark]' (and Java 17 for a "
+            "local session)"
+        )
+    return importlib.import_module("pyspark.sql")
+
+
+def _extra_conf() -> dict[str, str]:
+    raw = os.environ.get("SOCIALROI_SPARK_CONF", "")
+    pairs = [p.split("=", 1) for p in raw.split(",") if "=" in p]
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def spark_session(loc: SparkLocation) -> Any:
+    """The Spark session of a location: Spark Connect, or one started in this process."""
+    sql = _pyspark()
+    builder = sql.SparkSession.builder
+    if loc.remote:
+        try:
+            return builder.remote(loc.remote).getOrCreate()
+        except Exception as exc:  # noqa: BLE001 - grpc, missing extras: one clear sentence
+            raise SocialroiError(
+                f"cannot reach the Spark Connect server at {loc.remote}: {exc}. Start one "
+                "(docs/scale-out.md) and install the client: pip install 'pyspark[connect]'"
+            ) from exc
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise SocialroiError("a local Spark session needs Java 17 (apt install openjdk-17-jre)")
+    master = os.environ.get("SOCIALROI_SPARK_MASTER", "local[*]")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # a local session binds loopback only
+    conf = {**LOCAL_CONF, "spark.sql.warehouse.dir": str(loc.folder / "warehouse"), **_extra_conf()}
+    builder = builder.master(master).appName("socialroi")
+    for k, v in conf.items():
+        builder = builder.config(k, v)
+    session = builder.getOrCreate()
+    for k in ("spark.sql.session.timeZone", "spark.sql.shuffle.partitions"):
+        session.conf.set(k, conf[k])  # a session this process already had takes them too
+    return session
+
+
+class SparkStore(DuckDBStore):
+    """A workspace whose tables are computed by Spark; its landing catalog is DuckDB.
+
+    Everything the DuckDB store offers (transactions, settings, cursors for bookkeeping)
+    works on the catalog; `ibis` and `table()` are Spark's. Before a table is read, the rows
+    landed since it was last published are published (one Parquet version per change)."""
+
+    def __init__(self, location: str | Path, *, read_only: bool = False) -> None:
+        loc = SparkLocation.parse(location)
+        loc.folder.mkdir(parents=True, exist_ok=True)
+        self.location = loc
+        session = spark_session(loc)
+        super().__init__(loc.folder / "catalog.duckdb", read_only=read_only)
+        self.path = PREFIX + (loc.remote or str(loc.folder))
+        self.session = session
+        self._spark = ibis.pyspark.connect(session)
+        self._tag = "sr" + hashlib.sha256(str(loc.folder).encode()).hexdigest()[:10]
+        self._published: dict[str, str] = {}  # table -> the Parquet version registered
+        self._checked: tuple | None = None
+        self._publish_lock = threading.RLock()
+        self._scratch = threading.local()  # per thread: the small files' unify engine
+
+    @property
+    def ibis(self) -> ibis.BaseBackend:
+        return self._spark
+
+    @property
+    def engine(self) -> str:
+        return "spark-connect" if self.location.remote else "spark"
+
+    def unify_engine(self, rows: int) -> ibis.BaseBackend:
+        """Spark for a file of at least `SOCIALROI_SPARK_UNIFY_ROWS` rows (default 200,000);
+        a smaller file is unified by the same Ibis expression on an in-process DuckDB, since
+        a Spark job costs more than the few thousand rows of a typical export."""
+        if rows >= int(os.environ.get("SOCIALROI_SPARK_UNIFY_ROWS", "200000")):
+            return self._spark
+        scratch = getattr(self._scratch, "con", None)
+        if scratch is None:
+            scratch = self._scratch.con = ibis.duckdb.connect()
+            scratch.raw_sql("SET TimeZone = 'UTC'")
+        return scratch
+
+    def table(self, name: str) -> ibis.Table:
+        self.publish()
+        t = self._spark.table(self._view(name))
+        # Spark's TIMESTAMP has no zone in Ibis' eyes: say what the schema says (UTC), so
+        # the values come back as the same UTC instants DuckDB's TIMESTAMPTZ gives.
+        spec = TABLES[name].ibis_schema()
+        zoned = {c: spec[c] for c in t.columns if c in spec and spec[c].is_timestamp()}
+        return t.cast(zoned) if zoned else t
+
+    def _view(self, name: str) -> str:
+        return f"{self._tag}_{name}"
+
+    # -- publishing the landed rows to Spark --------------------------------------------
+    def publish(self) -> list[str]:
+        """Make Spark's tables equal the catalog's; returns the tables written anew."""
+        with self._publish_lock:
+            version = self.data_version()
+            if self._checked == version:
+                return []
+            written = [name for name in TABLES if name != "meta" and self._publish_one(name)]
+            self._checked = version
+            return written
+
+    def _fingerprint(self, name: str) -> str:
+        with self.cursor() as cur:
+            n, h = cur.execute(
+                f"SELECT count(*), coalesce(sum(hash(t)), 0)::VARCHAR FROM {quote(name)} t"
+            ).fetchone()
+        return f"{n}:{h}"
+
+    def _publish_one(self, name: str) -> bool:
+        fp = self._fingerprint(name)
+        held = json.loads(self.setting(f"spark_table:{name}") or "{}")
+        wrote = False
+        if held.get("fingerprint") != fp or not self._exists(held.get("path")):
+            n = int(held.get("version", 0)) + 1
+            path = self._write(name, n)
+            held = {"fingerprint": fp, "version": n, "path": path}
+            self.set_setting(f"spark_table:{name}", json.dumps(held))
+            wrote = True
+        if wrote or self._published.get(name) != held["path"]:
+            self.session.read.parquet(held["path"]).createOrReplaceTempView(self._view(name))
+            self._published[name] = held["path"]
+            self._prune(name, held["path"])
+        return wrote
+
+    def _local_root(self) -> Path:
+        return self.location.folder / "tables"
+
+    def _exists(self, path: str | None) -> bool:
+        if not path:
+            return False
+        if self.location.remote:
+            return True  # the server's files: trusted as recorded
+        return Path(path).exists()
+
+    def _write(self, name: str, version: int) -> str:
+        if not self.location.remote:  # DuckDB writes the Parquet Spark reads
+            target = self._local_root() / name / f"v{version}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            with self.cursor() as cur:
+                cur.execute(
+                    f"COPY (SELECT * FROM {quote(name)}) TO '{_sql_text(tmp)}' (FORMAT parquet)"
+                )
+            os.replace(tmp, target)
+            return str(target)
+        # Spark Connect: the rows travel as Arrow to the server, which writes its warehouse.
+        with self.cursor() as cur:
+            data = cur.execute(f"SELECT * FROM {quote(name)}").fetch_arrow_table()
+        warehouse = self.session.conf.get("spark.sql.warehouse.dir")
+        path = f"{warehouse.rstrip('/')}/socialroi/{self._tag}/{name}/v{version}"
+        self.session.createDataFrame(data).write.mode("overwrite").parquet(path)
+        return path
+
+    def _prune(self, name: str, current: str) -> None:
+        """Drop Parquet versions older than the one before the current (a reader in another
+        process may still hold the previous one)."""
+        if self.location.remote:
+            return
+        folder = self._local_root() / name
+        versions = sorted(folder.glob("v*.parquet"), key=lambda p: int(p.stem[1:]))
+        for old in versions[:-2]:
+            if str(old) != current:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+
+
+def _sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")
