@@ -20,7 +20,7 @@ COMMANDS = {
     "roi": ["roi", "--period", "2026-Q3"],
     "attribute": ["attribute", "--period", "2026-Q3", "--model", "all"],
     "costs": ["costs", "--period", "2026-Q3"],
-    "clv": ["clv", "--period", "2026-Q1"],
+    "clv": ["clv", "--period", "2025-Q4", "--historical-only"],
 }
 # Settings `run_demo` stores beside the imports (the campaign mapping changes ROI).
 DEMO_SETTINGS = ("demo_ground_truth", "campaign_map")

@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.schema as sch
 
 from socialroi.errors import SocialroiError
 from socialroi.model.schema import TABLES
@@ -130,6 +132,44 @@ def spark_session(loc: SparkLocation) -> Any:
     return session
 
 
+def ibis_backend(session: Any) -> ibis.BaseBackend:
+    """Ibis on `session`, with Spark's TIMESTAMP read as what it is in a UTC session: an
+    instant in UTC (Ibis' own mapping calls it a naive timestamp, so results and cached
+    tables would come back without a zone, unlike DuckDB's TIMESTAMPTZ)."""
+    ibis.pyspark.connect  # noqa: B018 - loads the backend and registers its options
+    base = importlib.import_module("ibis.backends.pyspark").Backend
+    types = importlib.import_module("pyspark.sql.types")
+
+    class Compiler(type(base.compiler)):  # type: ignore[misc]
+        def visit_ExtractEpochSeconds(self, op: Any, *, arg: Any) -> Any:
+            # DuckDB's epoch() keeps the microseconds, Spark's unix_timestamp() drops them:
+            # journeys measure time between touches, so both must count the same seconds.
+            return self.f.unix_micros(self.cast(arg, dt.timestamp)) / 1_000_000
+
+    def zoned(schema: sch.Schema, struct: Any) -> sch.Schema:
+        ltz = {f.name for f in struct.fields if isinstance(f.dataType, types.TimestampType)}
+        return sch.Schema(
+            {
+                n: dt.Timestamp(timezone="UTC", nullable=t.nullable) if n in ltz else t
+                for n, t in schema.items()
+            }
+        )
+
+    class Backend(base):  # type: ignore[misc, valid-type]
+        compiler = Compiler()
+
+        def get_schema(self, table_name: str, *, catalog=None, database=None) -> sch.Schema:
+            schema = super().get_schema(table_name, catalog=catalog, database=database)
+            if catalog or database:
+                return schema
+            return zoned(schema, self._session.table(table_name).schema)
+
+        def _get_schema_using_query(self, query: str) -> sch.Schema:
+            return zoned(super()._get_schema_using_query(query), self.raw_sql(query).schema)
+
+    return Backend().connect(session)
+
+
 class SparkStore(DuckDBStore):
     """A workspace whose tables are computed by Spark; its landing catalog is DuckDB.
 
@@ -141,13 +181,17 @@ class SparkStore(DuckDBStore):
         loc = SparkLocation.parse(location)
         loc.folder.mkdir(parents=True, exist_ok=True)
         self.location = loc
-        session = spark_session(loc)
         super().__init__(loc.folder / "catalog.duckdb", read_only=read_only)
         self.path = PREFIX + (loc.remote or str(loc.folder))
+        try:  # the catalog first: a workspace another process holds fails before Spark starts
+            session = spark_session(loc)
+        except BaseException:
+            super().close()
+            raise
         self.session = session
-        self._spark = ibis.pyspark.connect(session)
+        self._spark = ibis_backend(session)
         self._tag = "sr" + hashlib.sha256(str(loc.folder).encode()).hexdigest()[:10]
-        self._published: dict[str, str] = {}  # table -> the Parquet version registered
+        self._published: dict[str, tuple[str, str]] = {}  # table -> (Parquet path, view)
         self._checked: tuple | None = None
         self._publish_lock = threading.RLock()
         self._scratch = threading.local()  # per thread: the small files' unify engine
@@ -174,15 +218,7 @@ class SparkStore(DuckDBStore):
 
     def table(self, name: str) -> ibis.Table:
         self.publish()
-        t = self._spark.table(self._view(name))
-        # Spark's TIMESTAMP has no zone in Ibis' eyes: say what the schema says (UTC), so
-        # the values come back as the same UTC instants DuckDB's TIMESTAMPTZ gives.
-        spec = TABLES[name].ibis_schema()
-        zoned = {c: spec[c] for c in t.columns if c in spec and spec[c].is_timestamp()}
-        return t.cast(zoned) if zoned else t
-
-    def _view(self, name: str) -> str:
-        return f"{self._tag}_{name}"
+        return self._spark.table(self._published[name][1])
 
     # -- publishing the landed rows to Spark --------------------------------------------
     def publish(self) -> list[str]:
@@ -212,9 +248,12 @@ class SparkStore(DuckDBStore):
             held = {"fingerprint": fp, "version": n, "path": path}
             self.set_setting(f"spark_table:{name}", json.dumps(held))
             wrote = True
-        if wrote or self._published.get(name) != held["path"]:
-            self.session.read.parquet(held["path"]).createOrReplaceTempView(self._view(name))
-            self._published[name] = held["path"]
+        if wrote or self._published.get(name, ("", ""))[0] != held["path"]:
+            # one view name per version: an expression (or an Ibis cache of one) built on
+            # the previous version never reads the new rows under the old name
+            view = f"{self._tag}_{name}_v{held['version']}"
+            self.session.read.parquet(held["path"]).createOrReplaceTempView(view)
+            self._published[name] = (held["path"], view)
             self._prune(name, held["path"])
         return wrote
 
@@ -244,7 +283,9 @@ class SparkStore(DuckDBStore):
             data = cur.execute(f"SELECT * FROM {quote(name)}").fetch_arrow_table()
         warehouse = self.session.conf.get("spark.sql.warehouse.dir")
         path = f"{warehouse.rstrip('/')}/socialroi/{self._tag}/{name}/v{version}"
-        self.session.createDataFrame(data).write.mode("overwrite").parquet(path)
+        schema = importlib.import_module("pyspark.sql.pandas.types").from_arrow_schema(data.schema)
+        frame = self.session.createDataFrame(data if data.num_rows else [], schema=schema)
+        frame.write.mode("overwrite").parquet(path)
         return path
 
     def _prune(self, name: str, current: str) -> None:
@@ -262,3 +303,33 @@ class SparkStore(DuckDBStore):
 
 def _sql_text(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def canonical(location: str | Path) -> str:
+    """A workspace location written the same way from any folder: an absolute DuckDB file,
+    `spark:/absolute/folder` or `spark:sc://...`."""
+    if not is_spark(location):
+        return str(Path(location).resolve())
+    loc = SparkLocation.parse(location)
+    return PREFIX + (loc.remote if str(location).startswith(PREFIX + "sc://") else str(loc.folder))
+
+
+def anchor(location: str | Path) -> Path:
+    """The local file that stands for a workspace (its DuckDB file, or a Spark workspace's
+    catalog): what `socialroi serve` announces itself beside, and where reports go."""
+    if not is_spark(location):
+        return Path(location).resolve()
+    return SparkLocation.parse(location).folder / "catalog.duckdb"
+
+
+def reuse(table: ibis.Table) -> ibis.Table:
+    """`table`, computed once per query where the engine would compute it again for every
+    reference. DuckDB materialises a common table expression referenced several times; Spark
+    inlines it at each reference, so the journeys' stitched people (referenced a dozen times
+    down the query) would be stitched a dozen times: on Spark the table is cached (lazily:
+    the first query that reads it fills the cache). Elsewhere `table` is returned as is."""
+    try:
+        backend = table._find_backend()
+    except Exception:  # noqa: BLE001 - an expression of several backends, or of memtables only
+        return table
+    return table.cache() if backend.name == "pyspark" else table

@@ -19,7 +19,8 @@ workspace_option = click.option(
     default=DEFAULT_PATH,
     show_default=True,
     envvar="SOCIALROI_WORKSPACE",
-    help="The workspace's DuckDB file.",
+    help="The workspace: a DuckDB file, or spark:PATH (a local Spark session) or "
+    "spark:sc://HOST:PORT (Spark Connect; `spark:` alone reads SPARK_REMOTE).",
 )
 
 format_option = click.option(
