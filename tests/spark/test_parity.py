@@ -68,3 +68,40 @@ def test_a_change_reaches_spark(spark_demo, tmp_path):
         before = ws.table("costs").count().execute()
         ws.store.raw.execute("DELETE FROM costs WHERE cost_id = (SELECT min(cost_id) FROM costs)")
         assert ws.table("costs").count().execute() == before - 1
+
+
+def test_the_dashboard_shows_duckdbs_figures(spark_demo, tmp_path):
+    """The dashboard on the Spark workspace: the overview page renders, and its API answers
+    with DuckDB's figures."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from socialroi.deliver.web.app import create_app
+    from socialroi.store.web import WebStore
+
+    duck, location = spark_demo
+    copies = [str(shutil.copy(duck, tmp_path / "d.duckdb")), f"spark:{tmp_path / 's'}"]
+    shutil.copytree(location[len("spark:") :], tmp_path / "s")
+    password = "a long test password 7"
+    answers = []
+    with spark_env():
+        for loc in copies:
+            with Workspace.open(loc) as ws:
+                WebStore(ws).add_user("viewer", password, "viewer")
+            app = create_app(loc, reports_dir=tmp_path / "reports")
+            try:
+                c = TestClient(app, follow_redirects=False)
+                csrf = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
+                r = c.post("/login", data={"username": "viewer", "password": password,
+                                           "csrf_token": csrf.group(1)})  # fmt: skip
+                assert r.status_code == 303, r.text
+                page = c.get("/?period=2026-Q3")
+                assert page.status_code == 200 and "ROI" in page.text
+                r = c.get("/api/v1/overview?period=2026-Q3")
+                assert r.status_code == 200, r.text
+                answers.append(r.json())
+            finally:
+                app.state.ctx.ws.close()
+    numbers, worst, diffs = differences(*answers)
+    assert numbers > 10 and not diffs, diffs[:10]
