@@ -95,7 +95,9 @@ def test_a_connect_workspace_gives_duckdbs_figures(connect_server, tiny_demo_bui
             if loc == location:
                 assert isinstance(ws.store, SparkStore) and ws.store.engine == "spark-connect"
                 assert ws.table("costs").count().execute() == ws.store.count("costs") > 0
+                session = ws.store.session
         results[loc] = run_json(loc, "costs")
+    session.stop()
     numbers, worst, diffs = differences(*results.values())
     assert numbers > 10 and not diffs, diffs[:10]
     # the catalog stays on this machine, beside where the command ran

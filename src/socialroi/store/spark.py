@@ -52,9 +52,10 @@ LOCAL_CONF = {
     "spark.sql.shuffle.partitions": "8",
     "spark.sql.adaptive.enabled": "true",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
-    "spark.driver.host": "127.0.0.1",
-    "spark.driver.bindAddress": "127.0.0.1",
 }
+# A session whose executors run in this process listens on loopback only; a cluster's
+# executors must reach the driver, so a `spark://` master keeps Spark's own choice.
+LOOPBACK = {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
 
 
 def is_spark(location: str | Path) -> bool:
@@ -121,8 +122,18 @@ def spark_session(loc: SparkLocation) -> Any:
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise SocialroiError("a local Spark session needs Java 17 (apt install openjdk-17-jre)")
     master = os.environ.get("SOCIALROI_SPARK_MASTER", "local[*]")
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # a local session binds loopback only
-    conf = {**LOCAL_CONF, "spark.sql.warehouse.dir": str(loc.folder / "warehouse"), **_extra_conf()}
+    local = master.startswith("local")
+    if local:
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # pyspark marks the process "connect mode" once it has made a Spark Connect session, and
+    # would then refuse to start a local one: a process may open both kinds of workspace.
+    os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
+    conf = {
+        **LOCAL_CONF,
+        **(LOOPBACK if local else {}),
+        "spark.sql.warehouse.dir": str(loc.folder / "warehouse"),
+        **_extra_conf(),
+    }
     builder = builder.master(master).appName("socialroi")
     for k, v in conf.items():
         builder = builder.config(k, v)
