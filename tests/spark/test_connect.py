@@ -1,6 +1,7 @@
 """A workspace on a Spark Connect server (`spark:sc://HOST:PORT`, or `spark:` with
 SPARK_REMOTE): a real server, started from the jars pyspark ships (no download), on loopback.
-The same files imported into DuckDB and through Spark Connect give the same `costs` figures."""
+The same files imported into DuckDB and through Spark Connect (each file unified by the
+server) give the same `costs` figures."""
 
 from __future__ import annotations
 
@@ -82,6 +83,7 @@ def test_spark_remote_names_the_server(monkeypatch, tmp_path):
 def test_a_connect_workspace_gives_duckdbs_figures(connect_server, tiny_demo_build, tmp_path,
                                                    monkeypatch):  # fmt: skip
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOCIALROI_SPARK_UNIFY_ROWS", "1")  # every file unified by the server
     ex = tiny_demo_build.exports
     files = [ex / "ledger" / "accounts_register.csv", ex / "ledger" / "costs_ledger.csv",
              ex / "ledger" / "time_split.csv",

@@ -96,7 +96,7 @@ def test_the_dashboard_shows_duckdbs_figures(spark_demo, tmp_path):
                 r = c.post("/login", data={"username": "viewer", "password": password,
                                            "csrf_token": csrf.group(1)})  # fmt: skip
                 assert r.status_code == 303, r.text
-                page = c.get("/?period=2026-Q3")
+                page = c.get("/overview?period=2026-Q3")
                 assert page.status_code == 200 and "ROI" in page.text
                 r = c.get("/api/v1/overview?period=2026-Q3")
                 assert r.status_code == 200, r.text
