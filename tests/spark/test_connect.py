@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from socialroi import Workspace
-from socialroi.store.spark import SparkLocation, SparkStore
+from socialroi.store.location import SparkLocation
+from socialroi.store.spark import SparkStore
 from tests.spark.parity import differences, run_json
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]

@@ -19,10 +19,10 @@ from socialroi.model.schema import TABLES, table_spec
 from socialroi.sources.base import ImportOptions
 from socialroi.store import reads
 from socialroi.store.duckdb import DuckDBStore
-from socialroi.store.spark import SparkStore, anchor, canonical, is_spark
+from socialroi.store.location import is_spark
+from socialroi.store.spark import SparkStore
 
 DEFAULT_PATH = "socialroi.duckdb"
-__all__ = ["DEFAULT_PATH", "Workspace", "anchor", "canonical", "is_spark"]
 _MISSING = object()
 
 

@@ -25,10 +25,8 @@ import importlib
 import importlib.util
 import json
 import os
-import re
 import shutil
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +37,8 @@ import ibis.expr.schema as sch
 from socialroi.errors import SocialroiError
 from socialroi.model.schema import TABLES
 from socialroi.store.duckdb import DuckDBStore, quote
+from socialroi.store.location import PREFIX, SparkLocation
 
-PREFIX = "spark:"
-CONNECT = re.compile(r"^sc://(?P<host>[^:/;]+)(?::(?P<port>\d+))?")
 # Spark settings for a session this process starts; SOCIALROI_SPARK_CONF adds its own
 # (`key=value,key=value`). Small shuffles: the tables a brand holds fit a few partitions,
 # and adaptive execution coalesces them further.
@@ -56,39 +53,6 @@ LOCAL_CONF = {
 # A session whose executors run in this process listens on loopback only; a cluster's
 # executors must reach the driver, so a `spark://` master keeps Spark's own choice.
 LOOPBACK = {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
-
-
-def is_spark(location: str | Path) -> bool:
-    return str(location).startswith(PREFIX)
-
-
-@dataclass(frozen=True)
-class SparkLocation:
-    """Where a Spark workspace keeps its catalog, and which Spark computes."""
-
-    folder: Path  # the landing catalog (and, for a local session, the Parquet tables)
-    remote: str | None  # a Spark Connect URL (sc://...), or None for a session in-process
-
-    @classmethod
-    def parse(cls, location: str | Path) -> SparkLocation:
-        text = str(location)[len(PREFIX) :] if is_spark(location) else str(location)
-        remote_env = os.environ.get("SPARK_REMOTE") or None
-        if text.startswith("sc://"):
-            m = CONNECT.match(text)
-            if not m:
-                raise SocialroiError(
-                    f"{location!r} is not a Spark Connect address; expected spark:sc://HOST:PORT"
-                )
-            host, port = m.group("host"), m.group("port") or "15002"
-            return cls(Path(f"socialroi-{host}-{port}.spark").absolute(), text)
-        if not text:
-            if not remote_env:
-                raise SocialroiError(
-                    "`-w spark:` names no folder and SPARK_REMOTE is not set; use spark:PATH "
-                    "(a local Spark session) or spark:sc://HOST:PORT (Spark Connect)"
-                )
-            return cls.parse(PREFIX + remote_env)
-        return cls(Path(text).expanduser().absolute(), remote_env)
 
 
 def _pyspark() -> Any:
@@ -314,23 +278,6 @@ class SparkStore(DuckDBStore):
 
 def _sql_text(path: Path) -> str:
     return str(path).replace("'", "''")
-
-
-def canonical(location: str | Path) -> str:
-    """A workspace location written the same way from any folder: an absolute DuckDB file,
-    `spark:/absolute/folder` or `spark:sc://...`."""
-    if not is_spark(location):
-        return str(Path(location).resolve())
-    loc = SparkLocation.parse(location)
-    return PREFIX + (loc.remote if str(location).startswith(PREFIX + "sc://") else str(loc.folder))
-
-
-def anchor(location: str | Path) -> Path:
-    """The local file that stands for a workspace (its DuckDB file, or a Spark workspace's
-    catalog): what `socialroi serve` announces itself beside, and where reports go."""
-    if not is_spark(location):
-        return Path(location).resolve()
-    return SparkLocation.parse(location).folder / "catalog.duckdb"
 
 
 def reuse(table: ibis.Table) -> ibis.Table:

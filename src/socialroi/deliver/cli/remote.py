@@ -22,7 +22,8 @@ from typing import Any
 import click
 
 from socialroi.errors import SocialroiError
-from socialroi.land.workspace import DEFAULT_PATH, anchor, canonical
+from socialroi.land.workspace import DEFAULT_PATH
+from socialroi.store.location import anchor, canonical
 
 # Commands that only read: run under the dashboard's read lock, next to page views.
 READ_ONLY = {"status", "attribute", "roi", "metrics", "insights", "clv", "report", "costs"}

@@ -31,7 +31,8 @@ from socialroi.deliver.web.routes import (
     share,
 )
 from socialroi.errors import SocialroiError
-from socialroi.land.workspace import Workspace, anchor
+from socialroi.land.workspace import Workspace
+from socialroi.store.location import anchor
 from socialroi.store.web import WebStore
 
 
