@@ -29,7 +29,7 @@ from socialroi.store import batches, connections, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
 from socialroi.unify import fx as fxmod
-from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify_table
+from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify, unify_table
 
 # Workspace setting: which wins when a file and a sync hold the same account and day of a
 # table a sync stream replaces (`Stream.replaces`): "api" (default) or "files".
@@ -132,6 +132,11 @@ def unify_staged(
     out = {t: a for t, a in arrow.items() if t not in needs}
     if needs:
         rules = load_rules() if rules is None else rules
+        engine = store.unify_engine(sum(a.num_rows for t, a in arrow.items() if t in needs))
+        if engine.name != "duckdb":  # a large file on a Spark workspace: Spark unifies it
+            fx_t = ibis.memtable(rates)
+            exprs = unify({t: ibis.memtable(arrow[t]) for t in needs}, fx_t, rules)
+            return out | {t: engine.to_pyarrow(e) for t, e in exprs.items()}
         inputs = {
             "_sr_fx": pa.Table.from_pandas(rates, preserve_index=False),
             "_sr_rules": rules_data(rules),

@@ -19,6 +19,8 @@ from socialroi.model.schema import TABLES, table_spec
 from socialroi.sources.base import ImportOptions
 from socialroi.store import DEFAULT_PATH, reads
 from socialroi.store.duckdb import DuckDBStore
+from socialroi.store.location import is_spark
+from socialroi.store.spark import SparkStore
 
 _MISSING = object()
 
@@ -40,7 +42,7 @@ class Workspace:
     def open(
         cls, path: str | Path = DEFAULT_PATH, *, base_currency: str | None = None
     ) -> Workspace:
-        ws = cls(DuckDBStore(path))
+        ws = cls(SparkStore(path) if is_spark(path) else DuckDBStore(path))
         current = ws.store.setting("base_currency")
         if base_currency:
             base_currency = base_currency.upper()

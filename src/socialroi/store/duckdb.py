@@ -127,7 +127,13 @@ class DuckDBStore:
 
     @property
     def ibis(self) -> ibis.BaseBackend:
-        """An Ibis backend on this thread's connection."""
+        """An Ibis backend on this thread's connection (a Spark store answers Spark's)."""
+        return self.catalog_ibis
+
+    @property
+    def catalog_ibis(self) -> ibis.BaseBackend:
+        """The DuckDB Ibis backend on this thread's connection: the workspace's tables on a
+        DuckDB workspace, the landing catalog on a Spark one."""
         if threading.get_ident() == self._owner:
             return self._root_ibis
         backend = getattr(self._local, "ibis", None)
@@ -276,7 +282,7 @@ class DuckDBStore:
             tables = {n: ibis.table(ibis.Schema.from_pyarrow(t.schema), name=n)
                       for n, t in inputs.items()}  # fmt: skip
             expr = build(tables).as_table()
-            got = _COMPILED[sig] = (self.ibis.compile(expr), expr)
+            got = _COMPILED[sig] = (self.catalog_ibis.compile(expr), expr)
         sql, expr = got
         con = self.raw
         for n, t in inputs.items():
@@ -290,6 +296,10 @@ class DuckDBStore:
 
     def table(self, name: str) -> ibis.Table:
         return self.ibis.table(name)
+
+    def unify_engine(self, rows: int) -> ibis.BaseBackend:
+        """The engine that unifies one file's `rows` staged rows: the workspace's own."""
+        return self.ibis
 
     def count(self, name: str) -> int:
         with self.cursor() as cur:

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from socialroi.errors import SocialroiError
 from socialroi.store import DEFAULT_PATH
+from socialroi.store.location import anchor
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -26,7 +27,8 @@ workspace_option = click.option(
     default=DEFAULT_PATH,
     show_default=True,
     envvar="SOCIALROI_WORKSPACE",
-    help="The workspace's DuckDB file.",
+    help="The workspace: a DuckDB file, or spark:PATH (a local Spark session) or "
+    "spark:sc://HOST:PORT (Spark Connect; `spark:` alone reads SPARK_REMOTE).",
 )
 
 format_option = click.option(
@@ -38,7 +40,7 @@ def open_workspace(path: str | Path, *, create: bool = False, **options):
     """The workspace at `path`. Only commands that write into a new workspace (init, import,
     fx set, demo, serve, users add) pass `create=True`; every other command in a folder without one
     stops with a message and leaves no file behind."""
-    if not create and not Path(path).exists():
+    if not create and not anchor(path).exists():  # a Spark workspace: its catalog
         raise SocialroiError(
             f"no workspace at {path}: create one with `socialroi init` or `socialroi import "
             "FILES`, or name an existing one with -w / SOCIALROI_WORKSPACE"

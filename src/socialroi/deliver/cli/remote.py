@@ -25,6 +25,7 @@ import click
 
 from socialroi.errors import SocialroiError
 from socialroi.store import DEFAULT_PATH
+from socialroi.store.location import anchor, canonical
 from socialroi.sync.credentials import config_dir
 
 # Commands that only read: run under the dashboard's read lock, next to page views.
@@ -52,7 +53,7 @@ _in_server = threading.local()
 
 
 def serve_file(workspace: str | Path) -> Path:
-    return Path(str(Path(workspace).resolve()) + ".serve.json")
+    return Path(str(anchor(workspace)) + ".serve.json")
 
 
 def new_token() -> str:
@@ -165,6 +166,8 @@ def forward_if_served(group: click.Group, args: list[str]) -> int | None:
 
 def _absolute(arg: str) -> str:
     """Paths are resolved here: the server runs in another folder."""
+    if arg.startswith("spark:"):
+        return canonical(arg)
     if arg.startswith("-") or not arg or "://" in arg:
         return arg
     with contextlib.suppress(OSError, ValueError):
@@ -179,12 +182,12 @@ def runner(group: click.Group, workspace: str | Path, lock_of) -> Any:
     (args, env) -> {exit_code, stdout, stderr} that `create_app` serves at /internal/cli."""
     from click.testing import CliRunner  # deferred: only in the server
 
-    served = str(Path(workspace).resolve())
+    served = canonical(workspace)
 
     def run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
         args = [str(a) for a in args]
         named = _workspace_of(args)
-        if Path(named).resolve() != Path(served) and any(
+        if canonical(named) != served and any(
             a in WORKSPACE_OPTS or a.startswith("--workspace=") for a in args
         ):
             raise SocialroiError(f"this server runs on {served}, not {named}")

@@ -35,6 +35,7 @@ from socialroi.deliver.web.routes import (
 )
 from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
+from socialroi.store.location import anchor
 from socialroi.store.web import WebStore
 
 
@@ -50,7 +51,7 @@ def create_app(
     ws = Workspace.open(workspace_path)
     lock = RWLock()
     store = WebStore(ws)
-    rdir = Path(reports_dir) if reports_dir else Path(ws.path).resolve().parent / "reports"
+    rdir = Path(reports_dir) if reports_dir else anchor(ws.path).parent / "reports"
     app = FastAPI(
         title="socialroi API",
         version="1",
