@@ -188,8 +188,10 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
 
 def _window(ws, stream: Stream, account: str, opts: SyncOptions, today: dt.date) -> Window:
     until = opts.until or today
-    # what the platform keeps (a stream that does not say: its first-sync history)
-    oldest = today - dt.timedelta(days=(stream.max_history_days or stream.history_days) - 1)
+    # what the platform keeps at all; a stream that does not say keeps what it keeps, and a
+    # `--full` sync of it reads its first-sync history
+    keeps = stream.max_history_days
+    oldest = today - dt.timedelta(days=(keeps or stream.history_days) - 1)
     if opts.since:
         since = opts.since
     elif opts.full:
@@ -200,7 +202,8 @@ def _window(ws, stream: Stream, account: str, opts: SyncOptions, today: dt.date)
             since = today - dt.timedelta(days=stream.history_days - 1)
         else:
             since = last - dt.timedelta(days=stream.lag_days - 1)
-    since = max(since, oldest)
+    if keeps:
+        since = max(since, oldest)
     if since > until:
         raise SocialroiError(f"--since {since} is after --until {until}")
     return Window(since, until)
