@@ -68,6 +68,48 @@ def _why(exc: Exception) -> str:
     return text
 
 
+_SETTINGS = (
+    "(SELECT value FROM meta WHERE key = 'channel_rules_path')",
+    "(SELECT value FROM meta WHERE key = 'campaign_map')",
+)
+_VERSION_PARTS = (
+    "(SELECT max(batch_id) FROM import_batches)",
+    "(SELECT count(*) FROM import_batches)",
+    "(SELECT count(*) FROM fx_rates)",
+    "(SELECT sum(hash(per_eur)) FROM fx_rates)",
+    "(SELECT count(*) FROM conversions)",
+    "(SELECT sum(hash(value_base)) FROM conversions)",
+    "(SELECT max(conversion_id) FROM conversions)",
+    "(SELECT count(*) FROM touchpoints)",
+    "(SELECT count(*) FROM costs)",
+    "(SELECT sum(hash(amount_base)) FROM costs)",
+    "(SELECT count(*) FROM ad_metrics)",
+    "(SELECT count(*) FROM posts)",
+    "(SELECT count(*) FROM post_metrics)",
+    "(SELECT count(*) FROM account_metrics)",
+    *_SETTINGS,
+)
+# what else changes a table's rows without changing their count or newest batch (hashed
+# values, not summed doubles: a parallel sum of doubles may differ in its last bit)
+_TABLE_SUMS = {
+    "conversions": ("sum(hash(value_base))", "max(conversion_id)"),
+    "costs": ("sum(hash(amount_base))",),
+    "fx_rates": ("sum(hash(per_eur))",),
+}
+
+
+def _table_parts(tables: tuple[str, ...]) -> list[str]:
+    parts = list(_SETTINGS)
+    for name in sorted(set(tables)):
+        spec = TABLES[name]  # a KeyError names a table that does not exist
+        q = quote(name)
+        parts.append(f"(SELECT count(*) FROM {q})")
+        if "batch_id" in spec.column_names:
+            parts.append(f"(SELECT max(batch_id) FROM {q})")
+        parts += [f"(SELECT {e} FROM {q})" for e in _TABLE_SUMS.get(name, ())]
+    return parts
+
+
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -210,23 +252,18 @@ class DuckDBStore:
         finally:
             cur.close()
 
-    def data_version(self) -> tuple:
+    def data_version(self, tables: tuple[str, ...] | None = None) -> tuple:
         """Changes whenever anything a measure reads changes: an import or a manual cost edit
         (each is a batch), an exchange-rate override, the channel rules, and rows written to
         the tables directly (scripts, tests), which no batch records. The one definition the
-        measure memo and the dashboard's caches share."""
+        measure memo and the dashboard's caches share.
+
+        `tables`: only what these tables hold (their rows' count and newest batch, sums where
+        an edit may keep the count), plus the settings every measure reads. A measure that
+        reads only journeys is not made stale by a content import."""
+        parts = _VERSION_PARTS if tables is None else _table_parts(tables)
         with self.cursor() as cur:
-            row = cur.execute(
-                "SELECT (SELECT max(batch_id) FROM import_batches), (SELECT count(*) FROM "
-                "import_batches), (SELECT count(*) FROM fx_rates), (SELECT sum(per_eur) FROM "
-                "fx_rates), (SELECT count(*) FROM conversions), (SELECT sum(value_base) FROM "
-                "conversions), (SELECT max(conversion_id) FROM conversions), (SELECT count(*) "
-                "FROM touchpoints), (SELECT count(*) FROM costs), (SELECT sum(amount_base) FROM "
-                "costs), (SELECT count(*) FROM ad_metrics), (SELECT count(*) FROM posts), "
-                "(SELECT count(*) FROM post_metrics), (SELECT count(*) FROM account_metrics), "
-                "(SELECT value FROM meta WHERE key = 'channel_rules_path'), "
-                "(SELECT value FROM meta WHERE key = 'campaign_map')"
-            ).fetchone()
+            row = cur.execute("SELECT " + ", ".join(parts)).fetchone()
         return tuple(row)
 
     def table(self, name: str) -> ibis.Table:

@@ -118,5 +118,5 @@ def _settings(ctx, form, p: Principal) -> None:
         raise SocialroiError(f"unknown profile {profile!r}; valid: {', '.join(valid)}")
     with ctx.lock.write():
         ctx.ws.store.set_setting("web_default_profile", profile)
-        ctx.invalidate()
+        ctx.invalidate(settings=True)
     ctx.store.audit(p.user.username, "settings", "default_profile", {"value": profile})
