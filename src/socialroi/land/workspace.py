@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ class Workspace:
         self._memo: OrderedDict[Any, tuple[str, Any]] = OrderedDict()
         self._memo_lock = threading.Lock()
         self._memo_flights: dict[Any, threading.Lock] = {}
+        self._pin = threading.local()
 
     @classmethod
     def open(
@@ -182,9 +184,31 @@ class Workspace:
     def data_version(self, reads: tuple[str, ...] | None = None) -> tuple:
         """Changes whenever anything a measure reads changes (see `DuckDBStore`); `reads`:
         only what those tables hold."""
-        if reads is None:
+        by_table = getattr(self.store, "table_versions", None)
+        if reads is None or by_table is None:
             return self.store.data_version()
-        return self.store.data_version(reads)
+        pin = self._pin
+        if getattr(pin, "active", False):
+            if pin.versions is None:
+                pin.versions = by_table()
+            every = pin.versions
+        else:
+            every = by_table()
+        return tuple(every["_settings"]) + tuple(x for t in sorted(set(reads)) for x in every[t])
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[None]:
+        """While the data cannot change (the caller holds the dashboard's read lock, or is the
+        only user), the tables' versions are read once instead of at every `memo` call."""
+        pin = self._pin
+        if getattr(pin, "active", False):
+            yield
+            return
+        pin.active, pin.versions = True, None
+        try:
+            yield
+        finally:
+            pin.active, pin.versions = False, None
 
     def memo(
         self, key: tuple, compute: Callable[[], Any], reads: tuple[str, ...] | None = None

@@ -98,16 +98,12 @@ _TABLE_SUMS = {
 }
 
 
-def _table_parts(tables: tuple[str, ...]) -> list[str]:
-    parts = list(_SETTINGS)
-    for name in sorted(set(tables)):
-        spec = TABLES[name]  # a KeyError names a table that does not exist
-        q = quote(name)
-        parts.append(f"(SELECT count(*) FROM {q})")
-        if "batch_id" in spec.column_names:
-            parts.append(f"(SELECT max(batch_id) FROM {q})")
-        parts += [f"(SELECT {e} FROM {q})" for e in _TABLE_SUMS.get(name, ())]
-    return parts
+def _table_parts(name: str) -> list[str]:
+    spec, q = TABLES[name], quote(name)
+    parts = [f"(SELECT count(*) FROM {q})"]
+    if "batch_id" in spec.column_names:
+        parts.append(f"(SELECT max(batch_id) FROM {q})")
+    return parts + [f"(SELECT {e} FROM {q})" for e in _TABLE_SUMS.get(name, ())]
 
 
 def quote(name: str) -> str:
@@ -261,10 +257,28 @@ class DuckDBStore:
         `tables`: only what these tables hold (their rows' count and newest batch, sums where
         an edit may keep the count), plus the settings every measure reads. A measure that
         reads only journeys is not made stale by a content import."""
-        parts = _VERSION_PARTS if tables is None else _table_parts(tables)
+        if tables is not None:
+            every = self.table_versions()
+            return tuple(every["_settings"]) + tuple(
+                x for t in sorted(set(tables)) for x in every[t]
+            )
+        with self.cursor() as cur:
+            row = cur.execute("SELECT " + ", ".join(_VERSION_PARTS)).fetchone()
+        return tuple(row)
+
+    def table_versions(self) -> dict[str, tuple]:
+        """Per table of the data model, what `data_version(tables)` reads of it (one query);
+        `_settings`: the settings every version carries."""
+        names = [n for n in TABLES if n != "import_batches"]
+        parts = list(_SETTINGS)
+        spans = {"_settings": (0, len(parts))}
+        for name in names:
+            start = len(parts)
+            parts += _table_parts(name)
+            spans[name] = (start, len(parts))
         with self.cursor() as cur:
             row = cur.execute("SELECT " + ", ".join(parts)).fetchone()
-        return tuple(row)
+        return {name: tuple(row[a:b]) for name, (a, b) in spans.items()}
 
     def table(self, name: str) -> ibis.Table:
         return self.ibis.table(name)

@@ -203,7 +203,7 @@ class Context:
 
     def compute(self, name: str, f: flt.Filters) -> Answer:
         """Compute (or wait for another thread computing) the view on the current data."""
-        with self.lock.read():  # no import or edit while it computes
+        with self.lock.read(), self.ws.pinned():  # no import or edit while it computes
             version = self.version()
             key = (name, f.key(), version)  # the version it computes on
             with self.cache_lock:
@@ -309,6 +309,21 @@ class Context:
             answers.clear(self.ws.store, kept.SCOPE)
         for name, fkey in reversed(hot):  # the most recently asked first
             self.refresher.ask(name, flt.Filters(*fkey))
+
+    def warm(self) -> None:
+        """At start: the kept views not on the current data are computed again in the
+        background (readers get them as the last good answers meanwhile), and the default
+        overview is made ready."""
+        current = kept.version_text(self.version())
+        for text, version in answers.keys(self.ws.store, kept.SCOPE)[:HOT_MAX]:
+            if version == current:
+                continue
+            try:
+                name, f = kept.filters_of(text)
+            except (ValueError, TypeError):
+                continue
+            self.refresher.ask(name, f)
+        self.view("overview", self.filters({}, "overview"))
 
     def close(self) -> None:
         self.refresher.stop()

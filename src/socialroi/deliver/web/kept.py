@@ -86,6 +86,12 @@ def compute(ws, name: str, f: Filters) -> tuple[View, bool]:
         return View(name, notes=[f"this view could not be computed: {exc!r}"]), False
 
 
+def stale(ws, limit: int = REFRESH_MAX) -> bool:
+    """Whether a kept view (of the most recent `limit`) is not on the current data."""
+    current = version_text(ws.data_version())
+    return any(v != current for _, v in answers.keys(ws.store, SCOPE)[:limit])
+
+
 def refresh(ws, limit: int = REFRESH_MAX) -> int:
     """Compute again the kept views whose data version is not the workspace's (the most
     recent `limit`), in this thread, and keep them. The writer's side of an import, sync or
@@ -102,7 +108,8 @@ def refresh(ws, limit: int = REFRESH_MAX) -> int:
             continue
         if name not in VIEWS:
             continue
-        view, ok = compute(ws, name, f)
+        with ws.pinned():
+            view, ok = compute(ws, name, f)
         if ok:
             save(ws.store, name, f, version, view)
         done += 1

@@ -218,18 +218,22 @@ def _same_paths(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray | None:
     weights = _WEIGHTS
     if longest > len(weights):
         weights = np.random.default_rng(longest).integers(1, 2**63, size=longest, dtype=np.uint64)
-    starts = np.repeat(offsets[:-1], lengths)
-    pos = np.arange(len(codes)) - starts
+    pos = np.arange(len(codes)) - np.repeat(offsets[:-1], lengths)
     with np.errstate(over="ignore"):
         mixed = (codes.astype(np.uint64) + np.uint64(1)) * weights[pos]
         hashed = np.add.reduceat(mixed, offsets[:-1]) + lengths.astype(np.uint64)
     group, uniques = pd.factorize(hashed)
-    rep = first_rows(group.astype(np.int64), len(uniques))[group]
-    if not np.array_equal(lengths[rep], lengths):
-        return None
-    if not np.array_equal(codes[np.repeat(offsets[rep], lengths) + pos], codes):
-        return None
-    return group.astype(np.int64)
+    group = group.astype(np.int64)
+    rep = first_rows(group, len(uniques))[group]
+    later = np.flatnonzero(rep != np.arange(len(rep)))  # rows that repeat an earlier path
+    if len(later):
+        if not np.array_equal(lengths[rep[later]], lengths[later]):
+            return None
+        mine, _ = _segments(offsets, later)
+        theirs, _ = _segments(offsets, rep[later])
+        if not np.array_equal(codes[mine], codes[theirs]):
+            return None
+    return group
 
 
 def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) -> PathTable:
