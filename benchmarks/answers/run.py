@@ -160,7 +160,8 @@ def render(args, rows) -> str:
     for label, took, as_of in rows:
         state = ""
         if as_of:
-            state = "current" if as_of.get("current") else f"last good ({as_of['data_version']})"
+            kind = "current" if as_of.get("current") else "last good"
+            state = f"{kind} ({as_of['data_version']})"
         ratio = f"{cold / took:,.0f}x" if took and as_of and label != rows[0][0] else ""
         lines.append(f"| {label} | {took:.3f} | {ratio} | {state} |")
     restart = next(t for label, t, _ in rows if label == "after a restart: first overview")

@@ -146,6 +146,7 @@ ROUTES = [
     ("POST", "/admin/users/999", "admin", {"action": "nope"}),
     ("POST", "/admin/tokens", "admin", {"user_id": "x"}),
     ("POST", "/admin/tokens/999/revoke", "admin", {}),
+    ("POST", "/admin/shares/nope/revoke", "admin", {}),
     ("POST", "/admin/settings", "admin", {"default_profile": "nope"}),
     ("GET", "/api/v1/me", "viewer", None),
     ("GET", "/api/v1/openapi.json", "viewer", None),

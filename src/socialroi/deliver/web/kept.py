@@ -16,6 +16,7 @@ from socialroi.deliver.web.filters import Filters
 from socialroi.deliver.web.views import VIEWS, View, _plain
 from socialroi.errors import SocialroiError
 from socialroi.store import answers
+from socialroi.store.web import WebStore
 
 log = logging.getLogger("socialroi.deliver.web")
 
@@ -24,7 +25,13 @@ REFRESH_MAX = 12  # kept views an import brings up to date (the most recently co
 
 
 def version_text(version: Any) -> str:
-    return repr(version)
+    return version if isinstance(version, str) else repr(version)
+
+
+def current_version(ws) -> str:
+    """The version the server's answers are keyed by: the data's and the saved profiles'
+    (`WebStore.data_version`)."""
+    return WebStore(ws).data_version()
 
 
 def version_label(version_text: str) -> str:
@@ -88,7 +95,7 @@ def compute(ws, name: str, f: Filters) -> tuple[View, bool]:
 
 def stale(ws, limit: int = REFRESH_MAX) -> bool:
     """Whether a kept view (of the most recent `limit`) is not on the current data."""
-    current = version_text(ws.data_version())
+    current = current_version(ws)
     return any(v != current for _, v in answers.keys(ws.store, SCOPE)[:limit])
 
 
@@ -96,8 +103,7 @@ def refresh(ws, limit: int = REFRESH_MAX) -> int:
     """Compute again the kept views whose data version is not the workspace's (the most
     recent `limit`), in this thread, and keep them. The writer's side of an import, sync or
     cost edit run without the server; returns how many were computed."""
-    version = ws.data_version()
-    current = version_text(version)
+    version = current = current_version(ws)
     done = 0
     for text, kept_version in answers.keys(ws.store, SCOPE)[:limit]:
         if kept_version == current:
