@@ -99,3 +99,16 @@ def test_on_the_demo_spend_meets_the_links_campaigns_and_nothing_is_dropped(tiny
     assert t.loc[t.campaign.isin(linked), "spend"].sum() / t.spend.sum() >= 0.9
     for m in ("spend", "revenue"):
         assert math.isclose(by_campaign.totals[m], by_platform.totals[m], rel_tol=1e-9)
+
+
+def test_a_workspace_without_ads_has_nothing_unmatched(ws):
+    """No ad campaign at all (a shop and a ledger only): empty lists with their columns, not a
+    KeyError (the dashboard's campaigns page shows them)."""
+    from socialroi.measure.campaigns import unmatched
+
+    ads, utms = unmatched(ws)
+    if not ads.empty:  # this module's workspace has ads: take them away
+        ws.store.raw.execute("DELETE FROM ad_metrics")
+        ads, utms = unmatched(ws)
+    assert ads.empty and list(ads.columns) == ["campaign", "platform", "spend"]
+    assert list(utms.columns) == ["utm_campaign", "visits"]

@@ -1,6 +1,7 @@
 """The shape of `socialroi.sources`, read from the code with `ast` (nothing is imported).
 
-- every `sources/<name>/` has the same shape and imports only the base, the kit, the model,
+- every `sources/<name>/` has the same shape and imports only the base (files: `base`, APIs:
+  `api`), the kit, the model,
   the errors and its own package: no source imports a sibling;
 - the kit imports only the base, itself, the model, the errors, fx and periods;
 - no module is over 600 lines (header-name tables, `aliases.py`, excepted);
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2] / "src" / "socialroi" / "sources"
 PACKAGE = "socialroi.sources"
 SOURCE_MAY_IMPORT = (
     "socialroi.sources.base",
+    "socialroi.sources.api",
     "socialroi.sources.kit",
     "socialroi.model",
     "socialroi.errors",
@@ -104,14 +106,19 @@ def test_every_source_folder_has_the_same_shape(source):
     assert {f"{PACKAGE}.{source}.aliases", f"{PACKAGE}.{source}.exports"} <= init
     # Every other module is a report module or helper reached from exports.py.
     own = f"{PACKAGE}.{source}."
-    reached, todo = set(), [folder / "exports.py"]
+    # api.py (the source's API connector, optional) is a second root, imported by __init__.
+    roots = [folder / "exports.py"]
+    if (folder / "api.py").exists():
+        assert f"{PACKAGE}.{source}.api" in init, f"{source}/__init__.py must import api"
+        roots.append(folder / "api.py")
+    reached, todo = {f"{PACKAGE}.{source}.api"}, roots
     while todo:
         for name, _ in imports(todo.pop()):
             if name.startswith(own) and name not in reached:
                 reached.add(name)
                 todo.append(MODULES[name])
     stray = {f"{own}{f[:-3]}" for f in files - SHAPE} - reached
-    assert stray == set(), f"not reached from {source}/exports.py: {stray}"
+    assert stray == set(), f"not reached from {source}/exports.py or api.py: {stray}"
 
 
 def test_no_module_is_over_600_lines():

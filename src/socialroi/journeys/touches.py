@@ -25,6 +25,7 @@ import pandas as pd
 
 from socialroi.errors import SocialroiError
 from socialroi.model.periods import Period
+from socialroi.store.spark import reuse
 
 TRANSFORMS = ("exposure", "unique", "first", "frequency")
 DIRECT_RULES = ("keep", "remove_unless_only")
@@ -126,7 +127,7 @@ def person_ids(
 
     if window is not None:
         tp = tp.filter((tp.occurred_at >= window[0]) & (tp.occurred_at <= window[1]))
-    return stitch(tp), stitch(cv)
+    return reuse(stitch(tp)), reuse(stitch(cv))
 
 
 def channel_key(t: ir.Table, by: tuple[str, ...]) -> ir.StringValue:
@@ -194,7 +195,7 @@ def journey_touches(
     w = ibis.window(
         group_by=conv_all.person_id, order_by=[conv_all.occurred_at, conv_all.conversion_id]
     )
-    conv_all = conv_all.mutate(_prev=_epoch(conv_all.occurred_at).lag().over(w))
+    conv_all = reuse(conv_all.mutate(_prev=_epoch(conv_all.occurred_at).lag().over(w)))
     conv = conv_all.filter((conv_all.local_date >= start) & (conv_all.local_date <= end))
     lookback = (
         ibis.cases(

@@ -17,8 +17,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from socialroi.errors import ImportFailed, SocialroiError
-from socialroi.land.importer import unify_staged, validate
+from socialroi.errors import ImportFailed, NotFound, SocialroiError
+from socialroi.land.landing import unify_staged, validate
 from socialroi.model.schema import TABLES
 from socialroi.sources.base import Context, InputFile
 from socialroi.sources.ledger.exports import parse_costs
@@ -104,7 +104,7 @@ def delete_cost(ws, cost_id: str, actor: str) -> None:
     """Remove a cost line; the deletion is recorded as a manual batch (who, which line)."""
     stored = _stored(ws, cost_id)
     if stored is None:
-        raise SocialroiError(f"there is no cost line {cost_id!r} in this workspace")
+        raise NotFound(f"there is no cost line {cost_id!r} in this workspace")
     context = f"actor={actor}; edit=delete; cost_id={cost_id}"
     with ws.store.transaction() as tx:
         batches.delete_row(tx, "costs", "cost_id", cost_id)

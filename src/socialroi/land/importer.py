@@ -9,22 +9,18 @@ Guarantees, in this order:
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ibis
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from socialroi.errors import ImportFailed, NotAnExport, SocialroiError
-from socialroi.land import identity, plausible
+from socialroi.land import landing
+from socialroi.land.landing import known_accounts
 from socialroi.model.channels import ChannelRule
-from socialroi.model.currencies import ecb_last_date, known_currencies
-from socialroi.model.schema import TABLES
 from socialroi.sources import load_all
 from socialroi.sources.base import (
     REPORTS,
@@ -38,14 +34,12 @@ from socialroi.sources.base import (
 from socialroi.sources.kit import limits
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.sources.kit.tabular import TextDamaged, unreadable_text
-from socialroi.store import batches, reads
+from socialroi.store import batches
 from socialroi.store.duckdb import DuckDBStore
-from socialroi.store.loader import upsert
-from socialroi.unify import fx as fxmod
-from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify
+from socialroi.unify.canonical import staged_to_arrow
 
 DETECT_THRESHOLD = 0.5
-MAX_FX_DAYS = 40 * 366  # the daily exchange-rate table of one file (2000 to today and more)
+
 SOURCE_ALIASES = {"instagram": "meta", "facebook": "meta", "twitter": "x", "ga": "ga4"}
 
 
@@ -242,11 +236,7 @@ def import_file(
     ctx = Context(file, options, known_accounts=known_accounts(store))
     try:
         staged = report.parse(file, ctx)
-        staged = plausible.check(ctx, staged)
-        arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
-        validate(ctx, arrow)
-        identity.check(store, ctx, arrow)
-        unified = unify_staged(store, arrow, base_currency, rules, ctx)
+        unified = landing.prepare(store, ctx, staged, base_currency, rules)
     except (ImportFailed, SocialroiError):
         raise
     except (TextDamaged, UnicodeDecodeError) as exc:  # the kit's own sentence
@@ -261,7 +251,8 @@ def import_file(
         ) from exc
     except Exception as exc:  # noqa: BLE001 - damaged files must end in a clear error
         raise _unreadable(file, report) from exc
-    _channel_findings(ctx, unified)
+    landing.channel_findings(ctx, unified)
+    unified = landing.leave_synced_days(store, ctx, unified)
     return _load(store, file, report, ctx, unified, context)
 
 
@@ -276,113 +267,6 @@ def _unreadable(file: InputFile, report: Report) -> ImportFailed:
     )
 
 
-def known_accounts(store: DuckDBStore) -> dict[str, dict]:
-    return reads.accounts_register(store)
-
-
-def validate(ctx: Context, arrow: dict[str, pa.Table]) -> None:
-    for table, data in arrow.items():
-        spec = TABLES[table]
-        for k in spec.key:
-            if k in data.column_names and data.column(k).null_count:
-                i = pc.index(pc.is_null(data.column(k)), True).as_py()
-                raise ctx.fail(
-                    f"a {table} row has no {k}",
-                    row=None,
-                    column=k,
-                    expected=f"a value in every row (row {i + 1} of the parsed data is empty)",
-                )
-        for amount, _, _date_col in MONEY.get(table, []):
-            if amount in data.column_names:
-                has_amount = pc.is_valid(data.column(amount))
-                if (
-                    "currency" not in data.column_names
-                    or pc.any(pc.and_(has_amount, pc.is_null(data.column("currency")))).as_py()
-                ):
-                    raise ctx.fail(
-                        f"amounts in column {amount!r} have no currency",
-                        hint="Pass --currency XXX (ISO 4217) for exports that do not state it.",
-                    )
-
-
-def unify_staged(
-    store: DuckDBStore,
-    arrow: dict[str, pa.Table],
-    base: str,
-    rules: list[ChannelRule] | None,
-    ctx: Context,
-) -> dict[str, pa.Table]:
-    currencies: set[str] = set()
-    days: list[dt.date] = []
-    for table, data in arrow.items():
-        for amount, _, date_col in MONEY.get(table, []):
-            if amount in data.column_names and date_col in data.column_names:
-                currencies |= {c for c in pc.unique(data.column("currency")).to_pylist() if c}
-                col = data.column(date_col)
-                if col.null_count < len(col):
-                    days += [pc.min(col).as_py(), pc.max(col).as_py()]
-    unknown = currencies - set(known_currencies()) - set(reads.fx_overrides(store).currency)
-    if unknown:
-        raise ctx.fail(
-            "unknown currency code",
-            column="currency",
-            value=", ".join(sorted(unknown)),
-            expected="an ISO 4217 code the ECB publishes, or one with rates set by "
-            "`socialroi fx set`",
-        )
-    start = min(days) if days else dt.date(2000, 1, 3)
-    end = max(days) if days else start
-    if (end - start).days > MAX_FX_DAYS:  # plausibility bounds the days; this bounds the work
-        raise ctx.fail(
-            f"the amounts span {start} to {end}",
-            expected=f"at most {MAX_FX_DAYS} days of amounts in one file",
-        )
-    overrides = reads.fx_overrides(store)
-    try:
-        rates = fxmod.daily_rates(sorted(currencies), start, end, base, overrides)
-    except SocialroiError as exc:
-        raise ctx.fail(str(exc)) from None
-    if currencies and end > ecb_last_date():
-        ctx.finding(
-            "fx_rate_stale",
-            f"amounts after {ecb_last_date()} use the last ECB rate socialroi ships; "
-            "update socialroi or set rates with `socialroi fx set`",
-            value=str(end),
-        )
-    # Only tables with money or channel columns need the shared transforms; the rest pass
-    # straight through (compiling an Ibis expression costs more than these small files).
-    needs = {t for t in arrow if needs_unify(t, arrow[t].column_names)}
-    out = {t: a for t, a in arrow.items() if t not in needs}
-    if needs:
-        fx_t = ibis.memtable(rates)
-        staged = {t: ibis.memtable(arrow[t]) for t in needs}
-        exprs = unify(staged, fx_t, rules)
-        out |= {t: store.ibis.to_pyarrow(e) for t, e in exprs.items()}
-    return out
-
-
-def _channel_findings(ctx: Context, unified: dict[str, pa.Table]) -> None:
-    for table in ("touchpoints", "conversions", "traffic_daily"):
-        data = unified.get(table)
-        if data is None or "channel" not in data.column_names:
-            continue
-        df = data.select([c for c in ("channel", "source", "medium") if c in data.column_names])
-        df = df.to_pandas()
-        un = df[df["channel"] == "Unmapped"]
-        if un.empty:
-            continue
-        groups = un.fillna("").groupby(["source", "medium"]).size().sort_values(ascending=False)
-        for (src, med), n in groups.head(20).items():
-            ctx.finding(
-                "unmapped_channel",
-                f"{n} {table} row(s) with source {src!r} / medium {med!r} match no channel "
-                "rule; kept with channel 'Unmapped'",
-                column="source / medium",
-                value=f"{src} / {med}",
-                rows=int(n),
-            )
-
-
 def _load(
     store: DuckDBStore,
     file: InputFile,
@@ -391,44 +275,15 @@ def _load(
     unified: dict,
     context: str,
 ) -> ImportResult:
-    tables: dict[str, int] = {}
-    period: list[dt.date] = []
     with store.transaction() as tx:
         batch_id = batches.next_batch_id(tx)
         batches.supersede(tx, file.sha256, context)
-        for table, data in unified.items():
-            data = (
-                data.append_column(
-                    "batch_id", pa.array([batch_id] * data.num_rows, type=pa.int64())
-                )
-                if "batch_id" not in data.column_names
-                else data
-            )
-            tables[table] = upsert(tx, TABLES[table], data)
-            for dcol in ("metric_date", "local_date", "period_start", "period_end"):
-                if dcol in data.column_names and data.column(dcol).null_count < data.num_rows:
-                    period += [pc.min(data.column(dcol)).as_py(), pc.max(data.column(dcol)).as_py()]
-        loaded = sum(n for t, n in tables.items() if TABLES[t].kind == "fact") or sum(
-            tables.values()
-        )
-        batch = batches.Batch(
-            file.name,
-            file.sha256,
-            context,
-            report.source,
-            report.name,
-            ctx.rows_read,
-            loaded,
-            ctx.rows_skipped,
-            ", ".join(f"{t}={n}" for t, n in tables.items()),
-            min(period) if period else None,
-            max(period) if period else None,
-        )
-        found = [
-            batches.FindingRow(f.kind, f.row_number, f.column, f.value, f.rows, f.message)
-            for f in ctx.findings
-        ]
-        batches.record(tx, batch_id, batch, found)
+        tables, period = landing.write(tx, batch_id, unified)
+        loaded = landing.record(
+            tx, batch_id, ctx, tables, period,
+            name=file.name, sha256=file.sha256, context=context, source=report.source,
+            report=report.name,
+        )  # fmt: skip
     return ImportResult(
         file.name,
         "loaded",

@@ -22,22 +22,28 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from socialroi.model.rules import Rule, rules, window
 from socialroi.sources.base import Context
 
 
-def check(ctx: Context, staged: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def check(
+    ctx: Context, staged: dict[str, pd.DataFrame | pa.Table]
+) -> dict[str, pd.DataFrame | pa.Table]:
     out = {}
     for table, frame in staged.items():
         if frame is None or not len(frame):
             out[table] = frame
             continue
+        arrow = isinstance(frame, pa.Table)
+        names = frame.column_names if arrow else frame.columns
+        ruled = {c: r for c, r in rules(table).items() if c in names}
+        # Arrow staging (typed in the database): only the ruled columns come to pandas.
+        view = frame.select(list(ruled)).to_pandas() if arrow else frame
         left_out = np.zeros(len(frame), dtype=bool)
-        for column, rule in rules(table).items():
-            if column not in frame.columns:
-                continue
-            values = frame[column]
+        for column, rule in ruled.items():
+            values = view[column]
             if rule.kind == "date":
                 bad = _dates_outside(values, rule)
             else:
@@ -64,7 +70,10 @@ def check(ctx: Context, staged: dict[str, pd.DataFrame]) -> dict[str, pd.DataFra
             )
         if n:
             ctx.rows_skipped += n
-            frame = frame.loc[~left_out].reset_index(drop=True)
+            if arrow:
+                frame = frame.filter(pa.array(~left_out))
+            else:
+                frame = frame.loc[~left_out].reset_index(drop=True)
         out[table] = frame
     return out
 

@@ -142,15 +142,16 @@ def run(
         summary.results.append(res)
         if on_file:
             on_file(res)
-    for f, report in p.todo:
-        try:
-            res = import_file(
-                store, f, options, base_currency=base_currency, rules=rules, force=force,
-                report=report,
-            )  # fmt: skip
-        except SocialroiError as exc:
-            res = _problem(f.name, exc, "failed")
-        summary.results.append(res)
-        if on_file:
-            on_file(res)
+    with store.bulk():
+        for f, report in p.todo:
+            try:
+                res = import_file(
+                    store, f, options, base_currency=base_currency, rules=rules, force=force,
+                    report=report,
+                )  # fmt: skip
+            except SocialroiError as exc:
+                res = _problem(f.name, exc, "failed")
+            summary.results.append(res)
+            if on_file:
+                on_file(res)
     return summary

@@ -21,10 +21,11 @@ from socialroi.model.channels import load_rules
 from socialroi.model.currencies import is_iso_currency, known_currencies
 from socialroi.model.schema import TABLES, table_spec
 from socialroi.sources.base import ImportOptions
-from socialroi.store import answers, reads
+from socialroi.store import DEFAULT_PATH, answers, reads
 from socialroi.store.duckdb import DuckDBStore
+from socialroi.store.location import is_spark
+from socialroi.store.spark import SparkStore
 
-DEFAULT_PATH = "socialroi.duckdb"
 MEMO_SIZE = 64  # remembered results per open workspace
 log = logging.getLogger("socialroi.land")
 _MISSING = object()
@@ -50,7 +51,7 @@ class Workspace:
     def open(
         cls, path: str | Path = DEFAULT_PATH, *, base_currency: str | None = None
     ) -> Workspace:
-        ws = cls(DuckDBStore(path))
+        ws = cls(SparkStore(path) if is_spark(path) else DuckDBStore(path))
         current = ws.store.setting("base_currency")
         if base_currency:
             base_currency = base_currency.upper()
@@ -121,19 +122,20 @@ class Workspace:
         `force` re-reads files already imported (same rows replace themselves).
         """
         opts = ImportOptions(**options)
-        results = []
-        for file in expand(paths, opts):
-            res = import_file(
-                self.store,
-                file,
-                opts,
-                base_currency=self.base_currency,
-                rules=self.rules,
-                force=force,
-            )
-            results.append(res)
-            if on_file:
-                on_file(res)
+        results: list[ImportResult] = []
+        with self.store.bulk():
+            for file in expand(paths, opts):
+                res = import_file(
+                    self.store,
+                    file,
+                    opts,
+                    base_currency=self.base_currency,
+                    rules=self.rules,
+                    force=force,
+                )
+                results.append(res)
+                if on_file:
+                    on_file(res)
         return results
 
     def import_run(

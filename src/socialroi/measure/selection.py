@@ -72,6 +72,8 @@ def bucket(days: pd.Series, grain: str | None, period: Period) -> pd.Series:
     if grain is None:
         return pd.Series(period.label, index=days.index, dtype=object)
     d = pd.to_datetime(days)
+    if d.empty:  # no rows (a filter left none): no labels, and no arithmetic on empty dtypes
+        return pd.Series([], index=days.index, dtype=object)
     if grain == "month":
         return d.dt.strftime("%Y-%m")
     if grain == "quarter":

@@ -80,12 +80,25 @@ def rule_index(
     rules: list[ChannelRule],
 ) -> ir.IntegerValue:
     """Number of the first matching rule (-1 when none): the only place regexes run."""
-    fields = {
+    return _first_rule(_fields(source, medium, referrer, click_id_type), rules)
+
+
+def _fields(
+    source: ir.StringValue,
+    medium: ir.StringValue,
+    referrer: ir.StringValue,
+    click_id_type: ir.StringValue,
+) -> dict[str, ir.StringValue]:
+    """The values the rules test: lower-cased, the referrer reduced to its host, '' for none."""
+    return {
         "source": source.lower().fill_null(""),
         "medium": medium.lower().fill_null(""),
         "referrer_host": referrer_host(referrer.fill_null("")).fill_null(""),
         "click_id_type": click_id_type.lower().fill_null(""),
     }
+
+
+def _first_rule(fields: dict[str, ir.StringValue], rules: list[ChannelRule]) -> ir.IntegerValue:
     conds = []
     for r in rules:
         cond = ibis.literal(True)
@@ -97,8 +110,12 @@ def rule_index(
 
 def rules_table(rules: list[ChannelRule]) -> ir.Table:
     """The rules' outputs by number, -1 being `Unmapped`."""
+    return ibis.memtable(rules_data(rules))
 
-    data = pa.table(
+
+def rules_data(rules: list[ChannelRule]) -> pa.Table:
+    """`rules_table`'s rows as Arrow."""
+    return pa.table(
         {
             "_rid": pa.array([-1, *range(len(rules))], pa.int64()),
             "channel": [UNMAPPED, *[r.channel for r in rules]],
@@ -108,7 +125,6 @@ def rules_table(rules: list[ChannelRule]) -> ir.Table:
             "rule": ["unmapped", *[r.rule for r in rules]],
         }
     )
-    return ibis.memtable(data)
 
 
 def classify_table(
@@ -118,8 +134,10 @@ def classify_table(
     referrer: ir.StringValue,
     click_id_type: ir.StringValue,
     rules: list[ChannelRule] | None = None,
+    rules_t: ir.Table | None = None,
 ) -> ir.Table:
-    """`t` with channel, channel_platform, paid and rule added.
+    """`t` with channel, channel_platform, paid and rule added. `rules_t` is the rules'
+    outputs table (`rules_data`) when the caller supplies it (a compiled query's input).
 
     The regexes run once per row (one CASE giving the rule's number); the outputs come from a
     join with the small rules table. Four CASEs, one per output, would run every regex four
@@ -127,7 +145,14 @@ def classify_table(
     """
     rules = load_rules() if rules is None else rules
     t = t.drop(*[c for c in OUTPUTS if c in t.columns])
-    t = t.mutate(_ri=rule_index(source, medium, referrer, click_id_type, rules))
-    rt = rules_table(rules)
+    keys = {f"_k_{f}": v for f, v in _fields(source, medium, referrer, click_id_type).items()}
+    t = t.mutate(**keys)
+    # The regexes run once per distinct (source, medium, referrer host, click id type), not
+    # once per row: a month of sessions holds a few hundred such combinations.
+    combos = t.select(**{f"_c_{f}": t[f"_k_{f}"] for f in FIELDS}).distinct()
+    combos = combos.mutate(_ri=_first_rule({f: combos[f"_c_{f}"] for f in FIELDS}, rules))
+    t = t.left_join(combos, [t[f"_k_{f}"] == combos[f"_c_{f}"] for f in FIELDS])
+    t = t.drop(*keys, *[f"_c_{f}" for f in FIELDS])
+    rt = rules_t if rules_t is not None else rules_table(rules)
     j = t.left_join(rt, t._ri == rt._rid).drop("_ri", "_rid")
     return j.mutate(channel_platform=j.channel_platform.nullif(""))

@@ -15,7 +15,7 @@ import ibis.expr.schema as sch
 
 from socialroi.errors import UnknownName
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -526,6 +526,74 @@ _add(
             C("message", "string", "text", "What was seen and what socialroi did."),
         ),
         "Nothing a user imported is silently dropped: what cannot be used is counted here.",
+    )
+)
+
+_add(
+    TableSpec(
+        "connections",
+        "system",
+        "one connected API source (its secrets live outside the workspace)",
+        ("source",),
+        (
+            C("source", "string", "code", "Source with an API connector: meta, ga4, ..."),
+            C(
+                "accounts",
+                "string",
+                "text",
+                "Accounts read, comma-separated (act_..., Page ids, ...).",
+            ),  # noqa: E501
+            C(
+                "credential_ref",
+                "string",
+                "id",
+                "Reference of the tokens in the user's credentials file or OS keyring; never a token.",
+            ),  # noqa: E501
+            C("token_expires_at", TS, "UTC", "When the access token expires (null: does not)."),
+            C("connected_at", TS, "UTC", "When the connection was made."),
+            C("last_sync_at", TS, "UTC", "When a sync last finished."),
+            C(
+                "health",
+                "string",
+                "code",
+                "ok, failed (last sync had failed streams) or expired (connect again).",
+            ),  # noqa: E501
+            C("last_error", "string", "text", "The last sync's first error, without secrets."),
+        ),
+        "What `socialroi connections` lists. Disconnecting deletes the row and the tokens.",
+    )
+)
+_add(
+    TableSpec(
+        "sync_cursors",
+        "system",
+        "connection x account x stream",
+        ("source", "account", "stream"),
+        (
+            C("source", "string", "code", "Source."),
+            C("account", "string", "id", "Account as given to --account."),
+            C("stream", "string", "code", "Stream of the source's connector, e.g. ad_insights."),
+            C(
+                "synced_until",
+                "date",
+                "date",
+                "Last day synced (the next sync starts its lag window before it).",
+            ),  # noqa: E501
+            C("synced_at", TS, "UTC", "When the stream last synced."),
+            C(
+                "rows",
+                "int64",
+                "count",
+                "Rows the stream holds in the workspace after its last sync.",
+            ),  # noqa: E501
+            C(
+                "batch_id",
+                "int64",
+                "id",
+                "The last batch that changed rows (null: nothing changed yet).",
+            ),  # noqa: E501
+        ),
+        "The incremental state of each stream, committed in the same transaction as its batch.",
     )
 )
 

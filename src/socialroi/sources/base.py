@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 
 from socialroi.errors import ImportFailed, UnknownName
 from socialroi.sources import load_all
@@ -180,7 +181,10 @@ class Context:
         return handle
 
 
-Staged = dict[str, pd.DataFrame]
+# What a parser hands over per canonical table: a pandas frame, or an Arrow table when the
+# parser typed its rows in the database (GA4 events); `unify.canonical.staged_to_arrow` takes
+# either.
+Staged = dict[str, pd.DataFrame | pa.Table]
 
 
 @dataclass(frozen=True)

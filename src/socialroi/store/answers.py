@@ -24,6 +24,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from socialroi.store.duckdb import DuckDBStore
+
 log = logging.getLogger("socialroi.store.answers")
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS answers (
@@ -119,8 +121,8 @@ def unpack(body: bytes) -> Any:
 
 # -- the table ------------------------------------------------------------------------------
 def _cursor(store):
-    cursor = getattr(store, "cursor", None)
-    return cursor() if cursor is not None else None
+    """A DuckDB cursor of the workspace; None for other engines (answers stay in memory)."""
+    return store.cursor() if isinstance(store, DuckDBStore) else None
 
 
 def get(store, scope: str, key: str, *, with_time: bool = False) -> tuple | None:

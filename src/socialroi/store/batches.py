@@ -154,3 +154,28 @@ def sources_summary(store: DuckDBStore) -> pd.DataFrame:
             "max(imported_at) AS last_import FROM import_batches WHERE status = 'loaded' "
             "GROUP BY source ORDER BY source"
         ).df()
+
+
+# -- pages of the growing lists (keyset: a page starts after the last key of the one before,
+# so rows added meanwhile neither repeat nor shift a row out of the pages) ------------------
+def batches_page(store: DuckDBStore, before: int | None, limit: int) -> pd.DataFrame:
+    """Import batches newest first, those with a batch id below `before` (None: the newest)."""
+    with store.cursor() as cur:
+        return cur.execute(
+            f"SELECT {BATCH_COLUMNS} FROM import_batches WHERE ? IS NULL OR batch_id < ? "
+            "ORDER BY batch_id DESC LIMIT ?",
+            [before, before, limit],
+        ).df()
+
+
+def findings_page(store: DuckDBStore, after: tuple[int, int] | None, limit: int) -> pd.DataFrame:
+    """Data-quality findings, newest batch first and in their order within a batch, after the
+    (batch_id, finding_no) key `after` (None: from the start)."""
+    b, n = after if after is not None else (None, None)
+    with store.cursor() as cur:
+        return cur.execute(
+            'SELECT batch_id, finding_no, kind, row_number, "column", value, rows, message '
+            "FROM dq_findings WHERE ? IS NULL OR batch_id < ? OR (batch_id = ? AND "
+            "finding_no > ?) ORDER BY batch_id DESC, finding_no LIMIT ?",
+            [b, b, b, n, limit],
+        ).df()

@@ -50,17 +50,21 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
         order = f"{quote(spec.newer_wins)} DESC NULLS LAST, _ord DESC"
     raw.register(view, data)
     try:
-        raw.execute(
-            f"CREATE OR REPLACE TEMP TABLE _dedup AS SELECT * FROM {view} "
-            f"QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY {order}) = 1"
-        )
+        source = view
+        keys_only = data.select(list(spec.key))
+        repeated = keys_only.group_by(list(spec.key)).aggregate([]).num_rows < data.num_rows
+        if repeated or spec.newer_wins:  # most files hold each key once: no window then
+            raw.execute(
+                f"CREATE OR REPLACE TEMP TABLE _dedup AS SELECT * FROM {view} "
+                f"QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY {order}) = 1"
+            )
+            source = "_dedup"
         if spec.newer_wins:
             nw = quote(spec.newer_wins)
             raw.execute(
                 f"DELETE FROM _dedup i WHERE EXISTS (SELECT 1 FROM {target} t "
                 f"WHERE {keys} AND t.{nw} > i.{nw})"
             )
-        source = "_dedup"
         partial = carried | {"batch_id"} < set(spec.column_names)
         if spec.kind == "dimension" or partial:
 
@@ -76,14 +80,15 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
             merged = ", ".join(pick(c) for c in spec.column_names)
             raw.execute(
                 f"CREATE OR REPLACE TEMP TABLE _merged AS SELECT {merged} "
-                f"FROM _dedup i LEFT JOIN {target} t ON {keys}"
+                f"FROM {source} i LEFT JOIN {target} t ON {keys}"
             )
             source = "_merged"
         raw.execute(f"DELETE FROM {target} t WHERE EXISTS (SELECT 1 FROM {source} i WHERE {keys})")
         raw.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {source}")
+        if source == view:
+            return data.num_rows
         n = int(raw.execute(f"SELECT count(*) FROM {source}").fetchone()[0])
-        raw.execute("DROP TABLE IF EXISTS _dedup")
-        raw.execute("DROP TABLE IF EXISTS _merged")
+        raw.execute("DROP TABLE IF EXISTS _dedup; DROP TABLE IF EXISTS _merged")
         return n
     finally:
         raw.unregister(view)

@@ -23,7 +23,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from socialroi.errors import SocialroiError
+from socialroi.errors import Conflict, NotFound, SocialroiError
 from socialroi.store.credentials import (
     PASSWORD_MAX,
     check_password,
@@ -63,6 +63,7 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS web_share_links (
         link_id VARCHAR, user_id BIGINT, kind VARCHAR, query VARCHAR, created_at TIMESTAMPTZ,
         expires_at TIMESTAMPTZ, revoked BOOLEAN)""",
+    "ALTER TABLE web_users ADD COLUMN IF NOT EXISTS language VARCHAR",  # "" = the browser's
 )
 
 _hasher = PasswordHasher()
@@ -129,6 +130,7 @@ class User:
     role: str
     active: bool = True
     read_only: bool = False  # an API token that may only read
+    language: str = ""  # the dashboard's language for this user ("" = the browser's choice)
 
     def can(self, role: str) -> bool:
         return self.active and RANK[self.role] >= RANK[role]
@@ -177,15 +179,16 @@ class WebStore:
             names = [r[0] for r in cur.execute("SELECT username FROM web_users").fetchall()]
             for other in names:
                 if _same(other, username):
-                    raise SocialroiError(f"user {username!r} already exists")
+                    raise Conflict(f"user {username!r} already exists")
                 if _skeleton(other) == skeleton(username):
-                    raise SocialroiError(
+                    raise Conflict(
                         f"user name {username!r} looks like the existing user {other!r}; "
                         "choose one that cannot be mistaken for it"
                     )
             uid = cur.execute("SELECT coalesce(max(user_id), 0) + 1 FROM web_users").fetchone()[0]
             cur.execute(
-                "INSERT INTO web_users VALUES (?, ?, ?, ?, true, ?)",
+                "INSERT INTO web_users (user_id, username, password_hash, role, active, "
+                "created_at) VALUES (?, ?, ?, ?, true, ?)",
                 [uid, username, hashed, role, now()],
             )
         self.audit(actor, "user.add", username, {"role": role})
@@ -334,13 +337,19 @@ class WebStore:
     def session(self, token: str) -> tuple[User, str] | None:
         with self.cursor() as cur:
             row = cur.execute(
-                "SELECT u.user_id, u.username, u.role, u.active, s.csrf FROM web_sessions s "
-                "JOIN web_users u USING (user_id) WHERE s.token_hash = ? AND s.expires_at > ?",
+                "SELECT u.user_id, u.username, u.role, u.active, s.csrf, u.language "
+                "FROM web_sessions s JOIN web_users u USING (user_id) "
+                "WHERE s.token_hash = ? AND s.expires_at > ?",
                 [_digest(token), now()],
             ).fetchone()
         if not row or not row[3]:
             return None
-        return User(int(row[0]), row[1], row[2], True), row[4]
+        return User(int(row[0]), row[1], row[2], True, language=row[5] or ""), row[4]
+
+    def set_language(self, user_id: int, language: str) -> None:
+        """A user's language setting (a tag the caller checked; "" = the browser's)."""
+        with self.cursor() as cur:
+            cur.execute("UPDATE web_users SET language = ? WHERE user_id = ?", [language, user_id])
 
     def end_session(self, token: str) -> None:
         with self.cursor() as cur:
@@ -476,7 +485,7 @@ class WebStore:
                 "SELECT user_id FROM web_share_links WHERE link_id = ?", [str(link_id)]
             ).fetchone()
             if row is None:
-                raise SocialroiError(f"no share link {link_id!r}")
+                raise NotFound(f"no share link {link_id!r}")
             if row[0] != user.user_id and user.role != "admin":
                 raise SocialroiError("only its creator or an admin can revoke a share link")
             cur.execute("UPDATE web_share_links SET revoked = true WHERE link_id = ?", [link_id])
@@ -501,6 +510,20 @@ class WebStore:
                 [limit],
             ).fetchall()
         return [dict(zip(("at", "actor", "action", "target", "details"), r)) for r in rows]
+
+    def audit_page(self, before: tuple[Any, int] | None, limit: int) -> list[dict[str, Any]]:
+        """The audit log newest first, one page after the key (logged_at, rowid) of
+        the last entry of the page before (None: the newest). Each entry carries its `key`."""
+        at, rid = before if before is not None else (None, None)
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT logged_at, actor, action, target, details, rowid FROM web_audit_log "
+                "WHERE ?::TIMESTAMPTZ IS NULL OR logged_at < ?::TIMESTAMPTZ OR (logged_at = "
+                "?::TIMESTAMPTZ AND rowid < ?) ORDER BY logged_at DESC, rowid DESC LIMIT ?",
+                [at, at, at, rid, limit],
+            ).fetchall()
+        keys = ("at", "actor", "action", "target", "details")
+        return [{**dict(zip(keys, r[:5])), "key": (r[0].isoformat(), int(r[5]))} for r in rows]
 
     # -- secret for signed share links ---------------------------------------------------
     def secret(self) -> str:

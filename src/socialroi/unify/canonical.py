@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialroi.model.channels import ChannelRule, classify_table
 from socialroi.model.schema import TABLES
@@ -46,10 +47,16 @@ def needs_unify(table: str, columns: list[str]) -> bool:
     return any(amount in columns and "currency" in columns for amount, _, _ in MONEY.get(table, []))
 
 
-def staged_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
-    """Cast a staging frame's canonical columns to their types; other columns are dropped."""
+def staged_to_arrow(table: str, frame: pd.DataFrame | pa.Table) -> pa.Table:
+    """Cast a staging frame's canonical columns to their types; other columns are dropped.
+    A parser that stages Arrow (typed in the database) gets its columns cast as they are: a
+    timestamp without a zone is UTC."""
     spec = TABLES[table]
     schema = spec.ibis_schema().to_pyarrow()
+    if isinstance(frame, pa.Table):
+        fields = [f for f in schema if f.name in frame.column_names]
+        arrays = [frame.column(f.name).cast(f.type) for f in fields]
+        return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     arrays, fields = [], []
     for fld in schema:
         if fld.name not in frame.columns:
@@ -59,7 +66,10 @@ def staged_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
             col = pd.to_datetime(col, utc=True)
         elif pa.types.is_date32(fld.type):
             col = pd.to_datetime(col).dt.date if len(col) and not _is_dates(col) else col
-        if pa.types.is_string(fld.type) and pd.api.types.is_object_dtype(col):
+        fast = _vectorised(col, fld.type)
+        if fast is not None:
+            arr = fast
+        elif pa.types.is_string(fld.type) and pd.api.types.is_object_dtype(col):
             arr = pa.array(col, type=fld.type, from_pandas=True)
         else:
             arr = pa.array(
@@ -68,6 +78,25 @@ def staged_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
         arrays.append(arr)
         fields.append(fld)
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _vectorised(col: pd.Series, typ: pa.DataType) -> pa.Array | None:
+    """A numeric, boolean or datetime column straight to Arrow (no Python object per
+    cell), with the same result as the object path: a float taken as an integer drops its
+    fraction, NaN and NaT are nulls. None for any other pair (the object path decides)."""
+    kind = col.dtype.kind
+    if pa.types.is_integer(typ) or pa.types.is_floating(typ):
+        if kind not in "iuf":
+            return None
+        arr = pa.array(col, from_pandas=True)
+        if kind == "f" and pa.types.is_integer(typ):
+            arr = pc.trunc(arr)
+        return arr.cast(typ)
+    if pa.types.is_boolean(typ) and kind == "b":
+        return pa.array(col, from_pandas=True)
+    if pa.types.is_timestamp(typ) and kind == "M":
+        return pa.array(col, from_pandas=True).cast(typ, safe=False)
+    return None
 
 
 def _is_dates(col: pd.Series) -> bool:
@@ -87,7 +116,9 @@ def _money(t: ir.Table, fx: ir.Table, table: str) -> ir.Table:
     return t
 
 
-def _channels(table: str, t: ir.Table, rules: list[ChannelRule] | None) -> ir.Table:
+def _channels(
+    table: str, t: ir.Table, rules: list[ChannelRule] | None, rules_t: ir.Table | None
+) -> ir.Table:
     def col(name: str) -> ir.StringValue:
         return t[name] if name in t.columns else ibis.null("string")
 
@@ -102,8 +133,9 @@ def _channels(table: str, t: ir.Table, rules: list[ChannelRule] | None) -> ir.Ta
         )
         t = t.mutate(_known=known)
     t = classify_table(
-        t, col("source"), col("medium"), col("referrer"), col("click_id_type"), rules=rules
-    )
+        t, col("source"), col("medium"), col("referrer"), col("click_id_type"), rules=rules,
+        rules_t=rules_t,
+    )  # fmt: skip
     if "rule" not in TABLES[table].column_names:
         t = t.drop("rule")
     if known is not None:
@@ -114,9 +146,14 @@ def _channels(table: str, t: ir.Table, rules: list[ChannelRule] | None) -> ir.Ta
 
 
 def unify_table(
-    table: str, t: ir.Table, fx: ir.Table, rules: list[ChannelRule] | None = None
+    table: str,
+    t: ir.Table,
+    fx: ir.Table,
+    rules: list[ChannelRule] | None = None,
+    rules_t: ir.Table | None = None,
 ) -> ir.Table:
-    """The canonical rows for one staged table, as an Ibis expression."""
+    """The canonical rows for one staged table, as an Ibis expression (`rules_t`: the
+    rules' table, `model.channels.rules_data`, when the caller supplies it as an input)."""
     for c in LOWER.get(table, ()):
         if c in t.columns:
             # A regex, not .strip(): Ibis compiles strip to TRIM(... '\f' ...) and Spark reads
@@ -124,7 +161,7 @@ def unify_table(
             t = t.mutate(**{c: t[c].lower().re_replace(r"^\s+|\s+$", "")})
     t = _money(t, fx, table)
     if table in CHANNEL_TABLES:
-        t = _channels(table, t, rules)
+        t = _channels(table, t, rules, rules_t)
     return t
 
 

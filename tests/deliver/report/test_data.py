@@ -49,8 +49,8 @@ def roi_for(ws, data, by, compare=None):
 
 def test_every_section_is_there_and_leads_with_a_sentence(data):
     keys = [s.key for s in data.sections]
-    assert keys == ["summary", "roi", "paid", "attribution", "clv", "content", "costs", "quality",
-                    "experiments", "methodology"]  # fmt: skip
+    assert keys == ["summary", "roi", "changes", "trends", "paid", "attribution", "clv",
+                    "content", "costs", "quality", "experiments", "methodology"]  # fmt: skip
     for s in data.sections:
         assert s.available, (s.key, s.takeaway)
         assert s.takeaway.endswith((".", "。")) and len(s.takeaway) > 20

@@ -126,6 +126,9 @@ ROUTES = [
         for p in ("overview", "explore", "attribution", "content", "costs", "clv", "data")
     ],
     ("GET", f"/experiments{Q}", "viewer", None),
+    ("GET", "/campaigns", "viewer", None),
+    ("POST", "/campaigns/map", "analyst", {"campaign": "Summer Sale", "utm_campaign": "summer"}),
+    ("POST", "/campaigns/unmap", "analyst", {"campaign": "no such campaign"}),
     ("GET", f"/reports{Q}", "viewer", None),
     ("GET", "/data/batches/1", "viewer", None),
     ("GET", "/reports/file/" + "a" * 24 + "/html", "viewer", None),
@@ -155,7 +158,12 @@ ROUTES = [
         for p in ("overview", "metrics", "attribution", "content", "costs", "clv", "imports")
     ],
     ("GET", "/api/v1/imports/1", "viewer", None),
+    ("GET", f"/api/v1/posts{Q}", "viewer", None),
+    ("GET", f"/api/v1/ledger{Q}", "viewer", None),
+    ("GET", "/api/v1/imports/history", "viewer", None),
+    ("GET", "/api/v1/imports/findings", "viewer", None),
     ("GET", f"/api/v1/content/csv/t{Q}", "viewer", None),
+    ("GET", f"/downloads/content/posts.csv{Q}", "viewer", None),
     ("GET", "/api/v1/reports/" + "a" * 24 + "/html", "viewer", None),
     ("POST", f"/api/v1/reports{Q}", "viewer", None),
     ("GET", "/api/v1/reports/" + "a" * 24, "viewer", None),
@@ -206,7 +214,7 @@ def test_every_route_checks_the_role(app, fake_views, role):
 def test_every_app_route_is_in_the_role_table(app):
     """A new route must be added to ROUTES, and so to the role checks above."""
     tested = [(m, p.split("?")[0]) for m, p, _, _ in ROUTES]
-    public = {"/login", "/s/{token}", "/s/{token}/report.{fmt}"}
+    public = {"/login", "/s/{token}", "/s/{token}/report.{fmt}", "/language"}
     routes = app_routes(app)
     assert len(routes) > 40 and ("GET", "/api/v1/overview") in routes  # they are all seen
     for method, path in routes:
@@ -355,7 +363,9 @@ def test_csv_neutralises_formulas(app):
 def test_filters_reject_unknown_values(app, fake_views, query):
     c = login(app, "viewer")
     r = c.get(f"/api/v1/overview?{query}")
-    assert r.status_code == 400 and "error" in r.json()
+    assert r.status_code == 400 and r.json()["code"] == "invalid_parameter"
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["error"] == r.json()["detail"]  # the field older clients read
     cur = app.state.ctx.ws.store.raw.cursor()
     assert cur.execute("SELECT count(*) FROM costs").fetchone()[0] > 0
 
@@ -616,7 +626,7 @@ def test_report_is_built_downloaded_and_shared(app, fake_views):
     assert set(files) == {"html", "pdf", "xlsx"}
     got = c.get(files["html"])
     assert got.status_code == 200 and "report 2025-Q1" in got.text
-    assert c.get(files["html"].replace("/html", "/exe")).status_code == 404
+    assert c.get(files["html"].replace("/html", "/exe")).status_code == 400  # not a format
     link = c.post("/api/v1/share", json={"kind": "report", "query": f"period={PERIOD}", "days": 1},
                   headers={"X-CSRF-Token": csrf_of(c)}).json()["url"]  # fmt: skip
     anon = TestClient(app, follow_redirects=False)
@@ -655,11 +665,13 @@ def test_analyst_saves_a_custom_profile_that_every_page_can_use(app):
     assert att["filters"]["profile"] == "apac_dtc" and att["data"]["lookback"] == 14
     bad = c.post("/api/v1/profiles", json={"format": "toml", "text": 'name = "x"\nmodel = "nope"'},
                  headers={"X-CSRF-Token": csrf_of(c)})  # fmt: skip
-    assert bad.status_code == 400 and "model" in bad.json()["error"]
+    assert bad.status_code == 422 and "model" in bad.json()["detail"]
     builtin = c.post("/api/v1/profiles", json={"format": "toml", "text": 'name = "dtc"'},
                      headers={"X-CSRF-Token": csrf_of(c)})  # fmt: skip
-    assert builtin.status_code == 400
+    assert builtin.status_code == 422
     assert "profile.save" in [a["action"] for a in app.state.ctx.store.audit_log()]
     r = c.delete("/api/v1/profiles/apac_dtc", headers={"X-CSRF-Token": csrf_of(c)})
     assert r.status_code == 200
-    assert c.get(f"/api/v1/overview{Q}&profile=apac_dtc").status_code == 400
+    gone = c.get(f"/api/v1/overview{Q}&profile=apac_dtc")
+    assert gone.status_code == 422 and gone.json()["code"] == "unknown_name"
+    assert "dtc" in gone.json()["errors"][0]["valid"]

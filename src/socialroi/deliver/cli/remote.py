@@ -13,27 +13,47 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from socialroi.errors import SocialroiError
-from socialroi.land.workspace import DEFAULT_PATH
+from socialroi.store import DEFAULT_PATH
+from socialroi.store.location import anchor, canonical
+from socialroi.sync.credentials import config_dir
 
 # Commands that only read: run under the dashboard's read lock, next to page views.
-READ_ONLY = {"status", "attribute", "roi", "metrics", "insights", "clv", "report", "costs"}
+READ_ONLY = {
+    "status",
+    "attribute",
+    "roi",
+    "metrics",
+    "insights",
+    "clv",
+    "report",
+    "costs",
+    "connections",
+}
 READ_ONLY_SUB = {("users", "list"), ("fx", "list")}
 WORKSPACE_OPTS = ("-w", "--workspace")
+# Variables a command sends along: where a source's API is (proxy, fake) and where this
+# user's tokens are, so the server syncs as the caller would.
+FORWARDED_ENV = re.compile(r"SOCIALROI_([A-Z0-9]+_API_BASE|CONFIG_DIR|CREDENTIALS)")
+# Commands with a step that must run in the caller's process before being sent (the consent
+# flow needs the user's terminal and browser): name -> fn(args) -> the args to send.
+LOCAL_FIRST: dict[str, Callable[[list[str]], list[str]]] = {}
 _serial = threading.Lock()  # one forwarded command at a time (it swaps sys.stdout)
 _in_server = threading.local()
 
 
 def serve_file(workspace: str | Path) -> Path:
-    return Path(str(Path(workspace).resolve()) + ".serve.json")
+    return Path(str(anchor(workspace)) + ".serve.json")
 
 
 def new_token() -> str:
@@ -119,6 +139,10 @@ def forward_if_served(group: click.Group, args: list[str]) -> int | None:
         )
     if os.environ.get("SOCIALROI_PASSWORD"):
         env["SOCIALROI_PASSWORD"] = os.environ["SOCIALROI_PASSWORD"]
+    env |= {k: v for k, v in os.environ.items() if FORWARDED_ENV.fullmatch(k)}
+    env["SOCIALROI_CONFIG_DIR"] = str(config_dir().resolve())
+    if names[0] in LOCAL_FIRST:
+        args = LOCAL_FIRST[names[0]](args)
     sent = [_absolute(a) for a in args]
     click.echo(
         f"socialroi serve (pid {info['pid']}) has {workspace} open: running this command "
@@ -147,6 +171,8 @@ def forward_if_served(group: click.Group, args: list[str]) -> int | None:
 
 def _absolute(arg: str) -> str:
     """Paths are resolved here: the server runs in another folder."""
+    if arg.startswith("spark:"):
+        return canonical(arg)
     if arg.startswith("-") or not arg or "://" in arg:
         return arg
     with contextlib.suppress(OSError, ValueError):
@@ -161,12 +187,12 @@ def runner(group: click.Group, workspace: str | Path, lock_of) -> Any:
     (args, env) -> {exit_code, stdout, stderr} that `create_app` serves at /internal/cli."""
     from click.testing import CliRunner  # deferred: only in the server
 
-    served = str(Path(workspace).resolve())
+    served = canonical(workspace)
 
     def run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
         args = [str(a) for a in args]
         named = _workspace_of(args)
-        if Path(named).resolve() != Path(served) and any(
+        if canonical(named) != served and any(
             a in WORKSPACE_OPTS or a.startswith("--workspace=") for a in args
         ):
             raise SocialroiError(f"this server runs on {served}, not {named}")
@@ -175,7 +201,9 @@ def runner(group: click.Group, workspace: str | Path, lock_of) -> Any:
         if not names or names[0] == "serve":
             raise SocialroiError("that command cannot be sent to the server")
         reads = names[0] in READ_ONLY or names[:2] in READ_ONLY_SUB
-        env = {k: v for k, v in env.items() if k == "SOCIALROI_PASSWORD"}
+        env = {
+            k: v for k, v in env.items() if k == "SOCIALROI_PASSWORD" or FORWARDED_ENV.fullmatch(k)
+        }
         env["SOCIALROI_WORKSPACE"] = served
         lock = lock_of()
         with _serial, lock.read() if reads else lock.write():

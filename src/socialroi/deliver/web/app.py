@@ -12,19 +12,22 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from socialroi.deliver.web import api, limits
+from socialroi.deliver.web import api, api_app, api_changes, language, limits, problems
 from socialroi.deliver.web.auth import Forbidden, LoginRequired
 from socialroi.deliver.web.context import Context, RWLock
 from socialroi.deliver.web.render import HERE, error_response, templates
 from socialroi.deliver.web.routes import (
     account,
     admin,
+    campaigns,
     costs,
     data,
+    downloads,
     pages,
     profiles,
     reports,
@@ -32,6 +35,7 @@ from socialroi.deliver.web.routes import (
 )
 from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
+from socialroi.store.location import anchor
 from socialroi.store.web import WebStore
 
 
@@ -47,7 +51,7 @@ def create_app(
     ws = Workspace.open(workspace_path)
     lock = RWLock()
     store = WebStore(ws)
-    rdir = Path(reports_dir) if reports_dir else Path(ws.path).resolve().parent / "reports"
+    rdir = Path(reports_dir) if reports_dir else anchor(ws.path).parent / "reports"
     app = FastAPI(
         title="socialroi API",
         version="1",
@@ -61,9 +65,23 @@ def create_app(
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    for module in (account, pages, data, costs, reports, share, profiles, admin):
+    for module in (
+        account,
+        pages,
+        data,
+        costs,
+        campaigns,
+        reports,
+        share,
+        profiles,
+        admin,
+        downloads,
+        language,
+    ):
         app.include_router(module.router)
     app.include_router(api.router)
+    app.include_router(api_changes.router)
+    api_app.install(app, request_validation_exception_handler)
 
     if cli is not None:
         _cli_route(app, *cli)
@@ -71,16 +89,20 @@ def create_app(
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired):
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": "sign in or send an API token"}, status_code=401)
+            return problems.response(request, "unauthenticated", "sign in or send an API token")
         nxt = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(nxt, safe='')}", status_code=303)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden):
+        if request.url.path.startswith("/api/"):
+            return problems.response(request, exc.code, exc.message)
         return error_response(request, exc.message, 403)
 
     @app.exception_handler(SocialroiError)
     async def _user_error(request: Request, exc: SocialroiError):
+        if request.url.path.startswith("/api/"):
+            return problems.of_error(request, exc)
         return error_response(request, str(exc), 400)
 
     @app.middleware("http")
@@ -98,6 +120,7 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    app.add_middleware(api_app.SplitLists)
     # Outermost: a body over its limit stops while it is read, before any handler sees it.
     app.add_middleware(limits.BodyLimit, upload_bytes=max_upload_bytes)
     return app

@@ -25,11 +25,13 @@ class LoginRequired(Exception):
 
 
 class Forbidden(Exception):
-    """Signed in, but the role does not allow this: 403 for pages and API alike."""
+    """Signed in, but the role does not allow this: 403 for pages and API alike. `code`
+    names the reason for the API (forbidden, read_only_token, csrf_failed)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str = "forbidden") -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def need(role: str):
         if RANK[p.user.role] < RANK[role]:
             raise Forbidden(f"this needs the {role} role; {p.user.username} is {p.user.role}")
         if p.user.read_only and request.method not in ("GET", "HEAD"):
-            raise Forbidden("this API token is read-only")
+            raise Forbidden("this API token is read-only", "read_only_token")
         return p
 
     return Depends(dependency)
@@ -104,7 +106,9 @@ def check_csrf(request: Request, principal: Principal, form: Any | None) -> None
         return
     sent = request.headers.get("x-csrf-token") or (form.get("csrf_token") if form else None)
     if not sent or not secrets.compare_digest(str(sent), principal.csrf):
-        raise Forbidden("the form's security token is missing or stale; reload the page")
+        raise Forbidden(
+            "the form's security token is missing or stale; reload the page", "csrf_failed"
+        )
 
 
 # -- share links ----------------------------------------------------------------------------

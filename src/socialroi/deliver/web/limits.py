@@ -5,7 +5,7 @@ memory: Starlette spools multipart files to disk as they arrive."""
 
 from __future__ import annotations
 
-import json
+from socialroi.deliver.web import problems
 
 UPLOAD_PATHS = ("/data/upload", "/api/v1/imports")
 UPLOAD_BYTES = 512 * 1024 * 1024  # one upload request
@@ -68,13 +68,13 @@ def _message(limit: int) -> str:
 
 
 async def _refuse(send, limit: int) -> None:
-    body = json.dumps({"error": _message(limit)}).encode()
+    body = problems.encoded(413, "payload_too_large", _message(limit))
     await send(
         {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", problems.MEDIA_TYPE.encode()),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
                 (b"cache-control", b"no-store"),

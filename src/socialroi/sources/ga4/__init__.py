@@ -1,3 +1,3 @@
-"""Google Analytics 4: report CSV downloads and the BigQuery event export."""
+"""Google Analytics 4: report CSV downloads, the BigQuery event export and the Data API."""
 
-from socialroi.sources.ga4 import aliases, exports  # noqa: F401 - registers reports
+from socialroi.sources.ga4 import aliases, api, exports  # noqa: F401 - registers reports, connector

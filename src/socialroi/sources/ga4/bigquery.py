@@ -33,11 +33,11 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from socialroi.errors import ImportFailed
 from socialroi.sources.base import Context, InputFile
 from socialroi.sources.ga4.bigquery_sql import (
     CONV_ORIGIN,
@@ -146,9 +146,9 @@ def _num(s: pa.Array) -> pa.Array:
     return pc.cast(pc.if_else(ok, s, pa.scalar(None, pa.string())), pa.float64())
 
 
-def flatten(table: pa.Table, ctx: Context) -> pa.Table:
+def flatten(table: pa.Table, ctx: Context, first: int = 1) -> pa.Table:
     """The events with the fields we use under fixed names and types, whatever the file's
-    layout (missing fields are nulls)."""
+    layout (missing fields are nulls); `rn` numbers them from `first`."""
     n = table.num_rows
     cts = "collected_traffic_source"
     spec = {
@@ -170,7 +170,7 @@ def flatten(table: pa.Table, ctx: Context) -> pa.Table:
         "ec_revenue": (("ecommerce", "purchase_revenue"), pa.float64()),
         "ec_revenue_usd": (("ecommerce", "purchase_revenue_in_usd"), pa.float64()),
     }
-    cols: dict[str, Any] = {"rn": pa.array(np.arange(1, n + 1, dtype=np.int64))}
+    cols: dict[str, Any] = {"rn": pa.array(np.arange(first, first + n, dtype=np.int64))}
     for name, (path, typ) in spec.items():
         cols[name] = _typed(_field(table, *path), typ, n, ".".join(path), ctx)
     for k, arr in _params(table, n, ctx).items():
@@ -207,13 +207,28 @@ def _load(con: duckdb.DuckDBPyConnection, file: InputFile, ctx: Context) -> tupl
         try:
             pf = pq.ParquetFile(io.BytesIO(file.data))
             names = set(pf.schema_arrow.names)
-            table = pf.read(columns=[c for c in READ_COLUMNS if c in names])
+            columns = [c for c in READ_COLUMNS if c in names]
+            _required(columns, ctx)
+            # Row group by row group: the nested events of a month (millions, each with its
+            # event_params) are never all in memory beside their flattened columns.
+            parts, first = [], 1
+            for i in range(pf.num_row_groups):
+                group = pf.read_row_group(i, columns=columns)
+                parts.append(flatten(group, ctx, first))
+                first += group.num_rows
+                del group
+            flat = pa.concat_tables(parts) if parts else flatten(
+                pf.schema_arrow.empty_table().select(columns), ctx)  # fmt: skip
+            del parts
+        except ImportFailed:
+            raise
         except Exception:  # noqa: BLE001 - a damaged Parquet file is one user problem
             raise ctx.fail(
                 "the Parquet file is damaged: its data pages cannot be read",
                 expected="a Parquet file written by BigQuery EXPORT DATA",
             ) from None
-        fmt = "parquet"
+        con.register("norm", flat)
+        return "parquet", flat.num_rows
     else:
         path = _json_path(file)
         cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in JSON_COLUMNS.items()) + "}"
@@ -224,17 +239,21 @@ def _load(con: duckdb.DuckDBPyConnection, file: InputFile, ctx: Context) -> tupl
         if path != file.path:
             path.unlink(missing_ok=True)
         fmt = "jsonl"
+    _required(table.column_names, ctx)
+    flat = flatten(table, ctx)
+    del table
+    con.register("norm", flat)
+    return fmt, flat.num_rows
+
+
+def _required(columns: list[str], ctx: Context) -> None:
     missing = [c for c in ("event_timestamp", "event_name", "user_pseudo_id")
-               if c not in table.column_names]  # fmt: skip
+               if c not in columns]  # fmt: skip
     if missing:
         raise ctx.fail(
             f"this GA4 event export has no {', '.join(missing)} column",
             expected="the BigQuery events_* table layout",
         )
-    flat = flatten(table, ctx)
-    del table
-    con.register("norm", flat)
-    return fmt, flat.num_rows
 
 
 def _sql_str(path: Path) -> str:
@@ -287,7 +306,8 @@ def _json_error(file: InputFile, ctx: Context, exc: Exception):
 # -- the parse -----------------------------------------------------------------------------
 
 
-def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table]:
+    """Touchpoints and conversions as Arrow tables, typed by DuckDB (times in UTC)."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     try:
@@ -344,7 +364,7 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: Context, fmt: str) -> None:
                        expected=expected)  # fmt: skip
 
 
-def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
+def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
     con.execute(f"CREATE TEMP TABLE touch AS {sessions_sql()}")
     no_sid = con.execute(
         "SELECT count(*), min(rn) FROM norm WHERE p_ga_session_id IS NULL"
@@ -358,7 +378,7 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
             column="event_params.ga_session_id",
             rows=int(no_sid[0]),
         )
-    df = con.execute(
+    touch = con.execute(
         """
         SELECT t.touch_id, make_timestamp(t.ts0) AS occurred_at,
           coalesce(try_strptime(t.event_date, '%Y%m%d')::DATE,
@@ -369,26 +389,26 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
         FROM touch t LEFT JOIN countries c ON c.name = lower(trim(t.country))
         ORDER BY t.ts0, t.touch_id
         """
-    ).df()
-    _unknown_countries(ctx, df, "geo.country")
-    df["occurred_at"] = pd.to_datetime(df["occurred_at"]).dt.tz_localize("UTC")
-    return df.drop(columns=["country_name"])
+    ).to_arrow_table()
+    _unknown_countries(ctx, touch, "geo.country")
+    return touch.drop_columns(["country_name"])  # occurred_at: UTC, without a zone
 
 
-def _unknown_countries(ctx: Context, df: pd.DataFrame, column: str) -> None:
-    unknown = df["country_name"].notna() & df["market"].isna()
-    if unknown.any():
-        names = df.loc[unknown, "country_name"].unique().tolist()
+def _unknown_countries(ctx: Context, rows: pa.Table, column: str) -> None:
+    unknown = pc.and_(pc.is_valid(rows["country_name"]), pc.is_null(rows["market"]))
+    n = pc.sum(unknown).as_py() or 0
+    if n:
+        names = pc.unique(rows["country_name"].filter(unknown)).to_pylist()
         ctx.finding(
             "unknown_country",
             f"{len(names)} country name(s) are not known; their rows have an empty market",
             column=column,
             value=", ".join(map(str, names[:10])),
-            rows=int(unknown.sum()),
+            rows=int(n),
         )
 
 
-def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
+def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
     con.execute(f"CREATE TEMP TABLE conv AS {conversions_sql()}")
     bad = con.execute(
         "SELECT rn, transaction_id FROM conv WHERE event_name = 'purchase' AND value IS NULL "
@@ -446,7 +466,7 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
             column="ecommerce.transaction_id",
             rows=int(dup[0]),
         )
-    df = con.execute(
+    conv = con.execute(
         f"""
         WITH c AS (
           SELECT * FROM conv
@@ -461,7 +481,8 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
           coalesce(try_strptime(c.event_date, '%Y%m%d')::DATE, make_timestamp(c.ts)::DATE)
             AS local_date,
           c.user_pseudo_id AS visitor_id, coalesce(c.user_id, t.user_id) AS user_id,
-          c.transaction_id AS order_id, c.value, c.currency,
+          c.transaction_id AS order_id, c.value,
+          CASE WHEN c.value IS NOT NULL THEN c.currency END AS currency,
           coalesce(k.code, t.market) AS market, c.country AS country_name,
           t.source, t.medium, t.campaign, t.referrer, t.landing_page,
           '{CONV_ORIGIN}' AS origin
@@ -474,7 +495,5 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pd.DataFrame:
         LEFT JOIN countries k ON k.name = lower(trim(c.country))
         ORDER BY c.ts, c.rn
         """
-    ).df()
-    df["occurred_at"] = pd.to_datetime(df["occurred_at"]).dt.tz_localize("UTC")
-    df.loc[df["value"].isna(), "currency"] = None
-    return df.drop(columns=["country_name"])
+    ).to_arrow_table()
+    return conv.drop_columns(["country_name"])  # occurred_at: UTC, without a zone

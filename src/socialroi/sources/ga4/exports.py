@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
 from socialroi.model.aliases import aliases
 from socialroi.sources.base import Context, InputFile, report
@@ -188,12 +189,14 @@ def parse_report(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                 rows=len(t.body),
             )
     start, end = layout.period
-    return {"traffic_daily": _traffic_rows(ctx, table, hm, start, end)}
+    return {"traffic_daily": traffic_rows(ctx, table, hm, start, end)}
 
 
-def _traffic_rows(
+def traffic_rows(
     ctx: Context, table: Block, hm: HeaderMap, start: dt.date | None, end: dt.date | None
 ) -> pd.DataFrame:
+    """The report table's rows as `traffic_daily` (the Data API connector lays its rows out
+    as this table too, so a synced report means what the downloaded one means)."""
     dim_cols = [hm.index[f] for f in DIMENSIONS if f in hm]
     body: list[tuple[int, list[str]]] = []
     ctx.rows_read = len(table.body)
@@ -208,8 +211,10 @@ def _traffic_rows(
     rns = [rn for rn, _ in body]
 
     def cells(f: str) -> list[str]:
+        # text cells of a file; the API's metrics arrive already read as numbers
         i = hm.index[f]
-        return [r[i].strip() if i < len(r) else "" for _, r in body]
+        return [(r[i].strip() if isinstance(r[i], str) else r[i]) if i < len(r) else ""
+                for _, r in body]  # fmt: skip
 
     out = pd.DataFrame({"origin": [ORIGIN] * len(body)})
     # Day of each row.
@@ -258,7 +263,8 @@ def _traffic_rows(
     out["metric_date"] = day
     # Source, medium, campaign, country.
     if "source_medium" in hm:
-        parts = [_split_source_medium(v) for v in cells("source_medium")]
+        split = _each_distinct(_split_source_medium)
+        parts = [split(v) for v in cells("source_medium")]
         source = [p[0] for p in parts]
         medium = [p[1] for p in parts]
     elif "source" not in hm:  # by default channel group: the group is the row's channel
@@ -277,13 +283,12 @@ def _traffic_rows(
     else:
         source = cells("source")
         medium = cells("medium") if "medium" in hm else [""] * len(body)
-    out["source"] = [v if v == CHANNEL_GROUP else url_decode(_clean_dim(v)).strip().lower()
-                     for v in source]  # fmt: skip
-    out["medium"] = [url_decode(_clean_dim(v)).strip().lower() for v in medium]
+    dim = _each_distinct(lambda v: url_decode(_clean_dim(v)).strip().lower())
+    out["source"] = [v if v == CHANNEL_GROUP else dim(v) for v in source]
+    out["medium"] = [dim(v) for v in medium]
     if "campaign" in hm:
-        out["campaign"] = [
-            "" if norm(v) in NO_CAMPAIGN else url_decode(v).strip() for v in cells("campaign")
-        ]
+        camp = _each_distinct(lambda v: "" if norm(v) in NO_CAMPAIGN else url_decode(v).strip())
+        out["campaign"] = [camp(v) for v in cells("campaign")]
     else:
         out["campaign"] = ""
     if "country" in hm:
@@ -326,6 +331,19 @@ def _traffic_rows(
     return _aggregate(out)
 
 
+def _each_distinct(fn):
+    """`fn` computed once per distinct cell (a report repeats a few hundred values)."""
+    memo: dict = {}
+
+    def once(v):
+        got = memo.get(v, memo)
+        if got is memo:
+            got = memo[v] = fn(v)
+        return got
+
+    return once
+
+
 def _split_source_medium(value: str) -> tuple[str, str]:
     v = value.strip()
     if " / " in v:
@@ -343,12 +361,19 @@ def _clean_dim(v: str) -> str:
 
 def _markets(ctx: Context, values: list[str], rns: list[int], column: str) -> list[str]:
     out, unknown = [], {}
+    codes: dict[str, str | None] = {}  # None: not a known country
     for v, rn in zip(values, rns):
-        try:
-            out.append(country_code(v) or "")
-        except KeyError:
+        if v not in codes:
+            try:
+                codes[v] = country_code(v) or ""
+            except KeyError:
+                codes[v] = None
+        code = codes[v]
+        if code is None:
             out.append("")
             unknown.setdefault(v, rn)
+        else:
+            out.append(code)
     if unknown:
         first = next(iter(unknown.items()))
         ctx.finding(
@@ -389,5 +414,5 @@ def _detect_events(s: Sniff) -> float:
 
 
 @report("ga4", "events", "GA4 BigQuery event export (JSON lines or Parquet)", detect=_detect_events)
-def parse_events(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+def parse_events(file: InputFile, ctx: Context) -> dict[str, pa.Table]:
     return bigquery.parse(file, ctx)

@@ -1,3 +1,3 @@
-"""HubSpot CRM: contacts and deals exports."""
+"""HubSpot: contacts and deals exports, and the CRM v3 API."""
 
-from socialroi.sources.hubspot import aliases, exports  # noqa: F401 - registers reports
+from socialroi.sources.hubspot import aliases, api, exports  # noqa: F401 - registers reports, connector

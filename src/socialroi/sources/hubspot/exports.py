@@ -32,7 +32,7 @@ from socialroi.sources.kit.countries import market_of as market
 from socialroi.sources.kit.dates import slash_order
 from socialroi.sources.kit.headers import HeaderMap, norm
 from socialroi.sources.kit.sniff import Sniff
-from socialroi.sources.kit.table import read_table
+from socialroi.sources.kit.table import Table, read_table
 from socialroi.sources.kit.times import assumed_finding, crm_timestamp, local_date
 
 SOURCE = "hubspot"
@@ -138,6 +138,12 @@ def parse_contacts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     t = read_table(
         file, ctx, _contacts_aliases(), ("record_id", "email"), "HubSpot contacts export"
     )
+    return contacts_from_table(ctx, t)
+
+
+def contacts_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
+    """The contacts view's rows as lifecycle-stage conversions (the CRM API connector lays
+    its contacts out as this table too)."""
     hm = t.hm
     present = [(f, k) for f, k in STAGES if f in hm]
     if not present:
@@ -239,6 +245,12 @@ def _flag(ctx: Context, raw: Any, rn: int, column: str) -> bool | None:
 @report(SOURCE, "deals", "HubSpot deals export", detect=_detect_deals)
 def parse_deals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     t = read_table(file, ctx, _deals_aliases(), ("record_id", "deal_name"), "HubSpot deals export")
+    return deals_from_table(ctx, t)
+
+
+def deals_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
+    """The deals view's rows as opportunity and won conversions (the CRM API connector lays
+    its deals out as this table too, so won and lost are decided the same way)."""
     hm = t.hm
 
     def cell(r: list[Any], f: str) -> Any:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote_plus
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialroi.model.rules import MAX_MAGNITUDE
 from socialroi.sources.base import Context
@@ -121,14 +124,15 @@ _CURRENCY_CHARS = re.compile(r"[\s\u00a0\u202f$€£¥₹₩₫₱฿R]|US|MXN|B
 def decimal_style(values: Sequence[Any]) -> str:
     """Guess a file's decimal mark from its number cells: ',' (1.234,5) or '.' (1,234.5)."""
     eu = us = 0
-    for v in values:
-        if not isinstance(v, str):
+    # Each distinct cell once, weighted by its count; a cell of digits only has no mark.
+    for v, n in Counter(v for v in values if isinstance(v, str)).items():
+        if v.isdigit():
             continue
         s = _CURRENCY_CHARS.sub("", v.strip()).rstrip("%")
         if _EU_NUMBER.match(s):
-            eu += 1
+            eu += n
         elif _US_NUMBER.match(s):
-            us += 1
+            us += n
     return "," if eu > us else "."
 
 
@@ -178,6 +182,9 @@ def numbers(
     integer: bool = False,
 ) -> pd.Series:
     """Parse a column of cells; `<5` becomes null with one finding; junk fails the import."""
+    fast = _plain_numbers(cells, decimal, integer)
+    if fast is not None:
+        return fast
     out: list[float | None] = []
     suppressed_first, suppressed = None, 0
     for raw, rn in zip(cells, row_numbers):
@@ -216,6 +223,35 @@ def numbers(
         )
     dtype = "Int64" if integer else "Float64"
     return pd.Series(out, dtype=dtype)
+
+
+_PLAIN = {".": r"^[+-]?\d+(\.\d+)?$", ",": r"^[+-]?\d+$"}
+
+
+def _plain_numbers(cells: Sequence[Any], decimal: str, integer: bool) -> pd.Series | None:
+    """`numbers` for the common column (Arrow compute, no Python per cell): text cells that are
+    all plain numbers (`1234`, `-5`, `12.5` where '.' is the decimal mark) or empty. None for
+    any other column (a thousands mark, a placeholder, `<5`, a typed cell, a figure out of
+    bounds), which `numbers` then reads cell by cell with its findings and errors."""
+    if not cells:
+        return None
+    try:
+        arr = pa.array(cells, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    text = pc.utf8_trim_whitespace(arr)
+    empty = pc.equal(text, "")
+    plain = pc.or_(pc.match_substring_regex(text, _PLAIN[decimal]), empty)
+    if not pc.all(plain).as_py():
+        return None
+    values = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), text), pa.float64())
+    nums = values.to_numpy(zero_copy_only=False)
+    present = ~np.isnan(nums)
+    if (np.abs(nums[present]) > MAX_MAGNITUDE).any():
+        return None
+    if integer:
+        return pd.Series(pd.array(np.round(nums), dtype="Float64")).astype("Int64")
+    return pd.Series(pd.array(nums, dtype="Float64"))
 
 
 # -- ids -----------------------------------------------------------------------------------

@@ -134,9 +134,14 @@ def read_cells(
     """Each cell of a date column through `parse`; the first that cannot be read fails the
     file with its row and value (a date without a year says how to give one)."""
     out = []
+    seen: dict[Any, Any] = {}  # a column repeats few distinct values: each is parsed once
     for raw, rn in zip(cells, row_numbers):
         try:
-            out.append(parse(raw))
+            key = (type(raw), raw)
+            got = seen.get(key, seen)
+            if got is seen:
+                got = seen[key] = parse(raw)
+            out.append(got)
         except NoYear:
             raise ctx.fail(
                 "dates in this export have no year and the file does not say its period",

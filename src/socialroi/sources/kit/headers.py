@@ -38,7 +38,12 @@ def _norm_text(cell: str) -> str:
 
 def header_currency(cell: Any) -> tuple[str, str | None]:
     """Split a header like `Amount spent (EUR)` into (`amount spent`, `EUR`)."""
-    text = unicodedata.normalize("NFKC", str(cell)).strip()
+    return _header_currency(str(cell))
+
+
+@functools.lru_cache(maxsize=65536)
+def _header_currency(cell: str) -> tuple[str, str | None]:
+    text = unicodedata.normalize("NFKC", cell).strip()
     m = _CURRENCY_SUFFIX.search(text)
     if m and _is_currency(m.group(1)):
         return norm(text[: m.start()]), m.group(1)
@@ -81,26 +86,16 @@ class HeaderMap:
     def __init__(self, header: Sequence[Any], aliases: dict[str, list[str]]) -> None:
         self.header = [str(h) if h is not None else "" for h in header]
         self.aliases = aliases
-        self.currencies: dict[str, str] = {}
-        seen: dict[str, int] = {}
-        positions: dict[str, int] = {}
-        for i, h in enumerate(self.header):
-            base, cur = header_currency(h)
-            n = seen.get(base, 0) + 1
-            seen[base] = n
-            key = base if n == 1 else f"{base}#{n}"
-            positions.setdefault(key, i)
-            if cur:
-                self.currencies[key] = cur
+        positions, currencies = _positions(self.header)
+        self.currencies: dict[str, str] = dict(currencies)
         self.index: dict[str, int] = {}
         self.found_as: dict[str, str] = {}
         # Fields whose column name appears twice where the report expects it once: reading
         # the first would silently drop the second (a key or date column edited by hand).
         self.duplicated: dict[str, tuple[int, int]] = {}
-        expected_twice = {norm(n) for names in aliases.values() for n in names if "#" in n}
-        for field, names in aliases.items():
-            for name in names:
-                k = norm(name)
+        plan, expected_twice = _alias_plan(tuple((f, tuple(ns)) for f, ns in aliases.items()))
+        for field, keys in plan:
+            for k in keys:
                 if k in positions:
                     self.index[field] = positions[k]
                     self.found_as[field] = self.header[positions[k]]
@@ -141,6 +136,47 @@ class HeaderMap:
         return self.found_as.get(field, field)
 
 
+def _positions(header: Sequence[str]) -> tuple[dict[str, int], dict[str, str]]:
+    """Each normalised header name (`name#2` for a second one) -> its column, and the
+    currency a name states (`Amount spent (EUR)`). Shared: callers do not change them."""
+    return _positions_of(tuple(header))
+
+
+@functools.lru_cache(maxsize=4096)
+def _positions_of(header: tuple[str, ...]) -> tuple[dict[str, int], dict[str, str]]:
+    seen: dict[str, int] = {}
+    positions: dict[str, int] = {}
+    currencies: dict[str, str] = {}
+    for i, h in enumerate(header):
+        base, cur = header_currency(h)
+        n = seen.get(base, 0) + 1
+        seen[base] = n
+        key = base if n == 1 else f"{base}#{n}"
+        positions.setdefault(key, i)
+        if cur:
+            currencies[key] = cur
+    return positions, currencies
+
+
+@functools.lru_cache(maxsize=512)
+def _alias_plan(
+    aliases: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], frozenset[str]]:
+    """A report's aliases normalised once: (field, normalised names) in order, and the names
+    an export writes twice on purpose (`name#2`)."""
+    plan = tuple((f, tuple(norm(n) for n in names)) for f, names in aliases)
+    twice = frozenset(norm(n) for _, names in aliases for n in names if "#" in n)
+    return plan, twice
+
+
+def _could_hold(row: Sequence[Any], aliases: dict[str, list[str]], fields: Sequence[str]) -> bool:
+    """Whether `HeaderMap(row, aliases)` finds every one of `fields` (the same test, on the
+    fields asked for only: detection tries every report's header on the first rows of every
+    file)."""
+    positions, _ = _positions([str(h) if h is not None else "" for h in row])
+    return all(any(norm(n) in positions for n in aliases.get(f, ())) for f in fields)
+
+
 ADD_COLUMNS = (
     "Add the missing column(s) to the report (or view) in the platform and download it again, "
     "or download the report with its default columns."
@@ -165,8 +201,7 @@ def find_header_row(
 ) -> int | None:
     """Index of the first row (within the first 30) that holds all required fields."""
     for i, row in enumerate(rows[:30]):
-        hm = HeaderMap(row, aliases)
-        if all(f in hm for f in required):
+        if _could_hold(row, aliases, required):
             return i
     return None
 

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from socialroi.errors import ImportFailed
 from socialroi.sources.base import InputFile
+from socialroi.sources.kit.cells import clean_cell
 from socialroi.sources.kit.headers import norm
 from socialroi.sources.kit.limits import WorkbookDamaged
 from socialroi.sources.kit.tabular import (
@@ -112,6 +113,18 @@ class Sniff:
             return set(pq.ParquetFile(io.BytesIO(self.file.data)).schema_arrow.names)
         except Exception:  # noqa: BLE001
             return set()
+
+    @cached_property
+    def clean_grids(self) -> list[list[list[Any]]]:
+        """The head's rows (text) or each sheet's (workbook) with cells trimmed and
+        `undefined` as empty (`cells.clean_cell`), made once for all detectors."""
+        if self.kind == "text":
+            grids = [self.rows]
+        elif self.kind == "spreadsheet":
+            grids = list(self.sheets.values())
+        else:
+            grids = []
+        return [[[clean_cell(c) for c in r] for r in rows] for rows in grids]
 
     def header_cells(self, rows: list[list[Any]] | None = None, limit: int = 15) -> set[str]:
         """Normalised cells of the first `limit` rows: what header matching looks at."""

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from socialroi.sources.base import Context
-from socialroi.sources.kit.cells import clean_cell, clean_id
+from socialroi.sources.kit.cells import clean_id
 from socialroi.sources.kit.headers import HeaderMap, find_header_row
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.sources.kit.table import Table
@@ -20,13 +19,7 @@ from socialroi.sources.kit.table import Table
 
 def sniff_score(s: Sniff, aliases: dict[str, list[str]], required: Sequence[str]) -> float:
     """0.9 when some row in the file's head (any sheet) holds all `required` fields."""
-    grids: list[list[list[Any]]] = []
-    if s.kind == "text":
-        grids = [s.rows]
-    elif s.kind == "spreadsheet":
-        grids = list(s.sheets.values())
-    for rows in grids:
-        rows = [[clean_cell(c) for c in r] for r in rows]
+    for rows in s.clean_grids:
         if find_header_row(rows, aliases, required) is not None:
             return 0.9
     return 0.0
@@ -34,9 +27,7 @@ def sniff_score(s: Sniff, aliases: dict[str, list[str]], required: Sequence[str]
 
 def header_of(s: Sniff, aliases: dict[str, list[str]], required: Sequence[str]):
     """The HeaderMap of the detected header row, for detectors that look at other columns."""
-    grids = [s.rows] if s.kind == "text" else list(s.sheets.values())
-    for rows in grids:
-        rows = [[clean_cell(c) for c in r] for r in rows]
+    for rows in s.clean_grids:
         i = find_header_row(rows, aliases, required)
         if i is not None:
             return HeaderMap(rows[i], aliases)

@@ -187,6 +187,12 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         file, ctx, REPORT, ["native_id", "published_at"], "Business Suite post export",
         summary=_summary,
     )  # fmt: skip
+    return from_table(file, ctx, t)
+
+
+def from_table(file: InputFile, ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
+    """The staged rows of a post table: the export's, or the Graph API's media and posts laid
+    out in the export's columns (`meta.api_organic`), so both mean the same."""
     rows = t.body
     if not rows:
         raise ctx.fail(
@@ -251,6 +257,9 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                 rows=sum(d is None for d in days),
             )
 
+    # Plain lists: a Series looked up cell by cell (`.iloc`) costs more than the whole parse.
+    published, mangled = published.tolist(), mangled.tolist()
+    nums = {f: series.tolist() for f, series in nums.items()}
     post_rows, metric_rows = [], []
     for i, (_rn, r) in enumerate(rows):
         pid = prefixed(platform, native_ids[i])
@@ -261,12 +270,12 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                 "platform": platform,
                 "account_id": acc_per_row[i],
                 "native_id": native_ids[i],
-                "published_at": published.iloc[i],
+                "published_at": published[i],
                 "local_date": local_dates[i],
                 "format": FORMATS.get(norm(kind), "other") if kind else None,
                 "caption": _caption(t, r, platform),
                 "url": text(t.cell(r, "url")),
-                "id_mangled": bool(mangled.iloc[i]),
+                "id_mangled": bool(mangled[i]),
             }
         )
         m: dict[str, Any] = {
@@ -277,8 +286,8 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
             "metric_date": local_dates[i] if days[i] is None else days[i],
             "as_of": as_of,
         }
-        for f, series in nums.items():
-            m[f] = series.iloc[i]
+        for f, values in nums.items():
+            m[f] = values[i]
         metric_rows.append(m)
     return {
         "accounts": pd.DataFrame(accounts),

@@ -1,3 +1,3 @@
-"""Salesforce: the opportunities report export."""
+"""Salesforce: the opportunities report export and the REST API (SOQL)."""
 
-from socialroi.sources.salesforce import aliases, exports  # noqa: F401 - registers reports
+from socialroi.sources.salesforce import aliases, api, exports  # noqa: F401 - registers reports, connector

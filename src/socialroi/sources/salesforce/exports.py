@@ -30,7 +30,7 @@ from socialroi.sources.kit.countries import market_of as market
 from socialroi.sources.kit.dates import dates, slash_order
 from socialroi.sources.kit.headers import HeaderMap, norm
 from socialroi.sources.kit.sniff import Sniff
-from socialroi.sources.kit.table import read_table
+from socialroi.sources.kit.table import Table, read_table
 
 SOURCE = "salesforce"
 CRM = ("crm", "salesforce")  # platforms an org is registered under
@@ -144,6 +144,12 @@ def _one_row_per_id(ctx: Context, values: list, rns: list[int], column: str) -> 
 @report(SOURCE, "opportunities", "Salesforce opportunities report export", detect=_detect)
 def parse_opportunities(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     t = read_table(file, ctx, _aliases(), REQUIRED, "Salesforce opportunities report")
+    return opportunities_from_table(ctx, t)
+
+
+def opportunities_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
+    """The report's rows as opportunity and won conversions (the REST API connector lays its
+    SOQL records out as this table too)."""
     hm = t.hm
     hm.require(ctx, ["created_date"], "Salesforce opportunities report", t.header_row)
     width = sum(1 for h in hm.header if h.strip())

@@ -1,3 +1,3 @@
-"""Shopify: the orders export."""
+"""Shopify: the orders export and the Admin GraphQL API."""
 
-from socialroi.sources.shopify import aliases, exports  # noqa: F401 - registers reports
+from socialroi.sources.shopify import aliases, api, exports  # noqa: F401 - registers reports, connector

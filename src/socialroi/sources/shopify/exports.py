@@ -35,7 +35,7 @@ from socialroi.sources.kit.countries import country_code
 from socialroi.sources.kit.dates import slash_order
 from socialroi.sources.kit.headers import HeaderMap, find_header_row
 from socialroi.sources.kit.sniff import Sniff
-from socialroi.sources.kit.table import table_from_rows
+from socialroi.sources.kit.table import Table, table_from_rows
 from socialroi.sources.kit.tabular import read_rows
 from socialroi.sources.kit.times import parse_datetime
 
@@ -111,6 +111,12 @@ def parse_orders(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         ctx, rows.rows, _aliases(), REQUIRED, "Shopify orders export", first_row=rows.first_row,
         number_fields=("total", "refunded_amount"),
     )  # fmt: skip
+    return orders_from_table(ctx, t)
+
+
+def orders_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
+    """The export's line-item rows as orders (the Admin API connector lays its orders out as
+    these rows too, so a synced order means what an exported one means)."""
     hm = t.hm
 
     def cell(r: list[str], f: str) -> str:

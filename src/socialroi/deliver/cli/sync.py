@@ -1,0 +1,204 @@
+"""`socialroi connect / connections / disconnect / sync`: the platforms' APIs, connected once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from socialroi.deliver.cli import remote
+from socialroi.deliver.cli.common import (
+    console,
+    emit,
+    err,
+    format_option,
+    open_workspace,
+    workspace_option,
+)
+from socialroi.errors import SocialroiError
+from socialroi.sync.credentials import Credentials, Grant, new_ref
+
+SYNC_PREFERS = "sync_prefers"  # land.landing.SYNC_PREFERS (not imported: start-up time)
+
+
+def _day(_ctx, _param, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a day (YYYY-MM-DD)") from None
+
+
+@click.command("connect")
+@workspace_option
+@click.argument("source")
+@click.option("--token", help="A long-lived or private-app access token (skips the consent flow).")
+@click.option("--account", "accounts", multiple=True, help="What to read (repeatable).")
+@click.option(
+    "--client-id", envvar="SOCIALROI_CLIENT_ID", help="Your app's client id (consent flow)."
+)
+@click.option(
+    "--client-secret",
+    envvar="SOCIALROI_CLIENT_SECRET",
+    help="Your app's client secret (better: the SOCIALROI_CLIENT_SECRET variable).",
+)
+@click.option(
+    "--port", default=0, show_default=True, help="Loopback port for the redirect (0: any free)."
+)
+@click.option("--grant-ref", hidden=True, help="Tokens already saved under this reference.")
+def connect_cmd(
+    workspace: str, source: str, token: str | None, accounts: tuple[str, ...],
+    client_id: str | None, client_secret: str | None, port: int, grant_ref: str | None,
+) -> None:  # fmt: skip
+    """Connect SOURCE once: a consent in the browser (the URL is printed; the redirect comes
+    back to a loopback port), or --token TOKEN. --account names what to read: an ad account
+    (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal or
+    Salesforce instance. Tokens are kept in your config directory, never in the workspace."""
+    from socialroi.sources.api import get_connector  # deferred: start-up time
+    from socialroi.sync import connect as connecting  # deferred: start-up time
+
+    accs = connecting.check_accounts(get_connector(source), list(accounts))
+    if grant_ref:
+        grant = connecting.stored_grant(source, grant_ref)
+    else:
+        grant = _grant(source, token, client_id, client_secret, port)
+    with open_workspace(workspace, create=True) as ws:
+        conn = connecting.save(ws, source, grant, accs, ref=grant_ref)
+    expiry = (
+        f"; the token expires {conn.token_expires_at:%Y-%m-%d %H:%M} UTC"
+        if conn.token_expires_at
+        else ""
+    )
+    console.print(
+        f"{source} connected: {', '.join(conn.accounts)}{expiry}. Run `socialroi sync {source}`.",
+        markup=False,
+    )
+
+
+def _grant(
+    source: str, token: str | None, client_id: str | None, client_secret: str | None, port: int
+) -> Grant:
+    """The grant from --token, or from the consent flow (in this process: it needs the
+    user's terminal and browser)."""
+    from socialroi.sources.api import get_connector  # deferred: start-up time
+    from socialroi.sync import connect as connecting  # deferred: start-up time
+    from socialroi.sync import oauth  # deferred: start-up time
+
+    if token:
+        return connecting.token_grant(token)
+    connector = get_connector(source)
+    if not client_id:
+        raise SocialroiError(
+            f"the consent flow needs your {connector.title} app's --client-id "
+            "(and SOCIALROI_CLIENT_SECRET); or pass --token"
+        )
+    return oauth.consent(
+        connector, client_id, client_secret, port=port,
+        show=lambda url: err.print(
+            f"Open this address to let socialroi read {source}:\n{url}",
+            markup=False, soft_wrap=True,
+        ),
+    )  # fmt: skip
+
+
+def _connect_here_first(args: list[str]) -> list[str]:
+    """While `serve` runs: get the grant here, save it to this user's credentials, and send
+    the server only its reference (no token crosses the socket)."""
+    from socialroi.sources.api import get_connector  # deferred: start-up time
+    from socialroi.sync import connect as connecting  # deferred: start-up time
+
+    i = args.index("connect")
+    ctx = connect_cmd.make_context("connect", list(args[i + 1 :]))
+    p = ctx.params
+    if p.get("grant_ref"):
+        return args
+    connecting.check_accounts(get_connector(p["source"]), list(p["accounts"]))
+    grant = _grant(p["source"], p["token"], p["client_id"], p["client_secret"], p["port"])
+    ref = new_ref()
+    Credentials().put(ref, grant)
+    sent = [p["source"], "--grant-ref", ref, "-w", p["workspace"]]
+    for a in p["accounts"]:
+        sent += ["--account", a]
+    return args[: i + 1] + sent
+
+
+remote.LOCAL_FIRST["connect"] = _connect_here_first
+
+
+@click.command("connections")
+@workspace_option
+@format_option
+def connections_cmd(workspace: str, fmt: str) -> None:
+    """Each connection with its accounts, last sync, rows, token expiry and health."""
+    from socialroi.sources.api import connectors  # deferred: start-up time
+    from socialroi.sync import connect as connecting  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
+        df = connecting.listing(ws)
+    if df.empty and fmt == "table":
+        names = ", ".join(connectors())
+        console.print(f"no connections; `socialroi connect SOURCE` connects one of: {names}")
+        return
+    emit(df, fmt, "Connections")
+
+
+@click.command("disconnect")
+@workspace_option
+@click.argument("source")
+def disconnect_cmd(workspace: str, source: str) -> None:
+    """Forget SOURCE's connection and delete its tokens (synced rows stay)."""
+    from socialroi.sync import connect as connecting  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
+        connecting.disconnect(ws, source)
+    console.print(f"{source} disconnected; its tokens are deleted", markup=False)
+
+
+@click.command("sync")
+@workspace_option
+@click.argument("sources", nargs=-1)
+@click.option("--since", callback=_day, help="First day to read (YYYY-MM-DD).")
+@click.option("--until", callback=_day, help="Last day to read (default: today).")
+@click.option("--full", is_flag=True, help="Read the whole history the platform keeps again.")
+@click.option("--stream", "streams", multiple=True, help="Only this stream (repeatable).")
+@click.option(
+    "--prefer",
+    type=click.Choice(["api", "files"]),
+    help="When a file and a sync hold the same account and day: which counts (remembered by "
+    "the workspace for later syncs and imports; default api).",
+)
+def sync_cmd(
+    workspace: str, sources: tuple[str, ...], since, until, full: bool, streams: tuple[str, ...],
+    prefer: str | None,
+) -> None:  # fmt: skip
+    """Bring every connection (or the SOURCES named) up to date. Each stream is one batch,
+    all or nothing; a stream that fails does not stop the others. Re-reads each stream's lag
+    window (the days the platform still revises); running it twice changes nothing."""
+    from socialroi.sync.run import SyncOptions, sync  # deferred: start-up time
+
+    opts = SyncOptions(since=since, until=until, full=full, streams=list(streams) or None)
+    with open_workspace(workspace) as ws:
+        if prefer:
+            ws.store.set_setting(SYNC_PREFERS, prefer)
+        results = sync(
+            ws, list(sources) or None, opts,
+            on_start=lambda s, a, st, w: err.print(
+                f"syncing {s}/{st} {a} {w} ...", markup=False, soft_wrap=True
+            ),
+            on_stream=lambda r: console.print(r.describe(), markup=False, soft_wrap=True),
+        )  # fmt: skip
+    failed = [r for r in results if r.status == "failed"]
+    new = sum(r.new for r in results)
+    changed = sum(r.changed for r in results)
+    same = sum(r.unchanged for r in results)
+    console.print(
+        f"{len(results)} stream(s): {new} new, {changed} changed, {same} unchanged rows; "
+        f"{len(failed)} failed",
+        markup=False,
+    )
+    if failed:
+        raise SystemExit(1)
+
+
+COMMANDS = [connect_cmd, connections_cmd, disconnect_cmd, sync_cmd]

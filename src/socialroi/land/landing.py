@@ -1,0 +1,279 @@
+"""The one path every batch lands through, file import and API sync alike.
+
+`prepare` turns a source's staging frames into unified Arrow tables: plausibility checks,
+typed Arrow, validation (keys, currencies), identity checks against what is stored, and the
+shared unify step (base-currency amounts, channels). `write` upserts them under a batch id
+inside the caller's transaction and `record` writes the batch row and its findings in the
+same transaction, so a batch is whole or absent. `land.importer` (files) and `sync` (APIs)
+both call these; neither has a loading path of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from socialroi.errors import SocialroiError
+from socialroi.land import identity, plausible
+from socialroi.model.channels import ChannelRule, load_rules, rules_data
+from socialroi.model.currencies import ecb_last_date, known_currencies
+from socialroi.model.schema import TABLES
+from socialroi.sources.api import connectors
+from socialroi.sources.base import Context, Staged
+from socialroi.store import batches, connections, reads
+from socialroi.store.duckdb import DuckDBStore
+from socialroi.store.loader import upsert
+from socialroi.unify import fx as fxmod
+from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify, unify_table
+
+# Workspace setting: which wins when a file and a sync hold the same account and day of a
+# table a sync stream replaces (`Stream.replaces`): "api" (default) or "files".
+SYNC_PREFERS = "sync_prefers"
+MAX_FX_DAYS = 40 * 366  # the daily exchange-rate table of one batch (2000 to today and more)
+DATE_COLUMNS = ("metric_date", "local_date", "period_start", "period_end")
+
+
+def prepare(
+    store: DuckDBStore,
+    ctx: Context,
+    staged: Staged,
+    base_currency: str,
+    rules: list[ChannelRule] | None,
+) -> dict[str, pa.Table]:
+    """Staging frames -> unified Arrow tables, ready to `write` (raises `ctx.fail(...)`)."""
+    staged = plausible.check(ctx, staged)
+    arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
+    validate(ctx, arrow)
+    identity.check(store, ctx, arrow)
+    return unify_staged(store, arrow, base_currency, rules, ctx)
+
+
+def known_accounts(store: DuckDBStore) -> dict[str, dict]:
+    return reads.accounts_register(store)
+
+
+def validate(ctx: Context, arrow: dict[str, pa.Table]) -> None:
+    for table, data in arrow.items():
+        spec = TABLES[table]
+        for k in spec.key:
+            if k in data.column_names and data.column(k).null_count:
+                i = pc.index(pc.is_null(data.column(k)), True).as_py()
+                raise ctx.fail(
+                    f"a {table} row has no {k}",
+                    row=None,
+                    column=k,
+                    expected=f"a value in every row (row {i + 1} of the parsed data is empty)",
+                )
+        for amount, _, _date_col in MONEY.get(table, []):
+            if amount in data.column_names:
+                has_amount = pc.is_valid(data.column(amount))
+                if (
+                    "currency" not in data.column_names
+                    or pc.any(pc.and_(has_amount, pc.is_null(data.column("currency")))).as_py()
+                ):
+                    raise ctx.fail(
+                        f"amounts in column {amount!r} have no currency",
+                        hint="Pass --currency XXX (ISO 4217) for exports that do not state it.",
+                    )
+
+
+def unify_staged(
+    store: DuckDBStore,
+    arrow: dict[str, pa.Table],
+    base: str,
+    rules: list[ChannelRule] | None,
+    ctx: Context,
+) -> dict[str, pa.Table]:
+    currencies: set[str] = set()
+    days: list[dt.date] = []
+    for table, data in arrow.items():
+        for amount, _, date_col in MONEY.get(table, []):
+            if amount in data.column_names and date_col in data.column_names:
+                currencies |= {c for c in pc.unique(data.column("currency")).to_pylist() if c}
+                col = data.column(date_col)
+                if col.null_count < len(col):
+                    days += [pc.min(col).as_py(), pc.max(col).as_py()]
+    unknown = currencies - set(known_currencies()) - set(reads.fx_overrides(store).currency)
+    if unknown:
+        raise ctx.fail(
+            "unknown currency code",
+            column="currency",
+            value=", ".join(sorted(unknown)),
+            expected="an ISO 4217 code the ECB publishes, or one with rates set by "
+            "`socialroi fx set`",
+        )
+    start = min(days) if days else dt.date(2000, 1, 3)
+    end = max(days) if days else start
+    if (end - start).days > MAX_FX_DAYS:  # plausibility bounds the days; this bounds the work
+        raise ctx.fail(
+            f"the amounts span {start} to {end}",
+            expected=f"at most {MAX_FX_DAYS} days of amounts in one file",
+        )
+    overrides = reads.fx_overrides(store)
+    try:
+        rates = fxmod.daily_rates(sorted(currencies), start, end, base, overrides)
+    except SocialroiError as exc:
+        raise ctx.fail(str(exc)) from None
+    if currencies and end > ecb_last_date():
+        ctx.finding(
+            "fx_rate_stale",
+            f"amounts after {ecb_last_date()} use the last ECB rate socialroi ships; "
+            "update socialroi or set rates with `socialroi fx set`",
+            value=str(end),
+        )
+    # Only tables with money or channel columns need the shared transforms; the rest pass
+    # straight through (compiling an Ibis expression costs more than these small files).
+    needs = {t for t in arrow if needs_unify(t, arrow[t].column_names)}
+    out = {t: a for t, a in arrow.items() if t not in needs}
+    if needs:
+        rules = load_rules() if rules is None else rules
+        engine = store.unify_engine(sum(a.num_rows for t, a in arrow.items() if t in needs))
+        if engine.name != "duckdb":  # a large file on a Spark workspace: Spark unifies it
+            fx_t = ibis.memtable(rates)
+            exprs = unify({t: ibis.memtable(arrow[t]) for t in needs}, fx_t, rules)
+            return out | {t: engine.to_pyarrow(e) for t, e in exprs.items()}
+        inputs = {
+            "_sr_fx": pa.Table.from_pandas(rates, preserve_index=False),
+            "_sr_rules": rules_data(rules),
+        }
+        for t in sorted(needs):
+
+            def build(tables: dict[str, ibis.Table], t: str = t) -> ibis.Table:
+                return unify_table(t, tables["_sr_staged"], tables["_sr_fx"], rules,
+                                   tables["_sr_rules"])  # fmt: skip
+
+            # The expression is the same for every file of a layout: compiled once.
+            out[t] = store.run_compiled(
+                ("unify", t, tuple(rules)), build, {"_sr_staged": arrow[t], **inputs}
+            )
+    return out
+
+
+def channel_findings(ctx: Context, unified: dict[str, pa.Table]) -> None:
+    for table in ("touchpoints", "conversions", "traffic_daily"):
+        data = unified.get(table)
+        if data is None or "channel" not in data.column_names:
+            continue
+        df = data.select([c for c in ("channel", "source", "medium") if c in data.column_names])
+        df = df.to_pandas()
+        un = df[df["channel"] == "Unmapped"]
+        if un.empty:
+            continue
+        groups = un.fillna("").groupby(["source", "medium"]).size().sort_values(ascending=False)
+        for (src, med), n in groups.head(20).items():
+            ctx.finding(
+                "unmapped_channel",
+                f"{n} {table} row(s) with source {src!r} / medium {med!r} match no channel "
+                "rule; kept with channel 'Unmapped'",
+                column="source / medium",
+                value=f"{src} / {med}",
+                rows=int(n),
+            )
+
+
+def leave_synced_days(store: DuckDBStore, ctx: Context, unified: dict[str, pa.Table]) -> dict:
+    """A file's rows of an (account, day) that a sync holds are left out while syncs win
+    (the default): the same account and day counts once, whichever came first."""
+    if (store.setting(SYNC_PREFERS, "api") or "api") != "api":
+        return unified
+    out = dict(unified)
+    for table, day_col in replaced_by_sync().items():
+        data = unified.get(table)
+        if data is None or "account_id" not in data.column_names:
+            continue
+        accounts = sorted({a for a in pc.unique(data.column("account_id")).to_pylist() if a})
+        held = connections.synced_days(store, table, day_col, accounts)
+        if not held:
+            continue
+        pairs = zip(data.column("account_id").to_pylist(), data.column(day_col).to_pylist(),
+                    strict=True)  # fmt: skip
+        keep = pa.array([p not in held for p in pairs], type=pa.bool_())
+        out[table] = data.filter(keep)
+        dropped = data.num_rows - out[table].num_rows
+        if dropped:
+            ctx.finding(
+                "superseded_by_sync",
+                f"{dropped} {table} row(s) are for accounts and days a sync from the platform's "
+                "API already holds; the synced rows count (set sync_prefers=files to keep "
+                "files instead)",
+                rows=dropped,
+            )
+            ctx.rows_skipped += dropped
+    return out
+
+
+def replaced_by_sync() -> dict[str, str]:
+    """Tables some sync stream replaces by account and day, with their day column."""
+    out: dict[str, str] = {}
+    for c in connectors().values():
+        for s in c.streams:
+            out.update(s.replaces)
+    return out
+
+
+def write(
+    tx: duckdb.DuckDBPyConnection, batch_id: int, unified: dict[str, pa.Table]
+) -> tuple[dict[str, int], list[dt.date]]:
+    """Upsert every table under `batch_id`: (rows written per table, first/last days)."""
+    tables: dict[str, int] = {}
+    period: list[dt.date] = []
+    for table, data in unified.items():
+        if "batch_id" not in data.column_names:
+            data = data.append_column(
+                "batch_id", pa.array([batch_id] * data.num_rows, type=pa.int64())
+            )
+        tables[table] = upsert(tx, TABLES[table], data)
+        period += days_of(data)
+    return tables, period
+
+
+def days_of(data: pa.Table) -> list[dt.date]:
+    out: list[dt.date] = []
+    for dcol in DATE_COLUMNS:
+        if dcol in data.column_names and data.column(dcol).null_count < data.num_rows:
+            out += [pc.min(data.column(dcol)).as_py(), pc.max(data.column(dcol)).as_py()]
+    return out
+
+
+def record(
+    tx: duckdb.DuckDBPyConnection,
+    batch_id: int,
+    ctx: Context,
+    tables: dict[str, int],
+    period: list[Any],
+    *,
+    name: str,
+    sha256: str,
+    context: str,
+    source: str,
+    report: str,
+    note: str = "",
+) -> int:
+    """Write the batch row and its findings; returns the rows it loaded (fact rows, else
+    all). `note` is added to the batch's tables text (a sync's new/changed/unchanged)."""
+    loaded = sum(n for t, n in tables.items() if TABLES[t].kind == "fact") or sum(tables.values())
+    text = ", ".join(f"{t}={n}" for t, n in tables.items())
+    batch = batches.Batch(
+        name,
+        sha256,
+        context,
+        source,
+        report,
+        ctx.rows_read,
+        loaded,
+        ctx.rows_skipped,
+        f"{text}; {note}" if note else text,
+        min(period) if period else None,
+        max(period) if period else None,
+    )
+    found = [
+        batches.FindingRow(f.kind, f.row_number, f.column, f.value, f.rows, f.message)
+        for f in ctx.findings
+    ]
+    batches.record(tx, batch_id, batch, found)
+    return loaded

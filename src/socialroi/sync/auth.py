@@ -1,0 +1,155 @@
+"""Access tokens: the header each call carries, and renewal before expiry.
+
+`fresh_grant` returns a grant valid for at least `MARGIN` seconds. Renewal follows the
+connector's `Auth.refresh`:
+
+- `refresh_token` (RFC 6749 section 6): POST `grant_type=refresh_token` to the token
+  endpoint. Platforms that rotate the refresh token (TikTok, HubSpot, Salesforce with
+  rotation on) answer with a new one and void the old: the new grant is written to the
+  credentials store (atomically) *before* its access token is returned and used, so a crash
+  between the two can never leave only a voided refresh token on disk;
+- `exchange` (Meta): a long-lived user token is exchanged for a fresh one while it is still
+  valid (`grant_type=fb_exchange_token`); once expired, only a new consent helps;
+- "" : the token does not expire (private-app tokens, system-user tokens).
+
+A token the platform refuses (HTTP 401, invalid_grant, Meta code 190) is `GrantExpired`,
+whose message names the connection and `socialroi connect SOURCE`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from socialroi.errors import GrantExpired, SocialroiError, SyncFailed
+from socialroi.sources.api import Connector
+from socialroi.sync.credentials import Credentials, Grant
+from socialroi.sync.http import Api
+
+MARGIN = 10 * 60  # renew a token that expires within ten minutes
+EXCHANGE_MARGIN = 7 * 24 * 3600  # Meta: renew a 60-day token in its last week
+
+
+def headers(connector: Connector, grant: Grant) -> dict[str, str]:
+    a = connector.auth
+    value = f"{a.scheme} {grant.access_token}" if a.scheme else grant.access_token
+    return {a.header: value}
+
+
+def fresh_grant(api: Api, connector: Connector, creds: Credentials, ref: str) -> Grant:
+    grant = creds.get(ref)
+    if grant is None:
+        raise GrantExpired(connector.source, f"no token for it in {creds.where}")
+    kind = connector.auth.refresh
+    now = dt.datetime.now(dt.UTC)
+    if kind == "refresh_token" and grant.expires_within(MARGIN, now):
+        if not grant.refresh_token:
+            raise GrantExpired(connector.source, "the token expired and cannot be renewed")
+        return refresh(api, connector, creds, ref, grant)
+    if kind == "exchange" and grant.expires_within(EXCHANGE_MARGIN, now):
+        if grant.expires_within(0, now):
+            raise GrantExpired(connector.source, "the long-lived token expired")
+        if grant.client_id and grant.client_secret:
+            return exchange(api, connector, creds, ref, grant)
+    if grant.expires_within(0, now):
+        raise GrantExpired(connector.source, "the token expired")
+    return grant
+
+
+def refresh(api: Api, connector: Connector, creds: Credentials, ref: str, grant: Grant) -> Grant:
+    form = {"grant_type": "refresh_token", "refresh_token": grant.refresh_token}
+    if grant.client_id:
+        form["client_id"] = grant.client_id
+    if grant.client_secret:
+        form["client_secret"] = grant.client_secret
+    got = _token_call(api, connector, "POST", form, "refreshing the token")
+    new = grant_from(got, grant, connector.auth.token_lifetime)
+    creds.put(ref, new)  # persisted (atomically) BEFORE the new access token is used
+    return new
+
+
+def exchange(api: Api, connector: Connector, creds: Credentials, ref: str, grant: Grant) -> Grant:
+    new = exchanged(api, connector, grant)
+    creds.put(ref, new)
+    return new
+
+
+def exchanged(api: Api, connector: Connector, grant: Grant) -> Grant:
+    """Meta: a (short- or long-lived) user token exchanged for a new 60-day one."""
+    params = {
+        "grant_type": "fb_exchange_token",
+        "client_id": grant.client_id,
+        "client_secret": grant.client_secret,
+        "fb_exchange_token": grant.access_token,
+    }
+    got = _token_call(api, connector, "GET", params, "exchanging for a long-lived token")
+    return grant_from(got, grant, connector.auth.token_lifetime)
+
+
+def code_for_grant(
+    api: Api,
+    connector: Connector,
+    code: str,
+    redirect_uri: str,
+    client_id: str,
+    client_secret: str | None,
+    verifier: str | None,
+) -> Grant:
+    """The authorization-code exchange of the consent flow (RFC 6749 section 4.1.3)."""
+    form: dict[str, Any] = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": redirect_uri,
+        "client_id": client_id,
+    }
+    if client_secret:
+        form["client_secret"] = client_secret
+    if verifier:
+        form["code_verifier"] = verifier
+    method = "GET" if connector.auth.refresh == "exchange" else "POST"
+    got = _token_call(api, connector, method, form, "exchanging the consent code")
+    base = Grant("", client_id=client_id, client_secret=client_secret)
+    grant = grant_from(got, base, connector.auth.token_lifetime)
+    if connector.auth.refresh == "exchange" and client_secret:
+        grant = exchanged(api, connector, grant)  # the consent's token lasts hours, not days
+    return grant
+
+
+def _token_call(api: Api, connector: Connector, method: str, form: dict, what: str) -> Any:
+    path = connector.auth.token_path
+    if not path:
+        raise SocialroiError(f"{connector.source} has no token endpoint to call for {what}")
+    try:
+        if method == "GET":
+            return api.request("GET", path, where=what, params=form)
+        return api.request("POST", path, where=what, data=form)
+    except SyncFailed as exc:
+        if "invalid_grant" in str(exc) or "HTTP 400" in str(exc):
+            raise GrantExpired(connector.source, "the platform refused the refresh") from None
+        raise
+
+
+def grant_from(got: Any, old: Grant, lifetime: float | None = None) -> Grant:
+    """A token response (RFC 6749 section 5.1) as a grant; what it omits is kept. `lifetime`:
+    seconds an access token lives when the response has no `expires_in` (Salesforce)."""
+    if not isinstance(got, dict) or not isinstance(got.get("access_token"), str):
+        raise SocialroiError("the token endpoint answered without an access_token")
+    expires = got.get("expires_in")
+    expires_at = (
+        dt.datetime.now(dt.UTC) + dt.timedelta(seconds=float(expires))
+        if isinstance(expires, int | float | str) and str(expires).replace(".", "", 1).isdigit()
+        else (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lifetime) if lifetime else None)
+    )
+    rotated = got.get("refresh_token")
+    extra = dict(old.extra)
+    for k in ("instance_url", "scope", "token_type"):
+        if isinstance(got.get(k), str):
+            extra[k] = got[k]
+    return Grant(
+        access_token=got["access_token"],
+        refresh_token=rotated if isinstance(rotated, str) and rotated else old.refresh_token,
+        expires_at=expires_at,
+        client_id=old.client_id,
+        client_secret=old.client_secret,
+        extra=extra,
+    )

@@ -1,0 +1,136 @@
+"""Connections: set one up (a token, or the consent flow of `sync.oauth`), list, forget.
+
+The workspace keeps the connection (source, accounts, a credential reference, health); the
+tokens go to `sync.credentials` (outside the workspace). Disconnecting deletes both; rows
+already synced stay, with their batches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from socialroi.errors import SocialroiError
+from socialroi.land.workspace import Workspace
+from socialroi.sources.api import Connector, get_connector
+from socialroi.store import connections as conns
+from socialroi.sync.credentials import Credentials, Grant, new_ref
+
+
+def check_accounts(connector: Connector, accounts: list[str]) -> list[str]:
+    if not accounts:
+        raise SocialroiError(
+            f"name what to read with --account ({connector.account_hint}); repeat it for "
+            "several accounts"
+        )
+    for a in accounts:
+        connector.account(a)  # raises with what was expected
+    return list(dict.fromkeys(a.strip() for a in accounts))
+
+
+def save(
+    ws: Workspace,
+    source: str,
+    grant: Grant,
+    accounts: list[str],
+    creds: Credentials | None = None,
+    *,
+    ref: str | None = None,
+) -> conns.Connection:
+    """Store a new grant for `source` (replacing an earlier connection's tokens). `ref`: the
+    grant is already in the credentials store under this reference (saved by the command line
+    before it sent `connect` to a running server)."""
+    connector = get_connector(source)
+    accounts = check_accounts(connector, accounts)
+    creds = creds or Credentials()
+    old = conns.get_connection(ws.store, source)
+    if ref is None:
+        ref = old.credential_ref if old else new_ref()
+        creds.put(ref, grant)
+    elif old and old.credential_ref != ref:
+        creds.delete(old.credential_ref)
+    conn = conns.Connection(
+        source, accounts, ref, grant.expires_at, dt.datetime.now(dt.UTC), None, "ok", None
+    )
+    if old:
+        conn.last_sync_at = old.last_sync_at
+    conns.save_connection(ws.store, conn)
+    return conn
+
+
+def token_grant(
+    token: str,
+    *,
+    expires_in: float | None = None,
+    refresh_token: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+) -> Grant:
+    """A grant from a token the user pasted (`--token`)."""
+    token = token.strip()
+    if not token or any(c.isspace() for c in token):
+        raise SocialroiError("--token takes the access token as the platform shows it")
+    expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=expires_in) if expires_in else None
+    return Grant(token, refresh_token, expires_at, client_id, client_secret)
+
+
+def connect_token(
+    ws: Workspace,
+    source: str,
+    token: str,
+    accounts: list[str],
+    *,
+    creds: Credentials | None = None,
+    **grant: Any,
+) -> conns.Connection:
+    """Connect with a token (`token_grant`'s keywords: expires_in, refresh_token, ...)."""
+    return save(ws, source, token_grant(token, **grant), accounts, creds)
+
+
+def stored_grant(source: str, ref: str, creds: Credentials | None = None) -> Grant:
+    grant = (creds or Credentials()).get(ref)
+    if grant is None:
+        raise SocialroiError(
+            f"no {source} token under that reference; run `socialroi connect {source}`"
+        )
+    return grant
+
+
+def disconnect(ws: Workspace, source: str, creds: Credentials | None = None) -> None:
+    conn = conns.get_connection(ws.store, source)
+    if conn is None:
+        raise SocialroiError(f"{source} is not connected")
+    (creds or Credentials()).delete(conn.credential_ref)
+    conns.delete_connection(ws.store, source)
+
+
+def listing(ws: Workspace) -> pd.DataFrame:
+    """One row per connection and account: streams, last sync, rows, token expiry, health."""
+    rows = []
+    for c in conns.list_connections(ws.store):
+        cur = conns.cursors(ws.store, c.source)
+        for a in c.accounts:
+            mine = cur[cur["account"] == a]
+            rows.append(
+                {
+                    "source": c.source,
+                    "account": a,
+                    "streams": ", ".join(mine["stream"]) or "-",
+                    "synced_until": mine["synced_until"].max() if len(mine) else None,
+                    "last_sync": _minute(c.last_sync_at),
+                    "rows": int(mine["rows"].sum()) if len(mine) else 0,
+                    "token_expires": _minute(c.token_expires_at) or "never",
+                    "health": c.health,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=["source", "account", "streams", "synced_until", "last_sync", "rows",
+                 "token_expires", "health"],
+    )  # fmt: skip
+
+
+def _minute(t: dt.datetime | None) -> str | None:
+    return t.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if t else None

@@ -1,0 +1,279 @@
+"""Salesforce REST API (SOQL) synced against the fake: nextRecordsUrl paging, OAuth refresh with
+the instance URL and rotation, faults, and `connect` + `sync` equal to importing the same
+opportunities as the report export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from socialroi import Workspace
+from socialroi.deliver.cli.main import main
+from socialroi.measure.roi import roi
+from socialroi.sources.api import get_connector
+from socialroi.store import connections as conns
+from socialroi.sync.run import SyncOptions, sync
+from tests.fakes.salesforce import FakeSalesforce, fill
+from tests.fakes.server import FakeApi
+from tests.sources import api_kit
+from tests.sources.api_kit import sync_options
+from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
+
+ORG = "voltiq.my.salesforce.com"
+SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
+LA = ZoneInfo("America/Los_Angeles")
+
+
+@pytest.fixture
+def sf(monkeypatch, config_dir):  # noqa: F811
+    with FakeApi() as fake:
+        fake.env(monkeypatch, "salesforce")
+        s = FakeSalesforce(fake, page_size=8)
+        fill(s)
+        yield s
+
+
+def opts(**kw) -> SyncOptions:
+    return sync_options(SINCE, UNTIL, **kw)
+
+
+def connected(tmp_path, token: str = "00D!good", **kw) -> Workspace:
+    return api_kit.connected(tmp_path, "salesforce", token, [ORG], **kw)
+
+
+def _q(ws: Workspace, sql: str):
+    return ws.store.raw.execute(sql).fetchall()
+
+
+def test_soql_pages_by_next_records_url_and_lands_each_stream(sf, tmp_path):
+    ws = connected(tmp_path)
+    res = {r.stream: r for r in sync(ws, ["salesforce"], opts())}
+    assert all(r.status == "ok" for r in res.values()), [r.error for r in res.values()]
+    assert (res["opportunities"].records, res["leads"].records,
+            res["campaign_members"].records) == (20, 25, 16)  # fmt: skip
+    pages = [c.path for c in sf.fake.calls(r"/query") if "Opportunity" in c.query.get("q", "")
+             or "/query/" in c.path]  # fmt: skip
+    assert any(p.endswith("-8") for p in pages) and any(p.endswith("-16") for p in pages)
+    assert all(c.bearer == "00D!good" for c in sf.fake.calls(r"/services/data/"))
+    kinds = dict(_q(ws, "SELECT kind, count(*) FROM conversions GROUP BY 1"))
+    assert kinds == {"opportunity": 20, "won": 8, "lead": 25}
+    # won as the report's Won column says; the amount in the org's corporate currency
+    won = _q(ws, "SELECT value, currency FROM conversions WHERE conversion_id = "
+                 "'salesforce:0065g00000Opp001AAA:won'")  # fmt: skip
+    assert won == [(5750.0, "USD")]
+    # the created day is the org's (Los Angeles): 2026-03-02 05:30 UTC is March 1st there
+    got = _q(ws, "SELECT local_date FROM conversions WHERE conversion_id = "
+                 "'salesforce:0065g00000Opp001AAA:opportunity'")  # fmt: skip
+    assert str(got[0][0]) == "2026-03-01"
+    touches = _q(ws, "SELECT source, medium, campaign FROM touchpoints ORDER BY touch_id LIMIT 1")
+    assert touches == [("email", "email", "Spring webinar")]
+
+
+def test_a_second_sync_changes_nothing(sf, tmp_path):
+    ws = connected(tmp_path)
+    sync(ws, ["salesforce"], opts())
+    n = _q(ws, "SELECT count(*) FROM import_batches")[0][0]
+    got = sync(ws, ["salesforce"], opts())
+    assert [(r.status, r.new, r.changed) for r in got] == [("unchanged", 0, 0)] * 3
+    assert _q(ws, "SELECT count(*) FROM import_batches")[0][0] == n
+
+
+def test_the_lag_window_re_reads_modified_records(sf, tmp_path):
+    ws = connected(tmp_path)
+    sync(ws, ["salesforce"], opts())
+    opp = sf.objects["Opportunity"][0]
+    opp.update(StageName="Closed Won", IsWon=True, IsClosed=True,
+               SystemModstamp="2026-04-01T09:00:00.000+0000")  # fmt: skip
+    today = dt.date(2026, 4, 1)
+    got = {r.stream: r for r in sync(ws, ["salesforce"], opts(since=None, until=today,
+                                                                  today=today))}  # fmt: skip
+    res = got["opportunities"]
+    assert res.window == "2026-03-30..2026-04-01"  # 2 days of lag up to today
+    assert res.records == 1 and res.new == 1  # the won conversion
+    assert _q(ws, "SELECT count(*) FROM conversions WHERE kind = 'won'")[0][0] == 9
+
+
+def test_refresh_takes_the_instance_url_and_persists_a_rotated_refresh_token(
+    sf, tmp_path, config_dir,  # noqa: F811
+):  # fmt: skip
+    sf.rotate = True
+    ws = connected(tmp_path, token="00D!stale", expires_in=60, refresh_token="5Aep-refresh",
+                   client_id="3MVG9-consumer-key", client_secret="s3cret")  # fmt: skip
+    got = sync(ws, ["salesforce"], opts())
+    assert all(r.status == "ok" for r in got), [r.error for r in got]
+    assert sf.refreshed == ["5Aep-refresh"]  # once: the new token lasts the session timeout
+    assert all(c.bearer == "00D!renewed-1" for c in sf.fake.calls(r"/services/data/"))
+    text = (config_dir / "credentials.json").read_text()
+    assert "5Aep-rotated-1" in text and "5Aep-refresh" not in text
+    assert "https://voltiq.my.salesforce.com" in text  # the instance URL, kept with the grant
+    conn = conns.get_connection(ws.store, "salesforce")
+    assert conn.token_expires_at is not None  # no expires_in: the 15-minute floor
+
+
+def test_data_calls_go_to_the_instance_url(monkeypatch):
+    monkeypatch.delenv("SOCIALROI_SALESFORCE_API_BASE", raising=False)
+    c = get_connector("salesforce")
+    assert c.data_base({"instance_url": "https://voltiq.my.salesforce.com"}) == (
+        "https://voltiq.my.salesforce.com")  # fmt: skip
+    assert c.base() == "https://login.salesforce.com"  # the token endpoint stays there
+    with pytest.raises(Exception, match="instance_url"):
+        c.data_base({})
+
+
+def test_a_refused_refresh_names_the_fix(sf, tmp_path):
+    ws = connected(tmp_path, token="00D!stale", expires_in=60, refresh_token="5Aep-voided")
+    with pytest.raises(Exception, match="socialroi connect salesforce"):
+        sync(ws, ["salesforce"], opts())
+    assert conns.get_connection(ws.store, "salesforce").health == "expired"
+
+
+def test_429_with_retry_after_and_5xx_are_retried(sf, tmp_path):
+    ws = connected(tmp_path)
+    waits: list[float] = []
+    sf.fake.fault(r"/query$", status=429, headers={"Retry-After": "3"},
+                  body=[{"message": "Too many requests", "errorCode": "REQUEST_LIMIT_EXCEEDED"}])  # fmt: skip
+    sf.fake.fault(r"/query/", status=503, body=b"Service Unavailable")
+    got = sync(ws, ["salesforce"], opts(sleep=waits.append))
+    assert all(r.status == "ok" for r in got), [r.error for r in got]
+    assert waits[0] == 3.0 and len(waits) == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b"<html>", "not JSON"),
+        ({"totalSize": 3, "done": True, "records": {"Id": 1}}, "no 'records' list"),
+        ({"totalSize": 3, "done": False, "records": [], "nextRecordsUrl": "https://evil.example/x"},
+         "nextRecordsUrl is not a query URL"),
+    ],
+)  # fmt: skip
+def test_a_malformed_second_page_stores_nothing_of_the_stream(sf, tmp_path, body, says):
+    ws = connected(tmp_path)
+    sf.fake.fault(r"/query/01g0000-8$", status=200, body=body)  # opportunities, page 2
+    got = {r.stream: r for r in sync(ws, ["salesforce"], opts())}
+    res = got["opportunities"]
+    assert res.status == "failed" and says in res.error, res.error
+    assert "salesforce/opportunities" in res.error and "Nothing of this stream" in res.error
+    assert got["leads"].status == "ok"
+    assert _q(ws, "SELECT count(*) FROM conversions WHERE kind <> 'lead'")[0][0] == 0
+    assert conns.cursor(ws.store, "salesforce", ORG, "opportunities") is None
+
+
+def test_a_multi_currency_org_reads_each_amount_currency(sf, tmp_path):
+    sf.multi_currency = True
+    for n, o in enumerate(sf.objects["Opportunity"]):
+        o["CurrencyIsoCode"] = "EUR" if n % 2 else "USD"
+    ws = connected(tmp_path)
+    sync(ws, ["salesforce"], opts())
+    got = dict(_q(ws, "SELECT currency, count(*) FROM conversions WHERE kind = 'won' GROUP BY 1"))
+    assert got == {"EUR": 4, "USD": 4}
+
+
+def test_the_org_host_is_checked(tmp_path, config_dir):  # noqa: F811
+    ws = Workspace.open(tmp_path / "ws.duckdb")
+    with pytest.raises(Exception, match="My Domain"):
+        api_kit.connected(tmp_path, "salesforce", "x", ["voltiq.example.com"])
+    ws.close()
+
+
+# -- the same opportunities as the report export ---------------------------------------------
+
+
+def report_csv(sf: FakeSalesforce) -> str:
+    """The opportunities as Reports > Export > Details Only writes them (English US: M/D/YYYY
+    days in the org's time zone), with its footer."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["Opportunity ID", "Opportunity Name", "Account Name", "Stage", "Amount",
+                "Created Date", "Close Date", "Lead Source", "Primary Campaign Source", "Won",
+                "Closed", "Billing Country"])  # fmt: skip
+
+    def us(day: dt.date) -> str:
+        return f"{day.month}/{day.day}/{day.year}"
+
+    for o in sf.objects["Opportunity"]:
+        created = dt.datetime.strptime(o["CreatedDate"], "%Y-%m-%dT%H:%M:%S.%f%z").astimezone(LA)
+        w.writerow([o["Id"], o["Name"], o["Account.Name"], o["StageName"], f"{o['Amount']:.2f}",
+                    us(created.date()), us(dt.date.fromisoformat(o["CloseDate"])),
+                    o["LeadSource"] or "", o["Campaign.Name"] or "", int(o["IsWon"]),
+                    int(o["IsClosed"]), o["Account.BillingCountry"]])  # fmt: skip
+    w.writerow([])
+    w.writerow(["Grand Totals (20 records)"])
+    w.writerow(["Confidential Information - Do Not Distribute"])
+    w.writerow(["Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."])
+    return out.getvalue()
+
+
+def _opps(ws: Workspace) -> pd.DataFrame:
+    df = ws.table("conversions").execute().drop(columns=["batch_id"])
+    df = df[df["kind"] != "lead"]
+    return df.sort_values("conversion_id").reset_index(drop=True)
+
+
+def test_connect_then_sync_equals_the_file_import(sf, tmp_path, monkeypatch):
+    path = tmp_path / "report1772900000000.csv"
+    path.write_text(report_csv(sf))
+    run = CliRunner().invoke
+    f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
+    for w in (f, a):
+        assert run(main, ["init", "-w", w, "--base-currency", "EUR"]).exit_code == 0
+    got = run(main, ["import", "-w", f, str(path), "--timezone", "America/Los_Angeles",
+                     "--currency", "USD"])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    got = run(main, ["connect", "salesforce", "-w", a, "--token", "00D!good", "--account", ORG])
+    assert got.exit_code == 0, got.output
+    # the report carries opportunities only: sync that stream (leads and campaign responses
+    # are what the API adds)
+    got = run(main, ["sync", "salesforce", "-w", a, "--stream", "opportunities", "--since",
+                     "2026-03-01", "--until", "2026-03-31"])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    assert f"salesforce/opportunities {ORG} 2026-03-01..2026-03-31: 28 new" in got.output
+    with Workspace.open(f) as wf, Workspace.open(a) as wa:
+        pd.testing.assert_frame_equal(_opps(wf), _opps(wa))
+        r = [roi(w, "2026-03", by=("platform",)).with_totals().reset_index(drop=True)
+             for w in (wf, wa)]  # fmt: skip
+        pd.testing.assert_frame_equal(*r)
+        won = _opps(wa).query("kind == 'won'")
+        assert len(won) == 8 and won["value_base"].sum() > 0
+
+
+# -- Bulk API 2.0 for long windows -------------------------------------------------------------
+
+
+def _all(ws: Workspace, table: str, key: str) -> pd.DataFrame:
+    df = ws.table(table).execute().drop(columns=["batch_id"])
+    return df.sort_values(key).reset_index(drop=True)
+
+
+def test_a_long_window_reads_bulk_jobs_and_stores_what_rest_queries_store(
+    sf, tmp_path, monkeypatch
+):
+    from socialroi.sources.salesforce import api as sf_api
+
+    monkeypatch.setattr(sf_api, "BULK_PART", 7)  # results in parts of 7: the locator pages
+    rest = connected(tmp_path)
+    sync(rest, ["salesforce"], opts())
+    (tmp_path / "b").mkdir()
+    bulk = api_kit.connected(tmp_path / "b", "salesforce", "00D!good", [ORG])
+    got = sync(bulk, ["salesforce"], opts(since=dt.date(2026, 1, 1)))
+    assert all(r.status == "ok" for r in got), [r.error for r in got]
+    assert len(sf.jobs) == 3  # one job per stream
+    parts = [c.query.get("locator") for c in sf.fake.calls(r"/results$")]
+    assert parts.count(None) == 3 and "7" in parts and "14" in parts
+    for table, key in (("conversions", "conversion_id"), ("touchpoints", "touch_id")):
+        pd.testing.assert_frame_equal(_all(rest, table, key), _all(bulk, table, key))
+
+
+def test_a_failed_bulk_job_stores_nothing(sf, tmp_path):
+    sf.fail_jobs = True
+    ws = connected(tmp_path)
+    got = sync(ws, ["salesforce"], opts(since=dt.date(2026, 1, 1)))
+    assert all(r.status == "failed" for r in got)
+    assert "ended Failed: InvalidBatch" in got[0].error
+    assert _q(ws, "SELECT count(*) FROM conversions")[0][0] == 0
