@@ -267,6 +267,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="50k journeys instead of 1M")
     parser.add_argument("--journeys", type=int, default=None)
+    parser.add_argument(
+        "--only",
+        default="",
+        help='Run only the cases whose "name/channels" contains this, e.g. "order 1/200".',
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -282,6 +287,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data: dict[int, Path] = {}
         for name, channels, model, params, ref in CASES:
+            if args.only not in f"{name}/{channels}":
+                continue
             if channels not in data:
                 df = generate(n, channels, seed=channels)
                 data[channels] = Path(tmp) / f"paths_{channels}.pkl"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
-from collections.abc import Callable, Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +21,13 @@ from socialroi.model.channels import load_rules
 from socialroi.model.currencies import is_iso_currency, known_currencies
 from socialroi.model.schema import TABLES, table_spec
 from socialroi.sources.base import ImportOptions
-from socialroi.store import DEFAULT_PATH, reads
+from socialroi.store import DEFAULT_PATH, answers, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.location import is_spark
 from socialroi.store.spark import SparkStore
 
+MEMO_SIZE = 64  # remembered results per open workspace
+log = logging.getLogger("socialroi.land")
 _MISSING = object()
 
 
@@ -36,7 +42,10 @@ class Workspace:
     def __init__(self, store: DuckDBStore) -> None:
         self.store = store
         self._rules = None
-        self._memo: dict[Any, Any] = {}
+        self._memo: OrderedDict[Any, tuple[str, Any]] = OrderedDict()
+        self._memo_lock = threading.Lock()
+        self._memo_flights: dict[Any, threading.Lock] = {}
+        self._pin = threading.local()
 
     @classmethod
     def open(
@@ -174,23 +183,88 @@ class Workspace:
         return reads.fx_overrides(self.store).sort_values(["currency", "rate_date"])
 
     # -- what the data is now ------------------------------------------------------------
-    def data_version(self) -> tuple:
-        """Changes whenever anything a measure reads changes (see `DuckDBStore`)."""
-        return self.store.data_version()
+    def data_version(self, reads: tuple[str, ...] | None = None) -> tuple:
+        """Changes whenever anything a measure reads changes (see `DuckDBStore`); `reads`:
+        only what those tables hold."""
+        by_table = getattr(self.store, "table_versions", None)
+        if reads is None or by_table is None:
+            return self.store.data_version()
+        pin = self._pin
+        if getattr(pin, "active", False):
+            if pin.versions is None:
+                pin.versions = by_table()
+            every = pin.versions
+        else:
+            every = by_table()
+        return tuple(every["_settings"]) + tuple(x for t in sorted(set(reads)) for x in every[t])
 
-    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """The result of `compute()` for `key`, remembered on this workspace object while its
-        data stays the same: a report or a dashboard page asks for one period's attribution,
-        allocation and CLV under several breakdowns, and each is computed once. Callers get
-        copies, so they may change what they receive."""
-        version = self.data_version()
-        memo = self._memo
-        if memo.get("_version") != version:  # a new dict: threads reading the old one keep it
-            memo = self._memo = {"_version": version}
-        value = memo.get(key, _MISSING)
-        if value is _MISSING:
-            value = memo[key] = compute()
-        return _copy(value)
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[None]:
+        """While the data cannot change (the caller holds the dashboard's read lock, or is the
+        only user), the tables' versions are read once instead of at every `memo` call."""
+        pin = self._pin
+        if getattr(pin, "active", False):
+            yield
+            return
+        pin.active, pin.versions = True, None
+        try:
+            yield
+        finally:
+            pin.active, pin.versions = False, None
+
+    def memo(
+        self, key: tuple, compute: Callable[[], Any], reads: tuple[str, ...] | None = None
+    ) -> Any:
+        """The result of `compute()` for `key`, remembered while the data it reads stays the
+        same: a report or a dashboard page asks for one period's attribution, allocation and
+        CLV under several breakdowns, and each is computed once. `reads` names the tables
+        `compute` reads (default: all), so an import into others leaves it current.
+
+        Kept in the workspace file too (`socialroi.store.answers`), with the data version it
+        was computed on: after a restart, or in another process, the same question on the
+        same data is read back instead of computed again. One thread computes a key; others
+        asking for it meanwhile wait for its result. Callers get copies, so they may change
+        what they receive."""
+        version = repr(self.data_version(reads))
+        got = self._memo_get(key, version)
+        if got is not _MISSING:
+            return _copy(got)
+        with self._memo_lock:
+            flight = self._memo_flights.setdefault(key, threading.Lock())
+        with flight:
+            got = self._memo_get(key, version)  # computed while this thread waited
+            if got is _MISSING:
+                got = self._memo_load(key, version)
+            if got is _MISSING:
+                got = compute()
+                body = answers.pack(got)
+                if body is not None:
+                    answers.put(self.store, "memo", repr(key), version, body)
+            with self._memo_lock:
+                self._memo[key] = (version, got)
+                self._memo.move_to_end(key)
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
+                self._memo_flights.pop(key, None)
+        return _copy(got)
+
+    def _memo_get(self, key: tuple, version: str) -> Any:
+        with self._memo_lock:
+            hit = self._memo.get(key)
+            if hit is None or hit[0] != version:
+                return _MISSING
+            self._memo.move_to_end(key)
+            return hit[1]
+
+    def _memo_load(self, key: tuple, version: str) -> Any:
+        kept = answers.get(self.store, "memo", repr(key))
+        if kept is None or kept[0] != version:
+            return _MISSING
+        try:
+            return answers.unpack(kept[1])
+        except Exception as exc:  # a damaged row: compute it again
+            log.warning("kept answer for %r unreadable (%s); computing it again", key, exc)
+            return _MISSING
 
     # -- status --------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

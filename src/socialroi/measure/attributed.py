@@ -18,6 +18,10 @@ from socialroi.measure.selection import (
     platform_of,
 )
 
+# the tables `attributed` reads (the channel rules and campaign map are settings every memo
+# version carries): an import of posts or costs leaves its remembered result current
+READS = ("touchpoints", "conversions", "campaigns")
+
 
 # -- attribution ------------------------------------------------------------------------------
 def attributed(ws, sel: Selection, profile: Profile, model: str) -> tuple[pd.DataFrame, ...]:

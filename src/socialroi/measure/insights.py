@@ -29,6 +29,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 from socialroi.errors import UnknownName
 from socialroi.journeys.touches import JourneySettings
+from socialroi.measure.attributed import READS as ATTRIBUTED_READS
 from socialroi.measure.attribution.workspace import compare
 from socialroi.measure.profiles import load_profile
 from socialroi.measure.roi import RoiResult, roi
@@ -263,7 +264,12 @@ def undercredited(
     kind = prof.primary_kind
     if table is None or not {"last_click", s.data_driven_model} <= set(table.columns):
         settings = JourneySettings(lookback_days=prof.lookback_days, kinds=(kind,))
-        table = compare(ws, period, settings, models=("last_click", s.data_driven_model))
+        models = ("last_click", s.data_driven_model)
+        table = ws.memo(
+            ("insights.compare", period, repr(settings), models),
+            lambda: compare(ws, period, settings, models=models),
+            reads=ATTRIBUTED_READS,
+        )
     else:
         kind = table.attrs.get("kind") or ("/".join(prof.kinds) if len(prof.kinds) > 1 else kind)
     if s.data_driven_model not in table or table.last_click.sum() == 0:

@@ -36,9 +36,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from socialroi.measure.attributed import READS as ATTRIBUTED_READS
 from socialroi.measure.attributed import attributed
 from socialroi.measure.campaigns import campaign_keys
+from socialroi.measure.clv.workspace import READS as CLV_READS
 from socialroi.measure.clv.workspace import CLVError, customer_clv
+from socialroi.measure.costs.allocate import READS as ALLOCATE_READS
 from socialroi.measure.costs.allocate import allocate
 from socialroi.measure.posts import post_figures
 from socialroi.measure.profiles import Profile
@@ -65,7 +68,7 @@ def base_measures(
     cr, inf, conv = ws.memo(
         ("attributed", sel.period, "campaign" in sel.by, profile.kinds, profile.lookback_days,
          profile.primary_kind, model),
-        lambda: attributed(ws, sel, profile, model),
+        lambda: attributed(ws, sel, profile, model), reads=ATTRIBUTED_READS,
     )  # fmt: skip
     cr = filter_cells(cr, sel)
     inf = filter_cells(inf, sel)
@@ -164,7 +167,9 @@ def _influenced(inf: pd.DataFrame, sel: Selection) -> tuple[pd.DataFrame, dict[s
 
 def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     alloc = ws.memo(
-        ("allocate", sel.period, sel.grain), lambda: allocate(ws, sel.period, sel.grain)
+        ("allocate", sel.period, sel.grain),
+        lambda: allocate(ws, sel.period, sel.grain),
+        reads=ALLOCATE_READS,
     )
     if alloc.empty:
         return None
@@ -197,14 +202,7 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
 def _ads(ws, sel: Selection) -> pd.DataFrame | None:
     """Paid delivery from the ad reports: impressions and link clicks (all clicks where a
     platform reports no link clicks), per cell, for CPM, CPC and CTR."""
-    p = sel.period
-    am = ws.table("ad_metrics")
-    am = am.filter((am.metric_date >= p.start) & (am.metric_date <= p.end))
-    df = am.select(
-        "platform", "market", "campaign_id", day=am.metric_date,
-        ad_impressions=am.impressions.fill_null(0).cast("float64"),
-        ad_link_clicks=am.link_clicks.fill_null(am.clicks).fill_null(0).cast("float64"),
-    ).execute()  # fmt: skip
+    df = ws.memo(("ads", sel.period), lambda: _ad_rows(ws, sel.period), reads=("ad_metrics",))
     if df.empty:
         return None
     df["market"] = df.market.fillna(NONE)
@@ -217,8 +215,26 @@ def _ads(ws, sel: Selection) -> pd.DataFrame | None:
     )
 
 
+def _ad_rows(ws, p) -> pd.DataFrame:
+    am = ws.table("ad_metrics")
+    am = am.filter((am.metric_date >= p.start) & (am.metric_date <= p.end))
+    return am.select(
+        "platform", "market", "campaign_id", day=am.metric_date,
+        ad_impressions=am.impressions.fill_null(0).cast("float64"),
+        ad_link_clicks=am.link_clicks.fill_null(am.clicks).fill_null(0).cast("float64"),
+    ).execute()  # fmt: skip
+
+
 def _posts(ws, sel: Selection) -> pd.DataFrame:
-    p = sel.period
+    """Posts published in the period with their figures, market and campaign."""
+    return ws.memo(
+        ("posts", sel.period),
+        lambda: _post_rows(ws, sel.period),
+        reads=("posts", "accounts", "post_metrics"),
+    )
+
+
+def _post_rows(ws, p) -> pd.DataFrame:
     posts = ws.table("posts")
     accounts = ws.table("accounts").select("account_id", _market="market")
     posts = posts.filter(
@@ -263,15 +279,11 @@ def _content(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
 
 
 def _audience(ws, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
-    p = sel.period
-    am = ws.table("account_metrics")
-    acc = ws.table("accounts").select("account_id", _market="market")
-    am = am.filter(am.followers.notnull() & (am.metric_date >= p.start) & (am.metric_date <= p.end))
-    am = am.left_join(acc, am.account_id == acc.account_id)
-    df = am.select(
-        "account_id", "platform", market=am._market, day=am.metric_date,
-        followers=am.followers.cast("float64"),
-    ).execute()  # fmt: skip
+    df = ws.memo(
+        ("followers", sel.period),
+        lambda: _follower_rows(ws, sel.period),
+        reads=("account_metrics", "accounts"),
+    )
     if df.empty:
         return None, {}
     df["market"] = df.market.fillna(NONE)
@@ -294,6 +306,17 @@ def _audience(ws, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
     return cells, totals
 
 
+def _follower_rows(ws, p) -> pd.DataFrame:
+    am = ws.table("account_metrics")
+    acc = ws.table("accounts").select("account_id", _market="market")
+    am = am.filter(am.followers.notnull() & (am.metric_date >= p.start) & (am.metric_date <= p.end))
+    am = am.left_join(acc, am.account_id == acc.account_id)
+    return am.select(
+        "account_id", "platform", market=am._market, day=am.metric_date,
+        followers=am.followers.cast("float64"),
+    ).execute()  # fmt: skip
+
+
 def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
     def customers():
         try:
@@ -304,7 +327,7 @@ def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
             except CLVError:
                 return None
 
-    cust = ws.memo(("customer_clv", sel.period), customers)
+    cust = ws.memo(("customer_clv", sel.period), customers, reads=CLV_READS)
     if cust is None:
         return None, {}, None
     if cust is None or cust.empty:

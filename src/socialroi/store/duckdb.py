@@ -80,6 +80,44 @@ def _why(exc: Exception) -> str:
     return text
 
 
+_SETTINGS = (
+    "(SELECT value FROM meta WHERE key = 'channel_rules_path')",
+    "(SELECT value FROM meta WHERE key = 'campaign_map')",
+)
+_VERSION_PARTS = (
+    "(SELECT max(batch_id) FROM import_batches)",
+    "(SELECT count(*) FROM import_batches)",
+    "(SELECT count(*) FROM fx_rates)",
+    "(SELECT sum(hash(per_eur)) FROM fx_rates)",
+    "(SELECT count(*) FROM conversions)",
+    "(SELECT sum(hash(value_base)) FROM conversions)",
+    "(SELECT max(conversion_id) FROM conversions)",
+    "(SELECT count(*) FROM touchpoints)",
+    "(SELECT count(*) FROM costs)",
+    "(SELECT sum(hash(amount_base)) FROM costs)",
+    "(SELECT count(*) FROM ad_metrics)",
+    "(SELECT count(*) FROM posts)",
+    "(SELECT count(*) FROM post_metrics)",
+    "(SELECT count(*) FROM account_metrics)",
+    *_SETTINGS,
+)
+# what else changes a table's rows without changing their count or newest batch (hashed
+# values, not summed doubles: a parallel sum of doubles may differ in its last bit)
+_TABLE_SUMS = {
+    "conversions": ("sum(hash(value_base))", "max(conversion_id)"),
+    "costs": ("sum(hash(amount_base))",),
+    "fx_rates": ("sum(hash(per_eur))",),
+}
+
+
+def _table_parts(name: str) -> list[str]:
+    spec, q = TABLES[name], quote(name)
+    parts = [f"(SELECT count(*) FROM {q})"]
+    if "batch_id" in spec.column_names:
+        parts.append(f"(SELECT max(batch_id) FROM {q})")
+    return parts + [f"(SELECT {e} FROM {q})" for e in _TABLE_SUMS.get(name, ())]
+
+
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -244,24 +282,37 @@ class DuckDBStore:
         finally:
             cur.close()
 
-    def data_version(self) -> tuple:
+    def data_version(self, tables: tuple[str, ...] | None = None) -> tuple:
         """Changes whenever anything a measure reads changes: an import or a manual cost edit
         (each is a batch), an exchange-rate override, the channel rules, and rows written to
         the tables directly (scripts, tests), which no batch records. The one definition the
-        measure memo and the dashboard's caches share."""
+        measure memo and the dashboard's caches share.
+
+        `tables`: only what these tables hold (their rows' count and newest batch, sums where
+        an edit may keep the count), plus the settings every measure reads. A measure that
+        reads only journeys is not made stale by a content import."""
+        if tables is not None:
+            every = self.table_versions()
+            return tuple(every["_settings"]) + tuple(
+                x for t in sorted(set(tables)) for x in every[t]
+            )
         with self.cursor() as cur:
-            row = cur.execute(
-                "SELECT (SELECT max(batch_id) FROM import_batches), (SELECT count(*) FROM "
-                "import_batches), (SELECT count(*) FROM fx_rates), (SELECT sum(per_eur) FROM "
-                "fx_rates), (SELECT count(*) FROM conversions), (SELECT sum(value_base) FROM "
-                "conversions), (SELECT max(conversion_id) FROM conversions), (SELECT count(*) "
-                "FROM touchpoints), (SELECT count(*) FROM costs), (SELECT sum(amount_base) FROM "
-                "costs), (SELECT count(*) FROM ad_metrics), (SELECT count(*) FROM posts), "
-                "(SELECT count(*) FROM post_metrics), (SELECT count(*) FROM account_metrics), "
-                "(SELECT value FROM meta WHERE key = 'channel_rules_path'), "
-                "(SELECT value FROM meta WHERE key = 'campaign_map')"
-            ).fetchone()
+            row = cur.execute("SELECT " + ", ".join(_VERSION_PARTS)).fetchone()
         return tuple(row)
+
+    def table_versions(self) -> dict[str, tuple]:
+        """Per table of the data model, what `data_version(tables)` reads of it (one query);
+        `_settings`: the settings every version carries."""
+        names = [n for n in TABLES if n != "import_batches"]
+        parts = list(_SETTINGS)
+        spans = {"_settings": (0, len(parts))}
+        for name in names:
+            start = len(parts)
+            parts += _table_parts(name)
+            spans[name] = (start, len(parts))
+        with self.cursor() as cur:
+            row = cur.execute("SELECT " + ", ".join(parts)).fetchone()
+        return {name: tuple(row[a:b]) for name, (a, b) in spans.items()}
 
     # -- expressions compiled once ------------------------------------------------------
     def run_compiled(

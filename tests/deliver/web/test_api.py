@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -148,6 +149,7 @@ ROUTES = [
     ("POST", "/admin/users/999", "admin", {"action": "nope"}),
     ("POST", "/admin/tokens", "admin", {"user_id": "x"}),
     ("POST", "/admin/tokens/999/revoke", "admin", {}),
+    ("POST", "/admin/shares/nope/revoke", "admin", {}),
     ("POST", "/admin/settings", "admin", {"default_profile": "nope"}),
     ("GET", "/api/v1/me", "viewer", None),
     ("GET", "/api/v1/openapi.json", "viewer", None),
@@ -508,10 +510,61 @@ def test_views_are_cached_until_the_data_changes(app, monkeypatch):
     for _ in range(3):
         assert c.get(f"/api/v1/content{Q}").status_code == 200
     assert len(calls) == 1
+    first = c.get(f"/api/v1/content{Q}").json()["as_of"]
+    assert first["current"] is True
     with app.state.ctx.lock.write():
         app.state.ctx.ws.set_fx_rate("GBP", dt.date(2025, 1, 2), 0.8)  # data changed
-    c.get(f"/api/v1/content{Q}")
+    # stale-while-revalidate: the last good answer at once, marked with its data version,
+    # while the new one is computed in the background
+    stale = c.get(f"/api/v1/content{Q}").json()
+    assert stale["as_of"]["current"] is False
+    assert stale["as_of"]["data_version"] == first["data_version"]
+    assert any("newer figures are being computed" in n for n in stale["notes"])
+    fresh = _until_current(c, f"/api/v1/content{Q}")
+    assert fresh["as_of"]["data_version"] != first["data_version"]
     assert len(calls) == 2
+
+
+def _until_current(c, url: str, seconds: float = 30) -> dict:
+    end = time.monotonic() + seconds
+    while True:
+        got = c.get(url).json()
+        if got["as_of"]["current"] or time.monotonic() > end:
+            return got
+        time.sleep(0.05)
+
+
+def test_a_restarted_server_answers_from_the_kept_views(built, tmp_path, monkeypatch):
+    """The views computed before a restart come back from the workspace file, current while
+    the data has not changed, and as the last good answer once it has."""
+    path = tmp_path / "kept.duckdb"
+    shutil.copy(built, path)
+    calls, gate = [], threading.Event()
+
+    def counting(ws, f):
+        calls.append(f.period)
+        if len(calls) > 1:
+            gate.wait(30)  # the new answer takes its time
+        return views_mod.View("content", {"t": pd.DataFrame({"a": [1.5, 2.0]})}, {"n": 3})
+
+    monkeypatch.setitem(views_mod.VIEWS, "content", counting)
+    monkeypatch.setattr("socialroi.deliver.web.context.VERSION_TTL", 0.0)
+    first_app = create_app(path, reports_dir=tmp_path / "reports")
+    before = login(first_app, "viewer").get(f"/api/v1/content{Q}").json()
+    first_app.state.ctx.ws.close()
+    second = create_app(path, reports_dir=tmp_path / "reports")
+    after = login(second, "viewer").get(f"/api/v1/content{Q}").json()
+    assert len(calls) == 1  # answered from the kept view, not computed again
+    assert after["as_of"] == {**before["as_of"], "computed_at": after["as_of"]["computed_at"]}
+    assert after["tables"] == before["tables"] and after["data"] == before["data"]
+    c = login(second, "viewer")
+    second.state.ctx.ws.set_fx_rate("GBP", dt.date(2025, 1, 2), 0.8)
+    second.state.ctx.invalidate()
+    assert c.get(f"/api/v1/content{Q}").json()["as_of"]["current"] is False
+    gate.set()
+    assert _until_current(c, f"/api/v1/content{Q}")["as_of"]["current"] is True
+    assert len(calls) == 2
+    second.state.ctx.ws.close()
 
 
 def test_openapi_documents_the_api(app, fake_views):

@@ -266,6 +266,20 @@ def test_share_links_are_listed_revocable_and_anonymous(app, fake_views):
     assert not c.get("/api/v1/share").json()[0]["live"]
 
 
+def test_an_admin_lists_and_revokes_share_links_on_the_admin_page(app, fake_views):
+    path, _ = _share(login(app, "analyst"))
+    link_id = login(app, "analyst").get("/api/v1/share").json()[0]["link_id"]
+    anon = TestClient(app, follow_redirects=False)
+    assert anon.get(path).status_code == 200
+    admin = login(app, "admin")
+    page = admin.get("/admin").text
+    assert link_id in page and "analyst" in page and "period=2025-Q1" in page
+    r = admin.post(f"/admin/shares/{link_id}/revoke", data={"csrf_token": csrf_of(admin)})
+    assert r.status_code == 303
+    assert anon.get(path).status_code == 404
+    assert "revoked" in admin.get("/admin").text
+
+
 def test_share_links_stop_when_their_creator_is_disabled(app, fake_views):
     c = login(app, "analyst")
     path, _ = _share(c)

@@ -143,3 +143,45 @@ def test_no_conversions_gives_zero_credit():
     df = pd.DataFrame({"path": ["a > b", "b"], "total_conversions": [0, 0], "total_null": [3, 1]})
     got = attribute_paths(df, "markov", order=2)
     assert got["total_conversions"].tolist() == [0.0, 0.0]
+
+
+def _text_grouped(df: pd.DataFrame) -> pd.DataFrame:
+    """The same paths grouped by their text with every touch stripped, in plain pandas."""
+    key = df["path"].map(lambda p: " > ".join(t.strip() for t in p.split(">")))
+    cols = ["total_conversions", "total_null"]
+    return df.assign(path=key).groupby("path", sort=False, as_index=False)[cols].sum()
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_paths_spelled_differently_are_one_path(monkeypatch, collide):
+    """Rows are grouped by hashed channel ids, checked against their group's first row:
+    the same grouping as comparing stripped text, also when hashes collide (forced here by
+    zero weights, so the text comparison takes over)."""
+    from socialroi.measure.attribution import paths as paths_mod
+
+    if collide:
+        monkeypatch.setattr(paths_mod, "_WEIGHTS", np.zeros(64, dtype=np.uint64))
+    df = random_paths(3, n_rows=300, n_channels=5, max_len=5)
+    spaced = df.copy()
+    spaced["path"] = spaced["path"].str.replace(" > ", ">", regex=False)
+    spaced.loc[::3, "path"] = "  " + spaced.loc[::3, "path"].str.replace(">", " >\t", regex=False)
+    both = pd.concat([df, spaced], ignore_index=True)
+    table = parse_paths(both)
+    want = _text_grouped(both)
+    got = [
+        " > ".join(table.channels[table.tokens[a:b]])
+        for a, b in zip(table.offsets[:-1], table.offsets[1:])
+    ]
+    assert got == want["path"].tolist()  # same paths, in order of their first row
+    np.testing.assert_array_equal(table.conversions, want["total_conversions"].to_numpy())
+    np.testing.assert_array_equal(table.nulls, want["total_null"].to_numpy())
+
+
+def test_markov_order_one_on_200_channels_equals_the_dense_chain():
+    """The benchmark's shape (campaign level: 200 channels, order 1) solved exactly."""
+    df = random_paths(11, n_rows=3000, n_channels=200, max_len=6)
+    got = attribute_paths(df, "markov", order=1)
+    want = dense_markov(df, 1)
+    np.testing.assert_allclose(
+        got["total_conversions"].to_numpy(), [want[c] for c in got["channel"]], rtol=1e-9
+    )

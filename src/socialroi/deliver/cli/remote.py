@@ -105,6 +105,11 @@ def _command_path(group: click.Group, args: list[str]) -> list[click.Command]:
     return chain
 
 
+def in_server() -> bool:
+    """Whether this command runs inside `socialroi serve` (sent there from the shell)."""
+    return bool(getattr(_in_server, "active", False))
+
+
 def forward_if_served(group: click.Group, args: list[str]) -> int | None:
     """When a server holds the workspace these args name, run them through it and return
     the exit code; None: no server (run here as usual)."""

@@ -24,8 +24,8 @@ from socialroi.errors import SocialroiError
     "--warm/--no-warm",
     default=True,
     show_default=True,
-    help="Compute the default overview in the background at start, so the first visitor "
-    "does not wait for it.",
+    help="Compute the default overview in the background at start, and the kept views the "
+    "data has changed under, so the first visitor does not wait for them.",
 )
 def serve(workspace: str, host: str, port: int, warm: bool) -> None:
     """Run the dashboard and JSON API (/api/v1) on the workspace.
@@ -94,7 +94,7 @@ def _exit(signum, frame) -> None:
 
 def _warm(ctx) -> None:
     with contextlib.suppress(Exception):  # a failing warm-up shows up on the page instead
-        ctx.view("overview", ctx.filters({}, "overview"))
+        ctx.warm()
     ctx.ws.store.release()
 
 

@@ -82,10 +82,26 @@ def import_(workspace: str, paths: tuple[Path, ...], force: bool, **options) -> 
             ws.store, paths, opts, base_currency=ws.base_currency, rules=ws.rules, force=force,
             on_file=on_file, planned=planned,
         )  # fmt: skip
+        refresh_kept_views(ws)
     if len(summary.results) > 1:
         console.print(summary.describe(), markup=False)
     if summary.failed:
         raise SystemExit(1)
+
+
+def refresh_kept_views(ws) -> None:
+    """The writer's side of keeping the dashboard's answers current: the views it keeps in the
+    workspace are computed again on the new data before the command returns, so the next
+    server start answers them at once. A running server does this itself, in the background
+    (this command then runs inside it)."""
+    from socialroi.deliver.cli import remote  # deferred: remote imports the CLI's commands
+    from socialroi.deliver.web import kept  # deferred: the web views load every measure
+
+    if remote.in_server() or not kept.stale(ws):
+        return
+    err.print("bringing the dashboard's kept answers up to date...", markup=False)
+    n = kept.refresh(ws)
+    err.print(f"dashboard: {n} kept answer(s) brought up to date", markup=False)
 
 
 def _deal_stages(given: tuple[str, ...]) -> dict[str, str] | None:

@@ -15,7 +15,7 @@ import math
 import pandas as pd
 
 from socialroi.deliver.report.tables import Column, Table
-from socialroi.measure.costs.allocate import allocate
+from socialroi.measure.costs.allocate import READS, allocate
 from socialroi.measure.selection import KIND_MEASURES
 from socialroi.model.names import PLATFORM_NAMES
 
@@ -60,7 +60,9 @@ def moves_table(ctx, cells: pd.DataFrame) -> Table | None:
 def _by_category(ctx) -> pd.Series:
     """True cost of the period by cost category (the profile's categories), largest first."""
     d = ctx.data
-    alloc = ctx.ws.memo(("allocate", d.period, None), lambda: allocate(ctx.ws, d.period, None))
+    alloc = ctx.ws.memo(
+        ("allocate", d.period, None), lambda: allocate(ctx.ws, d.period, None), reads=READS
+    )
     if not len(alloc):
         return pd.Series(dtype="float64")
     scope = alloc[alloc.category.isin(d.profile.cost_categories)]

@@ -11,6 +11,7 @@ version): an import or a cost edit (a batch too) makes every cached figure stale
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import threading
@@ -22,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from socialroi.deliver.web import filters as flt
-from socialroi.deliver.web.views import OPTIONS, VIEWS, View
-from socialroi.errors import SocialroiError
+from socialroi.deliver.web import kept
+from socialroi.deliver.web.views import OPTIONS, View
 from socialroi.land.workspace import Workspace
-from socialroi.store import reads
+from socialroi.store import answers, reads
 from socialroi.store.web import WebStore
 
 log = logging.getLogger("socialroi.deliver.web")
@@ -87,6 +88,17 @@ class RWLock:
 
 CACHE_SIZE = 256
 VERSION_TTL = 1.0  # seconds
+HOT_MAX = 16  # views brought up to date after each write (the most recently asked for)
+
+
+@dataclass
+class Answer:
+    """A view's figures and the data version they were computed on."""
+
+    view: View
+    version: Any
+    label: str  # short name of the version (`kept.version_label`)
+    computed_at: str
 
 
 @dataclass
@@ -95,16 +107,21 @@ class Context:
     store: WebStore
     lock: RWLock
     reports_dir: Path
-    cache: OrderedDict = field(default_factory=OrderedDict)
+    cache: OrderedDict = field(default_factory=OrderedDict)  # (view, filters, version)
+    latest: OrderedDict = field(default_factory=OrderedDict)  # (view, filters): last good
     meta: dict[str, Any] = field(default_factory=dict)
-    meta_version: str = ""
+    meta_version: Any = ""
     json_cache: OrderedDict = field(default_factory=OrderedDict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)  # held briefly only
     jobs: dict[str, Any] = field(default_factory=dict)  # report builds running or done
     computing: dict[tuple, threading.Lock] = field(default_factory=dict)  # views under way
-    _version: tuple[float, str] = (0.0, "")
+    refresher: Refresher | None = None
+    _version: tuple[float, Any] = (0.0, "")
 
-    def version(self) -> str:
+    def __post_init__(self) -> None:
+        self.refresher = Refresher(self)
+
+    def version(self) -> Any:
         """The workspace's data version, read at most once a second (this process owns the
         file, and its own writes call `invalidate()`, which forgets it at once)."""
         at, v = self._version
@@ -114,22 +131,30 @@ class Context:
         return v
 
     # -- what the workspace holds (for filter choices) -------------------------------------
-    def workspace_meta(self) -> dict[str, Any]:
+    def workspace_meta(self, *, wait: bool = False) -> dict[str, Any]:
+        """Platforms, markets, default period and profiles. After an import, the previous
+        ones answer until the new ones are read in the background (`wait`: read them now)."""
         version = self.version()
         if version != self.meta_version:
-            with self.lock.read():
-                st = self.ws.status()
-                last = reads.last_data_day(self.ws.store)
-            self.meta = {
-                "platforms": st["platforms"],
-                "markets": st["markets"],
-                "default_period": flt.default_period(last),
-                "base_currency": st["base_currency"],
-                "default_profile": self.ws.store.setting("web_default_profile", "dtc"),
-                "profiles": flt.profiles() + sorted(self.store.profiles()),
-            }
-            self.meta_version = version
+            if self.meta and not wait:
+                self.refresher.ask_meta()
+                return self.meta
+            self._read_meta(version)
         return self.meta
+
+    def _read_meta(self, version: Any) -> None:
+        with self.lock.read():
+            st = self.ws.status()
+            last = reads.last_data_day(self.ws.store)
+        self.meta = {
+            "platforms": st["platforms"],
+            "markets": st["markets"],
+            "default_period": flt.default_period(last),
+            "base_currency": st["base_currency"],
+            "default_profile": self.ws.store.setting("web_default_profile", "dtc"),
+            "profiles": flt.profiles() + sorted(self.store.profiles()),
+        }
+        self.meta_version = version
 
     def filters(self, params, view: str = "") -> flt.Filters:
         m = self.workspace_meta()
@@ -144,16 +169,43 @@ class Context:
             profile_names=m["profiles"],
         )
 
+    # -- views -----------------------------------------------------------------------------
     def view(self, name: str, f: flt.Filters) -> View:
-        """A page's figures, computed once per (filters, data version)."""
-        compute_key = f.with_extra(sort="", dir="")  # sorting happens when rendering
-        key = (name, compute_key.key(), self.version())
+        """A page's figures (see `answer`); the last good ones say so in their notes."""
+        got, current = self.answer(name, f)
+        return got.view if current else _noted(got)
+
+    def answer(self, name: str, f: flt.Filters) -> tuple[Answer, bool]:
+        """(answer, current): the view's figures computed once per (filters, data version).
+
+        Stale-while-revalidate: when the data changed since the last answer for these
+        filters (kept in memory or in the workspace file), that answer comes back at once,
+        marked with its version (current=False), and the new one is computed in the
+        background. Only filters never answered before wait for their computation. An
+        answer is always computed on one version of the data, never a mix."""
+        ckey = f.with_extra(sort="", dir="")  # sorting happens when rendering
+        version = self.version()
+        key = (name, ckey.key(), version)
         with self.cache_lock:
             if key in self.cache:
                 self.cache.move_to_end(key)
-                return self.cache[key]
-        with self.lock.read():  # no import or edit while it computes
-            key = (name, compute_key.key(), self.version())  # the version it computes on
+                return self.cache[key], True
+            last = self.latest.get((name, ckey.key()))
+        if last is None:
+            last = self._kept(name, ckey)
+        if last is not None:
+            if last.version == version or repr(last.version) == repr(version):
+                self._remember(name, ckey, version, last)
+                return last, True
+            self.refresher.ask(name, ckey)
+            return last, False
+        return self.compute(name, ckey), True
+
+    def compute(self, name: str, f: flt.Filters) -> Answer:
+        """Compute (or wait for another thread computing) the view on the current data."""
+        with self.lock.read(), self.ws.pinned():  # no import or edit while it computes
+            version = self.version()
+            key = (name, f.key(), version)  # the version it computes on
             with self.cache_lock:
                 if key in self.cache:  # computed while this request waited
                     return self.cache[key]
@@ -162,22 +214,33 @@ class Context:
                 with self.cache_lock:
                     if key in self.cache:
                         return self.cache[key]
-                result = self._compute(name, f)
+                view, ok = kept.compute(self.ws, name, f)
+                got = Answer(view, version, kept.version_label(kept.version_text(version)), _now())
+                if ok:
+                    kept.save(self.ws.store, name, f, version, view)
+                self._remember(name, f, version, got)
                 with self.cache_lock:
-                    self.cache[key] = result
                     self.computing.pop(key, None)
-                    while len(self.cache) > CACHE_SIZE:
-                        self.cache.popitem(last=False)
-            return result
+            return got
 
-    def _compute(self, name: str, f: flt.Filters) -> View:
-        try:
-            return VIEWS[name](self.ws, f)
-        except SocialroiError as exc:  # e.g. no data in the period: say so on the page
-            return View(name, notes=[str(exc)])
-        except Exception as exc:  # a bug in a measure: the page still renders, and says it
-            log.exception("view %s failed for %s", name, f)
-            return View(name, notes=[f"this view could not be computed: {exc!r}"])
+    def _kept(self, name: str, f: flt.Filters) -> Answer | None:
+        got = kept.load(self.ws.store, name, f)
+        if got is None:
+            return None
+        version_text, view, saved_at = got
+        current = self.version()
+        version = current if version_text == kept.version_text(current) else version_text
+        return Answer(view, version, kept.version_label(version_text), saved_at)
+
+    def _remember(self, name: str, f: flt.Filters, version: Any, got: Answer) -> None:
+        with self.cache_lock:
+            self.cache[(name, f.key(), version)] = got
+            while len(self.cache) > CACHE_SIZE:
+                self.cache.popitem(last=False)
+            self.latest[(name, f.key())] = got
+            self.latest.move_to_end((name, f.key()))
+            while len(self.latest) > CACHE_SIZE:
+                self.latest.popitem(last=False)
 
     def fast_json(self, name: str, params) -> bytes | None:
         """The API answer when it is already cached and the data version is fresh: no query,
@@ -190,13 +253,23 @@ class Context:
             return self.json_cache.get((name, f.key(), version))
 
     def view_json(self, name: str, f: flt.Filters) -> bytes:
-        """The API's answer for a view, serialised once per (filters, data version)."""
-        key = (name, f.key(), self.version())
+        """The API's answer for a view, serialised once per (filters, data version). Its
+        `as_of` names the data version it was computed on and whether that is the current
+        one (see `answer`)."""
+        version = self.version()
+        key = (name, f.key(), version)
         with self.cache_lock:
             got = self.json_cache.get(key)
         if got is not None:
             return got
-        out = self.view(name, f).to_json()
+        answer, current = self.answer(name, f)
+        if not current:  # the last good answer: serialised once too
+            key = (name, f.key(), "as of", answer.label)
+            with self.cache_lock:
+                got = self.json_cache.get(key)
+            if got is not None:
+                return got
+        out = (answer.view if current else _noted(answer)).to_json()
         out["filters"] = {
             "period": f.period,
             "compare": f.compare,
@@ -206,6 +279,11 @@ class Context:
             "model": f.model or None,
             **dict(f.extra),
         }
+        out["as_of"] = {
+            "data_version": answer.label,
+            "computed_at": answer.computed_at,
+            "current": current,
+        }
         body = json.dumps(out, ensure_ascii=False, default=str).encode()
         with self.cache_lock:
             self.json_cache[key] = body
@@ -213,9 +291,113 @@ class Context:
                 self.json_cache.popitem(last=False)
         return body
 
-    def invalidate(self) -> None:
+    def invalidate(self, *, settings: bool = False, profiles: bool = False) -> None:
+        """After a write. Data (imports, syncs, cost edits): the answers people asked for
+        last stay as the last good ones and are computed again in the background.
+        `settings`: the filter choices are read again at once. `profiles` (a profile's text
+        changed, which no data version sees): every answer is forgotten, kept ones too."""
         with self.cache_lock:
             self.cache.clear()
             self.json_cache.clear()
-            self.meta_version = ""
             self._version = (0.0, "")
+            if settings or profiles:
+                self.meta, self.meta_version = {}, ""
+            if profiles:
+                self.latest.clear()
+            hot = [] if profiles else list(self.latest)[-HOT_MAX:]
+        if profiles:
+            answers.clear(self.ws.store, kept.SCOPE)
+        for name, fkey in reversed(hot):  # the most recently asked first
+            self.refresher.ask(name, flt.Filters(*fkey))
+
+    def warm(self) -> None:
+        """At start: the kept views not on the current data are computed again in the
+        background (readers get them as the last good answers meanwhile), and the default
+        overview is made ready."""
+        current = kept.version_text(self.version())
+        for text, version in answers.keys(self.ws.store, kept.SCOPE)[:HOT_MAX]:
+            if version == current:
+                continue
+            try:
+                name, f = kept.filters_of(text)
+            except (ValueError, TypeError):
+                continue
+            self.refresher.ask(name, f)
+        self.view("overview", self.filters({}, "overview"))
+
+    def close(self) -> None:
+        self.refresher.stop()
+
+
+def _noted(got: Answer) -> View:
+    """A last good answer, saying so."""
+    note = (
+        f"These figures are from data version {got.label} (computed {got.computed_at}); the "
+        "data changed since, and newer figures are being computed."
+    )
+    v = got.view
+    return View(v.name, v.tables, v.data, [*v.notes, note])
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Refresher:
+    """One background thread that brings answers up to date after the data changed: the
+    views readers got a stale answer for, and the filter choices. Requests are coalesced;
+    each is computed under the read lock, on one version of the data."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._queue: OrderedDict[Any, Any] = OrderedDict()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    def ask(self, name: str, f: flt.Filters) -> None:
+        self._put((name, f.key()), f)
+
+    def ask_meta(self) -> None:
+        self._put(("meta",), None)
+
+    def _put(self, key: Any, f: Any) -> None:
+        with self._cond:
+            if self._stopped or key in self._queue:
+                return
+            self._queue[key] = f
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="socialroi-refresh", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._queue)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._stopped:
+                    if not self._cond.wait(timeout=30):
+                        self._thread = None  # idle: end; the next request starts another
+                        self.ctx.ws.store.release()
+                        return
+                if self._stopped:
+                    return
+                key, f = self._queue.popitem(last=False)
+            try:
+                if key == ("meta",):
+                    self.ctx.workspace_meta(wait=True)
+                else:
+                    self.ctx.compute(key[0], f)
+            except Exception:  # the reader keeps the last good answer; the log says why
+                log.exception("refreshing %s failed", key[0])
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._queue.clear()
+            self._cond.notify_all()

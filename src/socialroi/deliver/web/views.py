@@ -28,6 +28,7 @@ from socialroi.experiments import names as experiment_names
 from socialroi.journeys.touches import JourneySettings
 from socialroi.measure import content as content_mod
 from socialroi.measure import quality
+from socialroi.measure.attributed import READS
 from socialroi.measure.attribution.workspace import attribute, compare
 from socialroi.measure.clv.workspace import clv_by
 from socialroi.measure.costs.allocate import allocate, ledger
@@ -243,14 +244,22 @@ def attribution(ws, f: Filters) -> View:
     model = f.model or model_default
     settings = JourneySettings(lookback_days=lookback, kinds=kinds, by=(grain,))
     period = f.parsed
-    table = compare(ws, period, settings)
+    # remembered (and kept) while the journeys' tables stay the same: an import of posts or
+    # costs does not make the dashboard compute every model again
+    table = ws.memo(
+        ("web.compare", period, repr(settings)), lambda: compare(ws, period, settings), reads=READS
+    )
     if f.platforms and grain in ("platform", "platform_paid"):
         table = table[table.unit.str.split(" ").str[0].isin(f.platforms)]
     view.tables["comparison"] = table
     view.notes += list(table.attrs.get("skipped", {}).values())
     if model not in table.columns:  # e.g. exact Shapley over too many campaigns
         model = "markov"
-    view.tables["model"] = attribute(ws, model, period, settings)
+    view.tables["model"] = ws.memo(
+        ("web.attribute", model, period, repr(settings)),
+        lambda: attribute(ws, model, period, settings),
+        reads=READS,
+    )
     view.data.update(
         model=model,
         granularity=grain,

@@ -54,7 +54,14 @@ def solve_direct(chain: Chain, rewards: np.ndarray) -> tuple[np.ndarray, np.ndar
     h = G @ np.asarray(rewards, dtype=float)
     P = h[START]
     removed = np.empty((chain.n_channels, rewards.shape[1]))
-    for c, A in enumerate(_members(chain)):
+    members = _members(chain)
+    sizes = np.array([len(A) for A in members])
+    one = np.flatnonzero(sizes == 1)  # a channel in one state (always so at order 1)
+    if len(one):
+        a = np.array([members[c][0] for c in one])
+        removed[one] = P - G[START, a][:, None] * (h[a] / G[a, a][:, None])
+    for c in np.flatnonzero(sizes != 1):
+        A = members[c]
         if len(A) == 0:
             removed[c] = P
             continue

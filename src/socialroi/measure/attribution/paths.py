@@ -196,6 +196,46 @@ def _segments(offsets: np.ndarray, pick: np.ndarray) -> tuple[np.ndarray, np.nda
     return idx, new
 
 
+def _trim(touches: pa.Array, text: pa.Array) -> pa.Array:
+    """Touches without surrounding white space (Unicode's; ASCII's when the text is ASCII,
+    which is the same and quicker)."""
+    if pc.all(pc.string_is_ascii(text)).as_py():
+        return pc.ascii_trim_whitespace(touches)
+    return pc.utf8_trim_whitespace(touches)
+
+
+_WEIGHTS = np.random.default_rng(20261207).integers(1, 2**63, size=64, dtype=np.uint64) | 1
+
+
+def _same_paths(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray | None:
+    """Per row, the index of its distinct path (numbered in order of first row): rows are
+    grouped by a 64-bit hash of their channel ids, then every row is compared with its
+    group's first, so the grouping is exact. None if two different paths share a hash."""
+    lengths = np.diff(offsets)
+    if not len(lengths):
+        return np.zeros(0, dtype=np.int64)
+    longest = int(lengths.max())
+    weights = _WEIGHTS
+    if longest > len(weights):
+        weights = np.random.default_rng(longest).integers(1, 2**63, size=longest, dtype=np.uint64)
+    pos = np.arange(len(codes)) - np.repeat(offsets[:-1], lengths)
+    with np.errstate(over="ignore"):
+        mixed = (codes.astype(np.uint64) + np.uint64(1)) * weights[pos]
+        hashed = np.add.reduceat(mixed, offsets[:-1]) + lengths.astype(np.uint64)
+    group, uniques = pd.factorize(hashed)
+    group = group.astype(np.int64)
+    rep = first_rows(group, len(uniques))[group]
+    later = np.flatnonzero(rep != np.arange(len(rep)))  # rows that repeat an earlier path
+    if len(later):
+        if not np.array_equal(lengths[rep[later]], lengths[later]):
+            return None
+        mine, _ = _segments(offsets, later)
+        theirs, _ = _segments(offsets, rep[later])
+        if not np.array_equal(codes[mine], codes[theirs]):
+            return None
+    return group
+
+
 def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) -> PathTable:
     """Validate ``df`` and aggregate it into a :class:`PathTable` (see module docstring).
 
@@ -216,29 +256,37 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
     null = _numeric(df, NULLS, default=0.0)
     if len(df) == 0:
         return _empty_table()
-    # distinct spellings first (Arrow hashing), so splitting grows with distinct paths
-    spelled = pc.dictionary_encode(_arrow_text(df[PATH], df.index))
-    raw_id = spelled.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    raw_row = first_rows(raw_id, len(spelled.dictionary))
-    lists = pc.split_pattern(spelled.dictionary, pattern=sep)
+    # every row split in Arrow's kernels; rows are usually distinct paths already
+    # (ChannelAttribution's shape), so they are not hashed as text first
+    text = _arrow_text(df[PATH], df.index)
+    lists = pc.split_pattern(text, pattern=sep)
     counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    touches = pc.utf8_trim_whitespace(lists.flatten())
+    touches = _trim(lists.flatten(), text)
     empty = pc.equal(pc.binary_length(touches), 0).to_numpy(zero_copy_only=False)
     if empty.any():
-        row = raw_row[int(np.searchsorted(offsets, int(np.argmax(empty)), side="right") - 1)]
+        row = int(np.searchsorted(offsets, int(np.argmax(empty)), side="right") - 1)
         bad = df[PATH].iloc[row]
         what = "empty path" if not bad.strip() else f"empty touch in {bad!r}"
         raise AttributionInputError(
             f"column {PATH!r} row {_label(df.index[row])!r}: {what} (separator {sep!r})"
         )
-    # spellings with the same touches (whatever the spacing) are one path
-    joined = pa.LargeListArray.from_arrays(pa.array(offsets), touches)
-    canonical = pc.dictionary_encode(
-        pc.binary_join(joined, pa.scalar(f" {sep} ", pa.large_string()))
-    )
-    group = canonical.indices.to_numpy(zero_copy_only=False).astype(np.int64)[raw_id]
-    n_groups = len(canonical.dictionary)
+    token_id = pc.dictionary_encode(touches)
+    names = np.asarray(token_id.dictionary.to_pylist(), dtype=object)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    codes = rank[token_id.indices.to_numpy(zero_copy_only=False)]
+    # rows with the same touches (whatever the spacing) are one path
+    group = _same_paths(codes, offsets)
+    if group is None:  # two different paths hashed alike: compare them as text instead
+        joined = pa.LargeListArray.from_arrays(pa.array(offsets), touches)
+        canonical = pc.dictionary_encode(
+            pc.binary_join(joined, pa.scalar(f" {sep} ", pa.large_string()))
+        )
+        group = canonical.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    n_groups = int(group.max()) + 1
+    raw_id = np.arange(len(group))
     dts = None
     if use_times and TIMES in df.columns:
         keys = [_times_key(t, _label(r)) for t, r in zip(df[TIMES], df.index)]
@@ -248,12 +296,6 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
     rep = first_rows(group, n_groups)
     if use_times and TIMES in df.columns:
         dts = [_times(keys[r], int(counts[raw_id[r]]), sep, _label(df.index[r])) for r in rep]
-    token_id = pc.dictionary_encode(touches)
-    names = np.asarray(token_id.dictionary.to_pylist(), dtype=object)
-    order = np.argsort(names, kind="stable")
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    codes = rank[token_id.indices.to_numpy(zero_copy_only=False)]
     idx, new_offsets = _segments(offsets, raw_id[rep])
     sums = [np.bincount(group, weights=x, minlength=n_groups) for x in (conv, value, null)]
     times = times_text = None

@@ -64,6 +64,10 @@ class CLVError(SocialroiError):
     """CLV cannot be computed from the workspace's purchases (none, or too few to fit)."""
 
 
+# the tables customers and their orders come from, for `Workspace.memo`
+READS = ("conversions", "touchpoints")
+
+
 def customer_orders(ws, end: dt.date) -> pd.DataFrame:
     """One row per order up to ``end`` (local date): order_key, customer_id, local_date,
     occurred_at, value (base currency), market, conversion_ids (every row of the order).
@@ -245,7 +249,9 @@ def customer_clv(
     p = parse_period(period)
     args = (horizon_months, annual_discount, acquired_only, predict, lookback_days)
     key = ("customer_clv_full", p, *args, penalizer_coef)
-    got = ws.memo(key, lambda: _customer_clv(ws, p, *args, penalizer_coef=penalizer_coef))
+    got = ws.memo(
+        key, lambda: _customer_clv(ws, p, *args, penalizer_coef=penalizer_coef), reads=READS
+    )
     got.attrs = dict(got.attrs)  # a copy's attrs must not be shared with the remembered one
     return got
 

@@ -30,6 +30,12 @@ from socialroi.land.cost_edits import delete_cost, upsert_cost
 from socialroi.measure.costs.drivers import Drivers, load_drivers
 from socialroi.model.periods import Period, parse_period
 
+# the tables an allocation reads (ledger, drivers, exchange rates), for `Workspace.memo`
+READS = (
+    "costs", "ad_metrics", "accounts", "campaigns", "posts", "account_metrics", "time_split",
+    "fx_rates",
+)  # fmt: skip
+
 __all__ = ["allocate", "buckets", "delete_cost", "ledger", "split_units", "totals", "upsert_cost"]
 
 # Everything below works in integer micro-units of the base currency.

@@ -1,4 +1,5 @@
-"""Administration (admins only): users and roles, API tokens, workspace settings, audit log."""
+"""Administration (admins only): users and roles, API tokens, share links, workspace settings,
+audit log."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def _page(request: Request, new_token: str = "", status: int = 200):
             "title": "Administration",
             "users": ctx.store.users(),
             "tokens": ctx.store.tokens(),
+            "shares": ctx.store.share_links(None),
             "audit": ctx.store.audit_log(200),
             "roles": ROLES,
             "new_token": new_token,
@@ -103,6 +105,14 @@ async def revoke_token(request: Request, token_id: int, p: Principal = ADMIN):
     return RedirectResponse("/admin", status_code=303)
 
 
+@router.post("/admin/shares/{link_id}/revoke", include_in_schema=False)
+async def revoke_share(request: Request, link_id: str, p: Principal = ADMIN):
+    form = await request.form()
+    check_csrf(request, p, form)
+    await run_in_threadpool(request.app.state.ctx.store.revoke_share, link_id, p.user)
+    return RedirectResponse("/admin", status_code=303)
+
+
 @router.post("/admin/settings", include_in_schema=False)
 async def settings(request: Request, p: Principal = ADMIN):
     form = await request.form()
@@ -118,5 +128,5 @@ def _settings(ctx, form, p: Principal) -> None:
         raise SocialroiError(f"unknown profile {profile!r}; valid: {', '.join(valid)}")
     with ctx.lock.write():
         ctx.ws.store.set_setting("web_default_profile", profile)
-        ctx.invalidate()
+        ctx.invalidate(settings=True)
     ctx.store.audit(p.user.username, "settings", "default_profile", {"value": profile})

@@ -49,7 +49,7 @@ def save(request: Request, p: Principal, fmt: str, text: str) -> str:
     prof = custom_profile(fmt, text)
     with ctx.lock.write():  # pages computing with the old text finish first
         name = ctx.store.save_profile(prof.name, fmt, text, p.user.username)
-        ctx.invalidate()
+        ctx.invalidate(profiles=True)
     return name
 
 
@@ -98,4 +98,4 @@ def remove(request: Request, p: Principal, name: str) -> None:
     ctx = request.app.state.ctx
     with ctx.lock.write():
         ctx.store.delete_profile(name, p.user.username)
-        ctx.invalidate()
+        ctx.invalidate(profiles=True)
