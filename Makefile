@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REPORT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
 	fonts-symbola poppler-utils chromium
 
-.PHONY: demo test install install-dev system-deps report-deps lint format docs clean \
+.PHONY: i18n demo test install install-dev system-deps report-deps lint format docs clean \
 	bench-attribution bench-clv bench-import bench-report
 
 demo: install report-deps
@@ -79,3 +79,7 @@ docs: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache demo-exports socialroi.duckdb
+
+# The catalogue: every English text into model/locale/messages.pot, each language's PO updated.
+i18n: install
+	$(BIN)/python -m socialroi.deliver.i18n.extract

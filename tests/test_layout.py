@@ -42,7 +42,7 @@ RANKS = {
 DATA_TABLES = {
     "model/schema.py",
     "model/metrics/catalogue.py",
-    "model/metrics/zh.py",
+    "model/metrics/localized.py",
     "deliver/i18n/catalogue.py",
 }
 MAX_LINES = 600
@@ -168,7 +168,8 @@ def test_no_import_cycle():
 
 def test_imports_live_at_module_level():
     """Deferred imports only in deliver/ (the CLI's start-up time, a native library that may
-    be missing), each marked `# deferred: <why>`."""
+    be missing) and in the package root (`socialroi.Workspace` on first use, so `import
+    socialroi` stays light), each marked `# deferred: <why>`."""
     deferred = []
     for name, path in modules().items():
         lines = path.read_text().splitlines()
@@ -176,7 +177,8 @@ def test_imports_live_at_module_level():
             if not nested:
                 continue
             text = lines[line - 1]
-            allowed = name.startswith("socialroi.deliver.") and "# deferred:" in text
+            where = name.startswith("socialroi.deliver.") or name == "socialroi"
+            allowed = where and "# deferred:" in text
             if not allowed:
                 deferred.append(f"{name}:{line} imports {target} inside a function")
     assert not deferred, "\n".join(deferred)

@@ -1,21 +1,24 @@
-"""Sync throughput and memory: `socialroi sync` against the fake Graph API, per Meta stream,
-with importing the same records as the file export as the peer in the same run.
+"""Sync throughput and memory: `sync` against the fake Graph API, per Meta stream, with the
+file import of the same records as the peer, in the same run.
 
-    python benchmarks/sync/run.py --ads 500 --days 100 --media 5000
+    python benchmarks/sync/run.py --ads 100 --days 100 --media 2000
 
-The fake (tests/fakes/meta.py) serves the records on loopback from this process; every
-measured command runs as a child process (`python -m socialroi.deliver.cli.main ...`), so
-its peak memory (max RSS from `wait4`) is the command's own, not the fake's. Measured per
-stream: the first sync (rows/s), a second sync of the same days (nothing changes), and the
-file import of the same records (Ads Manager CSV / Business Suite post CSV). Writes
-`benchmarks/sync/results.md`.
+The fake (tests/fakes/meta.py) runs in its own process (`--serve`), so what is measured is
+the sync's own work. Each phase runs in a child process (`--phase`) that reports its wall
+time, its CPU time (steadier than wall time on a shared machine) and its memory: max RSS
+before the phase (the interpreter with socialroi imported and the workspace open) and after
+it (the phase's peak). Phases per stream: the first sync, a second sync of the same days
+(nothing changes), and `import` of the same records as the export (Ads Manager CSV /
+Business Suite post CSV). Writes `benchmarks/sync/results.md`.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -32,25 +35,10 @@ from tests.sources.meta.test_api_ads import ads_manager_csv  # noqa: E402
 
 HERE = Path(__file__).parent
 ACT, IG = "1234567890", "17841400000000001"
+START = dt.date(2026, 1, 1)
 
 
-def child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(seconds, peak MB, output) of one CLI command in a child process."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "socialroi.deliver.cli.main", *args],
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    out = proc.stdout.read() if proc.stdout else ""
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    secs = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{out}")
-    return secs, usage.ru_maxrss / 1024, out
-
-
-def fill(meta: FakeMeta, ads: int, days: int, media: int, start: dt.date) -> None:
+def fill(meta: FakeMeta, ads: int, days: int, media: int, start: dt.date = START) -> None:
     meta.add_account(ACT, "Voltiq EU", "EUR", "Europe/Berlin")
     for i in range(days):
         day = (start + dt.timedelta(days=i)).isoformat()
@@ -70,82 +58,9 @@ def fill(meta: FakeMeta, ads: int, days: int, media: int, start: dt.date) -> Non
     meta.ig[IG] = {"username": "voltiq.us", "name": "Voltiq US", "media": items, "daily": {}}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--ads", type=int, default=500)
-    ap.add_argument("--days", type=int, default=100)
-    ap.add_argument("--media", type=int, default=5000)
-    ap.add_argument("--results", default=str(HERE / "results.md"))
-    args = ap.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="socialroi-sync-bench-"))
-    start = dt.date(2026, 1, 1)
-    until = start + dt.timedelta(days=args.days - 1)
-    span = ["--since", start.isoformat(), "--until", until.isoformat()]
-    rows: list[tuple] = []
-    boot = child(
-        ["connections", "-w", str(work / "empty.duckdb")],
-        {"SOCIALROI_CONFIG_DIR": str(work / "cfg")},
-    )
-    with FakeApi() as fake:
-        meta = FakeMeta(fake, page_size=500)
-        meta.polls_before_done = 0
-        fill(meta, args.ads, args.days, args.media, start)
-        env = {"SOCIALROI_META_API_BASE": fake.base_url, "SOCIALROI_CONFIG_DIR": str(work / "cfg")}
-        n_ads, n_media = len(meta.insights[ACT]), len(meta.ig[IG]["media"])
-        for stream, account, n in (
-            ("ad_insights", f"act_{ACT}", n_ads),
-            ("ig_media", f"ig:{IG}", n_media),
-        ):
-            ws = str(work / f"{stream}.duckdb")
-            child(["connect", "meta", "-w", ws, "--token", "good-token", "--account", account], env)
-            first = child(["sync", "-w", ws, "--stream", stream, *span], env)
-            second = child(["sync", "-w", ws, "--stream", stream, *span], env)
-            assert " 0 new, 0 changed" in second[2], second[2]
-            if stream == "ad_insights":
-                f = work / "Voltiq-Ads.csv"
-                f.write_bytes(ads_manager_csv(meta.insights[ACT]))
-            else:
-                f = _ig_export(meta, work, start, until)
-            imp = child(["import", "-w", str(work / f"{stream}-files.duckdb"), str(f)], env)
-            rows.append((stream, n, first, second, imp, meta))
-    lines = [
-        "# Sync benchmark",
-        "",
-        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} cores (shared). Fake Graph API on loopback in the benchmark's "
-        "process; every command a child process (peak memory = its max RSS). "
-        f"Ad insights: {args.ads} ads x {args.days} days x 2 publisher platforms ("
-        + (f"{-(-args.days // 90)} async report job(s)" if args.days > 31 else "plain reads")
-        + f", 500 records a page); Instagram media: {args.media} with nested insights, 500 a page."
-        f" Start-up of a command (`socialroi connections` on an empty workspace): {boot[0]:.1f} s, "
-        f"{boot[1]:,.0f} MB; *net* rows/s subtract it.",
-        "",
-        "| stream | records | first sync s | net rows/s | peak MB | second sync s (0 changed) | "
-        "file import s | net rows/s | peak MB | sync / file time (net) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for stream, n, first, second, imp, _ in rows:
-        s_net, i_net = max(first[0] - boot[0], 0.01), max(imp[0] - boot[0], 0.01)
-        lines.append(
-            f"| meta/{stream} | {n:,} | {first[0]:.1f} | {n / s_net:,.0f} | {first[1]:,.0f} | "
-            f"{second[0]:.1f} | {imp[0]:.1f} | {n / i_net:,.0f} | {imp[1]:,.0f} | "
-            f"{s_net / i_net:.2f} |"
-        )
-    lines += [
-        "",
-        "Sync times include the HTTP round trips to the fake (loopback) and the comparison "
-        "with stored rows; the file import reads a CSV the benchmark wrote.",
-        "",
-    ]
-    text = "\n".join(lines)
-    print(text)
-    Path(args.results).write_text(text)
-    return 0
-
-
-def _ig_export(meta: FakeMeta, work: Path, start: dt.date, until: dt.date) -> Path:
-    """The media as the Business Suite post export (lifetime figures, UTC publish times read
-    in US Pacific as the importer assumes without a registered time zone)."""
+def ig_export(meta: FakeMeta, path: Path) -> None:
+    """The media as the Business Suite post export (lifetime figures; UTC publish times shown
+    in US Pacific, as the importer reads them without a registered time zone)."""
     la = ZoneInfo("America/Los_Angeles")
     out = [
         '"Post ID","Account ID","Account username","Account name","Description","Publish time",'
@@ -158,9 +73,143 @@ def _ig_export(meta: FakeMeta, work: Path, start: dt.date, until: dt.date) -> Pa
                  m["permalink"], "IG image", "Lifetime", v["views"], v["reach"], v["likes"],
                  v["comments"], v["shares"], v["saved"]]  # fmt: skip
         out.append(",".join(f'"{c}"' for c in cells))
-    path = work / f"{start:%b-%d-%Y}_{until:%b-%d-%Y}_1.csv"
     path.write_text("\n".join(out) + "\n", encoding="utf-8-sig")
-    return path
+
+
+def serve(args: argparse.Namespace) -> int:
+    """The fake in its own process: writes the exports of the same records, prints its URL."""
+    work = Path(args.workdir)
+    with FakeApi() as fake:
+        meta = FakeMeta(fake, page_size=500)
+        meta.polls_before_done = 0
+        fill(meta, args.ads, args.days, args.media)
+        (work / "ads.csv").write_bytes(ads_manager_csv(meta.insights[ACT]))
+        until = START + dt.timedelta(days=args.days - 1)
+        ig_export(meta, work / f"{START:%b-%d-%Y}_{until:%b-%d-%Y}_1.csv")
+        counts = {"ad_insights": len(meta.insights[ACT]), "ig_media": args.media}
+        print(json.dumps({"base": fake.base_url, "counts": counts}), flush=True)
+        sys.stdin.read()  # until the parent closes our stdin
+    return 0
+
+
+def phase(args: argparse.Namespace) -> int:
+    """One measured phase in this (child) process; prints a JSON line."""
+    from socialroi import Workspace
+    from socialroi.sync import connect as connecting
+    from socialroi.sync.run import SyncOptions, sync
+
+    ws = Workspace.open(args.workspace)
+    ws.rules  # noqa: B018 - load the channel rules before measuring
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0, c0 = time.perf_counter(), time.process_time()
+    if args.phase == "import":
+        got = ws.import_files([args.file])
+        note = got[0].describe()
+    else:
+        if args.phase == "connect":
+            connecting.connect_token(ws, "meta", "good-token", [args.account])
+        until = START + dt.timedelta(days=args.days - 1)
+        opts = SyncOptions(since=START, until=until, streams=[args.stream])
+        note = "; ".join(r.describe() for r in sync(ws, ["meta"], opts))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ws.close()
+    print(json.dumps({"wall": wall, "cpu": cpu, "floor_mb": before, "peak_mb": peak, "note": note}))
+    return 0
+
+
+def child(extra: list[str], env: dict[str, str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, *extra], env={**os.environ, **env}, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    if out.returncode != 0:
+        raise SystemExit(f"{extra} failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ads", type=int, default=100)
+    ap.add_argument("--days", type=int, default=100)
+    ap.add_argument("--media", type=int, default=2000)
+    ap.add_argument("--results", default=str(HERE / "results.md"))
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--phase", help=argparse.SUPPRESS)
+    ap.add_argument("--workdir", help=argparse.SUPPRESS)
+    ap.add_argument("--workspace", help=argparse.SUPPRESS)
+    ap.add_argument("--file", help=argparse.SUPPRESS)
+    ap.add_argument("--account", help=argparse.SUPPRESS)
+    ap.add_argument("--stream", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.serve:
+        return serve(args)
+    if args.phase:
+        return phase(args)
+    work = Path(tempfile.mkdtemp(prefix="socialroi-sync-bench-"))
+    sizes = ["--ads", str(args.ads), "--days", str(args.days), "--media", str(args.media)]
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", "--workdir", str(work), *sizes],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    info = json.loads(server.stdout.readline())  # type: ignore[union-attr]
+    env = {"SOCIALROI_META_API_BASE": info["base"], "SOCIALROI_CONFIG_DIR": str(work / "cfg")}
+    files = {"ad_insights": work / "ads.csv", "ig_media": next(work.glob("*_1.csv"))}
+    accounts = {"ad_insights": f"act_{ACT}", "ig_media": f"ig:{IG}"}
+    rows = []
+    try:
+        for stream in ("ad_insights", "ig_media"):
+            base = [*sizes, "--stream", stream, "--account", accounts[stream]]
+            ws = ["--workspace", str(work / f"{stream}.duckdb")]
+            first = child(["--phase", "connect", *ws, *base], env)
+            second = child(["--phase", "sync", *ws, *base], env)
+            assert " 0 new, 0 changed" in second["note"], second["note"]
+            fws = ["--workspace", str(work / f"{stream}-files.duckdb")]
+            imp = child(["--phase", "import", *fws, *base, "--file", str(files[stream])], env)
+            rows.append((stream, info["counts"][stream], first, second, imp))
+    finally:
+        server.stdin.close()  # type: ignore[union-attr]
+        server.wait(60)
+    write(args, rows)
+    return 0
+
+
+def write(args: argparse.Namespace, rows: list[tuple]) -> None:
+    lines = [
+        "# Sync benchmark",
+        "",
+        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} cores shared with other jobs (load varies: compare CPU seconds). "
+        "The fake Graph API runs in its own process; each phase in a child process. Ad "
+        f"insights: {args.ads} ads x {args.days} days x 2 publisher platforms ("
+        + (f"{-(-args.days // 90)} async report job(s)" if args.days > 31 else "plain reads")
+        + f", 500 records a page); Instagram media: {args.media} with nested insights, 500 a "
+        "page. Memory: max RSS of the phase's process before the phase (socialroi imported, "
+        "workspace open) and at its end.",
+        "",
+        "| stream | records | first sync: wall s / CPU s | rows per CPU s | MB before / peak | "
+        "second sync (0 changed): CPU s | file import: wall s / CPU s | rows per CPU s | "
+        "MB before / peak | sync / import CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for stream, n, first, second, imp in rows:
+        lines.append(
+            f"| meta/{stream} | {n:,} | {first['wall']:.1f} / {first['cpu']:.1f} | "
+            f"{n / first['cpu']:,.0f} | {first['floor_mb']:,.0f} / {first['peak_mb']:,.0f} | "
+            f"{second['cpu']:.1f} | {imp['wall']:.1f} / {imp['cpu']:.1f} | "
+            f"{n / imp['cpu']:,.0f} | {imp['floor_mb']:,.0f} / {imp['peak_mb']:,.0f} | "
+            f"{first['cpu'] / imp['cpu']:.2f} |"
+        )
+    lines += [
+        "",
+        "The sync's CPU includes its HTTP client (JSON decoding of every page), the conversion "
+        "to the export's rows, the same parser as the file, and the comparison with stored "
+        "rows; the import's includes reading and sniffing the CSV.",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    Path(args.results).write_text(text)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ def test_the_rule():
 def test_cli_and_dashboard_write_it_alike():
     assert fmt_value(0.036, "pp") == "+3.6 pt" and fmt_value(-0.072, "relative") == "-7.2%"
     assert cell(0.036, "roi_delta") == "+3.6 pt"
-    assert cell(-0.072, "revenue_delta") == "-7.2 %"
+    assert cell(-0.072, "revenue_delta") == "−7.2%"  # Babel's minus, as in the report
 
 
 def test_the_roi_command_labels_its_change_columns(tiny_demo, monkeypatch):

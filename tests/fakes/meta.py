@@ -15,7 +15,9 @@ Shapes reproduced:
 - `GET /v25.0/act_{id}?fields=...` — the Ad Account node: `{"id": "act_..", "name",
   "currency", "timezone_name"}`;
 - `GET /v25.0/oauth/access_token?grant_type=fb_exchange_token` — "Long-Lived Access
-  Tokens": `{"access_token", "token_type": "bearer", "expires_in"}`;
+  Tokens": `{"access_token", "token_type": "bearer", "expires_in"}`; with `code`,
+  `redirect_uri`, `client_id`, `client_secret` — "Manually Build a Login Flow": the
+  short-lived user token of a consent;
 - Instagram (Instagram Platform reference, "Instagram User", "Instagram Media", "Instagram
   Media Insights", "Instagram Account Insights"): `GET /{ig-user-id}` -> `{id, username,
   name}`; `GET /{ig-user-id}/media?fields=...,insights.metric(...)` pages media objects
@@ -54,6 +56,7 @@ class FakeMeta:
         self.accounts: dict[str, dict[str, Any]] = {}
         self.tokens = {"good-token"}
         self.exchanged: list[str] = []
+        self.codes: set[str] = set()  # consent codes the login dialog handed out
         self.runs: dict[str, tuple[str, dict[str, str]]] = {}
         self.polls_before_done = 1
         fake.route("GET", rf"/{V}/act_(\d+)/insights", self._insights)
@@ -251,6 +254,13 @@ class FakeMeta:
         return self.accounts[req.match.group(1)]
 
     def _token(self, req: Request) -> Reply | dict:
+        if "code" in req.query:  # "Manually Build a Login Flow": the code for a user token
+            if req.query["code"] not in self.codes or not req.query.get("client_secret"):
+                return Reply(400, {"error": {"message": "Invalid verification code format.",
+                                             "type": "OAuthException", "code": 100}})  # fmt: skip
+            self.codes.discard(req.query["code"])
+            self.tokens.add("short-lived-1")
+            return {"access_token": "short-lived-1", "token_type": "bearer", "expires_in": 5400}
         if (
             req.query.get("grant_type") != "fb_exchange_token"
             or req.query.get("fb_exchange_token") not in self.tokens

@@ -10,6 +10,7 @@ Faults are queued per path pattern and served before the handler runs, in order:
     fake.fault(r"/insights$", status=429, headers={"Retry-After": "2"})   # once
     fake.fault(r"/insights$", status=503, times=2)
     fake.fault(r"/insights$", body=b"<html>", status=200)                   # malformed
+    fake.fault(r"/insights$", delay=5)                                      # times out
 
 Every request is recorded (`fake.requests`: method, path, query, headers, form) so tests can
 assert what was sent (the bearer token, the paging cursor, the refresh grant).
@@ -27,6 +28,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,6 +57,7 @@ class Reply:
     status: int = 200
     body: Any = None  # JSON-able, or bytes sent as they are
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (a slow or hung upstream)
 
 
 @dataclass
@@ -111,8 +114,10 @@ class FakeApi:
         body: Any = None,
         headers: dict[str, str] | None = None,
         times: int = 1,
+        delay: float = 0.0,
     ) -> None:
-        self.faults.append(Fault(re.compile(pattern), Reply(status, body, headers or {}), times))
+        reply = Reply(status, body, headers or {}, delay)
+        self.faults.append(Fault(re.compile(pattern), reply, times))
 
     def start(self) -> FakeApi:
         self.thread.start()
@@ -173,6 +178,8 @@ class FakeApi:
 
     @staticmethod
     def _send(h: BaseHTTPRequestHandler, reply: Reply) -> None:
+        if reply.delay:
+            time.sleep(reply.delay)
         data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
         h.send_response(reply.status)
         if not isinstance(reply.body, bytes):

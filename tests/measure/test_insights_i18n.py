@@ -18,8 +18,9 @@ from socialroi.errors import UnknownName
 from socialroi.measure import insights as ins
 from socialroi.measure.profiles import load_profile
 from socialroi.measure.roi import RoiResult
+from socialroi.model import words
 from socialroi.model.metrics import METRICS, metric
-from socialroi.model.metrics.zh import METRICS_ZH, localized, localized_formula
+from socialroi.model.metrics.localized import PARTS, context, localized, localized_formula
 from socialroi.model.periods import parse_period
 
 PERIOD = parse_period("2026-Q3")
@@ -110,8 +111,8 @@ def test_english_sentences_are_unchanged():
         "LinkedIn brings only 17% of attributed revenue on 40% of true cost.",
         "DE brings 58% of attributed revenue on 20% of true cost.",
         "BR brings only 25% of attributed revenue on 60% of true cost.",
-        f"TikTok ROAS up 68% against {BEFORE.label} (2.50x → 4.20x).",
-        f"Instagram CPA up 60% against {BEFORE.label} (50 EUR → 80 EUR).",
+        f"TikTok ROAS up 68% against {BEFORE.label} (2.50× → 4.20×).",
+        f"Instagram CPA up 60% against {BEFORE.label} (€50 → €80).",
         f"TikTok ROI up 30.0 points against {BEFORE.label} (105.0% → 135.0%).",
         "Last click under-credits TikTok: 25% of purchase conversions under the markov model, "
         "10% under last click.",
@@ -201,8 +202,12 @@ def test_an_unknown_language_is_refused():
 
 @pytest.mark.parametrize("name", sorted(METRICS))
 def test_every_metric_has_chinese_words(name):
-    assert name in METRICS_ZH, f"metric {name!r} has no Chinese label/definition in metrics/zh.py"
     m = METRICS[name]
+    for part in PARTS:
+        english = getattr(m, part)
+        assert words.has("zh-CN", english, context(name, part)), (
+            f"metric {name!r} has no Chinese {part} in model/locale/zh_CN.po (run `make i18n`)"
+        )
     label, definition = localized(m, "zh-CN")
     formula = localized_formula(m, "zh-CN")
     for text in (label, definition, formula):
@@ -213,7 +218,8 @@ def test_every_metric_has_chinese_words(name):
 
 
 def test_no_translation_without_a_metric():
-    assert set(METRICS_ZH) <= set(METRICS)
+    named = {c.split(":")[1] for c, _ in words.entries("zh-CN") if c and c.startswith("metric:")}
+    assert named <= set(METRICS)
 
 
 def test_acronyms_sit_next_to_the_chinese():

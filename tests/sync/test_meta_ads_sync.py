@@ -238,3 +238,12 @@ def test_absolute_next_urls_stay_on_the_api_host(fake_meta, tmp_path):
     assert all(
         r.path.startswith("/v25.0/") for r in fake_meta.fake.requests
     )  # rewritten to the base
+
+
+def test_full_reads_what_meta_keeps_and_since_never_asks_for_more(fake_meta, tmp_path):
+    ws = connected(tmp_path)
+    [res] = sync(ws, ["meta"], opts(since=None, full=True))
+    assert res.window == "2023-02-25..2026-03-10"  # 37 months (1,110 days) up to today
+    assert res.status == "ok" and res.records == 120
+    [res] = sync(ws, ["meta"], opts(since=dt.date(2020, 1, 1)))
+    assert res.window.startswith("2023-02-25")

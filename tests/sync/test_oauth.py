@@ -148,3 +148,21 @@ def test_a_short_lived_token_is_renewed_before_each_stream(acme, tmp_path):
     assert grant.refresh_token == "refresh-3" and token.refresh_tokens == {"refresh-3"}
     bearers = {r.bearer for r in meta.fake.requests if r.path.endswith("/insights")}
     assert bearers == {"access-2", "access-3"}
+
+
+def test_meta_consent_ends_with_a_long_lived_token(fake_meta):
+    """Meta's login dialog gives a token for hours; connect exchanges it at once for the
+    60-day one (Meta has no refresh tokens)."""
+    from socialroi.sources.api import get_connector
+
+    def browser(url: str) -> None:
+        q = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        assert q["scope"].startswith("ads_read,")  # Meta separates scopes with commas
+        fake_meta.codes.add("meta-code")
+        target = f"{q['redirect_uri']}?code=meta-code&state={q['state']}"
+        threading.Thread(target=httpx.get, args=(target,), daemon=True).start()
+
+    grant = oauth.consent(get_connector("meta"), "app-1", "s3cret", show=browser, timeout=20)
+    assert fake_meta.exchanged == ["short-lived-1"]
+    assert grant.access_token == "renewed-1"
+    assert grant.expires_at - dt.datetime.now(dt.UTC) > dt.timedelta(days=59)

@@ -252,6 +252,7 @@ def import_file(
     except Exception as exc:  # noqa: BLE001 - damaged files must end in a clear error
         raise _unreadable(file, report) from exc
     landing.channel_findings(ctx, unified)
+    unified = landing.leave_synced_days(store, ctx, unified)
     return _load(store, file, report, ctx, unified, context)
 
 

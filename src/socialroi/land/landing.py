@@ -23,13 +23,17 @@ from socialroi.land import identity, plausible
 from socialroi.model.channels import ChannelRule
 from socialroi.model.currencies import ecb_last_date, known_currencies
 from socialroi.model.schema import TABLES
+from socialroi.sources.api import connectors
 from socialroi.sources.base import Context, Staged
-from socialroi.store import batches, reads
+from socialroi.store import batches, connections, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
 from socialroi.unify import fx as fxmod
 from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify
 
+# Workspace setting: which wins when a file and a sync hold the same account and day of a
+# table a sync stream replaces (`Stream.replaces`): "api" (default) or "files".
+SYNC_PREFERS = "sync_prefers"
 MAX_FX_DAYS = 40 * 366  # the daily exchange-rate table of one batch (2000 to today and more)
 DATE_COLUMNS = ("metric_date", "local_date", "period_start", "period_end")
 
@@ -154,6 +158,46 @@ def channel_findings(ctx: Context, unified: dict[str, pa.Table]) -> None:
                 value=f"{src} / {med}",
                 rows=int(n),
             )
+
+
+def leave_synced_days(store: DuckDBStore, ctx: Context, unified: dict[str, pa.Table]) -> dict:
+    """A file's rows of an (account, day) that a sync holds are left out while syncs win
+    (the default): the same account and day counts once, whichever came first."""
+    if (store.setting(SYNC_PREFERS, "api") or "api") != "api":
+        return unified
+    out = dict(unified)
+    for table, day_col in replaced_by_sync().items():
+        data = unified.get(table)
+        if data is None or "account_id" not in data.column_names:
+            continue
+        accounts = sorted({a for a in pc.unique(data.column("account_id")).to_pylist() if a})
+        held = connections.synced_days(store, table, day_col, accounts)
+        if not held:
+            continue
+        pairs = zip(data.column("account_id").to_pylist(), data.column(day_col).to_pylist(),
+                    strict=True)  # fmt: skip
+        keep = pa.array([p not in held for p in pairs], type=pa.bool_())
+        out[table] = data.filter(keep)
+        dropped = data.num_rows - out[table].num_rows
+        if dropped:
+            ctx.finding(
+                "superseded_by_sync",
+                f"{dropped} {table} row(s) are for accounts and days a sync from the platform's "
+                "API already holds; the synced rows count (set sync_prefers=files to keep "
+                "files instead)",
+                rows=dropped,
+            )
+            ctx.rows_skipped += dropped
+    return out
+
+
+def replaced_by_sync() -> dict[str, str]:
+    """Tables some sync stream replaces by account and day, with their day column."""
+    out: dict[str, str] = {}
+    for c in connectors().values():
+        for s in c.streams:
+            out.update(s.replaces)
+    return out
 
 
 def write(

@@ -17,10 +17,9 @@ from socialroi.model.channels import load_rules
 from socialroi.model.currencies import is_iso_currency, known_currencies
 from socialroi.model.schema import TABLES, table_spec
 from socialroi.sources.base import ImportOptions
-from socialroi.store import reads
+from socialroi.store import DEFAULT_PATH, reads
 from socialroi.store.duckdb import DuckDBStore
 
-DEFAULT_PATH = "socialroi.duckdb"
 _MISSING = object()
 
 

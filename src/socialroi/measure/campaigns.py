@@ -135,3 +135,30 @@ def suggest(ws, min_score: float = 0.6) -> pd.DataFrame:
         if best is not None and score >= min_score:
             rows.append({"campaign": name, "utm_campaign": best, "score": round(score, 2)})
     return pd.DataFrame(rows, columns=["campaign", "utm_campaign", "score"])
+
+
+def unmatched(ws) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What does not meet yet, largest first: ad campaigns no link's UTM campaign reaches
+    (their spend meets no revenue: campaign, platform, spend in the base currency) and UTM
+    campaigns no ad campaign claims (visits with no spend: utm_campaign, visits). The page
+    and `campaigns suggest` show them so the team can map them."""
+    keys = campaign_keys(ws)
+    t = ws.table("touchpoints")
+    links = t.group_by("campaign").agg(visits=t.count()).execute()
+    links = links[links.campaign.notna() & (links.campaign.astype(str).str.strip() != "")]
+    links = links.assign(key=touch_keys(links.campaign, keys))
+    reached = set(links.key)
+    a = ws.table("ad_metrics")
+    spend = a.group_by("campaign_id").agg(spend=a.spend_base.sum()).execute()
+    c = ws.table("campaigns").select("campaign_id", "platform", "name").execute()
+    ads = c.merge(spend, on="campaign_id", how="inner")
+    ads = ads[ads.spend.fillna(0) > 0]
+    ads = ads[[keys.get(n, n) not in reached for n in ads.name]]
+    ads = ads.rename(columns={"name": "campaign"})[["campaign", "platform", "spend"]]
+    claimed = set(keys.values())
+    utms = links[~links.key.isin(claimed)].assign(utm_campaign=links.campaign.map(fold))
+    utms = utms.groupby("utm_campaign", as_index=False).visits.sum()
+    return (
+        ads.sort_values("spend", ascending=False).reset_index(drop=True),
+        utms.sort_values("visits", ascending=False).reset_index(drop=True),
+    )

@@ -25,14 +25,16 @@ from dataclasses import dataclass, fields, replace
 
 import pandas as pd
 from babel import Locale
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from socialroi.errors import UnknownName
 from socialroi.journeys.touches import JourneySettings
 from socialroi.measure.attribution.workspace import compare
 from socialroi.measure.profiles import load_profile
 from socialroi.measure.roi import RoiResult, roi
+from socialroi.model import words
 from socialroi.model.metrics import metric
-from socialroi.model.metrics.zh import localized
+from socialroi.model.metrics.localized import localized
 from socialroi.model.names import PLATFORM_NAMES, kind_label, model_label
 from socialroi.model.periods import Period, parse_period
 
@@ -65,7 +67,7 @@ class Insight:
     strength: float
 
 
-LANGS = ("en", "zh-CN")
+LANGS = tuple(words.languages())  # sentences are written in en and zh-CN; others read en
 
 
 def name(unit: str, lang: str = "en") -> str:
@@ -87,13 +89,16 @@ def pct(v: float) -> str:
 
 
 def fmt(v: float, unit: str, currency: str, lang: str = "en") -> str:
+    """A figure in a sentence, in the notation of the report and the dashboard (Babel, for
+    the language's locale): money with the currency's symbol, never a trailing code."""
+    loc = words.languages().get(lang, "en_US")
     if unit == "percent":
-        return f"{v * 100:.1f}%"
+        return format_percent(v, format="#,##0.0%", locale=loc)
     if unit == "ratio":
-        return f"{v:.2f}" + ("×" if lang == "zh-CN" else "x")
+        return format_decimal(v, format="#,##0.00", locale=loc) + "×"
     if unit == "currency":
-        return f"{v:,.0f} {currency}"
-    return f"{v:,.0f}"
+        return format_currency(v, currency, format="¤#,##0", locale=loc, currency_digits=False)
+    return format_decimal(v, format="#,##0", locale=loc)
 
 
 def insights(
@@ -260,7 +265,7 @@ def undercredited(
         settings = JourneySettings(lookback_days=prof.lookback_days, kinds=(kind,))
         table = compare(ws, period, settings, models=("last_click", s.data_driven_model))
     else:
-        kind = "/".join(prof.kinds) if len(prof.kinds) > 1 else kind
+        kind = table.attrs.get("kind") or ("/".join(prof.kinds) if len(prof.kinds) > 1 else kind)
     if s.data_driven_model not in table or table.last_click.sum() == 0:
         return []
     dd = table[s.data_driven_model]

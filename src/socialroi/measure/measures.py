@@ -287,9 +287,9 @@ def _audience(ws, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
         return per
 
     df["period"] = bucket(df.day, sel.grain, sel.period)
-    cells = ends(df, sel.keys)
     df["_all"] = "all"
     tot = ends(df, ["_all"])
+    cells = ends(df, sel.keys) if sel.keys else tot.drop(columns="_all")  # totals only
     totals = {c: float(tot[c].sum()) for c in ("followers", "followers_start", "follower_change")}
     return cells, totals
 

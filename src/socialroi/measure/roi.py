@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from socialroi.errors import SocialroiError
 from socialroi.measure.measures import base_measures
 from socialroi.measure.profiles import Profile
 from socialroi.measure.query import Query
@@ -55,7 +54,10 @@ class RoiResult:
         return [*self.by, *(["period"] if self.grain else [])]
 
     def with_totals(self) -> pd.DataFrame:
-        """The table with a last row `total` for the whole selection."""
+        """The table with a last row `total` for the whole selection (without dimensions the
+        table is that row already)."""
+        if not self.keys:
+            return self.table.copy()
         row = {k: "total" for k in self.keys}
         row.update(self.totals)
         if self.totals_prev is not None:
@@ -124,7 +126,10 @@ def roi(
     prof, model, p, grain = q.profile, q.model, q.period, q.grain
     shown = [metric(n) for n in (metrics or prof.all_metrics)]
     by = tuple(by)
-    sel = Selection(p, by, grain, q.platforms or None, q.markets or None)
+    # totals only (by=()): computed by platform, the table is then the one totals row
+    totals_only = not by and not grain
+    by_cells = ("platform",) if totals_only else by
+    sel = Selection(p, by_cells, grain, q.platforms or None, q.markets or None)
     cells, mtotals = base_measures(ws, sel, prof, model)
     values, totals = metric_values(cells, mtotals, shown)
     table = pd.concat([cells[sel.keys], values], axis=1)
@@ -134,7 +139,7 @@ def roi(
     if cp is not None:
         # the comparison breaks down the same way; a period bucket compares with the bucket
         # at the same position (July with April for quarter-on-quarter)
-        psel = Selection(cp, by, grain, sel.platforms, sel.markets)
+        psel = Selection(cp, by_cells, grain, sel.platforms, sel.markets)
         pcells, ptot = base_measures(ws, psel, prof, model)
         pvalues, totals_prev = metric_values(pcells, ptot, shown)
         prev = pd.concat([pcells[psel.keys], pvalues], axis=1)
@@ -147,14 +152,21 @@ def roi(
             join = [*by, "_pos"]
         else:
             prev = prev.drop(columns=[c for c in ("period",) if c in prev])
-            join = list(by)
+            join = list(by_cells)
         prev = prev.rename(columns={m.name: f"{m.name}_prev" for m in shown})
-        table = table.merge(prev, on=join, how="left") if join else _cross(table, prev)
+        table = table.merge(prev, on=join, how="left")
         for m in shown:
             table[f"{m.name}_delta"] = [
                 delta(a, b, m.unit) for a, b in zip(table[m.name], table[f"{m.name}_prev"])
             ]
         table = table.drop(columns=[c for c in ("_pos",) if c in table])
+    if totals_only:
+        row = {m.name: totals.get(m.name, math.nan) for m in shown}
+        if totals_prev is not None:
+            for m in shown:
+                row[f"{m.name}_prev"] = totals_prev.get(m.name, math.nan)
+                row[f"{m.name}_delta"] = delta(row[m.name], row[f"{m.name}_prev"], m.unit)
+        table = pd.DataFrame([row])
     return RoiResult(
         table=table.reset_index(drop=True),
         totals=totals,
@@ -170,9 +182,3 @@ def roi(
         measures=cells,
         measure_totals=mtotals,
     )
-
-
-def _cross(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    if len(b) != 1 or len(a) != 1:
-        raise SocialroiError("a comparison without dimensions needs one row on each side")
-    return pd.concat([a.reset_index(drop=True), b.reset_index(drop=True)], axis=1)

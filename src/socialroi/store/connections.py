@@ -214,19 +214,33 @@ def supersede_files(
 
 
 def file_days(
-    tx: duckdb.DuckDBPyConnection, table: str, day_col: str, accounts: list[str]
+    tx: duckdb.DuckDBPyConnection,
+    table: str,
+    day_col: str,
+    accounts: list[str],
+    *,
+    synced: bool = False,
 ) -> set[tuple[str, dt.date]]:
-    """(account, day) pairs of a table that file imports (not syncs) wrote."""
+    """(account, day) pairs of a table that file imports wrote (`synced`: that syncs wrote)."""
     if not accounts:
         return set()
     marks = ", ".join("?" for _ in accounts)
+    op = "LIKE" if synced else "NOT LIKE"
     rows = tx.execute(
         f"SELECT DISTINCT account_id, {quote(day_col)} FROM {quote(table)} "
         f"WHERE account_id IN ({marks}) AND batch_id IN (SELECT batch_id FROM "
-        f"import_batches WHERE context NOT LIKE '{SYNC_CONTEXT}%')",
+        f"import_batches WHERE context {op} '{SYNC_CONTEXT}%')",
         accounts,
     ).fetchall()
     return {(a, d) for a, d in rows}
+
+
+def synced_days(
+    store: DuckDBStore, table: str, day_col: str, accounts: list[str]
+) -> set[tuple[str, dt.date]]:
+    """(account, day) pairs of a table that syncs wrote (a file import then leaves them)."""
+    with store.cursor() as cur:
+        return file_days(cur, table, day_col, accounts, synced=True)
 
 
 def stored_rows(tx: duckdb.DuckDBPyConnection, table: str, accounts: list[str]) -> int:

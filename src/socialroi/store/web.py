@@ -63,6 +63,7 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS web_share_links (
         link_id VARCHAR, user_id BIGINT, kind VARCHAR, query VARCHAR, created_at TIMESTAMPTZ,
         expires_at TIMESTAMPTZ, revoked BOOLEAN)""",
+    "ALTER TABLE web_users ADD COLUMN IF NOT EXISTS language VARCHAR",  # "" = the browser's
 )
 
 _hasher = PasswordHasher()
@@ -129,6 +130,7 @@ class User:
     role: str
     active: bool = True
     read_only: bool = False  # an API token that may only read
+    language: str = ""  # the dashboard's language for this user ("" = the browser's choice)
 
     def can(self, role: str) -> bool:
         return self.active and RANK[self.role] >= RANK[role]
@@ -185,7 +187,8 @@ class WebStore:
                     )
             uid = cur.execute("SELECT coalesce(max(user_id), 0) + 1 FROM web_users").fetchone()[0]
             cur.execute(
-                "INSERT INTO web_users VALUES (?, ?, ?, ?, true, ?)",
+                "INSERT INTO web_users (user_id, username, password_hash, role, active, "
+                "created_at) VALUES (?, ?, ?, ?, true, ?)",
                 [uid, username, hashed, role, now()],
             )
         self.audit(actor, "user.add", username, {"role": role})
@@ -334,13 +337,19 @@ class WebStore:
     def session(self, token: str) -> tuple[User, str] | None:
         with self.cursor() as cur:
             row = cur.execute(
-                "SELECT u.user_id, u.username, u.role, u.active, s.csrf FROM web_sessions s "
-                "JOIN web_users u USING (user_id) WHERE s.token_hash = ? AND s.expires_at > ?",
+                "SELECT u.user_id, u.username, u.role, u.active, s.csrf, u.language "
+                "FROM web_sessions s JOIN web_users u USING (user_id) "
+                "WHERE s.token_hash = ? AND s.expires_at > ?",
                 [_digest(token), now()],
             ).fetchone()
         if not row or not row[3]:
             return None
-        return User(int(row[0]), row[1], row[2], True), row[4]
+        return User(int(row[0]), row[1], row[2], True, language=row[5] or ""), row[4]
+
+    def set_language(self, user_id: int, language: str) -> None:
+        """A user's language setting (a tag the caller checked; "" = the browser's)."""
+        with self.cursor() as cur:
+            cur.execute("UPDATE web_users SET language = ? WHERE user_id = ?", [language, user_id])
 
     def end_session(self, token: str) -> None:
         with self.cursor() as cur:

@@ -69,16 +69,21 @@ def refresh(api: Api, connector: Connector, creds: Credentials, ref: str, grant:
 
 
 def exchange(api: Api, connector: Connector, creds: Credentials, ref: str, grant: Grant) -> Grant:
+    new = exchanged(api, connector, grant)
+    creds.put(ref, new)
+    return new
+
+
+def exchanged(api: Api, connector: Connector, grant: Grant) -> Grant:
+    """Meta: a (short- or long-lived) user token exchanged for a new 60-day one."""
     params = {
         "grant_type": "fb_exchange_token",
         "client_id": grant.client_id,
         "client_secret": grant.client_secret,
         "fb_exchange_token": grant.access_token,
     }
-    got = _token_call(api, connector, "GET", params, "renewing the long-lived token")
-    new = grant_from(got, grant, connector.auth.token_lifetime)
-    creds.put(ref, new)
-    return new
+    got = _token_call(api, connector, "GET", params, "exchanging for a long-lived token")
+    return grant_from(got, grant, connector.auth.token_lifetime)
 
 
 def code_for_grant(
@@ -104,7 +109,10 @@ def code_for_grant(
     method = "GET" if connector.auth.refresh == "exchange" else "POST"
     got = _token_call(api, connector, method, form, "exchanging the consent code")
     base = Grant("", client_id=client_id, client_secret=client_secret)
-    return grant_from(got, base, connector.auth.token_lifetime)
+    grant = grant_from(got, base, connector.auth.token_lifetime)
+    if connector.auth.refresh == "exchange" and client_secret:
+        grant = exchanged(api, connector, grant)  # the consent's token lasts hours, not days
+    return grant
 
 
 def _token_call(api: Api, connector: Connector, method: str, form: dict, what: str) -> Any:

@@ -119,9 +119,9 @@ def listing(ws: Workspace) -> pd.DataFrame:
                     "account": a,
                     "streams": ", ".join(mine["stream"]) or "-",
                     "synced_until": mine["synced_until"].max() if len(mine) else None,
-                    "last_sync": c.last_sync_at,
+                    "last_sync": _minute(c.last_sync_at),
                     "rows": int(mine["rows"].sum()) if len(mine) else 0,
-                    "token_expires": c.token_expires_at or "never",
+                    "token_expires": _minute(c.token_expires_at) or "never",
                     "health": c.health,
                 }
             )
@@ -130,3 +130,7 @@ def listing(ws: Workspace) -> pd.DataFrame:
         columns=["source", "account", "streams", "synced_until", "last_sync", "rows",
                  "token_expires", "health"],
     )  # fmt: skip
+
+
+def _minute(t: dt.datetime | None) -> str | None:
+    return t.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if t else None

@@ -39,7 +39,7 @@ from socialroi.sync.credentials import Credentials
 from socialroi.sync.fetch import Fetcher, read_window
 from socialroi.sync.http import Api, Limits
 
-PREFER_SETTING = "sync_prefers"  # "api" (default) or "files"
+PREFER_SETTING = landing.SYNC_PREFERS  # "api" (default) or "files"
 
 
 @dataclass
@@ -115,6 +115,7 @@ def sync(
     results: list[StreamResult] = []
     for name in names:
         if name not in known:
+            get_connector(name)  # an unknown source: the error lists the known ones
             raise SocialroiError(f"{name} is not connected; run `socialroi connect {name}`")
         results += _sync_connection(ws, get_connector(name), known[name], opts, on_stream,
                                     on_start)  # fmt: skip
@@ -187,11 +188,14 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
 
 def _window(ws, stream: Stream, account: str, opts: SyncOptions, today: dt.date) -> Window:
     until = opts.until or today
-    oldest = today - dt.timedelta(days=stream.max_history_days or 100 * 366)
+    # what the platform keeps (a stream that does not say: its first-sync history)
+    oldest = today - dt.timedelta(days=(stream.max_history_days or stream.history_days) - 1)
     if opts.since:
         since = opts.since
+    elif opts.full:
+        since = oldest
     else:
-        last = None if opts.full else conns.cursor(ws.store, stream.source, account, stream.name)
+        last = conns.cursor(ws.store, stream.source, account, stream.name)
         if last is None:
             since = today - dt.timedelta(days=stream.history_days - 1)
         else:

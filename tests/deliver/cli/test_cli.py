@@ -100,6 +100,7 @@ def test_error_with_markup_like_value_prints_as_typed(tmp_path):
 
 
 def test_attribute_command_on_empty_workspace(tmp_path):
+    assert run("init", "-w", tmp_path / "w.duckdb").exit_code == 0
     r = CliRunner().invoke(
         main,
         ["attribute", "-w", str(tmp_path / "w.duckdb"), "--period", "2026-Q3", "--model", "bogus"],

@@ -136,6 +136,7 @@ def test_the_report_command_builds_and_sends(smtp, tmp_path, monkeypatch, files)
     for k, v in env(port).items():
         monkeypatch.setenv(k, v)
     ws = str(tmp_path / "w.duckdb")
+    assert CliRunner().invoke(main, ["init", "-w", ws]).exit_code == 0
     run = CliRunner().invoke(
         main,
         ["report", "-w", ws, "--period", "2026-Q3", "--format", "html", "--email",

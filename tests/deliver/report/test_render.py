@@ -87,3 +87,30 @@ def test_pdf_has_a_cover_and_numbered_pages(tmp_path, lang):
     assert ("Social media ROI report" if lang == "en" else "社交媒体投资回报报告") in pages[0]
     assert ("Page 2 of 4" if lang == "en" else "第 2 页，共 4 页") in pages[1]
     assert "=2+2" in pages[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_columns_leave_each_header_its_longest_word(lang):
+    """The per-account table (ten columns) gives every header room for its longest word, so
+    no header breaks inside a word ("Followe rs"); names give up room first."""
+    from socialroi.deliver.report.html import PAGE_EM, WIDE, _unbreakable_em, col_widths
+
+    f = formatter(lang, "USD")
+    labels = ["platform", "account", "market"]
+    cols = [Column(k, f.t(k)) for k in labels] + [
+        Column(k, k.replace("_", " ").title(), kind)
+        for k, kind in [("followers", "count"), ("follower_growth", "percent"),
+                        ("posts", "count"), ("reach", "count"), ("views", "count"),
+                        ("engagements", "count"), ("engagement_rate", "percent")]
+    ]  # fmt: skip
+    rows = [{"platform": "linkedin", "account": "@voltiq-electronics-" + "x" * i, "market": "US",
+             "followers": 123456, "follower_growth": 0.012, "posts": 12, "reach": 1234567,
+             "views": 45678, "engagements": 12345, "engagement_rate": 0.051} for i in range(9)]  # fmt: skip
+    table = Table("accounts", cols, rows, color_key="platform")
+    widths = col_widths(table)
+    assert sum(widths) == pytest.approx(100, abs=0.1)
+    page = PAGE_EM * (8 / 7 if len(cols) > WIDE else 1)
+    for c, w in zip(cols, widths):
+        assert w / 100 * page >= _unbreakable_em(c.label), (c.label, w)
+    account = widths[1]
+    assert account < max(widths[3:]) * 2  # the long handles wrap instead of taking the page

@@ -125,6 +125,9 @@ ROUTES = [
         for p in ("overview", "explore", "attribution", "content", "costs", "clv", "data")
     ],
     ("GET", f"/experiments{Q}", "viewer", None),
+    ("GET", "/campaigns", "viewer", None),
+    ("POST", "/campaigns/map", "analyst", {"campaign": "Summer Sale", "utm_campaign": "summer"}),
+    ("POST", "/campaigns/unmap", "analyst", {"campaign": "no such campaign"}),
     ("GET", f"/reports{Q}", "viewer", None),
     ("GET", "/data/batches/1", "viewer", None),
     ("GET", "/reports/file/" + "a" * 24 + "/html", "viewer", None),
@@ -154,6 +157,7 @@ ROUTES = [
     ],
     ("GET", "/api/v1/imports/1", "viewer", None),
     ("GET", f"/api/v1/content/csv/t{Q}", "viewer", None),
+    ("GET", f"/downloads/content/posts.csv{Q}", "viewer", None),
     ("GET", "/api/v1/reports/" + "a" * 24 + "/html", "viewer", None),
     ("POST", f"/api/v1/reports{Q}", "viewer", None),
     ("GET", "/api/v1/reports/" + "a" * 24, "viewer", None),
@@ -204,7 +208,7 @@ def test_every_route_checks_the_role(app, fake_views, role):
 def test_every_app_route_is_in_the_role_table(app):
     """A new route must be added to ROUTES, and so to the role checks above."""
     tested = [(m, p.split("?")[0]) for m, p, _, _ in ROUTES]
-    public = {"/login", "/s/{token}", "/s/{token}/report.{fmt}"}
+    public = {"/login", "/s/{token}", "/s/{token}/report.{fmt}", "/language"}
     routes = app_routes(app)
     assert len(routes) > 40 and ("GET", "/api/v1/overview") in routes  # they are all seen
     for method, path in routes:

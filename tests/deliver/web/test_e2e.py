@@ -152,7 +152,8 @@ def test_download_a_report_and_a_csv(server, browser):
         page.click("a.csv >> nth=0")
     csv_file = tmp / "table.csv"
     got.value.save_as(csv_file)
-    assert csv_file.read_text().splitlines()[0].startswith("platform")
+    assert csv_file.read_text(encoding="utf-8-sig").splitlines()[0].startswith("Platform")
+    assert got.value.suggested_filename.endswith("-2025-Q1.csv")  # named by period
     ctx.close()
 
 
@@ -170,7 +171,8 @@ def test_share_link_opens_for_an_anonymous_visitor(server, browser):
     visitor.goto(url)
     assert "Shared read-only view" in visitor.inner_text("header")
     assert "Costs" in visitor.inner_text("h1")
-    assert visitor.locator("form").count() == 0  # nothing to change, no other pages
+    # nothing to change, no other pages: the language switch is the only form
+    assert visitor.locator("form:not(.lang-switch)").count() == 0
     visitor.goto(f"{base}/costs?period=2025-Q1")
     assert "/login" in visitor.url
     anon.close()
@@ -187,4 +189,99 @@ def test_script_in_a_caption_shows_as_text(server, browser):
     page.wait_for_timeout(500)
     assert dialogs == []
     assert page.evaluate("document.querySelectorAll('main script').length") == 0
+    ctx.close()
+
+
+# Words that may stay in Latin letters on a Chinese page: brands, acronyms, formats, units.
+LATIN_OK = set(
+    [
+        "TikTok",
+        "Instagram",
+        "Facebook",
+        "Pinterest",
+        "YouTube",
+        "LinkedIn",
+        "Shopify",
+        "HubSpot",
+        "Salesforce",
+        "Meta",
+        "GA4",
+        "ROI",
+        "ROAS",
+        "CPA",
+        "CAC",
+        "CLV",
+        "AOV",
+        "MQL",
+        "SQL",
+        "CPM",
+        "CPC",
+        "CTR",
+        "UTM",
+        "CSV",
+        "PDF",
+        "HTML",
+        "XLSX",
+        "Excel",
+        "API",
+        "DTC",
+        "B2B",
+        "CRM",
+        "TOML",
+        "YAML",
+        "socialroi",
+        "Reels",
+        "Shorts",
+        "GLM",
+    ]
+)
+PAGES = ("overview", "explore", "attribution", "content", "costs", "clv", "data",
+         "experiments", "reports", "profiles", "admin")  # fmt: skip
+VISIBLE_TEXT = """() => { const out = []; const w = document.createTreeWalker(document.body,
+  NodeFilter.SHOW_TEXT); while (w.nextNode()) { const n = w.currentNode;
+  if (n.parentElement.closest('[translate=no],script,style,code,pre,datalist,option,select'))
+    continue; out.push(n.textContent); } return out.join(' '); }"""
+
+
+def english_words(text: str) -> set[str]:
+    import re
+
+    words = set(re.findall(r"[A-Za-z]{3,}", text))
+    return {w for w in words - LATIN_OK if not (w.isupper() and len(w) == 3)}  # currency codes
+
+
+def test_every_page_in_chinese_and_the_switch_back(server, browser):
+    """Accept-Language zh-CN: every page is Chinese outside names (brands, accounts, captions,
+    files: marked translate=no), money carries the locale's symbol, never a code after it; the
+    switch turns the same pages English and is remembered."""
+    import re
+
+    from tests.deliver.web.test_api import PASSWORDS
+
+    base, tmp = server
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(180_000)
+    page.goto(f"{base}/overview?period=2025-Q1")
+    assert page.get_attribute("html", "lang") == "zh-CN" and "登录" in page.inner_text("h1")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", PASSWORDS["admin"])
+    page.click("form[action='/login'] button")
+    page.wait_for_url("**/overview?period=2025-Q1")
+    for name in PAGES:
+        page.goto(f"{base}/{name}?period=2025-Q1")
+        assert page.get_attribute("html", "lang") == "zh-CN", name
+        text = page.evaluate(VISIBLE_TEXT)
+        assert not english_words(text), (name, sorted(english_words(text)))
+        assert not re.search(r"\d (USD|EUR|GBP|CNY)\b", text), name
+    page.goto(f"{base}/overview?period=2025-Q1")
+    page.screenshot(path=str(tmp / "overview-zh-CN.png"), full_page=True)
+    page.click("form.lang-switch button[value=en]")
+    page.wait_for_url("**/overview?period=2025-Q1")
+    assert page.get_attribute("html", "lang") == "en" and "Overview" in page.inner_text("h1")
+    page.goto(f"{base}/costs?period=2025-Q1")  # remembered on the next page
+    assert "Costs" in page.inner_text("h1")
+    page.click("form.lang-switch button[value=zh-CN]")  # back, for the other tests' sake
+    page.wait_for_url("**/costs?period=2025-Q1")
+    assert "成本" in page.inner_text("h1")
     ctx.close()

@@ -139,12 +139,14 @@ def test_sync_prefers_files_when_told(fake_meta, tmp_path):  # noqa: F811
     path.write_bytes(ads_manager_csv([{**r, "spend": "1.00"} for r in first]))
     ws = Workspace.open(tmp_path / "ws.duckdb")
     ws.import_files([path])
-    ws.store.set_setting("sync_prefers", "files")
     ws.close()
     run = CliRunner().invoke
     w = str(tmp_path / "ws.duckdb")
     run(main, ["connect", "meta", "-w", w, "--token", "good-token", "--account", ACT])
-    got = run(main, ["sync", "-w", w, "--since", "2026-03-01", "--until", "2026-03-10"])
+    got = run(
+        main,
+        ["sync", "-w", w, "--since", "2026-03-01", "--until", "2026-03-10", "--prefer", "files"],
+    )
     assert got.exit_code == 0, got.output
     assert f"{len(first)} rows left to the files" in got.output
     with Workspace.open(w) as ws:
@@ -154,3 +156,29 @@ def test_sync_prefers_files_when_told(fake_meta, tmp_path):  # noqa: F811
         assert early == len(first) * 1.0
         assert ws.store.raw.execute("SELECT count(*) FROM ad_metrics").fetchone()[0] == len(recs)
     assert dt.date(2026, 3, 5)
+
+
+def test_a_file_imported_after_a_sync_does_not_count_the_days_twice(fake_meta, tmp_path):  # noqa: F811
+    run = CliRunner().invoke
+    w = str(tmp_path / "ws.duckdb")
+    run(main, ["connect", "meta", "-w", w, "--token", "good-token", "--account", ACT])
+    got = run(main, ["sync", "-w", w, "--since", "2026-03-01", "--until", "2026-03-10"])
+    assert got.exit_code == 0, got.output
+    recs = fake_meta.insights["1234567890"]
+    total = round(sum(float(r["spend"]) for r in recs), 2)
+    later = [
+        {**r, "ad_id": str(int(r["ad_id"]) + 1000)} for r in recs if r["date_start"] <= "2026-03-03"
+    ]
+    path = tmp_path / "renamed-ads.csv"  # the same days under other ad ids: would count twice
+    path.write_bytes(ads_manager_csv(later))
+    got = run(main, ["import", "-w", w, str(path)])
+    assert got.exit_code == 0 and "data-quality finding" in got.output, got.output
+    with Workspace.open(w) as ws:
+        assert (
+            round(ws.store.raw.execute("SELECT sum(spend) FROM ad_metrics").fetchone()[0], 2)
+            == total
+        )
+        kind = ws.store.raw.execute(
+            "SELECT kind, rows FROM dq_findings WHERE kind = 'superseded_by_sync'"
+        ).fetchall()
+        assert kind == [("superseded_by_sync", len(later))]

@@ -1,6 +1,7 @@
-"""CLI commands that live next to their feature (roi, costs, clv, report, serve, users).
+"""CLI commands that live next to their feature (workspace, attribution, roi, costs, clv,
+report, serve and users, campaigns, experiment).
 
-Each module exposes `COMMANDS`, a list of click commands; `socialroi.deliver.cli.main`
-adds the commands of every module in its `COMMAND_MODULES`. Shared options and output
-helpers are in `socialroi.deliver.cli.common`.
+`socialroi.deliver.cli.main.COMMANDS` names each command's module and its one-line help; the
+group imports a module only when its command runs. Shared options, opening the workspace and
+output helpers are in `socialroi.deliver.cli.common`.
 """

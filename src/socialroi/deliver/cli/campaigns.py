@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import click
-import pandas as pd
 
-from socialroi.deliver.cli.common import console, emit, format_option, workspace_option
-from socialroi.land.workspace import Workspace
-from socialroi.measure.campaigns import campaign_map, map_campaign, suggest, unmap_campaign
+from socialroi.deliver.cli.common import (
+    console,
+    emit,
+    format_option,
+    open_workspace,
+    workspace_option,
+)
 
 
 @click.group("campaigns")
@@ -21,7 +24,11 @@ def campaigns() -> None:
 @format_option
 def list_cmd(workspace: str, fmt: str) -> None:
     """The team's mapping: ad campaign -> UTM campaign."""
-    with Workspace.open(workspace) as ws:
+    import pandas as pd  # deferred: start-up time
+
+    from socialroi.measure.campaigns import campaign_map  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
         mapping = campaign_map(ws)
     df = pd.DataFrame(sorted(mapping.items()), columns=["campaign", "utm_campaign"])
     emit(df, fmt, "Campaign mapping (names compared case-folded)")
@@ -33,7 +40,9 @@ def list_cmd(workspace: str, fmt: str) -> None:
 @click.argument("utm_campaign")
 def map_cmd(workspace: str, campaign: str, utm_campaign: str) -> None:
     """Say that the ad campaign CAMPAIGN (its name or id) ran links tagged UTM_CAMPAIGN."""
-    with Workspace.open(workspace) as ws:
+    from socialroi.measure.campaigns import map_campaign  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
         map_campaign(ws, campaign, utm_campaign)
     console.print(f"{campaign} -> {utm_campaign}", markup=False)
 
@@ -43,7 +52,9 @@ def map_cmd(workspace: str, campaign: str, utm_campaign: str) -> None:
 @click.argument("campaign")
 def unmap_cmd(workspace: str, campaign: str) -> None:
     """Forget the mapping of CAMPAIGN."""
-    with Workspace.open(workspace) as ws:
+    from socialroi.measure.campaigns import unmap_campaign  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
         unmap_campaign(ws, campaign)
     console.print(f"{campaign}: no longer mapped", markup=False)
 
@@ -55,7 +66,9 @@ def unmap_cmd(workspace: str, campaign: str) -> None:
 def suggest_cmd(workspace: str, apply: bool, fmt: str) -> None:
     """Ad campaigns whose spend meets no revenue, with the UTM campaign whose words match
     theirs best. Nothing changes without --apply."""
-    with Workspace.open(workspace) as ws:
+    from socialroi.measure.campaigns import map_campaign, suggest  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
         found = suggest(ws)
         if apply:
             for r in found.itertuples():

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import click
-import pandas as pd
 
-from socialroi.deliver.cli.common import console, emit, err, format_option, workspace_option
+from socialroi.deliver.cli.common import (
+    console,
+    emit,
+    err,
+    format_option,
+    open_workspace,
+    workspace_option,
+)
 from socialroi.errors import SocialroiError, UnknownName
-from socialroi.land.workspace import Workspace
-from socialroi.measure.clv.workspace import DIMENSIONS, clv_by, customer_clv
-from socialroi.model.periods import parse_period
 
 
 def _dimensions(text: str) -> tuple[str, ...]:
+    from socialroi.measure.clv.workspace import DIMENSIONS  # deferred: start-up time
+
     dims = tuple(d.strip().lower() for d in text.split(",") if d.strip())
     for d in dims:
         if d not in DIMENSIONS:
@@ -64,12 +69,17 @@ def clv_command(
     history up to the period end. Means are per customer (total value / customers).
     """
 
+    import pandas as pd  # deferred: start-up time
+
+    from socialroi.measure.clv.workspace import clv_by, customer_clv  # deferred: start-up time
+    from socialroi.model.periods import parse_period  # deferred: start-up time
+
     p = parse_period(period)
     dims = _dimensions(by)
     if lookback <= 0:
         raise SocialroiError(f"--lookback is a positive number of days; got {lookback}")
     options = dict(predict=not historical_only, lookback_days=lookback)
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         if customers:
             table = customer_clv(ws, p, horizon, discount, **options)
         else:

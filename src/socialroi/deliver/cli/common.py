@@ -1,12 +1,19 @@
-"""What every command shares: the consoles, the workspace option, and table/csv/json output."""
+"""What every command shares: the consoles, the workspace option and how a command opens the
+workspace, and table/csv/json output.
+
+Nothing here imports pandas, Ibis or DuckDB: `socialroi --help`, `socialroi roi --help` and a
+mistyped option must answer at once, so the heavy libraries load inside the commands.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from rich.console import Console
 
-from socialroi.deliver.output import render, to_csv, to_json
-from socialroi.land.workspace import DEFAULT_PATH
+from socialroi.errors import SocialroiError
+from socialroi.store import DEFAULT_PATH
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -27,8 +34,23 @@ format_option = click.option(
 )
 
 
+def open_workspace(path: str | Path, *, create: bool = False, **options):
+    """The workspace at `path`. Only commands that write into a new workspace (init, import,
+    fx set, demo, serve, users add) pass `create=True`; every other command in a folder without one
+    stops with a message and leaves no file behind."""
+    if not create and not Path(path).exists():
+        raise SocialroiError(
+            f"no workspace at {path}: create one with `socialroi init` or `socialroi import "
+            "FILES`, or name an existing one with -w / SOCIALROI_WORKSPACE"
+        )
+    from socialroi.land.workspace import Workspace  # deferred: start-up time
+
+    return Workspace.open(path, **options)
+
+
 def emit(df, fmt: str, title: str, **meta) -> None:
     """Print a DataFrame as a terminal table, CSV (formula text neutralised) or JSON."""
+    from socialroi.deliver.output import render, to_csv, to_json  # deferred: start-up time
 
     if fmt == "csv":
         click.echo(to_csv(df), nl=False)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import click
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from socialroi.deliver.cli.common import console, emit, err, format_option, workspace_option
+import click
+
+from socialroi.deliver.cli.common import (
+    console,
+    emit,
+    err,
+    format_option,
+    open_workspace,
+    workspace_option,
+)
 from socialroi.errors import SocialroiError
-from socialroi.land.workspace import Workspace
-from socialroi.measure.costs.allocate import allocate, ledger, totals
-from socialroi.model.periods import parse_period
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DIMENSIONS = ("platform", "market", "campaign", "category", "rule", "cost_id")
 
@@ -71,9 +79,12 @@ def costs(workspace, period, by, show_ledger, grain, fmt) -> None:
     market and campaign by the rules in docs/costs.md. Costs no rule can place are shown as
     unallocated, never dropped."""
 
+    from socialroi.measure.costs.allocate import allocate, ledger, totals  # deferred: start-up time
+    from socialroi.model.periods import parse_period  # deferred: start-up time
+
     p = parse_period(period)
     dims = _dims(by)
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         cur = ws.base_currency
         alloc = allocate(ws, p, grain=grain)
         lines = ledger(ws, p) if show_ledger else None
@@ -98,6 +109,8 @@ def costs(workspace, period, by, show_ledger, grain, fmt) -> None:
 
 def compact_ledger(df: pd.DataFrame) -> pd.DataFrame:
     """The ledger for a terminal: scope in one column, the long columns left out."""
+
+    import pandas as pd  # deferred: start-up time
 
     def scope(r) -> str:
         parts = [str(v) for v in (r.platform, r.market, r.campaign) if isinstance(v, str) and v]

@@ -11,8 +11,9 @@ from socialroi.deliver.cli.main import main
 def _walk(cmd: click.Command, path: list[str]):
     yield path, cmd
     if isinstance(cmd, click.Group):
-        for name in sorted(cmd.commands):
-            yield from _walk(cmd.commands[name], [*path, name])
+        ctx = click.Context(cmd, info_name=path[-1])
+        for name in sorted(cmd.list_commands(ctx)):
+            yield from _walk(cmd.get_command(ctx, name), [*path, name])
 
 
 def render() -> str:

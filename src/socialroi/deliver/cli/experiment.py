@@ -14,11 +14,16 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from socialroi.deliver.cli.common import console, emit, format_option, workspace_option
+from socialroi.deliver.cli.common import (
+    console,
+    emit,
+    format_option,
+    open_workspace,
+    workspace_option,
+)
 from socialroi.errors import SocialroiError
 from socialroi.experiments import DESIGNS, METRICS, Spec, analyse_named, names, plan, save
 from socialroi.experiments.registry import load, pick_treated
-from socialroi.land.workspace import Workspace
 
 selector_help = (
     "Selectors a post must all match, comma-separated: post:<id>, tag:#hashtag, utm:<campaign>, "
@@ -62,7 +67,7 @@ def plan_command(workspace, design, metric, lift, power, alpha, population, seed
         name="plan", design=design, metric=metric, arms={"A": [], "B": []}, alpha=alpha,
         population=_selectors(population), treated="-", start="2000-01-01",
     )  # fmt: skip
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         p = plan(ws, spec, lift, power, seed=seed)
     console.print(p.words(), markup=False)
     curve = pd.DataFrame(p.curve, columns=[p.unit, "power", "false positives (no effect)"])
@@ -96,8 +101,8 @@ def assign_command(workspace, name, design, arms, metric, question, population, 
     """Store an experiment: its arms, the seed, and the stratified random assignment of its
     units. An existing experiment is changed only with --amend (logged)."""
     seed = seed if seed is not None else secrets.randbelow(2**31)
-    units = pd.read_csv(units_file, dtype=str) if units_file else None
-    with Workspace.open(workspace) as ws:
+    units = _units(units_file) if units_file else None
+    with open_workspace(workspace) as ws:
         if treated == "random":
             if units is None:
                 raise SocialroiError("--treated random draws from --units (a CSV of markets)")
@@ -122,7 +127,7 @@ def analyse_command(workspace, name, fmt):
     """The right test for the experiment's design and metric: effect, interval, probability,
     a plain-words verdict, and what a conclusive answer would need. All experiments without
     NAME."""
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         todo = [name] if name else names(ws)
         if not todo:
             raise SocialroiError("no experiments in this workspace: `socialroi experiment assign`")
@@ -168,13 +173,26 @@ def analyse_command(workspace, name, fmt):
 @workspace_option
 def list_command(workspace):
     """The experiments stored in this workspace, with their design, seed and changes."""
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
         rows = []
         for n in names(ws):
             e = load(ws, n)
             rows.append({"name": n, "design": e["design"], "seed": e["seed"],
                          "units": len(e["units"]), "changes": len(e["log"]) - 1})  # fmt: skip
     emit(pd.DataFrame(rows), "table", "Experiments")
+
+
+def _units(path: str) -> pd.DataFrame:
+    """The --units file: a CSV with a `unit` column, or a clear error naming the file."""
+    try:
+        units = pd.read_csv(path, dtype=str)
+    except (ValueError, UnicodeDecodeError, OSError) as exc:  # pandas' ParserError is a ValueError
+        raise SocialroiError(f"--units {path}: not a readable CSV ({exc})") from None
+    if "unit" not in units.columns:
+        raise SocialroiError(
+            f"--units {path}: no `unit` column (found {', '.join(map(str, units.columns))})"
+        )
+    return units
 
 
 def _row(r) -> dict:

@@ -24,7 +24,7 @@ from typing import Any
 import click
 
 from socialroi.errors import SocialroiError
-from socialroi.land.workspace import DEFAULT_PATH
+from socialroi.store import DEFAULT_PATH
 from socialroi.sync.credentials import config_dir
 
 # Commands that only read: run under the dashboard's read lock, next to page views.

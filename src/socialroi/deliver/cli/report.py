@@ -7,12 +7,14 @@ from pathlib import Path
 
 import click
 
-from socialroi.deliver.cli.common import console, err, workspace_option
-from socialroi.land.workspace import Workspace
+from socialroi.deliver.cli.common import console, err, open_workspace, workspace_option
+from socialroi.errors import SocialroiError
 from socialroi.model.periods import COMPARISONS, relative_period
 
 STEP_NAMES = {
-    "summary": "summary", "roi": "ROI by platform and market", "paid": "paid campaigns",
+    "summary": "summary", "roi": "ROI by platform and market",
+    "changes": "against the comparison period", "trends": "trends by network",
+    "paid": "paid campaigns",
     "attribution": "attribution (every model)", "funnel": "funnel",
     "clv": "customer lifetime value", "content": "content", "costs": "costs",
     "quality": "data quality", "experiments": "experiments", "methodology": "methodology",
@@ -84,13 +86,15 @@ def report(
 
     period = relative_period(period, dt.date.today())
     wanted = _split(formats) or ()
+    if not wanted and not emails:
+        raise SocialroiError(f"--format {formats!r} names no format; use html, pdf, xlsx")
     smtp = None
     if emails:  # check the addresses and the server settings before the long build
         for a in emails:
             address(a)
         smtp = SmtpSettings.from_env()
         wanted = tuple(dict.fromkeys([*wanted, *ATTACHED]))
-    with Workspace.open(workspace) as ws, err.status("report: starting") as status:
+    with open_workspace(workspace) as ws, err.status("report: starting") as status:
 
         def step(name: str) -> None:
             status.update(f"report: {STEP_NAMES.get(name, name)}")

@@ -7,14 +7,16 @@ import json
 import math
 
 import click
-import pandas as pd
 
-from socialroi.deliver.cli.common import console, emit, err, format_option, workspace_option
+from socialroi.deliver.cli.common import (
+    console,
+    emit,
+    err,
+    format_option,
+    open_workspace,
+    workspace_option,
+)
 from socialroi.errors import SocialroiError
-from socialroi.land.workspace import Workspace
-from socialroi.measure.insights import insights
-from socialroi.measure.roi import delta_unit, roi
-from socialroi.model.metrics import METRICS, metric
 from socialroi.model.periods import COMPARISONS
 
 
@@ -44,7 +46,9 @@ def roi_cmd(
 ) -> None:
     """ROI and the profile's metrics on true cost, by platform x market x period."""
 
-    with Workspace.open(workspace) as ws, err.status(f"ROI for {period}: journeys, credit, costs"):
+    from socialroi.measure.roi import roi  # deferred: start-up time
+
+    with open_workspace(workspace) as ws, err.status(f"ROI for {period}: journeys, credit, costs"):
         res = roi(
             ws, period, profile=profile, by=split(by), model=model, compare=compare,
             grain=grain, platforms=split(platforms) or None, markets=split(markets) or None,
@@ -82,8 +86,12 @@ def roi_cmd(
         )
 
 
-def readable(df: pd.DataFrame, res) -> pd.DataFrame:
+def readable(df, res):
     """Formatted text columns for the terminal: money with 0-2 decimals, percentages, x."""
+    import pandas as pd  # deferred: start-up time
+
+    from socialroi.measure.roi import delta_unit  # deferred: start-up time
+
     out = df[res.keys].copy() if res.keys else pd.DataFrame(index=df.index)
     for m in res.metrics:
         out[m.label] = [fmt_value(v, m.unit) for v in df[m.name]]
@@ -116,6 +124,10 @@ def fmt_value(v, unit: str, signed: bool = False) -> str:
 @format_option
 def metrics_cmd(list_: bool, name: str | None, fmt: str) -> None:
     """The metric catalogue: name, unit, how it aggregates, formula and definition."""
+
+    import pandas as pd  # deferred: start-up time
+
+    from socialroi.model.metrics import METRICS, metric  # deferred: start-up time
 
     chosen = [metric(name)] if name else list(METRICS.values())
     if not chosen:
@@ -150,7 +162,11 @@ def metrics_cmd(list_: bool, name: str | None, fmt: str) -> None:
 def insights_cmd(workspace, profile, period, compare, model, lang, fmt) -> None:
     """Plain sentences from the numbers, strongest first, each with its evidence."""
 
-    with Workspace.open(workspace) as ws, err.status(f"insights for {period}: ROI and models"):
+    import pandas as pd  # deferred: start-up time
+
+    from socialroi.measure.insights import insights  # deferred: start-up time
+
+    with open_workspace(workspace) as ws, err.status(f"insights for {period}: ROI and models"):
         found = insights(ws, period, profile=profile, compare=compare, model=model, lang=lang)
     if fmt == "json":
         click.echo(json.dumps([i.__dict__ for i in found], indent=2, default=str))

@@ -12,9 +12,8 @@ import threading
 import click
 
 from socialroi.deliver.cli import remote
-from socialroi.deliver.cli.common import console, workspace_option
+from socialroi.deliver.cli.common import console, open_workspace, workspace_option
 from socialroi.errors import SocialroiError
-from socialroi.land.workspace import Workspace
 
 
 @click.command()
@@ -114,11 +113,11 @@ def _actor() -> str:
 
 
 @contextlib.contextmanager
-def _store(workspace: str):
+def _store(workspace: str, create: bool = False):
     """The dashboard's users of a workspace, for one command; the workspace closes after."""
     from socialroi.store.web import WebStore  # deferred: start-up time
 
-    ws = Workspace.open(workspace)
+    ws = open_workspace(workspace, create=create)
     try:
         yield WebStore(ws)
     finally:
@@ -140,7 +139,7 @@ def users_add(workspace: str, username: str, role: str, password: str | None) ->
     """Add a dashboard user (the first one is usually `--role admin`)."""
     if password is None:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    with _store(workspace) as store:
+    with _store(workspace, create=True) as store:
         user = store.add_user(username, password, role, actor=_actor())
     console.print(f"added {user.username} ({user.role})", markup=False)
 

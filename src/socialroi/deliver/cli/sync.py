@@ -7,14 +7,18 @@ import datetime as dt
 import click
 
 from socialroi.deliver.cli import remote
-from socialroi.deliver.cli.common import console, emit, err, format_option, workspace_option
+from socialroi.deliver.cli.common import (
+    console,
+    emit,
+    err,
+    format_option,
+    open_workspace,
+    workspace_option,
+)
 from socialroi.errors import SocialroiError
-from socialroi.land.workspace import Workspace
-from socialroi.sources.api import connectors, get_connector
-from socialroi.sync import connect as connecting
-from socialroi.sync import oauth
 from socialroi.sync.credentials import Credentials, Grant, new_ref
-from socialroi.sync.run import SyncOptions, sync
+
+SYNC_PREFERS = "sync_prefers"  # land.landing.SYNC_PREFERS (not imported: start-up time)
 
 
 def _day(_ctx, _param, value: str | None) -> dt.date | None:
@@ -51,12 +55,15 @@ def connect_cmd(
     back to a loopback port), or --token TOKEN. --account names what to read: an ad account
     (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal or
     Salesforce instance. Tokens are kept in your config directory, never in the workspace."""
+    from socialroi.sources.api import get_connector  # deferred: start-up time
+    from socialroi.sync import connect as connecting  # deferred: start-up time
+
     accs = connecting.check_accounts(get_connector(source), list(accounts))
     if grant_ref:
         grant = connecting.stored_grant(source, grant_ref)
     else:
         grant = _grant(source, token, client_id, client_secret, port)
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace, create=True) as ws:
         conn = connecting.save(ws, source, grant, accs, ref=grant_ref)
     expiry = (
         f"; the token expires {conn.token_expires_at:%Y-%m-%d %H:%M} UTC"
@@ -74,6 +81,10 @@ def _grant(
 ) -> Grant:
     """The grant from --token, or from the consent flow (in this process: it needs the
     user's terminal and browser)."""
+    from socialroi.sources.api import get_connector  # deferred: start-up time
+    from socialroi.sync import connect as connecting  # deferred: start-up time
+    from socialroi.sync import oauth  # deferred: start-up time
+
     if token:
         return connecting.token_grant(token)
     connector = get_connector(source)
@@ -94,6 +105,9 @@ def _grant(
 def _connect_here_first(args: list[str]) -> list[str]:
     """While `serve` runs: get the grant here, save it to this user's credentials, and send
     the server only its reference (no token crosses the socket)."""
+    from socialroi.sources.api import get_connector  # deferred: start-up time
+    from socialroi.sync import connect as connecting  # deferred: start-up time
+
     i = args.index("connect")
     ctx = connect_cmd.make_context("connect", list(args[i + 1 :]))
     p = ctx.params
@@ -117,7 +131,10 @@ remote.LOCAL_FIRST["connect"] = _connect_here_first
 @format_option
 def connections_cmd(workspace: str, fmt: str) -> None:
     """Each connection with its accounts, last sync, rows, token expiry and health."""
-    with Workspace.open(workspace) as ws:
+    from socialroi.sources.api import connectors  # deferred: start-up time
+    from socialroi.sync import connect as connecting  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
         df = connecting.listing(ws)
     if df.empty and fmt == "table":
         names = ", ".join(connectors())
@@ -131,7 +148,9 @@ def connections_cmd(workspace: str, fmt: str) -> None:
 @click.argument("source")
 def disconnect_cmd(workspace: str, source: str) -> None:
     """Forget SOURCE's connection and delete its tokens (synced rows stay)."""
-    with Workspace.open(workspace) as ws:
+    from socialroi.sync import connect as connecting  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
         connecting.disconnect(ws, source)
     console.print(f"{source} disconnected; its tokens are deleted", markup=False)
 
@@ -143,14 +162,25 @@ def disconnect_cmd(workspace: str, source: str) -> None:
 @click.option("--until", callback=_day, help="Last day to read (default: today).")
 @click.option("--full", is_flag=True, help="Read the whole history the platform keeps again.")
 @click.option("--stream", "streams", multiple=True, help="Only this stream (repeatable).")
+@click.option(
+    "--prefer",
+    type=click.Choice(["api", "files"]),
+    help="When a file and a sync hold the same account and day: which counts (remembered by "
+    "the workspace for later syncs and imports; default api).",
+)
 def sync_cmd(
-    workspace: str, sources: tuple[str, ...], since, until, full: bool, streams: tuple[str, ...]
-) -> None:
+    workspace: str, sources: tuple[str, ...], since, until, full: bool, streams: tuple[str, ...],
+    prefer: str | None,
+) -> None:  # fmt: skip
     """Bring every connection (or the SOURCES named) up to date. Each stream is one batch,
     all or nothing; a stream that fails does not stop the others. Re-reads each stream's lag
     window (the days the platform still revises); running it twice changes nothing."""
+    from socialroi.sync.run import SyncOptions, sync  # deferred: start-up time
+
     opts = SyncOptions(since=since, until=until, full=full, streams=list(streams) or None)
-    with Workspace.open(workspace) as ws:
+    with open_workspace(workspace) as ws:
+        if prefer:
+            ws.store.set_setting(SYNC_PREFERS, prefer)
         results = sync(
             ws, list(sources) or None, opts,
             on_start=lambda s, a, st, w: err.print(

@@ -13,6 +13,9 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from socialroi.model import words
+from socialroi.model.names import value_label
+
 PLATFORM_COLORS = {
     "facebook": "#4C8DF6",
     "instagram": "#C13584",
@@ -46,10 +49,25 @@ WIDTH = 560
 
 
 def color_of(name: str) -> str:
+    """A platform's or channel's colour, by its code or by its name in any language (charts
+    are labelled for the reader: `TikTok`, `自然搜索`)."""
     if name in PLATFORM_COLORS:
         return PLATFORM_COLORS[name]
+    if name in _display_colors():
+        return _display_colors()[name]
+    if str(name).lower() in PLATFORM_COLORS:
+        return PLATFORM_COLORS[str(name).lower()]
     head = str(name).split(" ")[0]
-    return PLATFORM_COLORS.get(head, OTHER_COLOR)
+    return PLATFORM_COLORS.get(head, _display_colors().get(head, OTHER_COLOR))
+
+
+@functools.cache
+def _display_colors() -> dict[str, str]:
+    out = {}
+    for code, color in PLATFORM_COLORS.items():
+        for lang in words.languages():
+            out.setdefault(value_label("unit", code, lang), color)
+    return out
 
 
 def _platform_scale(names) -> alt.Scale:
@@ -198,4 +216,31 @@ def funnel(df: pd.DataFrame, stage: str, val: str, title: str) -> str:
         )
         .properties(width=WIDTH - 120, height=max(60, 26 * len(d)))
     )
+    return to_svg(chart)
+
+
+def lines(
+    df: pd.DataFrame, x: str, val: str, series: str, title: str, money: bool = False,
+    order: list[str] | None = None,
+) -> str:  # fmt: skip
+    """One line per platform over time (x: the first day of each week or month); `order`
+    keeps the legend the same across charts."""
+    d = df.assign(**{series: df[series].astype(str), x: pd.to_datetime(df[x])})
+    present = set(d[series])
+    order = [s for s in (order or []) if s in present] or list(
+        d.groupby(series)[val].sum().sort_values(ascending=False).index
+    )
+    chart = (
+        alt.Chart(d, title=alt.TitleParams(title, anchor="start", fontSize=12))
+        .mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2)
+        .encode(
+            x=alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%-m/%-d", labelAngle=0)),
+            y=alt.Y(f"{val}:Q", title=None, axis=alt.Axis(format="~s" if money else ",.0f")),
+            color=alt.Color(
+                f"{series}:N", sort=order, scale=_platform_scale(order),
+                legend=alt.Legend(title=None, orient="right"),
+            ),
+        )
+        .properties(width=WIDTH - 150, height=135)
+    )  # fmt: skip
     return to_svg(chart)

@@ -15,15 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialroi.deliver.i18n.catalogue import Formatter, formatter
-from socialroi.deliver.report import experiments, sections_a, sections_b, sections_paid
+from socialroi.deliver.report import (
+    experiments,
+    sections_a,
+    sections_b,
+    sections_paid,
+    sections_trend,
+)
 from socialroi.deliver.report.tables import Section
 from socialroi.measure.query import Query
 from socialroi.model.periods import Period
 
 SECTION_ORDER = (
-    "summary", "roi", "paid", "attribution", "funnel", "clv", "content", "costs", "quality",
-    "experiments",
-    "methodology",
+    "summary", "roi", "changes", "trends", "paid", "attribution", "funnel", "clv", "content",
+    "costs", "quality", "experiments", "methodology",
 )  # fmt: skip
 
 
@@ -80,6 +85,8 @@ class Context:
 BUILDERS = {
     "summary": sections_a.summary,
     "roi": sections_a.roi_section,
+    "changes": sections_trend.changes,
+    "trends": sections_trend.trends,
     "paid": sections_paid.paid,
     "attribution": sections_a.attribution,
     "funnel": sections_a.funnel,
@@ -129,6 +136,8 @@ def gather(
     for key in SECTION_ORDER:
         if key == "funnel" and "won" not in prof.kinds and "lead" not in prof.kinds:
             continue
+        if key == "changes" and cp is None:
+            continue  # nothing to compare with
         if key == "experiments" and not experiments.started(ws, p):
             continue  # a workspace that ran none has no section for them
         if on_step:

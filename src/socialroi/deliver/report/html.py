@@ -8,6 +8,7 @@ autoescape; only the SVG the chart library produced is inserted as markup.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -65,7 +66,8 @@ def make_cell(f):
             cls = "num"
             if kind in ("delta", "points", "pp") and v is not None:
                 # green when the change is good news: up for revenue, down for costs
-                sign = {"up": 1, "down": -1, "none": 0}.get(row.get("direction", "up"), 1)
+                direction = row.get(f"_direction_{col.key}", row.get("direction", "up"))
+                sign = {"up": 1, "down": -1, "none": 0}.get(direction, 1)
                 shown = v * 100 if kind == "pp" else v
                 good = 0 if kind != "delta" and round(abs(shown), 1) == 0 else v * sign
                 cls += " pos" if good > 0 else " neg" if good < 0 else ""
@@ -91,21 +93,69 @@ def make_cell(f):
     return cell
 
 
+# Widths in em of the report's table font: a CJK character is about one em wide, a Latin one
+# a little over half. A number's width: its digits and separators plus what its kind adds
+# (a currency sign, decimals, a sign and a unit).
+_KIND_CHARS = {"money": 2, "money2": 5, "percent": 4, "pp": 7, "points": 5, "delta": 5,
+               "ratio": 4, "number": 3, "rate": 6, "count": 2, "auto": 6}  # fmt: skip
+TEXT_KEEP_EM = 9.0  # a text column keeps at least this much (or its content) on a full page
+
+
+def _number_em(values: list, kind: str) -> float:
+    if kind == "date":
+        return 6.5
+    lengths = sorted(
+        len(f"{abs(float(v)):,.0f}") + _KIND_CHARS.get(kind, 3)
+        for v in values
+        if isinstance(v, int | float) and v == v and abs(v) != float("inf")
+    )
+    typical = lengths[int(len(lengths) * 0.9)] if lengths else 2
+    return max(typical * 0.6, 2.5)
+
+
+def text_em(text: str) -> float:
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.6 for ch in text)
+
+
+def _unbreakable_em(label: str) -> float:
+    """The widest part of a header that cannot wrap: a Latin word (CJK wraps anywhere)."""
+    runs = [r for part in label.split() for r in re.split(r"[\u2e80-\uffff]", part)]
+    return max((text_em(r) for r in runs), default=0.0)
+
+
+PAGE_EM = 62.0  # an A4 page's text width in em of the table font (the PDF)
+WIDE = 8  # a table with more columns is set in a smaller font with less padding (report.css)
+PAD_EM = 1.2  # a cell's padding
+
+
 def col_widths(table: Table) -> list[float]:
-    """Relative column widths (percent) from the label and the typical content length, so a
-    fixed table layout (fast in WeasyPrint) still gives captions room and numbers enough."""
-    weights = []
+    """Relative column widths (percent) from the header and the typical content, so a fixed
+    table layout (fast in WeasyPrint) gives each header room for its longest word and at most
+    three lines, and numbers enough. When that is wider than the page, text columns (names,
+    captions) give up room first, down to their header's longest word."""
+    need, header_need, text = [], [], []
     for c in table.columns:
-        if c.kind != "text" or c.key == "url":
-            w = {"url": 5.0, "date": 12.0}.get(c.key if c.key == "url" else c.kind, 9.0)
+        if c.key == "url":
+            content = 2.5
+        elif c.kind != "text":
+            content = _number_em([r.get(c.key) for r in table.shown_rows], c.kind)
         else:
-            lengths = sorted(len(str(r.get(c.key) or "")) for r in table.shown_rows)
-            typical = lengths[int(len(lengths) * 0.9)] if lengths else 8
-            w = min(max(typical, 9), 36) + (2 if table.color_key == c.key else 0)
-        w = max(w, min(len(c.label), 24) * 0.55)
-        weights.append(w)
-    total = sum(weights) or 1.0
-    return [round(100 * w / total, 2) for w in weights]
+            lengths = sorted(text_em(str(r.get(c.key) or "")) for r in table.shown_rows)
+            typical = lengths[int(len(lengths) * 0.9)] if lengths else 4.0
+            content = min(max(typical, 4.0), 20.0) + (1.0 if table.color_key == c.key else 0)
+        # a header in bold is a little wider than the body text
+        header = 1.1 * max(_unbreakable_em(c.label), text_em(c.label) / 3)
+        need.append(max(content, header) + PAD_EM)
+        header_need.append(max(header, min(content, TEXT_KEEP_EM)) + PAD_EM)
+        text.append(c.kind == "text" and c.key != "url")
+    page = PAGE_EM * (8 / 7 if len(table.columns) > WIDE else 1)  # 7 pt instead of 8 pt
+    over = sum(need) - page
+    slack = [max(n - h, 0.0) if t else 0.0 for n, h, t in zip(need, header_need, text)]
+    if over > 0 and sum(slack) > 0:
+        give = min(over / sum(slack), 1.0)
+        need = [n - s * give for n, s in zip(need, slack)]
+    total = sum(need) or 1.0
+    return [round(100 * w / total, 2) for w in need]
 
 
 def render_html(data) -> str:
@@ -121,6 +171,7 @@ def render_html(data) -> str:
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),  # noqa: S704
         cell=make_cell(f),
         col_widths=col_widths,
+        WIDE=WIDE,
         model_label=f.model_label(data.model),
         profile_label=f.profile_label(data.profile),
         workspace_name=Path(data.workspace).name,

@@ -7,7 +7,6 @@ import math
 
 import pandas as pd
 
-from socialroi.deliver.i18n.catalogue import MODEL_NAMES
 from socialroi.deliver.report import charts
 from socialroi.deliver.report.summary_money import cost_table, money_table, moves_table
 from socialroi.deliver.report.tables import KIND_OF_UNIT, Column, Section, Table, unavailable
@@ -19,6 +18,7 @@ from socialroi.measure.insights import insights
 from socialroi.measure.roi import delta as roi_delta
 from socialroi.measure.roi import roi
 from socialroi.model.metrics import METRICS, metric
+from socialroi.model.names import MODEL_NAMES
 
 SOCIAL = ("facebook", "instagram", "tiktok", "x", "pinterest", "youtube", "linkedin")
 MODEL_LABELS = MODEL_NAMES["en"]
@@ -207,7 +207,7 @@ def roi_section(ctx) -> Section:
     if {"budget_share", "contribution_share"} <= set(pt.columns) and not pt.empty:
         chart_list.append(
             charts.paired_shares(
-                pt.fillna({"budget_share": 0, "contribution_share": 0}),
+                f.labelled(pt.fillna({"budget_share": 0, "contribution_share": 0}), "platform"),
                 "platform",
                 "budget_share",
                 "contribution_share",
@@ -225,10 +225,10 @@ def roi_section(ctx) -> Section:
             best = ct.loc[ct.roi.idxmax()]
             take = f.t(
                 "take_roi",
-                platform=top.platform,
+                platform=f.value("platform", top.platform),
                 contribution=f.percent(top.contribution_share),
                 budget=f.percent(top.budget_share),
-                cell=f"{best.platform} · {best.market}",
+                cell=f"{f.value('platform', best.platform)} · {best.market}",
                 roi=f.percent(best.roi),
             )
     return Section("roi", f.t("roi"), take, [t_plat, t_cell], chart_list)
@@ -266,12 +266,14 @@ def attribution(ctx) -> Section:
         units,
         [
             Column("unit", f.t("unit")),
-            Column(model, f"{f.t('conversions')} ({f.model_label(model)})", "number"),
+            Column(model, f.t("conversions_under", model=f.model_label(model)), "number"),
             Column(f"{model}_share", f.t("conv_share"), "percent"),
-            Column("last_click", f"{f.t('conversions')} ({f.model_label('last_click')})", "number"),
+            Column(
+                "last_click", f.t("conversions_under", model=f.model_label("last_click")), "number"
+            ),
             Column("vs_last", f.t("vs_last_click"), "points"),
         ],
-        f"{f.t('model')}: {f.model_label(model)}",
+        f.t("model_caption", model=f.model_label(model)),
         color_key="unit",
     )
     every = Table.from_frame(
@@ -286,16 +288,18 @@ def attribution(ctx) -> Section:
     for extra in ("markov", "shapley"):
         if extra != model and f"{extra}_share" in units:
             show[f"{extra}_share"] = f.model_label(extra)
-    chart = charts.model_shares(units, "unit", show, f.t("conv_share"))
+    chart = charts.model_shares(f.labelled(units, "unit"), "unit", show, f.t("conv_share"))
     top = units.iloc[0]
     social = units[units.unit.isin(SOCIAL)]
     under = social[social.vs_last >= 0.5].sort_values("vs_last", ascending=False)
     if len(under):
-        names = ", ".join(f"{r.unit} ({f.points(r.vs_last)})" for r in under.head(3).itertuples())
+        names = f.t("list_sep").join(
+            f"{f.value('unit', r.unit)} ({f.points(r.vs_last)})" for r in under.head(3).itertuples()
+        )
         take = f.t(
             "take_attribution",
             model=f.model_label(model),
-            top=top.unit,
+            top=f.value("unit", top.unit),
             share=f.percent(top[f"{model}_share"]),
             under=names,
         )
@@ -303,7 +307,7 @@ def attribution(ctx) -> Section:
         take = f.t(
             "take_attribution_even",
             model=f.model_label(model),
-            top=top.unit,
+            top=f.value("unit", top.unit),
             share=f.percent(top[f"{model}_share"]),
         )
     notes = [f.t("note_attr_markets")] if d.markets else []
@@ -464,7 +468,11 @@ def clv(ctx) -> Section:
     )
     charted = plat.dropna(subset=["clv_cac"])
     chart_list = (
-        [charts.hbar(charted, "platform", "clv_cac", f.t("clv_cac"), ".3~f")]
+        [
+            charts.hbar(
+                f.labelled(charted, "platform"), "platform", "clv_cac", f.t("clv_cac"), ".3~f"
+            )
+        ]
         if len(charted)
         else []
     )
@@ -473,7 +481,7 @@ def clv(ctx) -> Section:
         b = social.loc[social.clv_cac.idxmax()]
         take = f.t(
             "take_clv_hist",
-            platform=b.platform,
+            platform=f.value("platform", b.platform),
             ratio=f.ratio(b.clv_cac),
             clv=f.money(b[value]),
             cac=f.money(b.cac),

@@ -97,14 +97,16 @@ def content(ctx) -> Section:
         f.t("formats"),
         color_key="platform",
     )
-    chart = charts.volume_vs_engagement(pve, f.t("posts"), f.t("engagements_per_post"))
+    chart = charts.volume_vs_engagement(
+        f.labelled(pve, "platform"), f.t("posts"), f.t("engagements_per_post")
+    )
     best = pve.loc[pve.engagements_per_post.idxmax()]
     most = pve.loc[pve.posts.idxmax()]
     take = f.t(
         "take_content",
-        platform=best.platform,
+        platform=f.value("platform", best.platform),
         per_post=f.number(best.engagements_per_post, 1),
-        most=most.platform,
+        most=f.value("platform", most.platform),
         posts=f.number(most.posts),
     )
     label = f.t("engagement_rate") if metric.startswith("engagement_rate") else f.t("engagements")
@@ -197,7 +199,9 @@ def costs(ctx) -> Section:
             doc_rows=12,
         ),
     ]
-    chart = charts.stacked(pivot, "platform", "category", "amount_base", f.t("amount"))
+    chart = charts.stacked(
+        f.labelled(pivot, "platform"), "platform", "category", "amount_base", f.t("amount")
+    )
     ad = float(a.amount_base[a.category == f.t("cat_ad_spend")].sum())
     un = float(a.amount_base[a.rule == f.t("rule_unallocated")].sum())
     take = f.t(
@@ -296,7 +300,7 @@ def quality(ctx) -> Section:
                 Column("max_rate", f.t("max_rate"), "rate"),
                 Column("override_days", f.t("overrides"), "count"),
             ],
-            f.t("fx") + f" ({d.currency})",
+            f.t("fx") + f" ({f.currency_label()})",
         ),
     ]
     return Section("quality", f.t("quality"), take, tables)
@@ -344,5 +348,5 @@ def methodology(ctx) -> Section:
             kinds=f.t("list_sep").join(f.kind_label(k) for k in p.kinds),
         ),
     ]
-    take = f.t("take_method", currency=d.currency)
+    take = f.t("take_method", currency=f.currency_label())
     return Section("methodology", f.t("methodology"), take, [table], notes=notes)

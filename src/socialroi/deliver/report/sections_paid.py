@@ -10,7 +10,7 @@ from socialroi.deliver.report.sections_a import metric_column
 from socialroi.deliver.report.tables import Column, Section, Table
 from socialroi.measure.roi import roi
 
-PAID = ("spend", "cpm", "cpc", "ctr", "revenue", "roas")
+PAID = ("spend", "cpm", "cpc", "ctr", "cpa", "revenue", "roas")  # cpa: cost per attributed result
 TOP = 15
 
 

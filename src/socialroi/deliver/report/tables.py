@@ -41,6 +41,9 @@ class Table:
     # HTML and PDF show at most this many rows (the XLSX has them all); None: every row.
     doc_rows: int | None = None
     note: str = ""  # one line under the table
+    # "line": the XLSX draws the table as a native line chart beside it (first column the
+    # x axis, every other column a series); the HTML and PDF have their own SVG charts
+    chart: str | None = None
 
     @property
     def shown_rows(self) -> list[dict[str, Any]]:
@@ -80,6 +83,11 @@ class Section:
     bullets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     available: bool = True
+
+
+def plain(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with plain Python values (numpy scalars unwrapped, NaN as None)."""
+    return {k: _py(v) for k, v in row.items()}
 
 
 def _py(v: Any) -> Any:

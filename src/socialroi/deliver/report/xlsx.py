@@ -19,6 +19,7 @@ from pathlib import Path
 import xlsxwriter
 
 from socialroi.deliver.output import neutralise
+from socialroi.deliver.report.charts import color_of
 from socialroi.deliver.report.tables import Table, cell_kind
 
 NUM_FORMATS = {
@@ -105,6 +106,33 @@ def _write_table(ws, table: Table, row: int, fm: _Formats, widths: dict[int, int
     return header
 
 
+CHART_ROWS = 16  # rows a native chart covers beside its table
+
+
+def _line_chart(wb, ws, table: Table, header: int, col: int) -> None:
+    """A native Excel line chart of `table` (first column the x axis, one series per other
+    column) placed to its right, so finance can restyle or extend it."""
+    chart = wb.add_chart({"type": "line"})
+    first, last = header + 1, header + len(table.rows)
+    for j, c in enumerate(table.columns[1:], start=1):
+        chart.add_series(
+            {
+                "name": [ws.name, header, j],
+                "categories": [ws.name, first, 0, last, 0],
+                "values": [ws.name, first, j, last, j],
+                "line": {"color": color_of(c.key), "width": 2},
+                "marker": {"type": "circle", "size": 4,
+                           "fill": {"color": color_of(c.key)},
+                           "border": {"color": color_of(c.key)}},
+            }
+        )  # fmt: skip
+    chart.set_title({"name": table.title, "name_font": {"size": 11}})
+    chart.set_legend({"position": "right"})
+    chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
+    chart.set_size({"width": 620, "height": 300})
+    ws.insert_chart(header, col, chart)
+
+
 def write_xlsx(data, path: Path) -> Path:
     f = data.fmt
     wb = xlsxwriter.Workbook(
@@ -161,7 +189,9 @@ def write_xlsx(data, path: Path) -> Path:
             header = _write_table(ws, t, row, fm, widths, f)
             if first_header is None:
                 first_header = header
-            row = header + len(t.rows) + 2
+            if t.chart == "line" and t.rows:
+                _line_chart(wb, ws, t, header, len(t.columns) + 1)
+            row = header + max(len(t.rows), CHART_ROWS if t.chart else 0) + 2
         for n in s.notes:
             ws.write_string(row, 0, neutralise(n))
             row += 1

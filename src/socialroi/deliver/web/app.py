@@ -16,15 +16,18 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from socialroi.deliver.web import api, limits
+from socialroi.deliver.i18n.errors import translate_error
+from socialroi.deliver.web import api, language, limits
 from socialroi.deliver.web.auth import Forbidden, LoginRequired
 from socialroi.deliver.web.context import Context, RWLock
 from socialroi.deliver.web.render import HERE, error_response, templates
 from socialroi.deliver.web.routes import (
     account,
     admin,
+    campaigns,
     costs,
     data,
+    downloads,
     pages,
     profiles,
     reports,
@@ -61,7 +64,19 @@ def create_app(
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    for module in (account, pages, data, costs, reports, share, profiles, admin):
+    for module in (
+        account,
+        pages,
+        data,
+        costs,
+        campaigns,
+        reports,
+        share,
+        profiles,
+        admin,
+        downloads,
+        language,
+    ):
         app.include_router(module.router)
     app.include_router(api.router)
 
@@ -71,7 +86,10 @@ def create_app(
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired):
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": "sign in or send an API token"}, status_code=401)
+            message = translate_error(
+                "login_required", "sign in or send an API token", language.request_lang(request), {}
+            )
+            return JSONResponse({"error": message}, status_code=401)
         nxt = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(nxt, safe='')}", status_code=303)
 

@@ -6,15 +6,19 @@ HTML/SVG: no chart library, nothing fetched by the browser.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
+import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
+from jinja2 import pass_context
 
+from socialroi.deliver.i18n.columns import header
+from socialroi.deliver.i18n.formats import Formatter, formatter
 from socialroi.deliver.web.views import metric_info
 from socialroi.measure.roi import delta_unit
+from socialroi.model.words import SOURCE
 
 MONEY_COLUMNS = {
     "amount_base", "revenue", "value", "historical_clv", "predicted_clv", "spend", "amount",
@@ -38,48 +42,48 @@ def _unit(column: str) -> str:
     return info["unit"] if info else ""
 
 
-def number(value: Any, unit: str = "", currency: str = "") -> str:
-    if value is None or value is pd.NaT:
-        return ""
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        if value.tzinfo is None and (value.hour, value.minute, value.second) == (0, 0, 0):
-            return value.strftime("%Y-%m-%d")  # a date DuckDB handed over as a timestamp
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float):
-        v = float(value)
-        if math.isnan(v) or math.isinf(v):
-            return ""
-        if unit == "percent":
-            return f"{v * 100:,.1f} %"
-        if unit == "points":
-            return f"{v:+,.1f} pt"
-        if unit == "pp":  # a change of a rate, as a fraction: 0.036 is +3.6 pt
-            return f"{v * 100:+,.1f} pt"
-        if unit == "relative":
-            return f"{v * 100:+,.1f} %"
-        if unit == "currency":
-            return (
-                f"{v:,.0f} {currency}".strip() if abs(v) >= 100 else f"{v:,.2f} {currency}".strip()
-            )
-        if unit == "ratio":
-            return f"{v:,.2f}"
-        if isinstance(value, int) or v.is_integer():
-            return f"{v:,.0f}"
-        return f"{v:,.2f}"
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+def number(value: Any, unit: str = "", currency: str = "", fmt: Formatter | None = None) -> str:
+    """A value as the reader's locale writes it (Babel, the report's notation)."""
+    f = fmt or formatter(SOURCE, currency or "USD")
+    if currency and currency != f.currency:
+        f = replace(f, currency=currency)
+    return f.any(value, unit)
 
 
-def cell(value: Any, column: str, currency: str = "") -> str:
-    return number(value, _unit(str(column)), currency)
+def cell(value: Any, column: str, currency: str = "", fmt: Formatter | None = None) -> str:
+    """A number as the dashboard shows it in `column` (its unit from the column's name)."""
+    return number(value, _unit(str(column)), currency, fmt)
+
+
+@pass_context
+def _num(ctx, value: Any, unit: str = "", currency: str = "") -> str:
+    return number(value, unit, currency, ctx.get("fmt"))
+
+
+@pass_context
+def _cell(ctx, value: Any, column: str, currency: str = "", row=None) -> str:
+    """A table cell: names for the reader (platforms, formats, channels, markets, cost
+    categories and rules), numbers by the column's unit; an amount next to its own
+    `currency` column is in that currency, not the base one."""
+    f: Formatter = ctx.get("fmt") or formatter(SOURCE, currency or "USD")
+    col = str(column)
+    if isinstance(value, str):
+        return label(f, col, value)
+    if col == "amount" and row is not None:
+        own = dict(row).get("currency")
+        if isinstance(own, str) and len(own) == 3:
+            currency = own
+    return number(value, _unit(col), currency, f)
+
+
+def label(f: Formatter, column: str, value: str) -> str:
+    """A text cell as the reader reads it (the report's rule: `Formatter.value`)."""
+    return f.value(column, value)
+
+
+@pass_context
+def _header(ctx, column: str) -> str:
+    return header(column, ctx.get("fmt") or formatter(SOURCE, "USD"))
 
 
 def is_numeric(df: pd.DataFrame, column: str) -> bool:
@@ -151,11 +155,21 @@ def sort_href(f, page: str, shared: str, key: str) -> str:
     return f"/{page}?" + f.query(sort=key, dir=direction)
 
 
+CODE = re.compile(r"[a-z0-9]+(?:[_.:-][a-z0-9]+)+")
+
+
+def is_code(value: Any) -> bool:
+    """An identifier shown as it is stored (`ga4_event`, `tiktok:123`), not a word to read."""
+    return isinstance(value, str) and CODE.fullmatch(value) is not None
+
+
 def install(env) -> None:
+    env.globals["is_code"] = is_code
     env.globals["rows"] = rows
     env.globals["sort_href"] = sort_href
-    env.filters["num"] = number
-    env.filters["cell"] = cell
+    env.filters["num"] = _num
+    env.filters["cell"] = _cell
+    env.filters["header"] = _header
     env.globals["is_numeric"] = is_numeric
     env.globals["sort_frame"] = sort_frame
     env.globals["bars"] = bars

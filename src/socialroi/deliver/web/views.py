@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from socialroi.deliver.i18n.formats import LANGS
 from socialroi.deliver.output import to_json
 from socialroi.deliver.web.filters import Filters
 from socialroi.errors import SocialroiError, UnknownName
@@ -30,6 +31,7 @@ from socialroi.measure import quality
 from socialroi.measure.attribution.workspace import attribute, compare
 from socialroi.measure.clv.workspace import clv_by
 from socialroi.measure.costs.allocate import allocate, ledger
+from socialroi.measure.insights import LANGS as INSIGHT_LANGS
 from socialroi.measure.insights import insights
 from socialroi.measure.profiles import PROFILES, load_profile, profile_from_text
 from socialroi.measure.query import Query
@@ -48,6 +50,7 @@ class View:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    local: dict[str, Any] = field(default_factory=dict)  # per language, for the pages only
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -165,17 +168,28 @@ def overview(ws, f: Filters) -> View:
         view.tables["trend"] = trend.table
     except Exception as exc:  # a trend is a bonus; say why it is missing
         view.notes.append(f"trend not available: {exc}")
-    found = insights(
-        ws,
-        q.period,
-        profile=q.profile,
-        compare=q.compare or "previous",
-        model=q.model,
-    )
-    view.data["insights"] = [
-        {"kind": i.kind, "sentence": i.sentence, "strength": i.strength} for i in found[:8]
-    ]
+    view.data["insights"] = _insights(ws, q, f, res, "en")
+    view.local["insights"] = {lang: _insights(ws, q, f, res, lang) for lang in LANGS}
     return view
+
+
+def _insights(ws, q: Query, f: Filters, by_platform, lang: str) -> list[dict[str, Any]]:
+    """The overview's insights within the page's filters: shares and movers among the chosen
+    platforms and markets, and no sentence about a platform or market left out."""
+    if by_platform.compare_period is None:  # movers need a comparison
+        by_platform = roi(ws, q.but(compare=q.compare or "previous"), by=("platform",))
+    by_market = roi(ws, q.but(compare=None), by=("market",))
+    found = insights(
+        ws, q.period, profile=q.profile, compare=q.compare or "previous", model=q.model,
+        by_platform=by_platform, by_market=by_market, lang=lang if lang in INSIGHT_LANGS else "en",
+    )  # fmt: skip
+    kept = [
+        i
+        for i in found
+        if (not f.platforms or i.evidence.get("platform", f.platforms[0]) in f.platforms)
+        and (not f.markets or i.evidence.get("market", f.markets[0]) in f.markets)
+    ]
+    return [{"kind": i.kind, "sentence": i.sentence, "strength": i.strength} for i in kept[:8]]
 
 
 # -- platforms x markets ------------------------------------------------------------------
@@ -253,8 +267,8 @@ def content(ws, f: Filters) -> View:
     view = View("content")
     mod = content_mod
     posts = mod.posts_table(ws, f.period, **_scope(f))
-    view.data["posts_total"] = len(posts)
-    view.tables["posts"] = posts.sort_values("engagements", ascending=False).head(300)
+    view.data["posts_total"] = len(posts)  # the header counts the rows of the table below
+    view.tables["posts"] = posts.sort_values("engagements", ascending=False)
     view.tables["publishing"] = mod.publishing_vs_engagement(ws, f.period, **_scope(f))
     view.tables["formats"] = mod.formats_table(ws, f.period, **_scope(f))
     return view

@@ -175,19 +175,21 @@ def from_table(file: InputFile, ctx: Context, t: Table) -> dict[str, pd.DataFram
     raw_all = [v for f in date_fields for v in t.values(f, rows)]
     order = slash_order(raw_all, t.language)
     parsed = {f: dates(ctx, t.values(f, rows), rns, t.column(f), order=order) for f in date_fields}
-    starts = parsed.get("day", parsed.get("reporting_starts"))
-    ends = parsed.get("day", parsed.get("reporting_ends"))
+    # plain lists: the row loops below index them once per row (a Series' .iloc costs more
+    # than the row's other work)
+    starts = list(parsed.get("day", parsed.get("reporting_starts")))
+    ends = list(parsed.get("day", parsed.get("reporting_ends")))
     for i, rn in enumerate(rns):
-        if starts.iloc[i] is None or ends.iloc[i] is None:
+        if starts[i] is None or ends[i] is None:
             f = "day" if "day" in parsed else "reporting_starts"
             raise ctx.fail("a row has no date", row=rn, column=t.column(f))
-        if ends.iloc[i] < starts.iloc[i]:
+        if ends[i] < starts[i]:
             raise ctx.fail(
                 "the reporting period ends before it starts",
                 row=rn,
                 column=t.column("reporting_ends"),
-                value=ends.iloc[i],
-                expected=f"a date on or after {starts.iloc[i]}",
+                value=ends[i],
+                expected=f"a date on or after {starts[i]}",
             )
 
     # Entities: ids when the export has them, else names (with a finding).
@@ -220,8 +222,8 @@ def from_table(file: InputFile, ctx: Context, t: Table) -> dict[str, pd.DataFram
             rows=len(rows),
         )
     given = folder_handle(ctx)
-    nums = number_columns(ctx, t, COUNTS, rows)
-    amounts = number_columns(ctx, t, AMOUNTS, rows, integer=False)
+    nums = {f: list(v) for f, v in number_columns(ctx, t, COUNTS, rows).items()}
+    amounts = {f: list(v) for f, v in number_columns(ctx, t, AMOUNTS, rows, integer=False).items()}
     conv_by_result = "purchases" not in amounts and "results" in amounts
 
     facts: list[dict[str, Any]] = []
@@ -292,11 +294,11 @@ def from_table(file: InputFile, ctx: Context, t: Table) -> dict[str, pd.DataFram
                 row=rn,
                 expected="a campaign, ad set or ad name or ID",
             )
-        conv = amounts["purchases"].iloc[i] if "purchases" in amounts else None
+        conv = amounts["purchases"][i] if "purchases" in amounts else None
         if conv_by_result:
             indicator = text(t.cell(r, "result_indicator")) or ""
             if _CONVERSION.search(indicator):
-                conv = amounts["results"].iloc[i]
+                conv = amounts["results"][i]
         fact: dict[str, Any] = {
             "entity_id": entity,
             "platform": platform,
@@ -304,19 +306,19 @@ def from_table(file: InputFile, ctx: Context, t: Table) -> dict[str, pd.DataFram
             "campaign_id": ids_here.get("campaign"),
             "ad_group_id": ids_here.get("ad_group"),
             "ad_id": ids_here.get("ad"),
-            "metric_date": starts.iloc[i],
-            "period_end": ends.iloc[i],
+            "metric_date": starts[i],
+            "period_end": ends[i],
             "market": market,
             "currency": currency,
-            "spend": amounts["spend"].iloc[i],
+            "spend": amounts["spend"][i],
             "platform_conversions": conv,
-            "platform_conversion_value": amounts["conversion_value"].iloc[i]
+            "platform_conversion_value": amounts["conversion_value"][i]
             if "conversion_value" in amounts
             else None,
             "_row": rn,
         }
         for f, s in nums.items():
-            fact[f] = s.iloc[i]
+            fact[f] = s[i]
         facts.append(fact)
 
     # Campaign-level utm: the ads' common value, when they agree.

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from socialroi.deliver.i18n.errors import translate_error
 from socialroi.deliver.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -19,6 +20,7 @@ from socialroi.deliver.web.auth import (
     Principal,
     check_csrf,
 )
+from socialroi.deliver.web.language import request_lang
 from socialroi.deliver.web.render import render
 from socialroi.store.credentials import PASSWORD_MAX
 from socialroi.store.web import SESSION_HOURS
@@ -38,6 +40,7 @@ def _secure(request: Request) -> bool:
 
 
 def _form(request: Request, message: str = "", status: int = 200, nxt: str = ""):
+    message = translate_error(None, message, request_lang(request))
     token = secrets.token_urlsafe(24)
     resp = render(
         request,

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from socialroi.deliver import report as report_pkg
 from socialroi.deliver.web.auth import VIEWER, Principal, check_csrf
 from socialroi.deliver.web.filters import Filters
+from socialroi.deliver.web.language import request_lang
 from socialroi.deliver.web.render import render
 from socialroi.deliver.web.routes.pages import PAGES
 from socialroi.deliver.web.views import profile_of
@@ -34,7 +35,14 @@ MEDIA = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-LANGS = ("en",)
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's marker: the page shows these translated
+    return text
+
+
+STEPS = (N_("gathering figures"), N_("writing html"), N_("writing pdf"), N_("writing xlsx"),
+         N_("finishing"))  # fmt: skip
 
 
 def report_key(ctx, f: Filters, lang: str) -> str:
@@ -158,7 +166,7 @@ def report_file(ctx, key: str, fmt: str) -> Path | None:
 def reports_page(request: Request, p: Principal = VIEWER):
     ctx = request.app.state.ctx
     f = ctx.filters(request.query_params, "reports")
-    key = report_key(ctx, f, "en")
+    key = report_key(ctx, f, request_lang(request))
     ready = {fmt: report_file(ctx, key, fmt) is not None for fmt in FORMATS}
     job = job_state(ctx, key)
     return render(
@@ -182,7 +190,8 @@ async def build_page(request: Request, p: Principal = VIEWER):
     check_csrf(request, p, form)
     ctx = request.app.state.ctx
     f = ctx.filters(request.query_params, "reports")
-    await run_in_threadpool(start, ctx, f)  # the build runs in the background
+    # the build runs in the background, in the language of the page it was asked from
+    await run_in_threadpool(start, ctx, f, request_lang(request))
     return RedirectResponse(f"/reports?{f.query()}", status_code=303)
 
 
@@ -200,4 +209,4 @@ def download(request: Request, key: str, fmt: str, p: Principal = VIEWER):
     path = report_file(request.app.state.ctx, key, fmt)
     if path is None:
         raise SocialroiError("no such report; build it first on the Reports page")
-    return FileResponse(path, media_type=MEDIA[fmt], filename=f"socialroi-report.{fmt}")
+    return FileResponse(path, media_type=MEDIA[fmt], filename=path.name)
