@@ -242,6 +242,9 @@ TRAFFIC = Stream(
     lag_days=3,  # GA4 settles a day's data over about 72 hours
     window_days=92,
     history_days=90,
+    # aggregated reports are not cut by the property's data retention (that limits
+    # explorations): --since and --full may reach back to the property's first day
+    max_history_days=10 * 366,
     fetch=fetch_report,
 )
 

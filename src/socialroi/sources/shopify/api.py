@@ -300,6 +300,7 @@ ORDERS = Stream(
     lag_days=3,  # refunds, captures and edits move an order's updated_at for days
     window_days=366,
     history_days=365,
+    max_history_days=20 * 366,  # every order the shop has (read_all_orders beyond 60 days)
     fetch=fetch_orders,
 )
 
