@@ -55,10 +55,11 @@ def run_json(workspace: str, name: str) -> Any:
 
 
 def figures(doc: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """(where, value) of every leaf of a JSON document, the workspace's own name left out."""
+    """(where, value) of every leaf of a JSON document; the workspace's own name and the
+    answer's data version and time left out."""
     if isinstance(doc, dict):
         for k in sorted(doc):
-            if k != "workspace":
+            if k not in ("workspace", "as_of"):  # names and when, not figures
                 yield from figures(doc[k], f"{path}.{k}")
     elif isinstance(doc, list):
         for i, v in enumerate(doc):

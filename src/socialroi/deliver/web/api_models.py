@@ -62,11 +62,20 @@ class AppliedFilters(BaseModel):
     model: AttributionModel | None = Field(description="null: the profile's model.")
 
 
+class AsOf(BaseModel):
+    data_version: str = Field(description="A short name of the data version the figures are of.")
+    computed_at: str = Field(description="When they were computed (ISO 8601, UTC).")
+    current: bool = Field(
+        description="False while newer data is being computed: these are the last good figures."
+    )
+
+
 class ViewAnswer(BaseModel):
     view: str = Field(description="The dashboard view the figures come from.")
     filters: AppliedFilters
     currency: str = CURRENCY
     notes: list[str] = Field(description="Why something is missing, in plain sentences.")
+    as_of: AsOf | None = Field(None, description="Which data the figures are of.")
 
 
 # -- overview ---------------------------------------------------------------------------------
