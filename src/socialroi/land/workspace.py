@@ -21,7 +21,7 @@ from socialroi.model.channels import load_rules
 from socialroi.model.currencies import is_iso_currency, known_currencies
 from socialroi.model.schema import TABLES, table_spec
 from socialroi.sources.base import ImportOptions
-from socialroi.store import DEFAULT_PATH, answers, reads
+from socialroi.store import DEFAULT_PATH, answers, batches, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.location import is_spark
 from socialroi.store.spark import SparkStore
@@ -265,6 +265,14 @@ class Workspace:
         except Exception as exc:  # a damaged row: compute it again
             log.warning("kept answer for %r unreadable (%s); computing it again", key, exc)
             return _MISSING
+
+    # -- undo ----------------------------------------------------------------------------
+    def undo_batch(self, batch_id: int) -> dict[str, int]:
+        """Take back one import or sync: every row the batch brought or last updated goes, in
+        one transaction, and the batch stays listed as `undone`. Rows it had replaced from an
+        earlier batch are not brought back (import that file again with --force, or sync)."""
+        with self.store.transaction() as tx:
+            return batches.undo(tx, batch_id)
 
     # -- status --------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

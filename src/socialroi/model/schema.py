@@ -485,7 +485,7 @@ _add(
                 "status",
                 "string",
                 "code",
-                "`loaded`, or `superseded` by a forced re-read of the same file (failed imports store nothing).",
+                "`loaded`, `superseded` by a forced re-read of the same file, or `undone` (`socialroi undo`: its rows removed). Failed imports store nothing.",
             ),
             C("rows_read", "int64", "count", "Data rows in the file."),
             C("rows_loaded", "int64", "count", "Rows written to canonical tables."),

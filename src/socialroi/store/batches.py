@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from socialroi.errors import NotFound, SocialroiError
+from socialroi.model.schema import TABLES
 from socialroi.store.duckdb import DuckDBStore, quote
 
 BATCH_COLUMNS = (
@@ -111,6 +113,32 @@ def record(
             [batch_id, i, batch.file_name, f.kind, f.row_number, f.column, f.value, f.rows,
              f.message],
         )  # fmt: skip
+
+
+def undo(tx: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, int]:
+    """Inside one transaction: remove every row batch `batch_id` brought or last updated, its
+    findings, and the sync cursors it moved (the next sync reads that stream's history again);
+    the batch stays listed, marked `undone`, for lineage. Returns rows removed per table."""
+    got = tx.execute(
+        "SELECT status, file_name FROM import_batches WHERE batch_id = ?", [batch_id]
+    ).fetchone()
+    if got is None:
+        raise NotFound(f"no batch {batch_id}; the dashboard's Data page lists the batches")
+    if got[0] != "loaded":
+        raise SocialroiError(f"batch {batch_id} ({got[1]}) is {got[0]}: there is nothing to undo")
+    removed: dict[str, int] = {}
+    for name, spec in TABLES.items():  # sync_cursors too: the cursor this batch moved
+        if name == "import_batches" or "batch_id" not in spec.column_names:
+            continue
+        n = tx.execute(
+            f"SELECT count(*) FROM {quote(name)} WHERE batch_id = ?", [batch_id]
+        ).fetchone()[0]
+        if n:
+            tx.execute(f"DELETE FROM {quote(name)} WHERE batch_id = ?", [batch_id])
+            removed[name] = int(n)
+    tx.execute("DELETE FROM dq_findings WHERE batch_id = ?", [batch_id])
+    tx.execute("UPDATE import_batches SET status = 'undone' WHERE batch_id = ?", [batch_id])
+    return removed
 
 
 def delete_row(tx: duckdb.DuckDBPyConnection, table: str, key: str, value: object) -> None:

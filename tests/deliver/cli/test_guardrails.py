@@ -44,6 +44,7 @@ READS = [
     ["connections"],
     ["disconnect", "meta"],
     ["sync"],
+    ["undo", "3"],
 ]
 
 

@@ -31,6 +31,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Rows per table, date ranges, platforms, markets, currencies and data-quality findings.",
     ),
     "formats": ("workspace", "formats", "List the export formats socialroi recognises."),
+    "undo": (
+        "workspace",
+        "undo",
+        "Take back one import or sync: its rows go, the batch stays listed as undone.",
+    ),
     "fx": ("workspace", "fx", "Exchange-rate overrides (the ECB reference rates apply otherwise)."),
     "demo": (
         "workspace",

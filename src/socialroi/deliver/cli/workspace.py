@@ -146,6 +146,25 @@ def status(workspace: str, fmt: str) -> None:
 
 
 @click.command()
+@workspace_option
+@click.argument("batch_id", type=int)
+def undo(workspace: str, batch_id: int) -> None:
+    """Take back one import or sync: its rows go, the batch stays listed as undone.
+
+    BATCH_ID is shown on the dashboard's Data page and by the API's /imports/history."""
+    with open_workspace(workspace) as ws:
+        removed = ws.undo_batch(batch_id)
+        refresh_kept_views(ws)
+    rows = ", ".join(f"{t} {n:,}" for t, n in removed.items()) or "no rows"
+    console.print(f"batch {batch_id} undone: removed {rows}.", markup=False)
+    console.print(
+        "Rows it had replaced from earlier batches are not brought back: import that file "
+        "again with --force, or sync.",
+        markup=False,
+    )
+
+
+@click.command()
 def formats() -> None:
     """List the export formats socialroi recognises."""
 
