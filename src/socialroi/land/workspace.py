@@ -46,6 +46,7 @@ class Workspace:
         self._memo_lock = threading.Lock()
         self._memo_flights: dict[Any, threading.Lock] = {}
         self._pin = threading.local()
+        self._on_close: list[Callable[[], None]] = []
 
     @classmethod
     def open(
@@ -71,7 +72,15 @@ class Workspace:
             ws.store.set_setting("base_currency", "USD")
         return ws
 
+    def on_close(self, fn: Callable[[], None]) -> None:
+        """Run `fn` before the workspace closes: a background worker (the dashboard's
+        refresher) stops and is waited for, so no query runs on a closing database."""
+        self._on_close.append(fn)
+
     def close(self) -> None:
+        hooks, self._on_close = self._on_close, []
+        for fn in hooks:
+            fn()
         self.store.close()
 
     def __enter__(self) -> Workspace:

@@ -192,6 +192,15 @@ class DuckDBStore:
         with contextlib.suppress(duckdb.Error):
             con.close()
 
+    def interrupt(self) -> None:
+        """Stop the queries other threads are running now (they raise); the workspace is
+        about to close, and closing under a running query would crash DuckDB."""
+        with self._others_lock:
+            others = list(self._others)
+        for con in others:
+            with contextlib.suppress(duckdb.Error, RuntimeError):
+                con.interrupt()
+
     def close(self) -> None:
         with self._others_lock:
             others, self._others = self._others, []

@@ -120,6 +120,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self.refresher = Refresher(self)
+        self.ws.on_close(self.close)
 
     def version(self) -> Any:
         """The workspace's data version, read at most once a second (this process owns the
@@ -396,8 +397,14 @@ class Refresher:
             except Exception:  # the reader keeps the last good answer; the log says why
                 log.exception("refreshing %s failed", key[0])
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 30.0) -> None:
+        """No more refreshing; a refresh running now is interrupted and waited for (up to
+        `wait` seconds), so the workspace can close under no query."""
         with self._cond:
             self._stopped = True
             self._queue.clear()
             self._cond.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            self.ctx.ws.store.interrupt()
+            thread.join(wait)
