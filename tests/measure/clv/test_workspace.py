@@ -354,6 +354,7 @@ def test_cli_errors(shop_ws, tmp_path):
     assert "--historical-only" in r.output and "Traceback" not in r.output
     r = run("clv", "-w", path, "--period", Q3, "--by", "campaign", "--historical-only")
     assert r.exit_code == 1 and "valid: market, platform" in r.output
+    assert run("init", "-w", tmp_path / "empty.duckdb").exit_code == 0
     r = run("clv", "-w", tmp_path / "empty.duckdb", "--period", Q3)
     assert r.exit_code == 1 and "no purchases" in r.output
 
