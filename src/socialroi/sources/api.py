@@ -35,9 +35,26 @@ from socialroi.sources.base import Context, Staged
 
 # How a list endpoint pages (the fetcher in `sync.paging` implements each):
 # - graph_cursor: Graph API `{"data": [...], "paging": {"cursors": {"after"}, "next"}}`;
-# - offset: `offset` / `limit` parameters until a short page (GA4 runReport's rows);
+# - offset: `offset` / `limit` parameters until a short page (GA4 runReport's rows); the
+#   parameter names are the stream's `paging_params` (LinkedIn: `start` / `count`);
+# - token: the page names the next page's token at `next_token` (a dotted path such as
+#   `nextPageToken`, `meta.next_token`, `bookmark`, `data.cursor`), sent back as the parameter
+#   `token_param`; the last page has no token (or `has_more` at its dotted path is false):
+#   YouTube, X, Pinterest, TikTok's Business API;
+# - page: page numbers `page` = 1, 2, ... until the page number at `total_pages` (a dotted
+#   path, TikTok's `data.page_info.total_page`) or a short page;
 # - none: one response holds everything.
-PAGING_KINDS = ("graph_cursor", "offset", "none")
+PAGING_KINDS = ("graph_cursor", "offset", "token", "page", "none")
+
+
+def dig(body: Any, path: str) -> Any:
+    """The value at a dotted path of a JSON body (`data.page_info.total_page`), or None."""
+    got = body
+    for part in path.split("."):
+        if not isinstance(got, dict):
+            return None
+        got = got.get(part)
+    return got
 
 
 @dataclass(frozen=True)
@@ -129,7 +146,15 @@ class Stream:
     to_staged: Callable[[list[dict[str, Any]], Context, str], Staged]
     params: Mapping[str, Any] = field(default_factory=dict)
     paging: str = "graph_cursor"
-    records: str = "data"  # key of the records list in a page
+    records: str = "data"  # key (or dotted path, `data.list`) of the records list in a page
+    # Paging details (see PAGING_KINDS): the page-size parameter and size (`offset`, `token`,
+    # `page`), the offset parameter (`offset`), the token's place and parameter (`token`).
+    page_size: tuple[str, int] = ("limit", 500)
+    offset_param: str = "offset"
+    next_token: str = ""
+    token_param: str = ""
+    has_more: str = ""
+    total_pages: str = ""
     lag_days: int = 3  # recent days re-read on every sync (the platform revises them)
     window_days: int = 31  # days per request
     history_days: int = 365  # how far back a first or --full sync reads
@@ -146,6 +171,10 @@ class Stream:
     def __post_init__(self) -> None:
         if self.paging not in PAGING_KINDS:
             raise ValueError(f"{self.source}/{self.name}: paging {self.paging!r} unknown")
+        if self.paging == "token" and not (self.next_token and self.token_param):
+            raise ValueError(
+                f"{self.source}/{self.name}: token paging needs next_token and token_param"
+            )
 
     @property
     def key(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from socialroi.sources.api import Stream, Window
+from socialroi.sources.api import Stream, Window, dig
 from socialroi.sync.http import Api
 
 MAX_PAGES = 100_000  # a loop guard: an API that keeps answering "next" forever
@@ -65,8 +65,8 @@ class Fetcher:
 
     def records_of(self, stream: Stream, body: Any, page: str) -> list[dict[str, Any]]:
         """The list of records in one page body, or a clear error for a wrong shape."""
-        got = body.get(stream.records) if isinstance(body, dict) else None
-        if got is None and isinstance(body, dict) and stream.records not in body:
+        got = dig(body, stream.records)
+        if got is None and not _has(body, stream.records):
             raise self.api.fail(
                 self._where(page),
                 f"the page has no {stream.records!r} list",
@@ -88,6 +88,10 @@ class Fetcher:
             yield from self._graph(stream, path, params)
         elif stream.paging == "offset":
             yield from self._offset(stream, path, params)
+        elif stream.paging == "token":
+            yield from self._token(stream, path, params)
+        elif stream.paging == "page":
+            yield from self._numbered(stream, path, params)
         else:
             body = self.get(path, params, page="page 1")
             self.pages_read += 1
@@ -117,18 +121,76 @@ class Fetcher:
     def _offset(
         self, stream: Stream, path: str, params: Mapping[str, Any]
     ) -> Iterator[list[dict[str, Any]]]:
-        limit = int(params.get("limit", PAGE_LIMIT))
+        size_param, default = stream.page_size
+        limit = int(params.get(size_param, default))
         offset, n = 0, 0
         while True:
             n += 1
             page = f"page {n}"
-            body = self.get(path, {**params, "limit": limit, "offset": offset}, page=page)
+            query = {**params, size_param: limit, stream.offset_param: offset}
+            body = self.get(path, query, page=page)
             self.pages_read += 1
             got = self.records_of(stream, body, page)
             yield got
             if len(got) < limit or n > MAX_PAGES:
                 return
             offset += limit
+
+    def _token(
+        self, stream: Stream, path: str, params: Mapping[str, Any]
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Next-page tokens: each page names the next one's token; the last names none."""
+        size_param, size = stream.page_size
+        query = {size_param: size, **params}
+        seen: set[str] = set()
+        for n in range(1, MAX_PAGES + 2):
+            page = f"page {n}"
+            if n > MAX_PAGES:
+                raise self.api.fail(self._where(page), "the API never reached a last page")
+            body = self.get(path, query, page=page)
+            self.pages_read += 1
+            yield self.records_of(stream, body, page)
+            token = dig(body, stream.next_token)
+            more = dig(body, stream.has_more) if stream.has_more else True
+            if token in (None, "") or more is False:
+                return
+            if not isinstance(token, str | int) or isinstance(token, bool):
+                raise self.api.fail(
+                    self._where(page), f"the page's {stream.next_token!r} is not a page token"
+                )
+            if str(token) in seen:
+                raise self.api.fail(
+                    self._where(page), f"the page's {stream.next_token!r} repeats an earlier page"
+                )
+            seen.add(str(token))
+            query = {**query, stream.token_param: token}
+
+    def _numbered(
+        self, stream: Stream, path: str, params: Mapping[str, Any]
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Page numbers from 1 until the total the page states (or a short page)."""
+        size_param, size = stream.page_size
+        for n in range(1, MAX_PAGES + 1):
+            page = f"page {n}"
+            body = self.get(path, {**params, size_param: size, "page": n}, page=page)
+            self.pages_read += 1
+            got = self.records_of(stream, body, page)
+            yield got
+            total = dig(body, stream.total_pages) if stream.total_pages else None
+            if total is not None and (not isinstance(total, int) or isinstance(total, bool)):
+                raise self.api.fail(
+                    self._where(page), f"the page's {stream.total_pages!r} is not a page count"
+                )
+            if (total is not None and n >= total) or (total is None and len(got) < size):
+                return
+        raise self.api.fail(self._where(f"page {MAX_PAGES}"), "the API never reached a last page")
+
+
+def _has(body: Any, path: str) -> bool:
+    """Whether the dotted path exists in the body (its value may be null)."""
+    *parents, last = path.split(".")
+    got = dig(body, ".".join(parents)) if parents else body
+    return isinstance(got, dict) and last in got
 
 
 def read_window(fetcher: Fetcher, stream: Stream, account: str, window: Window) -> list[dict]:
