@@ -166,3 +166,29 @@ def test_meta_consent_ends_with_a_long_lived_token(fake_meta):
     assert fake_meta.exchanged == ["short-lived-1"]
     assert grant.access_token == "renewed-1"
     assert grant.expires_at - dt.datetime.now(dt.UTC) > dt.timedelta(days=59)
+
+
+def test_a_refresh_tokens_own_lifetime_is_kept_and_names_when_the_grant_lapses():
+    import datetime as dt
+
+    from socialroi.sync.auth import grant_from
+    from socialroi.sync.credentials import Grant
+
+    old = Grant("a", "r1", None, "app", "secret")
+    assert old.lapses_at is None  # the platform never said
+    got = grant_from(
+        {"access_token": "a2", "expires_in": 5184000, "refresh_token": "r2",
+         "refresh_token_expires_in": 31536000},  # LinkedIn's documented answer
+        old,
+    )  # fmt: skip
+    now = dt.datetime.now(dt.UTC)
+    assert abs((got.refresh_expires_at - now).days - 365) <= 1
+    assert got.lapses_at == got.refresh_expires_at
+    again = grant_from({"access_token": "a3", "expires_in": 86400, "refresh_token": "r3"}, got)
+    assert again.refresh_expires_at == got.refresh_expires_at  # not forgotten when omitted
+    tiktok = grant_from({"access_token": "a", "refresh_expires_in": "86400"}, old)
+    assert abs((tiktok.refresh_expires_at - now).total_seconds() - 86400) < 60
+    assert Grant.from_json(again.to_json()) == again
+    assert "r3" not in repr(again) and "a3" not in repr(again)
+    no_refresh = Grant("a", None, now + dt.timedelta(days=3))
+    assert no_refresh.lapses_at == no_refresh.expires_at

@@ -134,13 +134,21 @@ def grant_from(got: Any, old: Grant, lifetime: float | None = None) -> Grant:
     seconds an access token lives when the response has no `expires_in` (Salesforce)."""
     if not isinstance(got, dict) or not isinstance(got.get("access_token"), str):
         raise SocialroiError("the token endpoint answered without an access_token")
-    expires = got.get("expires_in")
+    now = dt.datetime.now(dt.UTC)
+    expires = _seconds(got.get("expires_in"))
     expires_at = (
-        dt.datetime.now(dt.UTC) + dt.timedelta(seconds=float(expires))
-        if isinstance(expires, int | float | str) and str(expires).replace(".", "", 1).isdigit()
-        else (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=lifetime) if lifetime else None)
+        now + dt.timedelta(seconds=expires)
+        if expires is not None
+        else (now + dt.timedelta(seconds=lifetime) if lifetime else None)
     )
+    # the refresh token's own lifetime: LinkedIn `refresh_token_expires_in`, TikTok
+    # `refresh_expires_in`; when the answer omits it, the known end is kept (a warning too
+    # early beats none)
+    rest = _seconds(got.get("refresh_token_expires_in", got.get("refresh_expires_in")))
     rotated = got.get("refresh_token")
+    refresh_expires_at = (
+        now + dt.timedelta(seconds=rest) if rest is not None else old.refresh_expires_at
+    )
     extra = dict(old.extra)
     for k in ("instance_url", "scope", "token_type"):
         if isinstance(got.get(k), str):
@@ -152,4 +160,12 @@ def grant_from(got: Any, old: Grant, lifetime: float | None = None) -> Grant:
         client_id=old.client_id,
         client_secret=old.client_secret,
         extra=extra,
+        refresh_expires_at=refresh_expires_at,
     )
+
+
+def _seconds(value: Any) -> float | None:
+    """A lifetime in seconds as token endpoints send it (a number or a numeric string)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    return float(value) if str(value).replace(".", "", 1).isdigit() else None

@@ -42,9 +42,23 @@ class Grant:
     client_id: str | None = None  # the app that holds the grant (needed to refresh)
     client_secret: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. Salesforce's instance_url
+    # UTC; when the refresh token itself stops working (LinkedIn: a year, TikTok: a year);
+    # None: the platform does not say (or the grant has no refresh token)
+    refresh_expires_at: dt.datetime | None = None
 
     def __repr__(self) -> str:
-        return f"Grant(expires_at={self.expires_at}, refreshable={bool(self.refresh_token)})"
+        return (
+            f"Grant(expires_at={self.expires_at}, refreshable={bool(self.refresh_token)}, "
+            f"refresh_expires_at={self.refresh_expires_at})"
+        )
+
+    @property
+    def lapses_at(self) -> dt.datetime | None:
+        """When the grant stops working unless the user consents again: the refresh token's
+        end when it can be refreshed, else the access token's; None: no known end."""
+        if self.refresh_token:
+            return self.refresh_expires_at
+        return self.expires_at
 
     __str__ = __repr__
 
@@ -57,13 +71,17 @@ class Grant:
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["expires_at"] = self.expires_at.isoformat() if self.expires_at else None
+        d["refresh_expires_at"] = (
+            self.refresh_expires_at.isoformat() if self.refresh_expires_at else None
+        )
         return d
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Grant:
         d = dict(d)
-        if d.get("expires_at"):
-            d["expires_at"] = dt.datetime.fromisoformat(d["expires_at"])
+        for key in ("expires_at", "refresh_expires_at"):
+            if d.get(key):
+                d[key] = dt.datetime.fromisoformat(d[key])
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
