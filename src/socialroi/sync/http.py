@@ -58,6 +58,7 @@ class Api:
         sleep: Callable[[float], None] = time.sleep,
         headers: Mapping[str, str] | None = None,
         hosts: tuple[str, ...] = (),
+        envelope: Callable[[int, Any], str | None] | None = None,
     ) -> None:
         self.source = source
         self.base = base.rstrip("/")
@@ -66,6 +67,7 @@ class Api:
         self.client = client or httpx.Client(timeout=self.limits.timeout)
         self.sleep = sleep
         self.headers = dict(headers or {})
+        self.envelope = envelope  # `Connector.envelope`: errors in the body of an HTTP 200
         self.stream = ""  # set by the runner: named in errors
         self.waited = 0.0  # seconds spent waiting on limits (reported in the summary)
         self.requests = 0
@@ -189,6 +191,10 @@ class Api:
         return b"".join(chunks)
 
     def _verdict(self, status: int, headers: httpx.Headers, decoded: Any) -> str:
+        if self.envelope is not None and decoded is not _UNDECODABLE:
+            got = self.envelope(status, decoded)
+            if got is not None:
+                return got
         err = decoded.get("error") if isinstance(decoded, dict) else None
         code = err.get("code") if isinstance(err, dict) else None
         if status == 401 or (isinstance(code, int) and code in META_TOKEN_CODES):
@@ -265,6 +271,9 @@ def _error_text(decoded: Any) -> str:
             text = str(err[0].get("message", err[0]) if isinstance(err[0], dict) else err[0])
         else:
             text = str(err or "")
+            code = decoded.get("code")  # an envelope's own code (TikTok: 40100, ...)
+            if text and isinstance(code, int) and not isinstance(code, bool) and code:
+                text = f"{text} (code {code})"
         return " ".join(text.split())[:200]
     return ""
 
