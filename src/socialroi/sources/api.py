@@ -84,6 +84,7 @@ class Auth:
     token_body: str = "form"  # noqa: S105 - "form" (application/x-www-form-urlencoded) or "json"
     token_data: str = ""  # dotted path of the token fields in the answer ("": top level)
     code_param: str = "code"
+    refresh_path: str = ""  # a refresh endpoint of its own (TikTok), else `token_path`
     client_param: str = "client_id"
 
 

@@ -62,7 +62,9 @@ def refresh(api: Api, connector: Connector, creds: Credentials, ref: str, grant:
         form["client_id"] = grant.client_id
     if grant.client_secret:
         form["client_secret"] = grant.client_secret
-    got = _token_call(api, connector, "POST", form, "refreshing the token")
+    got = _token_call(
+        api, connector, "POST", form, "refreshing the token", connector.auth.refresh_path
+    )
     new = grant_from(got, grant, connector.auth.token_lifetime)
     creds.put(ref, new)  # persisted (atomically) BEFORE the new access token is used
     return new
@@ -115,8 +117,10 @@ def code_for_grant(
     return grant
 
 
-def _token_call(api: Api, connector: Connector, method: str, form: dict, what: str) -> Any:
-    path = connector.auth.token_path
+def _token_call(
+    api: Api, connector: Connector, method: str, form: dict, what: str, path: str = ""
+) -> Any:
+    path = path or connector.auth.token_path
     if not path:
         raise SocialroiError(f"{connector.source} has no token endpoint to call for {what}")
     a = connector.auth
