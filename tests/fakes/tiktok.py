@@ -60,6 +60,7 @@ class FakeTikTok:
         self.videos: dict[str, list[dict[str, Any]]] = {}
         self.advertisers: dict[str, dict[str, Any]] = {}  # advertiser id -> info
         self.report: dict[str, list[dict[str, Any]]] = {}  # advertiser id -> rows
+        self.page_cap = 1000  # the documented page_size range is 1-1,000
         fake.route("POST", rf"{V}/tt_user/oauth2/refresh_token/", self._refresh)
         fake.route("GET", rf"{V}/business/get/", self._profile)
         fake.route("GET", rf"{V}/business/video/list/", self._videos)
@@ -131,7 +132,7 @@ class FakeTikTok:
             return err(40002, "The time range of a daily report cannot exceed 30 days.")
         rows = [r for r in self.report.get(q.get("advertiser_id", ""), [])
                 if q["start_date"] <= r["dimensions"]["stat_time_day"][:10] <= q["end_date"]]  # fmt: skip
-        page, size = int(q.get("page", 1)), int(q.get("page_size", 10))
+        page, size = int(q.get("page", 1)), min(self.page_cap, int(q.get("page_size", 10)))
         total_page = max(1, -(-len(rows) // size))
         return ok({"list": rows[(page - 1) * size : page * size],
                    "page_info": {"page": page, "page_size": size, "total_number": len(rows),
