@@ -190,7 +190,8 @@ def fill(t: FakeTikTok, first: dt.date = dt.date(2026, 2, 1), last: dt.date = dt
                     "spend": f"{spend:.2f}", "impressions": str(9000 + 100 * i + j),
                     "reach": str(7000 + 50 * i), "clicks": str(120 + i + j),
                     "video_play_actions": str(4000 + 10 * i), "conversion": str(3 + (i + j) % 4),
-                    "total_purchase_value": f"{(3 + (i + j) % 4) * 29.9:.2f}",
+                    "total_complete_payment_rate": f"{(3 + (i + j) % 4) * 29.9:.2f}" if j < 2 else "0.00",
+                    "total_purchase_value": "0.00" if j < 2 else f"{(1 + i % 2) * 4.99:.2f}",
                 },
             })  # fmt: skip
     t.report[ADVERTISER] = rows

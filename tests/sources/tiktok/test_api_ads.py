@@ -27,7 +27,7 @@ SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 10)
 HEADER = [
     "By Day", "Advertiser ID", "Account name", "Campaign name", "Campaign ID", "Ad group name",
     "Ad group ID", "Ad name", "Ad ID", "Objective", "Currency", "Cost", "Impressions", "Reach",
-    "Clicks (destination)", "Video views", "Conversions", "Total purchase value",
+    "Clicks (destination)", "Video views", "Conversions", "Total complete payment value",
 ]  # fmt: skip
 
 
@@ -58,6 +58,14 @@ def test_ads_land_in_the_advertisers_currency_and_days(tt, tmp_path):  # noqa: F
         "FROM ad_metrics WHERE ad_id = 'tiktok:ad:1603' AND metric_date = DATE '2026-03-01'"
     ).fetchone()
     assert row[:2] == ("tiktok:campaign:1802", "tiktok:ad_group:1702")
+    m = next(r["metrics"] for r in tt.report[ADVERTISER]  # ad 1603 sells in an app
+             if r["dimensions"] == {"ad_id": "1603", "stat_time_day": "2026-03-01 00:00:00"})  # fmt: skip
+    assert row[2:] == (int(m["clicks"]), int(m["video_play_actions"]), float(m["conversion"]))
+    value = ws.store.raw.execute(
+        "SELECT platform_conversion_value FROM ad_metrics "
+        "WHERE ad_id = 'tiktok:ad:1603' AND metric_date = DATE '2026-03-01'"
+    ).fetchone()[0]
+    assert value == float(m["total_purchase_value"]) > 0
     call = tt.fake.calls(r"/report/integrated/get/$")[0].query
     assert call["data_level"] == "AUCTION_AD" and call["report_type"] == "BASIC"
     assert '"stat_time_day"' in call["dimensions"] and "STATUS_ALL" in call["filtering"]
@@ -148,7 +156,8 @@ def ads_manager_csv(t: FakeTikTok) -> bytes:
                     m["campaign_id"], m["adgroup_name"], m["adgroup_id"], m["ad_name"],
                     d["ad_id"], m["objective_type"], "USD", m["spend"], m["impressions"],
                     m["reach"], m["clicks"], m["video_play_actions"], m["conversion"],
-                    m["total_purchase_value"]])  # fmt: skip
+                    m["total_complete_payment_rate"] if float(m["total_complete_payment_rate"])
+                    else m["total_purchase_value"]])  # fmt: skip
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -50,8 +50,11 @@ METRICS = {
     "adgroup_name": "ad_group_name", "adgroup_id": "ad_group_id", "ad_name": "ad_name",
     "objective_type": "objective", "spend": "spend", "impressions": "impressions",
     "reach": "reach", "clicks": "link_clicks", "video_play_actions": "video_views",
-    "conversion": "conversions", "total_purchase_value": "conversion_value",
+    "conversion": "conversions", "total_complete_payment_rate": "conversion_value",
 }  # fmt: skip
+# The value of the conversions: website payments ("Total complete payment value": TikTok names
+# the metric `total_complete_payment_rate`), else in-app purchases ("Total purchase value").
+APP_VALUE = "total_purchase_value"
 COLUMNS = ("date", "account_id", "account_name", "currency", "ad_id", *METRICS.values())
 _DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?: 00:00:00)?$")
 
@@ -94,6 +97,8 @@ def ad_report_staged(records: list[dict[str, Any]], ctx: Context, account: str) 
             f: (figure if f in ADS_NUMBER_FIELDS else _text)(ctx, mets.get(k), i, k)
             for k, f in METRICS.items()
         }
+        if not values["conversion_value"]:
+            values["conversion_value"] = figure(ctx, mets.get(APP_VALUE), i, APP_VALUE)
         rows.append([m.group(1), account, info["name"], info["currency"], ad,
                      *values.values()])  # fmt: skip
     table = table_from_rows(ctx, rows, al, ["spend", "impressions"], "Marketing API report",
@@ -171,7 +176,7 @@ AD_REPORT = Stream(
         "service_type": "AUCTION",
         "data_level": "AUCTION_AD",
         "dimensions": json.dumps(["ad_id", "stat_time_day"]),
-        "metrics": json.dumps(list(METRICS)),
+        "metrics": json.dumps([*METRICS, APP_VALUE]),
         "filtering": json.dumps(
             [
                 {
