@@ -61,6 +61,8 @@ class FakeTikTok:
         self.advertisers: dict[str, dict[str, Any]] = {}  # advertiser id -> info
         self.report: dict[str, list[dict[str, Any]]] = {}  # advertiser id -> rows
         self.page_cap = 1000  # the documented page_size range is 1-1,000
+        self.codes: set[str] = set()  # consent codes TikTok's consent page handed out
+        fake.route("POST", rf"{V}/tt_user/oauth2/token/", self._code)
         fake.route("POST", rf"{V}/tt_user/oauth2/refresh_token/", self._refresh)
         fake.route("GET", rf"{V}/business/get/", self._profile)
         fake.route("GET", rf"{V}/business/video/list/", self._videos)
@@ -70,13 +72,7 @@ class FakeTikTok:
     def _authorised(self, req: Request) -> bool:
         return req.headers.get("access-token") in self.tokens
 
-    def _refresh(self, req: Request) -> Any:
-        body = json.loads(req.body or b"{}")
-        rt = body.get("refresh_token")
-        self.refreshed.append(rt)
-        if body.get("grant_type") != "refresh_token" or rt not in self.refresh_tokens:
-            return err(40107, "The refresh token is invalid or has expired.")
-        self.refresh_tokens.discard(rt)  # rotated: the old one stops working
+    def _issue(self) -> dict[str, Any]:
         self.issued += 1
         access, new_rt = f"access-{self.issued}", f"rt-{self.issued + 1}"
         self.tokens.add(access)
@@ -84,6 +80,25 @@ class FakeTikTok:
         return ok({"access_token": access, "expires_in": 86400, "open_id": BUSINESS,
                    "refresh_token": new_rt, "refresh_token_expires_in": 31536000,
                    "scope": "user.info.basic,user.insights,video.list", "token_type": "Bearer"})  # fmt: skip
+
+    def _code(self, req: Request) -> Any:
+        body = json.loads(req.body or b"{}")
+        code = body.get("auth_code")
+        if body.get("grant_type") != "authorization_code" or code not in self.codes:
+            return err(40107, "The auth_code is invalid or has expired.")
+        if not (body.get("client_id") and body.get("client_secret") and body.get("redirect_uri")):
+            return err(40002, "client_id, client_secret and redirect_uri are required.")
+        self.codes.discard(code)
+        return self._issue()
+
+    def _refresh(self, req: Request) -> Any:
+        body = json.loads(req.body or b"{}")
+        rt = body.get("refresh_token")
+        self.refreshed.append(rt)
+        if body.get("grant_type") != "refresh_token" or rt not in self.refresh_tokens:
+            return err(40107, "The refresh token is invalid or has expired.")
+        self.refresh_tokens.discard(rt)  # rotated: the old one stops working
+        return self._issue()
 
     def _profile(self, req: Request) -> Any:
         if not self._authorised(req):

@@ -8,7 +8,10 @@ import csv
 import datetime as dt
 import io
 import json
+import threading
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -16,8 +19,9 @@ from click.testing import CliRunner
 from socialroi import Workspace
 from socialroi.deliver.cli.main import main
 from socialroi.errors import GrantExpired
+from socialroi.sources.api import get_connector
 from socialroi.store import connections as conns
-from socialroi.sync import auth
+from socialroi.sync import auth, oauth
 from socialroi.sync.credentials import Credentials
 from socialroi.sync.run import SyncOptions, sync
 from tests.fakes.server import FakeApi
@@ -138,6 +142,27 @@ def test_a_crash_right_after_the_refresh_keeps_the_new_refresh_token(tt, tmp_pat
     got = sync(ws, ["tiktok"], opts())
     assert all(r.status == "ok" for r in got), [r.error for r in got]
     assert tt.refreshed == ["rt-1"]  # the saved access token still works: no refresh needed
+
+
+def test_the_consent_flow_exchanges_tiktoks_auth_code(tt):
+    def browser(url: str) -> None:
+        """The account owner consents; TikTok redirects to the loopback URI with a code."""
+        q = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        assert url.startswith("https://www.tiktok.com/v2/auth/authorize/?")
+        assert q["client_key"] == "app-key" and "client_id" not in q  # TikTok's name for it
+        assert q["scope"].split(",")[:2] == ["user.info.basic", "user.info.username"]
+        tt.codes.add("tt-code")
+        target = f"{q['redirect_uri']}?code=tt-code&state={q['state']}"
+        threading.Thread(target=httpx.get, args=(target,), daemon=True).start()
+
+    grant = oauth.consent(get_connector("tiktok"), "app-key", "s3cret", show=browser, timeout=20)
+    assert grant.access_token == "access-1" and grant.refresh_token == "rt-2"
+    assert grant.client_id == "app-key" and grant.client_secret == "s3cret"
+    assert grant.refresh_expires_at - grant.expires_at > dt.timedelta(days=300)
+    (call,) = tt.fake.calls(r"/tt_user/oauth2/token/$")
+    body = json.loads(call.body)  # a JSON body, the code as auth_code
+    assert body["auth_code"] == "tt-code" and body["grant_type"] == "authorization_code"
+    assert body["redirect_uri"].startswith("http://127.0.0.1:")
 
 
 def test_an_old_refresh_token_reused_fails_clearly(tt, tmp_path):
