@@ -81,6 +81,17 @@ def test_daily_metrics_and_videos_land_as_the_studio_downloads_do(tt, tmp_path):
     assert all("good-token" not in json.dumps(r.query) for r in tt.fake.requests)
 
 
+def test_a_video_link_that_is_not_tiktoks_becomes_the_canonical_link(tt, tmp_path):
+    vid = tt.videos[BUSINESS][0]
+    vid["share_url"] = f"javascript:alert(1)//www.tiktok.com/@x/video/{vid['item_id']}"
+    ws = connected(tmp_path)
+    sync(ws, ["tiktok"], opts(streams=["videos"]))
+    url = ws.store.raw.execute(
+        "SELECT url FROM posts WHERE post_id = ?", [f"tiktok:{vid['item_id']}"]
+    ).fetchone()[0]
+    assert url == f"https://www.tiktok.com/@voltiq.global/video/{vid['item_id']}"
+
+
 def test_video_pages_are_read_to_the_last_page(tt, tmp_path):
     ws = connected(tmp_path)
     sync(ws, ["tiktok"], opts(streams=["videos"]))

@@ -142,7 +142,7 @@ def test_a_second_sync_changes_nothing_and_the_lag_window_is_re_read(tt, tmp_pat
     assert later.window == "2026-03-04..2026-03-10" and later.changed == 1
 
 
-def ads_manager_csv(t: FakeTikTok) -> bytes:
+def ads_manager_csv(t: FakeTikTok, since: str = "2026-03-01", until: str = "2026-03-10") -> bytes:
     """The fake's rows as TikTok Ads Manager's custom report writes them (By Day, ad level,
     the Advertiser ID and Currency columns)."""
     out = io.StringIO()
@@ -150,7 +150,7 @@ def ads_manager_csv(t: FakeTikTok) -> bytes:
     w.writerow(HEADER)
     for r in t.report[ADVERTISER]:
         d, m = r["dimensions"], r["metrics"]
-        if not "2026-03-01" <= d["stat_time_day"][:10] <= "2026-03-10":
+        if not since <= d["stat_time_day"][:10] <= until:
             continue
         w.writerow([d["stat_time_day"][:10], ADVERTISER, "Voltiq US", m["campaign_name"],
                     m["campaign_id"], m["adgroup_name"], m["adgroup_id"], m["ad_name"],

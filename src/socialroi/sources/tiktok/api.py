@@ -70,6 +70,7 @@ VIDEO_COLUMNS = {
     "favorites": "saves", "reach": "reach",
 }  # fmt: skip
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SHARE_URL = re.compile(r"^https://(www\.|m\.)?tiktok\.com/@[A-Za-z0-9_.]{1,64}/video/\d+")
 _BUSINESS_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,128}$")
 
 
@@ -136,9 +137,9 @@ def videos_staged(records: list[dict[str, Any]], ctx: Context, account: str) -> 
             raise ctx.fail("share_url is not a link", row=i, column="share_url", value=url)
         if caption is not None and not isinstance(caption, str):
             raise ctx.fail("caption is not text", row=i, column="caption", value=caption)
-        if not url or not re.search(rf"/video/{vid}\b", url):
-            # the Content download links every video; a share link without the id is
-            # rebuilt as the canonical one
+        if not url or not _SHARE_URL.match(url) or not re.search(rf"/video/{vid}\b", url):
+            # the Content download links every video; a share link that is not TikTok's
+            # link to this video (a short link, another host) becomes the canonical one
             url = f"https://www.tiktok.com/{ctx.options.account}/video/{vid}"
         figures = [_count(ctx, rec, i, k) for k in VIDEO_COLUMNS]
         rows.append([str(vid), url, posted, caption, *figures])
