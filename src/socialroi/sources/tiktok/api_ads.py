@@ -79,6 +79,8 @@ def ad_report_staged(records: list[dict[str, Any]], ctx: Context, account: str) 
         raise TypeError("advertiser")
     ctx.options.timezone = info["timezone"]
     al = aliases(P, "ads")
+    keys = list(METRICS)
+    web = keys.index("total_complete_payment_rate")
     rows: list[list[Any]] = [[al[f][0] for f in COLUMNS]]
     for i, rec in enumerate(records, start=1):
         dims, mets = rec.get("dimensions"), rec.get("metrics")
@@ -93,14 +95,16 @@ def ad_report_staged(records: list[dict[str, Any]], ctx: Context, account: str) 
         ad = _text(ctx, dims.get("ad_id"), i, "ad_id")
         if ad is None or not ad.isdigit():
             raise ctx.fail("a row has no ad_id", row=i, column="ad_id", value=ad)
-        values = {
-            f: (figure if f in ADS_NUMBER_FIELDS else _text)(ctx, mets.get(k), i, k)
-            for k, f in METRICS.items()
-        }
-        if not values["conversion_value"]:
-            values["conversion_value"] = figure(ctx, mets.get(APP_VALUE), i, APP_VALUE)
-        rows.append([m.group(1), account, info["name"], info["currency"], ad,
-                     *values.values()])  # fmt: skip
+        # figures go into the table as TikTok sent them ("14.68"): the report's parser reads
+        # them as it reads the file's cells (one check, naming the record and the column)
+        values = [None if (v := mets.get(k)) == "-" else v for k in keys]  # `-`: not applicable
+        for k, v in zip(keys, values, strict=True):
+            if isinstance(v, dict | list | bool):
+                raise ctx.fail("a field is neither a number nor text", row=i, column=k, value=v)
+        if not figure(ctx, values[web], i, keys[web]):
+            app = mets.get(APP_VALUE)
+            values[web] = None if isinstance(app, dict | list | bool) else app
+        rows.append([m.group(1), account, info["name"], info["currency"], ad, *values])
     table = table_from_rows(ctx, rows, al, ["spend", "impressions"], "Marketing API report",
                             header_index=0, number_fields=ADS_NUMBER_FIELDS)  # fmt: skip
     return parse_ads(InputFile(ctx.file.name, b""), ctx, P, al, "Marketing API report",
