@@ -109,7 +109,7 @@ def test_rate_limit_code_and_5xx_are_retried(tt, tmp_path):  # noqa: F811
         ({"code": 0, "data": {"list": [{"dimensions": {"ad_id": "1601",
                                                        "stat_time_day": "2026-03-01 00:00:00"},
                                         "metrics": {"spend": "12,5x"}}],
-                              "page_info": {"total_page": 1}}}, "not a number"),
+                              "page_info": {"total_page": 1}}}, "record 1, field 'Cost'): a cell is not a number"),
         ({"code": 0, "data": {"page_info": {"total_page": 1}}}, "no 'data.list' list"),
         ({"code": 40002, "message": "Invalid metrics", "data": {}}, "code 40002"),
     ],

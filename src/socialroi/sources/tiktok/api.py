@@ -108,7 +108,7 @@ def account_staged(records: list[dict[str, Any]], ctx: Context, account: str) ->
         by_field = {f: _count(ctx, rec, i, k) for k, f in DAILY_COLUMNS.items()}
         rows.append([day, *(by_field[f] for f in fields)])
     table = table_from_rows(ctx, rows, al, ["metric_date"], "Accounts API daily metrics",
-                            header_index=0, number_fields=fields)  # fmt: skip
+                            header_index=0, first_row=0, number_fields=fields)  # fmt: skip
     return daily_frames(ctx, table, fields, [])
 
 
@@ -144,7 +144,8 @@ def videos_staged(records: list[dict[str, Any]], ctx: Context, account: str) -> 
         figures = [_count(ctx, rec, i, k) for k in VIDEO_COLUMNS]
         rows.append([str(vid), url, posted, caption, *figures])
     table = table_from_rows(ctx, rows, al, ["url", "views"], "Accounts API video list",
-                            header_index=0, number_fields=list(VIDEO_COLUMNS.values()))  # fmt: skip
+                            header_index=0, first_row=0,
+                            number_fields=list(VIDEO_COLUMNS.values()))  # fmt: skip
     return content_frames(ctx, table, [dt.date.fromisoformat(as_of)])
 
 

@@ -105,8 +105,10 @@ def ad_report_staged(records: list[dict[str, Any]], ctx: Context, account: str) 
             app = mets.get(APP_VALUE)
             values[web] = None if isinstance(app, dict | list | bool) else app
         rows.append([m.group(1), account, info["name"], info["currency"], ad, *values])
+    # the header is row 0, so a table row's number is its record's (errors say "record i")
     table = table_from_rows(ctx, rows, al, ["spend", "impressions"], "Marketing API report",
-                            header_index=0, number_fields=ADS_NUMBER_FIELDS)  # fmt: skip
+                            header_index=0, first_row=0,
+                            number_fields=ADS_NUMBER_FIELDS)  # fmt: skip
     return parse_ads(InputFile(ctx.file.name, b""), ctx, P, al, "Marketing API report",
                      table=table)  # fmt: skip
 
