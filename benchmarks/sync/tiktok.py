@@ -24,10 +24,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(HERE)]
 
 from tests.fakes.server import FakeApi  # noqa: E402
 from tests.fakes.tiktok import ADVERTISER, BUSINESS, FakeTikTok, fill  # noqa: E402
-from tests.sources.tiktok.test_api import _csv  # noqa: E402
+from tests.sources.tiktok.test_api import _csv, content_rows  # noqa: E402
 from tests.sources.tiktok.test_api_ads import ads_manager_csv  # noqa: E402
 
-from sources import child, measure  # noqa: E402
+from sources import child, measure, result_table  # noqa: E402
 
 START = dt.date(2026, 3, 1)
 
@@ -54,16 +54,6 @@ def many_ads(t: FakeTikTok, ads: int, days: int) -> None:
                 },
             })  # fmt: skip
     t.report[ADVERTISER] = rows
-
-
-def content_csv(t: FakeTikTok) -> bytes:
-    rows = [["Video title", "Video link", "Post time", "Total likes", "Total comments",
-             "Total shares", "Total views", "Add to favorites", "Total reach"]]  # fmt: skip
-    for v in t.videos[BUSINESS]:
-        posted = dt.datetime.fromtimestamp(v["create_time"], dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-        rows.append([v["caption"], v["share_url"], posted, v["likes"], v["comments"], v["shares"],
-                     v["video_views"], v["favorites"], v["reach"]])  # fmt: skip
-    return _csv(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         ]  # fmt: skip
         last = dt.date.today() - dt.timedelta(days=1)
         content = work / f"Content_{last}_{last}.csv"
-        content.write_bytes(content_csv(t))
+        content.write_bytes(_csv(content_rows(t)))
         out.append(measure(work, "tiktok", env, ["tiktok", "--token", "good-token", "--account",
                                                  BUSINESS],
                            ["tiktok", "--stream", "videos", "--since", str(last), "--until",
@@ -116,29 +106,17 @@ def main(argv: list[str] | None = None) -> int:
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores (shared with other work). The fake API for Business on "
         "loopback in the benchmark's process; every command a child process reporting its own "
-        f"peak memory (VmHWM). Start-up of a command (`socialroi init`, quickest of 3): "
-        f"{boot[0]:.1f} s, "
-        f"{boot[1]:,.0f} MB; *net* records/s subtract it. Records: `tiktok_ads` ad x day rows "
-        f"({args.ads:,} ads x "
-        f"{args.days} days: 30 days a request, 1,000 rows a page) against the Ads Manager "
-        f"report; `tiktok` videos ({args.videos:,}, 20 a page) against the Studio Content "
-        "download.",
+        "peak memory (VmHWM). Start-up of a command (`socialroi init`, quickest of 3): "
+        f"{boot[0]:.1f} s, {boot[1]:,.0f} MB; *net* records/s subtract it. Records: "
+        f"`tiktok_ads` ad x day rows ({args.ads:,} ads x {args.days} days: 30 days a request, "
+        "1,000 rows a page) against the Ads Manager report; `tiktok` videos "
+        f"({args.videos:,}, 20 a page) against the Studio Content download.",
         "",
         "Both workspaces exist before the measured command (`connect` made the sync's, `init` "
         "the import's).",
         "",
-        "| stream | records | first sync s | net records/s | peak MB | second sync s "
-        "(0 changed) | file import s | net records/s | peak MB | sync / file time | (net) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *result_table(out, boot),
     ]
-    for r in out:
-        first, second, imp = r["first"], r["second"], r["import"]
-        s_net, i_net = max(first[0] - boot[0], 0.01), max(imp[0] - boot[0], 0.01)
-        lines.append(
-            f"| {r['name']} | {r['n']:,} | {first[0]:.1f} | {r['n'] / s_net:,.0f} | "
-            f"{first[1]:,.0f} | {second[0]:.1f} | {imp[0]:.1f} | {r['n'] / i_net:,.0f} | "
-            f"{imp[1]:,.0f} | {first[0] / imp[0]:.2f} | {s_net / i_net:.2f} |"
-        )
     text = "\n".join([*lines, ""])
     print(text)
     Path(args.results).write_text(text)

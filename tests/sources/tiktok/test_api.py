@@ -14,10 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from socialroi import Workspace
-from socialroi.deliver.cli.main import main
 from socialroi.errors import GrantExpired
 from socialroi.sources.api import get_connector
 from socialroi.store import connections as conns
@@ -267,6 +265,17 @@ def _csv(rows: list[list]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+def content_rows(t: FakeTikTok) -> list[list]:
+    """The fake's videos as the Studio Content download's rows (header first)."""
+    rows = [["Video title", "Video link", "Post time", "Total likes", "Total comments",
+             "Total shares", "Total views", "Add to favorites", "Total reach"]]  # fmt: skip
+    for v in t.videos[BUSINESS]:
+        posted = dt.datetime.fromtimestamp(v["create_time"], dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+        rows.append([v["caption"], v["share_url"], posted, v["likes"], v["comments"], v["shares"],
+                     v["video_views"], v["favorites"], v["reach"]])  # fmt: skip
+    return rows
+
+
 def studio_downloads(t: FakeTikTok, folder, first: dt.date, last: dt.date) -> list:
     """The fake's figures as TikTok Studio writes its Overview, FollowerHistory and Content
     downloads (dates without a year, the period in the file name)."""
@@ -280,23 +289,13 @@ def studio_downloads(t: FakeTikTok, folder, first: dt.date, last: dt.date) -> li
               m["unique_video_views"]] for m in days]  # fmt: skip
     foll = [["Date", "Followers", "Difference in followers from previous day"]]
     foll += [[label(m["date"]), m["followers_count"], m["daily_total_followers"]] for m in days]
-    cont = [["Video title", "Video link", "Post time", "Total likes", "Total comments",
-             "Total shares", "Total views", "Add to favorites", "Total reach"]]  # fmt: skip
-    for v in t.videos[BUSINESS]:
-        posted = dt.datetime.fromtimestamp(v["create_time"], dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-        cont.append([v["caption"], v["share_url"], posted, v["likes"], v["comments"], v["shares"],
-                     v["video_views"], v["favorites"], v["reach"]])  # fmt: skip
+    cont = content_rows(t)
     paths = []
     for name, rows in (("Overview", over), ("FollowerHistory", foll), ("Content", cont)):
         p = folder / f"{name}_{first}_{last}.csv"
         p.write_bytes(_csv(rows))
         paths.append(p)
     return paths
-
-
-def _table(ws: Workspace, name: str) -> pd.DataFrame:
-    df = ws.table(name).execute().drop(columns=["batch_id"], errors="ignore")
-    return df.sort_values(list(df.columns[:3])).reset_index(drop=True)
 
 
 def test_connect_then_sync_equals_the_studio_downloads(tt, tmp_path):
@@ -307,19 +306,13 @@ def test_connect_then_sync_equals_the_studio_downloads(tt, tmp_path):
     folder = tmp_path / "@voltiq.global"
     folder.mkdir()
     paths = studio_downloads(tt, folder, first, last)
-    run = CliRunner().invoke
-    f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
-    for w in (f, a):
-        assert run(main, ["init", "-w", w, "--base-currency", "USD"]).exit_code == 0
-    got = run(main, ["import", "-w", f, *map(str, paths)])
-    assert got.exit_code == 0, got.output
-    got = run(main, ["connect", "tiktok", "-w", a, "--token", "good-token", "--account", BUSINESS])
-    assert got.exit_code == 0, got.output
-    got = run(main, ["sync", "tiktok", "-w", a, "--since", str(first), "--until", str(last)])
-    assert got.exit_code == 0, got.output
+    f, a = api_kit.import_and_sync(
+        tmp_path, "tiktok", paths, connect_args=["--token", "good-token", "--account", BUSINESS],
+        sync_args=["--since", str(first), "--until", str(last)],
+    )  # fmt: skip
     with Workspace.open(f) as wf, Workspace.open(a) as wa:
         for t in ("accounts", "account_metrics", "posts", "post_metrics"):
-            pd.testing.assert_frame_equal(_table(wf, t), _table(wa, t), obj=t)
+            pd.testing.assert_frame_equal(api_kit.stored(wf, t), api_kit.stored(wa, t), obj=t)
         # a caption that looks like a formula is stored as written, like the file's
         assert (
             wa.store.raw.execute(

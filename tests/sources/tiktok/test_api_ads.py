@@ -10,10 +10,8 @@ import io
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from socialroi import Workspace
-from socialroi.deliver.cli.main import main
 from socialroi.measure.roi import roi
 from socialroi.store import connections as conns
 from socialroi.sync.run import sync
@@ -161,29 +159,17 @@ def ads_manager_csv(t: FakeTikTok, since: str = "2026-03-01", until: str = "2026
     return out.getvalue().encode("utf-8-sig")
 
 
-def _table(ws: Workspace, name: str) -> pd.DataFrame:
-    df = ws.table(name).execute().drop(columns=["batch_id"], errors="ignore")
-    return df.sort_values(list(df.columns[:4])).reset_index(drop=True)
-
-
 def test_connect_then_sync_equals_the_ads_manager_report(tt, tmp_path):  # noqa: F811
     path = tmp_path / "Voltiq-US-Custom-report-2026-03-01-2026-03-10.csv"
     path.write_bytes(ads_manager_csv(tt))
-    run = CliRunner().invoke
-    f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
-    for w in (f, a):
-        assert run(main, ["init", "-w", w, "--base-currency", "EUR"]).exit_code == 0
-    got = run(main, ["import", "-w", f, str(path), "--timezone", "America/New_York"])
-    assert got.exit_code == 0, got.output
-    got = run(main, ["connect", "tiktok_ads", "-w", a, "--token", "good-token",
-                     "--account", ADVERTISER])  # fmt: skip
-    assert got.exit_code == 0, got.output
-    got = run(main, ["sync", "tiktok_ads", "-w", a, "--since", "2026-03-01",
-                     "--until", "2026-03-10"])  # fmt: skip
-    assert got.exit_code == 0, got.output
+    f, a = api_kit.import_and_sync(
+        tmp_path, "tiktok_ads", [path], import_args=["--timezone", "America/New_York"],
+        connect_args=["--token", "good-token", "--account", ADVERTISER],
+        sync_args=["--since", "2026-03-01", "--until", "2026-03-10"], base_currency="EUR",
+    )  # fmt: skip
     with Workspace.open(f) as wf, Workspace.open(a) as wa:
         for t in ("accounts", "campaigns", "ad_metrics"):
-            pd.testing.assert_frame_equal(_table(wf, t), _table(wa, t), obj=t)
+            pd.testing.assert_frame_equal(api_kit.stored(wf, t, 4), api_kit.stored(wa, t, 4), obj=t)
         mine = roi(wa, "2026-03", by=("platform",)).with_totals().reset_index(drop=True)
         pd.testing.assert_frame_equal(
             roi(wf, "2026-03", by=("platform",)).with_totals().reset_index(drop=True), mine
