@@ -8,6 +8,7 @@ from typing import Any
 from socialroi.sources.base import Context
 
 EMPTY = (None, "", "-")  # no figure (TikTok writes `-` where a metric does not apply)
+LARGEST = 1e15  # a platform's count or amount beyond this is not plausible: refused
 
 
 def figure(ctx: Context, value: Any, row: int, key: str) -> float | None:
@@ -20,6 +21,6 @@ def figure(ctx: Context, value: Any, row: int, key: str) -> float | None:
         f = float(value)
     except ValueError:
         raise ctx.fail("a figure is not a number", row=row, column=key, value=value) from None
-    if f != f or f in (float("inf"), float("-inf")):
-        raise ctx.fail("a figure is not finite", row=row, column=key, value=value)
+    if f != f or abs(f) > LARGEST:
+        raise ctx.fail("a figure is out of range", row=row, column=key, value=value)
     return f
