@@ -65,6 +65,7 @@ def connect_cmd(
         grant = _grant(source, token, client_id, client_secret, port)
     with open_workspace(workspace, create=True) as ws:
         conn = connecting.save(ws, source, grant, accs, ref=grant_ref)
+        prepared = connecting.on_connect(ws, source)  # e.g. YouTube's reporting jobs
     expiry = (
         f"; the token expires {conn.token_expires_at:%Y-%m-%d %H:%M} UTC"
         if conn.token_expires_at
@@ -74,6 +75,8 @@ def connect_cmd(
         f"{source} connected: {', '.join(conn.accounts)}{expiry}. Run `socialroi sync {source}`.",
         markup=False,
     )
+    for line in prepared:
+        console.print(line, markup=False, soft_wrap=True)
 
 
 def _grant(
