@@ -1,0 +1,199 @@
+"""YouTube Data, Analytics and Reporting APIs synced against the fake: paging, tokens,
+quota errors, malformed pages, the reporting jobs made at `connect` and their reports read
+once each, and `connect` + `sync` equal to importing the same figures as Studio files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from socialroi import Workspace
+from socialroi.store import connections as conns
+from socialroi.sync import connect as connecting
+from socialroi.sync.run import SyncOptions, sync
+from tests.fakes.server import FakeApi
+from tests.fakes.youtube import CHANNEL, HANDLE, FakeYouTube, fill, quota_exceeded, rate_limited
+from tests.sources import api_kit
+from tests.sources.api_kit import sync_options
+from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
+
+SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 10)
+
+
+@pytest.fixture
+def yt(monkeypatch, config_dir):  # noqa: F811
+    with FakeApi() as fake:
+        fake.env(monkeypatch, "youtube")
+        y = FakeYouTube(fake, page_size=2)
+        fill(y)
+        yield y
+
+
+def opts(**kw) -> SyncOptions:
+    return sync_options(SINCE, UNTIL, **kw)
+
+
+def connected(tmp_path, token: str = "ya29.good", account: str = HANDLE, **kw) -> Workspace:
+    return api_kit.connected(tmp_path, "youtube", token, [account], **kw)
+
+
+def q(ws: Workspace, sql: str) -> list[tuple]:
+    return ws.store.raw.execute(sql).fetchall()
+
+
+def by_stream(results) -> dict:
+    return {r.stream: r for r in results}
+
+
+def test_videos_page_through_the_uploads_playlist(yt, tmp_path):
+    ws = connected(tmp_path)
+    res = by_stream(sync(ws, ["youtube"], opts(streams=["videos"])))["videos"]
+    assert res.status == "ok", res.error
+    pages = yt.fake.calls(r"/playlistItems$")
+    assert [p.query.get("pageToken") for p in pages] == [None, "EAAa2"]
+    assert all(p.query["maxResults"] == "50" and p.bearer == "ya29.good" for p in pages)
+    [videos] = yt.fake.calls(r"/videos$")
+    assert sorted(videos.query["id"].split(",")) == sorted(yt.videos)
+    assert q(ws, "SELECT post_id, local_date, caption, format FROM posts ORDER BY 1") == [
+        ("youtube:-aB3cD4eF5g", dt.date(2026, 3, 1), "How fast is the X2? #shorts", None),
+        ("youtube:dQw4w9WgXcQ", dt.date(2026, 3, 1), "Voltiq X2 unboxing, first look", None),
+        ("youtube:kLm9NoP2qRs", dt.date(2026, 2, 12), "Charging myths busted", None),
+    ]  # publish days in Pacific Time: 2026-03-02 06:15 UTC is still March 1st there
+    assert q(ws, "SELECT published_at FROM posts WHERE native_id = 'dQw4w9WgXcQ'") == [
+        (dt.datetime(2026, 3, 1, 17, 30, tzinfo=dt.UTC),)
+    ]
+    got = q(ws, "SELECT post_id, grain, metric_date, as_of, views, likes, comments "
+                "FROM post_metrics ORDER BY 1")  # fmt: skip
+    assert got[2] == ("youtube:kLm9NoP2qRs", "lifetime", dt.date(2026, 2, 12), UNTIL, 100,
+                      None, 2)  # a hidden like count stays unknown  # fmt: skip
+    assert q(ws, "SELECT account_id, native_id, name, handle FROM accounts") == [
+        ("youtube:voltiqtech", CHANNEL, "Voltiq Tech", "@voltiqtech")
+    ]
+
+
+def test_channel_days_are_the_totals_of_studio(yt, tmp_path):
+    ws = connected(tmp_path)
+    res = by_stream(sync(ws, ["youtube"], opts(streams=["channel_days"])))["channel_days"]
+    assert res.status == "ok", res.error
+    [call] = yt.fake.calls(r"/v2/reports$")
+    assert call.query["startDate"] == "2026-03-01" and call.query["endDate"] == "2026-03-10"
+    got = q(ws, "SELECT metric_date, views, likes, comments, shares, follows, unfollows, "
+                "follower_change FROM account_metrics ORDER BY 1")  # fmt: skip
+    d = yt.days["2026-03-05"]
+    assert got[4] == (dt.date(2026, 3, 5), d["views"], d["likes"], d["comments"], d["shares"],
+                      d["subscribersGained"], d["subscribersLost"],
+                      d["subscribersGained"] - d["subscribersLost"])  # fmt: skip
+    assert len(got) == 10 and res.new == 10
+
+
+def test_the_lag_window_is_re_read(yt, tmp_path):
+    ws = connected(tmp_path)
+    sync(ws, ["youtube"], opts(streams=["channel_days"]))
+    yt.days["2026-03-09"]["views"] = 5000  # YouTube revised a recent day
+    yt.days["2026-03-11"] = dict(yt.days["2026-03-10"])
+    today = dt.date(2026, 3, 11)
+    [res] = sync(ws, ["youtube"], opts(since=None, until=today, today=today,
+                                       streams=["channel_days"]))  # fmt: skip
+    assert res.window == "2026-03-08..2026-03-11"
+    assert (res.new, res.changed, res.unchanged) == (1, 1, 2)
+    assert q(ws, "SELECT max(views) FROM account_metrics") == [(5000,)]
+
+
+def test_an_expired_token_is_refreshed_and_persisted_first(yt, tmp_path, config_dir):  # noqa: F811
+    yt.oauth.refresh_tokens.add("1//refresh")
+    yt.oauth.rotate = True  # should Google ever send another refresh token, it is kept first
+    ws = connected(tmp_path, token="ya29.stale", expires_in=60, refresh_token="1//refresh",
+                   client_id="app.apps.googleusercontent.com", client_secret="s3cret")  # fmt: skip
+    results = sync(ws, ["youtube"], opts(streams=["videos", "channel_days"]))
+    assert all(r.status == "ok" for r in results), [r.error for r in results]
+    [tok] = yt.fake.calls(r"^/token$")
+    assert tok.form["grant_type"] == "refresh_token" and tok.form["client_secret"] == "s3cret"
+    assert {c.bearer for c in yt.fake.calls(r"^/(youtube|v2)/")} == {"access-1"}
+    text = (config_dir / "credentials.json").read_text()
+    assert "access-1" in text and "refresh-1" in text and "ya29.stale" not in text
+
+
+def test_a_revoked_refresh_token_names_the_fix(yt, tmp_path):
+    ws = connected(tmp_path, token="ya29.stale", expires_in=60, refresh_token="1//revoked",
+                   client_id="app.apps.googleusercontent.com")  # fmt: skip
+    with pytest.raises(Exception, match="socialroi connect youtube"):
+        sync(ws, ["youtube"], opts())
+    assert conns.get_connection(ws.store, "youtube").health == "expired"
+
+
+def test_rate_limits_and_5xx_are_retried(yt, tmp_path):
+    ws = connected(tmp_path)
+    waits: list[float] = []
+    yt.fake.fault(r"/playlistItems$", status=429, headers={"Retry-After": "7"})
+    yt.fake.fault(r"/videos$", status=403, body=rate_limited())
+    yt.fake.fault(r"/v2/reports$", status=503, body={"error": {"code": 503,
+                                                               "status": "UNAVAILABLE"}})  # fmt: skip
+    results = sync(ws, ["youtube"], opts(streams=["videos", "channel_days"], sleep=waits.append))
+    assert all(r.status == "ok" for r in results), [r.error for r in results]
+    assert waits[0] == 7.0 and len(waits) == 3
+    assert q(ws, "SELECT count(*) FROM post_metrics") == [(3,)]
+
+
+def test_a_used_up_daily_quota_fails_the_stream_and_says_when_it_returns(yt, tmp_path):
+    ws = connected(tmp_path)
+    yt.fake.fault(r"/videos$", status=403, body=quota_exceeded(), times=5)
+    res = by_stream(sync(ws, ["youtube"], opts(streams=["videos", "channel_days"])))
+    assert res["videos"].status == "failed"
+    assert "quota" in res["videos"].error and "midnight Pacific" in res["videos"].error
+    assert len(yt.fake.calls(r"/videos$")) == 1  # not retried
+    assert res["channel_days"].status == "ok"  # the other stream still ran
+    assert q(ws, "SELECT count(*) FROM posts") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "says"),
+    [
+        (r"/playlistItems$", b"<html>proxy</html>", "not JSON"),
+        (r"/playlistItems$", {"items": {"a": 1}}, "'items' is not a list"),
+        (r"/videos$", {"items": [{"id": "dQw4w9WgXcQ", "statistics": {"viewCount": "1e3"},
+                                 "snippet": {"publishedAt": "2026-03-01T17:30:00Z"}}]},
+         "viewCount"),
+        (r"/v2/reports$", {"columnHeaders": [{"name": "day"}], "rows": []}, "columns"),
+        (r"/v2/reports$", {"columnHeaders": [{"name": n} for n in
+                           ("day", "views", "estimatedMinutesWatched", "likes", "comments",
+                            "shares", "subscribersGained", "subscribersLost")],
+                           "rows": [["2026-03-01", "many", 1, 1, 1, 1, 1, 1]]}, "views"),
+    ],
+)  # fmt: skip
+def test_a_malformed_page_stores_nothing(yt, tmp_path, route, body, says):
+    ws = connected(tmp_path)
+    yt.fake.fault(route, status=200, body=body)
+    results = sync(ws, ["youtube"], opts(streams=["videos", "channel_days"]))
+    [bad] = [r for r in results if r.status == "failed"]
+    assert says in bad.error, bad.error
+    table = "post_metrics" if bad.stream == "videos" else "account_metrics"
+    assert q(ws, f"SELECT count(*) FROM {table}") == [(0,)]
+    assert conns.cursor(ws.store, "youtube", HANDLE, bad.stream) is None
+
+
+def test_the_account_is_a_handle_or_a_channel_id(tmp_path, config_dir):  # noqa: F811
+    ws = Workspace.open(tmp_path / "ws.duckdb")
+    with pytest.raises(Exception, match="@handle"):
+        connecting.connect_token(ws, "youtube", "ya29.good", ["voltiq tech"])
+    connecting.connect_token(ws, "youtube", "ya29.good", [CHANNEL])
+
+
+def test_google_hosts_are_reached_only_as_configured(monkeypatch):
+    from socialroi.sources.api import get_connector
+    from socialroi.sync.http import Api
+
+    c = get_connector("youtube")
+    monkeypatch.delenv("SOCIALROI_YOUTUBE_API_BASE", raising=False)
+    api = Api("youtube", c.base(), hosts=c.allowed_hosts())
+    for url in (c.auth.token_path, "https://youtubeanalytics.googleapis.com/v2/reports",
+                "https://youtubereporting.googleapis.com/v1/media/x?alt=media"):  # fmt: skip
+        assert api.url(url) == url
+    assert api.url("https://evil.example/v1/media/x") == "https://www.googleapis.com/v1/media/x"
+    assert "access_type=offline" in _consent(c) and "prompt=consent" in _consent(c)
+
+
+def _consent(c) -> str:
+    from socialroi.sync.oauth import consent_url
+
+    return consent_url(c, "id", "http://127.0.0.1:1/callback", "s", "c")
