@@ -197,3 +197,84 @@ def _consent(c) -> str:
     from socialroi.sync.oauth import consent_url
 
     return consent_url(c, "id", "http://127.0.0.1:1/callback", "s", "c")
+
+
+# -- the Reporting API: jobs made at connect, reports read once each ----------------------
+
+
+def _rows(views: int) -> list[tuple]:
+    """channel_basic_a2 rows of one day: (video, country, views, comments, likes, shares,
+    minutes, subscribers gained); one video in two countries, summed per video and day."""
+    return [("dQw4w9WgXcQ", "US", views, 1, 5, 1, 30.5, 2),
+            ("dQw4w9WgXcQ", "DE", 10, 0, 1, 0, 4.5, 0),
+            ("kLm9NoP2qRs", "US", 7, 0, 0, 0, 2, 0)]  # fmt: skip
+
+
+def _day_metrics(ws) -> list[tuple]:
+    return q(ws, "SELECT post_id, metric_date, as_of, views, likes, comments, shares, "
+                 "watch_seconds, follows FROM post_metrics WHERE grain = 'day' ORDER BY 2, 1")  # fmt: skip
+
+
+def test_reporting_jobs_are_made_at_connect_and_each_report_is_read_once(yt, tmp_path):
+    ws = connected(tmp_path)
+    [line] = connecting.on_connect(ws, "youtube")
+    assert [j["reportTypeId"] for j in yt.jobs] == ["channel_basic_a2"]
+    assert "created" in line and "30 days" in line
+    [again] = connecting.on_connect(ws, "youtube")  # connecting again finds the job
+    assert "already there (job-1)" in again and len(yt.jobs) == 1
+    # YouTube backfills: reports of March 1 and 2 created on the 3rd, a corrected report of
+    # the 2nd on the 5th, the report of the 5th on the 6th (the day of the first sync)
+    yt.add_report("2026-03-01", "2026-03-03T04:00:00Z", _rows(100))
+    yt.add_report("2026-03-02", "2026-03-03T05:00:00Z", _rows(200))
+    yt.add_report("2026-03-02", "2026-03-05T06:00:00Z", _rows(210))
+    yt.add_report("2026-03-05", "2026-03-06T09:00:00Z", _rows(300))
+    yt.gzip = True  # the media download may be gzip-compressed
+    day = dt.date(2026, 3, 6)
+    [res] = sync(ws, ["youtube"], opts(since=None, until=day, today=day, streams=["video_days"]))
+    assert res.status == "ok", res.error
+    assert yt.downloads == ["r1", "r3"]  # the older report of the 2nd is never downloaded
+    listed = yt.fake.calls(r"/v1/jobs/job-1/reports$")
+    assert [c.query.get("pageToken") for c in listed] == [None, "2"]
+    assert listed[0].query["createdAfter"] == "2026-01-05T23:59:59.999999Z"  # from Jan 6 on
+    v1, v3 = "youtube:dQw4w9WgXcQ", "youtube:kLm9NoP2qRs"
+    d1, d2, c3, c5 = (dt.date(2026, 3, n) for n in (1, 2, 3, 5))
+    assert _day_metrics(ws) == [
+        (v1, d1, c3, 110, 6, 1, 1, 2100.0, 2), (v3, d1, c3, 7, 0, 0, 0, 120.0, 0),
+        (v1, d2, c5, 220, 6, 1, 1, 2100.0, 2), (v3, d2, c5, 7, 0, 0, 0, 120.0, 0),
+    ]  # fmt: skip
+    assert conns.cursor(ws.store, "youtube", HANDLE, "video_days") == day
+    # the next day: only the report created since is read; one made today waits for tomorrow
+    yt.gzip = False
+    yt.add_report("2026-03-06", "2026-03-07T08:00:00Z", _rows(400))
+    day = dt.date(2026, 3, 7)
+    [res] = sync(ws, ["youtube"], opts(since=None, until=day, today=day, streams=["video_days"]))
+    assert res.window == "2026-03-06..2026-03-07" and (res.new, res.changed) == (2, 0)
+    assert yt.downloads == ["r1", "r3", "r4"]
+    # again the same day: nothing is downloaded, nothing changes
+    [res] = sync(ws, ["youtube"], opts(since=None, until=day, today=day, streams=["video_days"]))
+    assert res.status == "unchanged" and yt.downloads == ["r1", "r3", "r4"]
+    assert len(_day_metrics(ws)) == 6
+
+
+def test_a_sync_makes_a_missing_job_and_reads_no_report_yet(yt, tmp_path):
+    ws = connected(tmp_path)  # connected by the library: no on_connect ran
+    [res] = sync(ws, ["youtube"], opts(streams=["video_days"]))
+    assert res.status == "unchanged" and len(yt.jobs) == 1
+    assert yt.fake.calls(r"/v1/jobs$", "POST")[0].bearer == "ya29.good"
+
+
+def test_a_report_of_another_shape_stores_nothing(yt, tmp_path):
+    ws = connected(tmp_path)
+    connecting.on_connect(ws, "youtube")
+    yt.add_report("2026-03-01", "2026-03-03T04:00:00Z", _rows(100))
+    yt.add_report("2026-03-02", "2026-03-03T05:00:00Z", _rows(100))
+    yt.reports[1]["_csv"] = "date,video_id,views\n20260302,dQw4w9WgXcQ,5\n"
+    [res] = sync(ws, ["youtube"], opts(streams=["video_days"]))
+    assert res.status == "failed" and "report r2" in res.error and "watch_time_minutes" in res.error
+    assert _day_metrics(ws) == []
+
+
+def test_connect_from_another_channel_says_so(yt, tmp_path):
+    ws = connected(tmp_path, account="UCsomeoneELSE0123456789a")
+    [line] = connecting.on_connect(ws, "youtube")
+    assert "could not prepare" in line and "not UCsomeoneELSE" in line and not yt.jobs

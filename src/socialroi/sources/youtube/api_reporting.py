@@ -64,21 +64,31 @@ _DAY = re.compile(r"^\d{8}$")
 _VIDEO = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
 
-def _none(records: list[dict], ctx: Context, account: str) -> dict:
-    return {}
+MAX_PAGES = 1000
 
 
-def _lister(key: str) -> Stream:
-    """The paging of a Reporting API list (`jobs`, `reports`): next-page tokens."""
-    return Stream(
-        exports.P, "video_days", f"Reporting API {key}", "", _none, paging="token",
-        records=key, page_size=("pageSize", 100),
-        next_token="nextPageToken",  # noqa: S106 - a field name
-        token_param="pageToken",  # noqa: S106 - a parameter name
-    )  # fmt: skip
-
-
-JOBS, REPORTS = _lister("jobs"), _lister("reports")
+def listed(f: Fetcher, url: str, key: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item of a Reporting API list (`jobs`, `reports`), following `nextPageToken`.
+    An empty list is an answer without the key (proto3 JSON leaves empty fields out), so the
+    kit's token paging, which wants the key on every page, does not fit."""
+    out: list[dict[str, Any]] = []
+    query = {"pageSize": 100, **params}
+    seen: set[str] = set()
+    for n in range(1, MAX_PAGES + 1):
+        body = f.get(url, query, page=f"{key} page {n}")
+        f.pages_read += 1
+        items = body.get(key, []) if isinstance(body, dict) else None
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+            raise bad(f"the {key} list's page {n} has no list of {key}")
+        out += items
+        token = body.get("nextPageToken")
+        if not token:
+            return out
+        if not isinstance(token, str) or token in seen:
+            raise bad(f"the {key} list's page {n} has an unusable nextPageToken")
+        seen.add(token)
+        query = {**query, "pageToken": token}
+    raise bad(f"the {key} list never ended")
 
 
 def own_channel(f: Fetcher, account: str) -> dict[str, Any]:
@@ -95,10 +105,9 @@ def own_channel(f: Fetcher, account: str) -> dict[str, Any]:
 
 def job(f: Fetcher, *, create: bool) -> tuple[dict[str, Any] | None, bool]:
     """This app's `channel_basic_a2` job: (job, whether it was created now)."""
-    for page in f.pages(JOBS, f"{REPORTING}/jobs", {}):
-        for j in page:
-            if j.get("reportTypeId") == REPORT_TYPE and isinstance(j.get("id"), str):
-                return j, False
+    for j in listed(f, f"{REPORTING}/jobs", "jobs", {}):
+        if j.get("reportTypeId") == REPORT_TYPE and isinstance(j.get("id"), str):
+            return j, False
     if not create:
         return None, False
     got = f.post(f"{REPORTING}/jobs", page="jobs.create",
@@ -141,16 +150,16 @@ def fetch_reports(f: Fetcher, stream: Stream, account: str, window: Window) -> l
     stop = dt.datetime.combine(window.until, dt.time(), dt.UTC)
     after = (start - dt.timedelta(microseconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     newest: dict[str, tuple[dt.datetime, dict]] = {}
-    for page in f.pages(REPORTS, f"{REPORTING}/jobs/{j['id']}/reports", {"createdAfter": after}):
-        for r in page:
-            made = _time(r.get("createTime"), "createTime")
-            if not (start <= made < stop):
-                continue
-            day = _time(r.get("startTime"), "startTime").isoformat()
-            if not isinstance(r.get("downloadUrl"), str) or not isinstance(r.get("id"), str):
-                raise bad("a report has no id or downloadUrl")
-            if day not in newest or newest[day][0] < made:
-                newest[day] = (made, r)
+    for r in listed(f, f"{REPORTING}/jobs/{j['id']}/reports", "reports",
+                    {"createdAfter": after}):  # fmt: skip
+        made = _time(r.get("createTime"), "createTime")
+        if not (start <= made < stop):
+            continue
+        day = _time(r.get("startTime"), "startTime").isoformat()
+        if not isinstance(r.get("downloadUrl"), str) or not isinstance(r.get("id"), str):
+            raise bad("a report has no id or downloadUrl")
+        if day not in newest or newest[day][0] < made:
+            newest[day] = (made, r)
     out: list[dict] = []
     for day in sorted(newest):
         made, r = newest[day]
