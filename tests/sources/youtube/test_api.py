@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from socialroi import Workspace
+from socialroi.model.schema import TABLES
 from socialroi.store import connections as conns
 from socialroi.sync import connect as connecting
 from socialroi.sync.run import SyncOptions, sync
@@ -278,3 +279,90 @@ def test_connect_from_another_channel_says_so(yt, tmp_path):
     ws = connected(tmp_path, account="UCsomeoneELSE0123456789a")
     [line] = connecting.on_connect(ws, "youtube")
     assert "could not prepare" in line and "not UCsomeoneELSE" in line and not yt.jobs
+
+
+# -- the same figures as Studio files --------------------------------------------------------
+
+
+def studio_folder(tmp_path, yt: FakeYouTube, daily: dict[str, list[tuple]]):
+    """The fake's figures as YouTube Studio exports them (Advanced mode > Export current view,
+    the zip's three CSVs in the folder Studio names `Content START_END Channel`): Table data
+    with a Total row first and publish days as Studio writes them, Chart data one row per day
+    and video, Totals one row per day."""
+    folder = tmp_path / "Content 2026-03-01_2026-03-10 Voltiq Tech"
+    folder.mkdir()
+    pub = {"dQw4w9WgXcQ": "Mar 1, 2026", "-aB3cD4eF5g": "Mar 1, 2026",
+           "kLm9NoP2qRs": "Feb 12, 2026"}  # fmt: skip
+    vs = yt.videos
+    table = ["Content,Video title,Video publish time,Views,Likes,Comments added",
+             f"Total,,,{sum(v['views'] for v in vs.values())},,"]  # fmt: skip
+    table += [f'{k},"{v["title"]}","{pub[k]}",{v["views"]},{v["likes"] or ""},{v["comments"]}'
+              for k, v in vs.items()]  # fmt: skip
+    (folder / "Table data.csv").write_text("\n".join(table) + "\n")
+    chart = ["Date,Content,Video title,Views,Watch time (hours),Likes,Comments added,Shares,"
+             "Subscribers gained"]  # fmt: skip
+    for day, rows in sorted(daily.items()):
+        per: dict[str, list[float]] = {}
+        for vid, _c, views, comments, likes, shares, minutes, gained in rows:
+            acc = per.setdefault(vid, [0, 0, 0, 0, 0, 0])
+            for i, x in enumerate((views, minutes / 60, likes, comments, shares, gained)):
+                acc[i] += x
+        for vid, (views, hours, likes, comments, shares, gained) in sorted(per.items()):
+            chart.append(f'{day},{vid},"{vs[vid]["title"]}",{views},{hours!r},{likes},{comments},'
+                         f"{shares},{gained}")  # fmt: skip
+    (folder / "Chart data.csv").write_text("\n".join(chart) + "\n")
+    totals = ["Date,Views,Likes,Comments added,Shares,Subscribers gained,Subscribers lost,"
+              "Subscribers"]  # fmt: skip
+    for day, d in sorted(yt.days.items()):
+        totals.append(f"{day},{d['views']},{d['likes']},{d['comments']},{d['shares']},"
+                      f"{d['subscribersGained']},{d['subscribersLost']},"
+                      f"{d['subscribersGained'] - d['subscribersLost']}")  # fmt: skip
+    (folder / "Totals.csv").write_text("\n".join(totals) + "\n")
+    return folder
+
+
+def test_connect_then_sync_equals_the_studio_files(yt, tmp_path):
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from socialroi.deliver.cli.main import main
+    from socialroi.measure.roi import roi
+
+    daily = {"2026-03-01": _rows(100), "2026-03-02": _rows(200)}
+    folder = studio_folder(tmp_path, yt, daily)
+    run = CliRunner().invoke
+    f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
+    for w in (f, a):
+        assert run(main, ["init", "-w", w, "--base-currency", "EUR"]).exit_code == 0
+    got = run(main, ["import", "-w", f, str(folder), "--account", HANDLE])
+    assert got.exit_code == 0, got.output
+    got = run(main, ["connect", "youtube", "-w", a, "--token", "ya29.good", "--account", HANDLE])
+    assert got.exit_code == 0, got.output
+    assert "reporting job channel_basic_a2 created" in got.output
+    assert "backfills the last 30 days" in got.output
+    yt.add_report("2026-03-01", "2026-03-03T04:00:00Z", daily["2026-03-01"])
+    yt.add_report("2026-03-02", "2026-03-04T04:00:00Z", daily["2026-03-02"])
+    got = run(main, ["sync", "youtube", "-w", a, "--since", "2026-03-01", "--until", "2026-03-10"])
+    assert got.exit_code == 0, got.output
+    assert "youtube/videos @voltiqtech" in got.output and "3 new" in got.output
+    assert "youtube/channel_days @voltiqtech 2026-03-01..2026-03-10: 10 new" in got.output
+    assert "youtube/video_days @voltiqtech 2026-03-01..2026-03-10: 4 new" in got.output
+    again = run(main, ["sync", "youtube", "-w", a, "--since", "2026-03-01", "--until",
+                       "2026-03-10"])  # fmt: skip
+    assert "0 new, 0 changed" in again.output.splitlines()[-1], again.output
+
+    def table(ws, name, drop=()):
+        df = ws.table(name).execute().drop(columns=["batch_id", *drop])
+        return df.sort_values(list(TABLES[name].key)).reset_index(drop=True)
+
+    with Workspace.open(f) as wf, Workspace.open(a) as wa:
+        pd.testing.assert_frame_equal(table(wf, "account_metrics"), table(wa, "account_metrics"))
+        # Chart data says as of the export's end; a report, as of the day it was created
+        pd.testing.assert_frame_equal(table(wf, "post_metrics", ["as_of"]),
+                                      table(wa, "post_metrics", ["as_of"]))  # fmt: skip
+        cols = ["post_id", "account_id", "native_id", "local_date", "caption", "url"]
+        pd.testing.assert_frame_equal(table(wf, "posts")[cols], table(wa, "posts")[cols])
+        r = [roi(w, "2026-03", by=("platform",)).with_totals().reset_index(drop=True)
+             for w in (wf, wa)]  # fmt: skip
+        pd.testing.assert_frame_equal(*r)
+        assert (r[1]["platform"] == "youtube").any()

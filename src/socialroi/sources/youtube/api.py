@@ -62,9 +62,8 @@ VIDEO_DAYS = Stream(
     api_reporting.reports_staged,
     paging="none",
     lag_days=1,  # the window's days are creation days: start on the day the last sync stopped
-    window_days=60,  # one piece: reports are kept 60 days
-    history_days=60,
-    max_history_days=60,
+    window_days=10 * 366,  # never cut: a report's creation day is read by exactly one piece
+    history_days=60,  # reports are kept 60 days (asking for older ones finds none)
     fetch=api_reporting.fetch_reports,
 )
 
