@@ -53,8 +53,10 @@ def connect_cmd(
 ) -> None:  # fmt: skip
     """Connect SOURCE once: a consent in the browser (the URL is printed; the redirect comes
     back to a loopback port), or --token TOKEN. --account names what to read: an ad account
-    (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal or
-    Salesforce instance. Tokens are kept in your config directory, never in the workspace."""
+    (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal,
+    Salesforce instance or YouTube channel (@handle). Tokens are kept in your config
+    directory, never in the workspace. What a platform must prepare at once is done here and
+    said (YouTube: its reporting job, which backfills only 30 days)."""
     from socialroi.sources.api import get_connector  # deferred: start-up time
     from socialroi.sync import connect as connecting  # deferred: start-up time
 
