@@ -69,6 +69,7 @@ class FakeYouTube:
         self.reports: list[dict[str, Any]] = []  # + "_csv": the body
         self.downloads: list[str] = []  # report ids, in the order downloaded
         self.gzip = False
+        self.report_page = 2  # reports a list page (small: paging is tested)
         r = fake.route
         r("GET", r"/youtube/v3/channels", self._channels)
         r("GET", r"/youtube/v3/playlistItems", self._playlist)
@@ -207,7 +208,7 @@ class FakeYouTube:
         after = req.query.get("createdAfter")
         got = [{k: v for k, v in r.items() if k != "_csv"} for r in self.reports
                if not after or _t(r["createTime"]) > _t(after)]  # fmt: skip
-        chunk, nxt = page_of(got, req.query.get("pageToken"), 2)  # small pages: paging tested
+        chunk, nxt = page_of(got, req.query.get("pageToken"), self.report_page)
         out: dict[str, Any] = {"reports": chunk}
         if nxt:
             out["nextPageToken"] = nxt

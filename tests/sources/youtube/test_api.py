@@ -5,6 +5,7 @@ once each, and `connect` + `sync` equal to importing the same figures as Studio 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -284,16 +285,23 @@ def test_connect_from_another_channel_says_so(yt, tmp_path):
 # -- the same figures as Studio files --------------------------------------------------------
 
 
-def studio_folder(tmp_path, yt: FakeYouTube, daily: dict[str, list[tuple]]):
+def studio_folder(
+    tmp_path, yt: FakeYouTube, daily: dict[str, list[tuple]], period: str = "2026-03-01_2026-03-10"
+):
     """The fake's figures as YouTube Studio exports them (Advanced mode > Export current view,
     the zip's three CSVs in the folder Studio names `Content START_END Channel`): Table data
     with a Total row first and publish days as Studio writes them, Chart data one row per day
     and video, Totals one row per day."""
-    folder = tmp_path / "Content 2026-03-01_2026-03-10 Voltiq Tech"
+    folder = tmp_path / f"Content {period} Voltiq Tech"
     folder.mkdir()
-    pub = {"dQw4w9WgXcQ": "Mar 1, 2026", "-aB3cD4eF5g": "Mar 1, 2026",
-           "kLm9NoP2qRs": "Feb 12, 2026"}  # fmt: skip
     vs = yt.videos
+    pacific = ZoneInfo("America/Los_Angeles")
+    pub = {
+        k: (t := dt.datetime.fromisoformat(v["published"]).astimezone(pacific)).strftime(
+            f"%b {t.day}, %Y"
+        )
+        for k, v in vs.items()
+    }  # as Studio writes it: "Mar 1, 2026"
     table = ["Content,Video title,Video publish time,Views,Likes,Comments added",
              f"Total,,,{sum(v['views'] for v in vs.values())},,"]  # fmt: skip
     table += [f'{k},"{v["title"]}","{pub[k]}",{v["views"]},{v["likes"] or ""},{v["comments"]}'
