@@ -122,7 +122,8 @@ def on_connect(f: Fetcher, account: str) -> str:
     backfilling 30 days of) the daily reports before the first sync."""
     own_channel(f, account)
     got, created = job(f, create=True)
-    assert got is not None
+    if got is None:  # job(create=True) returns a job or raises
+        raise bad("no reporting job")
     return (
         f"youtube {account}: reporting job {REPORT_TYPE} "
         + ("created" if created else f"already there ({got['id']})")
