@@ -232,6 +232,10 @@ class Connector:
     # envelope(status, decoded body) -> "ok", "retry" (a rate limit), "grant" (the token is
     # refused), "fail", or None for the usual reading of the status and the body.
     envelope: Callable[[int, Any], str | None] | None = None
+    # Run once per account when a connection is made, with the new grant (YouTube creates its
+    # reporting jobs, so the platform starts generating reports before the first sync):
+    # on_connect(fetcher, native account id) -> a line to tell the user.
+    on_connect: Callable[[Fetcher, str], str] | None = None
 
     @property
     def env_base(self) -> str:
