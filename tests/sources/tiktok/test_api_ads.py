@@ -14,6 +14,7 @@ import pytest
 from socialroi import Workspace
 from socialroi.measure.roi import roi
 from socialroi.store import connections as conns
+from socialroi.sync import connect as connecting
 from socialroi.sync.run import sync
 from tests.fakes.tiktok import ADVERTISER, FakeTikTok
 from tests.sources import api_kit
@@ -175,3 +176,33 @@ def test_connect_then_sync_equals_the_ads_manager_report(tt, tmp_path):  # noqa:
             roi(wf, "2026-03", by=("platform",)).with_totals().reset_index(drop=True), mine
         )
         assert mine["true_cost"].iloc[-1] > 0
+
+
+def test_a_campaign_level_file_of_the_same_days_counts_once(tt, tmp_path):  # noqa: F811
+    # the file reports the same advertiser and days by campaign (other keys than the API's
+    # ad-level rows): without superseding, spend would count twice
+    rows = [r for r in tt.report[ADVERTISER]
+            if "2026-03-01" <= r["dimensions"]["stat_time_day"][:10] <= "2026-03-10"]  # fmt: skip
+    camp: dict[tuple[str, str], float] = {}
+    for r in rows:
+        key = (r["dimensions"]["stat_time_day"][:10], r["metrics"]["campaign_id"])
+        camp[key] = camp.get(key, 0.0) + float(r["metrics"]["spend"])
+    lines = [["By Day", "Advertiser ID", "Campaign name", "Campaign ID", "Currency", "Cost",
+              "Impressions"]]  # fmt: skip
+    lines += [[d, ADVERTISER, f"Campaign {c}", c, "USD", f"{v:.2f}", "100"]
+              for (d, c), v in sorted(camp.items())]  # fmt: skip
+    path = tmp_path / "campaigns.csv"
+    path.write_text("\n".join(",".join(map(str, x)) for x in lines))
+    ws = Workspace.open(tmp_path / "ws.duckdb")
+    ws.import_files([path], platform="tiktok", report="ads")
+    assert _sum(ws) == _total(tt)
+    ws.close()
+    ws = Workspace.open(tmp_path / "ws.duckdb")
+    connecting.connect_token(ws, "tiktok_ads", "good-token", [ADVERTISER])
+    (res,) = sync(ws, ["tiktok_ads"], sync_options(SINCE, UNTIL))
+    assert res.status == "ok" and res.superseded == len(camp), res.describe()
+    assert _sum(ws) == _total(tt)
+    assert (
+        ws.store.raw.execute("SELECT count(*) FROM ad_metrics WHERE ad_id IS NULL").fetchone()[0]
+        == 0
+    )
