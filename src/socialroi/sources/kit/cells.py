@@ -45,10 +45,11 @@ TOTAL_LABELS = {
 }
 
 
-# `Total of 3 results`, `Totales:`, `总计` written with a count or a colon (TikTok, X, Pinterest)
+# `Total of 3 results`, `Totales:`, `总计` written with a count or a colon (TikTok, X, Pinterest);
+# `Total: Account`, `Total: Campaigns`, `总计：账号` naming what they sum (Google Ads)
 _TOTAL_PHRASE = re.compile(
     r"^(total|totals|grand total|totales|total general|总计|合计|總計|汇总)"
-    r"(\s*(of|de)\s*\d+\s*(results?|resultados?|rows?|filas?))?\s*[:：]?$",
+    r"(\s*(of|de)\s*\d+\s*(results?|resultados?|rows?|filas?))?\s*([:：].*)?$",
     re.IGNORECASE,
 )
 SUMMARY_ROW = "a row with figures but no id (summary row)"
