@@ -7,7 +7,8 @@
 - Meta's `X-Business-Use-Case-Usage` / `X-App-Usage` headers: a usage of 95% or more, or an
   `estimated_time_to_regain_access`, pauses before the next call; Meta's throttling error
   codes (4, 17, 32, 613, 80000-80014) are retried like a 429;
-- Google's `RESOURCE_EXHAUSTED` quota errors are retried like a 429;
+- Google's `RESOURCE_EXHAUSTED` quota errors are retried like a 429, also when a streamed
+  answer (a JSON array of batches) ends in one;
 - 401 and Meta's code 190 mean the grant is gone: `GrantExpired`, never retried;
 - a response body larger than `max_bytes` is refused while it is read (never held whole);
 - tokens never appear in errors: URLs are shown without their query.
@@ -189,6 +190,7 @@ class Api:
         return b"".join(chunks)
 
     def _verdict(self, status: int, headers: httpx.Headers, decoded: Any) -> str:
+        decoded = _stream_error(decoded)
         err = decoded.get("error") if isinstance(decoded, dict) else None
         code = err.get("code") if isinstance(err, dict) else None
         if status == 401 or (isinstance(code, int) and code in META_TOKEN_CODES):
@@ -253,8 +255,20 @@ def _decode(body: bytes) -> Any:
         return _UNDECODABLE
 
 
+def _stream_error(decoded: Any) -> Any:
+    """A streamed answer (a JSON array of batches, Google's REST server streaming such as
+    Google Ads' searchStream) that ends in an `{"error": ...}` object broke off with that
+    error: it is judged as that error (a quota error is retried, the call asked again whole)."""
+    if isinstance(decoded, list) and decoded:
+        last = decoded[-1]
+        if isinstance(last, dict) and isinstance(last.get("error"), dict):
+            return last
+    return decoded
+
+
 def _error_text(decoded: Any) -> str:
     """The platform's own error message, bounded (it is untrusted text)."""
+    decoded = _stream_error(decoded)
     if isinstance(decoded, dict):
         err = decoded.get("error") or decoded.get("errors") or decoded.get("message")
         if isinstance(err, dict):
