@@ -78,6 +78,11 @@ class Auth:
     # How long an access token lives when the token response does not say (Salesforce sends
     # no `expires_in`: its tokens last the org's session timeout, 15 minutes at the least).
     token_lifetime: float | None = None
+    # Headers every data call carries besides the token, from the user's environment: header
+    # -> variable (Google Ads: `developer-token` from SOCIALROI_GOOGLE_ADS_DEVELOPER_TOKEN).
+    # Read at `connect` and kept with the grant (outside the workspace), so a later sync from
+    # cron or the dashboard needs no variable; a variable set at sync time wins.
+    app_headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class Fetcher(Protocol):

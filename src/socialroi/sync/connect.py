@@ -16,6 +16,7 @@ from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
 from socialroi.sources.api import Connector, get_connector
 from socialroi.store import connections as conns
+from socialroi.sync.auth import with_app_headers
 from socialroi.sync.credentials import Credentials, Grant, new_ref
 
 
@@ -48,7 +49,7 @@ def save(
     old = conns.get_connection(ws.store, source)
     if ref is None:
         ref = old.credential_ref if old else new_ref()
-        creds.put(ref, grant)
+        creds.put(ref, with_app_headers(connector, grant))
     elif old and old.credential_ref != ref:
         creds.delete(old.credential_ref)
     conn = conns.Connection(
