@@ -83,6 +83,9 @@ class Auth:
     # Read at `connect` and kept with the grant (outside the workspace), so a later sync from
     # cron or the dashboard needs no variable; a variable set at sync time wins.
     app_headers: Mapping[str, str] = field(default_factory=dict)
+    # How the app proves itself at the token endpoint (RFC 6749 section 2.3.1): "form"
+    # (client_id and client_secret in the form) or "basic" (an HTTP Basic header; Pinterest).
+    client_auth: str = "form"
 
 
 class Fetcher(Protocol):

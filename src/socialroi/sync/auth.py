@@ -18,6 +18,7 @@ whose message names the connection and `socialroi connect SOURCE`.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import os
@@ -147,10 +148,15 @@ def _token_call(api: Api, connector: Connector, method: str, form: dict, what: s
     path = connector.auth.token_path
     if not path:
         raise SocialroiError(f"{connector.source} has no token endpoint to call for {what}")
+    headers = {}
+    if connector.auth.client_auth == "basic" and form.get("client_secret"):
+        # RFC 6749 section 2.3.1: the app's id and secret as an HTTP Basic header
+        pair = f"{form.pop('client_id', '')}:{form.pop('client_secret')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
     try:
         if method == "GET":
-            return api.request("GET", path, where=what, params=form)
-        return api.request("POST", path, where=what, data=form)
+            return api.request("GET", path, where=what, params=form, headers=headers)
+        return api.request("POST", path, where=what, data=form, headers=headers)
     except SyncFailed as exc:
         if "invalid_grant" in str(exc) or "HTTP 400" in str(exc):
             raise GrantExpired(connector.source, "the platform refused the refresh") from None
