@@ -14,11 +14,9 @@ from socialroi import Workspace
 from socialroi.deliver.cli.main import main
 from socialroi.measure.roi import roi
 from socialroi.store import connections as conns
-from socialroi.sync import connect as connecting
 from socialroi.sync.run import sync
 from tests.fakes.google_ads import FakeGoogleAds, fill
 from tests.fakes.oauth import FakeOAuth
-from tests.fakes.server import FakeApi
 from tests.sources import api_kit
 from tests.sources.api_kit import sync_options
 from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
@@ -33,10 +31,8 @@ STREAM = r":searchStream$"
 @pytest.fixture
 def gads(monkeypatch, config_dir):  # noqa: F811
     monkeypatch.setenv("SOCIALROI_GOOGLE_ADS_DEVELOPER_TOKEN", "dev-token-1")
-    with FakeApi() as fake:
-        fake.env(monkeypatch, "google_ads")
-        g = FakeGoogleAds(fake, batch_size=7)
-        fill(g)
+    make = lambda fake: FakeGoogleAds(fake, batch_size=7)  # noqa: E731
+    with api_kit.serving(monkeypatch, "google_ads", make, fill) as g:
         yield g
 
 
@@ -207,16 +203,11 @@ def test_a_malformed_answer_stores_nothing(gads, tmp_path, body, says):
     ws = connected(tmp_path)
     gads.broken = body  # the ad rows' answer; the customer's was fine
     [res] = sync(ws, ["google_ads"], opts())
-    assert res.status == "failed" and says in res.error, res.error
-    assert "google_ads/ad_metrics" in res.error
-    assert _q(ws, "SELECT count(*) FROM ad_metrics") == (0,)
-    assert conns.cursor(ws.store, "google_ads", ACCOUNT, "ad_metrics") is None
+    api_kit.failed_clean(ws, res, says, ACCOUNT, "ad_metrics")
 
 
 def test_the_account_is_checked(tmp_path, config_dir):  # noqa: F811
-    ws = Workspace.open(tmp_path / "ws.duckdb")
-    with pytest.raises(Exception, match="customer id"):
-        connecting.connect_token(ws, "google_ads", "ya29.good", ["act_123"])
+    api_kit.refuses_account(tmp_path, "google_ads", "act_123", "customer id")
 
 
 # -- the same rows as files --------------------------------------------------------------------

@@ -43,6 +43,7 @@ from socialroi.model.aliases import aliases
 from socialroi.sources.api import Connector, Fetcher, Stream, Window, dig, register_connector
 from socialroi.sources.base import Context, InputFile
 from socialroi.sources.google_ads import exports
+from socialroi.sources.kit.cells import api_text
 from socialroi.sources.kit.google import TOKEN_HOSTS, google_auth
 from socialroi.sources.kit.table import table_from_rows
 
@@ -187,12 +188,12 @@ def report_rows(records: list[dict[str, Any]], ctx: Context) -> list[list[Any]]:
             raise ctx.fail("a row names no campaign", row=i, column="campaign.id")
         kind = dig(rec, "campaign.advertisingChannelType")
         rows.append(
-            [day, customer, _text(name), _id(ctx, dig(rec, "campaign.id"), i, "campaign.id"),
-             _text(dig(rec, "campaign.name")), _text(kind),
+            [day, customer, api_text(name), _id(ctx, dig(rec, "campaign.id"), i, "campaign.id"),
+             api_text(dig(rec, "campaign.name")), api_text(kind),
              _id(ctx, dig(rec, "adGroup.id"), i, "adGroup.id"),
-             _text(dig(rec, "adGroup.name")),
+             api_text(dig(rec, "adGroup.name")),
              _id(ctx, dig(rec, "adGroupAd.ad.id"), i, "adGroupAd.ad.id"),
-             _text(dig(rec, "adGroupAd.ad.name")), currency,
+             api_text(dig(rec, "adGroupAd.ad.name")), currency,
              _number(ctx, m.get("costMicros", 0), i, "metrics.costMicros", scale=1e6),
              _number(ctx, m.get("impressions", 0), i, "metrics.impressions"),
              _number(ctx, m.get("clicks", 0), i, "metrics.clicks"),
@@ -201,14 +202,6 @@ def report_rows(records: list[dict[str, Any]], ctx: Context) -> list[list[Any]]:
              _number(ctx, m.get("conversionsValue", 0), i, "metrics.conversionsValue")]
         )  # fmt: skip
     return rows
-
-
-def _text(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, dict | list):
-        raise TypeError("a text field holds an object")
-    return str(v)
 
 
 def ad_metrics_staged(

@@ -328,6 +328,16 @@ def text(v: Any) -> str | None:
     return s or None
 
 
+def api_text(v: Any) -> str | None:
+    """A text field of an API record as the export would show it: None stays None; an object
+    or list where text belongs is the wrong shape (TypeError, which the sync reports)."""
+    if v is None:
+        return None
+    if isinstance(v, dict | list):
+        raise TypeError("a text field holds an object")
+    return str(v)
+
+
 def plain(v: Any) -> str:
     """A cell as trimmed text, `""` when empty; a whole float without its `.0`."""
     if v is None:
