@@ -15,7 +15,7 @@ from socialroi.deliver.cli.main import main
 from socialroi.measure.roi import roi
 from socialroi.store import connections as conns
 from socialroi.sync.run import sync
-from tests.fakes.google_ads import FakeGoogleAds, fill
+from tests.fakes.google_ads import FakeGoogleAds, failure, fill
 from tests.fakes.oauth import FakeOAuth
 from tests.sources import api_kit
 from tests.sources.api_kit import sync_options
@@ -176,6 +176,20 @@ def test_quota_errors_and_5xx_are_retried(gads, tmp_path):
     assert waits[0] == 30.0 and len(waits) == 3
     assert _queries(gads).count("ad_group_ad") == 2
     assert _q(ws, "SELECT count(*) FROM ad_metrics") == (ROWS,)
+
+
+def test_the_retry_delay_google_names_is_waited(gads, tmp_path):
+    ws = connected(tmp_path)
+    waits: list[float] = []
+    quota = failure(429, "RESOURCE_EXHAUSTED", {"quotaError": "RESOURCE_EXHAUSTED"},
+                    "Too many requests for this developer token.")  # fmt: skip
+    quota["error"]["details"][0]["errors"][0]["details"] = {
+        "quotaErrorDetails": {"rateScope": "DEVELOPER", "rateName": "Requests per developer "
+                              "token", "retryDelay": "42s"}}  # fmt: skip
+    gads.fake.fault(STREAM, status=429, body=[quota])
+    [res] = sync(ws, ["google_ads"], opts(sleep=waits.append))
+    assert res.status == "ok", res.error
+    assert waits == [42.0]
 
 
 def test_a_stream_that_keeps_breaking_off_stores_nothing(gads, tmp_path):
