@@ -228,6 +228,10 @@ class Connector:
     # the key in `Grant.extra`; the token endpoint stays under `base_url`. The base-URL
     # variable still replaces both.
     instance_key: str = ""
+    # Run once per account when a connection is made, with the new grant (YouTube creates its
+    # reporting jobs, so the platform starts generating reports before the first sync):
+    # on_connect(fetcher, native account id) -> a line to tell the user.
+    on_connect: Callable[[Fetcher, str], str] | None = None
 
     @property
     def env_base(self) -> str:

@@ -9,7 +9,10 @@
   codes (4, 17, 32, 613, 80000-80014) are retried like a 429;
 - Google's `RESOURCE_EXHAUSTED` quota errors are retried like a 429, also when a streamed
   answer (a JSON array of batches) ends in one, after the `retryDelay` Google Ads names in
-  its `QuotaErrorDetails` (bounded like a `Retry-After`);
+  its `QuotaErrorDetails` (bounded like a `Retry-After`); so are the 403s whose
+  `errors[].reason` is a short-term limit (`rateLimitExceeded`, `userRateLimitExceeded`:
+  YouTube); a used-up daily quota (`quotaExceeded`, `dailyLimitExceeded`) is not retried but
+  named, with when it comes back;
 - 401 and Meta's code 190 mean the grant is gone: `GrantExpired`, never retried;
 - a response body larger than `max_bytes` is refused while it is read (never held whole);
 - tokens never appear in errors: URLs are shown without their query.
@@ -34,6 +37,8 @@ from socialroi.errors import GrantExpired, SyncFailed
 META_THROTTLE_CODES = {4, 17, 32, 613} | set(range(80000, 80015))
 META_TOKEN_CODES = {190, 102}
 RETRY_STATUS = {429, 500, 502, 503, 504}
+GOOGLE_RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+GOOGLE_QUOTA_REASONS = {"quotaExceeded", "dailyLimitExceeded"}
 
 
 @dataclass
@@ -154,7 +159,13 @@ class Api:
                     self._retry_after = _retry_delay(decoded)
                 last = f"HTTP {status}" + (f" ({_error_text(decoded)})" if decoded else "")
                 continue
-            raise self.fail(where, f"{shown} answered HTTP {status}: {_error_text(decoded)}")
+            hint = (
+                "The project's daily API quota is used up; it comes back at midnight Pacific "
+                "Time (Google Cloud Console > APIs > Quotas shows it)."
+                if google_reasons(decoded) & GOOGLE_QUOTA_REASONS
+                else None
+            )
+            raise self.fail(where, f"{shown} answered HTTP {status}: {_error_text(decoded)}", hint)
         raise self.fail(
             where,
             f"{shown} still failed after {lim.max_attempts} tries: {last}",
@@ -208,6 +219,8 @@ class Api:
             return "retry"
         if isinstance(err, dict) and err.get("status") == "RESOURCE_EXHAUSTED":
             return "retry"  # Google APIs' quota error
+        if status == 403 and google_reasons(decoded) & GOOGLE_RATE_REASONS:
+            return "retry"  # YouTube's short-term rate limits
         if 200 <= status < 300:
             return "fail"
         return "fail"
@@ -299,6 +312,15 @@ def _error_text(decoded: Any) -> str:
             text = str(err or "")
         return " ".join(text.split())[:200]
     return ""
+
+
+def google_reasons(decoded: Any) -> set[str]:
+    """The `error.errors[].reason` codes of a Google API error (YouTube's quota errors)."""
+    err = decoded.get("error") if isinstance(decoded, dict) else None
+    items = err.get("errors") if isinstance(err, dict) else None
+    if not isinstance(items, list):
+        return set()
+    return {str(e["reason"]) for e in items if isinstance(e, dict) and "reason" in e}
 
 
 def retry_after(value: str | None) -> float | None:
