@@ -30,7 +30,7 @@ from tests.fakes.server import FakeApi  # noqa: E402
 from tests.sources.google_ads.test_api import report_csv  # noqa: E402
 from tests.sources.pinterest.test_api import ads_csv  # noqa: E402
 
-from sources import child, measure  # noqa: E402
+from sources import child, measure, result_table  # noqa: E402
 
 CID, ACT = "1234567890", "549755885175"
 
@@ -111,18 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} cores (shared with other work), {args.days} days. Start-up of a "
         f"command (`socialroi init`): {boot[0]:.1f} s, {boot[1]:,.0f} MB; *net* subtracts it.",
         "",
-        "| source | ad-day rows | first sync s | net rows/s | peak MB | second sync s "
-        "(0 changed) | file import s | net rows/s | peak MB | sync / file time (net) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *result_table(out, boot, "rows"),
     ]
-    for r in out:
-        first, second, imp = r["first"], r["second"], r["import"]
-        s_net, i_net = max(first[0] - boot[0], 0.01), max(imp[0] - boot[0], 0.01)
-        lines.append(
-            f"| {r['name']} | {r['n']:,} | {first[0]:.1f} | {r['n'] / s_net:,.0f} | "
-            f"{first[1]:,.0f} | {second[0]:.1f} | {imp[0]:.1f} | {r['n'] / i_net:,.0f} | "
-            f"{imp[1]:,.0f} | {s_net / i_net:.2f} |"
-        )
     text = "\n".join(lines) + "\n"
     print(text)
     Path(args.results).write_text(text)
