@@ -51,7 +51,7 @@ def save(
     old = conns.get_connection(ws.store, source)
     if ref is None:
         ref = old.credential_ref if old else new_ref()
-        creds.put(ref, grant)
+        creds.put(ref, auth.with_app_headers(connector, grant))
     elif old and old.credential_ref != ref:
         creds.delete(old.credential_ref)
     conn = conns.Connection(

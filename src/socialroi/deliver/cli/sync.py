@@ -89,22 +89,23 @@ def _grant(
     from socialroi.sources.api import get_connector  # deferred: start-up time
     from socialroi.sync import connect as connecting  # deferred: start-up time
     from socialroi.sync import oauth  # deferred: start-up time
+    from socialroi.sync.auth import with_app_headers  # deferred: start-up time
 
-    if token:
-        return connecting.token_grant(token)
     connector = get_connector(source)
+    if token:
+        return with_app_headers(connector, connecting.token_grant(token))
     if not client_id:
         raise SocialroiError(
             f"the consent flow needs your {connector.title} app's --client-id "
             "(and SOCIALROI_CLIENT_SECRET); or pass --token"
         )
-    return oauth.consent(
+    return with_app_headers(connector, oauth.consent(
         connector, client_id, client_secret, port=port,
         show=lambda url: err.print(
             f"Open this address to let socialroi read {source}:\n{url}",
             markup=False, soft_wrap=True,
         ),
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _connect_here_first(args: list[str]) -> list[str]:
