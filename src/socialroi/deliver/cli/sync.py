@@ -141,6 +141,17 @@ def connections_cmd(workspace: str, fmt: str) -> None:
         console.print(f"no connections; `socialroi connect SOURCE` connects one of: {names}")
         return
     emit(df, fmt, "Connections")
+    _lapse_warnings(workspace)
+
+
+def _lapse_warnings(workspace: str) -> None:
+    """Warn about connections whose consent lapses within a month (LinkedIn: a year after
+    the first consent), on stderr so table, CSV and JSON output stay clean."""
+    from socialroi.sync.lapse import lapse_notes  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
+        for note in lapse_notes(ws):
+            err.print(f"warning: {note}", markup=False, soft_wrap=True)
 
 
 @click.command("disconnect")
@@ -197,6 +208,7 @@ def sync_cmd(
         f"{len(failed)} failed",
         markup=False,
     )
+    _lapse_warnings(workspace)
     if failed:
         raise SystemExit(1)
 
