@@ -196,7 +196,7 @@ class FakeLinkedIn:
     def _listing(self, kind: str):
         def serve(req: Request) -> dict:
             items = getattr(self, kind).get(req.match.group(1), [])
-            size = int(req.query.get("pageSize", 100))
+            size = min(int(req.query.get("pageSize", 100)), self.page_size)
             start = int(req.query.get("pageToken") or 0)
             body: dict[str, Any] = {"elements": items[start : start + size], "metadata": {}}
             if start + size < len(items):

@@ -1,0 +1,140 @@
+"""LinkedIn Ads: `connect` + `sync` equal importing the same figures as Campaign Manager's Ad
+performance report; tokens refreshed (LinkedIn keeps the refresh token, with its remaining
+lifetime), limits and faults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+from click.testing import CliRunner
+
+from socialroi import Workspace
+from socialroi.deliver.cli.main import main
+from socialroi.measure.roi import roi
+from socialroi.sync.credentials import Credentials
+from socialroi.sync.run import sync
+from tests.sources.api_kit import connected, sync_options
+from tests.sources.linkedin.conftest import ADS
+from tests.sources.linkedin.exports import ad_report
+
+MAR1, MAR10 = dt.date(2026, 3, 1), dt.date(2026, 3, 10)
+ACCOUNT = f"ads:{ADS}"
+
+
+def _table(ws: Workspace, name: str) -> pd.DataFrame:
+    df = ws.table(name).execute().drop(columns=["batch_id"])
+    return df.sort_values(list(df.columns[:3])).reset_index(drop=True)
+
+
+def _roi(ws: Workspace) -> pd.DataFrame:
+    return roi(ws, "2026-03", by=("platform",)).with_totals().reset_index(drop=True)
+
+
+def test_connect_then_sync_equals_the_ad_performance_report(fake_linkedin, tmp_path):
+    path = ad_report(fake_linkedin, ADS, tmp_path / "ad_performance_report.csv")
+    run = CliRunner().invoke
+    f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
+    for w in (f, a):
+        assert run(main, ["init", "-w", w, "--base-currency", "USD"]).exit_code == 0
+    got = run(main, ["import", "-w", f, str(path)])
+    assert got.exit_code == 0, got.output
+    got = run(main, ["connect", "linkedin", "-w", a, "--token", "good-token", "--account",
+                     ACCOUNT])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    got = run(main, ["sync", "linkedin", "-w", a, "--since", "2026-03-01", "--until",
+                     "2026-03-10"])  # fmt: skip
+    assert got.exit_code == 0 and "40 new" in got.output, got.output
+    with Workspace.open(f) as wf, Workspace.open(a) as wa:
+        for t in ("ad_metrics", "campaigns", "accounts"):
+            pd.testing.assert_frame_equal(_table(wf, t), _table(wa, t))
+        pd.testing.assert_frame_equal(_roi(wf), _roi(wa))
+        assert _roi(wa)["true_cost"].iloc[-1] > 0
+        spend = wa.store.raw.execute("SELECT sum(spend), min(currency) FROM ad_metrics").fetchone()
+    want = sum(float(r["costInLocalCurrency"]) for r in fake_linkedin.analytics[ADS])
+    assert spend == (round(want, 2), "EUR")
+
+
+def test_analytics_ask_for_creatives_by_day_in_restli(fake_linkedin, tmp_path):
+    fake_linkedin.page_size = 3
+    ws = connected(tmp_path, "linkedin", "good-token", [ACCOUNT])
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert res.status == "ok", res.error
+    [call] = fake_linkedin.fake.calls(r"/rest/adAnalytics$")
+    assert call.query["accounts"] == f"List(urn:li:sponsoredAccount:{ADS})"
+    assert call.query["dateRange"] == (
+        "(start:(year:2026,month:3,day:1),end:(year:2026,month:3,day:10))"
+    )
+    assert "costInLocalCurrency" in call.query["fields"].split(",")
+    # creatives page with pageSize / pageToken to the last page (4 creatives, 3 a page)
+    tokens = [r.query.get("pageToken") for r in fake_linkedin.fake.calls(r"/creatives$")]
+    assert tokens == [None, "3"]
+    assert ws.store.raw.execute(
+        "SELECT count(*) FROM campaigns WHERE level = 'ad' AND name IS NOT NULL"
+    ).fetchone() == (4,)
+
+
+def test_an_expired_token_is_refreshed_and_the_refresh_tokens_lifetime_kept(
+    fake_linkedin, tmp_path, config_dir
+):
+    fake_linkedin.oauth.refresh_tokens.add("rt-1")
+    ws = connected(tmp_path, "linkedin", "stale", [ACCOUNT], expires_in=60,
+                   refresh_token="rt-1", client_id="app-1", client_secret="s3cret")  # fmt: skip
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert res.status == "ok", res.error
+    assert fake_linkedin.oauth.log == ["refresh_token"]
+    assert all(c.bearer == "access-1" for c in fake_linkedin.fake.calls(r"^/rest/"))
+    [grant] = [Credentials().get(ref) for ref in json.loads(
+        (config_dir / "credentials.json").read_text())]  # fmt: skip
+    assert grant.access_token == "access-1" and grant.refresh_token == "rt-1"  # not rotated
+    days = (grant.refresh_expires_at - dt.datetime.now(dt.UTC)).days
+    assert days in (364, 365) and grant.lapses_at == grant.refresh_expires_at
+    assert (grant.expires_at - dt.datetime.now(dt.UTC)).days in (59, 60)
+
+
+def test_a_rotated_refresh_token_is_saved_before_it_is_used(fake_linkedin, tmp_path, config_dir):
+    fake_linkedin.oauth.rotate = True  # should LinkedIn ever rotate: the new one is kept
+    fake_linkedin.oauth.refresh_tokens.add("rt-1")
+    ws = connected(tmp_path, "linkedin", "stale", [ACCOUNT], expires_in=60,
+                   refresh_token="rt-1", client_id="app-1", client_secret="s3cret")  # fmt: skip
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert res.status == "ok", res.error
+    text = (config_dir / "credentials.json").read_text()
+    assert "refresh-1" in text and "rt-1" not in text
+
+
+def test_429_with_retry_after_and_a_5xx_are_retried(fake_linkedin, tmp_path):
+    waits: list[float] = []
+    fake_linkedin.fake.fault(r"/rest/adAnalytics$", status=429, headers={"Retry-After": "2"},
+                             body={"status": 429, "code": "TOO_MANY_REQUESTS",
+                                   "message": "Resource level throttle limit reached"})  # fmt: skip
+    fake_linkedin.fake.fault(r"/creatives$", status=503, times=2, body=b"Service Unavailable")
+    ws = connected(tmp_path, "linkedin", "good-token", [ACCOUNT])
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10, sleep=waits.append))
+    assert res.status == "ok", res.error
+    assert 2.0 in waits and len(waits) == 3
+    assert ws.store.count("ad_metrics") == 40
+
+
+def test_a_malformed_answer_stores_nothing(fake_linkedin, tmp_path):
+    fake_linkedin.fake.fault(r"/rest/adAnalytics$", status=200, body=b"<html>maintenance</html>")
+    ws = connected(tmp_path, "linkedin", "good-token", [ACCOUNT])
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert res.status == "failed" and "not JSON" in res.error, res.error
+    assert ws.store.count("ad_metrics") == 0 and ws.store.count("campaigns") == 0
+
+
+def test_an_element_of_two_days_is_refused_with_its_number(fake_linkedin, tmp_path):
+    el = fake_linkedin.analytics[ADS][5]
+    el["dateRange"]["end"] = {"year": 2026, "month": 3, "day": 9}
+    ws = connected(tmp_path, "linkedin", "good-token", [ACCOUNT])
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert res.status == "failed" and "record 6" in res.error and "DAILY" in res.error
+    assert ws.store.count("ad_metrics") == 0
+
+
+def test_a_revoked_token_names_the_fix(fake_linkedin, tmp_path):
+    ws = connected(tmp_path, "linkedin", "revoked", [ACCOUNT])
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert res.status == "failed" and "socialroi connect linkedin" in res.error

@@ -1,0 +1,77 @@
+"""An employee's own posts (member post analytics) land as an `employee` account beside the
+brand Page, so the experiments' author design can compare employee advocacy with the Page;
+and the warning before a LinkedIn consent lapses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from click.testing import CliRunner
+
+from socialroi.deliver.cli.main import main
+from socialroi.experiments.data import post_frame
+from socialroi.experiments.design import matches
+from socialroi.sync.credentials import Credentials, Grant
+from socialroi.sync.lapse import lapse_note
+from socialroi.sync.run import sync
+from tests.sources.api_kit import connected, sync_options
+from tests.sources.linkedin.conftest import ORG, PERSON
+
+MAR1, MAR10 = dt.date(2026, 3, 1), dt.date(2026, 3, 10)
+
+
+def test_member_posts_are_an_employee_beside_the_brand_page(fake_linkedin, tmp_path):
+    ws = connected(tmp_path, "linkedin", "good-token", [f"org:{ORG}", f"member:{PERSON}"])
+    got = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert [r.status for r in got] == ["ok", "ok", "ok"], [r.error for r in got]
+    kinds = dict(ws.store.raw.execute("SELECT account_id, kind FROM accounts").fetchall())
+    assert kinds == {"linkedin:voltiq": "brand", f"linkedin:member-{PERSON.lower()}": "employee"}
+    mine = ws.store.raw.execute(
+        "SELECT p.native_id, m.impressions, m.likes, m.comments, m.shares, m.clicks "
+        "FROM posts p JOIN post_metrics m USING (post_id) WHERE p.account_id LIKE '%member-%' "
+        "ORDER BY 1").fetchall()  # fmt: skip
+    assert mine == [("share:7160000000000000000", 900, 60, 9, 3, None),
+                    ("share:7160000000000000001", 901, 61, 10, 3, None)]  # fmt: skip
+    # one call per metric and post, the entity in Rest.li form
+    calls = fake_linkedin.fake.calls(r"memberCreatorPostAnalytics$")
+    assert len(calls) == 2 * 4
+    assert calls[0].query["entity"] == "(share:urn:li:share:7160000000000000001)"
+    posts = post_frame(ws)
+    brand = posts[matches(posts, ["tag:#VoltiqVoices", "kind:brand"])]
+    employees = posts[matches(posts, ["tag:#VoltiqVoices", "kind:employee"])]
+    assert (len(brand), len(employees)) == (10, 2)
+    assert employees.engagements.sum() > 0 and employees.impressions.sum() == 1801
+
+
+def test_a_token_of_another_member_is_refused(fake_linkedin, tmp_path):
+    ws = connected(tmp_path, "linkedin", "good-token", ["member:SomeoneElse1"])
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert res.status == "failed" and "another LinkedIn member" in res.error
+    assert ws.store.count("posts") == 0
+
+
+def test_a_lapsing_consent_is_named_with_what_to_run(fake_linkedin, tmp_path, config_dir):
+    now = dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
+    g = Grant("a", "r", now + dt.timedelta(days=50), refresh_expires_at=now + dt.timedelta(days=9))
+    note = lapse_note("linkedin", g, now)
+    assert note == ("the linkedin connection's consent (its refresh token) lapses on 2026-03-19 "
+                    "(in 9 days): run `socialroi connect linkedin` before then, or its syncs stop")  # fmt: skip
+    assert lapse_note("linkedin", Grant("a", "r", refresh_expires_at=now + dt.timedelta(days=40)),
+                      now) is None  # fmt: skip
+    assert "lapsed on" in lapse_note("linkedin", Grant("a", None, now - dt.timedelta(days=1)), now)
+    # the command line says it after `connections` and after `sync`
+    w = str(tmp_path / "ws.duckdb")
+    run = CliRunner().invoke
+    assert run(main, ["connect", "linkedin", "-w", w, "--token", "good-token", "--account",
+                      f"org:{ORG}"]).exit_code == 0  # fmt: skip
+    creds = Credentials()
+    [ref] = creds._read()
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=12, hours=1)
+    creds.put(ref, Grant("good-token", "rt-1", dt.datetime.now(dt.UTC) + dt.timedelta(days=50),
+                         refresh_expires_at=soon))  # fmt: skip
+    for args in (["connections", "-w", w], ["sync", "linkedin", "-w", w, "--since", "2026-03-01",
+                                            "--until", "2026-03-10"]):  # fmt: skip
+        got = run(main, args)
+        assert got.exit_code == 0, got.output
+        assert f"warning: the linkedin connection's consent (its refresh token) lapses on " \
+               f"{soon:%Y-%m-%d} (in 12 days)" in got.output  # fmt: skip
