@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from tests.fakes.linkedin import FakeLinkedIn
+from tests.fixtures.linkedin.make_fixtures import write_xlsx
 
 
 def _us(day: str) -> str:
@@ -31,13 +30,7 @@ def _ms(day: str) -> int:
 
 
 def _save(path: Path, sheets: dict[str, list[list]]) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    wb.save(path)
+    write_xlsx(path, sheets)
     return path
 
 

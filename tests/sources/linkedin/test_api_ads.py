@@ -8,14 +8,12 @@ import datetime as dt
 import json
 
 import pandas as pd
-from click.testing import CliRunner
 
 from socialroi import Workspace
-from socialroi.deliver.cli.main import main
 from socialroi.measure.roi import roi
 from socialroi.sync.credentials import Credentials
 from socialroi.sync.run import sync
-from tests.sources.api_kit import connected, sync_options
+from tests.sources.api_kit import connected, files_then_sync, sync_options
 from tests.sources.linkedin.conftest import ADS
 from tests.sources.linkedin.exports import ad_report
 
@@ -34,18 +32,9 @@ def _roi(ws: Workspace) -> pd.DataFrame:
 
 def test_connect_then_sync_equals_the_ad_performance_report(fake_linkedin, tmp_path):
     path = ad_report(fake_linkedin, ADS, tmp_path / "ad_performance_report.csv")
-    run = CliRunner().invoke
-    f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
-    for w in (f, a):
-        assert run(main, ["init", "-w", w, "--base-currency", "USD"]).exit_code == 0
-    got = run(main, ["import", "-w", f, str(path)])
-    assert got.exit_code == 0, got.output
-    got = run(main, ["connect", "linkedin", "-w", a, "--token", "good-token", "--account",
-                     ACCOUNT])  # fmt: skip
-    assert got.exit_code == 0, got.output
-    got = run(main, ["sync", "linkedin", "-w", a, "--since", "2026-03-01", "--until",
-                     "2026-03-10"])  # fmt: skip
-    assert got.exit_code == 0 and "40 new" in got.output, got.output
+    f, a, out = files_then_sync(tmp_path, [path], "linkedin", "good-token", [ACCOUNT],
+                                "2026-03-01", "2026-03-10")  # fmt: skip
+    assert "40 new" in out
     with Workspace.open(f) as wf, Workspace.open(a) as wa:
         for t in ("ad_metrics", "campaigns", "accounts"):
             pd.testing.assert_frame_equal(_table(wf, t), _table(wa, t))

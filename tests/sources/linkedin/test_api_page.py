@@ -7,15 +7,13 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from socialroi import Workspace
-from socialroi.deliver.cli.main import main
 from socialroi.errors import SocialroiError
 from socialroi.sources.api import Window
 from socialroi.sources.linkedin import api_restli
 from socialroi.sync.run import sync
-from tests.sources.api_kit import connected, sync_options
+from tests.sources.api_kit import connected, files_then_sync, sync_options
 from tests.sources.linkedin.conftest import ORG
 from tests.sources.linkedin.exports import page_exports
 
@@ -30,18 +28,9 @@ def _table(ws: Workspace, name: str, by: list[str]) -> pd.DataFrame:
 
 def test_connect_then_sync_equals_the_page_exports(fake_linkedin, tmp_path):
     files = page_exports(fake_linkedin, ORG, tmp_path)
-    run = CliRunner().invoke
-    f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
-    for w in (f, a):
-        assert run(main, ["init", "-w", w, "--base-currency", "EUR"]).exit_code == 0
-    got = run(main, ["import", "-w", f, *map(str, files)])
-    assert got.exit_code == 0, got.output
-    got = run(main, ["connect", "linkedin", "-w", a, "--token", "good-token", "--account", PAGE])
-    assert got.exit_code == 0, got.output
-    got = run(main, ["sync", "linkedin", "-w", a, "--since", "2026-03-01", "--until",
-                     "2026-03-10"])  # fmt: skip
-    assert got.exit_code == 0, got.output
-    assert "linkedin/page_statistics org:2414183 2026-03-01..2026-03-10: 10 new" in got.output
+    f, a, out = files_then_sync(tmp_path, files, "linkedin", "good-token", [PAGE],
+                                "2026-03-01", "2026-03-10", base_currency="EUR")  # fmt: skip
+    assert "linkedin/page_statistics org:2414183 2026-03-01..2026-03-10: 10 new" in out
     with Workspace.open(f) as wf, Workspace.open(a) as wa:
         for t, by in (("account_metrics", ["metric_date"]), ("posts", ["post_id"]),
                       ("post_metrics", ["post_id"])):  # fmt: skip
