@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pandas as pd
 
 from socialroi import Workspace
 from socialroi.measure.roi import roi
+from socialroi.sources.api import get_connector
+from socialroi.sync import oauth
 from socialroi.sync.credentials import Credentials
 from socialroi.sync.run import sync
 from tests.sources.api_kit import connected, files_then_sync, sync_options
@@ -127,3 +132,22 @@ def test_a_revoked_token_names_the_fix(fake_linkedin, tmp_path):
     ws = connected(tmp_path, "linkedin", "revoked", [ACCOUNT])
     [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
     assert res.status == "failed" and "socialroi connect linkedin" in res.error
+
+
+def test_the_consent_flow_keeps_the_refresh_tokens_year(fake_linkedin):
+    connector = get_connector("linkedin")
+
+    def browser(url: str) -> None:
+        """The member consents on LinkedIn, which redirects to the loopback URI."""
+        q = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+        assert url.startswith("https://www.linkedin.com/oauth/v2/authorization?")
+        assert "r_ads_reporting" in q["scope"].split(" ")
+        fake_linkedin.oauth.expect_code("code-1", q["code_challenge"])
+        target = f"{q['redirect_uri']}?code=code-1&state={q['state']}"
+        threading.Thread(target=httpx.get, args=(target,), daemon=True).start()
+
+    grant = oauth.consent(connector, "app-1", "s3cret", show=browser, timeout=20)
+    assert fake_linkedin.fake.calls(r"^/oauth/v2/accessToken$", "POST")
+    now = dt.datetime.now(dt.UTC)
+    assert (grant.expires_at - now).days in (59, 60)
+    assert (grant.lapses_at - now).days in (364, 365)

@@ -70,6 +70,11 @@ def connect_cmd(
         if conn.token_expires_at
         else ""
     )
+    if grant.refresh_token and grant.refresh_expires_at:  # LinkedIn, TikTok: a year
+        expiry += (
+            f"; the consent lapses {grant.refresh_expires_at:%Y-%m-%d} (connect again before "
+            "then: socialroi warns a month ahead)"
+        )
     console.print(
         f"{source} connected: {', '.join(conn.accounts)}{expiry}. Run `socialroi sync {source}`.",
         markup=False,
