@@ -16,6 +16,7 @@ ORG, ADS, PERSON = "2414183", "507404993", "yrZCpj2Z12"
 def fake_linkedin(monkeypatch, config_dir):  # noqa: F811
     with FakeApi() as fake:
         fake.env(monkeypatch, "linkedin")
+        fake.env(monkeypatch, "linkedin_members")
         li = FakeLinkedIn(fake, page_size=100)
         fill(li, DAYS, ORG, ADS, PERSON)
         li.members["good-token"] = PERSON

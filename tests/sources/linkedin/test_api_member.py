@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from click.testing import CliRunner
 
 from socialroi.deliver.cli.main import main
+from socialroi.errors import SocialroiError
 from socialroi.experiments.data import post_frame
 from socialroi.experiments.design import matches
+from socialroi.sources.api import get_connector
+from socialroi.sync import connect as connecting
 from socialroi.sync.credentials import Credentials, Grant
 from socialroi.sync.lapse import lapse_note
 from socialroi.sync.run import sync
@@ -21,8 +25,9 @@ MAR1, MAR10 = dt.date(2026, 3, 1), dt.date(2026, 3, 10)
 
 
 def test_member_posts_are_an_employee_beside_the_brand_page(fake_linkedin, tmp_path):
-    ws = connected(tmp_path, "linkedin", "good-token", [f"org:{ORG}", f"member:{PERSON}"])
-    got = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    ws = connected(tmp_path, "linkedin", "good-token", [f"org:{ORG}"])
+    connecting.connect_token(ws, "linkedin_members", "good-token", [f"member:{PERSON}"])
+    got = sync(ws, None, sync_options(MAR1, MAR10))
     assert [r.status for r in got] == ["ok", "ok", "ok"], [r.error for r in got]
     kinds = dict(ws.store.raw.execute("SELECT account_id, kind FROM accounts").fetchall())
     assert kinds == {"linkedin:voltiq": "brand", f"linkedin:member-{PERSON.lower()}": "employee"}
@@ -44,8 +49,8 @@ def test_member_posts_are_an_employee_beside_the_brand_page(fake_linkedin, tmp_p
 
 
 def test_a_token_of_another_member_is_refused(fake_linkedin, tmp_path):
-    ws = connected(tmp_path, "linkedin", "good-token", ["member:SomeoneElse1"])
-    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    ws = connected(tmp_path, "linkedin_members", "good-token", ["member:SomeoneElse1"])
+    [res] = sync(ws, ["linkedin_members"], sync_options(MAR1, MAR10))
     assert res.status == "failed" and "another LinkedIn member" in res.error
     assert ws.store.count("posts") == 0
 
@@ -56,6 +61,8 @@ def test_a_lapsing_consent_is_named_with_what_to_run(fake_linkedin, tmp_path, co
     note = lapse_note("linkedin", g, now)
     assert note == ("the linkedin connection's consent (its refresh token) lapses on 2026-03-19 "
                     "(in 9 days): run `socialroi connect linkedin` before then, or its syncs stop")  # fmt: skip
+    with pytest.raises(SocialroiError, match="linkedin_members connection"):
+        connecting.check_accounts(get_connector("linkedin"), [f"member:{PERSON}"])
     assert lapse_note("linkedin", Grant("a", "r", refresh_expires_at=now + dt.timedelta(days=40)),
                       now) is None  # fmt: skip
     assert "lapsed on" in lapse_note("linkedin", Grant("a", None, now - dt.timedelta(days=1)), now)

@@ -1,5 +1,7 @@
-"""LinkedIn's APIs as a connector: an organisation Page (statistics, posts), an ad account
-(Ads reporting) and an employee's own posts (member post analytics).
+"""LinkedIn's APIs as two connectors: `linkedin` reads an organisation Page (statistics,
+posts) and an ad account (Ads reporting) with an Advertising API app; `linkedin_members` reads
+an employee's own posts (member post analytics) with a Community Management API app, which
+LinkedIn wants alone on its app.
 
 Written from LinkedIn's references (learn.microsoft.com/linkedin):
 - "Authorization Code Flow (3-legged OAuth)": consent at
@@ -13,8 +15,8 @@ Written from LinkedIn's references (learn.microsoft.com/linkedin):
 - the Rest.li rules, version header and paging in `api_restli`, the streams in `api_page`,
   `api_ads` and `api_member`.
 
-`--account` takes `org:<organization id>` (a Page), `ads:<sponsored ad account id>` or
-`member:<person id>` (the member whose token this is).
+`--account` takes `org:<organization id>` (a Page) or `ads:<sponsored ad account id>` for
+`linkedin`, `member:<person id>` (the member whose token this is) for `linkedin_members`.
 """
 
 from __future__ import annotations
@@ -24,38 +26,56 @@ import re
 from socialroi.errors import SocialroiError
 from socialroi.sources.api import Auth, Connector, register_connector
 from socialroi.sources.linkedin.api_ads import AD_ANALYTICS
-from socialroi.sources.linkedin.api_member import MEMBER_POSTS
+from socialroi.sources.linkedin.api_member import MEMBER_POSTS, MEMBERS
 from socialroi.sources.linkedin.api_page import PAGE_POSTS, PAGE_STATISTICS
 from socialroi.sources.linkedin.api_restli import VERSION
 from socialroi.sources.linkedin.common import P
 
+# Advertising API product (it also grants the organisation permissions the Page needs)
 SCOPES = (
     "rw_organization_admin",  # Page statistics (the member must be a Page ADMINISTRATOR)
     "r_organization_social",  # the Page's posts
     "r_ads",  # ad accounts, campaigns, creatives
     "r_ads_reporting",  # adAnalytics
-    "openid", "profile",  # userinfo: whose token this is
-    "r_member_social",  # a member's own posts
-    "r_member_postAnalytics",  # a member's post analytics
 )  # fmt: skip
-_ACCOUNT = re.compile(r"^(org|ads|member):([A-Za-z0-9_\-]{1,64})$")
-STREAMS_OF = {
-    "org": ("page_statistics", "page_posts"),
-    "ads": ("ad_analytics",),
-    "member": ("member_posts",),
-}
+# Community Management API product (+ OpenID Connect sign-in: whose token this is)
+MEMBER_SCOPES = ("openid", "profile", "r_member_social", "r_member_postAnalytics")
+_ACCOUNT = re.compile(r"^(org|ads):(\d{1,25})$")
+_MEMBER = re.compile(r"^member:([A-Za-z0-9_\-]{1,64})$")
+STREAMS_OF = {"org": ("page_statistics", "page_posts"), "ads": ("ad_analytics",)}
 
 
 def _account(value: str) -> tuple[tuple[str, ...], str]:
     m = _ACCOUNT.match(value.strip())
-    if not m or (m[1] in ("org", "ads") and not m[2].isdigit()):
+    if not m:
+        hint = (" (an employee's own posts are the linkedin_members connection)"
+                if value.strip().startswith("member:") else "")  # fmt: skip
         raise SocialroiError(
             f"{value!r} is not a LinkedIn account this connector reads; expected "
-            "org:<organization id> (digits, from the Page admin URL), ads:<ad account id> "
-            "(digits, from Campaign Manager) or member:<person id> (the `sub` of the member "
-            "who consented)"
+            "org:<organization id> (digits, from the Page admin URL) or ads:<ad account id> "
+            f"(digits, from Campaign Manager){hint}"
         )
     return STREAMS_OF[m[1]], m[2]
+
+
+def _member(value: str) -> tuple[tuple[str, ...], str]:
+    m = _MEMBER.match(value.strip())
+    if not m:
+        raise SocialroiError(
+            f"{value!r} is not a LinkedIn member; expected member:<person id> (the `sub` "
+            "LinkedIn's sign-in names for the employee who consents)"
+        )
+    return ("member_posts",), m[1]
+
+
+def _auth(scopes: tuple[str, ...]) -> Auth:
+    return Auth(
+        "oauth2",
+        authorize_url="https://www.linkedin.com/oauth/v2/authorization",
+        token_path="https://www.linkedin.com/oauth/v2/accessToken",  # noqa: S106 - a URL
+        scopes=scopes,
+        refresh="refresh_token",
+    )
 
 
 CONNECTOR = register_connector(
@@ -63,18 +83,26 @@ CONNECTOR = register_connector(
         P,
         "LinkedIn (Community Management API, Ads reporting, member post analytics)",
         "https://api.linkedin.com",
-        Auth(
-            "oauth2",
-            authorize_url="https://www.linkedin.com/oauth/v2/authorization",
-            token_path="https://www.linkedin.com/oauth/v2/accessToken",  # noqa: S106
-            scopes=SCOPES,
-            refresh="refresh_token",
-        ),
-        (PAGE_STATISTICS, PAGE_POSTS, AD_ANALYTICS, MEMBER_POSTS),
-        "org:<organization id>, ads:<ad account id>, member:<person id>",
+        _auth(SCOPES),
+        (PAGE_STATISTICS, PAGE_POSTS, AD_ANALYTICS),
+        "org:<organization id>, ads:<ad account id>",
         _account,
         api_version=VERSION,
         docs="https://learn.microsoft.com/linkedin/marketing/",
+        hosts=(r"www\.linkedin\.com",),
+    )
+)
+MEMBERS_CONNECTOR = register_connector(
+    Connector(
+        MEMBERS,
+        "LinkedIn members (an employee's own posts: member post analytics)",
+        "https://api.linkedin.com",
+        _auth(MEMBER_SCOPES),
+        (MEMBER_POSTS,),
+        "member:<person id>",
+        _member,
+        api_version=VERSION,
+        docs="https://learn.microsoft.com/linkedin/marketing/community-management/",
         hosts=(r"www\.linkedin\.com",),
     )
 )

@@ -13,6 +13,11 @@ Written from LinkedIn's references (learn.microsoft.com/linkedin):
   Only the authenticated member's own posts can be read: every employee consents for
   themself.
 
+LinkedIn's developer portal requires the Community Management API (which holds
+`r_member_postAnalytics`) to be the only product of its app, while the Page and ads streams
+need the Advertising API: employees therefore consent through a second app, and their posts
+are a connector of their own, `linkedin_members` (the rows are LinkedIn's all the same).
+
 The posts are laid out as `All posts` rows and read by the Page content parser, so they are
 `posts` / `post_metrics` rows like a Page's, of the account `linkedin:member-<person id>` whose
 `kind` is `employee` (the Page's is `brand`): the experiments' author design compares the two
@@ -33,7 +38,7 @@ from socialroi.sources.base import Context
 from socialroi.sources.linkedin import page_content
 from socialroi.sources.linkedin.api_page import author_posts, post_rows
 from socialroi.sources.linkedin.api_restli import count, elements, enc, get, urn
-from socialroi.sources.linkedin.common import P, page_account
+from socialroi.sources.linkedin.common import page_account
 
 QUERY_TYPES = ("IMPRESSION", "REACTION", "COMMENT", "RESHARE")  # the export's columns
 _ENTITY = {"share": "share", "ugcPost": "ugc"}
@@ -95,8 +100,9 @@ def member_posts_staged(
     return page_content.content_frames(ctx, handle, sheets, as_of, **acct)
 
 
+MEMBERS = "linkedin_members"  # the connector (and sync source) of employees' own posts
 MEMBER_POSTS = Stream(
-    P,
+    MEMBERS,
     "member_posts",
     "An employee's own posts with lifetime analytics (impressions, reactions, comments, reposts)",
     "/rest/memberCreatorPostAnalytics",
