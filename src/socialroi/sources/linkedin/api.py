@@ -78,31 +78,22 @@ def _auth(scopes: tuple[str, ...]) -> Auth:
     )
 
 
-CONNECTOR = register_connector(
-    Connector(
-        P,
-        "LinkedIn (Community Management API, Ads reporting, member post analytics)",
-        "https://api.linkedin.com",
-        _auth(SCOPES),
-        (PAGE_STATISTICS, PAGE_POSTS, AD_ANALYTICS),
-        "org:<organization id>, ads:<ad account id>",
-        _account,
-        api_version=VERSION,
-        docs="https://learn.microsoft.com/linkedin/marketing/",
-        hosts=(r"www\.linkedin\.com",),
-    )
-)
-MEMBERS_CONNECTOR = register_connector(
-    Connector(
-        MEMBERS,
-        "LinkedIn members (an employee's own posts: member post analytics)",
-        "https://api.linkedin.com",
-        _auth(MEMBER_SCOPES),
-        (MEMBER_POSTS,),
-        "member:<person id>",
-        _member,
-        api_version=VERSION,
-        docs="https://learn.microsoft.com/linkedin/marketing/community-management/",
-        hosts=(r"www\.linkedin\.com",),
-    )
-)
+def _connector(source: str, title: str, scopes: tuple[str, ...], streams: tuple, hint: str,
+               account, docs: str) -> Connector:  # fmt: skip
+    """Both LinkedIn connectors: api.linkedin.com, the token endpoint on www.linkedin.com."""
+    return register_connector(
+        Connector(source, title, "https://api.linkedin.com", _auth(scopes), streams, hint,
+                  account, api_version=VERSION, docs=docs, hosts=(r"www\.linkedin\.com",))
+    )  # fmt: skip
+
+
+CONNECTOR = _connector(
+    P, "LinkedIn (Page statistics and posts, Ads reporting)", SCOPES,
+    (PAGE_STATISTICS, PAGE_POSTS, AD_ANALYTICS), "org:<organization id>, ads:<ad account id>",
+    _account, "https://learn.microsoft.com/linkedin/marketing/",
+)  # fmt: skip
+MEMBERS_CONNECTOR = _connector(
+    MEMBERS, "LinkedIn members (an employee's own posts: member post analytics)",
+    MEMBER_SCOPES, (MEMBER_POSTS,), "member:<person id>", _member,
+    "https://learn.microsoft.com/linkedin/marketing/community-management/",
+)  # fmt: skip
