@@ -82,3 +82,17 @@ def test_a_lapsing_consent_is_named_with_what_to_run(fake_linkedin, tmp_path, co
         assert got.exit_code == 0, got.output
         assert f"warning: the linkedin connection's consent (its refresh token) lapses on " \
                f"{soon:%Y-%m-%d} (in 12 days)" in got.output  # fmt: skip
+
+
+def test_a_lapsed_consent_says_so_when_the_sync_stops(fake_linkedin, tmp_path):
+    fake_linkedin.oauth.refresh_tokens.add("rt-1")
+    ws = connected(tmp_path, "linkedin", "stale", [f"org:{ORG}"], expires_in=60,
+                   refresh_token="rt-1", client_id="app-1")  # fmt: skip
+    creds = Credentials()
+    [ref] = creds._read()
+    g = creds.get(ref)
+    g.refresh_expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    creds.put(ref, g)
+    with pytest.raises(SocialroiError, match="consent lapsed on .*socialroi connect linkedin"):
+        sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert fake_linkedin.oauth.log == []  # LinkedIn was not asked: the end was known
