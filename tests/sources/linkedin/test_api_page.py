@@ -70,15 +70,11 @@ def test_restli_values_encode_urns_but_not_their_structure():
     )
 
 
-def test_posts_are_read_page_by_page_to_the_last(fake_linkedin, tmp_path):
+def test_posts_are_read_page_by_page_to_the_last(fake_linkedin, tmp_path, monkeypatch):
     fake_linkedin.page_size = 3  # the Posts API answers 3 a page: 10 posts on 4 pages
-    api_restli_page = api_restli.PAGE
-    api_restli.PAGE = 3
-    try:
-        ws = connected(tmp_path, "linkedin", "good-token", [PAGE])
-        [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10, streams=["page_posts"]))
-    finally:
-        api_restli.PAGE = api_restli_page
+    monkeypatch.setattr(api_restli, "PAGE", 3)
+    ws = connected(tmp_path, "linkedin", "good-token", [PAGE])
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10, streams=["page_posts"]))
     assert res.status == "ok", res.error
     starts = [r.query["start"] for r in fake_linkedin.fake.calls(r"^/rest/posts$")]
     assert starts == ["0", "3", "6", "9"]

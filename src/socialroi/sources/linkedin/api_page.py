@@ -172,7 +172,7 @@ def _part(ctx: Context, r: dict[str, Any], i: int, key: str) -> dict[str, Any]:
 def author_posts(f: Fetcher, author: str, window: Window, what: str) -> list[dict[str, Any]]:
     """The author's published posts of the window, newest first until one is older."""
     out: list[dict[str, Any]] = []
-    params = {"q": "author", "author": enc(author), "sortBy": "CREATED"}
+    params = {"q": "author", "author": author, "sortBy": "CREATED"}
     for page in paged(f, "/rest/posts", params, what):
         for post in page:
             day = day_of(post.get("publishedAt") or post.get("createdAt"))

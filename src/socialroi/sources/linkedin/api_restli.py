@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from socialroi.errors import SocialroiError, SyncFailed
-from socialroi.sources.api import Fetcher, Window
+from socialroi.sources.api import Fetcher, Stream, Window
 
 VERSION = "202610"  # LinkedIn-Version sent with every /rest call; move it monthly
 VERSION_ENV = "SOCIALROI_LINKEDIN_VERSION"
@@ -126,20 +126,20 @@ def elements(body: Any, where: str) -> list[dict[str, Any]]:
     return got
 
 
+# A Rest.li collection read page by page with the framework's offset paging: `start` /
+# `count`, records at `elements`, the last page short.
+COLLECTION = Stream("linkedin", "collection", "a Rest.li collection", "", lambda r, c, a: {},
+                    paging="offset", records="elements", page_size=("count", PAGE),
+                    offset_param="start")  # fmt: skip
+
+
 def paged(
     f: Fetcher, path: str, params: Mapping[str, Any], what: str
 ) -> Iterator[list[dict[str, Any]]]:
-    """`start` / `count` pages until a short one (the records of each page)."""
-    start = 0
-    for n in range(1, 10_001):
-        body = get(f, path, {**params, "start": start, "count": PAGE}, page=f"{what} page {n}")
-        f.pages_read += 1
-        got = elements(body, f"{what} page {n}")
-        yield got
-        if len(got) < PAGE:
-            return
-        start += PAGE
-    raise SocialroiError(f"{what}: LinkedIn never reached a last page")
+    """Each page's records (plain parameters: httpx encodes a URN value as Rest.li wants)."""
+    f.headers.update(rest_headers())
+    with sunset_explained():
+        yield from f.pages(COLLECTION, path, {**params, "count": PAGE})
 
 
 def count(ctx: Any, value: Any, i: int, key: str) -> int | None:
