@@ -37,7 +37,7 @@ def lapse_note(source: str, grant: Grant, now: dt.datetime | None = None, *,
     if left.total_seconds() <= 0:
         return (f"the {source} connection's {what} lapsed on {when:%Y-%m-%d}: run "
                 f"`socialroi connect {source}` to authorise it again")  # fmt: skip
-    days = max(1, left.days)
+    days = max(1, round(left.total_seconds() / 86400))
     return (f"the {source} connection's {what} lapses on {when:%Y-%m-%d} (in {days} "
             f"day{'s' if days != 1 else ''}): run `socialroi connect {source}` before then, "
             "or its syncs stop")  # fmt: skip
