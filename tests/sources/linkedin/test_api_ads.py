@@ -15,6 +15,7 @@ import pandas as pd
 from socialroi import Workspace
 from socialroi.measure.roi import roi
 from socialroi.sources.api import get_connector
+from socialroi.sources.linkedin import api_ads
 from socialroi.sync import oauth
 from socialroi.sync.credentials import Credentials
 from socialroi.sync.run import sync
@@ -151,3 +152,44 @@ def test_the_consent_flow_keeps_the_refresh_tokens_year(fake_linkedin):
     now = dt.datetime.now(dt.UTC)
     assert (grant.expires_at - now).days in (59, 60)
     assert (grant.lapses_at - now).days in (364, 365)
+
+
+def test_a_campaign_report_of_the_same_days_counts_once(fake_linkedin, tmp_path):
+    """A Campaign performance report (campaign level, other keys than the API's creatives)
+    imported first: the sync replaces its rows of the account's days, so spend counts once."""
+    rows = fake_linkedin.analytics[ADS]
+    path = ad_report(fake_linkedin, ADS, tmp_path / "ads.csv")
+    lines = path.read_bytes().decode("utf-16").splitlines()
+    head = lines[3].split("\t")
+    keep = [head.index(c) for c in ("Start Date (in UTC)", "Account ID", "Campaign Name",
+                                    "Campaign ID", "Total Spent", "Currency")]  # fmt: skip
+    per: dict[tuple, float] = {}
+    for ln in lines[4:]:
+        c = ln.split("\t")
+        k = tuple(c[i] for i in keep[:4]) + (c[keep[5]],)
+        per[k] = per.get(k, 0.0) + float(c[keep[4]])
+    out = ["Campaign Performance Report (in UTC)", *lines[1:3],
+           "\t".join(["Start Date (in UTC)", "Account ID", "Campaign Name", "Campaign ID",
+                      "Currency", "Total Spent"])]  # fmt: skip
+    out += ["\t".join([*k, f"{v:.2f}"]) for k, v in per.items()]
+    camp = tmp_path / "campaign_performance_report.csv"
+    camp.write_bytes(("\r\n".join(out) + "\r\n").encode("utf-16"))
+    ws = connected(tmp_path, "linkedin", "good-token", [ACCOUNT])
+    ws.import_files([camp])
+    total = round(sum(float(r["costInLocalCurrency"]) for r in rows), 2)
+    spend = "SELECT round(sum(spend), 2) FROM ad_metrics"
+    assert ws.store.raw.execute(spend).fetchone()[0] == total
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert res.status == "ok" and res.superseded == len(per), (res.error, res.superseded)
+    assert ws.store.raw.execute(spend).fetchone()[0] == total
+    assert ws.store.raw.execute(
+        "SELECT count(*) FROM ad_metrics WHERE ad_id IS NULL"
+    ).fetchone() == (0,)
+
+
+def test_an_answer_at_linkedins_element_cap_is_refused(fake_linkedin, tmp_path, monkeypatch):
+    monkeypatch.setattr(api_ads, "MAX_ELEMENTS", 40)  # the fake's window holds 40 elements
+    ws = connected(tmp_path, "linkedin", "good-token", [ACCOUNT])
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    assert res.status == "failed" and "limit for one request" in res.error
+    assert ws.store.count("ad_metrics") == 0
