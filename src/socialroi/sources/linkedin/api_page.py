@@ -120,7 +120,7 @@ def page_statistics_staged(
             rows["follower"].append([day, paid, organic])
         else:
             views = _part(ctx, _part(ctx, r, i, "totalPageStatistics"), i, "views")
-            allv = views.get("allPageViews") or {}
+            allv = _part(ctx, views, i, "allPageViews")
             rows["page"].append([day, count(ctx, allv.get("pageViews"), i, "pageViews")])
     acct = {"native_id": account, "name": name, "kind": "brand"}
     out = {"accounts": pd.DataFrame([page_account(ctx, handle, **acct)])}
