@@ -78,6 +78,10 @@ class Auth:
     # How long an access token lives when the token response does not say (Salesforce sends
     # no `expires_in`: its tokens last the org's session timeout, 15 minutes at the least).
     token_lifetime: float | None = None
+    # Each account has a grant of its own (LinkedIn members: a member's post analytics can be
+    # read only with that member's token): `connect` adds its accounts to the connection and
+    # keeps their grant under their own reference; the sync uses each account's grant.
+    per_account: bool = False
 
 
 class Fetcher(Protocol):

@@ -14,16 +14,16 @@ import datetime as dt
 from socialroi.errors import SocialroiError
 from socialroi.sources.api import get_connector
 from socialroi.store import connections as conns
-from socialroi.sync.credentials import Credentials, Grant
+from socialroi.sync.credentials import Credentials, Grant, account_ref
 
 WARN_DAYS = 30
 
 
 def lapse_note(source: str, grant: Grant, now: dt.datetime | None = None, *,
-               renews: bool = False) -> str | None:  # fmt: skip
+               renews: bool = False, account: str | None = None) -> str | None:  # fmt: skip
     """What to tell the user when `grant` lapses within `WARN_DAYS`; None otherwise.
     `renews`: the platform renews this token itself (Meta's exchange) — only a refresh
-    token's end can lapse then."""
+    token's end can lapse then. `account`: the account whose own grant this is."""
     if renews and not grant.refresh_token:
         return None
     when = grant.lapses_at
@@ -34,13 +34,16 @@ def lapse_note(source: str, grant: Grant, now: dt.datetime | None = None, *,
     if left > dt.timedelta(days=WARN_DAYS):
         return None
     what = "consent (its refresh token)" if grant.refresh_token else "access token"
+    fix = f"socialroi connect {source}"
+    if account:
+        what, fix = f"{what} for {account}", f"{fix} --account {account}"
     if left.total_seconds() <= 0:
-        return (f"the {source} connection's {what} lapsed on {when:%Y-%m-%d}: run "
-                f"`socialroi connect {source}` to authorise it again")  # fmt: skip
+        return (f"the {source} connection's {what} lapsed on {when:%Y-%m-%d}: run `{fix}` to "
+                "authorise it again")  # fmt: skip
     days = max(1, round(left.total_seconds() / 86400))
+    plural = "s" if days != 1 else ""
     return (f"the {source} connection's {what} lapses on {when:%Y-%m-%d} (in {days} "
-            f"day{'s' if days != 1 else ''}): run `socialroi connect {source}` before then, "
-            "or its syncs stop")  # fmt: skip
+            f"day{plural}): run `{fix}` before then, or its syncs stop")  # fmt: skip
 
 
 def lapse_notes(ws, creds: Credentials | None = None, now: dt.datetime | None = None) -> list[str]:
@@ -53,10 +56,15 @@ def lapse_notes(ws, creds: Credentials | None = None, now: dt.datetime | None = 
             auth = get_connector(c.source).auth
         except SocialroiError:
             continue  # an unreadable store or unknown source is reported elsewhere
-        if grant is None:
+        renews = auth.refresh == "exchange" and bool(grant and grant.client_secret)
+        if auth.per_account:  # each account's own grant (LinkedIn members)
+            for a in c.accounts:
+                own = creds.get(account_ref(c.credential_ref, a))
+                note = own and lapse_note(c.source, own, now, renews=renews, account=a)
+                if note:
+                    out.append(note)
             continue
-        renews = auth.refresh == "exchange" and bool(grant.client_secret)
-        note = lapse_note(c.source, grant, now, renews=renews)
+        note = grant and lapse_note(c.source, grant, now, renews=renews)
         if note:
             out.append(note)
     return out
