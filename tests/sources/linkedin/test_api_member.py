@@ -14,10 +14,12 @@ from socialroi.errors import SocialroiError
 from socialroi.experiments.data import post_frame
 from socialroi.experiments.design import matches
 from socialroi.sources.api import get_connector
+from socialroi.store import connections as conns
 from socialroi.sync import connect as connecting
-from socialroi.sync.credentials import Credentials, Grant
-from socialroi.sync.lapse import lapse_note
+from socialroi.sync.credentials import Credentials, Grant, account_ref
+from socialroi.sync.lapse import lapse_note, lapse_notes
 from socialroi.sync.run import sync
+from tests.fakes.linkedin import post
 from tests.sources.api_kit import connected, sync_options
 from tests.sources.linkedin.conftest import ORG, PERSON
 
@@ -96,3 +98,45 @@ def test_a_lapsed_consent_says_so_when_the_sync_stops(fake_linkedin, tmp_path):
     with pytest.raises(SocialroiError, match="consent lapsed on .*socialroi connect linkedin"):
         sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
     assert fake_linkedin.oauth.log == []  # LinkedIn was not asked: the end was known
+
+
+def test_several_employees_each_with_their_own_consent(fake_linkedin, tmp_path, config_dir):
+    other = "Qw3rTy9Zx0"
+    me = f"urn:li:person:{other}"
+    fake_linkedin.posts[me] = [post("urn:li:share:7170000000000000000", me, "2026-03-05",
+                                    "My first week at Voltiq #VoltiqVoices")]  # fmt: skip
+    fake_linkedin.member_stats["urn:li:share:7170000000000000000"] = {
+        "IMPRESSION": 400, "REACTION": 30, "COMMENT": 2, "RESHARE": 1}  # fmt: skip
+    fake_linkedin.tokens.add("tok-b")
+    fake_linkedin.members["tok-b"] = other
+    ws = connected(tmp_path, "linkedin_members", "good-token", [f"member:{PERSON}"])
+    conn = connecting.connect_token(ws, "linkedin_members", "tok-b", [f"member:{other}"])
+    assert conn.accounts == [f"member:{PERSON}", f"member:{other}"]  # added, not replaced
+    got = sync(ws, ["linkedin_members"], sync_options(MAR1, MAR10))
+    assert [r.status for r in got] == ["ok", "ok"], [r.error for r in got]
+    # each member's calls carry that member's own token
+    for r in fake_linkedin.fake.calls(r"memberCreatorPostAnalytics$"):
+        want = "tok-b" if "7170000000000000000" in r.query["entity"] else "good-token"
+        assert r.bearer == want
+    kinds = ws.store.raw.execute(
+        "SELECT account_id, kind, count(*) FROM posts JOIN accounts USING (account_id) "
+        "GROUP BY ALL ORDER BY 1").fetchall()  # fmt: skip
+    assert kinds == [(f"linkedin:member-{other.lower()}", "employee", 1),
+                     (f"linkedin:member-{PERSON.lower()}", "employee", 2)]  # fmt: skip
+    # one member's revoked consent stops that member only
+    fake_linkedin.tokens.discard("tok-b")
+    fake_linkedin.members.pop("tok-b")
+    a, b = sync(ws, ["linkedin_members"], sync_options(MAR1, MAR10))
+    assert a.status == "unchanged" and b.status == "failed"
+    assert "socialroi connect linkedin_members" in b.error
+    # a lapse warning names the member; disconnecting forgets every member's tokens
+    creds = Credentials()
+    ref = conns.get_connection(ws.store, "linkedin_members").credential_ref
+    g = creds.get(account_ref(ref, f"member:{other}"))
+    g.refresh_token, g.refresh_expires_at = "rt", dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
+    creds.put(account_ref(ref, f"member:{other}"), g)
+    [note] = lapse_notes(ws)
+    assert f"for member:{other} lapses on" in note
+    assert f"socialroi connect linkedin_members --account member:{other}" in note
+    connecting.disconnect(ws, "linkedin_members")
+    assert creds._read() == {}

@@ -68,32 +68,33 @@ def _member(value: str) -> tuple[tuple[str, ...], str]:
     return ("member_posts",), m[1]
 
 
-def _auth(scopes: tuple[str, ...]) -> Auth:
+def _auth(scopes: tuple[str, ...], *, per_account: bool = False) -> Auth:
     return Auth(
         "oauth2",
         authorize_url="https://www.linkedin.com/oauth/v2/authorization",
         token_path="https://www.linkedin.com/oauth/v2/accessToken",  # noqa: S106 - a URL
         scopes=scopes,
         refresh="refresh_token",
+        per_account=per_account,
     )
 
 
-def _connector(source: str, title: str, scopes: tuple[str, ...], streams: tuple, hint: str,
-               account, docs: str) -> Connector:  # fmt: skip
+def _connector(source: str, title: str, auth: Auth, streams: tuple, hint: str, account,
+               docs: str) -> Connector:  # fmt: skip
     """Both LinkedIn connectors: api.linkedin.com, the token endpoint on www.linkedin.com."""
     return register_connector(
-        Connector(source, title, "https://api.linkedin.com", _auth(scopes), streams, hint,
+        Connector(source, title, "https://api.linkedin.com", auth, streams, hint,
                   account, api_version=VERSION, docs=docs, hosts=(r"www\.linkedin\.com",))
     )  # fmt: skip
 
 
 CONNECTOR = _connector(
-    P, "LinkedIn (Page statistics and posts, Ads reporting)", SCOPES,
+    P, "LinkedIn (Page statistics and posts, Ads reporting)", _auth(SCOPES),
     (PAGE_STATISTICS, PAGE_POSTS, AD_ANALYTICS), "org:<organization id>, ads:<ad account id>",
     _account, "https://learn.microsoft.com/linkedin/marketing/",
 )  # fmt: skip
 MEMBERS_CONNECTOR = _connector(
     MEMBERS, "LinkedIn members (an employee's own posts: member post analytics)",
-    MEMBER_SCOPES, (MEMBER_POSTS,), "member:<person id>", _member,
+    _auth(MEMBER_SCOPES, per_account=True), (MEMBER_POSTS,), "member:<person id>", _member,
     "https://learn.microsoft.com/linkedin/marketing/community-management/",
 )  # fmt: skip
