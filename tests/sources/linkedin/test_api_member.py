@@ -16,7 +16,7 @@ from socialroi.experiments.design import matches
 from socialroi.sources.api import get_connector
 from socialroi.store import connections as conns
 from socialroi.sync import connect as connecting
-from socialroi.sync.credentials import Credentials, Grant, account_ref
+from socialroi.sync.credentials import Credentials, Grant, account_ref, new_ref
 from socialroi.sync.lapse import lapse_note, lapse_notes
 from socialroi.sync.run import sync
 from tests.fakes.linkedin import post
@@ -140,3 +140,18 @@ def test_several_employees_each_with_their_own_consent(fake_linkedin, tmp_path, 
     assert f"socialroi connect linkedin_members --account member:{other}" in note
     connecting.disconnect(ws, "linkedin_members")
     assert creds._read() == {}
+
+
+def test_a_member_added_while_the_server_runs_keeps_the_others(fake_linkedin, tmp_path):
+    """While `serve` runs, `connect` saves the grant under a new reference first and sends
+    the server only that reference: the earlier members' grants move along."""
+    ws = connected(tmp_path, "linkedin_members", "good-token", [f"member:{PERSON}"])
+    creds = Credentials()
+    new = new_ref()
+    creds.put(new, Grant("tok-b"))
+    conn = connecting.save(ws, "linkedin_members", Grant("tok-b"), ["member:B2"], ref=new)
+    assert conn.accounts == [f"member:{PERSON}", "member:B2"]
+    assert creds.get(account_ref(new, f"member:{PERSON}")).access_token == "good-token"
+    assert creds.get(account_ref(new, "member:B2")).access_token == "tok-b"
+    assert set(creds._read()) == {new, account_ref(new, f"member:{PERSON}"),
+                                  account_ref(new, "member:B2")}  # fmt: skip
