@@ -91,3 +91,27 @@ def refuses_account(tmp_path: Any, source: str, value: str, says: str) -> None:
         raise AssertionError(f"{source} took the account {value!r}")
     finally:
         ws.close()
+
+
+def files_then_sync(tmp_path, files: list, source: str, token: str, accounts: list[str],
+                    since: str, until: str, *, base_currency: str = "USD",
+                    import_args: tuple[str, ...] = ()) -> tuple[str, str, str]:  # fmt: skip
+    """Two workspaces through the command line: `files.duckdb` imports `files`, `api.duckdb`
+    connects `source` with `token` and syncs `since..until`. Returns both paths and the
+    sync's output (each step must succeed)."""
+    from click.testing import CliRunner
+
+    from socialroi.deliver.cli.main import main
+
+    run = CliRunner().invoke
+    f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
+    for w in (f, a):
+        assert run(main, ["init", "-w", w, "--base-currency", base_currency]).exit_code == 0
+    got = run(main, ["import", "-w", f, *import_args, *map(str, files)])
+    assert got.exit_code == 0, got.output
+    acc = [x for a_ in accounts for x in ("--account", a_)]
+    got = run(main, ["connect", source, "-w", a, "--token", token, *acc])
+    assert got.exit_code == 0, got.output
+    got = run(main, ["sync", source, "-w", a, "--since", since, "--until", until])
+    assert got.exit_code == 0, got.output
+    return f, a, got.output

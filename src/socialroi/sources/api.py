@@ -94,6 +94,10 @@ class Auth:
     # How the app proves itself at the token endpoint (RFC 6749 section 2.3.1): "form"
     # (client_id and client_secret in the form) or "basic" (an HTTP Basic header; Pinterest).
     client_auth: str = "form"
+    # Each account has a grant of its own (LinkedIn members: a member's post analytics can be
+    # read only with that member's token): `connect` adds its accounts to the connection and
+    # keeps their grant under their own reference; the sync uses each account's grant.
+    per_account: bool = False
 
 
 class Fetcher(Protocol):

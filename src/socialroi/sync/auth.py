@@ -74,6 +74,12 @@ def fresh_grant(api: Api, connector: Connector, creds: Credentials, ref: str) ->
     if kind == "refresh_token" and grant.expires_within(MARGIN, now):
         if not grant.refresh_token:
             raise GrantExpired(connector.source, "the token expired and cannot be renewed")
+        if grant.refresh_expires_at is not None and grant.refresh_expires_at <= now:
+            raise GrantExpired(
+                connector.source,
+                f"the consent lapsed on {grant.refresh_expires_at:%Y-%m-%d}: its refresh token "
+                "ends a fixed time after the consent and refreshing does not extend it",
+            )
         return refresh(api, connector, creds, ref, grant)
     if kind == "exchange" and grant.expires_within(EXCHANGE_MARGIN, now):
         if grant.expires_within(0, now):

@@ -73,6 +73,11 @@ def connect_cmd(
         if conn.token_expires_at
         else ""
     )
+    if grant.refresh_token and grant.refresh_expires_at:  # LinkedIn, TikTok: a year
+        expiry += (
+            f"; the consent lapses {grant.refresh_expires_at:%Y-%m-%d} (connect again before "
+            "then: socialroi warns a month ahead)"
+        )
     console.print(
         f"{source} connected: {', '.join(conn.accounts)}{expiry}. Run `socialroi sync {source}`.",
         markup=False,
@@ -147,6 +152,17 @@ def connections_cmd(workspace: str, fmt: str) -> None:
         console.print(f"no connections; `socialroi connect SOURCE` connects one of: {names}")
         return
     emit(df, fmt, "Connections")
+    _lapse_warnings(workspace)
+
+
+def _lapse_warnings(workspace: str) -> None:
+    """Warn about connections whose consent lapses within a month (LinkedIn: a year after
+    the first consent), on stderr so table, CSV and JSON output stay clean."""
+    from socialroi.sync.lapse import lapse_notes  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
+        for note in lapse_notes(ws):
+            err.print(f"warning: {note}", markup=False, soft_wrap=True)
 
 
 @click.command("disconnect")
@@ -203,6 +219,7 @@ def sync_cmd(
         f"{len(failed)} failed",
         markup=False,
     )
+    _lapse_warnings(workspace)
     if failed:
         raise SystemExit(1)
 
