@@ -68,7 +68,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "YT_SEARCH": ("YouTube search",),
 }
 _BY_NAME = {norm(n): code for code, names in SOURCES.items() for n in names}
-_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
 def source_name(code: str) -> str:
@@ -81,7 +81,7 @@ def _source(ctx: Context, raw: Any, rn: int, column: str, unknown: dict[str, int
     if not text:
         raise ctx.fail("a row has no traffic source", row=rn, column=column,
                        expected="a source such as Browse features or YouTube search")  # fmt: skip
-    if text in SOURCES or (_CODE.match(text) and norm(text) not in _BY_NAME):
+    if text in SOURCES or (CODE.match(text) and norm(text) not in _BY_NAME):
         if text not in SOURCES:
             unknown[text] = unknown.get(text, 0) + 1
         return text
