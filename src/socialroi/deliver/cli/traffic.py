@@ -12,10 +12,7 @@ from socialroi.deliver.cli.common import (
     open_workspace,
     workspace_option,
 )
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+from socialroi.deliver.cli.roi import split
 
 
 @click.command("traffic-sources")
@@ -29,8 +26,8 @@ def traffic_sources(workspace, period, platforms, accounts, fmt) -> None:
     from socialroi.measure.view_sources import view_sources  # deferred: start-up time
 
     with open_workspace(workspace) as ws:
-        res = view_sources(ws, period, platforms=_split(platforms) or None,
-                           accounts=_split(accounts) or None)  # fmt: skip
+        res = view_sources(ws, period, platforms=split(platforms) or None,
+                           accounts=split(accounts) or None)  # fmt: skip
     title = f"Views by traffic source, {res.period.label}"
     if fmt != "table":
         emit(res.table, fmt, title, period=res.period.label)
