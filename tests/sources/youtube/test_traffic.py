@@ -74,6 +74,8 @@ def test_the_folder_imports_file_by_file_to_the_same_rows(ws, tmp_path):
     assert sorted(r.report for r in results) == ["totals", "traffic_chart", "traffic_table"]
     assert q(ws, "SELECT sum(views) FROM view_sources") == [(2892,)]  # the five charted
     assert q(ws, "SELECT sum(views) FROM account_metrics") == [(2930,)]
+    assert q(ws, "SELECT kind, value, rows FROM dq_findings WHERE kind LIKE 'traffic%'") == [
+        ("traffic_period_totals", "2930", 7)]  # fmt: skip
     with Workspace.open(tmp_path / "zip.duckdb") as other:
         other.import_files([zipped(tmp_path)])
         cols = "account_id, metric_date, source_type, source_name, views"

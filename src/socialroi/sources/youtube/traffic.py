@@ -152,7 +152,17 @@ def _uncharted(ctx: Context, table: Table, chart: pd.DataFrame | None) -> None:
     column = table.column("traffic_source")
     codes = [_source(ctx, v, rn, column, unknown)
              for v, rn in zip(table.cells("traffic_source"), table.row_numbers)]  # fmt: skip
-    charted = set() if chart is None else set(chart["source_type"])
+    if chart is None:  # Table data alone: nothing to check against
+        total = 0 if views is None else int(views.fillna(0).sum())
+        ctx.finding(
+            "traffic_period_totals",
+            f"Table data.csv holds {len(codes)} traffic source(s)' totals over the period "
+            f"({total:,} views) with no day: not stored. The days by source are in Chart "
+            "data.csv (import it too, or the whole zip)",
+            column=column, value=total, rows=len(codes),
+        )  # fmt: skip
+        return
+    charted = set(chart["source_type"])
     missing = [
         (c, int(v)) for c, v in zip(codes, [] if views is None else views.tolist())
         if c not in charted and v and not pd.isna(v)
