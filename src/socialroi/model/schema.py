@@ -403,14 +403,15 @@ _add(
                 "watch_seconds",
                 "float64",
                 "seconds",
-                "Watch time of those views (YouTube: estimated minutes watched x 60); "
-                "null when the export carries views only.",
+                "Watch time of those views, in seconds as everywhere in the model (YouTube: "
+                "estimatedMinutesWatched x 60); null when the export carries views only.",
             ),
             BATCH,
         ),
         "Views by traffic source, kept apart from `traffic_daily` (web sessions): a view on "
         "YouTube is not a visit to the shop, and mixing them would distort sessions and "
-        "attribution. Sums over sources equal the channel's views that day.",
+        "attribution. A sync holds every source, so they sum to the channel's views that day; "
+        "a Studio export holds the sources ticked in its chart.",
     )
 )
 _add(
