@@ -39,6 +39,7 @@ import pandas as pd
 from socialroi.measure.attributed import READS as ATTRIBUTED_READS
 from socialroi.measure.attributed import attributed
 from socialroi.measure.campaigns import campaign_keys
+from socialroi.measure.cells import reduce_attributed, spot_cells
 from socialroi.measure.clv.workspace import READS as CLV_READS
 from socialroi.measure.clv.workspace import CLVError, customer_clv
 from socialroi.measure.costs.allocate import READS as ALLOCATE_READS
@@ -66,9 +67,9 @@ def base_measures(
     """(cells, totals): measures per cell of the selection, and for the whole selection."""
     parts = []  # additive frames with sel.keys columns
     cr, inf, conv = ws.memo(
-        ("attributed", sel.period, "campaign" in sel.by, profile.kinds, profile.lookback_days,
-         profile.primary_kind, model),
-        lambda: attributed(ws, sel, profile, model), reads=ATTRIBUTED_READS,
+        ("attributed.cells", sel.period, "campaign" in sel.by, profile.kinds,
+         profile.lookback_days, profile.primary_kind, model),
+        lambda: reduce_attributed(*attributed(ws, sel, profile, model)), reads=ATTRIBUTED_READS,
     )  # fmt: skip
     cr = filter_cells(cr, sel)
     inf = filter_cells(inf, sel)
@@ -76,25 +77,25 @@ def base_measures(
     inf["period"] = bucket(inf.day, sel.grain, sel.period) if len(inf) else []
     for kind in profile.kinds:
         count, value = KIND_MEASURES[kind]
-        k = cr[cr.kind == kind]
+        k = cr[cr.kind == kind]  # summed per day cell (socialroi.measure.cells)
         m = {count: k.credit}
         if value:
-            m[value] = k.credit * k.value
+            m[value] = k.credit_value
         if kind == "purchase":
-            m["new_customers"] = k.credit * k.first_purchase.astype(float)
-            m["sourced_revenue"] = k.sourced_credit * k.value
+            m["new_customers"] = k.credit_first
+            m["sourced_revenue"] = k.sourced_value
         if kind == "won":
-            m["sourced_won_revenue"] = k.sourced_credit * k.value
+            m["sourced_won_revenue"] = k.sourced_value
         if kind == profile.primary_kind:
             m["conversions"] = k.credit
-            m["revenue"] = k.credit * k.value
+            m["revenue"] = k.credit_value
         # credit to search, e-mail, direct... is not social's return: kept apart, so every
         # metric speaks of social while the table still reconciles to all conversions
         other = (k.platform == OTHER).to_numpy()
         m = {n: v.where(~other, 0.0) for n, v in m.items()}
         m[f"nonsocial_{count}"] = k.credit.where(other, 0.0)
         if value:
-            m[f"nonsocial_{value}"] = (k.credit * k.value).where(other, 0.0)
+            m[f"nonsocial_{value}"] = k.credit_value.where(other, 0.0)
         parts.append(sum_cells(k, sel, m))
     parts.append(_costs(ws, sel, profile))
     parts.append(_ads(ws, sel))
@@ -202,7 +203,11 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
 def _ads(ws, sel: Selection) -> pd.DataFrame | None:
     """Paid delivery from the ad reports: impressions and link clicks (all clicks where a
     platform reports no link clicks), per cell, for CPM, CPC and CTR."""
-    df = ws.memo(("ads", sel.period), lambda: _ad_rows(ws, sel.period), reads=("ad_metrics",))
+    df = ws.memo(
+        ("ads.cells", sel.period),
+        lambda: spot_cells(_ad_rows(ws, sel.period), ["ad_impressions", "ad_link_clicks"]),
+        reads=("ad_metrics",),
+    )
     if df.empty:
         return None
     df["market"] = df.market.fillna(NONE)
@@ -228,10 +233,13 @@ def _ad_rows(ws, p) -> pd.DataFrame:
 def _posts(ws, sel: Selection) -> pd.DataFrame:
     """Posts published in the period with their figures, market and campaign."""
     return ws.memo(
-        ("posts", sel.period),
-        lambda: _post_rows(ws, sel.period),
+        ("posts.cells", sel.period),
+        lambda: spot_cells(_post_rows(ws, sel.period), _POST_SUMS, count="posts"),
         reads=("posts", "accounts", "post_metrics"),
     )
+
+
+_POST_SUMS = ["impressions", "reach", "engagements"]
 
 
 def _post_rows(ws, p) -> pd.DataFrame:
@@ -264,12 +272,13 @@ def _content(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     names = campaign_keys(ws) if "campaign" in sel.by else {}
     posts["campaign"] = posts.campaign_id.map(names).fillna(NONE) if names else NONE
     posts["period"] = bucket(posts.day, sel.grain, sel.period)
-    cpm = posts.platform.map(profile.cpm).fillna(0.0)
+    # astype: a filter that leaves no post must not leave an (empty) text column to multiply
+    cpm = posts.platform.map(profile.cpm).fillna(0.0).astype(float)
     return sum_cells(
         posts,
         sel,
         {
-            "posts": pd.Series(1.0, index=posts.index),
+            "posts": posts.posts,
             "impressions": posts.impressions,
             "reach": posts.reach,
             "engagements": posts.engagements,
@@ -358,7 +367,7 @@ def _engaged(cust, conv: pd.DataFrame, inf: pd.DataFrame, sel: Selection):
     purchases = inf[inf.kind == "purchase"]
     if cust is None or cust.empty or purchases.empty:
         return pd.DataFrame(), {}
-    firsts = conv[conv.first_purchase]
+    firsts = conv  # first purchases only (socialroi.measure.cells)
     who = firsts.customer_id.fillna(firsts.user_id).fillna(firsts.email_hash)
     first_of = pd.DataFrame({"customer_id": who, "first_conversion_id": firsts.conversion_id})
     cust = cust[["customer_id", "historical_clv"]].merge(first_of, on="customer_id")
