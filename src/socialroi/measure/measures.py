@@ -72,7 +72,7 @@ def base_measures(
         lambda: reduce_attributed(*attributed(ws, sel, profile, model)), reads=ATTRIBUTED_READS,
     )  # fmt: skip
     cr = filter_cells(cr, sel)
-    inf = filter_cells(inf, sel)
+    inf_all, inf = inf, filter_cells(inf, sel)
     cr["period"] = bucket(cr.day, sel.grain, sel.period) if len(cr) else []
     inf["period"] = bucket(inf.day, sel.grain, sel.period) if len(inf) else []
     for kind in profile.kinds:
@@ -105,6 +105,12 @@ def base_measures(
     parts.append(audience_cells)
     clv_cells, clv_total, clv_customers = _clv(ws, sel, conv, inf)
     parts.append(clv_cells)
+    touched = ws.memo(  # first purchases with the touches before them, merged once a period
+        ("engaged.rows", sel.period, "campaign" in sel.by, profile.kinds,
+         profile.lookback_days, profile.primary_kind, model),
+        lambda: _touched_first_purchases(_customers(ws, sel.period), conv, inf_all),
+        reads=tuple(sorted({*ATTRIBUTED_READS, *CLV_READS})),
+    )  # fmt: skip
 
     keys = sel.keys
     names = {c for p in parts if p is not None for c in p.columns if c not in keys}
@@ -120,7 +126,7 @@ def base_measures(
     inf_cells, inf_total = _influenced(inf, sel)
     if len(inf_cells):
         cells = cells.merge(inf_cells, on=keys, how="outer")
-    eng_cells, eng_total = _engaged(clv_customers, conv, inf, sel)
+    eng_cells, eng_total = _engaged(touched, clv_customers, inf, sel)
     if len(eng_cells):
         cells = cells.merge(eng_cells, on=keys, how="outer")
     names |= set(ALWAYS)
@@ -326,27 +332,34 @@ def _follower_rows(ws, p) -> pd.DataFrame:
     ).execute()  # fmt: skip
 
 
-def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
+def _customers(ws, p) -> pd.DataFrame | None:
+    """Customers acquired in the period, with their acquisition platform and market."""
+
     def customers():
         try:
-            return customer_clv(ws, sel.period)
+            return customer_clv(ws, p)
         except CLVError:  # too little history to fit: historical CLV still counts
             try:
-                return customer_clv(ws, sel.period, predict=False)
+                return customer_clv(ws, p, predict=False)
             except CLVError:
                 return None
 
-    cust = ws.memo(("customer_clv", sel.period), customers, reads=CLV_READS)
-    if cust is None:
-        return None, {}, None
+    cust = ws.memo(("customer_clv", p), customers, reads=CLV_READS)
     if cust is None or cust.empty:
-        return None, {}, None
-    p = sel.period
+        return None
     first = pd.to_datetime(cust.first_purchase).dt.date
     cust = cust[(first >= p.start) & (first <= p.end)].copy()
     cust["platform"] = platform_of(cust.acquisition_platform.fillna(OTHER))
     cust["market"] = cust.acquisition_market.fillna(NONE)
     cust["campaign"] = NONE
+    return cust
+
+
+def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
+    cust = _customers(ws, sel.period)
+    if cust is None:
+        return None, {}, None
+    p = sel.period
     cust = filter_cells(cust, sel)
     cust["period"] = bucket(pd.to_datetime(cust.first_purchase), sel.grain, p)
     pred = cust.predicted_clv if "predicted_clv" in cust else pd.Series(0.0, index=cust.index)
@@ -362,16 +375,37 @@ def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
     return cells, {}, cust
 
 
-def _engaged(cust, conv: pd.DataFrame, inf: pd.DataFrame, sel: Selection):
-    """Customers acquired in the period whose first purchase followed a touch from the row."""
+def _touched_first_purchases(
+    cust: pd.DataFrame | None, conv: pd.DataFrame, inf: pd.DataFrame
+) -> pd.DataFrame:
+    """Every purchase touch pair (influenced rows, unfiltered) of a first purchase by a customer
+    acquired in the period, with the customer's CLV and acquisition platform and market."""
     purchases = inf[inf.kind == "purchase"]
-    if cust is None or cust.empty or purchases.empty:
-        return pd.DataFrame(), {}
+    if cust is None or purchases.empty:
+        return pd.DataFrame()
     firsts = conv  # first purchases only (socialroi.measure.cells)
     who = firsts.customer_id.fillna(firsts.user_id).fillna(firsts.email_hash)
     first_of = pd.DataFrame({"customer_id": who, "first_conversion_id": firsts.conversion_id})
-    cust = cust[["customer_id", "historical_clv"]].merge(first_of, on="customer_id")
-    touched = purchases.merge(cust, left_on="conversion_id", right_on="first_conversion_id")
+    acquired = cust[["customer_id", "historical_clv", "platform", "market"]].rename(
+        columns={"platform": "_acq_platform", "market": "_acq_market"}
+    )
+    cust = acquired.merge(first_of, on="customer_id")
+    return purchases.merge(cust, left_on="conversion_id", right_on="first_conversion_id")
+
+
+def _engaged(touched: pd.DataFrame, cust, inf: pd.DataFrame, sel: Selection):
+    """Customers acquired in the period whose first purchase followed a touch from the row:
+    the period's `touched` pairs within the selection, on both sides (the touch's platform
+    and market, the customer's acquisition platform and market)."""
+    purchases = inf[inf.kind == "purchase"]
+    if cust is None or cust.empty or purchases.empty:
+        return pd.DataFrame(), {}
+    touched = filter_cells(touched, sel)
+    acquired = filter_cells(
+        touched[["_acq_platform", "_acq_market"]].set_axis(["platform", "market"], axis=1), sel
+    )
+    touched = touched.loc[acquired.index]
+    touched["period"] = bucket(touched.day, sel.grain, sel.period) if len(touched) else []
     per_cell = touched.drop_duplicates([*sel.keys, "conversion_id"])
     cells = per_cell.groupby(sel.keys, as_index=False).agg(
         engaged_customers=("conversion_id", "size"), engaged_clv_revenue=("historical_clv", "sum")

@@ -178,9 +178,7 @@ def overview(ws, f: Filters) -> View:
     return view
 
 
-def _insights(
-    ws, q: Query, f: Filters, by_platform, by_market, lang: str
-) -> list[dict[str, Any]]:
+def _insights(ws, q: Query, f: Filters, by_platform, by_market, lang: str) -> list[dict[str, Any]]:
     """The overview's insights within the page's filters: shares and movers among the chosen
     platforms and markets, and no sentence about a platform or market left out."""
     found = insights(
