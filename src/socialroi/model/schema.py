@@ -63,7 +63,8 @@ PLATFORM = C(
     "platform",
     "string",
     "code",
-    "tiktok, instagram, facebook, x, pinterest, youtube, linkedin (or web, shop, crm).",
+    "tiktok, instagram, facebook, x, pinterest, youtube, linkedin (or web, shop, crm; search "
+    "for Google Ads outside YouTube).",
 )
 ACCOUNT = C("account_id", "string", "id", "Account as `platform:handle-or-native-id`.")
 CURRENCY = C("currency", "string", "ISO 4217", "Currency of the original amounts on this row.")

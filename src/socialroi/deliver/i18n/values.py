@@ -57,6 +57,7 @@ SOURCE_NAMES: dict[str, str] = {
     "ga4": "GA4", "shopify": "Shopify", "hubspot": "HubSpot", "salesforce": "Salesforce",
     "meta": "Meta", "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest",
     "x": "X", "youtube": "YouTube", "instagram": "Instagram", "facebook": "Facebook",
+    "google_ads": "Google Ads",
 }  # fmt: skip
 OUR_SOURCES: dict[str, str] = {
     "ledger": "Costs ledger", "demo": "Demo", "web": "Dashboard", "manual": "Entered by hand",
