@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import time
 
 import pandas as pd
 import pytest
@@ -208,6 +209,20 @@ def test_429_with_retry_after_and_5xx_are_retried(fx, tmp_path):
     assert res.status == "ok", res.error
     assert 3.0 in waits and len(waits) == 2
     assert res.records == 124
+
+
+def test_a_429_waits_until_x_rate_limit_reset(fx, tmp_path):
+    # X answers a 429 with x-rate-limit-* headers and no Retry-After
+    ws = connected(tmp_path)
+    waits: list[float] = []
+    reset = str(int(time.time()) + 40)
+    fx.fake.fault(r"/tweets$", status=429, body={"title": "Too Many Requests", "status": 429,
+                  "detail": "Too Many Requests", "type": "about:blank"},
+                  headers={"x-rate-limit-limit": "900", "x-rate-limit-remaining": "0",
+                           "x-rate-limit-reset": reset})  # fmt: skip
+    [res] = sync(ws, ["x"], opts(sleep=waits.append))
+    assert res.status == "ok", res.error
+    assert len(waits) == 1 and 30 < waits[0] <= 40
 
 
 @pytest.mark.parametrize(
