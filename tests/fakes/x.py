@@ -98,7 +98,8 @@ class FakeX:
         size = int(q.get("max_results", 10))
         if not 5 <= size <= 100:
             return Reply(400, {"title": "Invalid Request", "detail": "max_results"})
-        lo, hi = _when(q["start_time"]), _when(q["end_time"])
+        lo = _when(q["start_time"])
+        hi = _when(q["end_time"]) if "end_time" in q else dt.datetime.max.replace(tzinfo=dt.UTC)
         want = [p for p in self.posts if lo <= _when(p["created_at"]) <= hi]
         want.sort(key=lambda p: int(p["id"]), reverse=True)
         token = q.get("pagination_token")  # opaque to the client: "7140dib" + an index here
@@ -147,7 +148,7 @@ def fill(x: FakeX, days: int = 31, per_day: int = 2, start: dt.date = dt.date(20
         for k in range(per_day):
             n += 1
             x.posts.append(post(1_900_000_000_000_000_000 + n,
-                                f"{day.isoformat()}T{8 + 4 * k:02d}:15:00.000Z",
+                                f"{day.isoformat()}T{8 + 4 * k % 16:02d}:{(15 + k) % 60:02d}:00.000Z",
                                 likes=10 + n, reposts=n % 7, replies=n % 5, bookmarks=n % 3,
                                 impressions=1000 + 37 * n, clicks=n % 11,
                                 video=400 + n if n % 4 == 0 else None))  # fmt: skip

@@ -3,7 +3,8 @@ and the sync benchmark share.
 
 `PLUGS[source](fake, size)` fills a started `FakeApi` with the source's documented records
 (`size` scales them: 1 for the tests, more for `benchmarks/sync/all_sources.py`) and returns
-the `socialroi connect SOURCE` arguments (token and accounts) that reach them. Every fake
+the `socialroi connect SOURCE` arguments (token and accounts) that reach them, and the source's
+fake (the benchmark writes the same records as the file exports from it). Every fake
 holds March 2026. A new connector adds one builder here; `test_all_sources` fails until it
 does.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from tests.fakes import ga4 as ga4_fake
 from tests.fakes import hubspot as hs_fake
@@ -23,10 +25,10 @@ from tests.fakes.server import FakeApi
 from tests.sync.conftest import fill as fill_ads
 
 SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
-Plug = Callable[[FakeApi, int], list[str]]
+Plug = Callable[[FakeApi, int], tuple[list[str], Any]]
 
 
-def meta(fake: FakeApi, size: int) -> list[str]:
+def meta(fake: FakeApi, size: int) -> tuple[list[str], Any]:
     from tests.sources.meta.test_api_organic import IG, PAGE
     from tests.sources.meta.test_api_organic import fill as fill_organic
 
@@ -34,38 +36,41 @@ def meta(fake: FakeApi, size: int) -> list[str]:
     days = [(SINCE + dt.timedelta(days=d)).isoformat() for d in range(31 if size > 1 else 10)]
     fill_ads(m, days=days, ads=6 * size)
     fill_organic(m)
+    m.polls_before_done = 0  # an async report job (windows over 31 days) is done at once
     return ["--token", "good-token", "--account", "act_1234567890", "--account", f"ig:{IG}",
-            "--account", f"page:{PAGE}"]  # fmt: skip
+            "--account", f"page:{PAGE}"], m  # fmt: skip
 
 
-def ga4(fake: FakeApi, size: int) -> list[str]:
+def ga4(fake: FakeApi, size: int) -> tuple[list[str], Any]:
     g = ga4_fake.FakeGa4(fake, page_size=40 if size == 1 else 100_000)
     ga4_fake.fill(g)
-    return ["--token", "ya29.good", "--account", "properties/123456789"]
+    return ["--token", "ya29.good", "--account", "properties/123456789"], g
 
 
-def shopify(fake: FakeApi, size: int) -> list[str]:
+def shopify(fake: FakeApi, size: int) -> tuple[list[str], Any]:
     s = shop_fake.FakeShopify(fake, page_size=15 if size == 1 else 250)
     shop_fake.fill(s, n=40 * size, spread=1.0 / size)
-    return ["--token", "shpat_good", "--account", "voltiq"]
+    s.polls_before_done = 0  # a bulk operation (windows over 31 days) is done at once
+    return ["--token", "shpat_good", "--account", "voltiq"], s
 
 
-def hubspot(fake: FakeApi, size: int) -> list[str]:
+def hubspot(fake: FakeApi, size: int) -> tuple[list[str], Any]:
     h = hs_fake.FakeHubspot(fake)
     hs_fake.fill(h, deals=24 * size, contacts=30 * size, spread=1.0 / size)
-    return ["--token", "pat-na1-good", "--account", h.portal]
+    return ["--token", "pat-na1-good", "--account", h.portal], h
 
 
-def salesforce(fake: FakeApi, size: int) -> list[str]:
+def salesforce(fake: FakeApi, size: int) -> tuple[list[str], Any]:
     s = sf_fake.FakeSalesforce(fake, page_size=8 if size == 1 else 2000)
     sf_fake.fill(s, opportunities=20 * size, leads=25 * size)
-    return ["--token", "00D!good", "--account", "voltiq.my.salesforce.com"]
+    s.polls_before_done = 0  # a Bulk API 2.0 job (windows over 31 days) is done at once
+    return ["--token", "00D!good", "--account", "voltiq.my.salesforce.com"], s
 
 
-def x(fake: FakeApi, size: int) -> list[str]:
+def x(fake: FakeApi, size: int) -> tuple[list[str], Any]:
     f = x_fake.FakeX(fake, today=UNTIL)
     x_fake.fill(f, per_day=2 * min(size, 50))  # X serves the 3,200 newest posts at most
-    return ["--token", "good-token", "--account", x_fake.USER]
+    return ["--token", "good-token", "--account", x_fake.USER], f
 
 
 PLUGS: dict[str, Plug] = {

@@ -46,7 +46,7 @@ def plugged(monkeypatch, config_dir, tmp_path):  # noqa: F811
         for source, plug in PLUGS.items():
             fake = stack.enter_context(FakeApi())
             fake.env(monkeypatch, source)
-            got = run(main, ["connect", source, "-w", w, *plug(fake, 1)])
+            got = run(main, ["connect", source, "-w", w, *plug(fake, 1)[0]])
             assert got.exit_code == 0, (source, got.output)
         yield w
 

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from socialroi import Workspace
 from socialroi.deliver.cli.main import main
 from socialroi.measure.posts import post_figures
+from socialroi.sources.api import Window
+from socialroi.sources.x import api as x_api
 from socialroi.store import connections as conns
 from socialroi.sync.run import SyncOptions, sync
 from tests.fakes.server import FakeApi
@@ -323,3 +325,12 @@ def test_connect_then_sync_equals_the_file_import(fx, tmp_path):
             ).fetchone()[0]
             > 0
         )
+
+
+def test_a_window_ending_today_asks_up_to_now():
+    # X refuses an end_time that is not at least 10 seconds in the past
+    today = dt.datetime.now(dt.UTC).date()
+    got = x_api._window(Window(today - dt.timedelta(days=3), today))
+    assert got == {"start_time": f"{today - dt.timedelta(days=3)}T00:00:00Z"}
+    past = x_api._window(Window(SINCE, UNTIL))
+    assert past["end_time"] == "2026-03-31T23:59:59Z"

@@ -52,8 +52,13 @@ COLUMNS = ("native_id", "published", "caption", "url", "impressions", "likes", "
 
 
 def _window(w: Window) -> dict[str, str]:
-    return {"start_time": f"{w.since.isoformat()}T00:00:00Z",
-            "end_time": f"{w.until.isoformat()}T23:59:59Z"}  # fmt: skip
+    """The window as `start_time` / `end_time` (UTC, inclusive). An end still to come is left
+    out (X refuses an `end_time` that is not at least 10 seconds past): up to now, then."""
+    out = {"start_time": f"{w.since.isoformat()}T00:00:00Z"}
+    end = dt.datetime.combine(w.until, dt.time(23, 59, 59), dt.UTC)
+    if end < dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30):
+        out["end_time"] = end.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return out
 
 
 def _count(ctx: Context, value: Any, i: int, field: str) -> int | None:
@@ -86,7 +91,7 @@ def fetch_posts(f: Fetcher, stream: Stream, account: str, window: Window) -> lis
     username = data.get("username") if isinstance(data, dict) else None
     if not isinstance(username, str) or not re.fullmatch(r"[A-Za-z0-9_]{1,50}", username):
         raise SocialroiError(f"the user lookup of {account} named no username")
-    query = {**stream.params, **_window(window), stream.page_size[0]: stream.page_size[1]}
+    query = {**stream.request_params(window), stream.page_size[0]: stream.page_size[1]}
     out: list[dict] = []
     seen: set[str] = set()
     for n in range(1, MAX_PAGES + 1):
