@@ -45,7 +45,9 @@ from sources import START, IndexedGa4, child  # noqa: E402
 SPAN = ["--since", "2026-01-01", "--until", "2026-03-31"]
 DAYS = 90
 # size per source at --size 1 (see the module docstring): records = size x the test's records
-SIZES = {"meta": 148, "shopify": 500, "hubspot": 420, "salesforce": 600, "x": 50}
+SIZES = {"meta": 148, "shopify": 500, "hubspot": 420, "salesforce": 600, "x": 50, "youtube": 100}
+# Sources left out of the run, and why.
+SKIP = {"tiktok": "its account figures reach back 60 days from today, the fakes hold 2026-Q1"}
 GA4_ROWS = 100_000
 
 
@@ -92,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     fakes: dict = {}
     with ExitStack() as stack:
         for source, plug in PLUGS.items():
+            if source in SKIP:
+                continue
             fake = stack.enter_context(FakeApi())
             env[f"SOCIALROI_{source.upper()}_API_BASE"] = fake.base_url
             size = max(1, round(SIZES.get(source, 1) * args.size))
@@ -107,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         ga4_rows = [ga4.row(i) for i in range(ga4.per_day * DAYS)]
         peer = exports(work, fakes, ga4_rows)
         del ga4_rows
-        first = child(["sync", "-w", ws, *SPAN], env)
-        second = child(["sync", "-w", ws, *SPAN], env)
+        run = [s for s in PLUGS if s not in SKIP]
+        first = child(["sync", *run, "-w", ws, *SPAN], env)
+        second = child(["sync", *run, "-w", ws, *SPAN], env)
     assert "; 0 failed" in first[2], first[2]
     assert " 0 new, 0 changed" in second[2] and "0 failed" in second[2], second[2]
     imports = [child(["import", "-w", str(work / "files.duckdb"), *a], env) for a, _ in peer]
@@ -123,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores (shared with other work), `--size {args.size:g}`. Sources: "
-        f"{', '.join(PLUGS)}, each on its own fake; window {SPAN[1]}..{SPAN[3]} (a first sync: "
+        f"{', '.join(run)}, each on its own fake (left out: "
+        + "; ".join(f"{k}: {v}" for k, v in SKIP.items())
+        + f"); window {SPAN[1]}..{SPAN[3]} (a first sync: "
         "Meta async report jobs, a Shopify bulk operation, Salesforce Bulk API 2.0 jobs, GA4 "
         "92-day windows). Start-up of a command: "
         f"{boot[0]:.1f} s, {boot[1]:,.0f} MB; *net* subtracts it.",
@@ -140,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         f"**Sync / file import (net time): {sync_net / imp_net:.2f}; per record "
         f"{(sync_net / read) / (imp_net / records):.2f}.** The sync reads {read - records:,} "
         "records no export of the peer carries (Salesforce leads and campaign members, Meta's "
-        "Instagram and Page streams). Records per export: "
+        "Instagram and Page streams, YouTube, TikTok Ads). Records per export: "
         + ", ".join(f"{Path(a[-1]).name.split('-contacts')[0]} {n:,}" for a, n in peer)
         + ".",
         "",

@@ -1,12 +1,15 @@
-"""What the connector tests of every source share: sync options that never sleep, and a
-workspace connected with a token."""
+"""What the connector tests of every source share: sync options that never sleep, a workspace
+connected with a token, and the end-to-end check (files imported vs. the API synced)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from click.testing import CliRunner
+
 from socialroi import Workspace
+from socialroi.deliver.cli.main import main
 from socialroi.sync import connect as connecting
 from socialroi.sync.http import Limits
 from socialroi.sync.run import SyncOptions
@@ -27,26 +30,29 @@ def connected(tmp_path, source: str, token: str, accounts: list[str], *,
     return ws
 
 
-def files_and_api(tmp_path, source: str, files: list[str], connect: list[str], window: list[str],
-                  *, base_currency: str = "USD", import_args: tuple[str, ...] = ()) -> tuple[str, str, str]:  # fmt: skip
-    """Two workspaces made through the CLI: `files` imported into one, `source` connected
-    (`connect`: its --token / --account arguments) and synced over `window` (--since, --until
-    values) in the other. Returns (files workspace, API workspace, the sync's output)."""
-    from click.testing import CliRunner
-
-    from socialroi.deliver.cli.main import main
-
+def import_and_sync(tmp_path, source: str, files: list, *, import_args: list[str] = (),
+                    connect_args: list[str], sync_args: list[str],
+                    base_currency: str = "USD") -> tuple[str, str]:  # fmt: skip
+    """The end-to-end check of a connector, from the command line: `files` imported into one
+    new workspace, `source` connected and synced into another. Returns (files', API's) paths."""
     run = CliRunner().invoke
     f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
     for w in (f, a):
-        assert run(main, ["init", "-w", w, "--base-currency", base_currency]).exit_code == 0
-    got = run(main, ["import", "-w", f, *import_args, *files])
-    assert got.exit_code == 0, got.output
-    got = run(main, ["connect", source, "-w", a, *connect])
-    assert got.exit_code == 0, got.output
-    got = run(main, ["sync", source, "-w", a, "--since", window[0], "--until", window[1]])
-    assert got.exit_code == 0, got.output
-    return f, a, got.output
+        got = run(main, ["init", "-w", w, "--base-currency", base_currency])
+        assert got.exit_code == 0, got.output
+    for args in (["import", "-w", f, *import_args, *map(str, files)],
+                 ["connect", source, "-w", a, *connect_args],
+                 ["sync", source, "-w", a, *sync_args]):  # fmt: skip
+        got = run(main, args)
+        assert got.exit_code == 0, got.output
+    return f, a
+
+
+def stored(ws: Workspace, table: str, keys: int = 3) -> Any:
+    """A table's rows without their batch ids, in the order of its first `keys` columns (two
+    workspaces holding the same rows compare equal)."""
+    df = ws.table(table).execute().drop(columns=["batch_id"], errors="ignore")
+    return df.sort_values(list(df.columns[:keys])).reset_index(drop=True)
 
 
 def same_roi(wf: Workspace, wa: Workspace, period: str) -> None:

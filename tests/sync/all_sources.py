@@ -19,7 +19,9 @@ from tests.fakes import ga4 as ga4_fake
 from tests.fakes import hubspot as hs_fake
 from tests.fakes import salesforce as sf_fake
 from tests.fakes import shopify as shop_fake
+from tests.fakes import tiktok as tt_fake
 from tests.fakes import x as x_fake
+from tests.fakes import youtube as yt_fake
 from tests.fakes.meta import FakeMeta
 from tests.fakes.server import FakeApi
 from tests.sync.conftest import fill as fill_ads
@@ -73,6 +75,24 @@ def x(fake: FakeApi, size: int) -> tuple[list[str], Any]:
     return ["--token", "good-token", "--account", x_fake.USER], f
 
 
+def youtube(fake: FakeApi, size: int) -> tuple[list[str], Any]:
+    y = yt_fake.FakeYouTube(fake, page_size=2 if size == 1 else 50)
+    yt_fake.fill(y, videos=0 if size == 1 else 20 * size)
+    return ["--token", "ya29.good", "--account", yt_fake.HANDLE], y
+
+
+def tiktok(fake: FakeApi, size: int) -> tuple[list[str], Any]:
+    t = tt_fake.FakeTikTok(fake)
+    tt_fake.fill(t)
+    return ["--token", "good-token", "--account", tt_fake.BUSINESS], t
+
+
+def tiktok_ads(fake: FakeApi, size: int) -> tuple[list[str], Any]:
+    t = tt_fake.FakeTikTok(fake)
+    tt_fake.fill(t)
+    return ["--token", "good-token", "--account", tt_fake.ADVERTISER], t
+
+
 PLUGS: dict[str, Plug] = {
     "meta": meta,
     "ga4": ga4,
@@ -80,4 +100,7 @@ PLUGS: dict[str, Plug] = {
     "hubspot": hubspot,
     "salesforce": salesforce,
     "x": x,
+    "youtube": youtube,
+    "tiktok": tiktok,
+    "tiktok_ads": tiktok_ads,
 }

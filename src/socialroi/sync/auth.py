@@ -22,7 +22,7 @@ import datetime as dt
 from typing import Any
 
 from socialroi.errors import GrantExpired, SocialroiError, SyncFailed
-from socialroi.sources.api import Connector
+from socialroi.sources.api import Connector, dig
 from socialroi.sync.credentials import Credentials, Grant
 from socialroi.sync.http import Api
 
@@ -62,7 +62,9 @@ def refresh(api: Api, connector: Connector, creds: Credentials, ref: str, grant:
         form["client_id"] = grant.client_id
     if grant.client_secret:
         form["client_secret"] = grant.client_secret
-    got = _token_call(api, connector, "POST", form, "refreshing the token")
+    got = _token_call(
+        api, connector, "POST", form, "refreshing the token", connector.auth.refresh_path
+    )
     new = grant_from(got, grant, connector.auth.token_lifetime)
     creds.put(ref, new)  # persisted (atomically) BEFORE the new access token is used
     return new
@@ -98,7 +100,7 @@ def code_for_grant(
     """The authorization-code exchange of the consent flow (RFC 6749 section 4.1.3)."""
     form: dict[str, Any] = {
         "grant_type": "authorization_code",
-        "code": code,
+        connector.auth.code_param: code,
         "redirect_uri": redirect_uri,
         "client_id": client_id,
     }
@@ -115,18 +117,25 @@ def code_for_grant(
     return grant
 
 
-def _token_call(api: Api, connector: Connector, method: str, form: dict, what: str) -> Any:
-    path = connector.auth.token_path
+def _token_call(
+    api: Api, connector: Connector, method: str, form: dict, what: str, path: str = ""
+) -> Any:
+    path = path or connector.auth.token_path
     if not path:
         raise SocialroiError(f"{connector.source} has no token endpoint to call for {what}")
+    a = connector.auth
     try:
         if method == "GET":
-            return api.request("GET", path, where=what, params=form)
-        return api.request("POST", path, where=what, data=form)
+            got = api.request("GET", path, where=what, params=form)
+        elif a.token_body == "json":  # noqa: S105 - a body format
+            got = api.request("POST", path, where=what, json_body=form)
+        else:
+            got = api.request("POST", path, where=what, data=form)
     except SyncFailed as exc:
         if "invalid_grant" in str(exc) or "HTTP 400" in str(exc):
             raise GrantExpired(connector.source, "the platform refused the refresh") from None
         raise
+    return dig(got, a.token_data) if a.token_data else got
 
 
 def grant_from(got: Any, old: Grant, lifetime: float | None = None) -> Grant:

@@ -16,7 +16,10 @@ from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
 from socialroi.sources.api import Connector, get_connector
 from socialroi.store import connections as conns
+from socialroi.sync import auth
 from socialroi.sync.credentials import Credentials, Grant, new_ref
+from socialroi.sync.fetch import Fetcher
+from socialroi.sync.http import Api
 
 
 def check_accounts(connector: Connector, accounts: list[str]) -> list[str]:
@@ -58,6 +61,34 @@ def save(
         conn.last_sync_at = old.last_sync_at
     conns.save_connection(ws.store, conn)
     return conn
+
+
+def on_connect(ws: Workspace, source: str, creds: Credentials | None = None, *,
+               api: Api | None = None) -> list[str]:  # fmt: skip
+    """Run the connector's `on_connect` for each account of the saved connection (YouTube
+    creates its reporting jobs): a line per account to tell the user. A failure does not
+    undo the connection: its line says so, and the sync tries again."""
+    connector = get_connector(source)
+    conn = conns.get_connection(ws.store, source)
+    if connector.on_connect is None or conn is None:
+        return []
+    api = api or Api(source, connector.base(), hosts=connector.allowed_hosts(),
+                     envelope=connector.envelope)  # fmt: skip
+    api.stream = "connect"
+    try:
+        grant = auth.fresh_grant(api, connector, creds or Credentials(), conn.credential_ref)
+        api.headers.update(auth.headers(connector, grant))
+        api.base = connector.data_base(grant.extra)
+    except SocialroiError as exc:
+        return [f"{source}: could not prepare the connection ({exc}); the next sync tries again"]
+    out = []
+    for account in conn.accounts:
+        _, native = connector.account(account)
+        try:
+            out.append(connector.on_connect(Fetcher(api, account), native))
+        except SocialroiError as exc:
+            out.append(f"{source} {account}: could not prepare ({exc}); the next sync tries again")
+    return out
 
 
 def token_grant(

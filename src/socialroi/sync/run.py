@@ -127,6 +127,7 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
     results: list[StreamResult] = []
     extra = {"sleep": opts.sleep} if opts.sleep else {}
     hosts = connector.allowed_hosts()
+    extra["envelope"] = connector.envelope
     token_api = Api(connector.source, connector.base(), client=opts.client, limits=opts.limits,
                     hosts=hosts, **extra)  # fmt: skip
     api = Api(connector.source, connector.base(), client=opts.client, limits=opts.limits,

@@ -305,11 +305,14 @@ def content_csv(fx: FakeX) -> str:
 def test_connect_then_sync_equals_the_file_import(fx, tmp_path):
     path = tmp_path / "account_analytics_content_2026-03-01_2026-03-31.csv"
     path.write_text(content_csv(fx))
-    f, a, out = api_kit.files_and_api(tmp_path, "x", [str(path)],
-                                      ["--token", "good-token", "--account", USER],
-                                      ["2026-03-01", "2026-03-31"])  # fmt: skip
-    assert "x/posts 2244994945 2026-03-01..2026-03-31: 248 new" in out
+    f, a = api_kit.import_and_sync(
+        tmp_path, "x", [path], connect_args=["--token", "good-token", "--account", USER],
+        sync_args=["--since", "2026-03-01", "--until", "2026-03-31"])  # fmt: skip
     with Workspace.open(f) as wf, Workspace.open(a) as wa:
+        [(name, note)] = wa.store.raw.execute(
+            "SELECT file_name, tables FROM import_batches"
+        ).fetchall()
+        assert name == "x/posts 2244994945 2026-03-01..2026-03-31" and "new=248" in note, note
         pd.testing.assert_frame_equal(_metrics(wf, "lifetime"), _metrics(wa, "lifetime"))
         cols = "post_id, account_id, native_id, published_at, local_date, caption, url"
         q = f"SELECT {cols} FROM posts ORDER BY post_id"

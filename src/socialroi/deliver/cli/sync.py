@@ -53,8 +53,10 @@ def connect_cmd(
 ) -> None:  # fmt: skip
     """Connect SOURCE once: a consent in the browser (the URL is printed; the redirect comes
     back to a loopback port), or --token TOKEN. --account names what to read: an ad account
-    (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal or
-    Salesforce instance. Tokens are kept in your config directory, never in the workspace."""
+    (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal,
+    Salesforce instance or YouTube channel (@handle). Tokens are kept in your config
+    directory, never in the workspace. What a platform must prepare at once is done here and
+    said (YouTube: its reporting job, which backfills only 30 days)."""
     from socialroi.sources.api import get_connector  # deferred: start-up time
     from socialroi.sync import connect as connecting  # deferred: start-up time
 
@@ -65,6 +67,7 @@ def connect_cmd(
         grant = _grant(source, token, client_id, client_secret, port)
     with open_workspace(workspace, create=True) as ws:
         conn = connecting.save(ws, source, grant, accs, ref=grant_ref)
+        prepared = connecting.on_connect(ws, source)  # e.g. YouTube's reporting jobs
     expiry = (
         f"; the token expires {conn.token_expires_at:%Y-%m-%d %H:%M} UTC"
         if conn.token_expires_at
@@ -74,6 +77,8 @@ def connect_cmd(
         f"{source} connected: {', '.join(conn.accounts)}{expiry}. Run `socialroi sync {source}`.",
         markup=False,
     )
+    for line in prepared:
+        console.print(line, markup=False, soft_wrap=True)
 
 
 def _grant(

@@ -41,6 +41,7 @@ from socialroi.model.aliases import aliases
 from socialroi.sources.api import Auth, Connector, Fetcher, Stream, Window, register_connector
 from socialroi.sources.base import Context
 from socialroi.sources.ga4.exports import Block, traffic_rows
+from socialroi.sources.kit.figures import figure
 from socialroi.sources.kit.headers import HeaderMap
 
 SOURCE = "ga4"
@@ -150,12 +151,9 @@ def fetch_report(f: Fetcher, stream: Stream, account: str, window: Window) -> li
 
 
 def _number(ctx: Context, v: str, i: int, column: str) -> float:
-    try:
-        x = float(v)
-    except ValueError:
-        raise ctx.fail("a metric is not a number", row=i, column=column, value=v) from None
-    if x != x or x in (float("inf"), float("-inf")):
-        raise ctx.fail("a metric is not finite", row=i, column=column, value=v)
+    x = figure(ctx, v, i, column)
+    if x is None:
+        raise ctx.fail("a metric is empty", row=i, column=column, value=v)
     return x
 
 

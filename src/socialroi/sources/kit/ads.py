@@ -21,7 +21,7 @@ from socialroi.sources.kit.headers import header_currency, norm
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.sources.kit.social import header_of
 from socialroi.sources.kit.stamps import resolve_years, stamps
-from socialroi.sources.kit.table import read_table
+from socialroi.sources.kit.table import Table, read_table
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 ADS_NUMBER_FIELDS = (
@@ -82,19 +82,27 @@ def refuse_lost_ids(
 
 
 def parse_ads(
-    file: InputFile, ctx: Context, platform: str, aliases: dict[str, list[str]], what: str
+    file: InputFile,
+    ctx: Context,
+    platform: str,
+    aliases: dict[str, list[str]],
+    what: str,
+    *,
+    table: Table | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Campaign / ad group / ad x day delivery -> campaigns, ad_metrics and accounts."""
+    """Campaign / ad group / ad x day delivery -> campaigns, ad_metrics and accounts. `table`:
+    the rows already read (an API's records laid out in the report's columns)."""
     required = ["spend", "impressions"]
-    table = read_table(
-        file,
-        ctx,
-        aliases,
-        required,
-        what,
-        placeholders=True,
-        number_fields=ADS_NUMBER_FIELDS,
-    )
+    if table is None:
+        table = read_table(
+            file,
+            ctx,
+            aliases,
+            required,
+            what,
+            placeholders=True,
+            number_fields=ADS_NUMBER_FIELDS,
+        )
     if not (table.has("campaign_name") or table.has("campaign_id")):
         table.hm.require(ctx, ["campaign_name"], what, table.header_row)
     n = len(table.body)

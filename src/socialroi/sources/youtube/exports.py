@@ -462,3 +462,8 @@ def parse_chart_data(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
 @report(P, "totals", "YouTube Studio Totals.csv", detect=_detect_csv("totals"))
 def parse_totals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     return _one_csv(file, ctx, "totals")
+
+
+# The three tables as the API connector lays its records out (`api_data`, `api_analytics`,
+# `api_reporting`): the same parsers, so synced rows mean what imported rows mean.
+table_data, chart_data, totals_data = _table_data, _chart_data, _totals
