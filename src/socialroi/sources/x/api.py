@@ -38,6 +38,7 @@ from socialroi.errors import SocialroiError
 from socialroi.model.aliases import aliases
 from socialroi.sources.api import Auth, Connector, Fetcher, Stream, Window, register_connector
 from socialroi.sources.base import Context, InputFile, Staged
+from socialroi.sources.kit.figures import figure
 from socialroi.sources.kit.table import table_from_rows
 from socialroi.sources.x.exports import POST_FIELDS, P, posts_from_table
 
@@ -62,12 +63,14 @@ def _window(w: Window) -> dict[str, str]:
 
 
 def _count(ctx: Context, value: Any, i: int, field: str) -> int | None:
-    if value is None:
+    """A metric of a post: a figure (`kit.figures`) that is a whole number >= 0."""
+    got = figure(ctx, value, i, field)
+    if got is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if got < 0 or got != int(got):
         raise ctx.fail("a metric is not a count", row=i, column=field, value=value,
                        expected="a whole number >= 0")  # fmt: skip
-    return value
+    return int(got)
 
 
 def _api_errors(body: dict[str, Any], page: str) -> None:
