@@ -127,12 +127,12 @@ def measure(work: Path, name: str, env: dict, connect: list[str], span: list[str
     return {"name": name, "n": n, "first": first, "second": second, "import": imp}
 
 
-def result_table(out: list[dict], boot: tuple[float, float, str]) -> list[str]:
-    """The measured rows as a Markdown table: times, net records/s (start-up `boot`
-    subtracted), peaks, and the sync's time over the import's (raw and net)."""
+def result_table(out: list[dict], boot: tuple, what: str = "records") -> list[str]:
+    """The Markdown table of `measure` results: times, net `what`/s (a command's start-up
+    `boot` subtracted), peaks, and the sync's time over the import's (raw and net)."""
     lines = [
-        "| source | records | first sync s | net records/s | peak MB | second sync s "
-        "(0 changed) | file import s | net records/s | peak MB | sync / file time | (net) |",
+        f"| source | {what} | first sync s | net {what}/s | peak MB | second sync s "
+        f"(0 changed) | file import s | net {what}/s | peak MB | sync / file time | (net) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in out:
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="socialroi-sync-sources-"))
     cfg = {"SOCIALROI_CONFIG_DIR": str(work / "cfg")}
-    boot = child(["connections", "-w", str(work / "empty.duckdb")], cfg)
+    boot = child(["init", "-w", str(work / "empty.duckdb")], cfg)  # start-up and an empty file
     out = []
     with FakeApi() as fake:
         env = {**cfg, **{f"SOCIALROI_{s}_API_BASE": fake.base_url
@@ -223,12 +223,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} cores (shared with other work). Fakes on loopback in the benchmark's "
         "process; every command a child process reporting its own peak memory (VmHWM; `wait4`'s "
         "ru_maxrss would carry the forking benchmark's peak). Start-up of a "
-        f"command (`socialroi connections` on an empty workspace): {boot[0]:.1f} s, "
+        f"command (`socialroi init`): {boot[0]:.1f} s, "
         f"{boot[1]:,.0f} MB; *net* rows/s subtract it. Records: GA4 report rows; HubSpot deals "
         "+ contacts (10,000-result cap passed by re-querying); Shopify orders (one bulk "
         "operation, JSONL); Salesforce opportunities (SOQL, 2,000 a page).",
         "",
-        *result_table(out, boot),
+        *result_table(out, boot, "records"),
     ]
     lines += [
         "",

@@ -15,9 +15,11 @@ Shapes reproduced (developers.google.com):
   "liveBroadcastContent"}, "statistics": {"viewCount", "likeCount", "favoriteCount",
   "commentCount"}}]`, counts as strings; `liveStreamingDetails` only for live streams;
 - `GET /v2/reports` — youtube/analytics/reference/reports/query: `ids=channel==UC…`,
-  `startDate`, `endDate`, `metrics`, `dimensions=day`; `{"kind":
-  "youtubeAnalytics#resultTable", "columnHeaders": [{"name", "columnType", "dataType"}],
-  "rows": [["2026-03-01", 120, …]]}`, no `rows` when there is no data;
+  `startDate`, `endDate`, `metrics`, `dimensions=day` or `day,insightTrafficSourceType`
+  (…/analytics/channel_reports, "Traffic sources"; values from …/analytics/dimensions);
+  `{"kind": "youtubeAnalytics#resultTable", "columnHeaders": [{"name", "columnType",
+  "dataType"}], "rows": [["2026-03-01", 120, …]]}` (`["2026-03-01", "YT_SEARCH", 40, 96.5]`
+  by source), no `rows` when there is no data; a source without views that day has no row;
 - `GET/POST /v1/jobs`, `GET /v1/jobs/{id}/reports`, `GET /v1/media/…` —
   youtube/reporting/v1/reference/rest (jobs.create, jobs.list, jobs.reports.list) and
   "Download reports": Job `{"id", "reportTypeId", "name", "createTime"}`, a second job of the
@@ -47,6 +49,7 @@ CSV_HEAD = ("date,channel_id,video_id,live_or_on_demand,subscribed_status,countr
             "average_view_percentage,subscribers_gained,subscribers_lost,"
             "videos_added_to_playlists,videos_removed_from_playlists,red_views,"
             "red_watch_time_minutes")  # fmt: skip
+TRAFFIC = "insightTrafficSourceType"
 METRICS = ("views", "estimatedMinutesWatched", "likes", "comments", "shares",
            "subscribersGained", "subscribersLost")  # fmt: skip
 
@@ -65,6 +68,8 @@ class FakeYouTube:
                                client_id="app.apps.googleusercontent.com")  # fmt: skip
         self.videos: dict[str, dict[str, Any]] = {}  # id -> title, published, views, ...
         self.days: dict[str, dict[str, float]] = {}  # YYYY-MM-DD -> channel metrics
+        # (YYYY-MM-DD, insightTrafficSourceType) -> views, estimatedMinutesWatched
+        self.sources: dict[tuple[str, str], dict[str, float]] = {}
         self.jobs: list[dict[str, Any]] = []
         self.reports: list[dict[str, Any]] = []  # + "_csv": the body
         self.downloads: list[str] = []  # report ids, in the order downloaded
@@ -169,16 +174,21 @@ class FakeYouTube:
         if req.bearer not in self.tokens:
             return _unauthorised()
         q = req.query
-        assert q["ids"] == f"channel=={CHANNEL}" and q["dimensions"] == "day"
+        dims = q["dimensions"].split(",")
+        assert q["ids"] == f"channel=={CHANNEL}" and dims in (["day"], ["day", TRAFFIC])
         mets = q["metrics"].split(",")
-        heads = [{"name": "day", "columnType": "DIMENSION", "dataType": "STRING"}] + [
+        heads = [{"name": d, "columnType": "DIMENSION", "dataType": "STRING"} for d in dims] + [
             {"name": m, "columnType": "METRIC",
              "dataType": "FLOAT" if m == "estimatedMinutesWatched" else "INTEGER"}
             for m in mets
         ]  # fmt: skip
         out: dict[str, Any] = {"kind": "youtubeAnalytics#resultTable", "columnHeaders": heads}
-        rows = [[d] + [self.days[d][m] for m in mets] for d in sorted(self.days)
-                if q["startDate"] <= d <= q["endDate"]]  # fmt: skip
+        if dims == ["day"]:
+            rows = [[d] + [self.days[d][m] for m in mets] for d in sorted(self.days)
+                    if q["startDate"] <= d <= q["endDate"]]  # fmt: skip
+        else:  # by day, then by source, as `sort=day` leaves them
+            rows = [[d, s] + [self.sources[d, s][m] for m in mets]
+                    for d, s in sorted(self.sources) if q["startDate"] <= d <= q["endDate"]]  # fmt: skip
         if rows:
             out["rows"] = rows
         return out
@@ -266,3 +276,11 @@ def fill(yt: FakeYouTube, *, videos: int = 0) -> None:
             "views": 700 + 13 * d, "estimatedMinutesWatched": 2100.5 + d, "likes": 40 + d,
             "comments": 5 + d % 3, "shares": 3 + d % 2, "subscribersGained": 9 + d % 4,
             "subscribersLost": d % 3}  # fmt: skip
+        # the day's views split over five sources (what Studio's Traffic source tab shows)
+        views = yt.days[f"2026-03-{d:02d}"]["views"]
+        split = {"SUBSCRIBER": views * 4 // 10, "RELATED_VIDEO": views * 3 // 10,
+                 "YT_SEARCH": views * 2 // 10, "EXT_URL": views // 20}  # fmt: skip
+        split["NO_LINK_OTHER"] = views - sum(split.values())
+        for code, v in split.items():
+            yt.sources[f"2026-03-{d:02d}", code] = {
+                "views": v, "estimatedMinutesWatched": round(v * 2.5 + d / 4, 2)}  # fmt: skip

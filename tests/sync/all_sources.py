@@ -16,7 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.fakes import ga4 as ga4_fake
+from tests.fakes import google_ads as gads_fake
 from tests.fakes import hubspot as hs_fake
+from tests.fakes import linkedin as li_fake
+from tests.fakes import pinterest as pin_fake
 from tests.fakes import salesforce as sf_fake
 from tests.fakes import shopify as shop_fake
 from tests.fakes import tiktok as tt_fake
@@ -27,6 +30,11 @@ from tests.fakes.server import FakeApi
 from tests.sync.conftest import fill as fill_ads
 
 SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
+# What a source reads from the environment rather than from its grant (the test and the
+# benchmark set it): Google Ads wants the developer token of the app's manager account.
+ENV = {"SOCIALROI_GOOGLE_ADS_DEVELOPER_TOKEN": "dev-token-1"}
+LI_DAYS = [(SINCE + dt.timedelta(days=d)).isoformat() for d in range(10)]
+LI_ORG, LI_ADS, LI_PERSON = "2414183", "507404993", "yrZCpj2Z12"
 Plug = Callable[[FakeApi, int], tuple[list[str], Any]]
 
 
@@ -93,6 +101,35 @@ def tiktok_ads(fake: FakeApi, size: int) -> tuple[list[str], Any]:
     return ["--token", "good-token", "--account", tt_fake.ADVERTISER], t
 
 
+def google_ads(fake: FakeApi, size: int) -> tuple[list[str], Any]:
+    g = gads_fake.FakeGoogleAds(fake, batch_size=7 if size == 1 else 10_000)
+    gads_fake.fill(g)
+    return ["--token", "ya29.good", "--account", "123-456-7890"], g
+
+
+def pinterest(fake: FakeApi, size: int) -> tuple[list[str], Any]:
+    p = pin_fake.FakePinterest(fake, page_size=3 if size == 1 else 250)
+    pin_fake.fill(p)
+    return ["--token", "pina_good", "--account", "ads:549755885175", "--account",
+            "@voltiq_us"], p  # fmt: skip
+
+
+def _linkedin(fake: FakeApi) -> Any:
+    li = li_fake.FakeLinkedIn(fake, page_size=100)
+    li_fake.fill(li, LI_DAYS, LI_ORG, LI_ADS, LI_PERSON)
+    li.members["good-token"] = LI_PERSON
+    return li
+
+
+def linkedin(fake: FakeApi, size: int) -> tuple[list[str], Any]:
+    return ["--token", "good-token", "--account", f"org:{LI_ORG}", "--account",
+            f"ads:{LI_ADS}"], _linkedin(fake)  # fmt: skip
+
+
+def linkedin_members(fake: FakeApi, size: int) -> tuple[list[str], Any]:
+    return ["--token", "good-token", "--account", f"member:{LI_PERSON}"], _linkedin(fake)
+
+
 PLUGS: dict[str, Plug] = {
     "meta": meta,
     "ga4": ga4,
@@ -103,4 +140,8 @@ PLUGS: dict[str, Plug] = {
     "youtube": youtube,
     "tiktok": tiktok,
     "tiktok_ads": tiktok_ads,
+    "google_ads": google_ads,
+    "pinterest": pinterest,
+    "linkedin": linkedin,
+    "linkedin_members": linkedin_members,
 }

@@ -16,7 +16,7 @@ from socialroi.sources.api import connectors
 from socialroi.sync.run import sync
 from tests.fakes.server import FakeApi
 from tests.sources.api_kit import sync_options
-from tests.sync.all_sources import PLUGS, SINCE, UNTIL
+from tests.sync.all_sources import ENV, PLUGS, SINCE, UNTIL
 from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
 
 
@@ -39,6 +39,8 @@ def _fingerprint(ws: Workspace) -> dict[str, tuple]:
 @pytest.fixture
 def plugged(monkeypatch, config_dir, tmp_path):  # noqa: F811
     """A workspace connected to every source, each pointed at its own fake."""
+    for k, v in ENV.items():
+        monkeypatch.setenv(k, v)
     w = str(tmp_path / "ws.duckdb")
     run = CliRunner().invoke
     assert run(main, ["init", "-w", w, "--base-currency", "USD"]).exit_code == 0
@@ -76,7 +78,8 @@ def test_one_sync_of_every_source_then_the_report_and_a_second_sync_changes_noth
             [SINCE, UNTIL]).fetchone()[0]  # fmt: skip
         context = {c for (c,) in ws.store.raw.execute(
             "SELECT DISTINCT split_part(context, ';', 1) FROM import_batches").fetchall()}  # fmt: skip
-    assert {"facebook", "instagram", "x", "youtube", "tiktok"} <= platforms
+    assert {"facebook", "instagram", "x", "youtube", "tiktok", "linkedin", "pinterest",
+            "search"} <= platforms  # fmt: skip
     assert {"purchase", "won", "lead", "opportunity"} <= kinds
     assert all(c.startswith("api:") for c in context)
     for t in ("ad_metrics", "post_metrics", "account_metrics", "conversions", "touchpoints",
@@ -90,7 +93,7 @@ def test_one_sync_of_every_source_then_the_report_and_a_second_sync_changes_noth
     html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", next(out.glob("*.html")).read_text()))
     # the synced ad spend (Meta, TikTok Ads) is the report's true cost: no other cost is kept
     assert f"True cost of social ${spend:,.0f}" in html, html[:3000]
-    for name in ("Facebook", "Instagram", "X", "YouTube", "TikTok"):
+    for name in ("Facebook", "Instagram", "X", "YouTube", "TikTok", "LinkedIn", "Pinterest"):
         assert f" {name} " in html
 
     again = _sync(plugged)

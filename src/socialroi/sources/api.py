@@ -86,6 +86,18 @@ class Auth:
     code_param: str = "code"
     refresh_path: str = ""  # a refresh endpoint of its own (TikTok), else `token_path`
     client_param: str = "client_id"
+    # Headers every data call carries besides the token, from the user's environment: header
+    # -> variable (Google Ads: `developer-token` from SOCIALROI_GOOGLE_ADS_DEVELOPER_TOKEN).
+    # Read at `connect` and kept with the grant (outside the workspace), so a later sync from
+    # cron or the dashboard needs no variable; a variable set at sync time wins.
+    app_headers: Mapping[str, str] = field(default_factory=dict)
+    # How the app proves itself at the token endpoint (RFC 6749 section 2.3.1): "form"
+    # (client_id and client_secret in the form) or "basic" (an HTTP Basic header; Pinterest).
+    client_auth: str = "form"
+    # Each account has a grant of its own (LinkedIn members: a member's post analytics can be
+    # read only with that member's token): `connect` adds its accounts to the connection and
+    # keeps their grant under their own reference; the sync uses each account's grant.
+    per_account: bool = False
 
 
 class Fetcher(Protocol):

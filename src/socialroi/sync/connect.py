@@ -17,7 +17,7 @@ from socialroi.land.workspace import Workspace
 from socialroi.sources.api import Connector, get_connector
 from socialroi.store import connections as conns
 from socialroi.sync import auth
-from socialroi.sync.credentials import Credentials, Grant, new_ref
+from socialroi.sync.credentials import Credentials, Grant, account_ref, new_ref
 from socialroi.sync.fetch import Fetcher
 from socialroi.sync.http import Api
 
@@ -51,9 +51,11 @@ def save(
     old = conns.get_connection(ws.store, source)
     if ref is None:
         ref = old.credential_ref if old else new_ref()
-        creds.put(ref, grant)
+        creds.put(ref, auth.with_app_headers(connector, grant))
     elif old and old.credential_ref != ref:
         creds.delete(old.credential_ref)
+    if connector.auth.per_account:  # the accounts add up, each with its own grant
+        accounts = _own_grants(creds, old, ref, accounts, grant)
     conn = conns.Connection(
         source, accounts, ref, grant.expires_at, dt.datetime.now(dt.UTC), None, "ok", None
     )
@@ -89,6 +91,25 @@ def on_connect(ws: Workspace, source: str, creds: Credentials | None = None, *,
         except SocialroiError as exc:
             out.append(f"{source} {account}: could not prepare ({exc}); the next sync tries again")
     return out
+
+
+def _own_grants(
+    creds: Credentials, old: conns.Connection | None, ref: str, accounts: list[str], grant: Grant
+) -> list[str]:
+    """Keep `grant` for `accounts` and the earlier accounts' grants (moved when the connection
+    got a new reference); returns every account of the connection."""
+    for a in accounts:
+        creds.put(account_ref(ref, a), grant)
+    if old is None:
+        return accounts
+    for a in old.accounts:
+        if a in accounts or old.credential_ref == ref:
+            continue
+        kept = creds.get(account_ref(old.credential_ref, a))
+        if kept is not None:
+            creds.put(account_ref(ref, a), kept)
+            creds.delete(account_ref(old.credential_ref, a))
+    return list(dict.fromkeys([*old.accounts, *accounts]))
 
 
 def token_grant(
@@ -133,7 +154,10 @@ def disconnect(ws: Workspace, source: str, creds: Credentials | None = None) -> 
     conn = conns.get_connection(ws.store, source)
     if conn is None:
         raise SocialroiError(f"{source} is not connected")
-    (creds or Credentials()).delete(conn.credential_ref)
+    creds = creds or Credentials()
+    creds.delete(conn.credential_ref)
+    for a in conn.accounts:  # grants of their own (Auth.per_account), if any
+        creds.delete(account_ref(conn.credential_ref, a))
     conns.delete_connection(ws.store, source)
 
 

@@ -8,10 +8,12 @@
 - Meta's `X-Business-Use-Case-Usage` / `X-App-Usage` headers: a usage of 95% or more, or an
   `estimated_time_to_regain_access`, pauses before the next call; Meta's throttling error
   codes (4, 17, 32, 613, 80000-80014) are retried like a 429;
-- Google's `RESOURCE_EXHAUSTED` quota errors are retried like a 429, and so are the 403s
-  whose `errors[].reason` is a short-term limit (`rateLimitExceeded`,
-  `userRateLimitExceeded`: YouTube); a used-up daily quota (`quotaExceeded`,
-  `dailyLimitExceeded`) is not retried but named, with when it comes back;
+- Google's `RESOURCE_EXHAUSTED` quota errors are retried like a 429, also when a streamed
+  answer (a JSON array of batches) ends in one, after the `retryDelay` Google Ads names in
+  its `QuotaErrorDetails` (bounded like a `Retry-After`); so are the 403s whose
+  `errors[].reason` is a short-term limit (`rateLimitExceeded`, `userRateLimitExceeded`:
+  YouTube); a used-up daily quota (`quotaExceeded`, `dailyLimitExceeded`) is not retried but
+  named, with when it comes back;
 - 401 and Meta's code 190 mean the grant is gone: `GrantExpired`, never retried;
 - a response body larger than `max_bytes` is refused while it is read (never held whole);
 - tokens never appear in errors: URLs are shown without their query.
@@ -156,6 +158,8 @@ class Api:
             if verdict == "grant":
                 raise GrantExpired(self.source, _error_text(decoded))
             if verdict == "retry":
+                if self._retry_after is None:  # Google Ads says how long in the error body
+                    self._retry_after = _retry_delay(decoded)
                 last = f"HTTP {status}" + (f" ({_error_text(decoded)})" if decoded else "")
                 continue
             hint = (
@@ -205,6 +209,7 @@ class Api:
         return b"".join(chunks)
 
     def _verdict(self, status: int, headers: httpx.Headers, decoded: Any) -> str:
+        decoded = _stream_error(decoded)
         if self.envelope is not None and decoded is not _UNDECODABLE:
             got = self.envelope(status, decoded)
             if got is not None:
@@ -275,8 +280,35 @@ def _decode(body: bytes) -> Any:
         return _UNDECODABLE
 
 
+def _stream_error(decoded: Any) -> Any:
+    """A streamed answer (a JSON array of batches, Google's REST server streaming such as
+    Google Ads' searchStream) that ends in an `{"error": ...}` object broke off with that
+    error: it is judged as that error (a quota error is retried, the call asked again whole)."""
+    if isinstance(decoded, list) and decoded:
+        last = decoded[-1]
+        if isinstance(last, dict) and isinstance(last.get("error"), dict):
+            return last
+    return decoded
+
+
+def _retry_delay(decoded: Any) -> float | None:
+    """Seconds a Google Ads quota error asks to wait: `QuotaErrorDetails.retry_delay` of its
+    `GoogleAdsFailure` (`{"details": [{"errors": [{"details": {"quotaErrorDetails":
+    {"retryDelay": "30s"}}}]}]}`), else None."""
+    err = _stream_error(decoded)
+    err = err.get("error") if isinstance(err, dict) else None
+    for detail in (err.get("details") if isinstance(err, dict) else None) or []:
+        for e in (detail.get("errors") if isinstance(detail, dict) else None) or []:
+            got = e.get("details", {}).get("quotaErrorDetails", {}) if isinstance(e, dict) else {}
+            delay = got.get("retryDelay") if isinstance(got, dict) else None
+            if isinstance(delay, str) and re.fullmatch(r"\d{1,7}(\.\d+)?s", delay):
+                return float(delay[:-1])
+    return None
+
+
 def _error_text(decoded: Any) -> str:
     """The platform's own error message, bounded (it is untrusted text)."""
+    decoded = _stream_error(decoded)
     if isinstance(decoded, dict):
         err = decoded.get("error") or decoded.get("errors") or decoded.get("message")
         if isinstance(err, dict):

@@ -238,18 +238,3 @@ def test_connect_then_sync_equals_the_file_import(ga4, tmp_path):
         r = [roi(w, "2026-03", by=("platform",)).with_totals().reset_index(drop=True)
              for w in (wf, wa)]  # fmt: skip
         pd.testing.assert_frame_equal(*r)
-
-
-def test_the_token_endpoint_host_is_reached_only_as_configured(monkeypatch):
-    from socialroi.sources.api import get_connector
-    from socialroi.sync.http import Api
-
-    c = get_connector("ga4")
-    monkeypatch.delenv("SOCIALROI_GA4_API_BASE", raising=False)
-    api = Api("ga4", c.base(), hosts=c.allowed_hosts())
-    assert api.url(c.auth.token_path) == "https://oauth2.googleapis.com/token"
-    # a host the platform does not own never receives the token
-    assert api.url("https://evil.example/token?x=1") == c.base_url + "/token?x=1"
-    monkeypatch.setenv("SOCIALROI_GA4_API_BASE", "http://127.0.0.1:9")
-    api = Api("ga4", c.base(), hosts=c.allowed_hosts())
-    assert api.url(c.auth.token_path) == "http://127.0.0.1:9/token"

@@ -39,6 +39,7 @@ READ_ONLY = {
     "report",
     "costs",
     "connections",
+    "traffic-sources",
 }
 READ_ONLY_SUB = {("users", "list"), ("fx", "list")}
 WORKSPACE_OPTS = ("-w", "--workspace")

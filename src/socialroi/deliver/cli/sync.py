@@ -73,6 +73,11 @@ def connect_cmd(
         if conn.token_expires_at
         else ""
     )
+    if grant.refresh_token and grant.refresh_expires_at:  # LinkedIn, TikTok: a year
+        expiry += (
+            f"; the consent lapses {grant.refresh_expires_at:%Y-%m-%d} (connect again before "
+            "then: socialroi warns a month ahead)"
+        )
     console.print(
         f"{source} connected: {', '.join(conn.accounts)}{expiry}. Run `socialroi sync {source}`.",
         markup=False,
@@ -89,22 +94,23 @@ def _grant(
     from socialroi.sources.api import get_connector  # deferred: start-up time
     from socialroi.sync import connect as connecting  # deferred: start-up time
     from socialroi.sync import oauth  # deferred: start-up time
+    from socialroi.sync.auth import with_app_headers  # deferred: start-up time
 
-    if token:
-        return connecting.token_grant(token)
     connector = get_connector(source)
+    if token:
+        return with_app_headers(connector, connecting.token_grant(token))
     if not client_id:
         raise SocialroiError(
             f"the consent flow needs your {connector.title} app's --client-id "
             "(and SOCIALROI_CLIENT_SECRET); or pass --token"
         )
-    return oauth.consent(
+    return with_app_headers(connector, oauth.consent(
         connector, client_id, client_secret, port=port,
         show=lambda url: err.print(
             f"Open this address to let socialroi read {source}:\n{url}",
             markup=False, soft_wrap=True,
         ),
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _connect_here_first(args: list[str]) -> list[str]:
@@ -146,6 +152,17 @@ def connections_cmd(workspace: str, fmt: str) -> None:
         console.print(f"no connections; `socialroi connect SOURCE` connects one of: {names}")
         return
     emit(df, fmt, "Connections")
+    _lapse_warnings(workspace)
+
+
+def _lapse_warnings(workspace: str) -> None:
+    """Warn about connections whose consent lapses within a month (LinkedIn: a year after
+    the first consent), on stderr so table, CSV and JSON output stay clean."""
+    from socialroi.sync.lapse import lapse_notes  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
+        for note in lapse_notes(ws):
+            err.print(f"warning: {note}", markup=False, soft_wrap=True)
 
 
 @click.command("disconnect")
@@ -202,6 +219,7 @@ def sync_cmd(
         f"{len(failed)} failed",
         markup=False,
     )
+    _lapse_warnings(workspace)
     if failed:
         raise SystemExit(1)
 

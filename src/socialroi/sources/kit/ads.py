@@ -81,6 +81,19 @@ def refuse_lost_ids(
                     )
 
 
+def read_ads(file: InputFile, ctx: Context, aliases: dict[str, list[str]], what: str) -> Table:
+    """The ads report's table (spend and impressions columns required)."""
+    return read_table(
+        file,
+        ctx,
+        aliases,
+        ["spend", "impressions"],
+        what,
+        placeholders=True,
+        number_fields=ADS_NUMBER_FIELDS,
+    )
+
+
 def parse_ads(
     file: InputFile,
     ctx: Context,
@@ -90,19 +103,11 @@ def parse_ads(
     *,
     table: Table | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Campaign / ad group / ad x day delivery -> campaigns, ad_metrics and accounts. `table`:
-    the rows already read (an API's records laid out in the report's columns)."""
-    required = ["spend", "impressions"]
+    """Campaign / ad group / ad x day delivery -> campaigns, ad_metrics and accounts.
+    `table`: the report's table already read (`read_ads`), e.g. the rows of one platform of
+    a report that mixes several (Google Ads: YouTube and search campaigns)."""
     if table is None:
-        table = read_table(
-            file,
-            ctx,
-            aliases,
-            required,
-            what,
-            placeholders=True,
-            number_fields=ADS_NUMBER_FIELDS,
-        )
+        table = read_ads(file, ctx, aliases, what)
     if not (table.has("campaign_name") or table.has("campaign_id")):
         table.hm.require(ctx, ["campaign_name"], what, table.header_row)
     n = len(table.body)

@@ -1,10 +1,13 @@
-"""YouTube as a connector: Data API (channel, videos), Analytics API (channel by day) and
+"""YouTube as a connector: Data API (channel, videos), Analytics API (channel by day, and by
+traffic source and day) and
 Reporting API (videos by day), each read as the Studio export's table of the same figures.
 
 - `videos` (`api_data`): the uploads with their lifetime views, likes and comments, as
   Table data.csv — a snapshot stream (read whole every sync);
 - `channel_days` (`api_analytics`): the channel's views, likes, comments, shares and
   subscribers gained / lost by day, as Totals.csv;
+- `traffic_sources` (`api_traffic`): the channel's views and watch time by traffic source and
+  day, as the Chart data of Studio's Traffic source export;
 - `video_days` (`api_reporting`): per video and day, from the `channel_basic_a2` bulk
   reports of a reporting job created at `connect` (`Connector.on_connect`), as Chart data.csv.
 
@@ -20,7 +23,7 @@ access tokens last an hour; Google does not rotate the refresh token. Scopes
 from __future__ import annotations
 
 from socialroi.sources.api import Auth, Connector, Stream, register_connector
-from socialroi.sources.youtube import api_analytics, api_data, api_reporting
+from socialroi.sources.youtube import api_analytics, api_data, api_reporting, api_traffic
 
 SOURCE = api_data.SOURCE
 
@@ -54,6 +57,21 @@ CHANNEL_DAYS = Stream(
     fetch=api_analytics.fetch_days,
 )
 
+TRAFFIC_SOURCES = Stream(
+    SOURCE,
+    "traffic_sources",
+    "Analytics API reports.query (channel x day x traffic source: views, minutes watched)",
+    api_analytics.ANALYTICS,
+    api_traffic.sources_staged,
+    paging="none",
+    lag_days=3,  # as channel_days: a day appears and settles over two to three days
+    window_days=366,
+    history_days=90,
+    max_history_days=10 * 366,
+    replaces={"view_sources": "metric_date"},
+    fetch=api_traffic.fetch_sources,
+)
+
 VIDEO_DAYS = Stream(
     SOURCE,
     "video_days",
@@ -83,7 +101,7 @@ CONNECTOR = register_connector(
             refresh="refresh_token",
             authorize_params={"access_type": "offline", "prompt": "consent"},
         ),
-        (VIDEOS, CHANNEL_DAYS, VIDEO_DAYS),
+        (VIDEOS, CHANNEL_DAYS, TRAFFIC_SOURCES, VIDEO_DAYS),
         "the channel's @handle or its UC… channel id",
         api_data.account,
         api_version="v3",

@@ -15,9 +15,8 @@ The rows are laid out as Studio's Totals.csv (Date, Views, Watch time (hours), L
 Comments added, Shares, Subscribers gained, Subscribers lost, Subscribers — the net change)
 and read by the export's parser: `account_metrics` rows of the channel by day.
 
-Traffic sources by day (`dimensions=day,insightTrafficSourceType`) are not read: the data
-model has no table for a channel's views by traffic source, and the Studio export the file
-importer reads has none either (see docs/connectors.md).
+Traffic sources by day (`dimensions=day,insightTrafficSourceType`) are another stream,
+`traffic_sources` (`api_traffic`), landing in their own table (`view_sources`).
 """
 
 from __future__ import annotations
@@ -38,17 +37,25 @@ METRICS = ("views", "estimatedMinutesWatched", "likes", "comments", "shares",
            "subscribersGained", "subscribersLost")  # fmt: skip
 _HEADER = ["Date", "Views", "Watch time (hours)", "Likes", "Comments added", "Shares",
            "Subscribers gained", "Subscribers lost", "Subscribers"]  # fmt: skip
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def fetch_days(f: Fetcher, stream: Stream, account: str, window: Window) -> list[Any]:
     """One report of the window: a row per day (the API pages nothing for `day`)."""
+    return query(f, account, window, ("day",), METRICS)
+
+
+def query(
+    f: Fetcher, account: str, window: Window, dimensions: tuple[str, ...], metrics: tuple[str, ...]
+) -> list[list[Any]]:
+    """The rows of one `reports.query` of the channel over the window, sorted by day, after
+    checking that the columns are the dimensions and metrics asked, in that order."""
     cid = channel_id(f, account)
     body = f.get(
         ANALYTICS,
         {"ids": f"channel=={cid}", "startDate": window.since.isoformat(),
-         "endDate": window.until.isoformat(), "metrics": ",".join(METRICS),
-         "dimensions": "day", "sort": "day"},
+         "endDate": window.until.isoformat(), "metrics": ",".join(metrics),
+         "dimensions": ",".join(dimensions), "sort": "day"},
         page="reports.query",
     )  # fmt: skip
     f.pages_read += 1
@@ -56,8 +63,8 @@ def fetch_days(f: Fetcher, stream: Stream, account: str, window: Window) -> list
     if not isinstance(heads, list):
         raise bad("reports.query has no columnHeaders")
     names = [h.get("name") if isinstance(h, dict) else None for h in heads]
-    if names != ["day", *METRICS]:
-        raise bad(f"reports.query's columns are {names}, not the day and {list(METRICS)} asked")
+    if names != [*dimensions, *metrics]:
+        raise bad(f"reports.query's columns are {names}, not {[*dimensions, *metrics]} as asked")
     rows = body.get("rows", [])
     if not isinstance(rows, list) or not all(
         isinstance(r, list) and len(r) == len(names) for r in rows
@@ -66,7 +73,7 @@ def fetch_days(f: Fetcher, stream: Stream, account: str, window: Window) -> list
     return rows
 
 
-def _number(ctx: Context, v: Any, i: int, field: str, *, whole: bool = True) -> float:
+def number(ctx: Context, v: Any, i: int, field: str, *, whole: bool = True) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float) or v != v or abs(v) > 1e15:
         raise ctx.fail("a metric is not a number", row=i, column=field, value=v)
     if whole and v != int(v):
@@ -80,10 +87,10 @@ def days_staged(records: list[Any], ctx: Context, account: str) -> dict[str, pd.
     rows: list[list[str]] = [_HEADER]
     for i, r in enumerate(records, start=1):
         day = r[0]
-        if not isinstance(day, str) or not _DAY.match(day):
+        if not isinstance(day, str) or not DAY.match(day):
             raise ctx.fail("a day is not YYYY-MM-DD", row=i, column="day", value=day)
         views, minutes, likes, comments, shares, gained, lost = (
-            _number(ctx, v, i, m, whole=m != "estimatedMinutesWatched")
+            number(ctx, v, i, m, whole=m != "estimatedMinutesWatched")
             for v, m in zip(r[1:], METRICS, strict=True)
         )
         counts = (views, likes, comments, shares, gained, lost, gained - lost)
