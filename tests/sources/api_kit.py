@@ -115,3 +115,13 @@ def files_then_sync(tmp_path, files: list, source: str, token: str, accounts: li
     got = run(main, ["sync", source, "-w", a, "--since", since, "--until", until])
     assert got.exit_code == 0, got.output
     return f, a, got.output
+
+
+def same_roi(wf: Workspace, wa: Workspace, period: str) -> None:
+    """The ROI table by platform (with totals) is the same in both workspaces."""
+    import pandas as pd
+
+    from socialroi.measure.roi import roi
+
+    r = [roi(w, period, by=("platform",)).with_totals().reset_index(drop=True) for w in (wf, wa)]
+    pd.testing.assert_frame_equal(*r)

@@ -174,12 +174,18 @@ _add(
             C("post_id", "string", "id", "The post (see posts)."),
             PLATFORM,
             ACCOUNT,
-            C("grain", "string", "code", "`day` for daily figures, `lifetime` for a snapshot."),
+            C(
+                "grain",
+                "string",
+                "code",
+                "`day` for daily figures, `lifetime` for a snapshot, `snapshot` for one dated "
+                "read of the figures (X API: what a sync read that day; never summed).",
+            ),
             C(
                 "metric_date",
                 "date",
                 "date",
-                "Day of the figures (local); publish date for lifetime.",
+                "Day of the figures (local); publish date for lifetime; day read for snapshot.",
             ),  # noqa: E501
             C("as_of", "date", "date", "Last day the export covers; the newer snapshot wins."),
             *_ENGAGEMENT,

@@ -2,7 +2,8 @@
 
 - 429, 5xx, timeouts and dropped connections are retried `max_attempts` times in all, with
   exponential backoff and full jitter (`backoff * 2**n`, capped at `max_backoff`);
-- a `Retry-After` (seconds or an HTTP date) is honoured when it is within `max_wait`; a
+- a `Retry-After` (seconds or an HTTP date; on a 429 without it, X's `x-rate-limit-reset`
+  Unix time) is honoured when it is within `max_wait`; a
   longer one ends the stream with a clear error instead of hanging a cron job for hours;
 - Meta's `X-Business-Use-Case-Usage` / `X-App-Usage` headers: a usage of 95% or more, or an
   `estimated_time_to_regain_access`, pauses before the next call; Meta's throttling error
@@ -203,6 +204,8 @@ class Api:
                 )
             chunks.append(chunk)
         self._retry_after = retry_after(resp.headers.get("retry-after"))
+        if self._retry_after is None and resp.status_code == 429:
+            self._retry_after = rate_limit_reset(resp.headers.get("x-rate-limit-reset"))
         return b"".join(chunks)
 
     def _verdict(self, status: int, headers: httpx.Headers, decoded: Any) -> str:
@@ -346,6 +349,14 @@ def retry_after(value: str | None) -> float | None:
     if when is None:
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def rate_limit_reset(value: str | None) -> float | None:
+    """Seconds until `x-rate-limit-reset` (a Unix time; X sends it, not Retry-After, with a
+    429)."""
+    if not value or not value.strip().isdigit():
+        return None
+    return max(0.0, int(value.strip()) - time.time())
 
 
 def meta_usage(headers: httpx.Headers) -> tuple[float, float]:
