@@ -166,3 +166,37 @@ def test_sigterm_stops_a_real_loop_cleanly(tmp_path):
     assert "no source is connected" in errs  # the run's own error, one line, no traceback
     assert "next sync at" in errs and errs.rstrip().endswith("stopped")
     assert not schedule.schedule_file(path).exists()
+
+
+def test_sigterm_during_a_run_rolls_the_stream_back_and_stops(fake_meta, tmp_path, monkeypatch,
+                                                              capsys):  # fmt: skip
+    """The signal lands while a stream is being stored: its transaction rolls back (nothing
+    half-stored, the cursor not moved), the loop ends cleanly and says so."""
+    from socialroi.deliver.cli import schedule as loop
+    from socialroi.store import connections as conns
+    from socialroi.sync import connect as connecting
+    from tests.sync.conftest import fill
+
+    today = dt.datetime.now(dt.UTC).date()
+    fill(fake_meta, days=[str(today - dt.timedelta(days=d)) for d in (2, 1)])
+    path = tmp_path / "ws.duckdb"
+    with Workspace.open(path, base_currency="EUR") as ws:
+        connecting.connect_token(ws, "meta", "good-token", ["act_1234567890"])
+    real = conns.changed_rows
+
+    def signalled(tx, spec, data):
+        os.kill(os.getpid(), signal.SIGTERM)  # the loop's handler raises in this thread
+        time.sleep(5)
+        return real(tx, spec, data)
+
+    monkeypatch.setattr(conns, "changed_rows", signalled)
+    loop.keep(str(path), "6h", [])
+    err = capsys.readouterr().err
+    assert "stopped during a run" in err and "Traceback" not in err
+    assert signal.getsignal(signal.SIGTERM) is not None  # the old handler is back
+    with Workspace.open(path) as ws:
+        assert ws.store.raw.execute("SELECT count(*) FROM ad_metrics").fetchone()[0] == 0
+        assert conns.cursor(ws.store, "meta", "act_1234567890", "ad_insights") is None
+    assert not schedule.schedule_file(path).exists()
+    with schedule.exclusive(path, on_wait=lambda pid: pytest.fail("the lock was left held")):
+        pass
