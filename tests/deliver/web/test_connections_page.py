@@ -5,6 +5,7 @@ viewers do not), the lapse flag, the last error in plain words, and a sync an ad
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 
 from socialroi.sync import connect as connecting
@@ -92,3 +93,28 @@ def test_a_failed_sync_shows_its_error_in_plain_words(app, fake_meta):  # noqa: 
     assert "revoked-token" not in page
     [item] = c.get("/api/v1/connections").json()["items"]
     assert item["health"] == "expired" and "socialroi connect meta" in item["last_error"]
+
+
+def test_serve_can_keep_the_schedule_itself(app, fake_meta):  # noqa: F811
+    """`serve --sync-every`: each run is the page's own sync job (write lock, audit as
+    `schedule`); the next run shows on the page while the server runs, and goes with it."""
+    from socialroi.deliver.web.routes.connections import run_schedule
+    from socialroi.sync import schedule
+
+    today = dt.datetime.now(dt.UTC).date()
+    fill(fake_meta, days=[str(today - dt.timedelta(days=d)) for d in (2, 1)])  # 24 records
+    _connect(app)
+    ctx = app.state.ctx
+    seen = {}
+
+    def wait(seconds: float) -> bool:  # the server stops after the first run
+        seen["planned"] = schedule.planned(ctx.ws.path)
+        seen["page"] = login(app, "analyst").get("/api/v1/connections").json()["items"][0]
+        return True
+
+    [run] = run_schedule(ctx, 6 * 3600, wait)
+    assert run.code == 0
+    assert seen["planned"]["pid"] == os.getpid() and seen["planned"]["every_seconds"] == 21600
+    assert seen["page"]["rows"] == 24 and seen["page"]["next_sync"] is not None
+    assert ("sync.done", "schedule") in [(e["action"], e["actor"]) for e in ctx.store.audit_log(5)]
+    assert schedule.planned(ctx.ws.path) is None  # the server stopped: no schedule left

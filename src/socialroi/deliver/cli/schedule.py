@@ -34,8 +34,8 @@ def keep(workspace: str, every_text: str, args: list[str]) -> None:
     kept = schedule.planned(workspace)
     if kept is not None:
         raise SocialroiError(
-            f"{workspace} is kept current already by `sync --every` (pid {kept['pid']}); stop "
-            "that one first"
+            f"{workspace} is kept current already (pid {kept['pid']}: `sync --every` or "
+            "`serve --sync-every`); stop that one first"
         )
     stop = threading.Event()
     running = {"now": False}

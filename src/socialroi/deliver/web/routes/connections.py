@@ -8,9 +8,11 @@ same for programs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,11 +30,13 @@ from socialroi.errors import SocialroiError
 from socialroi.sources.api import get_connector
 from socialroi.store import connections as conns
 from socialroi.sync import connect as connecting
+from socialroi.sync import schedule
 from socialroi.sync.run import StreamResult, SyncOptions, sync
 
 router = APIRouter()
 log = logging.getLogger("socialroi.deliver.web")
 JOB = "sync"  # the key of the sync job in Context.jobs (report keys are 24 hex digits)
+SCHEDULE = "schedule"  # the actor of the server's own scheduled syncs in the audit log
 
 
 def N_(text: str) -> str:  # noqa: N802 - gettext's marker: the page shows these translated
@@ -55,6 +59,7 @@ class SyncJob:
     started: float = field(default_factory=time.monotonic)
     finished: bool = False
     error: str = ""
+    ended: threading.Event = field(default_factory=threading.Event)
 
     def state(self) -> dict[str, Any]:
         failed = [r for r in self.results if r.status == "failed"]
@@ -128,6 +133,32 @@ def _run(ctx, job: SyncJob) -> None:
         told = {k: s[k] for k in ("new", "changed", "unchanged", "failed", "error")}
         ctx.store.audit(job.actor, "sync.done", ",".join(job.sources) or "all", told)
         ctx.ws.store.release()  # this thread ends: its connection too
+        job.ended.set()
+
+
+def run_schedule(ctx, every: float, wait: Callable[[float], bool], **kw: Any) -> list:
+    """`serve --sync-every`: the server keeps its workspace current itself. Each run is the
+    dashboard's own sync job (the write lock, progress on this page, the audit log as
+    `schedule`); the next run is announced in the schedule file, which goes when the loop
+    ends. `wait(seconds)` answers True when the server stops."""
+    path = ctx.ws.path
+
+    def run() -> int:
+        try:
+            job = start(ctx, SCHEDULE)
+        except SocialroiError as exc:  # nothing connected yet: said, and tried again later
+            log.warning("scheduled sync: %s", exc)
+            return 1
+        job.ended.wait()
+        return 1 if job.error or any(r.status == "failed" for r in job.results) else 0
+
+    def on_next(at: dt.datetime) -> None:
+        schedule.announce(path, every, at)
+
+    try:
+        return schedule.run_every(every, run, wait=wait, on_next=on_next, **kw)
+    finally:
+        schedule.forget(path)
 
 
 def job_state(ctx) -> dict[str, Any] | None:
