@@ -12,6 +12,7 @@ from socialroi.deliver.cli.common import (
     emit,
     err,
     format_option,
+    must_exist,
     open_workspace,
     workspace_option,
 )
@@ -198,6 +199,7 @@ def sync_cmd(
         return
     from socialroi.sync.schedule import exclusive  # deferred: start-up time
 
+    must_exist(workspace)  # before the lock file: a mistyped path leaves nothing behind
     opts_ = dict(since=since, until=until, full=full, streams=list(streams) or None)
     if remote.in_server():  # the server's write lock serialises its syncs
         results = _sync(workspace, list(sources), opts_, prefer, quiet)
