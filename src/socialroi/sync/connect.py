@@ -16,8 +16,10 @@ from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
 from socialroi.sources.api import Connector, get_connector
 from socialroi.store import connections as conns
-from socialroi.sync import schedule
-from socialroi.sync.credentials import Credentials, Grant, new_ref
+from socialroi.sync import auth, lapse, schedule
+from socialroi.sync.credentials import Credentials, Grant, account_ref, new_ref
+from socialroi.sync.fetch import Fetcher
+from socialroi.sync.http import Api
 
 
 def check_accounts(connector: Connector, accounts: list[str]) -> list[str]:
@@ -49,9 +51,11 @@ def save(
     old = conns.get_connection(ws.store, source)
     if ref is None:
         ref = old.credential_ref if old else new_ref()
-        creds.put(ref, grant)
+        creds.put(ref, auth.with_app_headers(connector, grant))
     elif old and old.credential_ref != ref:
         creds.delete(old.credential_ref)
+    if connector.auth.per_account:  # the accounts add up, each with its own grant
+        accounts = _own_grants(creds, old, ref, accounts, grant)
     conn = conns.Connection(
         source, accounts, ref, grant.expires_at, dt.datetime.now(dt.UTC), None, "ok", None
     )
@@ -59,6 +63,53 @@ def save(
         conn.last_sync_at = old.last_sync_at
     conns.save_connection(ws.store, conn)
     return conn
+
+
+def on_connect(ws: Workspace, source: str, creds: Credentials | None = None, *,
+               api: Api | None = None) -> list[str]:  # fmt: skip
+    """Run the connector's `on_connect` for each account of the saved connection (YouTube
+    creates its reporting jobs): a line per account to tell the user. A failure does not
+    undo the connection: its line says so, and the sync tries again."""
+    connector = get_connector(source)
+    conn = conns.get_connection(ws.store, source)
+    if connector.on_connect is None or conn is None:
+        return []
+    api = api or Api(source, connector.base(), hosts=connector.allowed_hosts(),
+                     envelope=connector.envelope)  # fmt: skip
+    api.stream = "connect"
+    try:
+        grant = auth.fresh_grant(api, connector, creds or Credentials(), conn.credential_ref)
+        api.headers.update(auth.headers(connector, grant))
+        api.base = connector.data_base(grant.extra)
+    except SocialroiError as exc:
+        return [f"{source}: could not prepare the connection ({exc}); the next sync tries again"]
+    out = []
+    for account in conn.accounts:
+        _, native = connector.account(account)
+        try:
+            out.append(connector.on_connect(Fetcher(api, account), native))
+        except SocialroiError as exc:
+            out.append(f"{source} {account}: could not prepare ({exc}); the next sync tries again")
+    return out
+
+
+def _own_grants(
+    creds: Credentials, old: conns.Connection | None, ref: str, accounts: list[str], grant: Grant
+) -> list[str]:
+    """Keep `grant` for `accounts` and the earlier accounts' grants (moved when the connection
+    got a new reference); returns every account of the connection."""
+    for a in accounts:
+        creds.put(account_ref(ref, a), grant)
+    if old is None:
+        return accounts
+    for a in old.accounts:
+        if a in accounts or old.credential_ref == ref:
+            continue
+        kept = creds.get(account_ref(old.credential_ref, a))
+        if kept is not None:
+            creds.put(account_ref(ref, a), kept)
+            creds.delete(account_ref(old.credential_ref, a))
+    return list(dict.fromkeys([*old.accounts, *accounts]))
 
 
 def token_grant(
@@ -103,60 +154,54 @@ def disconnect(ws: Workspace, source: str, creds: Credentials | None = None) -> 
     conn = conns.get_connection(ws.store, source)
     if conn is None:
         raise SocialroiError(f"{source} is not connected")
-    (creds or Credentials()).delete(conn.credential_ref)
+    creds = creds or Credentials()
+    creds.delete(conn.credential_ref)
+    for a in conn.accounts:  # grants of their own (Auth.per_account), if any
+        creds.delete(account_ref(conn.credential_ref, a))
     conns.delete_connection(ws.store, source)
-
-
-LAPSE_WARNING = dt.timedelta(days=7)  # a grant that lapses sooner is flagged
 
 
 def status(
     ws: Workspace, creds: Credentials | None = None, now: dt.datetime | None = None
 ) -> list[dict[str, Any]]:
     """One entry per connection and account, for people: its streams, the last good sync
-    (when a stream last landed), the next one (`sync --every` or the dashboard's schedule),
-    rows held, the access token's expiry, when the grant lapses (`Grant.lapses_at`) and
-    whether that is within a week, the health and the last error in plain words (bounded,
+    (when a stream last landed), the next one (`sync --every` or `serve --sync-every`), rows
+    held, the access token's expiry, when the grant lapses (`lapse.lapses_at`) and whether
+    that is within `lapse.FLAG_DAYS`, the health and the last error in plain words (bounded,
     never a token)."""
     now = now or dt.datetime.now(dt.UTC)
-    creds = creds or Credentials()
     planned = schedule.planned(ws.path)
     next_at = planned["next_at"] if planned else None
+    flag = dt.timedelta(days=lapse.FLAG_DAYS)
     out: list[dict[str, Any]] = []
-    for c in conns.list_connections(ws.store):
-        grant = _grant_or_none(creds, c.credential_ref)
-        lapses = grant.lapses_at if grant else None
-        error = _plain(c.last_error, grant)
-        cur = conns.cursors(ws.store, c.source)
-        for a in c.accounts:
-            mine = cur[cur["account"] == a]
-            good = mine["synced_at"].dropna().max() if len(mine) else None
-            out.append(
-                {
-                    "source": c.source,
-                    "account": a,
-                    "streams": list(mine["stream"]),
-                    "synced_until": mine["synced_until"].max() if len(mine) else None,
-                    "last_sync": _utc(c.last_sync_at),
-                    "last_good_sync": _utc(good if good is not None and good == good else None),
-                    "next_sync": next_at,
-                    "rows": int(mine["rows"].sum()) if len(mine) else 0,
-                    "token_expires": _utc(c.token_expires_at),
-                    "grant_lapses": _utc(lapses),
-                    "lapsing": bool(lapses and _utc(lapses) - now < LAPSE_WARNING),
-                    "has_grant": grant is not None,
-                    "health": c.health,
-                    "last_error": error,
-                }
-            )
+    cursors: dict[str, pd.DataFrame] = {}
+    for held in lapse.grants(ws, creds):
+        c, a, grant = held.connection, held.account, held.grant
+        lapses = _utc(lapse.lapses_at(grant, renews=held.renews))
+        if c.source not in cursors:
+            cursors[c.source] = conns.cursors(ws.store, c.source)
+        cur = cursors[c.source]
+        mine = cur[cur["account"] == a]
+        good = mine["synced_at"].dropna().max() if len(mine) else None
+        out.append(
+            {
+                "source": c.source,
+                "account": a,
+                "streams": list(mine["stream"]),
+                "synced_until": mine["synced_until"].max() if len(mine) else None,
+                "last_sync": _utc(c.last_sync_at),
+                "last_good_sync": _utc(good if good is not None and good == good else None),
+                "next_sync": next_at,
+                "rows": int(mine["rows"].sum()) if len(mine) else 0,
+                "token_expires": _utc(c.token_expires_at),
+                "grant_lapses": lapses,
+                "lapsing": bool(lapses and lapses - now < flag),
+                "has_grant": grant is not None,
+                "health": c.health,
+                "last_error": _plain(c.last_error, grant),
+            }
+        )
     return out
-
-
-def _grant_or_none(creds: Credentials, ref: str) -> Grant | None:
-    try:
-        return creds.get(ref)
-    except SocialroiError:  # an unreadable credentials store shows as "unknown", not a crash
-        return None
 
 
 def _plain(error: str | None, grant: Grant | None, limit: int = 300) -> str | None:

@@ -40,6 +40,7 @@ READ_ONLY = {
     "report",
     "costs",
     "connections",
+    "traffic-sources",
 }
 READ_ONLY_SUB = {("users", "list"), ("fx", "list")}
 WORKSPACE_OPTS = ("-w", "--workspace")

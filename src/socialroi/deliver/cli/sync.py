@@ -54,8 +54,10 @@ def connect_cmd(
 ) -> None:  # fmt: skip
     """Connect SOURCE once: a consent in the browser (the URL is printed; the redirect comes
     back to a loopback port), or --token TOKEN. --account names what to read: an ad account
-    (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal or
-    Salesforce instance. Tokens are kept in your config directory, never in the workspace."""
+    (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal,
+    Salesforce instance or YouTube channel (@handle). Tokens are kept in your config
+    directory, never in the workspace. What a platform must prepare at once is done here and
+    said (YouTube: its reporting job, which backfills only 30 days)."""
     from socialroi.sources.api import get_connector  # deferred: start-up time
     from socialroi.sync import connect as connecting  # deferred: start-up time
 
@@ -66,15 +68,23 @@ def connect_cmd(
         grant = _grant(source, token, client_id, client_secret, port)
     with open_workspace(workspace, create=True) as ws:
         conn = connecting.save(ws, source, grant, accs, ref=grant_ref)
+        prepared = connecting.on_connect(ws, source)  # e.g. YouTube's reporting jobs
     expiry = (
         f"; the token expires {conn.token_expires_at:%Y-%m-%d %H:%M} UTC"
         if conn.token_expires_at
         else ""
     )
+    if grant.refresh_token and grant.refresh_expires_at:  # LinkedIn, TikTok: a year
+        expiry += (
+            f"; the consent lapses {grant.refresh_expires_at:%Y-%m-%d} (connect again before "
+            "then: socialroi warns a month ahead)"
+        )
     console.print(
         f"{source} connected: {', '.join(conn.accounts)}{expiry}. Run `socialroi sync {source}`.",
         markup=False,
     )
+    for line in prepared:
+        console.print(line, markup=False, soft_wrap=True)
 
 
 def _grant(
@@ -85,22 +95,23 @@ def _grant(
     from socialroi.sources.api import get_connector  # deferred: start-up time
     from socialroi.sync import connect as connecting  # deferred: start-up time
     from socialroi.sync import oauth  # deferred: start-up time
+    from socialroi.sync.auth import with_app_headers  # deferred: start-up time
 
-    if token:
-        return connecting.token_grant(token)
     connector = get_connector(source)
+    if token:
+        return with_app_headers(connector, connecting.token_grant(token))
     if not client_id:
         raise SocialroiError(
             f"the consent flow needs your {connector.title} app's --client-id "
             "(and SOCIALROI_CLIENT_SECRET); or pass --token"
         )
-    return oauth.consent(
+    return with_app_headers(connector, oauth.consent(
         connector, client_id, client_secret, port=port,
         show=lambda url: err.print(
             f"Open this address to let socialroi read {source}:\n{url}",
             markup=False, soft_wrap=True,
         ),
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _connect_here_first(args: list[str]) -> list[str]:
@@ -142,6 +153,17 @@ def connections_cmd(workspace: str, fmt: str) -> None:
         console.print(f"no connections; `socialroi connect SOURCE` connects one of: {names}")
         return
     emit(df, fmt, "Connections")
+    _lapse_warnings(workspace)
+
+
+def _lapse_warnings(workspace: str) -> None:
+    """Warn about connections whose consent lapses within a month (LinkedIn: a year after
+    the first consent), on stderr so table, CSV and JSON output stay clean."""
+    from socialroi.sync.lapse import lapse_notes  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
+        for note in lapse_notes(ws):
+            err.print(f"warning: {note}", markup=False, soft_wrap=True)
 
 
 @click.command("disconnect")
@@ -221,6 +243,7 @@ def sync_cmd(
     if quiet:
         line = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC sync: {line}"
     console.print(line, markup=False, soft_wrap=True)
+    _lapse_warnings(workspace)
     if failed:
         raise SystemExit(1)
 
