@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ from socialroi.sync.credentials import Credentials, account_ref
 from socialroi.sync.fetch import Fetcher, read_window
 from socialroi.sync.http import Api, Limits
 
+log = logging.getLogger("socialroi.sync")
 PREFER_SETTING = landing.SYNC_PREFERS  # "api" (default) or "files"
 
 
@@ -117,8 +119,17 @@ def sync(
         if name not in known:
             get_connector(name)  # an unknown source: the error lists the known ones
             raise SocialroiError(f"{name} is not connected; run `socialroi connect {name}`")
-        results += _sync_connection(ws, get_connector(name), known[name], opts, on_stream,
-                                    on_start)  # fmt: skip
+        try:
+            results += _sync_connection(ws, get_connector(name), known[name], opts, on_stream,
+                                        on_start)  # fmt: skip
+        except SocialroiError as exc:  # no grant to be had: the next connection still runs
+            res = StreamResult(name, ", ".join(known[name].accounts), "all streams",
+                               status="failed", error=str(exc))  # fmt: skip
+            if not isinstance(exc, GrantExpired):
+                conns.set_health(ws.store, name, "failed", str(exc)[:500])
+            results.append(res)
+            if on_stream:
+                on_stream(res)
     return results
 
 
@@ -178,6 +189,10 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
                 return results
             except SocialroiError as exc:
                 res.status, res.error = "failed", str(exc)
+            except Exception as exc:  # a bug in one connector fails its stream, not the sync
+                log.exception("%s/%s %s failed", connector.source, stream.name, account)
+                res.status = "failed"
+                res.error = f"unexpected {type(exc).__name__} (a bug in socialroi; see the log)"
             results.append(res)
             if on_stream:
                 on_stream(res)

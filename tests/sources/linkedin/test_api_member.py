@@ -5,6 +5,7 @@ and the warning before a LinkedIn consent lapses."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -95,8 +96,9 @@ def test_a_lapsed_consent_says_so_when_the_sync_stops(fake_linkedin, tmp_path):
     g = creds.get(ref)
     g.refresh_expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     creds.put(ref, g)
-    with pytest.raises(SocialroiError, match="consent lapsed on .*socialroi connect linkedin"):
-        sync(ws, ["linkedin"], sync_options(MAR1, MAR10))
+    [res] = sync(ws, ["linkedin"], sync_options(MAR1, MAR10))  # one failed line, no exception
+    assert res.status == "failed"
+    assert re.search("consent lapsed on .*socialroi connect linkedin", res.error), res.error
     assert fake_linkedin.oauth.log == []  # LinkedIn was not asked: the end was known
 
 

@@ -6,12 +6,13 @@ import datetime as dt
 
 import click
 
-from socialroi.deliver.cli import remote
+from socialroi.deliver.cli import remote, schedule
 from socialroi.deliver.cli.common import (
     console,
     emit,
     err,
     format_option,
+    must_exist,
     open_workspace,
     workspace_option,
 )
@@ -190,38 +191,89 @@ def disconnect_cmd(workspace: str, source: str) -> None:
     help="When a file and a sync hold the same account and day: which counts (remembered by "
     "the workspace for later syncs and imports; default api).",
 )
+@click.option(
+    "--every",
+    metavar="INTERVAL",
+    help="Keep the workspace current: sync now, then every INTERVAL (6h, 30m, 1d, 1h30m; at "
+    "least 5m) plus a random delay of up to a tenth of it, until SIGTERM or Ctrl+C. One line "
+    "per run.",
+)
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print one line: the totals (failed streams on stderr)."
+)
 def sync_cmd(
     workspace: str, sources: tuple[str, ...], since, until, full: bool, streams: tuple[str, ...],
-    prefer: str | None,
+    prefer: str | None, every: str | None, quiet: bool,
 ) -> None:  # fmt: skip
     """Bring every connection (or the SOURCES named) up to date. Each stream is one batch,
     all or nothing; a stream that fails does not stop the others. Re-reads each stream's lag
-    window (the days the platform still revises); running it twice changes nothing."""
-    from socialroi.sync.run import SyncOptions, sync  # deferred: start-up time
+    window (the days the platform still revises); running it twice changes nothing. Never
+    two syncs of one workspace at once: a second one waits for the first."""
+    if every:
+        if since or until or full:
+            raise SocialroiError(
+                "--every reads from each stream's last synced day; --since, --until and --full "
+                "are for a single sync"
+            )
+        args = [*sources, *(a for s in streams for a in ("--stream", s))]
+        args += ["--prefer", prefer] if prefer else []
+        schedule.keep(workspace, every, args)
+        return
+    from socialroi.sync.schedule import exclusive  # deferred: start-up time
 
-    opts = SyncOptions(since=since, until=until, full=full, streams=list(streams) or None)
-    with open_workspace(workspace) as ws:
-        if prefer:
-            ws.store.set_setting(SYNC_PREFERS, prefer)
-        results = sync(
-            ws, list(sources) or None, opts,
-            on_start=lambda s, a, st, w: err.print(
-                f"syncing {s}/{st} {a} {w} ...", markup=False, soft_wrap=True
-            ),
-            on_stream=lambda r: console.print(r.describe(), markup=False, soft_wrap=True),
-        )  # fmt: skip
+    must_exist(workspace)  # before the lock file: a mistyped path leaves nothing behind
+    opts_ = dict(since=since, until=until, full=full, streams=list(streams) or None)
+    if remote.in_server():  # the server's write lock serialises its syncs
+        results = _sync(workspace, list(sources), opts_, prefer, quiet)
+    else:
+        told = lambda pid: err.print(  # noqa: E731
+            f"another sync of {workspace} is running (pid {pid}); waiting for it ...",
+            markup=False,
+        )
+        with exclusive(workspace, on_wait=told):
+            results = _sync(workspace, list(sources), opts_, prefer, quiet)
     failed = [r for r in results if r.status == "failed"]
     new = sum(r.new for r in results)
     changed = sum(r.changed for r in results)
     same = sum(r.unchanged for r in results)
-    console.print(
+    line = (
         f"{len(results)} stream(s): {new} new, {changed} changed, {same} unchanged rows; "
-        f"{len(failed)} failed",
-        markup=False,
+        f"{len(failed)} failed"
     )
+    if quiet:
+        line = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC sync: {line}"
+    console.print(line, markup=False, soft_wrap=True)
     _lapse_warnings(workspace)
     if failed:
         raise SystemExit(1)
+
+
+def _sync(workspace: str, sources: list[str], opts_: dict, prefer: str | None, quiet: bool):
+    from socialroi.sync.run import SyncOptions, sync  # deferred: start-up time
+
+    def said(r) -> None:
+        if not quiet:
+            console.print(r.describe(), markup=False, soft_wrap=True)
+        elif r.status == "failed":
+            err.print(r.describe(), markup=False, soft_wrap=True)
+
+    with open_workspace(workspace) as ws:
+        if prefer:
+            ws.store.set_setting(SYNC_PREFERS, prefer)
+        return sync(
+            ws, sources or None, SyncOptions(**opts_),
+            on_start=None if quiet else lambda s, a, st, w: err.print(
+                f"syncing {s}/{st} {a} {w} ...", markup=False, soft_wrap=True
+            ),
+            on_stream=said,
+        )  # fmt: skip
+
+
+def _every(args: list[str]) -> bool:
+    return any(a == "--every" or a.startswith("--every=") for a in args)
+
+
+remote.STAYS_HERE["sync"] = _every  # the loop stays here; each of its runs is sent
 
 
 COMMANDS = [connect_cmd, connections_cmd, disconnect_cmd, sync_cmd]
