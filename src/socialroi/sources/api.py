@@ -61,7 +61,9 @@ def dig(body: Any, path: str) -> Any:
 class Auth:
     """How a user authorises socialroi to read the platform."""
 
-    kind: str  # "oauth2" (consent in a browser, or --token) or "token" (--token only)
+    # "oauth2" (consent in a browser, or --token), "token" (--token only) or "oauth1" (every
+    # request signed with four secrets, RFC 5849: `sync.oauth1`; X Ads)
+    kind: str
     authorize_url: str = ""  # the consent page (absolute: it is opened in a browser)
     token_path: str = ""  # the token endpoint, a path under the API base
     scopes: tuple[str, ...] = ()

@@ -26,6 +26,7 @@ from typing import Any
 
 from socialroi.errors import GrantExpired, SocialroiError, SyncFailed
 from socialroi.sources.api import Connector, dig
+from socialroi.sync import oauth1
 from socialroi.sync.credentials import Credentials, Grant
 from socialroi.sync.http import Api
 
@@ -36,7 +37,8 @@ EXCHANGE_MARGIN = 7 * 24 * 3600  # Meta: renew a 60-day token in its last week
 def headers(connector: Connector, grant: Grant) -> dict[str, str]:
     a = connector.auth
     value = f"{a.scheme} {grant.access_token}" if a.scheme else grant.access_token
-    out = {a.header: value}
+    # OAuth 1.0a: no token header; each request is signed (`signer`)
+    out = {} if a.kind == "oauth1" else {a.header: value}
     kept = grant.extra.get(APP_HEADERS) or {}
     for header, env in a.app_headers.items():
         got = os.environ.get(env, "").strip() or str(kept.get(header) or "")
@@ -50,6 +52,11 @@ def headers(connector: Connector, grant: Grant) -> dict[str, str]:
 
 
 APP_HEADERS = "app_headers"  # the key in Grant.extra
+
+
+def signer(connector: Connector, grant: Grant) -> oauth1.Signer | None:
+    """The per-request signer of an `oauth1` connector (X Ads), else None."""
+    return oauth1.signer(grant) if connector.auth.kind == "oauth1" else None
 
 
 def with_app_headers(connector: Connector, grant: Grant) -> Grant:

@@ -80,6 +80,7 @@ def on_connect(ws: Workspace, source: str, creds: Credentials | None = None, *,
     try:
         grant = auth.fresh_grant(api, connector, creds or Credentials(), conn.credential_ref)
         api.headers.update(auth.headers(connector, grant))
+        api.sign = auth.signer(connector, grant)
         api.base = connector.data_base(grant.extra)
     except SocialroiError as exc:
         return [f"{source}: could not prepare the connection ({exc}); the next sync tries again"]

@@ -77,6 +77,9 @@ class Api:
         self.headers = dict(headers or {})
         self.envelope = envelope  # `Connector.envelope`: errors in the body of an HTTP 200
         self.stream = ""  # set by the runner: named in errors
+        # Per-request headers for APIs that sign each request (OAuth 1.0a: `sync.oauth1`):
+        # sign(method, url, params) -> headers, called again for every retry (a new nonce).
+        self.sign: Callable[[str, str, Mapping[str, Any] | None], dict[str, str]] | None = None
         self.waited = 0.0  # seconds spent waiting on limits (reported in the summary)
         self.requests = 0
 
@@ -125,9 +128,12 @@ class Api:
             if attempt:
                 self._backoff(attempt, last, shown, where)
             self.requests += 1
+            signed = hdrs
+            if self.sign is not None and not bare:
+                signed = {**hdrs, **self.sign(method, url, {**(params or {}), **(data or {})})}
             try:
                 with self.client.stream(
-                    method, url, params=params, data=data, json=json_body, headers=hdrs
+                    method, url, params=params, data=data, json=json_body, headers=signed
                 ) as resp:
                     body = self._read(resp, where, shown)
                     status, rh = resp.status_code, resp.headers

@@ -98,6 +98,14 @@ def _grant(
     from socialroi.sync.auth import with_app_headers  # deferred: start-up time
 
     connector = get_connector(source)
+    if connector.auth.kind == "oauth1":  # X Ads: four secrets, from variables or prompts
+        from socialroi.sync import oauth1  # deferred: start-up time
+
+        if token:
+            raise SocialroiError(f"{source} takes no --token: {oauth1.HOW}")
+        return oauth1.grant_from_env(
+            source, ask=lambda what: click.prompt(what, hide_input=True, err=True)
+        )
     if token:
         return with_app_headers(connector, connecting.token_grant(token))
     if not client_id:
