@@ -24,6 +24,7 @@ from tests.fakes import salesforce as sf_fake
 from tests.fakes import shopify as shop_fake
 from tests.fakes import tiktok as tt_fake
 from tests.fakes import x as x_fake
+from tests.fakes import x_ads as xads_fake
 from tests.fakes import youtube as yt_fake
 from tests.fakes.meta import FakeMeta
 from tests.fakes.server import FakeApi
@@ -31,8 +32,9 @@ from tests.sync.conftest import fill as fill_ads
 
 SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
 # What a source reads from the environment rather than from its grant (the test and the
-# benchmark set it): Google Ads wants the developer token of the app's manager account.
-ENV = {"SOCIALROI_GOOGLE_ADS_DEVELOPER_TOKEN": "dev-token-1"}
+# benchmark set it): Google Ads wants the developer token of the app's manager account; X Ads
+# the four OAuth 1.0a secrets `connect` reads.
+ENV = {"SOCIALROI_GOOGLE_ADS_DEVELOPER_TOKEN": "dev-token-1", **xads_fake.KEYS}
 LI_DAYS = [(SINCE + dt.timedelta(days=d)).isoformat() for d in range(10)]
 LI_ORG, LI_ADS, LI_PERSON = "2414183", "507404993", "yrZCpj2Z12"
 Plug = Callable[[FakeApi, int], tuple[list[str], Any]]
@@ -81,6 +83,12 @@ def x(fake: FakeApi, size: int) -> tuple[list[str], Any]:
     f = x_fake.FakeX(fake, today=UNTIL)
     x_fake.fill(f, per_day=2 * min(size, 50))  # X serves the 3,200 newest posts at most
     return ["--token", "good-token", "--account", x_fake.USER], f
+
+
+def x_ads(fake: FakeApi, size: int) -> tuple[list[str], Any]:
+    f = xads_fake.FakeXAds(fake, page_size=10 if size == 1 else 1000)
+    xads_fake.fill(f, ads=25 * min(size, 40))
+    return ["--account", xads_fake.ACCOUNT], f  # the secrets come from ENV
 
 
 def youtube(fake: FakeApi, size: int) -> tuple[list[str], Any]:
@@ -137,6 +145,7 @@ PLUGS: dict[str, Plug] = {
     "hubspot": hubspot,
     "salesforce": salesforce,
     "x": x,
+    "x_ads": x_ads,
     "youtube": youtube,
     "tiktok": tiktok,
     "tiktok_ads": tiktok_ads,

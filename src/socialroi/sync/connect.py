@@ -211,7 +211,8 @@ def _plain(error: str | None, grant: Grant | None, limit: int = 300) -> str | No
         return None
     text = " ".join(str(error).split())
     if grant is not None:
-        for secret in (grant.access_token, grant.refresh_token, grant.client_secret):
+        for secret in (grant.access_token, grant.refresh_token, grant.client_secret,
+                       grant.extra.get("token_secret")):  # fmt: skip
             if secret and len(secret) >= 6:
                 text = text.replace(secret, "[token]")
     return text if len(text) <= limit else text[: limit - 1] + "…"
