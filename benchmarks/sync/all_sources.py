@@ -38,6 +38,7 @@ from tests.sources.meta.test_api_ads import ads_manager_csv  # noqa: E402
 from tests.sources.salesforce.test_api import report_csv as sf_report_csv  # noqa: E402
 from tests.sources.shopify.test_api import orders_csv  # noqa: E402
 from tests.sources.x.test_api import content_csv  # noqa: E402
+from tests.sources.x.test_api_ads import ads_manager_csv as x_ads_csv  # noqa: E402
 from tests.sync.all_sources import ENV, PLUGS  # noqa: E402
 
 from sources import START, IndexedGa4, child  # noqa: E402
@@ -80,6 +81,9 @@ def exports(work: Path, fakes: dict, ga4_rows: list[dict]) -> list[tuple[list[st
     name = "account_analytics_content_2026-03-01_2026-03-31.csv"
     (work / name).write_text(content_csv(x))
     out.append(([str(work / name)], len(x.posts)))
+    xa = fakes["x_ads"]
+    (work / "x-ads.csv").write_bytes(x_ads_csv(xa, "2026-01-01", "2026-03-31"))
+    out.append((["--timezone", "America/Los_Angeles", str(work / "x-ads.csv")], len(xa.daily)))
     return out
 
 
