@@ -69,7 +69,9 @@ def test_stats_land_ad_by_day_in_7_day_windows_of_20_ids(xa, tmp_path):
     )
     assert stats[-1].query["end_time"] == "2026-04-01T07:00:00Z"  # PDT from March 8
     lists = xa.fake.calls(r"/promoted_tweets$")
-    assert [c.query.get("cursor") for c in lists[:3]] == [None, "10", "20"]  # to the last page
+    # to the last page, once per sync (not per window)
+    assert [c.query.get("cursor") for c in lists] == [None, "10", "20"]
+    assert len(xa.fake.calls(r"^/12/accounts/[0-9a-z]+$")) == 1
     assert res.records == len(xa.daily) and res.new == len(xa.daily)
     assert _spend(ws) == pytest.approx(_expected(xa))
     got = ws.store.raw.execute(

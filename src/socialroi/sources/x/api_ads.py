@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,6 +54,8 @@ COLUMNS = ("date", "account_id", "account_name", "currency", "campaign_id", "cam
            "objective", "ad_group_id", "ad_group_name", "ad_id", "spend",
            *METRICS.values())  # fmt: skip
 _ID = re.compile(r"[0-9a-z]{1,24}")
+# The account and its entity lists, read once per fetcher (one sync of one account).
+_READ: weakref.WeakKeyDictionary[Any, tuple] = weakref.WeakKeyDictionary()
 
 
 def _account(value: str) -> tuple[tuple[str, ...], str]:
@@ -112,10 +115,11 @@ def _bounds(w: Window, tz: str) -> dict[str, str]:
 def fetch_stats(f: Fetcher, stream: Stream, account: str, window: Window) -> list[dict]:
     """One record per promoted post and day with delivery, each knowing its line item and
     campaign; the first carries the account's name, zone and currency."""
-    info = account_info(f, stream, account)
-    ads = _listed(f, stream, account, "promoted_tweets")
-    items = _listed(f, stream, account, "line_items")
-    campaigns = _listed(f, stream, account, "campaigns")
+    if f not in _READ:  # once per sync of the account, not per 7-day window
+        _READ[f] = (account_info(f, stream, account),
+                    *(_listed(f, stream, account, w)
+                      for w in ("promoted_tweets", "line_items", "campaigns")))  # fmt: skip
+    info, ads, items, campaigns = _READ[f]
     ids = sorted(ads)
     out: list[dict] = []
     for n, start in enumerate(range(0, len(ids), MAX_IDS), start=1):
