@@ -55,6 +55,9 @@ from socialroi.sources.kit.countries import country_table
 from socialroi.sources.kit.scratch import scratch_duckdb
 
 _VALUE = "STRUCT(string_value VARCHAR, int_value BIGINT, float_value DOUBLE, double_value DOUBLE)"
+# Events of a file above which sessions are grouped on one thread from the start (DuckDB's
+# parallel grouping of a large month needs more unspillable memory than a run allows).
+ONE_THREAD_ABOVE = 1_000_000
 JSON_COLUMNS: dict[str, str] = {
     "event_date": "VARCHAR",
     "event_timestamp": "BIGINT",
@@ -348,12 +351,14 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table]:
 
     The scratch engine's memory is bounded (`kit.scratch`); DuckDB spills the events and
     the sessions' grouping to disk past it. Its parallel grouping needs some memory per
-    thread that it cannot spill: a month too large for that is read again on one thread."""
+    thread that it cannot spill: a month too large for that is read again on one thread, and
+    a file of more than `ONE_THREAD_ABOVE` events on one thread from the start."""
     found = len(ctx.findings)
-    try:
-        return _parse(file, ctx, threads=None)
-    except duckdb.OutOfMemoryException:
-        del ctx.findings[found:]  # the first attempt's findings are made again
+    if _events(file) <= ONE_THREAD_ABOVE:
+        try:
+            return _parse(file, ctx, threads=None)
+        except duckdb.OutOfMemoryException:
+            del ctx.findings[found:]  # the first attempt's findings are made again
     try:
         return _parse(file, ctx, threads=1)
     except duckdb.OutOfMemoryException:
@@ -363,6 +368,16 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table]:
             expected=f"at most a month of events per file ({ctx.rows_read:,} events here)",
             hint="Export fewer days per file.",
         ) from None
+
+
+def _events(file: InputFile) -> int:
+    """The events a Parquet file says it holds (0 when it does not say)."""
+    if file.data[:4] != b"PAR1":
+        return 0
+    try:
+        return int(pq.ParquetFile(io.BytesIO(file.data)).metadata.num_rows)
+    except Exception:  # noqa: BLE001 - a damaged footer is reported by the parse itself
+        return 0
 
 
 def _parse(file: InputFile, ctx: Context, threads: int | None) -> dict[str, pa.Table]:
