@@ -58,6 +58,7 @@ _VALUE = "STRUCT(string_value VARCHAR, int_value BIGINT, float_value DOUBLE, dou
 # Events of a file above which sessions are grouped on one thread from the start (DuckDB's
 # parallel grouping of a large month needs more unspillable memory than a run allows).
 ONE_THREAD_ABOVE = 1_000_000
+SESSION_PASS_EVENTS = 500_000  # events grouped into sessions in one pass (see _touchpoints)
 JSON_COLUMNS: dict[str, str] = {
     "event_date": "VARCHAR",
     "event_timestamp": "BIGINT",
@@ -450,7 +451,12 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: Context, fmt: str) -> None:
 
 
 def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
-    con.execute(f"CREATE TEMP TABLE touch AS {sessions_sql()}")
+    # A large month is grouped in passes of about SESSION_PASS_EVENTS events, by visitor: a
+    # grouping's state cannot spill to disk, and a pass's fits the run's memory bound.
+    passes = max(1, -(-ctx.rows_read // SESSION_PASS_EVENTS))
+    con.execute(f"CREATE TEMP TABLE touch AS {sessions_sql((0, passes) if passes > 1 else None)}")
+    for k in range(1, passes):
+        con.execute(f"INSERT INTO touch {sessions_sql((k, passes))}")
     no_sid = con.execute(
         "SELECT count(*), min(rn) FROM norm WHERE p_ga_session_id IS NULL"
     ).fetchone()

@@ -60,9 +60,13 @@ def _host(url: str) -> str:
     return f"nullif(regexp_replace({h}, '^www\\.', ''), '')"
 
 
-def sessions_sql() -> str:
+def sessions_sql(part: tuple[int, int] | None = None) -> str:
     """Sessions from events. Each CTE step names its columns so that no expression is
-    repeated inside another (DuckDB evaluates a repeated regex each time it appears)."""
+    repeated inside another (DuckDB evaluates a repeated regex each time it appears).
+
+    `part` = (k, n): only the visitors whose id hashes to k of n, so that a large month is
+    grouped in n passes (a visitor's sessions all fall in one pass), each within memory."""
+    only = f"WHERE hash(user_pseudo_id) % {int(part[1])} = {int(part[0])}" if part else ""
     session_params = ("ga_session_id", "page_location", "page_referrer", *UTM)
     params = ", ".join(f"p_{p}" for p in session_params)
     tagged = " OR ".join(f"{{0}}_{u} IS NOT NULL" for u in UTM[:3])
@@ -91,7 +95,7 @@ WITH ev AS (
     cts_source, cts_medium, cts_campaign, cts_content, cts_term, cts_gclid, cts_dclid,
     cts_srsltid,
     {params}
-  FROM norm
+  FROM norm {only}
 ),
 sess AS (
   SELECT user_pseudo_id, p_ga_session_id AS sid,
