@@ -282,12 +282,14 @@ class DuckDBStore:
         try:
             yield
         finally:
+            # the run's rows are written to the file while memory is still bounded: a large
+            # run's checkpoint under DuckDB's default limit took 2.8 GB
+            with contextlib.suppress(duckdb.Error):  # another connection's transaction
+                con.execute("CHECKPOINT")
             con.execute(
                 f"SET checkpoint_threshold = '{old[0].replace(chr(39), '')}'; "
                 f"SET memory_limit = '{old[1].replace(chr(39), '')}'"
             )
-            with contextlib.suppress(duckdb.Error):  # another connection's transaction
-                con.execute("CHECKPOINT")
 
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
