@@ -127,6 +127,25 @@ def measure(work: Path, name: str, env: dict, connect: list[str], span: list[str
     return {"name": name, "n": n, "first": first, "second": second, "import": imp}
 
 
+def result_table(out: list[dict], boot: tuple, what: str = "records") -> list[str]:
+    """The Markdown table of `measure` results: times, net `what`/s (a command's start-up
+    `boot` subtracted), peaks, and the sync's time over the import's (raw and net)."""
+    lines = [
+        f"| source | {what} | first sync s | net {what}/s | peak MB | second sync s "
+        f"(0 changed) | file import s | net {what}/s | peak MB | sync / file time | (net) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in out:
+        first, second, imp = r["first"], r["second"], r["import"]
+        s_net, i_net = max(first[0] - boot[0], 0.01), max(imp[0] - boot[0], 0.01)
+        lines.append(
+            f"| {r['name']} | {r['n']:,} | {first[0]:.1f} | {r['n'] / s_net:,.0f} | "
+            f"{first[1]:,.0f} | {second[0]:.1f} | {imp[0]:.1f} | {r['n'] / i_net:,.0f} | "
+            f"{imp[1]:,.0f} | {first[0] / imp[0]:.2f} | {s_net / i_net:.2f} |"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ga4-rows", type=int, default=100_000)
@@ -138,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="socialroi-sync-sources-"))
     cfg = {"SOCIALROI_CONFIG_DIR": str(work / "cfg")}
-    boot = child(["connections", "-w", str(work / "empty.duckdb")], cfg)
+    boot = child(["init", "-w", str(work / "empty.duckdb")], cfg)  # start-up and an empty file
     out = []
     with FakeApi() as fake:
         env = {**cfg, **{f"SOCIALROI_{s}_API_BASE": fake.base_url
@@ -204,23 +223,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} cores (shared with other work). Fakes on loopback in the benchmark's "
         "process; every command a child process reporting its own peak memory (VmHWM; `wait4`'s "
         "ru_maxrss would carry the forking benchmark's peak). Start-up of a "
-        f"command (`socialroi connections` on an empty workspace): {boot[0]:.1f} s, "
+        f"command (`socialroi init`): {boot[0]:.1f} s, "
         f"{boot[1]:,.0f} MB; *net* rows/s subtract it. Records: GA4 report rows; HubSpot deals "
         "+ contacts (10,000-result cap passed by re-querying); Shopify orders (one bulk "
         "operation, JSONL); Salesforce opportunities (SOQL, 2,000 a page).",
         "",
-        "| source | records | first sync s | net records/s | peak MB | second sync s "
-        "(0 changed) | file import s | net records/s | peak MB | sync / file time (net) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *result_table(out, boot, "records"),
     ]
-    for r in out:
-        first, second, imp = r["first"], r["second"], r["import"]
-        s_net, i_net = max(first[0] - boot[0], 0.01), max(imp[0] - boot[0], 0.01)
-        lines.append(
-            f"| {r['name']} | {r['n']:,} | {first[0]:.1f} | {r['n'] / s_net:,.0f} | "
-            f"{first[1]:,.0f} | {second[0]:.1f} | {imp[0]:.1f} | {r['n'] / i_net:,.0f} | "
-            f"{imp[1]:,.0f} | {s_net / i_net:.2f} |"
-        )
     lines += [
         "",
         f"**GA4 backfill:** {back_n:,} rows ({days} days x {per_day:,} rows a day, "

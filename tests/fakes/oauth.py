@@ -24,8 +24,12 @@ from tests.fakes.server import FakeApi, Reply, Request
 
 class FakeOAuth:
     def __init__(self, fake: FakeApi, path: str, tokens: set[str], *, rotate: bool = True,
-                 expires_in: int = 3600, client_id: str = "app-1") -> None:  # fmt: skip
+                 expires_in: int = 3600, client_id: str = "app-1",
+                 basic: bool = False) -> None:  # fmt: skip
         self.tokens = tokens
+        # basic: the app authenticates with an HTTP Basic header (RFC 6749 section 2.3.1;
+        # Pinterest), never with client_id / client_secret in the form
+        self.basic = basic
         self.rotate = rotate
         self.expires_in = expires_in
         self.client_id = client_id
@@ -58,7 +62,12 @@ class FakeOAuth:
         form = req.form
         grant = form.get("grant_type", "")
         self.log.append(grant)
-        if form.get("client_id") != self.client_id:
+        client = form.get("client_id")
+        if self.basic:
+            got = req.headers.get("authorization", "")
+            pair = base64.b64decode(got[6:]).decode() if got.startswith("Basic ") else ":"
+            client = pair.split(":", 1)[0] if "client_secret" not in form else None
+        if client != self.client_id:
             return Reply(401, {"error": "invalid_client"})
         if grant == "authorization_code":
             challenge = self.codes.pop(form.get("code", ""), None)

@@ -84,3 +84,16 @@ def test_a_failing_migration_leaves_the_workspace_as_it_was(tmp_path, monkeypatc
     with Workspace.open(p) as ws:
         assert ws.store.schema_version() == SCHEMA_VERSION and ws.store.count("costs") == 4
         assert "note" not in [r[0] for r in ws.store.raw.execute("DESCRIBE costs").fetchall()]
+
+
+def test_a_v4_workspace_gains_views_by_traffic_source(tmp_path):
+    """Version 5 adds `view_sources` to a workspace made before it, keeping what it held."""
+    p = tmp_path / "w.duckdb"
+    with Workspace.open(p) as ws:
+        ws.import_files([FIXTURES / "ledger" / "costs_2025.csv"])
+        ws.store.raw.execute("DROP TABLE view_sources")
+        ws.store.raw.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with Workspace.open(p) as ws:
+        assert ws.store.schema_version() == SCHEMA_VERSION >= 5
+        assert ws.store.count("view_sources") == 0 and ws.store.count("costs") == 4
+        assert list(ws.table("view_sources").columns) == TABLES["view_sources"].column_names

@@ -35,6 +35,25 @@ def test_previous_and_year_before():
     assert (wk.previous().end - wk.previous().start).days == 6
 
 
+@pytest.mark.parametrize(
+    ("text", "previous", "year_before"),
+    [
+        ("2026-Q3", "2026-Q2", "2025-Q3"),
+        ("2026-Q1", "2025-Q4", "2025-Q1"),
+        ("2026-07", "2026-06", "2025-07"),
+        ("2026", "2025", "2025"),
+        ("2026-W05", "2026-01-19..2026-01-25", "2025-01-26..2025-02-01"),
+        ("2026-05-01..2026-07-31", "2026-02-01..2026-04-30", "2025-05-01..2025-07-31"),
+    ],
+)
+def test_a_comparison_period_is_named_as_people_write_it(text, previous, year_before):
+    p = parse_period(text)
+    assert p.previous().label == previous
+    assert p.year_before().label == year_before
+    for q in (p.previous(), p.year_before()):  # the label reads back as the same days
+        assert (parse_period(q.label).start, parse_period(q.label).end) == (q.start, q.end)
+
+
 @pytest.mark.parametrize("text", ["2026-13", "Q3", "2026-02-30", "2026-09-30..2026-07-01"])
 def test_bad_periods_say_what_is_valid(text):
     with pytest.raises(SocialroiError, match="2026-Q3|ends before"):

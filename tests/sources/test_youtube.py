@@ -364,7 +364,8 @@ def test_every_report_has_headers_in_three_languages():
 
     load_all()
     names = {r.name for r in REPORTS.values() if r.source == "youtube"}
-    assert names == {"studio_export", "table_data", "chart_data", "totals"}
+    assert names == {"studio_export", "table_data", "chart_data", "totals", "traffic_export",
+                     "traffic_chart", "traffic_table"}  # fmt: skip
     assert REPORTS["youtube/studio_export"].accepts_zip
     for key in [k for k in ALIASES if k[0] == "youtube"]:
         for field, by_lang in ALIASES[key].items():

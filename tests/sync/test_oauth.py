@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from socialroi import Workspace
-from socialroi.errors import GrantExpired
 from socialroi.sources import api as apimod
 from socialroi.sources.meta import api as meta_api
 from socialroi.sync import connect as connecting
@@ -91,10 +90,10 @@ def test_a_revoked_refresh_token_names_the_connection_and_the_fix(acme, tmp_path
     _connector, token, _meta = acme
     ws = _connect_expired(tmp_path, token)
     token.refresh_tokens.clear()
-    with pytest.raises(GrantExpired) as exc:
-        sync(ws, ["acme"], opts())
-    assert "acme connection" in str(exc.value) and "socialroi connect acme" in str(exc.value)
-    assert "refresh-0" not in str(exc.value)
+    [res] = sync(ws, ["acme"], opts())  # one failed line: the next connection would still run
+    assert res.status == "failed" and res.stream == "all streams"
+    assert "acme connection" in res.error and "socialroi connect acme" in res.error
+    assert "refresh-0" not in res.error
     assert connecting.conns.get_connection(ws.store, "acme").health == "expired"
 
 

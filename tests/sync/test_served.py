@@ -3,7 +3,10 @@ lock error), the token saved by the command line and only its reference sent."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.deliver.cli.test_serve_shell import _cli, served  # noqa: F401 - the fixture
+from tests.sync.conftest import fill
 
 ACT = "act_1234567890"
 
@@ -23,3 +26,37 @@ def test_connect_and_sync_run_through_the_server(served, fake_meta, config_dir):
     assert "120 new, 0 changed, 0 unchanged" in r.stdout
     r = _cli("connections", "-w", str(path), "--format", "csv", env=env)
     assert "meta,act_1234567890,ad_insights,2026-03-10" in r.stdout
+
+
+def test_sync_every_sends_each_run_to_the_server(
+    served,  # noqa: F811
+    fake_meta,
+    config_dir,
+    monkeypatch,
+    capsys,
+):
+    """The loop stays in the shell (it is not sent whole: it would hold the server), each run
+    is one `sync` the server runs under its write lock: no lock error, one line per run."""
+    from socialroi.deliver.cli import schedule as loop
+    from socialroi.sync import schedule
+
+    path, _base, _token, _proc = served
+    today = dt.datetime.now(dt.UTC).date()
+    fill(fake_meta, days=[str(today - dt.timedelta(days=d)) for d in (3, 2, 1)])  # 36 records
+    env = {"SOCIALROI_META_API_BASE": fake_meta.fake.base_url}
+    r = _cli("connect", "meta", "-w", str(path), "--token", "good-token", "--account", ACT, env=env)
+    assert r.returncode == 0, r.stderr
+    real = schedule.run_every
+
+    def two_runs(every, run, **kw):
+        return real(every, run, **{**kw, "wait": lambda s: False, "runs": 2})
+
+    monkeypatch.setattr(schedule, "run_every", two_runs)
+    loop.keep(str(path), "6h", ["meta"])
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 2, out
+    assert lines[0].endswith("UTC sync: 1 stream(s): 36 new, 0 changed, 0 unchanged rows; 0 failed")
+    assert lines[1].endswith("1 stream(s): 0 new, 0 changed, 36 unchanged rows; 0 failed")
+    assert err.count("through it") == 2 and "lock" not in err.lower()
+    assert not schedule.schedule_file(path).exists()  # the loop ended: the schedule is gone

@@ -39,6 +39,7 @@ import pandas as pd
 from socialroi.measure.attributed import READS as ATTRIBUTED_READS
 from socialroi.measure.attributed import attributed
 from socialroi.measure.campaigns import campaign_keys
+from socialroi.measure.cells import reduce_attributed, spot_cells
 from socialroi.measure.clv.workspace import READS as CLV_READS
 from socialroi.measure.clv.workspace import CLVError, customer_clv
 from socialroi.measure.costs.allocate import READS as ALLOCATE_READS
@@ -66,35 +67,35 @@ def base_measures(
     """(cells, totals): measures per cell of the selection, and for the whole selection."""
     parts = []  # additive frames with sel.keys columns
     cr, inf, conv = ws.memo(
-        ("attributed", sel.period, "campaign" in sel.by, profile.kinds, profile.lookback_days,
-         profile.primary_kind, model),
-        lambda: attributed(ws, sel, profile, model), reads=ATTRIBUTED_READS,
+        ("attributed.cells", sel.period, "campaign" in sel.by, profile.kinds,
+         profile.lookback_days, profile.primary_kind, model),
+        lambda: reduce_attributed(*attributed(ws, sel, profile, model)), reads=ATTRIBUTED_READS,
     )  # fmt: skip
     cr = filter_cells(cr, sel)
-    inf = filter_cells(inf, sel)
+    inf_all, inf = inf, filter_cells(inf, sel)
     cr["period"] = bucket(cr.day, sel.grain, sel.period) if len(cr) else []
     inf["period"] = bucket(inf.day, sel.grain, sel.period) if len(inf) else []
     for kind in profile.kinds:
         count, value = KIND_MEASURES[kind]
-        k = cr[cr.kind == kind]
+        k = cr[cr.kind == kind]  # summed per day cell (socialroi.measure.cells)
         m = {count: k.credit}
         if value:
-            m[value] = k.credit * k.value
+            m[value] = k.credit_value
         if kind == "purchase":
-            m["new_customers"] = k.credit * k.first_purchase.astype(float)
-            m["sourced_revenue"] = k.sourced_credit * k.value
+            m["new_customers"] = k.credit_first
+            m["sourced_revenue"] = k.sourced_value
         if kind == "won":
-            m["sourced_won_revenue"] = k.sourced_credit * k.value
+            m["sourced_won_revenue"] = k.sourced_value
         if kind == profile.primary_kind:
             m["conversions"] = k.credit
-            m["revenue"] = k.credit * k.value
+            m["revenue"] = k.credit_value
         # credit to search, e-mail, direct... is not social's return: kept apart, so every
         # metric speaks of social while the table still reconciles to all conversions
         other = (k.platform == OTHER).to_numpy()
         m = {n: v.where(~other, 0.0) for n, v in m.items()}
         m[f"nonsocial_{count}"] = k.credit.where(other, 0.0)
         if value:
-            m[f"nonsocial_{value}"] = (k.credit * k.value).where(other, 0.0)
+            m[f"nonsocial_{value}"] = k.credit_value.where(other, 0.0)
         parts.append(sum_cells(k, sel, m))
     parts.append(_costs(ws, sel, profile))
     parts.append(_ads(ws, sel))
@@ -104,6 +105,12 @@ def base_measures(
     parts.append(audience_cells)
     clv_cells, clv_total, clv_customers = _clv(ws, sel, conv, inf)
     parts.append(clv_cells)
+    touched = ws.memo(  # first purchases with the touches before them, merged once a period
+        ("engaged.rows", sel.period, "campaign" in sel.by, profile.kinds,
+         profile.lookback_days, profile.primary_kind, model),
+        lambda: _touched_first_purchases(_customers(ws, sel.period), conv, inf_all),
+        reads=tuple(sorted({*ATTRIBUTED_READS, *CLV_READS})),
+    )  # fmt: skip
 
     keys = sel.keys
     names = {c for p in parts if p is not None for c in p.columns if c not in keys}
@@ -119,7 +126,7 @@ def base_measures(
     inf_cells, inf_total = _influenced(inf, sel)
     if len(inf_cells):
         cells = cells.merge(inf_cells, on=keys, how="outer")
-    eng_cells, eng_total = _engaged(clv_customers, conv, inf, sel)
+    eng_cells, eng_total = _engaged(touched, clv_customers, inf, sel)
     if len(eng_cells):
         cells = cells.merge(eng_cells, on=keys, how="outer")
     names |= set(ALWAYS)
@@ -202,7 +209,11 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
 def _ads(ws, sel: Selection) -> pd.DataFrame | None:
     """Paid delivery from the ad reports: impressions and link clicks (all clicks where a
     platform reports no link clicks), per cell, for CPM, CPC and CTR."""
-    df = ws.memo(("ads", sel.period), lambda: _ad_rows(ws, sel.period), reads=("ad_metrics",))
+    df = ws.memo(
+        ("ads.cells", sel.period),
+        lambda: spot_cells(_ad_rows(ws, sel.period), ["ad_impressions", "ad_link_clicks"]),
+        reads=("ad_metrics",),
+    )
     if df.empty:
         return None
     df["market"] = df.market.fillna(NONE)
@@ -228,10 +239,13 @@ def _ad_rows(ws, p) -> pd.DataFrame:
 def _posts(ws, sel: Selection) -> pd.DataFrame:
     """Posts published in the period with their figures, market and campaign."""
     return ws.memo(
-        ("posts", sel.period),
-        lambda: _post_rows(ws, sel.period),
+        ("posts.cells", sel.period),
+        lambda: spot_cells(_post_rows(ws, sel.period), _POST_SUMS, count="posts"),
         reads=("posts", "accounts", "post_metrics"),
     )
+
+
+_POST_SUMS = ["impressions", "reach", "engagements"]
 
 
 def _post_rows(ws, p) -> pd.DataFrame:
@@ -264,12 +278,13 @@ def _content(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     names = campaign_keys(ws) if "campaign" in sel.by else {}
     posts["campaign"] = posts.campaign_id.map(names).fillna(NONE) if names else NONE
     posts["period"] = bucket(posts.day, sel.grain, sel.period)
-    cpm = posts.platform.map(profile.cpm).fillna(0.0)
+    # astype: a filter that leaves no post must not leave an (empty) text column to multiply
+    cpm = posts.platform.map(profile.cpm).fillna(0.0).astype(float)
     return sum_cells(
         posts,
         sel,
         {
-            "posts": pd.Series(1.0, index=posts.index),
+            "posts": posts.posts,
             "impressions": posts.impressions,
             "reach": posts.reach,
             "engagements": posts.engagements,
@@ -317,27 +332,34 @@ def _follower_rows(ws, p) -> pd.DataFrame:
     ).execute()  # fmt: skip
 
 
-def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
+def _customers(ws, p) -> pd.DataFrame | None:
+    """Customers acquired in the period, with their acquisition platform and market."""
+
     def customers():
         try:
-            return customer_clv(ws, sel.period)
+            return customer_clv(ws, p)
         except CLVError:  # too little history to fit: historical CLV still counts
             try:
-                return customer_clv(ws, sel.period, predict=False)
+                return customer_clv(ws, p, predict=False)
             except CLVError:
                 return None
 
-    cust = ws.memo(("customer_clv", sel.period), customers, reads=CLV_READS)
-    if cust is None:
-        return None, {}, None
+    cust = ws.memo(("customer_clv", p), customers, reads=CLV_READS)
     if cust is None or cust.empty:
-        return None, {}, None
-    p = sel.period
+        return None
     first = pd.to_datetime(cust.first_purchase).dt.date
     cust = cust[(first >= p.start) & (first <= p.end)].copy()
     cust["platform"] = platform_of(cust.acquisition_platform.fillna(OTHER))
     cust["market"] = cust.acquisition_market.fillna(NONE)
     cust["campaign"] = NONE
+    return cust
+
+
+def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
+    cust = _customers(ws, sel.period)
+    if cust is None:
+        return None, {}, None
+    p = sel.period
     cust = filter_cells(cust, sel)
     cust["period"] = bucket(pd.to_datetime(cust.first_purchase), sel.grain, p)
     pred = cust.predicted_clv if "predicted_clv" in cust else pd.Series(0.0, index=cust.index)
@@ -353,16 +375,37 @@ def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
     return cells, {}, cust
 
 
-def _engaged(cust, conv: pd.DataFrame, inf: pd.DataFrame, sel: Selection):
-    """Customers acquired in the period whose first purchase followed a touch from the row."""
+def _touched_first_purchases(
+    cust: pd.DataFrame | None, conv: pd.DataFrame, inf: pd.DataFrame
+) -> pd.DataFrame:
+    """Every purchase touch pair (influenced rows, unfiltered) of a first purchase by a customer
+    acquired in the period, with the customer's CLV and acquisition platform and market."""
+    purchases = inf[inf.kind == "purchase"]
+    if cust is None or purchases.empty:
+        return pd.DataFrame()
+    firsts = conv  # first purchases only (socialroi.measure.cells)
+    who = firsts.customer_id.fillna(firsts.user_id).fillna(firsts.email_hash)
+    first_of = pd.DataFrame({"customer_id": who, "first_conversion_id": firsts.conversion_id})
+    acquired = cust[["customer_id", "historical_clv", "platform", "market"]].rename(
+        columns={"platform": "_acq_platform", "market": "_acq_market"}
+    )
+    cust = acquired.merge(first_of, on="customer_id")
+    return purchases.merge(cust, left_on="conversion_id", right_on="first_conversion_id")
+
+
+def _engaged(touched: pd.DataFrame, cust, inf: pd.DataFrame, sel: Selection):
+    """Customers acquired in the period whose first purchase followed a touch from the row:
+    the period's `touched` pairs within the selection, on both sides (the touch's platform
+    and market, the customer's acquisition platform and market)."""
     purchases = inf[inf.kind == "purchase"]
     if cust is None or cust.empty or purchases.empty:
         return pd.DataFrame(), {}
-    firsts = conv[conv.first_purchase]
-    who = firsts.customer_id.fillna(firsts.user_id).fillna(firsts.email_hash)
-    first_of = pd.DataFrame({"customer_id": who, "first_conversion_id": firsts.conversion_id})
-    cust = cust[["customer_id", "historical_clv"]].merge(first_of, on="customer_id")
-    touched = purchases.merge(cust, left_on="conversion_id", right_on="first_conversion_id")
+    touched = filter_cells(touched, sel)
+    acquired = filter_cells(
+        touched[["_acq_platform", "_acq_market"]].set_axis(["platform", "market"], axis=1), sel
+    )
+    touched = touched.loc[acquired.index]
+    touched["period"] = bucket(touched.day, sel.grain, sel.period) if len(touched) else []
     per_cell = touched.drop_duplicates([*sel.keys, "conversion_id"])
     cells = per_cell.groupby(sel.keys, as_index=False).agg(
         engaged_customers=("conversion_id", "size"), engaged_clv_revenue=("historical_clv", "sum")

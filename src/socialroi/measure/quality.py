@@ -6,7 +6,8 @@
   unmapped channels) of the files that cover the period, by kind;
 - `skipped_rows`: rows read, loaded and left out per source and report;
 - `unmapped_utms`: the source / medium / campaign values no channel rule recognised;
-- `fx_used`: per currency, the amounts converted and the exchange rates applied.
+- `fx_used`: per currency, the amounts converted and the exchange rates applied;
+- `freshness`: per source, its last good sync and last file import (whatever the period).
 
 Conversions, visits and ad delivery are events, not daily reports: a day without a sale, or
 without a campaign running, is not a gap, so their missing days are for information only
@@ -163,3 +164,28 @@ def fx_used(ws, period: str | Period) -> pd.DataFrame:
     df = df.join(agg, on="currency")
     df.attrs["base_currency"] = base
     return df[cols]
+
+
+FRESHNESS_COLUMNS = ["source", "last_sync", "last_import", "data_until"]
+
+
+def freshness(ws) -> pd.DataFrame:
+    """How current each source is, whatever the period: its last good sync (a stream read
+    from the platform's API and landed, changed or not), its last file import, and the last
+    day it holds (from the synced days and the imported files' periods)."""
+    b = ws.table("import_batches")
+    b = b.filter((b.status == "loaded") & ~b.context.startswith("api:") & b.source.notnull())
+    files = b.group_by("source").agg(last_import=b.imported_at.max(),
+                                     files_until=b.period_end.max()).execute()  # fmt: skip
+    c = ws.table("sync_cursors")
+    syncs = c.group_by("source").agg(last_sync=c.synced_at.max(),
+                                     synced_until=c.synced_until.max()).execute()  # fmt: skip
+    df = files.merge(syncs, on="source", how="outer")
+    if df.empty:
+        return pd.DataFrame(columns=FRESHNESS_COLUMNS)
+    days = [pd.to_datetime(df[c], errors="coerce") for c in ("files_until", "synced_until")]
+    df["data_until"] = pd.concat(days, axis=1).max(axis=1).dt.date
+    for col in ("last_sync", "last_import"):
+        df[col] = [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in df[col]]
+    df["data_until"] = [None if pd.isna(v) else v for v in df["data_until"]]
+    return df[FRESHNESS_COLUMNS].sort_values("source").reset_index(drop=True)

@@ -24,15 +24,29 @@ class Period:
         if self.start.day == 1 and self.end == _month_end(self.end):
             months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
             start = _add_months(self.start, -months)
-            return Period(start, end, f"{start}..{end}")
+            return Period(start, end, period_label(start, end))
         start = end - dt.timedelta(days=days - 1)
-        return Period(start, end, f"{start}..{end}")
+        return Period(start, end, period_label(start, end))
 
     def year_before(self) -> Period:
         start, end = _add_months(self.start, -12), _add_months(self.end, -12)
         if self.end == _month_end(self.end):
             end = _month_end(end)
-        return Period(start, end, f"{start}..{end}")
+        return Period(start, end, period_label(start, end))
+
+
+def period_label(start: dt.date, end: dt.date) -> str:
+    """The shortest text of the period grammar naming exactly these days: 2026-Q2 for a
+    calendar quarter, 2026-06 for a month, 2026 for a year, else 2026-04-03..2026-06-30."""
+    if start.day == 1 and end == _month_end(end):
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        if months == 12 and start.month == 1:
+            return str(start.year)
+        if months == 3 and start.month % 3 == 1:
+            return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+        if months == 1:
+            return f"{start.year}-{start.month:02d}"
+    return f"{start}..{end}"
 
 
 # How a period is compared: with the period of the same length just before, or a year before.

@@ -15,7 +15,7 @@ import ibis.expr.schema as sch
 
 from socialroi.errors import UnknownName
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ PLATFORM = C(
     "platform",
     "string",
     "code",
-    "tiktok, instagram, facebook, x, pinterest, youtube, linkedin (or web, shop, crm).",
+    "tiktok, instagram, facebook, x, pinterest, youtube, linkedin (or web, shop, crm; search "
+    "for Google Ads outside YouTube).",
 )
 ACCOUNT = C("account_id", "string", "id", "Account as `platform:handle-or-native-id`.")
 CURRENCY = C("currency", "string", "ISO 4217", "Currency of the original amounts on this row.")
@@ -173,12 +174,18 @@ _add(
             C("post_id", "string", "id", "The post (see posts)."),
             PLATFORM,
             ACCOUNT,
-            C("grain", "string", "code", "`day` for daily figures, `lifetime` for a snapshot."),
+            C(
+                "grain",
+                "string",
+                "code",
+                "`day` for daily figures, `lifetime` for a snapshot, `snapshot` for one dated "
+                "read of the figures (X API: what a sync read that day; never summed).",
+            ),
             C(
                 "metric_date",
                 "date",
                 "date",
-                "Day of the figures (local); publish date for lifetime.",
+                "Day of the figures (local); publish date for lifetime; day read for snapshot.",
             ),  # noqa: E501
             C("as_of", "date", "date", "Last day the export covers; the newer snapshot wins."),
             *_ENGAGEMENT,
@@ -378,6 +385,40 @@ _add(
             BATCH,
         ),
         "Aggregated web analytics when only report downloads (not events) are available.",
+    )
+)
+_add(
+    TableSpec(
+        "view_sources",
+        "fact",
+        "account x day x traffic source: where a channel's views came from",
+        ("account_id", "metric_date", "source_type"),
+        (
+            ACCOUNT,
+            PLATFORM,
+            C("metric_date", "date", "date", "Day in the account's time zone (YouTube: Pacific)."),
+            C(
+                "source_type",
+                "string",
+                "code",
+                "The traffic source as the platform names it (YouTube's insightTrafficSourceType: "
+                "YT_SEARCH, RELATED_VIDEO, SUBSCRIBER, EXT_URL, PLAYLIST, NOTIFICATION, ...).",
+            ),
+            C("source_name", "string", "text", "Its readable name (YouTube Studio's, in English)."),
+            C("views", "int64", "count", "Views that came from this source that day."),
+            C(
+                "watch_seconds",
+                "float64",
+                "seconds",
+                "Watch time of those views, in seconds as everywhere in the model (YouTube: "
+                "estimatedMinutesWatched x 60); null when the export carries views only.",
+            ),
+            BATCH,
+        ),
+        "Views by traffic source, kept apart from `traffic_daily` (web sessions): a view on "
+        "YouTube is not a visit to the shop, and mixing them would distort sessions and "
+        "attribution. A sync holds every source, so they sum to the channel's views that day; "
+        "a Studio export holds the sources ticked in its chart.",
     )
 )
 _add(

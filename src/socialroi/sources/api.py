@@ -78,6 +78,26 @@ class Auth:
     # How long an access token lives when the token response does not say (Salesforce sends
     # no `expires_in`: its tokens last the org's session timeout, 15 minutes at the least).
     token_lifetime: float | None = None
+    # How the token endpoint is called and answers (TikTok's API for Business: a JSON body,
+    # the consent code sent as `auth_code`, the token fields inside the `data` envelope; the
+    # consent page takes the app's id as `client_key`). Defaults: RFC 6749.
+    token_body: str = "form"  # noqa: S105 - "form" (application/x-www-form-urlencoded) or "json"
+    token_data: str = ""  # dotted path of the token fields in the answer ("": top level)
+    code_param: str = "code"
+    refresh_path: str = ""  # a refresh endpoint of its own (TikTok), else `token_path`
+    client_param: str = "client_id"
+    # Headers every data call carries besides the token, from the user's environment: header
+    # -> variable (Google Ads: `developer-token` from SOCIALROI_GOOGLE_ADS_DEVELOPER_TOKEN).
+    # Read at `connect` and kept with the grant (outside the workspace), so a later sync from
+    # cron or the dashboard needs no variable; a variable set at sync time wins.
+    app_headers: Mapping[str, str] = field(default_factory=dict)
+    # How the app proves itself at the token endpoint (RFC 6749 section 2.3.1): "form"
+    # (client_id and client_secret in the form) or "basic" (an HTTP Basic header; Pinterest).
+    client_auth: str = "form"
+    # Each account has a grant of its own (LinkedIn members: a member's post analytics can be
+    # read only with that member's token): `connect` adds its accounts to the connection and
+    # keeps their grant under their own reference; the sync uses each account's grant.
+    per_account: bool = False
 
 
 class Fetcher(Protocol):
@@ -220,6 +240,14 @@ class Connector:
     # the key in `Grant.extra`; the token endpoint stays under `base_url`. The base-URL
     # variable still replaces both.
     instance_key: str = ""
+    # A platform whose errors travel in the body of an HTTP 200 (TikTok's `code` envelope):
+    # envelope(status, decoded body) -> "ok", "retry" (a rate limit), "grant" (the token is
+    # refused), "fail", or None for the usual reading of the status and the body.
+    envelope: Callable[[int, Any], str | None] | None = None
+    # Run once per account when a connection is made, with the new grant (YouTube creates its
+    # reporting jobs, so the platform starts generating reports before the first sync):
+    # on_connect(fetcher, native account id) -> a line to tell the user.
+    on_connect: Callable[[Fetcher, str], str] | None = None
 
     @property
     def env_base(self) -> str:

@@ -144,7 +144,7 @@ def changed_rows(
 ) -> tuple[pa.Table, int, int, int]:
     """(rows new or different from the stored ones, new, changed, unchanged). Only the
     columns `data` carries are compared (`batch_id` never): a re-read of the same figures
-    changes nothing."""
+    changes nothing, nor does a null where a dimension row holds a value (it merges)."""
     if data.num_rows == 0:
         return data, 0, 0, 0
     carried = [c for c in data.column_names if c in spec.column_names and c != "batch_id"]
@@ -153,7 +153,11 @@ def changed_rows(
     )
     view = f"_sync_in_{spec.name}"
     keys = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM i.{quote(k)}" for k in spec.key)
-    same = " AND ".join(f"t.{quote(c)} IS NOT DISTINCT FROM i.{quote(c)}" for c in carried)
+    # a dimension merges (an incoming null keeps the stored value): a null is no change there
+    mine = "coalesce(i.{0}, t.{0})" if spec.kind == "dimension" else "i.{0}"
+    same = " AND ".join(
+        f"t.{quote(c)} IS NOT DISTINCT FROM {mine.format(quote(c))}" for c in carried
+    )
     tx.register(view, full)
     try:
         flags = tx.execute(

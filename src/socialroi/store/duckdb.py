@@ -43,9 +43,15 @@ def _v4_connections(raw: duckdb.DuckDBPyConnection) -> None:
     raw.execute(create_sql(TABLES["sync_cursors"]))
 
 
+def _v5_view_sources(raw: duckdb.DuckDBPyConnection) -> None:
+    """Version 5 adds views by traffic source (YouTube's traffic sources by day)."""
+    raw.execute(create_sql(TABLES["view_sources"]))
+
+
 MIGRATIONS[2] = _v2_time_split
 MIGRATIONS[3] = _v3_cost_team
 MIGRATIONS[4] = _v4_connections
+MIGRATIONS[5] = _v5_view_sources
 
 
 def sql_type(dtype: str) -> str:

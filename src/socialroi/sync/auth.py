@@ -18,11 +18,14 @@ whose message names the connection and `socialroi connect SOURCE`.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import datetime as dt
+import os
 from typing import Any
 
 from socialroi.errors import GrantExpired, SocialroiError, SyncFailed
-from socialroi.sources.api import Connector
+from socialroi.sources.api import Connector, dig
 from socialroi.sync.credentials import Credentials, Grant
 from socialroi.sync.http import Api
 
@@ -33,7 +36,33 @@ EXCHANGE_MARGIN = 7 * 24 * 3600  # Meta: renew a 60-day token in its last week
 def headers(connector: Connector, grant: Grant) -> dict[str, str]:
     a = connector.auth
     value = f"{a.scheme} {grant.access_token}" if a.scheme else grant.access_token
-    return {a.header: value}
+    out = {a.header: value}
+    kept = grant.extra.get(APP_HEADERS) or {}
+    for header, env in a.app_headers.items():
+        got = os.environ.get(env, "").strip() or str(kept.get(header) or "")
+        if not got:
+            raise SocialroiError(
+                f"the {connector.source} connection has no {header}: set {env} and run "
+                f"`socialroi connect {connector.source}` again (it is kept with the token)"
+            )
+        out[header] = got
+    return out
+
+
+APP_HEADERS = "app_headers"  # the key in Grant.extra
+
+
+def with_app_headers(connector: Connector, grant: Grant) -> Grant:
+    """The grant with the connector's `app_headers` read from the environment (kept with it)."""
+    got = {
+        h: os.environ[env].strip()
+        for h, env in connector.auth.app_headers.items()
+        if os.environ.get(env, "").strip()
+    }
+    if not got:
+        return grant
+    kept = dict(grant.extra.get(APP_HEADERS) or {})
+    return dataclasses.replace(grant, extra={**grant.extra, APP_HEADERS: {**kept, **got}})
 
 
 def fresh_grant(api: Api, connector: Connector, creds: Credentials, ref: str) -> Grant:
@@ -45,6 +74,12 @@ def fresh_grant(api: Api, connector: Connector, creds: Credentials, ref: str) ->
     if kind == "refresh_token" and grant.expires_within(MARGIN, now):
         if not grant.refresh_token:
             raise GrantExpired(connector.source, "the token expired and cannot be renewed")
+        if grant.refresh_expires_at is not None and grant.refresh_expires_at <= now:
+            raise GrantExpired(
+                connector.source,
+                f"the consent lapsed on {grant.refresh_expires_at:%Y-%m-%d}: its refresh token "
+                "ends a fixed time after the consent and refreshing does not extend it",
+            )
         return refresh(api, connector, creds, ref, grant)
     if kind == "exchange" and grant.expires_within(EXCHANGE_MARGIN, now):
         if grant.expires_within(0, now):
@@ -62,7 +97,9 @@ def refresh(api: Api, connector: Connector, creds: Credentials, ref: str, grant:
         form["client_id"] = grant.client_id
     if grant.client_secret:
         form["client_secret"] = grant.client_secret
-    got = _token_call(api, connector, "POST", form, "refreshing the token")
+    got = _token_call(
+        api, connector, "POST", form, "refreshing the token", connector.auth.refresh_path
+    )
     new = grant_from(got, grant, connector.auth.token_lifetime)
     creds.put(ref, new)  # persisted (atomically) BEFORE the new access token is used
     return new
@@ -98,7 +135,7 @@ def code_for_grant(
     """The authorization-code exchange of the consent flow (RFC 6749 section 4.1.3)."""
     form: dict[str, Any] = {
         "grant_type": "authorization_code",
-        "code": code,
+        connector.auth.code_param: code,
         "redirect_uri": redirect_uri,
         "client_id": client_id,
     }
@@ -115,18 +152,30 @@ def code_for_grant(
     return grant
 
 
-def _token_call(api: Api, connector: Connector, method: str, form: dict, what: str) -> Any:
-    path = connector.auth.token_path
+def _token_call(
+    api: Api, connector: Connector, method: str, form: dict, what: str, path: str = ""
+) -> Any:
+    path = path or connector.auth.token_path
     if not path:
         raise SocialroiError(f"{connector.source} has no token endpoint to call for {what}")
+    a = connector.auth
+    headers = {}
+    if a.client_auth == "basic" and form.get("client_secret"):
+        # RFC 6749 section 2.3.1: the app's id and secret as an HTTP Basic header
+        pair = f"{form.pop('client_id', '')}:{form.pop('client_secret')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
     try:
         if method == "GET":
-            return api.request("GET", path, where=what, params=form)
-        return api.request("POST", path, where=what, data=form)
+            got = api.request("GET", path, where=what, params=form, headers=headers)
+        elif a.token_body == "json":  # noqa: S105 - a body format
+            got = api.request("POST", path, where=what, json_body=form, headers=headers)
+        else:
+            got = api.request("POST", path, where=what, data=form, headers=headers)
     except SyncFailed as exc:
         if "invalid_grant" in str(exc) or "HTTP 400" in str(exc):
             raise GrantExpired(connector.source, "the platform refused the refresh") from None
         raise
+    return dig(got, a.token_data) if a.token_data else got
 
 
 def grant_from(got: Any, old: Grant, lifetime: float | None = None) -> Grant:

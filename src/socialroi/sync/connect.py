@@ -16,7 +16,10 @@ from socialroi.errors import SocialroiError
 from socialroi.land.workspace import Workspace
 from socialroi.sources.api import Connector, get_connector
 from socialroi.store import connections as conns
-from socialroi.sync.credentials import Credentials, Grant, new_ref
+from socialroi.sync import auth, lapse, schedule
+from socialroi.sync.credentials import Credentials, Grant, account_ref, new_ref
+from socialroi.sync.fetch import Fetcher
+from socialroi.sync.http import Api
 
 
 def check_accounts(connector: Connector, accounts: list[str]) -> list[str]:
@@ -48,9 +51,11 @@ def save(
     old = conns.get_connection(ws.store, source)
     if ref is None:
         ref = old.credential_ref if old else new_ref()
-        creds.put(ref, grant)
+        creds.put(ref, auth.with_app_headers(connector, grant))
     elif old and old.credential_ref != ref:
         creds.delete(old.credential_ref)
+    if connector.auth.per_account:  # the accounts add up, each with its own grant
+        accounts = _own_grants(creds, old, ref, accounts, grant)
     conn = conns.Connection(
         source, accounts, ref, grant.expires_at, dt.datetime.now(dt.UTC), None, "ok", None
     )
@@ -58,6 +63,53 @@ def save(
         conn.last_sync_at = old.last_sync_at
     conns.save_connection(ws.store, conn)
     return conn
+
+
+def on_connect(ws: Workspace, source: str, creds: Credentials | None = None, *,
+               api: Api | None = None) -> list[str]:  # fmt: skip
+    """Run the connector's `on_connect` for each account of the saved connection (YouTube
+    creates its reporting jobs): a line per account to tell the user. A failure does not
+    undo the connection: its line says so, and the sync tries again."""
+    connector = get_connector(source)
+    conn = conns.get_connection(ws.store, source)
+    if connector.on_connect is None or conn is None:
+        return []
+    api = api or Api(source, connector.base(), hosts=connector.allowed_hosts(),
+                     envelope=connector.envelope)  # fmt: skip
+    api.stream = "connect"
+    try:
+        grant = auth.fresh_grant(api, connector, creds or Credentials(), conn.credential_ref)
+        api.headers.update(auth.headers(connector, grant))
+        api.base = connector.data_base(grant.extra)
+    except SocialroiError as exc:
+        return [f"{source}: could not prepare the connection ({exc}); the next sync tries again"]
+    out = []
+    for account in conn.accounts:
+        _, native = connector.account(account)
+        try:
+            out.append(connector.on_connect(Fetcher(api, account), native))
+        except SocialroiError as exc:
+            out.append(f"{source} {account}: could not prepare ({exc}); the next sync tries again")
+    return out
+
+
+def _own_grants(
+    creds: Credentials, old: conns.Connection | None, ref: str, accounts: list[str], grant: Grant
+) -> list[str]:
+    """Keep `grant` for `accounts` and the earlier accounts' grants (moved when the connection
+    got a new reference); returns every account of the connection."""
+    for a in accounts:
+        creds.put(account_ref(ref, a), grant)
+    if old is None:
+        return accounts
+    for a in old.accounts:
+        if a in accounts or old.credential_ref == ref:
+            continue
+        kept = creds.get(account_ref(old.credential_ref, a))
+        if kept is not None:
+            creds.put(account_ref(ref, a), kept)
+            creds.delete(account_ref(old.credential_ref, a))
+    return list(dict.fromkeys([*old.accounts, *accounts]))
 
 
 def token_grant(
@@ -102,33 +154,103 @@ def disconnect(ws: Workspace, source: str, creds: Credentials | None = None) -> 
     conn = conns.get_connection(ws.store, source)
     if conn is None:
         raise SocialroiError(f"{source} is not connected")
-    (creds or Credentials()).delete(conn.credential_ref)
+    creds = creds or Credentials()
+    creds.delete(conn.credential_ref)
+    for a in conn.accounts:  # grants of their own (Auth.per_account), if any
+        creds.delete(account_ref(conn.credential_ref, a))
     conns.delete_connection(ws.store, source)
 
 
+def status(
+    ws: Workspace, creds: Credentials | None = None, now: dt.datetime | None = None
+) -> list[dict[str, Any]]:
+    """One entry per connection and account, for people: its streams, the last good sync
+    (when a stream last landed), the next one (`sync --every` or `serve --sync-every`), rows
+    held, the access token's expiry, when the grant lapses (`lapse.lapses_at`) and whether
+    that is within `lapse.FLAG_DAYS`, the health and the last error in plain words (bounded,
+    never a token)."""
+    now = now or dt.datetime.now(dt.UTC)
+    planned = schedule.planned(ws.path)
+    next_at = planned["next_at"] if planned else None
+    flag = dt.timedelta(days=lapse.FLAG_DAYS)
+    out: list[dict[str, Any]] = []
+    cursors: dict[str, pd.DataFrame] = {}
+    for held in lapse.grants(ws, creds):
+        c, a, grant = held.connection, held.account, held.grant
+        lapses = _utc(lapse.lapses_at(grant, renews=held.renews))
+        if c.source not in cursors:
+            cursors[c.source] = conns.cursors(ws.store, c.source)
+        cur = cursors[c.source]
+        mine = cur[cur["account"] == a]
+        good = mine["synced_at"].dropna().max() if len(mine) else None
+        out.append(
+            {
+                "source": c.source,
+                "account": a,
+                "streams": list(mine["stream"]),
+                "synced_until": mine["synced_until"].max() if len(mine) else None,
+                "last_sync": _utc(c.last_sync_at),
+                "last_good_sync": _utc(good if good is not None and good == good else None),
+                "next_sync": next_at,
+                "rows": int(mine["rows"].sum()) if len(mine) else 0,
+                "token_expires": _utc(c.token_expires_at),
+                "grant_lapses": lapses,
+                "lapsing": bool(lapses and lapses - now < flag),
+                "has_grant": grant is not None,
+                "health": c.health,
+                "last_error": _plain(c.last_error, grant),
+            }
+        )
+    return out
+
+
+def _plain(error: str | None, grant: Grant | None, limit: int = 300) -> str | None:
+    """The last error as one bounded line; a token that slipped into it is blotted out."""
+    if not error:
+        return None
+    text = " ".join(str(error).split())
+    if grant is not None:
+        for secret in (grant.access_token, grant.refresh_token, grant.client_secret):
+            if secret and len(secret) >= 6:
+                text = text.replace(secret, "[token]")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _utc(t: Any) -> dt.datetime | None:
+    if t is None:
+        return None
+    t = pd.Timestamp(t).to_pydatetime()
+    return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
+
+
 def listing(ws: Workspace) -> pd.DataFrame:
-    """One row per connection and account: streams, last sync, rows, token expiry, health."""
+    """One row per connection and account, for the command line (`status` as text)."""
     rows = []
-    for c in conns.list_connections(ws.store):
-        cur = conns.cursors(ws.store, c.source)
-        for a in c.accounts:
-            mine = cur[cur["account"] == a]
-            rows.append(
-                {
-                    "source": c.source,
-                    "account": a,
-                    "streams": ", ".join(mine["stream"]) or "-",
-                    "synced_until": mine["synced_until"].max() if len(mine) else None,
-                    "last_sync": _minute(c.last_sync_at),
-                    "rows": int(mine["rows"].sum()) if len(mine) else 0,
-                    "token_expires": _minute(c.token_expires_at) or "never",
-                    "health": c.health,
-                }
-            )
+    for r in status(ws):
+        lapses = _minute(r["grant_lapses"])
+        if lapses and r["lapsing"]:
+            lapses += f" (soon: socialroi connect {r['source']})"
+        rows.append(
+            {
+                "source": r["source"],
+                "account": r["account"],
+                "streams": ", ".join(r["streams"]) or "-",
+                "synced_until": r["synced_until"],
+                "last_sync": _minute(r["last_sync"]),
+                "rows": r["rows"],
+                "token_expires": _minute(r["token_expires"]) or "never",
+                "health": r["health"],
+                "last_good_sync": _minute(r["last_good_sync"]),
+                "next_sync": _minute(r["next_sync"]) or "not scheduled",
+                "grant_lapses": lapses or ("never" if r["has_grant"] else "no tokens here"),
+                "last_error": r["last_error"],
+            }
+        )
     return pd.DataFrame(
         rows,
         columns=["source", "account", "streams", "synced_until", "last_sync", "rows",
-                 "token_expires", "health"],
+                 "token_expires", "health", "last_good_sync", "next_sync", "grant_lapses",
+                 "last_error"],
     )  # fmt: skip
 
 

@@ -97,6 +97,11 @@ def new_ref() -> str:
     return secrets.token_hex(16)
 
 
+def account_ref(ref: str, account: str) -> str:
+    """Where one account's own grant is kept (connectors with `Auth.per_account`)."""
+    return f"{ref}/{account}"
+
+
 class Credentials:
     """The secrets of every connection of this OS user, by reference."""
 

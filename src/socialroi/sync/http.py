@@ -2,12 +2,18 @@
 
 - 429, 5xx, timeouts and dropped connections are retried `max_attempts` times in all, with
   exponential backoff and full jitter (`backoff * 2**n`, capped at `max_backoff`);
-- a `Retry-After` (seconds or an HTTP date) is honoured when it is within `max_wait`; a
+- a `Retry-After` (seconds or an HTTP date; on a 429 without it, X's `x-rate-limit-reset`
+  Unix time) is honoured when it is within `max_wait`; a
   longer one ends the stream with a clear error instead of hanging a cron job for hours;
 - Meta's `X-Business-Use-Case-Usage` / `X-App-Usage` headers: a usage of 95% or more, or an
   `estimated_time_to_regain_access`, pauses before the next call; Meta's throttling error
   codes (4, 17, 32, 613, 80000-80014) are retried like a 429;
-- Google's `RESOURCE_EXHAUSTED` quota errors are retried like a 429;
+- Google's `RESOURCE_EXHAUSTED` quota errors are retried like a 429, also when a streamed
+  answer (a JSON array of batches) ends in one, after the `retryDelay` Google Ads names in
+  its `QuotaErrorDetails` (bounded like a `Retry-After`); so are the 403s whose
+  `errors[].reason` is a short-term limit (`rateLimitExceeded`, `userRateLimitExceeded`:
+  YouTube); a used-up daily quota (`quotaExceeded`, `dailyLimitExceeded`) is not retried but
+  named, with when it comes back;
 - 401 and Meta's code 190 mean the grant is gone: `GrantExpired`, never retried;
 - a response body larger than `max_bytes` is refused while it is read (never held whole);
 - tokens never appear in errors: URLs are shown without their query.
@@ -32,6 +38,8 @@ from socialroi.errors import GrantExpired, SyncFailed
 META_THROTTLE_CODES = {4, 17, 32, 613} | set(range(80000, 80015))
 META_TOKEN_CODES = {190, 102}
 RETRY_STATUS = {429, 500, 502, 503, 504}
+GOOGLE_RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+GOOGLE_QUOTA_REASONS = {"quotaExceeded", "dailyLimitExceeded"}
 
 
 @dataclass
@@ -58,6 +66,7 @@ class Api:
         sleep: Callable[[float], None] = time.sleep,
         headers: Mapping[str, str] | None = None,
         hosts: tuple[str, ...] = (),
+        envelope: Callable[[int, Any], str | None] | None = None,
     ) -> None:
         self.source = source
         self.base = base.rstrip("/")
@@ -66,6 +75,7 @@ class Api:
         self.client = client or httpx.Client(timeout=self.limits.timeout)
         self.sleep = sleep
         self.headers = dict(headers or {})
+        self.envelope = envelope  # `Connector.envelope`: errors in the body of an HTTP 200
         self.stream = ""  # set by the runner: named in errors
         self.waited = 0.0  # seconds spent waiting on limits (reported in the summary)
         self.requests = 0
@@ -148,9 +158,17 @@ class Api:
             if verdict == "grant":
                 raise GrantExpired(self.source, _error_text(decoded))
             if verdict == "retry":
+                if self._retry_after is None:  # Google Ads says how long in the error body
+                    self._retry_after = _retry_delay(decoded)
                 last = f"HTTP {status}" + (f" ({_error_text(decoded)})" if decoded else "")
                 continue
-            raise self.fail(where, f"{shown} answered HTTP {status}: {_error_text(decoded)}")
+            hint = (
+                "The project's daily API quota is used up; it comes back at midnight Pacific "
+                "Time (Google Cloud Console > APIs > Quotas shows it)."
+                if google_reasons(decoded) & GOOGLE_QUOTA_REASONS
+                else None
+            )
+            raise self.fail(where, f"{shown} answered HTTP {status}: {_error_text(decoded)}", hint)
         raise self.fail(
             where,
             f"{shown} still failed after {lim.max_attempts} tries: {last}",
@@ -186,9 +204,16 @@ class Api:
                 )
             chunks.append(chunk)
         self._retry_after = retry_after(resp.headers.get("retry-after"))
+        if self._retry_after is None and resp.status_code == 429:
+            self._retry_after = rate_limit_reset(resp.headers.get("x-rate-limit-reset"))
         return b"".join(chunks)
 
     def _verdict(self, status: int, headers: httpx.Headers, decoded: Any) -> str:
+        decoded = _stream_error(decoded)
+        if self.envelope is not None and decoded is not _UNDECODABLE:
+            got = self.envelope(status, decoded)
+            if got is not None:
+                return got
         err = decoded.get("error") if isinstance(decoded, dict) else None
         code = err.get("code") if isinstance(err, dict) else None
         if status == 401 or (isinstance(code, int) and code in META_TOKEN_CODES):
@@ -203,6 +228,8 @@ class Api:
             return "retry"
         if isinstance(err, dict) and err.get("status") == "RESOURCE_EXHAUSTED":
             return "retry"  # Google APIs' quota error
+        if status == 403 and google_reasons(decoded) & GOOGLE_RATE_REASONS:
+            return "retry"  # YouTube's short-term rate limits
         if 200 <= status < 300:
             return "fail"
         return "fail"
@@ -253,8 +280,35 @@ def _decode(body: bytes) -> Any:
         return _UNDECODABLE
 
 
+def _stream_error(decoded: Any) -> Any:
+    """A streamed answer (a JSON array of batches, Google's REST server streaming such as
+    Google Ads' searchStream) that ends in an `{"error": ...}` object broke off with that
+    error: it is judged as that error (a quota error is retried, the call asked again whole)."""
+    if isinstance(decoded, list) and decoded:
+        last = decoded[-1]
+        if isinstance(last, dict) and isinstance(last.get("error"), dict):
+            return last
+    return decoded
+
+
+def _retry_delay(decoded: Any) -> float | None:
+    """Seconds a Google Ads quota error asks to wait: `QuotaErrorDetails.retry_delay` of its
+    `GoogleAdsFailure` (`{"details": [{"errors": [{"details": {"quotaErrorDetails":
+    {"retryDelay": "30s"}}}]}]}`), else None."""
+    err = _stream_error(decoded)
+    err = err.get("error") if isinstance(err, dict) else None
+    for detail in (err.get("details") if isinstance(err, dict) else None) or []:
+        for e in (detail.get("errors") if isinstance(detail, dict) else None) or []:
+            got = e.get("details", {}).get("quotaErrorDetails", {}) if isinstance(e, dict) else {}
+            delay = got.get("retryDelay") if isinstance(got, dict) else None
+            if isinstance(delay, str) and re.fullmatch(r"\d{1,7}(\.\d+)?s", delay):
+                return float(delay[:-1])
+    return None
+
+
 def _error_text(decoded: Any) -> str:
     """The platform's own error message, bounded (it is untrusted text)."""
+    decoded = _stream_error(decoded)
     if isinstance(decoded, dict):
         err = decoded.get("error") or decoded.get("errors") or decoded.get("message")
         if isinstance(err, dict):
@@ -265,8 +319,20 @@ def _error_text(decoded: Any) -> str:
             text = str(err[0].get("message", err[0]) if isinstance(err[0], dict) else err[0])
         else:
             text = str(err or "")
+            code = decoded.get("code")  # an envelope's own code (TikTok: 40100, ...)
+            if text and isinstance(code, int) and not isinstance(code, bool) and code:
+                text = f"{text} (code {code})"
         return " ".join(text.split())[:200]
     return ""
+
+
+def google_reasons(decoded: Any) -> set[str]:
+    """The `error.errors[].reason` codes of a Google API error (YouTube's quota errors)."""
+    err = decoded.get("error") if isinstance(decoded, dict) else None
+    items = err.get("errors") if isinstance(err, dict) else None
+    if not isinstance(items, list):
+        return set()
+    return {str(e["reason"]) for e in items if isinstance(e, dict) and "reason" in e}
 
 
 def retry_after(value: str | None) -> float | None:
@@ -283,6 +349,14 @@ def retry_after(value: str | None) -> float | None:
     if when is None:
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def rate_limit_reset(value: str | None) -> float | None:
+    """Seconds until `x-rate-limit-reset` (a Unix time; X sends it, not Retry-After, with a
+    429)."""
+    if not value or not value.strip().isdigit():
+        return None
+    return max(0.0, int(value.strip()) - time.time())
 
 
 def meta_usage(headers: httpx.Headers) -> tuple[float, float]:

@@ -31,7 +31,7 @@ def consent_url(
 ) -> str:
     a = connector.auth
     query = {
-        "client_id": client_id,
+        a.client_param: client_id,
         "redirect_uri": redirect,
         "response_type": "code",
         "state": state,
@@ -104,7 +104,12 @@ def consent(
     if "error" in got:
         reason = " ".join(str(got.get("error_description") or got["error"]).split())[:200]
         raise SocialroiError(f"{connector.source} refused the consent: {reason}")
-    api = api or Api(connector.source, connector.base(), hosts=connector.allowed_hosts())
+    api = api or Api(
+        connector.source,
+        connector.base(),
+        hosts=connector.allowed_hosts(),
+        envelope=connector.envelope,
+    )
     api.stream = "consent"
     return auth.code_for_grant(
         api, connector, got["code"], redirect, client_id, client_secret, verifier

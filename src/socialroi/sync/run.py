@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,10 +36,11 @@ from socialroi.sources.base import Context, ImportOptions, InputFile
 from socialroi.store import batches
 from socialroi.store import connections as conns
 from socialroi.sync import auth
-from socialroi.sync.credentials import Credentials
+from socialroi.sync.credentials import Credentials, account_ref
 from socialroi.sync.fetch import Fetcher, read_window
 from socialroi.sync.http import Api, Limits
 
+log = logging.getLogger("socialroi.sync")
 PREFER_SETTING = landing.SYNC_PREFERS  # "api" (default) or "files"
 
 
@@ -117,8 +119,17 @@ def sync(
         if name not in known:
             get_connector(name)  # an unknown source: the error lists the known ones
             raise SocialroiError(f"{name} is not connected; run `socialroi connect {name}`")
-        results += _sync_connection(ws, get_connector(name), known[name], opts, on_stream,
-                                    on_start)  # fmt: skip
+        try:
+            results += _sync_connection(ws, get_connector(name), known[name], opts, on_stream,
+                                        on_start)  # fmt: skip
+        except SocialroiError as exc:  # no grant to be had: the next connection still runs
+            res = StreamResult(name, ", ".join(known[name].accounts), "all streams",
+                               status="failed", error=str(exc))  # fmt: skip
+            if not isinstance(exc, GrantExpired):
+                conns.set_health(ws.store, name, "failed", str(exc)[:500])
+            results.append(res)
+            if on_stream:
+                on_stream(res)
     return results
 
 
@@ -127,16 +138,21 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
     results: list[StreamResult] = []
     extra = {"sleep": opts.sleep} if opts.sleep else {}
     hosts = connector.allowed_hosts()
+    extra["envelope"] = connector.envelope
     token_api = Api(connector.source, connector.base(), client=opts.client, limits=opts.limits,
                     hosts=hosts, **extra)  # fmt: skip
     api = Api(connector.source, connector.base(), client=opts.client, limits=opts.limits,
               hosts=hosts, **extra)  # fmt: skip
 
-    def authorise():
+    def authorise(account: str | None = None):
         """A grant valid for a while yet (checked before every stream: a long backfill
-        outlives a one-hour token), its header on the data calls."""
+        outlives a one-hour token), its header on the data calls; the account's own grant
+        for connectors whose accounts each have one (`Auth.per_account`)."""
+        ref = conn.credential_ref
+        if account is not None and connector.auth.per_account:
+            ref = account_ref(ref, account)
         try:
-            got = auth.fresh_grant(token_api, connector, creds, conn.credential_ref)
+            got = auth.fresh_grant(token_api, connector, creds, ref)
         except GrantExpired as exc:
             conns.set_health(ws.store, connector.source, "expired", str(exc))
             raise
@@ -144,7 +160,7 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
         api.base = connector.data_base(got.extra)  # an instance URL from the token response
         return got
 
-    grant = authorise()
+    grant = None if connector.auth.per_account else authorise()
     today = opts.today or dt.datetime.now(dt.UTC).date()
     for account in conn.accounts:
         streams, native = connector.account(account)
@@ -155,7 +171,7 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
                 continue
             res = StreamResult(connector.source, account, stream.name)
             try:
-                grant = authorise()
+                grant = authorise(account)
                 window = _window(ws, stream, account, opts, today)
                 res.window = str(window)
                 if on_start:
@@ -168,9 +184,15 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
                 conns.set_health(ws.store, connector.source, "expired", str(exc))
                 if on_stream:
                     on_stream(res)
+                if connector.auth.per_account:
+                    break  # this account's grant only: the other accounts still sync
                 return results
             except SocialroiError as exc:
                 res.status, res.error = "failed", str(exc)
+            except Exception as exc:  # a bug in one connector fails its stream, not the sync
+                log.exception("%s/%s %s failed", connector.source, stream.name, account)
+                res.status = "failed"
+                res.error = f"unexpected {type(exc).__name__} (a bug in socialroi; see the log)"
             results.append(res)
             if on_stream:
                 on_stream(res)
@@ -181,7 +203,7 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
         "failed" if failed else "ok",
         failed[0].error[:500] if failed else None,
         synced=True,
-        expires_at=grant.expires_at,
+        expires_at=grant.expires_at if grant else None,
     )
     return results
 

@@ -45,6 +45,7 @@ READS = [
     ["disconnect", "meta"],
     ["sync"],
     ["undo", "3"],
+    ["traffic-sources", "--period", "2026-03"],
 ]
 
 

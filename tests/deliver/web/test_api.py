@@ -178,6 +178,10 @@ ROUTES = [
     ("POST", "/api/v1/users", "admin", {"username": "", "password": ""}),
     ("GET", "/api/v1/tokens", "admin", None),
     ("GET", "/api/v1/audit", "admin", None),
+    ("GET", "/connections", "analyst", None),
+    ("GET", "/connections/progress", "analyst", None),
+    ("POST", "/connections/sync", "admin", {"source": "nope"}),
+    ("GET", "/api/v1/connections", "analyst", None),
 ]
 
 

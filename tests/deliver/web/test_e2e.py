@@ -61,6 +61,7 @@ def server(tmp_path_factory):
     store = WebStore(ws)
     for role, pw in PASSWORDS.items():
         store.add_user(role, pw, role)
+    fake, saved_env = _connected_to_a_fake_meta(ws, tmp)
     ws.close()
     app = create_app(path, reports_dir=tmp / "reports")
     port = _free_port()
@@ -75,6 +76,35 @@ def server(tmp_path_factory):
     srv.should_exit = True
     thread.join(10)
     app.state.ctx.ws.close()
+    fake.__exit__(None, None, None)
+    for k, v in saved_env.items():
+        os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+
+
+def _connected_to_a_fake_meta(ws, tmp):
+    """A Meta connection whose grant lapses in five days, its API a local fake (the Graph
+    API's documented shapes, tests/fakes/meta.py) with the last three days of insights."""
+    import datetime as dt
+
+    from socialroi.sync import connect as connecting
+    from socialroi.sync.credentials import Grant
+    from tests.fakes.meta import FakeMeta
+    from tests.fakes.server import FakeApi
+    from tests.sync.conftest import fill
+
+    fake = FakeApi().__enter__()
+    meta = FakeMeta(fake, page_size=25)
+    today = dt.datetime.now(dt.UTC).date()
+    fill(meta, days=[str(today - dt.timedelta(days=d)) for d in (3, 2, 1)])
+    keys = ("SOCIALROI_META_API_BASE", "SOCIALROI_CONFIG_DIR")
+    saved = {k: os.environ.get(k) for k in keys}
+    os.environ["SOCIALROI_META_API_BASE"] = fake.base_url
+    os.environ["SOCIALROI_CONFIG_DIR"] = str(tmp / "config")
+    now = dt.datetime.now(dt.UTC)
+    grant = Grant("good-token", "refresh-token", now + dt.timedelta(hours=2),
+                  refresh_expires_at=now + dt.timedelta(days=5))  # fmt: skip
+    connecting.save(ws, "meta", grant, ["act_1234567890"])
+    return fake, saved
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +266,7 @@ LATIN_OK = set(
     ]
 )
 PAGES = ("overview", "explore", "attribution", "content", "costs", "clv", "data", "campaigns",
-         "experiments", "reports", "profiles", "admin")  # fmt: skip
+         "experiments", "reports", "profiles", "connections", "admin")  # fmt: skip
 VISIBLE_TEXT = """() => { const out = []; const w = document.createTreeWalker(document.body,
   NodeFilter.SHOW_TEXT); while (w.nextNode()) { const n = w.currentNode;
   if (n.parentElement.closest('[translate=no],script,style,code,pre,datalist,option,select'))
@@ -284,4 +314,31 @@ def test_every_page_in_chinese_and_the_switch_back(server, browser):
     page.click("form.lang-switch button[value=zh-CN]")  # back, for the other tests' sake
     page.wait_for_url("**/costs?period=2025-Q1")
     assert "成本" in page.inner_text("h1")
+    ctx.close()
+
+
+def test_connections_page_flags_a_lapsing_grant_and_an_admin_syncs(server, browser):
+    """The admin sees the connection with its lapse flagged, starts a sync, watches its
+    progress and sees the rows it brought; an analyst sees the page without the buttons.
+    Last in the module: the sync changes the data the pages above are checked on."""
+    base, tmp = server
+    ctx, page = signed_in(browser, base, "analyst")
+    page.click("nav.pages a:has-text('Connections')")
+    page.wait_for_url("**/connections")
+    assert "act_1234567890" in page.inner_text("table.connections")
+    assert page.locator("tr.lapsing .badge").count() == 1
+    assert page.locator("form[action='/connections/sync']").count() == 0
+    ctx.close()
+    ctx, page = signed_in(browser, base, "admin")  # in Chinese: the test above chose it
+    page.goto(f"{base}/connections")
+    page.screenshot(path=str(tmp / "connections.png"), full_page=True)
+    last_good = "table.connections tbody tr td:nth-child(3)"
+    before = page.inner_text(last_good)
+    page.click("tr:has-text('act_1234567890') form[action='/connections/sync'] button")
+    page.wait_for_selector("#sync-progress p.note")  # polled until the sync is done
+    assert "36" in page.inner_text("#sync-progress")  # 36 new rows
+    page.goto(f"{base}/connections")
+    assert page.inner_text("table.connections tbody tr td.num") == "36"
+    assert page.inner_text(last_good) != before  # "never" became a time
+    page.screenshot(path=str(tmp / "connections-synced.png"), full_page=True)
     ctx.close()

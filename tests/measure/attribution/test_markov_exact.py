@@ -157,10 +157,10 @@ def test_paths_spelled_differently_are_one_path(monkeypatch, collide):
     """Rows are grouped by hashed channel ids, checked against their group's first row:
     the same grouping as comparing stripped text, also when hashes collide (forced here by
     zero weights, so the text comparison takes over)."""
-    from socialroi.measure.attribution import paths as paths_mod
+    from socialroi.measure.attribution import touches as touches_mod
 
     if collide:
-        monkeypatch.setattr(paths_mod, "_WEIGHTS", np.zeros(64, dtype=np.uint64))
+        monkeypatch.setattr(touches_mod, "_POSITION_WEIGHTS", np.zeros(64, dtype=np.uint64))
     df = random_paths(3, n_rows=300, n_channels=5, max_len=5)
     spaced = df.copy()
     spaced["path"] = spaced["path"].str.replace(" > ", ">", regex=False)

@@ -40,14 +40,20 @@ def open_workspace(path: str | Path, *, create: bool = False, **options):
     """The workspace at `path`. Only commands that write into a new workspace (init, import,
     fx set, demo, serve, users add) pass `create=True`; every other command in a folder without one
     stops with a message and leaves no file behind."""
-    if not create and not anchor(path).exists():  # a Spark workspace: its catalog
+    if not create:
+        must_exist(path)
+    from socialroi.land.workspace import Workspace  # deferred: start-up time
+
+    return Workspace.open(path, **options)
+
+
+def must_exist(path: str | Path) -> None:
+    """Stop with a message when there is no workspace at `path` (nothing is created)."""
+    if not anchor(path).exists():  # a Spark workspace: its catalog
         raise SocialroiError(
             f"no workspace at {path}: create one with `socialroi init` or `socialroi import "
             "FILES`, or name an existing one with -w / SOCIALROI_WORKSPACE"
         )
-    from socialroi.land.workspace import Workspace  # deferred: start-up time
-
-    return Workspace.open(path, **options)
 
 
 def emit(df, fmt: str, title: str, **meta) -> None:

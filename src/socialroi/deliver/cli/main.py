@@ -111,6 +111,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Forget SOURCE's connection and delete its tokens (synced rows stay).",
     ),
     "sync": ("sync", "sync_cmd", "Bring every connection (or the SOURCES named) up to date."),
+    "traffic-sources": (
+        "traffic",
+        "traffic_sources",
+        "Where each channel's views came from: views, share and watch time per traffic source.",
+    ),
     "experiment": (
         "experiment",
         "experiment_group",

@@ -27,6 +27,7 @@ from socialroi.errors import SocialroiError
 from socialroi.store import DEFAULT_PATH
 from socialroi.store.location import anchor, canonical
 from socialroi.sync.credentials import config_dir
+from socialroi.sync.schedule import alive
 
 # Commands that only read: run under the dashboard's read lock, next to page views.
 READ_ONLY = {
@@ -39,6 +40,7 @@ READ_ONLY = {
     "report",
     "costs",
     "connections",
+    "traffic-sources",
 }
 READ_ONLY_SUB = {("users", "list"), ("fx", "list")}
 WORKSPACE_OPTS = ("-w", "--workspace")
@@ -48,6 +50,9 @@ FORWARDED_ENV = re.compile(r"SOCIALROI_([A-Z0-9]+_API_BASE|CONFIG_DIR|CREDENTIAL
 # Commands with a step that must run in the caller's process before being sent (the consent
 # flow needs the user's terminal and browser): name -> fn(args) -> the args to send.
 LOCAL_FIRST: dict[str, Callable[[list[str]], list[str]]] = {}
+# Commands that, given some arguments, run in the caller's process even while a server runs
+# (`sync --every` is a loop that sends each of its runs to the server): name -> fn(args).
+STAYS_HERE: dict[str, Callable[[list[str]], bool]] = {}
 _serial = threading.Lock()  # one forwarded command at a time (it swaps sys.stdout)
 _in_server = threading.local()
 
@@ -67,16 +72,6 @@ def announce(workspace: str | Path, port: int, token: str) -> Path:
     with os.fdopen(fd, "w") as fh:
         json.dump({"pid": os.getpid(), "port": port, "token": token}, fh)
     return path
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _workspace_of(args: list[str]) -> str:
@@ -120,13 +115,16 @@ def forward_if_served(group: click.Group, args: list[str]) -> int | None:
         return None
     if "--help" in args:
         return None
+    stays = STAYS_HERE.get(chain[0].name or "")
+    if stays is not None and stays(args):
+        return None
     workspace = _workspace_of(args)
     info_path = serve_file(workspace)
     try:
         info = json.loads(info_path.read_text())
     except (OSError, ValueError):
         return None
-    if not _alive(int(info.get("pid", 0))):
+    if not alive(int(info.get("pid", 0))):
         return None
     import httpx  # deferred: only when a server runs
 

@@ -27,7 +27,15 @@ from socialroi.errors import SocialroiError
     help="Compute the default overview in the background at start, and the kept views the "
     "data has changed under, so the first visitor does not wait for them.",
 )
-def serve(workspace: str, host: str, port: int, warm: bool) -> None:
+@click.option(
+    "--sync-every",
+    metavar="INTERVAL",
+    envvar="SOCIALROI_SYNC_EVERY",
+    help="Also keep the workspace current: sync every connection now and every INTERVAL (6h, "
+    "30m, 1d; at least 5m, plus a random delay of up to a tenth of it), as the Connections "
+    "page's sync does. Instead of a separate `socialroi sync --every`.",
+)
+def serve(workspace: str, host: str, port: int, warm: bool, sync_every: str | None) -> None:
     """Run the dashboard and JSON API (/api/v1) on the workspace.
 
     The server owns the workspace file while it runs; other `socialroi` commands on the same
@@ -41,6 +49,7 @@ def serve(workspace: str, host: str, port: int, warm: bool) -> None:
     from socialroi.deliver.cli.main import main  # deferred: main lists this module
     from socialroi.deliver.web.app import create_app  # deferred: start-up time
 
+    every = _every(workspace, sync_every) if sync_every else None
     token = remote.new_token()
     holder: dict = {}
     run = remote.runner(main, workspace, lambda: holder["app"].state.ctx.lock)
@@ -49,6 +58,13 @@ def serve(workspace: str, host: str, port: int, warm: bool) -> None:
         console.print("no users yet: create one with `socialroi users add NAME --role admin`")
     if warm:
         threading.Thread(target=_warm, args=(app.state.ctx,), daemon=True).start()
+    stop = threading.Event()
+    if every:
+        from socialroi.deliver.web.routes.connections import run_schedule  # deferred: start-up
+
+        threading.Thread(target=run_schedule, args=(app.state.ctx, every, stop.wait),
+                         daemon=True).start()  # fmt: skip
+        console.print(f"syncing every connection every {sync_every}")
     console.print(f"socialroi dashboard on http://{host}:{port}/ (Ctrl+C stops it)")
     announced = remote.announce(workspace, port, token)
     # uvicorn shuts down on SIGTERM, then raises the signal again with the handler it found:
@@ -67,8 +83,26 @@ def serve(workspace: str, host: str, port: int, warm: bool) -> None:
             timeout_graceful_shutdown=3,
         )
     finally:
+        stop.set()
         announced.unlink(missing_ok=True)
+        if every:
+            from socialroi.sync import schedule  # deferred: start-up time
+
+            schedule.forget(workspace)
         _close(app.state.ctx.ws)
+
+
+def _every(workspace: str, text: str) -> float:
+    """The interval of `--sync-every`, refused when another process keeps a schedule."""
+    from socialroi.sync import schedule  # deferred: start-up time
+
+    kept = schedule.planned(workspace)
+    if kept is not None:
+        raise SocialroiError(
+            f"{workspace} is kept current already (pid {kept['pid']}, `sync --every`); stop "
+            "that one or start serve without --sync-every"
+        )
+    return schedule.parse_every(text)
 
 
 def _close(ws) -> None:

@@ -6,12 +6,13 @@ import datetime as dt
 
 import click
 
-from socialroi.deliver.cli import remote
+from socialroi.deliver.cli import remote, schedule
 from socialroi.deliver.cli.common import (
     console,
     emit,
     err,
     format_option,
+    must_exist,
     open_workspace,
     workspace_option,
 )
@@ -53,8 +54,10 @@ def connect_cmd(
 ) -> None:  # fmt: skip
     """Connect SOURCE once: a consent in the browser (the URL is printed; the redirect comes
     back to a loopback port), or --token TOKEN. --account names what to read: an ad account
-    (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal or
-    Salesforce instance. Tokens are kept in your config directory, never in the workspace."""
+    (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal,
+    Salesforce instance or YouTube channel (@handle). Tokens are kept in your config
+    directory, never in the workspace. What a platform must prepare at once is done here and
+    said (YouTube: its reporting job, which backfills only 30 days)."""
     from socialroi.sources.api import get_connector  # deferred: start-up time
     from socialroi.sync import connect as connecting  # deferred: start-up time
 
@@ -65,15 +68,23 @@ def connect_cmd(
         grant = _grant(source, token, client_id, client_secret, port)
     with open_workspace(workspace, create=True) as ws:
         conn = connecting.save(ws, source, grant, accs, ref=grant_ref)
+        prepared = connecting.on_connect(ws, source)  # e.g. YouTube's reporting jobs
     expiry = (
         f"; the token expires {conn.token_expires_at:%Y-%m-%d %H:%M} UTC"
         if conn.token_expires_at
         else ""
     )
+    if grant.refresh_token and grant.refresh_expires_at:  # LinkedIn, TikTok: a year
+        expiry += (
+            f"; the consent lapses {grant.refresh_expires_at:%Y-%m-%d} (connect again before "
+            "then: socialroi warns a month ahead)"
+        )
     console.print(
         f"{source} connected: {', '.join(conn.accounts)}{expiry}. Run `socialroi sync {source}`.",
         markup=False,
     )
+    for line in prepared:
+        console.print(line, markup=False, soft_wrap=True)
 
 
 def _grant(
@@ -84,22 +95,23 @@ def _grant(
     from socialroi.sources.api import get_connector  # deferred: start-up time
     from socialroi.sync import connect as connecting  # deferred: start-up time
     from socialroi.sync import oauth  # deferred: start-up time
+    from socialroi.sync.auth import with_app_headers  # deferred: start-up time
 
-    if token:
-        return connecting.token_grant(token)
     connector = get_connector(source)
+    if token:
+        return with_app_headers(connector, connecting.token_grant(token))
     if not client_id:
         raise SocialroiError(
             f"the consent flow needs your {connector.title} app's --client-id "
             "(and SOCIALROI_CLIENT_SECRET); or pass --token"
         )
-    return oauth.consent(
+    return with_app_headers(connector, oauth.consent(
         connector, client_id, client_secret, port=port,
         show=lambda url: err.print(
             f"Open this address to let socialroi read {source}:\n{url}",
             markup=False, soft_wrap=True,
         ),
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _connect_here_first(args: list[str]) -> list[str]:
@@ -141,6 +153,17 @@ def connections_cmd(workspace: str, fmt: str) -> None:
         console.print(f"no connections; `socialroi connect SOURCE` connects one of: {names}")
         return
     emit(df, fmt, "Connections")
+    _lapse_warnings(workspace)
+
+
+def _lapse_warnings(workspace: str) -> None:
+    """Warn about connections whose consent lapses within a month (LinkedIn: a year after
+    the first consent), on stderr so table, CSV and JSON output stay clean."""
+    from socialroi.sync.lapse import lapse_notes  # deferred: start-up time
+
+    with open_workspace(workspace) as ws:
+        for note in lapse_notes(ws):
+            err.print(f"warning: {note}", markup=False, soft_wrap=True)
 
 
 @click.command("disconnect")
@@ -168,37 +191,89 @@ def disconnect_cmd(workspace: str, source: str) -> None:
     help="When a file and a sync hold the same account and day: which counts (remembered by "
     "the workspace for later syncs and imports; default api).",
 )
+@click.option(
+    "--every",
+    metavar="INTERVAL",
+    help="Keep the workspace current: sync now, then every INTERVAL (6h, 30m, 1d, 1h30m; at "
+    "least 5m) plus a random delay of up to a tenth of it, until SIGTERM or Ctrl+C. One line "
+    "per run.",
+)
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print one line: the totals (failed streams on stderr)."
+)
 def sync_cmd(
     workspace: str, sources: tuple[str, ...], since, until, full: bool, streams: tuple[str, ...],
-    prefer: str | None,
+    prefer: str | None, every: str | None, quiet: bool,
 ) -> None:  # fmt: skip
     """Bring every connection (or the SOURCES named) up to date. Each stream is one batch,
     all or nothing; a stream that fails does not stop the others. Re-reads each stream's lag
-    window (the days the platform still revises); running it twice changes nothing."""
-    from socialroi.sync.run import SyncOptions, sync  # deferred: start-up time
+    window (the days the platform still revises); running it twice changes nothing. Never
+    two syncs of one workspace at once: a second one waits for the first."""
+    if every:
+        if since or until or full:
+            raise SocialroiError(
+                "--every reads from each stream's last synced day; --since, --until and --full "
+                "are for a single sync"
+            )
+        args = [*sources, *(a for s in streams for a in ("--stream", s))]
+        args += ["--prefer", prefer] if prefer else []
+        schedule.keep(workspace, every, args)
+        return
+    from socialroi.sync.schedule import exclusive  # deferred: start-up time
 
-    opts = SyncOptions(since=since, until=until, full=full, streams=list(streams) or None)
-    with open_workspace(workspace) as ws:
-        if prefer:
-            ws.store.set_setting(SYNC_PREFERS, prefer)
-        results = sync(
-            ws, list(sources) or None, opts,
-            on_start=lambda s, a, st, w: err.print(
-                f"syncing {s}/{st} {a} {w} ...", markup=False, soft_wrap=True
-            ),
-            on_stream=lambda r: console.print(r.describe(), markup=False, soft_wrap=True),
-        )  # fmt: skip
+    must_exist(workspace)  # before the lock file: a mistyped path leaves nothing behind
+    opts_ = dict(since=since, until=until, full=full, streams=list(streams) or None)
+    if remote.in_server():  # the server's write lock serialises its syncs
+        results = _sync(workspace, list(sources), opts_, prefer, quiet)
+    else:
+        told = lambda pid: err.print(  # noqa: E731
+            f"another sync of {workspace} is running (pid {pid}); waiting for it ...",
+            markup=False,
+        )
+        with exclusive(workspace, on_wait=told):
+            results = _sync(workspace, list(sources), opts_, prefer, quiet)
     failed = [r for r in results if r.status == "failed"]
     new = sum(r.new for r in results)
     changed = sum(r.changed for r in results)
     same = sum(r.unchanged for r in results)
-    console.print(
+    line = (
         f"{len(results)} stream(s): {new} new, {changed} changed, {same} unchanged rows; "
-        f"{len(failed)} failed",
-        markup=False,
+        f"{len(failed)} failed"
     )
+    if quiet:
+        line = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC sync: {line}"
+    console.print(line, markup=False, soft_wrap=True)
+    _lapse_warnings(workspace)
     if failed:
         raise SystemExit(1)
+
+
+def _sync(workspace: str, sources: list[str], opts_: dict, prefer: str | None, quiet: bool):
+    from socialroi.sync.run import SyncOptions, sync  # deferred: start-up time
+
+    def said(r) -> None:
+        if not quiet:
+            console.print(r.describe(), markup=False, soft_wrap=True)
+        elif r.status == "failed":
+            err.print(r.describe(), markup=False, soft_wrap=True)
+
+    with open_workspace(workspace) as ws:
+        if prefer:
+            ws.store.set_setting(SYNC_PREFERS, prefer)
+        return sync(
+            ws, sources or None, SyncOptions(**opts_),
+            on_start=None if quiet else lambda s, a, st, w: err.print(
+                f"syncing {s}/{st} {a} {w} ...", markup=False, soft_wrap=True
+            ),
+            on_stream=said,
+        )  # fmt: skip
+
+
+def _every(args: list[str]) -> bool:
+    return any(a == "--every" or a.startswith("--every=") for a in args)
+
+
+remote.STAYS_HERE["sync"] = _every  # the loop stays here; each of its runs is sent
 
 
 COMMANDS = [connect_cmd, connections_cmd, disconnect_cmd, sync_cmd]

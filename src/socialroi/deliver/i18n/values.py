@@ -40,8 +40,11 @@ FINDING_KINDS: dict[str, str] = {
     "snapshot_date_assumed": "Snapshot date assumed",
     "suppressed_value": "Suppressed value (<5)",
     "tiktok_shop_order": "TikTok Shop order",
+    "traffic_period_totals": "Traffic source totals without days",
+    "traffic_source_not_charted": "Traffic source missing from the chart",
     "unknown_country": "Unknown country",
     "unknown_deal_stage": "Unknown deal stage",
+    "unknown_traffic_source": "Unknown traffic source",
     "unmapped_channel": "Visit matching no channel rule",
     "won_without_amount": "Won deal without an amount",
 }
@@ -49,7 +52,8 @@ TABLE_NAMES: dict[str, str] = {
     "accounts": "Accounts", "campaigns": "Campaigns", "posts": "Posts",
     "post_metrics": "Post metrics", "account_metrics": "Account metrics",
     "ad_metrics": "Ad metrics", "touchpoints": "Visits", "conversions": "Conversions",
-    "traffic_daily": "Daily web traffic", "costs": "Costs", "time_split": "Time split",
+    "traffic_daily": "Daily web traffic", "view_sources": "Views by traffic source",
+    "costs": "Costs", "time_split": "Time split",
     "fx_rates": "Exchange rates", "import_batches": "Imports", "dq_findings": "Findings",
 }  # fmt: skip
 # Sources are products, written as their makers write them; the ledger is ours.
@@ -57,6 +61,7 @@ SOURCE_NAMES: dict[str, str] = {
     "ga4": "GA4", "shopify": "Shopify", "hubspot": "HubSpot", "salesforce": "Salesforce",
     "meta": "Meta", "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest",
     "x": "X", "youtube": "YouTube", "instagram": "Instagram", "facebook": "Facebook",
+    "google_ads": "Google Ads",
 }  # fmt: skip
 OUR_SOURCES: dict[str, str] = {
     "ledger": "Costs ledger", "demo": "Demo", "web": "Dashboard", "manual": "Entered by hand",

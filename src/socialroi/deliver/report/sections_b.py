@@ -256,6 +256,18 @@ def quality(ctx) -> Section:
             note="" if incomplete else f.t("all_rows_in_xlsx", total=f.number(len(daily))),
         ),
         Table.from_frame(
+            "freshness",
+            q.freshness(ctx.ws),
+            [
+                Column("source", f.t("source")),
+                Column("last_sync", f.t("last_sync"), "date"),
+                Column("last_import", f.t("last_import"), "date"),
+                Column("data_until", f.t("data_until"), "date"),
+            ],
+            f.t("freshness"),
+            note=f.t("freshness_note"),
+        ),
+        Table.from_frame(
             "findings",
             fnd,
             [

@@ -432,6 +432,45 @@ class Token(BaseModel):
     read_only: bool
 
 
+class Connection(BaseModel):
+    source: str = Field(description="The connector (meta, ga4, shopify, hubspot, ...).")
+    title: str = Field(description="The platform's name.")
+    account: str = Field(description="The account as connected (act_..., ig:..., a portal).")
+    streams: list[str] = Field(description="Streams synced for this account so far.")
+    synced_until: str | None = Field(description="Last day held (ISO date), None: none yet.")
+    last_sync: str | None = Field(description="ISO 8601 instant of the last sync, good or not.")
+    last_good_sync: str | None = Field(description="When a stream of it last landed.")
+    next_sync: str | None = Field(description="The next scheduled sync; None: none planned.")
+    rows: int = Field(description="Rows its streams hold.")
+    token_expires: str | None = Field(description="The access token's expiry; None: never.")
+    grant_lapses: str | None = Field(
+        description="When the grant stops working unless someone connects again (the refresh "
+        "token's end when known, else the access token's); None: no known end."
+    )
+    lapsing: bool = Field(description="The grant lapses within 7 days.")
+    health: str = Field(description="ok, failed or expired.")
+    last_error: str | None = Field(description="The last error in plain words (no secrets).")
+
+
+class SyncState(BaseModel):
+    state: str = Field(description="syncing, done or failed.")
+    step: str = Field(description="The stream under way.")
+    done: int
+    total: int
+    progress: float = Field(ge=0, le=1)
+    seconds: float
+    new: int
+    changed: int
+    unchanged: int
+    failed: list[str] = Field(description="Streams that failed (source/stream account).")
+    error: str
+
+
+class Connections(BaseModel):
+    items: list[Connection]
+    sync: SyncState | None = Field(description="The sync last started from the dashboard.")
+
+
 # -- request bodies ---------------------------------------------------------------------------
 class CostLineIn(BaseModel):
     """A ledger line to add (no `cost_id`) or change (its `cost_id`)."""

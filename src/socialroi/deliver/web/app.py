@@ -25,6 +25,7 @@ from socialroi.deliver.web.routes import (
     account,
     admin,
     campaigns,
+    connections,
     costs,
     data,
     downloads,
@@ -75,6 +76,7 @@ def create_app(
         share,
         profiles,
         admin,
+        connections,
         downloads,
         language,
     ):

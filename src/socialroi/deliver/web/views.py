@@ -169,17 +169,18 @@ def overview(ws, f: Filters) -> View:
         view.tables["trend"] = trend.table
     except Exception as exc:  # a trend is a bonus; say why it is missing
         view.notes.append(f"trend not available: {exc}")
-    view.data["insights"] = _insights(ws, q, f, res, "en")
-    view.local["insights"] = {lang: _insights(ws, q, f, res, lang) for lang in LANGS}
+    # the figures behind the insights once, their sentences in every language
+    if res.compare_period is None:  # movers need a comparison
+        res = roi(ws, q.but(compare=q.compare or "previous"), by=("platform",))
+    by_market = roi(ws, q.but(compare=None), by=("market",))
+    view.data["insights"] = _insights(ws, q, f, res, by_market, "en")
+    view.local["insights"] = {lang: _insights(ws, q, f, res, by_market, lang) for lang in LANGS}
     return view
 
 
-def _insights(ws, q: Query, f: Filters, by_platform, lang: str) -> list[dict[str, Any]]:
+def _insights(ws, q: Query, f: Filters, by_platform, by_market, lang: str) -> list[dict[str, Any]]:
     """The overview's insights within the page's filters: shares and movers among the chosen
     platforms and markets, and no sentence about a platform or market left out."""
-    if by_platform.compare_period is None:  # movers need a comparison
-        by_platform = roi(ws, q.but(compare=q.compare or "previous"), by=("platform",))
-    by_market = roi(ws, q.but(compare=None), by=("market",))
     found = insights(
         ws, q.period, profile=q.profile, compare=q.compare or "previous", model=q.model,
         by_platform=by_platform, by_market=by_market, lang=lang if lang in INSIGHT_LANGS else "en",

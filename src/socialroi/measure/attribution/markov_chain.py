@@ -47,10 +47,10 @@ class Chain:
 
 
 def windows(table: PathTable, order: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per window: the path it belongs to, and a ``(n_windows, order)`` digit matrix holding
-    channel id + 1 of each touch in the window (0 = past the end of a short path)."""
+    """Per path its number of windows, and a ``(n_windows, order)`` digit matrix holding
+    channel id + 1 of each touch in each window (0 = past the end of a short path)."""
     if order == 1:
-        return table.path_of_token, (table.tokens + 1)[:, None]
+        return table.lengths, (table.tokens + 1)[:, None]
     lengths = table.lengths
     n_win = np.maximum(lengths - order + 1, 1)
     win_len = np.minimum(lengths, order)
@@ -62,11 +62,12 @@ def windows(table: PathTable, order: int) -> tuple[np.ndarray, np.ndarray]:
     for j in range(order):
         valid = j < wl
         digits[:, j] = np.where(valid, table.tokens[np.where(valid, start + j, 0)] + 1, 0)
-    return path, digits
+    return n_win, digits
 
 
 def _state_ids(digits: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of ``digits``: (state index per window, first window of each state).
+    """Distinct rows of ``digits``: (state per window, numbered from 1 since 0 is
+    ``(start)``; the digits of each state).
 
     States are numbered by their last touch, then the ones before: the states a transition
     into ``(b, c)`` comes from, ``(., b)``, are then neighbours in memory, which makes the
@@ -74,22 +75,28 @@ def _state_ids(digits: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
     """
     order = digits.shape[1]
     if float(base) ** order < 2.0**62:
-        code = np.zeros(len(digits), dtype=np.int64)
-        for j in reversed(range(order)):  # last touch most significant: see _state_ids doc
+        code = digits[:, order - 1]
+        for j in reversed(range(order - 1)):  # last touch most significant: see _state_ids doc
             code = code * base + digits[:, j]
         space = base**order
         if space <= max(1 << 22, 4 * len(code)):  # dense lookup, no hashing
             seen = np.zeros(space, dtype=bool)
             seen[code] = True
-            ids = np.cumsum(seen) - 1
-            inverse, uniques = ids[code], np.flatnonzero(seen)
+            uniques = np.flatnonzero(seen)
+            if uniques[0] == uniques[-1] - len(uniques) + 1:  # every code in a range is used
+                state = code if uniques[0] == 1 else code - (uniques[0] - 1)
+            else:
+                state = np.cumsum(seen)[code]
         else:
             inverse, uniques = pd.factorize(code, sort=True)
-    else:
-        rows = np.ascontiguousarray(digits).view(np.dtype((np.void, 8 * order))).ravel()
-        inverse, uniques = pd.factorize(np.array([r.tobytes() for r in rows], dtype=object))
+            state = inverse.astype(np.int64) + 1
+        # a state's digits back from its code
+        state_digits = (uniques[:, None] // base ** np.arange(order)) % base
+        return state.astype(np.int64, copy=False), state_digits.astype(np.int64)
+    rows = np.ascontiguousarray(digits).view(np.dtype((np.void, 8 * order))).ravel()
+    inverse, uniques = pd.factorize(np.array([r.tobytes() for r in rows], dtype=object))
     inverse = inverse.astype(np.int64)
-    return inverse, first_rows(inverse, len(uniques))
+    return inverse + 1, digits[first_rows(inverse, len(uniques))]
 
 
 def build_chain(table: PathTable, order: int = 1) -> Chain:
@@ -97,22 +104,28 @@ def build_chain(table: PathTable, order: int = 1) -> Chain:
     if not isinstance(order, int | np.integer) or order < 1:
         raise AttributionInputError(f"markov: order must be an integer >= 1, got {order!r}")
     order = int(order)
-    path, digits = windows(table, order)
-    inverse, first = _state_ids(digits, len(table.channels) + 1)
-    state = inverse + 1  # 0 is (start)
-    n_states = len(first) + 1
-    new_path = np.r_[True, path[1:] != path[:-1]]
-    keep = new_path | np.r_[True, state[1:] != state[:-1]]
-    path, state, new_path = path[keep], state[keep], new_path[keep]
-    prev = np.where(new_path, 0, np.r_[0, state[:-1]])
-    weight = (table.conversions + table.nulls)[path]
-    last = np.r_[path[1:] != path[:-1], True]
-    end_state = state[last]
+    n_win, digits = windows(table, order)
+    state, state_digits = _state_ids(digits, len(table.channels) + 1)
+    n_states = len(state_digits) + 1
+    win_end = np.cumsum(n_win)
+    first_win = win_end - n_win
+    prev = np.empty_like(state)  # the state before each window: (start) at a path's first
+    prev[1:] = state[:-1]
+    prev[first_win] = 0
+    # a window equal to the one before it adds no transition: it lands on the diagonal,
+    # which nothing else reaches (start is never a window), and the diagonal is cleared
+    weight = np.repeat(table.conversions + table.nulls, n_win)
+    end_state = state[win_end - 1]
     if n_states * n_states <= 1 << 22:
         flat = np.bincount(prev * n_states + state, weights=weight, minlength=n_states**2)
-        counts = sp.csr_matrix(flat.reshape(n_states, n_states))
+        dense = flat.reshape(n_states, n_states)
+        np.fill_diagonal(dense, 0.0)
+        counts = sp.csr_matrix(dense)
     else:
-        counts = sp.coo_matrix((weight, (prev, state)), shape=(n_states, n_states)).tocsr()
+        moves = prev != state
+        counts = sp.coo_matrix(
+            (weight[moves], (prev[moves], state[moves])), shape=(n_states, n_states)
+        ).tocsr()
         counts.sum_duplicates()
         counts.eliminate_zeros()
     conv = np.bincount(end_state, weights=table.conversions, minlength=n_states)
@@ -121,7 +134,7 @@ def build_chain(table: PathTable, order: int = 1) -> Chain:
     outflow = np.asarray(counts.sum(axis=1)).ravel() + conv + null
     scale = np.divide(1.0, outflow, out=np.zeros(n_states), where=outflow > 0)
     Q = sp.diags(scale) @ counts
-    state_digits = np.vstack([np.zeros((1, order), dtype=np.int64), digits[first]])
+    state_digits = np.vstack([np.zeros((1, order), dtype=np.int64), state_digits])
     inc_state, inc_digit = np.nonzero(state_digits)
     pairs = np.unique(
         np.stack([inc_state, state_digits[inc_state, inc_digit] - 1], axis=1), axis=0

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialroi.errors import SocialroiError
+from socialroi.measure.attribution.touches import read_touches
 
 PATH = "path"
 CONVERSIONS = "total_conversions"
@@ -196,43 +197,31 @@ def _segments(offsets: np.ndarray, pick: np.ndarray) -> tuple[np.ndarray, np.nda
     return idx, new
 
 
-def _trim(touches: pa.Array, text: pa.Array) -> pa.Array:
-    """Touches without surrounding white space (Unicode's; ASCII's when the text is ASCII,
-    which is the same and quicker)."""
-    if pc.all(pc.string_is_ascii(text)).as_py():
-        return pc.ascii_trim_whitespace(touches)
-    return pc.utf8_trim_whitespace(touches)
+def _all_distinct(hashed: np.ndarray) -> bool:
+    """Whether no two hashes are equal: only those sharing one of 2^20 buckets (about a
+    fifth, for 250,000 paths) go through a hash table."""
+    bucket = (hashed >> np.uint64(44)).astype(np.intp)
+    crowded = hashed[np.bincount(bucket, minlength=1 << 20)[bucket] > 1]
+    return len(pd.unique(crowded)) == len(crowded)
 
 
-_WEIGHTS = np.random.default_rng(20261207).integers(1, 2**63, size=64, dtype=np.uint64) | 1
-
-
-def _same_paths(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray | None:
+def _same_paths(codes: np.ndarray, offsets: np.ndarray, hashed: np.ndarray) -> np.ndarray | None:
     """Per row, the index of its distinct path (numbered in order of first row): rows are
-    grouped by a 64-bit hash of their channel ids, then every row is compared with its
+    grouped by the 64-bit hash of their channel ids, then every row is compared with its
     group's first, so the grouping is exact. None if two different paths share a hash."""
     lengths = np.diff(offsets)
-    if not len(lengths):
-        return np.zeros(0, dtype=np.int64)
-    longest = int(lengths.max())
-    weights = _WEIGHTS
-    if longest > len(weights):
-        weights = np.random.default_rng(longest).integers(1, 2**63, size=longest, dtype=np.uint64)
-    pos = np.arange(len(codes)) - np.repeat(offsets[:-1], lengths)
-    with np.errstate(over="ignore"):
-        mixed = (codes.astype(np.uint64) + np.uint64(1)) * weights[pos]
-        hashed = np.add.reduceat(mixed, offsets[:-1]) + lengths.astype(np.uint64)
+    if _all_distinct(hashed):  # distinct hashes are distinct paths: nothing to compare
+        return np.arange(len(hashed), dtype=np.int64)
     group, uniques = pd.factorize(hashed)
     group = group.astype(np.int64)
     rep = first_rows(group, len(uniques))[group]
     later = np.flatnonzero(rep != np.arange(len(rep)))  # rows that repeat an earlier path
-    if len(later):
-        if not np.array_equal(lengths[rep[later]], lengths[later]):
-            return None
-        mine, _ = _segments(offsets, later)
-        theirs, _ = _segments(offsets, rep[later])
-        if not np.array_equal(codes[mine], codes[theirs]):
-            return None
+    if not np.array_equal(lengths[rep[later]], lengths[later]):
+        return None
+    mine, _ = _segments(offsets, later)
+    theirs, _ = _segments(offsets, rep[later])
+    if not np.array_equal(codes[mine], codes[theirs]):
+        return None
     return group
 
 
@@ -256,55 +245,53 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
     null = _numeric(df, NULLS, default=0.0)
     if len(df) == 0:
         return _empty_table()
-    # every row split in Arrow's kernels; rows are usually distinct paths already
-    # (ChannelAttribution's shape), so they are not hashed as text first
     text = _arrow_text(df[PATH], df.index)
-    lists = pc.split_pattern(text, pattern=sep)
-    counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    touches = _trim(lists.flatten(), text)
-    empty = pc.equal(pc.binary_length(touches), 0).to_numpy(zero_copy_only=False)
-    if empty.any():
-        row = int(np.searchsorted(offsets, int(np.argmax(empty)), side="right") - 1)
+    touches = read_touches(text, sep)
+    offsets, codes, names = touches.offsets, touches.codes, touches.channels
+    if names[0] == "":  # sorted first
+        first = int(np.argmax(codes == 0))
+        row = int(np.searchsorted(offsets, first, side="right") - 1)
         bad = df[PATH].iloc[row]
         what = "empty path" if not bad.strip() else f"empty touch in {bad!r}"
         raise AttributionInputError(
             f"column {PATH!r} row {_label(df.index[row])!r}: {what} (separator {sep!r})"
         )
-    token_id = pc.dictionary_encode(touches)
-    names = np.asarray(token_id.dictionary.to_pylist(), dtype=object)
-    order = np.argsort(names, kind="stable")
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    codes = rank[token_id.indices.to_numpy(zero_copy_only=False)]
     # rows with the same touches (whatever the spacing) are one path
-    group = _same_paths(codes, offsets)
+    group = _same_paths(codes, offsets, touches.hashes)
     if group is None:  # two different paths hashed alike: compare them as text instead
-        joined = pa.LargeListArray.from_arrays(pa.array(offsets), touches)
+        spelled = pa.array(names, type=pa.large_string()).take(pa.array(codes))
+        joined = pa.LargeListArray.from_arrays(pa.array(offsets), spelled)
         canonical = pc.dictionary_encode(
             pc.binary_join(joined, pa.scalar(f" {sep} ", pa.large_string()))
         )
         group = canonical.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     n_groups = int(group.max()) + 1
-    raw_id = np.arange(len(group))
     dts = None
     if use_times and TIMES in df.columns:
         keys = [_times_key(t, _label(r)) for t, r in zip(df[TIMES], df.index)]
         time_id, _ = pd.factorize(np.asarray(keys, dtype=object))
         group, pairs = pd.factorize(group * (time_id.max() + 1) + time_id)
         n_groups = len(pairs)
-    rep = first_rows(group, n_groups)
+    if n_groups == len(group):  # every row a distinct path (ChannelAttribution's shape)
+        rep = np.arange(n_groups)
+    else:
+        rep = first_rows(group, n_groups)
     if use_times and TIMES in df.columns:
-        dts = [_times(keys[r], int(counts[raw_id[r]]), sep, _label(df.index[r])) for r in rep]
-    idx, new_offsets = _segments(offsets, raw_id[rep])
-    sums = [np.bincount(group, weights=x, minlength=n_groups) for x in (conv, value, null)]
+        lengths = np.diff(offsets)
+        dts = [_times(keys[r], int(lengths[r]), sep, _label(df.index[r])) for r in rep]
+    if n_groups == len(group):
+        tokens, new_offsets, sums = codes, offsets, [conv, value, null]
+    else:
+        idx, new_offsets = _segments(offsets, rep)
+        tokens = codes[idx]
+        sums = [np.bincount(group, weights=x, minlength=n_groups) for x in (conv, value, null)]
     times = times_text = None
     if dts is not None:
         times = np.array([x for d in dts for x in d], dtype=float)
         times_text = np.array([" > ".join(f"{x:g}" for x in d) for d in dts], dtype=object)
     return PathTable(
-        channels=names[order],
-        tokens=codes[idx],
+        channels=names,
+        tokens=tokens,
         offsets=new_offsets,
         conversions=sums[0],
         values=sums[1],

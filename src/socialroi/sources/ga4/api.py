@@ -38,9 +38,11 @@ import pandas as pd
 
 from socialroi.errors import SocialroiError, SyncFailed
 from socialroi.model.aliases import aliases
-from socialroi.sources.api import Auth, Connector, Fetcher, Stream, Window, register_connector
+from socialroi.sources.api import Connector, Fetcher, Stream, Window, register_connector
 from socialroi.sources.base import Context
 from socialroi.sources.ga4.exports import Block, traffic_rows
+from socialroi.sources.kit.figures import figure
+from socialroi.sources.kit.google import TOKEN_HOSTS, google_auth
 from socialroi.sources.kit.headers import HeaderMap
 
 SOURCE = "ga4"
@@ -150,12 +152,9 @@ def fetch_report(f: Fetcher, stream: Stream, account: str, window: Window) -> li
 
 
 def _number(ctx: Context, v: str, i: int, column: str) -> float:
-    try:
-        x = float(v)
-    except ValueError:
-        raise ctx.fail("a metric is not a number", row=i, column=column, value=v) from None
-    if x != x or x in (float("inf"), float("-inf")):
-        raise ctx.fail("a metric is not finite", row=i, column=column, value=v)
+    x = figure(ctx, v, i, column)
+    if x is None:
+        raise ctx.fail("a metric is empty", row=i, column=column, value=v)
     return x
 
 
@@ -253,19 +252,12 @@ CONNECTOR = register_connector(
         SOURCE,
         "Google Analytics 4 (Data API)",
         "https://analyticsdata.googleapis.com",
-        Auth(
-            "oauth2",
-            authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
-            token_path="https://oauth2.googleapis.com/token",  # noqa: S106 - a URL
-            scopes=("https://www.googleapis.com/auth/analytics.readonly",),
-            refresh="refresh_token",
-            authorize_params={"access_type": "offline", "prompt": "consent"},
-        ),
+        google_auth("https://www.googleapis.com/auth/analytics.readonly"),
         (TRAFFIC,),
         "a GA4 property id (123456789 or properties/123456789)",
         _account,
         api_version=VERSION,
         docs="https://developers.google.com/analytics/devguides/reporting/data/v1/rest",
-        hosts=(r"oauth2\.googleapis\.com",),
+        hosts=TOKEN_HOSTS,
     )
 )

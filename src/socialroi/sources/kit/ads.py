@@ -21,7 +21,7 @@ from socialroi.sources.kit.headers import header_currency, norm
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.sources.kit.social import header_of
 from socialroi.sources.kit.stamps import resolve_years, stamps
-from socialroi.sources.kit.table import read_table
+from socialroi.sources.kit.table import Table, read_table
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 ADS_NUMBER_FIELDS = (
@@ -81,20 +81,33 @@ def refuse_lost_ids(
                     )
 
 
-def parse_ads(
-    file: InputFile, ctx: Context, platform: str, aliases: dict[str, list[str]], what: str
-) -> dict[str, pd.DataFrame]:
-    """Campaign / ad group / ad x day delivery -> campaigns, ad_metrics and accounts."""
-    required = ["spend", "impressions"]
-    table = read_table(
+def read_ads(file: InputFile, ctx: Context, aliases: dict[str, list[str]], what: str) -> Table:
+    """The ads report's table (spend and impressions columns required)."""
+    return read_table(
         file,
         ctx,
         aliases,
-        required,
+        ["spend", "impressions"],
         what,
         placeholders=True,
         number_fields=ADS_NUMBER_FIELDS,
     )
+
+
+def parse_ads(
+    file: InputFile,
+    ctx: Context,
+    platform: str,
+    aliases: dict[str, list[str]],
+    what: str,
+    *,
+    table: Table | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Campaign / ad group / ad x day delivery -> campaigns, ad_metrics and accounts.
+    `table`: the report's table already read (`read_ads`), e.g. the rows of one platform of
+    a report that mixes several (Google Ads: YouTube and search campaigns)."""
+    if table is None:
+        table = read_ads(file, ctx, aliases, what)
     if not (table.has("campaign_name") or table.has("campaign_id")):
         table.hm.require(ctx, ["campaign_name"], what, table.header_row)
     n = len(table.body)

@@ -45,10 +45,11 @@ TOTAL_LABELS = {
 }
 
 
-# `Total of 3 results`, `Totales:`, `总计` written with a count or a colon (TikTok, X, Pinterest)
+# `Total of 3 results`, `Totales:`, `总计` written with a count or a colon (TikTok, X, Pinterest);
+# `Total: Account`, `Total: Campaigns`, `总计：账号` naming what they sum (Google Ads)
 _TOTAL_PHRASE = re.compile(
     r"^(total|totals|grand total|totales|total general|总计|合计|總計|汇总)"
-    r"(\s*(of|de)\s*\d+\s*(results?|resultados?|rows?|filas?))?\s*[:：]?$",
+    r"(\s*(of|de)\s*\d+\s*(results?|resultados?|rows?|filas?))?\s*([:：].*)?$",
     re.IGNORECASE,
 )
 SUMMARY_ROW = "a row with figures but no id (summary row)"
@@ -325,6 +326,16 @@ def text(v: Any) -> str | None:
         return None
     s = str(v).strip()
     return s or None
+
+
+def api_text(v: Any) -> str | None:
+    """A text field of an API record as the export would show it: None stays None; an object
+    or list where text belongs is the wrong shape (TypeError, which the sync reports)."""
+    if v is None:
+        return None
+    if isinstance(v, dict | list):
+        raise TypeError("a text field holds an object")
+    return str(v)
 
 
 def plain(v: Any) -> str:

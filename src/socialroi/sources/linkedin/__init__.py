@@ -1,3 +1,4 @@
-"""LinkedIn: Page analytics workbooks (content, followers, visitors) and Campaign Manager."""
+"""LinkedIn: Page analytics workbooks (content, followers, visitors) and Campaign Manager, and
+the API connector (`api`)."""
 
-from socialroi.sources.linkedin import aliases, exports  # noqa: F401 - registers reports
+from socialroi.sources.linkedin import aliases, api, exports  # noqa: F401 - registers reports

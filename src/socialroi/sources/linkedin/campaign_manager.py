@@ -111,28 +111,34 @@ def _periods(
 )
 def parse_campaign_manager(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     rows = read_rows(file)
+    return from_rows(file, ctx, rows.rows, rows.first_row)
+
+
+def from_rows(
+    file: InputFile, ctx: Context, rows: list[list[Any]], first_row: int = 1
+) -> dict[str, pd.DataFrame]:
+    """The staging frames of a performance report's rows (banner lines, header, data): the
+    file's rows, or the Ads Reporting API's records laid out in its columns."""
     a = report_aliases("campaign_manager")
-    h = _cm_header(rows.rows)
+    h = _cm_header(rows)
     if h is None:
         raise ctx.fail(
             "no header row of a Campaign Manager report was found",
-            row=rows.first_row,
-            value=", ".join(rows.rows[0])[:200] if rows.rows else "",
+            row=first_row,
+            value=", ".join(map(str, rows[0]))[:200] if rows else "",
             expected="a header with Campaign ID and Total Spent or Impressions",
         )
-    hm = HeaderMap(rows.rows[h], a)
+    hm = HeaderMap(rows[h], a)
     if not any(f in hm for f in _CM_IDS):
         raise ctx.fail(
             "this Campaign Manager report has no Campaign ID or Creative ID column",
-            row=rows.row_number(h),
-            value=", ".join(x for x in rows.rows[h] if x)[:200],
+            row=h + first_row,
+            value=", ".join(str(x) for x in rows[h] if x)[:200],
             expected="the Campaign or Ad performance report with its ID columns",
         )
-    banner = " , ".join(" ".join(r) for r in rows.rows[:h])
+    banner = " , ".join(" ".join(map(str, r)) for r in rows[:h])
     rep_start, rep_end = _banner_period(ctx, banner)
-    t = table_from_rows(
-        ctx, rows.rows, a, [], what="the report", header_index=h, first_row=rows.first_row
-    )
+    t = table_from_rows(ctx, rows, a, [], what="the report", header_index=h, first_row=first_row)
     n = len(t.rows)
     if t.has("date"):
         days = required_dates(ctx, t, "date", period_end=rep_end)
@@ -145,7 +151,7 @@ def parse_campaign_manager(file: InputFile, ctx: Context) -> dict[str, pd.DataFr
     else:
         raise ctx.fail(
             "this report has neither a date column nor a 'Report Start/End' banner",
-            row=rows.row_number(h),
+            row=h + first_row,
             column="Start Date (in UTC)",
             expected="a daily or monthly report, or the banner LinkedIn writes above the header",
         )

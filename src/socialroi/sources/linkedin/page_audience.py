@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pandas as pd
 
 from socialroi.sources.base import Context, InputFile, account_id, report
@@ -39,9 +42,15 @@ def _detect_followers(s: Sniff) -> float:
 
 @report(P, "page_followers", "LinkedIn Page analytics followers export", detect=_detect_followers)
 def parse_followers(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
-    sheets = workbook(file, ctx)
-    handle = page_handle(file, ctx)
     _, export_day = file_parts(file)
+    return followers_frames(ctx, page_handle(file, ctx), workbook(file, ctx), export_day)
+
+
+def followers_frames(
+    ctx: Context, handle: str, sheets: dict[str, list[list[Any]]], export_day: dt.date | None
+) -> dict[str, pd.DataFrame]:
+    """The staging frames of a followers workbook's `New followers` sheet (a file's, or the
+    follower statistics of the API laid out in its columns)."""
     a = report_aliases("page_followers")
     f = find_sheet(sheets, sheet_names("new_followers"), a, ["date", "organic"])
     if f is None:
@@ -86,9 +95,15 @@ def _detect_visitors(s: Sniff) -> float:
 
 @report(P, "page_visitors", "LinkedIn Page analytics visitors export", detect=_detect_visitors)
 def parse_visitors(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
-    sheets = workbook(file, ctx)
-    handle = page_handle(file, ctx)
     _, export_day = file_parts(file)
+    return visitors_frames(ctx, page_handle(file, ctx), workbook(file, ctx), export_day)
+
+
+def visitors_frames(
+    ctx: Context, handle: str, sheets: dict[str, list[list[Any]]], export_day: dt.date | None
+) -> dict[str, pd.DataFrame]:
+    """The staging frames of a visitors workbook's `Visitor metrics` sheet (a file's, or the
+    page statistics of the API laid out in its columns)."""
     a = report_aliases("page_visitors")
     f = find_sheet(sheets, sheet_names("visitor_metrics"), a, ["date", "profile_views"])
     f = f or find_sheet(sheets, sheet_names("visitor_metrics"), a, ["date", "overview_views"])

@@ -119,11 +119,24 @@ POST_METRICS = ("impressions", "video_views", "clicks", "likes", "comments", "sh
     detect=_detect_content,
 )
 def parse_content(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
-    sheets = workbook(file, ctx)
-    handle = page_handle(file, ctx)
-    aid = account_id(P, handle)
     _, export_day = file_parts(file)
-    out: dict[str, pd.DataFrame] = {"accounts": pd.DataFrame([page_account(ctx, handle)])}
+    return content_frames(ctx, page_handle(file, ctx), workbook(file, ctx), export_day)
+
+
+def content_frames(
+    ctx: Context,
+    handle: str,
+    sheets: dict[str, list[list[Any]]],
+    export_day: dt.date | None,
+    **account: Any,
+) -> dict[str, pd.DataFrame]:
+    """The staging frames of a content workbook's sheets (`Metrics`, `All posts`): a file's,
+    or the Community Management API's records laid out in its columns. `account`: what the
+    caller knows of the Page (native_id, name, kind)."""
+    aid = account_id(P, handle)
+    out: dict[str, pd.DataFrame] = {
+        "accounts": pd.DataFrame([page_account(ctx, handle, **account)])
+    }
 
     ma, pa_ = report_aliases("page_content"), report_aliases("page_content_posts")
     m = find_sheet(sheets, sheet_names("metrics"), ma, ["date", "impressions"])

@@ -38,6 +38,7 @@ from socialroi.model.aliases import aliases
 from socialroi.sources.api import Fetcher, Stream, Window
 from socialroi.sources.base import Context, InputFile, account_id
 from socialroi.sources.kit.accounts import account_facts
+from socialroi.sources.kit.figures import figure
 from socialroi.sources.kit.table import table_from_rows
 from socialroi.sources.meta import posts
 from socialroi.sources.meta.common import DEFAULT_TZ, SOURCE, account_row
@@ -82,17 +83,8 @@ def _tz(ctx: Context, aid: str) -> str:
 
 
 def _count(ctx: Context, value: Any, i: int, key: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ctx.fail("a figure is not a number", row=i, column=key, value=value)
-    try:
-        f = float(value)
-    except ValueError:
-        raise ctx.fail("a figure is not a number", row=i, column=key, value=value) from None
-    if f != f or abs(f) > 1e15:
-        raise ctx.fail("a figure is out of range", row=i, column=key, value=value)
-    return int(round(f))
+    f = figure(ctx, value, i, key)
+    return None if f is None else int(round(f))
 
 
 def _expanded(ctx: Context, rec: dict[str, Any], i: int, key: str) -> dict[str, Any]:

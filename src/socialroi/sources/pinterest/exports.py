@@ -24,7 +24,7 @@ from socialroi.sources.kit.dates import file_period
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.sources.kit.social import header_of, ids_from_links
 from socialroi.sources.kit.stamps import local_date_of, resolve_years, stamps, to_utc_stamps
-from socialroi.sources.kit.table import read_table
+from socialroi.sources.kit.table import Table, read_table
 
 P = "pinterest"
 PIN_TZ = "UTC"
@@ -61,6 +61,12 @@ def parse_pins(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         placeholders=True,
         number_fields=PIN_FIELDS,
     )
+    return pins_from_table(file, ctx, table)
+
+
+def pins_from_table(file: InputFile, ctx: Context, table: Table) -> dict[str, pd.DataFrame]:
+    """The staged rows of a Top Pins table: the export's, or the API's Pins and their analytics
+    laid out in its columns (`pinterest.api`), so both mean the same."""
     rns = table.row_numbers
     handle = ctx.account_handle(P)
     acct = account_id(P, handle)
@@ -159,6 +165,11 @@ def parse_overview(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         placeholders=True,
         number_fields=OVERVIEW_FIELDS,
     )
+    return overview_from_table(file, ctx, table)
+
+
+def overview_from_table(file: InputFile, ctx: Context, table: Table) -> dict[str, pd.DataFrame]:
+    """The staged rows of an Overview table: the export's, or the API's account analytics."""
     handle = ctx.account_handle(P)
     days = stamps(ctx, table, "metric_date")
     dates = resolve_years(
@@ -187,6 +198,7 @@ def parse_overview(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     return {"accounts": pd.DataFrame([account_row(ctx, P, handle)]), "account_metrics": df}
 
 
+ADS_WHAT = "Pinterest Ads Manager report"
 # Columns only Pinterest Ads Manager writes.
 ADS_SIGNATURE = [
     "Spend in account currency", "Paid impressions", "Outbound clicks", "Pin clicks",
@@ -201,4 +213,4 @@ def _detect_ads(s: Sniff) -> float:
 
 @report(P, "ads", "Pinterest Ads Manager report", detect=_detect_ads)
 def parse_ads_report(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
-    return parse_ads(file, ctx, P, _al("ads"), "Pinterest Ads Manager report")
+    return parse_ads(file, ctx, P, _al("ads"), ADS_WHAT)

@@ -1,3 +1,3 @@
-"""TikTok Studio analytics downloads and TikTok Ads Manager reports."""
+"""TikTok Studio analytics downloads, TikTok Ads Manager reports, and their APIs."""
 
-from socialroi.sources.tiktok import aliases, exports  # noqa: F401 - registers reports
+from socialroi.sources.tiktok import aliases, api, exports  # noqa: F401 - registers reports

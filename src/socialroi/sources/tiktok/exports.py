@@ -21,7 +21,7 @@ from socialroi.sources.kit.dates import file_period, parse_date
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.sources.kit.social import handle_from_urls, header_of, sniff_score
 from socialroi.sources.kit.stamps import local_date_of, resolve_years, stamps, to_utc_stamps
-from socialroi.sources.kit.table import read_table
+from socialroi.sources.kit.table import Table, read_table
 
 P = "tiktok"
 STUDIO_TZ = "UTC"  # TikTok Studio counts days and shows post times in UTC
@@ -37,11 +37,15 @@ def _daily(
     table = read_table(
         file, ctx, _al(name), required, what, number_fields=fields, placeholders=True
     )
+    return daily_frames(ctx, table, fields, file_period(file, table.above))
+
+
+def daily_frames(ctx: Context, table: Table, fields: list[str], period: list) -> dict:
+    """`accounts` and `account_metrics` of a table of days (a Studio download, or the
+    Accounts API's daily metrics laid out in its columns by `sources.tiktok.api`)."""
     handle = ctx.account_handle(P)
     days = stamps(ctx, table, "metric_date")
-    dates = resolve_years(
-        ctx, table, "metric_date", days, file_period(file, table.above), daily=True
-    )
+    dates = resolve_years(ctx, table, "metric_date", days, period, daily=True)
     df = pd.DataFrame(
         {
             "account_id": account_id(P, handle),
@@ -161,6 +165,13 @@ def parse_content(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
         placeholders=True,
         number_fields=CONTENT_FIELDS,
     )
+    return content_frames(ctx, table, file_period(file, table.above) or _export_day(table))
+
+
+def content_frames(ctx: Context, table: Table, period: list) -> dict[str, pd.DataFrame]:
+    """`accounts`, `posts` and lifetime `post_metrics` of a table of videos (a Studio Content
+    download, or the Accounts API's video list laid out in its columns); `period`: the days
+    the figures are as of (their last day dates the snapshot)."""
     rns = table.row_numbers
     urls = table.text("url")
     handle = given_handle(ctx) or handle_from_urls(urls) or ctx.account_handle(P)
@@ -179,7 +190,6 @@ def parse_content(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
                 expected="a link like https://www.tiktok.com/@handle/video/7311...",
             )
         natives.append(nid)
-    period = file_period(file, table.above) or _export_day(table)
     if table.has("published"):
         st = stamps(ctx, table, "published", required=False)
         pub_dates = resolve_years(ctx, table, "published", st, period, daily=False)

@@ -1,3 +1,3 @@
-"""X (Twitter) analytics exports and X Ads reports."""
+"""X (Twitter) analytics exports, X Ads reports and the X API v2 connector."""
 
-from socialroi.sources.x import aliases, exports  # noqa: F401 - registers reports
+from socialroi.sources.x import aliases, api, exports  # noqa: F401 - registers reports

@@ -82,16 +82,22 @@ def _detect_posts(s: Sniff) -> float:
     P, "post_activity", "X post analytics export (content / tweet activity)", detect=_detect_posts
 )
 def parse_posts(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
-    what = "X post analytics export"
     table = read_table(
         file,
         ctx,
         _al("post_activity"),
         ["native_id", "impressions"],
-        what,
+        "X post analytics export",
         placeholders=True,
         number_fields=[*POST_FIELDS, "promoted_impressions"],
     )
+    return posts_from_table(file, ctx, table)
+
+
+def posts_from_table(file: InputFile, ctx: Context, table: Table) -> dict[str, pd.DataFrame]:
+    """The staging frames of a post analytics table: the export's rows, or the X API's posts
+    laid out in the export's columns (`sources/x/api.py`)."""
+    what = "X post analytics export"
     rns = table.row_numbers
     urls = table.text("url")
     handle = _handle(ctx, file, urls)

@@ -75,9 +75,16 @@ FIELDS = {
         "es": ["Espectadores nuevos", "Usuarios nuevos"],
         "zh": ["新观看者"],
     },
+    # the first column of the "Traffic source" export (Advanced mode > Traffic source)
+    "traffic_source": {
+        "en": ["Traffic source", "Traffic source type"],
+        "es": ["Fuente de tráfico", "Tipo de fuente de tráfico"],
+        "zh": ["流量来源", "流量来源类型"],
+    },
 }
 
-for _report in ("studio_export", "table_data", "chart_data", "totals"):
+for _report in ("studio_export", "table_data", "chart_data", "totals",
+                "traffic_export", "traffic_chart", "traffic_table"):  # fmt: skip
     register_aliases("youtube", _report, FIELDS)
 
 # Member names of the export zip (English, Spanish, Chinese Studio).

@@ -71,6 +71,8 @@ def _period(file: InputFile) -> tuple[dt.date | None, dt.date | None, str | None
 
 def _kind(header: list[Any]) -> str | None:
     hm = HeaderMap(header, A)
+    if "traffic_source" in hm:  # the Traffic source export (`traffic`), not the Content one
+        return None
     if "content" in hm and "date" in hm:
         return "chart"
     if "content" in hm and ("title" in hm or "published" in hm):
@@ -396,6 +398,18 @@ _EXPECTED = {
 }
 
 
+def open_zip(
+    file: InputFile, ctx: Context
+) -> tuple[dt.date | None, str, pd.DataFrame, dict[str, bytes]]:
+    """An Advanced-mode export's zip: its period end, account id and row, and its members."""
+    _, end, channel = _period(file)
+    aid, account = _account(ctx, channel)
+    try:
+        return end, aid, account, file.zip_members()
+    except zipfile.BadZipFile as exc:
+        raise ctx.fail(f"the zip file cannot be opened ({exc})") from None
+
+
 @report(
     P,
     "studio_export",
@@ -404,12 +418,7 @@ _EXPECTED = {
     accepts_zip=True,
 )
 def parse_studio_export(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
-    start, end, channel = _period(file)
-    aid, account = _account(ctx, channel)
-    try:
-        members = file.zip_members()
-    except zipfile.BadZipFile as exc:
-        raise ctx.fail(f"the zip file cannot be opened ({exc})") from None
+    end, aid, account, members = open_zip(file, ctx)
     found: dict[str, tuple[str, list[list[str]], int, int]] = {}
     for name, data in sorted(members.items()):
         if not name.lower().endswith(".csv"):
@@ -462,3 +471,12 @@ def parse_chart_data(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
 @report(P, "totals", "YouTube Studio Totals.csv", detect=_detect_csv("totals"))
 def parse_totals(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
     return _one_csv(file, ctx, "totals")
+
+
+# The three tables as the API connector lays its records out (`api_data`, `api_analytics`,
+# `api_reporting`): the same parsers, so synced rows mean what imported rows mean.
+table_data, chart_data, totals_data = _table_data, _chart_data, _totals
+# What the Traffic source export (`traffic`) shares with this one: the folder or zip name, the
+# account, the member names, the day column.
+period, account, member_names, base_name = _period, _account, _member_names, _base
+table, required_dates = _table, _required_dates

@@ -1,0 +1,213 @@
+"""The Connections page (admins and analysts): each platform connection with its accounts,
+last good sync, next sync, rows, token expiry, when its grant lapses (flagged a week ahead)
+and its last error in plain words; an admin starts a sync here. The sync runs in a
+background thread under the dashboard's write lock (after any import or edit under way, and
+never beside a sync sent from the shell), its progress polled by the page like a report
+build; starting it and its outcome go to the audit log. `/api/v1/connections` answers the
+same for programs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from socialroi.deliver.web import api_models as m
+from socialroi.deliver.web import paging
+from socialroi.deliver.web.auth import ADMIN, ANALYST, Principal, check_csrf
+from socialroi.deliver.web.problems import documented
+from socialroi.deliver.web.render import render
+from socialroi.deliver.web.routes.pages import PAGES
+from socialroi.errors import SocialroiError
+from socialroi.sources.api import get_connector
+from socialroi.store import connections as conns
+from socialroi.sync import connect as connecting
+from socialroi.sync import schedule
+from socialroi.sync.run import StreamResult, SyncOptions, sync
+
+router = APIRouter()
+log = logging.getLogger("socialroi.deliver.web")
+JOB = "sync"  # the key of the sync job in Context.jobs (report keys are 24 hex digits)
+SCHEDULE = "schedule"  # the actor of the server's own scheduled syncs in the audit log
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's marker: the page shows these translated
+    return text
+
+
+HEALTH = (N_("ok"), N_("failed"), N_("expired"))
+
+
+@dataclass
+class SyncJob:
+    """A sync started from the dashboard: what it has done so far."""
+
+    actor: str
+    sources: list[str]
+    total: int  # streams it will read
+    done: int = 0
+    step: str = ""  # the stream under way: source/stream account
+    results: list[StreamResult] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+    finished: bool = False
+    error: str = ""
+    ended: threading.Event = field(default_factory=threading.Event)
+
+    def state(self) -> dict[str, Any]:
+        failed = [r for r in self.results if r.status == "failed"]
+        return {
+            "state": "failed" if self.error else "done" if self.finished else "syncing",
+            "step": "" if self.finished else self.step,
+            "done": self.done,
+            "total": self.total,
+            "progress": round(self.done / self.total, 2) if self.total else 1.0,
+            "seconds": round(time.monotonic() - self.started, 1),
+            "new": sum(r.new for r in self.results),
+            "changed": sum(r.changed for r in self.results),
+            "unchanged": sum(r.unchanged for r in self.results),
+            "failed": [f"{r.source}/{r.stream} {r.account}" for r in failed],
+            "error": self.error,
+        }
+
+
+def planned_streams(ws, sources: list[str] | None) -> int:
+    """How many (account, stream) pairs a sync of these sources reads."""
+    n = 0
+    for c in conns.list_connections(ws.store):
+        if sources and c.source not in sources:
+            continue
+        connector = get_connector(c.source)
+        for a in c.accounts:
+            names, _native = connector.account(a)
+            n += sum(1 for s in connector.streams if not names or s.name in names)
+    return n
+
+
+def start(ctx, actor: str, sources: list[str] | None = None) -> SyncJob:
+    """Start a sync in the background (a sync already running is joined, not doubled)."""
+    known = {c.source for c in conns.list_connections(ctx.ws.store)}
+    for s in sources or []:
+        if s not in known:
+            raise SocialroiError(f"{s} is not connected; valid: {', '.join(sorted(known))}")
+    if not known:
+        raise SocialroiError("no source is connected; run `socialroi connect SOURCE` first")
+    with ctx.cache_lock:
+        job = ctx.jobs.get(JOB)
+        if job is not None and not job.finished:
+            return job
+        job = ctx.jobs[JOB] = SyncJob(actor, list(sources or []), 0)
+    job.total = planned_streams(ctx.ws, sources)
+    ctx.store.audit(actor, "sync.start", ",".join(sources or []) or "all", {})
+    threading.Thread(target=_run, args=(ctx, job), daemon=True).start()
+    return job
+
+
+def _run(ctx, job: SyncJob) -> None:
+    def started(source, account, stream, window) -> None:
+        job.step = f"{source}/{stream} {account}"
+
+    def ended(r: StreamResult) -> None:
+        job.results.append(r)
+        job.done += 1
+
+    try:
+        with ctx.lock.write():
+            sync(ctx.ws, job.sources or None, SyncOptions(), on_stream=ended, on_start=started)
+        ctx.invalidate()
+    except SocialroiError as exc:
+        job.error = str(exc)
+    except Exception as exc:  # a bug: said on the page, details in the log
+        log.exception("the sync started from the dashboard failed")
+        job.error = f"unexpected {type(exc).__name__}; see the server's log"
+    finally:
+        job.finished = True
+        s = job.state()
+        told = {k: s[k] for k in ("new", "changed", "unchanged", "failed", "error")}
+        ctx.store.audit(job.actor, "sync.done", ",".join(job.sources) or "all", told)
+        ctx.ws.store.release()  # this thread ends: its connection too
+        job.ended.set()
+
+
+def run_schedule(ctx, every: float, wait: Callable[[float], bool], **kw: Any) -> list:
+    """`serve --sync-every`: the server keeps its workspace current itself. Each run is the
+    dashboard's own sync job (the write lock, progress on this page, the audit log as
+    `schedule`); the next run is announced in the schedule file, which goes when the loop
+    ends. `wait(seconds)` answers True when the server stops."""
+    path = ctx.ws.path
+
+    def run() -> int:
+        try:
+            job = start(ctx, SCHEDULE)
+        except SocialroiError as exc:  # nothing connected yet: said, and tried again later
+            log.warning("scheduled sync: %s", exc)
+            return 1
+        job.ended.wait()
+        return 1 if job.error or any(r.status == "failed" for r in job.results) else 0
+
+    def on_next(at: dt.datetime) -> None:
+        schedule.announce(path, every, at)
+
+    try:
+        return schedule.run_every(every, run, wait=wait, on_next=on_next, **kw)
+    finally:
+        schedule.forget(path)
+
+
+def job_state(ctx) -> dict[str, Any] | None:
+    with ctx.cache_lock:
+        job = ctx.jobs.get(JOB)
+    return job.state() if job is not None else None
+
+
+def rows(ctx) -> list[dict[str, Any]]:
+    with ctx.lock.read():
+        got = connecting.status(ctx.ws)
+    for r in got:
+        r["title"] = get_connector(r["source"]).title
+    return got
+
+
+@router.get("/connections", response_class=HTMLResponse, include_in_schema=False)
+def connections_page(request: Request, p: Principal = ANALYST):
+    ctx = request.app.state.ctx
+    page = {"page": "connections", "pages": PAGES, "title": N_("Connections")}
+    return render(request, "connections.html", {**page, "rows": rows(ctx), "job": job_state(ctx)})
+
+
+@router.post("/connections/sync", include_in_schema=False)
+async def sync_now(request: Request, p: Principal = ADMIN):
+    form = await request.form()
+    check_csrf(request, p, form)
+    source = str(form.get("source", "")).strip()
+    await run_in_threadpool(start, request.app.state.ctx, p.user.username,
+                            [source] if source else None)  # fmt: skip
+    return RedirectResponse("/connections", status_code=303)
+
+
+@router.get("/connections/progress", response_class=HTMLResponse, include_in_schema=False)
+def progress(request: Request, p: Principal = ANALYST):
+    """The sync's progress, polled by the page until it is done."""
+    return render(request, "sync_progress.html", {"job": job_state(request.app.state.ctx)})
+
+
+@router.get(
+    "/api/v1/connections",
+    operation_id="listConnections",
+    tags=["connections"],
+    response_model=m.Connections,
+    summary="Each API connection per account: last good sync, next sync, rows, token expiry, "
+    "grant lapse and last error (admin, analyst)",
+    responses=documented(401, 403),
+)
+def api_connections(request: Request, p: Principal = ANALYST):
+    ctx = request.app.state.ctx
+    items = [{k: v for k, v in r.items() if k != "has_grant"} for r in rows(ctx)]
+    return paging.json_answer(request, {"items": items, "sync": job_state(ctx)})

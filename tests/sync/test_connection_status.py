@@ -1,0 +1,77 @@
+"""What `socialroi connections`, the Connections page and /api/v1/connections say about a
+connection: last good sync, next sync, the grant's lapse flagged a week ahead, the last error
+in plain words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from click.testing import CliRunner
+
+from socialroi import Workspace
+from socialroi.deliver.cli.main import main
+from socialroi.store import connections as conns
+from socialroi.sync import connect as connecting
+from socialroi.sync import schedule
+from socialroi.sync.credentials import Grant
+from socialroi.sync.run import sync
+from tests.sync.test_meta_ads_sync import ACT, connected, opts
+
+NOW = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC)
+
+
+def _with_grant(tmp_path, lapses_in: dt.timedelta) -> Workspace:
+    ws = Workspace.open(tmp_path / "ws.duckdb", base_currency="EUR")
+    grant = Grant("access-abcdef", "refresh-abcdef", NOW + dt.timedelta(hours=1),
+                  refresh_expires_at=NOW + lapses_in)  # fmt: skip
+    connecting.save(ws, "meta", grant, [ACT])
+    return ws
+
+
+def test_a_grant_lapsing_in_six_days_is_flagged_in_eight_not(tmp_path):
+    ws = _with_grant(tmp_path, dt.timedelta(days=8))
+    [row] = connecting.status(ws, now=NOW)
+    assert row["grant_lapses"] == NOW + dt.timedelta(days=8) and row["lapsing"] is False
+    ws.close()
+    ws = _with_grant(tmp_path, dt.timedelta(days=6))
+    [row] = connecting.status(ws, now=NOW)
+    assert row["grant_lapses"] == NOW + dt.timedelta(days=6) and row["lapsing"] is True
+
+
+def test_without_a_refresh_token_the_access_token_decides(tmp_path):
+    ws = Workspace.open(tmp_path / "ws.duckdb", base_currency="EUR")
+    connecting.save(ws, "meta", Grant("access-abcdef", None, NOW + dt.timedelta(days=5)), [ACT])
+    [row] = connecting.status(ws, now=NOW)
+    assert row["grant_lapses"] == NOW + dt.timedelta(days=5) and row["lapsing"]
+
+
+def test_last_good_sync_next_sync_and_a_plain_error(fake_meta, tmp_path):
+    ws = connected(tmp_path)
+    [row] = connecting.status(ws)
+    assert row["last_good_sync"] is None and row["next_sync"] is None and not row["lapsing"]
+    sync(ws, ["meta"], opts())
+    [row] = connecting.status(ws)
+    good = row["last_good_sync"]
+    assert good is not None and row["rows"] == 120 and row["health"] == "ok"
+    # a later failure keeps the last good sync, and its message is one line without the token
+    conns.set_health(ws.store, "meta", "failed", "meta/ad_insights: refused good-token\n  at x",
+                     synced=True)  # fmt: skip
+    at = dt.datetime(2026, 12, 7, 18, 3, tzinfo=dt.UTC)
+    schedule.announce(ws.path, 6 * 3600, at)
+    try:
+        [row] = connecting.status(ws)
+    finally:
+        schedule.forget(ws.path)
+    assert row["last_good_sync"] == good and row["health"] == "failed"
+    assert row["last_error"] == "meta/ad_insights: refused [token] at x"
+    assert row["next_sync"] == at
+
+
+def test_the_command_line_lists_the_lapse_and_the_fix(tmp_path):
+    ws = _with_grant(tmp_path, dt.timedelta(days=3))
+    ws.close()
+    got = CliRunner().invoke(main, ["connections", "-w", str(tmp_path / "ws.duckdb"),
+                                    "--format", "csv"])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    assert "(soon: socialroi connect meta)" in got.output and "not scheduled" in got.output
+    assert "refresh-abcdef" not in got.output
