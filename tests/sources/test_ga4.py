@@ -464,3 +464,97 @@ def test_dates_without_year_take_the_banners_year(ws, tmp_path):
     assert (e.value.row, e.value.column) == (2, "Date") and "--year" in e.value.hint
     ws.import_files([g], platform="ga4", report="report", year=2023)
     assert ws.store.count("traffic_daily") == 2
+
+
+# -- the Parquet export flattened in DuckDB, the same as in Arrow ---------------------------
+
+
+def _parquet_variant(tmp_path, edit):
+    """The fixture's Parquet events with `edit(rows)` applied (same schema unless it says)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(EVENTS_PARQUET)
+    rows = table.to_pylist()
+    schema = edit(rows) or table.schema
+    out = tmp_path / "events_variant.parquet"
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), out)
+    return out
+
+
+def _param(row, key, **value):
+    row["event_params"] = [p for p in row["event_params"] if p["key"] != key]
+    full = {"string_value": None, "int_value": None, "float_value": None, "double_value": None}
+    row["event_params"].insert(0, {"key": key, "value": full | value})
+
+
+def _double_location(rows):  # a text parameter given only as a number: Arrow's rendering
+    _param(rows[2], "page_location", double_value=12.0)
+
+
+def _spaced_value(rows):  # a value with spaces around its digits: Arrow refuses the column
+    _param(rows[4], "value", string_value=" 12 ")
+
+
+def _string_session(rows):  # ga_session_id as text, a duplicate key after it, placeholders
+    _param(rows[0], "ga_session_id", string_value="1736300000")
+    rows[0]["event_params"].append(
+        {
+            "key": "ga_session_id",
+            "value": {
+                "string_value": "999",
+                "int_value": None,
+                "float_value": None,
+                "double_value": None,
+            },
+        }
+    )
+    rows[1]["user_id"] = "(not set)"
+    rows[3]["geo"] = None
+
+
+def _timestamp_as_text(rows):  # another type than the events_* layout's: Arrow casts it
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for r in rows:
+        r["event_timestamp"] = str(r["event_timestamp"])
+    schema = pq.read_schema(EVENTS_PARQUET)
+    i = schema.get_field_index("event_timestamp")
+    return schema.set(i, pa.field("event_timestamp", pa.string()))
+
+
+@pytest.mark.parametrize(
+    "edit, in_duckdb",
+    [(None, True), (_string_session, True), (_double_location, False), (_spaced_value, False),
+     (_timestamp_as_text, False)],
+)  # fmt: skip
+def test_parquet_events_flatten_in_duckdb_as_in_arrow(tmp_path, monkeypatch, edit, in_duckdb):
+    from socialroi.sources.base import Context, ImportOptions, InputFile
+    from socialroi.sources.ga4 import bigquery
+
+    path = _parquet_variant(tmp_path, edit) if edit else EVENTS_PARQUET
+    used = []
+    real = bigquery._load_in_duckdb
+    monkeypatch.setattr(bigquery, "_load_in_duckdb",
+                        lambda *a: used.append(n := real(*a)) or n)  # fmt: skip
+
+    def parse():
+        ctx = Context(InputFile.from_path(path), ImportOptions(currency="EUR"))
+        try:
+            out = bigquery.parse(ctx.file, ctx)
+        except Exception as exc:  # noqa: BLE001 - both ways must fail alike
+            return type(exc).__name__, None, None
+        return out, ctx.findings, ctx.rows_read
+
+    fast = parse()
+    assert (used[-1] is not None) == in_duckdb
+    monkeypatch.setattr(bigquery, "flatten_sql", lambda *a: None)  # Arrow's flattening
+    slow = parse()
+    assert fast[1:] == slow[1:]
+    if isinstance(fast[0], str):
+        assert fast[0] == slow[0]
+        return
+    assert fast[0].keys() == slow[0].keys()
+    for t in fast[0]:
+        assert fast[0][t].equals(slow[0][t]), t

@@ -233,10 +233,11 @@ def import_file(
         return ImportResult(file.name, "unchanged", known)
     limits.check_file(file.name, file.data)
     report = report or detect(file, options)
-    ctx = Context(file, options, known_accounts=known_accounts(store))
+    ctx = Context(file, options, known_accounts=known_accounts(store), engine=store.parse_engine)
     try:
         staged = report.parse(file, ctx)
         unified = landing.prepare(store, ctx, staged, base_currency, rules)
+        del staged  # a large file's parsed rows are not kept beside their unified copy
     except (ImportFailed, SocialroiError):
         raise
     except (TextDamaged, UnicodeDecodeError) as exc:  # the kit's own sentence
@@ -253,7 +254,7 @@ def import_file(
         raise _unreadable(file, report) from exc
     landing.channel_findings(ctx, unified)
     unified = landing.leave_synced_days(store, ctx, unified)
-    return _load(store, file, report, ctx, unified, context)
+    return _load(store, file, report, ctx, unified, context, force)
 
 
 def _unreadable(file: InputFile, report: Report) -> ImportFailed:
@@ -274,10 +275,12 @@ def _load(
     ctx: Context,
     unified: dict,
     context: str,
+    force: bool,
 ) -> ImportResult:
     with store.transaction() as tx:
         batch_id = batches.next_batch_id(tx)
-        batches.supersede(tx, file.sha256, context)
+        if force:  # otherwise no batch of this content and context is loaded (checked above)
+            batches.supersede(tx, file.sha256, context)
         tables, period = landing.write(tx, batch_id, unified)
         loaded = landing.record(
             tx, batch_id, ctx, tables, period,

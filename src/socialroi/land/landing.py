@@ -98,7 +98,8 @@ def unify_staged(
                 col = data.column(date_col)
                 if col.null_count < len(col):
                     days += [pc.min(col).as_py(), pc.max(col).as_py()]
-    unknown = currencies - set(known_currencies()) - set(reads.fx_overrides(store).currency)
+    overrides = reads.fx_overrides(store)  # read once per file (the base currency's too)
+    unknown = currencies - set(known_currencies()) - set(overrides.currency) if currencies else ()
     if unknown:
         raise ctx.fail(
             "unknown currency code",
@@ -114,7 +115,6 @@ def unify_staged(
             f"the amounts span {start} to {end}",
             expected=f"at most {MAX_FX_DAYS} days of amounts in one file",
         )
-    overrides = reads.fx_overrides(store)
     try:
         rates = fxmod.daily_rates(sorted(currencies), start, end, base, overrides)
     except SocialroiError as exc:

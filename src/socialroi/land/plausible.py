@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialroi.model.rules import Rule, rules, window
 from socialroi.sources.base import Context
@@ -39,14 +40,20 @@ def check(
         arrow = isinstance(frame, pa.Table)
         names = frame.column_names if arrow else frame.columns
         ruled = {c: r for c, r in rules(table).items() if c in names}
-        # Arrow staging (typed in the database): only the ruled columns come to pandas.
-        view = frame.select(list(ruled)).to_pandas() if arrow else frame
+        # Arrow staging (typed in the database): only the ruled columns come to pandas, and
+        # not its date columns, which Arrow checks itself (no Python date per row).
+        days = {c for c in ruled if arrow and pa.types.is_date(frame.column(c).type)}
+        view = frame.select([c for c in ruled if c not in days]).to_pandas() if arrow else frame
         left_out = np.zeros(len(frame), dtype=bool)
         for column, rule in ruled.items():
-            values = view[column]
-            if rule.kind == "date":
+            if column in days:
+                values = None
+                bad = _arrow_dates_outside(frame.column(column), rule)
+            elif rule.kind == "date":
+                values = view[column]
                 bad = _dates_outside(values, rule)
             else:
+                values = view[column]
                 bad = _numbers_outside(ctx, table, column, values, rule)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
@@ -56,7 +63,7 @@ def check(
                     f"rule ({rule.describe()}); those rows were left out",
                     row=i + 1,
                     column=column,
-                    value=values.iloc[i],
+                    value=frame.column(column)[i].as_py() if values is None else values.iloc[i],
                     rows=int(bad.sum()),
                 )
                 left_out |= bad
@@ -117,6 +124,14 @@ def _dates_outside(values: pd.Series, rule: Rule) -> np.ndarray:
         lo, hi = pd.Timestamp(low), pd.Timestamp(high) + pd.Timedelta(days=1)
         return (values.notna() & ((days < lo) | (days >= hi))).to_numpy()
     return np.array([_outside(v, low, high) for v in values], dtype=bool)
+
+
+def _arrow_dates_outside(values: pa.ChunkedArray, rule: Rule) -> np.ndarray:
+    """`_dates_outside` for an Arrow date column: empty cells are not outside."""
+    low, high = window(rule)
+    outside = pc.or_(pc.less(values, pa.scalar(low, values.type)),
+                     pc.greater(values, pa.scalar(high, values.type)))  # fmt: skip
+    return pc.fill_null(outside, False).to_numpy(zero_copy_only=False)
 
 
 def _outside(v: Any, low: dt.date, high: dt.date) -> bool:

@@ -126,6 +126,11 @@ class Context:
     # imports): account_id -> {"timezone", "currency", "market", "name", "kind"}. Parsers use
     # it for exports that do not state an account's time zone or currency.
     known_accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Where a parser that shapes rows in SQL runs its scratch tables: a context manager
+    # yielding a DuckDB connection. The importer gives a cursor on the workspace's database
+    # (one bounded memory for the whole run); None: a scratch database of its own
+    # (`kit.scratch`).
+    engine: Callable[[], Any] | None = None
 
     @property
     def account_timezones(self) -> dict[str, str]:

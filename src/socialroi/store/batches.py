@@ -107,12 +107,17 @@ def record(
             dt.datetime.now(dt.UTC),
         ],
     )
-    for i, f in enumerate(findings, start=1):
+    rows = [
+        [batch_id, i, batch.file_name, f.kind, f.row_number, f.column, f.value, f.rows, f.message]
+        for i, f in enumerate(findings, start=1)
+    ]
+    for start in range(0, len(rows), 100):  # one statement per 100 findings, not one each
+        chunk = rows[start : start + 100]
         tx.execute(
-            "INSERT INTO dq_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch_id, i, batch.file_name, f.kind, f.row_number, f.column, f.value, f.rows,
-             f.message],
-        )  # fmt: skip
+            "INSERT INTO dq_findings VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
+            [v for r in chunk for v in r],
+        )
 
 
 def undo(tx: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, int]:

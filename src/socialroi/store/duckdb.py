@@ -22,6 +22,9 @@ from socialroi.model.schema import SCHEMA_VERSION, TABLES, TableSpec
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
 # (key, input schemas) -> (SQL, expression): see `DuckDBStore.run_compiled`.
 _COMPILED: dict[Hashable, tuple[str, ir.Table]] = {}
+# DuckDB's buffer pool during an import run (`DuckDBStore.bulk`): what a run writes beyond it
+# goes to the workspace's temporary folder, so a large demo's import stays under 2 GB.
+RUN_MEMORY = "512MB"
 
 
 def _v2_time_split(raw: duckdb.DuckDBPyConnection) -> None:
@@ -278,14 +281,21 @@ class DuckDBStore:
         which otherwise happens on most large files. Every commit is still durable (the log
         is on disk and replayed if the process dies)."""
         con = self.raw
-        old = con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
-        con.execute("SET checkpoint_threshold = '16GB'")
+        old = con.execute(
+            "SELECT current_setting('checkpoint_threshold'), current_setting('memory_limit')"
+        ).fetchone()
+        con.execute(f"SET checkpoint_threshold = '16GB'; SET memory_limit = '{RUN_MEMORY}'")
         try:
             yield
         finally:
-            con.execute(f"SET checkpoint_threshold = '{old.replace(chr(39), '')}'")
+            # the run's rows are written to the file while memory is still bounded: a large
+            # run's checkpoint under DuckDB's default limit took 2.8 GB
             with contextlib.suppress(duckdb.Error):  # another connection's transaction
                 con.execute("CHECKPOINT")
+            con.execute(
+                f"SET checkpoint_threshold = '{old[0].replace(chr(39), '')}'; "
+                f"SET memory_limit = '{old[1].replace(chr(39), '')}'"
+            )
 
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -296,6 +306,14 @@ class DuckDBStore:
             yield cur
         finally:
             cur.close()
+
+    def parse_engine(self) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A connection of its own to the workspace's database for a parser's scratch tables
+        (temporary: gone when it closes). A parse shapes rows there instead of in a second
+        database, so a run has one buffer pool, bounded during a run (`bulk`), and what does
+        not fit spills to the workspace's temporary folder. A parser only creates and reads
+        its own temporary tables."""
+        return self.cursor()
 
     def data_version(self, tables: tuple[str, ...] | None = None) -> tuple:
         """Changes whenever anything a measure reads changes: an import or a manual cost edit

@@ -65,8 +65,14 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
                 f"DELETE FROM _dedup i WHERE EXISTS (SELECT 1 FROM {target} t "
                 f"WHERE {keys} AND t.{nw} > i.{nw})"
             )
+        # One semi-join says whether the file touches stored keys at all; a file of new keys
+        # only (most files of a first import) is inserted as it is: merging it with stored
+        # rows would find none, and there is nothing to delete.
+        stored = raw.execute(
+            f"SELECT count(*) FROM {source} i WHERE EXISTS (SELECT 1 FROM {target} t WHERE {keys})"
+        ).fetchone()[0]
         partial = carried | {"batch_id"} < set(spec.column_names)
-        if spec.kind == "dimension" or partial:
+        if stored and (spec.kind == "dimension" or partial):
 
             def pick(c: str) -> str:
                 if c in spec.key or c == "batch_id":
@@ -83,7 +89,10 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
                 f"FROM {source} i LEFT JOIN {target} t ON {keys}"
             )
             source = "_merged"
-        raw.execute(f"DELETE FROM {target} t WHERE EXISTS (SELECT 1 FROM {source} i WHERE {keys})")
+        if stored:
+            raw.execute(
+                f"DELETE FROM {target} t WHERE EXISTS (SELECT 1 FROM {source} i WHERE {keys})"
+            )
         raw.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {source}")
         if source == view:
             return data.num_rows

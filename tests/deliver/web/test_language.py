@@ -131,3 +131,20 @@ def test_a_column_writes_all_its_numbers_alike():
 
     assert number(21.0, fmt=zh, digits=digits["per_post"]) == "21.00"
     assert cell(1234.5, "amount_base", "EUR", fmt=zh) == "€1,234"
+
+
+def test_a_last_good_answer_speaks_the_pages_language():
+    """While newer figures are computed, the page shows the last good answer: its note and
+    its insight sentences in the reader's language, not the English the API carries."""
+    from socialroi.deliver.i18n.errors import translate_error
+    from socialroi.deliver.web.context import Answer, _noted
+    from socialroi.deliver.web.views import View
+
+    local = {"insights": {"en": [{"text": "TikTok leads"}], "zh-CN": [{"text": "TikTok 领先"}]}}
+    got = _noted(Answer(View("overview", local=local), 3, "v3", "2026-12-07T04:00:00+00:00"))
+    assert got.local == local
+    note = got.notes[-1]
+    assert "data version v3" in note
+    zh = translate_error(None, note, "zh-CN")
+    assert "数据版本 v3" in zh and "2026-12-07T04:00:00+00:00" in zh
+    assert not re.search(r"[A-Za-z]{4,}", zh.replace("2026-12-07T04:00:00+00:00", ""))

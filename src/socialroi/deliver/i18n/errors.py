@@ -50,6 +50,8 @@ ERRORS: dict[str, str] = {
     "{min_repeat} repeat customers. Import a longer order history, or ask for historical CLV "
     "only (predict=False, `socialroi clv --historical-only`).",
     "no_experiments": "No experiments yet: `socialroi experiment assign` stores one.",
+    "stale_answer": "These figures are from data version {version} (computed {computed}); the "
+    "data changed since, and newer figures are being computed.",
     # the importers' data-quality findings, as the report and the data page show them
     "finding_unmapped_channel": "{n} {table} row(s) with source {source} / medium {medium} match "
     "no channel rule; kept with channel 'Unmapped'",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from socialroi.deliver.i18n.errors import ERRORS
 from socialroi.deliver.web import filters as flt
 from socialroi.deliver.web import kept
 from socialroi.deliver.web.views import OPTIONS, View
@@ -332,12 +333,9 @@ class Context:
 
 def _noted(got: Answer) -> View:
     """A last good answer, saying so."""
-    note = (
-        f"These figures are from data version {got.label} (computed {got.computed_at}); the "
-        "data changed since, and newer figures are being computed."
-    )
-    v = got.view
-    return View(v.name, v.tables, v.data, [*v.notes, note])
+    note = ERRORS["stale_answer"].format(version=got.label, computed=got.computed_at)
+    v = got.view  # its sentences in every language stay with it (the page shows its own)
+    return View(v.name, v.tables, v.data, [*v.notes, note], v.local)
 
 
 def _now() -> str:

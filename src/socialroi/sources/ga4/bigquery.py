@@ -25,9 +25,11 @@ source fields.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +47,18 @@ from socialroi.sources.ga4.bigquery_sql import (
     TS_MAX,
     TS_MIN,
     conversions_sql,
+    flatten_sql,
     sessions_sql,
 )
 from socialroi.sources.kit.accounts import known_currency
 from socialroi.sources.kit.countries import country_table
+from socialroi.sources.kit.scratch import scratch_duckdb
 
 _VALUE = "STRUCT(string_value VARCHAR, int_value BIGINT, float_value DOUBLE, double_value DOUBLE)"
+# Events of a file above which sessions are grouped on one thread from the start (DuckDB's
+# parallel grouping of a large month needs more unspillable memory than a run allows).
+ONE_THREAD_ABOVE = 1_000_000
+SESSION_PASS_EVENTS = 500_000  # events grouped into sessions in one pass (see _touchpoints)
 JSON_COLUMNS: dict[str, str] = {
     "event_date": "VARCHAR",
     "event_timestamp": "BIGINT",
@@ -209,6 +217,9 @@ def _load(con: duckdb.DuckDBPyConnection, file: InputFile, ctx: Context) -> tupl
             names = set(pf.schema_arrow.names)
             columns = [c for c in READ_COLUMNS if c in names]
             _required(columns, ctx)
+            n = _load_in_duckdb(con, file, pf)
+            if n is not None:
+                return "parquet", n
             # Row group by row group: the nested events of a month (millions, each with its
             # event_params) are never all in memory beside their flattened columns.
             parts, first = [], 1
@@ -220,7 +231,7 @@ def _load(con: duckdb.DuckDBPyConnection, file: InputFile, ctx: Context) -> tupl
             flat = pa.concat_tables(parts) if parts else flatten(
                 pf.schema_arrow.empty_table().select(columns), ctx)  # fmt: skip
             del parts
-        except ImportFailed:
+        except (ImportFailed, duckdb.OutOfMemoryException):
             raise
         except Exception:  # noqa: BLE001 - a damaged Parquet file is one user problem
             raise ctx.fail(
@@ -230,7 +241,7 @@ def _load(con: duckdb.DuckDBPyConnection, file: InputFile, ctx: Context) -> tupl
         con.register("norm", flat)
         return "parquet", flat.num_rows
     else:
-        path = _json_path(file)
+        path = _file_path(file, ".jsonl")
         cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in JSON_COLUMNS.items()) + "}"
         table = con.execute(
             f"SELECT * FROM read_json('{_sql_str(path)}', format = 'newline_delimited', "
@@ -244,6 +255,35 @@ def _load(con: duckdb.DuckDBPyConnection, file: InputFile, ctx: Context) -> tupl
     del table
     con.register("norm", flat)
     return fmt, flat.num_rows
+
+
+def _load_in_duckdb(con: duckdb.DuckDBPyConnection, file: InputFile, pf: Any) -> int | None:
+    """The Parquet file flattened by DuckDB straight from the file into table `norm` (no
+    nested rows in Python memory; DuckDB spills to disk past its memory limit); None when
+    its layout or a parameter value needs Arrow's flattening (see `flatten_sql`)."""
+    layout = {f.name: _duck_type(f.type) for f in pf.schema_arrow if f.name in READ_COLUMNS}
+    path = _file_path(file, ".parquet")
+    try:
+        sql = flatten_sql(layout, f"read_parquet('{_sql_str(path)}', file_row_number = true)")
+        if sql is None:
+            return None
+        con.execute(f"CREATE TEMP TABLE norm AS {sql}")
+    finally:
+        if path != file.path:
+            path.unlink(missing_ok=True)
+    if con.execute("SELECT bool_or(_odd) FROM norm").fetchone()[0]:
+        con.execute("DROP TABLE norm")
+        return None
+    return int(con.execute("SELECT count(*) FROM norm").fetchone()[0])
+
+
+def _duck_type(t: pa.DataType) -> object:
+    """An Arrow type as `flatten_sql` reads a layout: structs as dicts, lists as [item]."""
+    if pa.types.is_struct(t):
+        return {t.field(i).name: _duck_type(t.field(i).type) for i in range(t.num_fields)}
+    if pa.types.is_list(t):
+        return [_duck_type(t.value_type)]
+    return {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.float64(): "DOUBLE"}.get(t, str(t))
 
 
 def _required(columns: list[str], ctx: Context) -> None:
@@ -260,10 +300,11 @@ def _sql_str(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _json_path(file: InputFile) -> Path:
+def _file_path(file: InputFile, suffix: str) -> Path:
+    """The file on disk for DuckDB's reader (a zip member is written to a temporary file)."""
     if file.path is not None and file.path.name == file.name and file.path.is_file():
         return file.path
-    tmp = tempfile.NamedTemporaryFile(prefix="socialroi-ga4-", suffix=".jsonl", delete=False)  # noqa: SIM115
+    tmp = tempfile.NamedTemporaryFile(prefix="socialroi-ga4-", suffix=suffix, delete=False)  # noqa: SIM115
     with tmp:
         tmp.write(file.data)
     return Path(tmp.name)
@@ -307,12 +348,45 @@ def _json_error(file: InputFile, ctx: Context, exc: Exception):
 
 
 def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table]:
-    """Touchpoints and conversions as Arrow tables, typed by DuckDB (times in UTC)."""
-    con = duckdb.connect()
-    con.execute("SET enable_progress_bar = false")
+    """Touchpoints and conversions as Arrow tables, typed by DuckDB (times in UTC).
+
+    The scratch engine's memory is bounded (`kit.scratch`); DuckDB spills the events and
+    the sessions' grouping to disk past it. Its parallel grouping needs some memory per
+    thread that it cannot spill: a month too large for that is read again on one thread, and
+    a file of more than `ONE_THREAD_ABOVE` events on one thread from the start."""
+    found = len(ctx.findings)
+    if _events(file) <= ONE_THREAD_ABOVE:
+        try:
+            return _parse(file, ctx, threads=None)
+        except duckdb.OutOfMemoryException:
+            del ctx.findings[found:]  # the first attempt's findings are made again
     try:
+        return _parse(file, ctx, threads=1)
+    except duckdb.OutOfMemoryException:
+        raise ctx.fail(
+            "the event export is too large to group into sessions within the memory "
+            "socialroi allows itself",
+            expected=f"at most a month of events per file ({ctx.rows_read:,} events here)",
+            hint="Export fewer days per file.",
+        ) from None
+
+
+def _events(file: InputFile) -> int:
+    """The events a Parquet file says it holds (0 when it does not say)."""
+    if file.data[:4] != b"PAR1":
+        return 0
+    try:
+        return int(pq.ParquetFile(io.BytesIO(file.data)).metadata.num_rows)
+    except Exception:  # noqa: BLE001 - a damaged footer is reported by the parse itself
+        return 0
+
+
+def _parse(file: InputFile, ctx: Context, threads: int | None) -> dict[str, pa.Table]:
+    with (ctx.engine or scratch_duckdb)() as con, _threads(con, threads):
         try:
             fmt, n = _load(con, file, ctx)
+        except duckdb.OutOfMemoryException:
+            raise
         except duckdb.Error as exc:
             raise _json_error(file, ctx, exc) from None
         if n == 0:
@@ -327,9 +401,21 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table]:
         )  # fmt: skip
         touch = _touchpoints(con, ctx)
         conv = _conversions(con, ctx)
-    finally:
-        con.close()
     return {"touchpoints": touch, "conversions": conv}
+
+
+@contextlib.contextmanager
+def _threads(con: duckdb.DuckDBPyConnection, threads: int | None) -> Iterator[None]:
+    """DuckDB's threads set to `threads` for the parse (None: left as they are)."""
+    if threads is None:
+        yield
+        return
+    old = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute(f"SET threads = {int(threads)}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {int(old)}")
 
 
 def _row(fmt: str, rn: int) -> int:
@@ -365,7 +451,12 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: Context, fmt: str) -> None:
 
 
 def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
-    con.execute(f"CREATE TEMP TABLE touch AS {sessions_sql()}")
+    # A large month is grouped in passes of about SESSION_PASS_EVENTS events, by visitor: a
+    # grouping's state cannot spill to disk, and a pass's fits the run's memory bound.
+    passes = max(1, -(-ctx.rows_read // SESSION_PASS_EVENTS))
+    con.execute(f"CREATE TEMP TABLE touch AS {sessions_sql((0, passes) if passes > 1 else None)}")
+    for k in range(1, passes):
+        con.execute(f"INSERT INTO touch {sessions_sql((k, passes))}")
     no_sid = con.execute(
         "SELECT count(*), min(rn) FROM norm WHERE p_ga_session_id IS NULL"
     ).fetchone()

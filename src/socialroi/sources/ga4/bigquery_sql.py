@@ -60,9 +60,13 @@ def _host(url: str) -> str:
     return f"nullif(regexp_replace({h}, '^www\\.', ''), '')"
 
 
-def sessions_sql() -> str:
+def sessions_sql(part: tuple[int, int] | None = None) -> str:
     """Sessions from events. Each CTE step names its columns so that no expression is
-    repeated inside another (DuckDB evaluates a repeated regex each time it appears)."""
+    repeated inside another (DuckDB evaluates a repeated regex each time it appears).
+
+    `part` = (k, n): only the visitors whose id hashes to k of n, so that a large month is
+    grouped in n passes (a visitor's sessions all fall in one pass), each within memory."""
+    only = f"WHERE hash(user_pseudo_id) % {int(part[1])} = {int(part[0])}" if part else ""
     session_params = ("ga_session_id", "page_location", "page_referrer", *UTM)
     params = ", ".join(f"p_{p}" for p in session_params)
     tagged = " OR ".join(f"{{0}}_{u} IS NOT NULL" for u in UTM[:3])
@@ -91,7 +95,7 @@ WITH ev AS (
     cts_source, cts_medium, cts_campaign, cts_content, cts_term, cts_gclid, cts_dclid,
     cts_srsltid,
     {params}
-  FROM norm
+  FROM norm {only}
 ),
 sess AS (
   SELECT user_pseudo_id, p_ga_session_id AS sid,
@@ -182,3 +186,138 @@ SELECT rn, event_name, CASE event_name {kinds} END AS kind, ts, event_date,
       AND ec_revenue_usd IS NOT NULL THEN 'USD' END AS currency
 FROM ev
 """
+
+
+# -- flattening the Parquet export inside DuckDB -------------------------------------------
+
+# The fields `bigquery.flatten` takes, by output column: (path in the events_* layout, type).
+_CTS = "collected_traffic_source"
+FIELDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "event_date": (("event_date",), "VARCHAR"),
+    "ts": (("event_timestamp",), "BIGINT"),
+    "event_name": (("event_name",), "VARCHAR"),
+    "user_pseudo_id": (("user_pseudo_id",), "VARCHAR"),
+    "user_id": (("user_id",), "VARCHAR"),
+    "country": (("geo", "country"), "VARCHAR"),
+    "cts_source": ((_CTS, "manual_source"), "VARCHAR"),
+    "cts_medium": ((_CTS, "manual_medium"), "VARCHAR"),
+    "cts_campaign": ((_CTS, "manual_campaign_name"), "VARCHAR"),
+    "cts_content": ((_CTS, "manual_content"), "VARCHAR"),
+    "cts_term": ((_CTS, "manual_term"), "VARCHAR"),
+    "cts_gclid": ((_CTS, "gclid"), "VARCHAR"),
+    "cts_dclid": ((_CTS, "dclid"), "VARCHAR"),
+    "cts_srsltid": ((_CTS, "srsltid"), "VARCHAR"),
+    "ec_transaction_id": (("ecommerce", "transaction_id"), "VARCHAR"),
+    "ec_revenue": (("ecommerce", "purchase_revenue"), "DOUBLE"),
+    "ec_revenue_usd": (("ecommerce", "purchase_revenue_in_usd"), "DOUBLE"),
+}
+PARAM_VALUE = {"string_value": "VARCHAR", "int_value": "BIGINT", "float_value": "DOUBLE",
+               "double_value": "DOUBLE"}  # fmt: skip
+LONG_TEXT = ("p_page_location", "p_page_referrer")  # only '' is a placeholder in URLs
+PLACEHOLDERS = ("", "(not set)", "(none)", "(not provided)")
+_KEEP_PLACEHOLDERS = ("event_date", "event_name")
+
+
+def flatten_sql(layout: dict, source: str) -> str | None:
+    """A SELECT of the same columns `bigquery.flatten` makes (`rn` from 1 in file order, then
+    an `_odd` flag), straight from the file in `source` (a `read_parquet(...)` call with
+    `file_row_number`), or None when the file's layout is not the plain events_* one (a field
+    of another type): such a file is flattened in Arrow, whose casts and errors it needs.
+
+    `layout` is the file's schema as nested dicts of DuckDB type names (None for a leaf that
+    is absent). `_odd` marks a row whose parameter values Arrow would render differently from
+    DuckDB (a text parameter given only as a double, a `value` with spaces around its
+    digits): when any row is odd, the file is flattened in Arrow instead."""
+    cols = ["file_row_number + 1 AS rn"]
+    for name, (path, typ) in FIELDS.items():
+        expr = _leaf(layout, path, typ)
+        if expr is False:
+            return None
+        cols.append(f"{_no_placeholder(name, expr or f'NULL::{typ}')} AS {name}")
+    params = _params_sql(layout)
+    if params is None:
+        return None
+    exprs, odd, elements = params
+    cols += [f"{_no_placeholder(n, e)} AS {n}" for n, e in exprs.items()]
+    cols.append(f"({odd}) AS _odd")
+    inner = f"SELECT * FROM {source}"
+    if elements:  # each key's element found once (a step of its own: not per use)
+        keys = f"SELECT *, list_transform(event_params, e -> e.key) AS _keys FROM {source}"
+        found = ", ".join(f"event_params[list_position(_keys, '{k}')] AS _el_{k}" for k in PARAMS)
+        inner = f"SELECT *, {found} FROM ({keys})"
+    return f"SELECT {', '.join(cols)} FROM ({inner})"
+
+
+def _leaf(layout: dict, path: tuple[str, ...], typ: str) -> str | None | bool:
+    """The column's SQL (None: absent, False: present with another type)."""
+    node: object = layout
+    for p in path:
+        if not isinstance(node, dict) or p not in node:
+            return None
+        node = node[p]
+    if node != typ:
+        return False
+    return ".".join(f'"{p}"' for p in path)
+
+
+def _no_placeholder(name: str, expr: str) -> str:
+    if name in _KEEP_PLACEHOLDERS:
+        return expr
+    if name in LONG_TEXT:
+        return f"nullif({expr}, '')"
+    if name.startswith(("p_", "cts_", "ec_transaction")) or name in (
+        "user_pseudo_id", "user_id", "country"
+    ):  # fmt: skip
+        if name == "p_value":
+            return expr
+        marks = ", ".join(f"'{m}'" for m in PLACEHOLDERS)
+        return f"(CASE WHEN {expr} IN ({marks}) THEN NULL ELSE {expr} END)"
+    return expr
+
+
+def _params_sql(layout: dict) -> tuple[dict[str, str], str, bool] | None:
+    """Per parameter key, its value from the first `event_params` element with that key
+    (`_el_<key>`, found by the query around it), the `_odd` condition, and whether the
+    elements are needed at all."""
+    ep = layout.get("event_params")
+    if ep is None:
+        null = {f"p_{k}": "NULL::DOUBLE" if k == "value" else "NULL::VARCHAR" for k in PARAMS}
+        return null, "false", False
+    if not isinstance(ep, list) or len(ep) != 1 or not isinstance(ep[0], dict):
+        return None
+    item = ep[0]
+    if item.get("key", "VARCHAR") != "VARCHAR":
+        return None
+    value = item.get("value", {})
+    if not isinstance(value, dict):
+        return None
+    for f, t in value.items():
+        if PARAM_VALUE.get(f) != t:
+            return None
+    keys = "key" in item
+    exprs: dict[str, str] = {}
+    odd: list[str] = []
+    for k in PARAMS:
+        el = f"_el_{k}"
+
+        def v(f: str, el: str = el) -> str:
+            return f"{el}.value.{f}" if f in value and keys else f"NULL::{PARAM_VALUE[f]}"
+
+        s, i = v("string_value"), v("int_value")
+        d = f"coalesce({v('double_value')}, {v('float_value')})"
+        only_d = f"({s} IS NULL AND {i} IS NULL AND {d} IS NOT NULL)"
+        if k == "value":
+            plain = rf"regexp_full_match({s}, '-?\d+(\.\d+)?')"
+            spaced = rf"regexp_full_match({s}, '\s*-?\d+(\.\d+)?\s*')"
+            exprs["p_value"] = (
+                f"coalesce({d}, CAST({i} AS DOUBLE), CASE WHEN {plain} THEN CAST({s} AS DOUBLE) "
+                "END)"
+            )
+            odd.append(f"coalesce({spaced} AND NOT {plain}, false)")
+        elif k == "ga_session_id":
+            exprs["p_ga_session_id"] = f"coalesce(CAST({i} AS VARCHAR), {s})"
+            odd.append(f"coalesce({only_d}, false)")
+        else:
+            exprs[f"p_{k}"] = f"coalesce({s}, CAST({i} AS VARCHAR))"
+            odd.append(f"coalesce({only_d}, false)")
+    return exprs, " OR ".join(odd), keys
