@@ -53,11 +53,15 @@ def connect_cmd(
     client_id: str | None, client_secret: str | None, port: int, grant_ref: str | None,
 ) -> None:  # fmt: skip
     """Connect SOURCE once: a consent in the browser (the URL is printed; the redirect comes
-    back to a loopback port), or --token TOKEN. --account names what to read: an ad account
-    (act_...), Page, Instagram business account, GA4 property, shop domain, HubSpot portal,
-    Salesforce instance or YouTube channel (@handle). Tokens are kept in your config
-    directory, never in the workspace. What a platform must prepare at once is done here and
-    said (YouTube: its reporting job, which backfills only 30 days)."""
+    back to a loopback port), or --token TOKEN. --account names what to read: meta an ad
+    account (act_...), Page or Instagram business account id; ga4 a property; shopify the
+    shop domain; hubspot the portal; salesforce the instance; youtube the channel (@handle);
+    tiktok the business id (open_id); tiktok_ads the advertiser id; linkedin org:ID or ads:ID;
+    linkedin_members member:ID; google_ads 123-456-7890 (@MANAGER-ID through a manager
+    account); pinterest @username or ads:ID; x the numeric user id; x_ads the ads account
+    id (its OAuth 1.0a secrets from SOCIALROI_X_ADS_* or prompts). Tokens are kept in your
+    config directory, never in the workspace. What a platform must prepare at once is done
+    here and said (YouTube: its reporting job, which backfills only 30 days)."""
     from socialroi.sources.api import get_connector  # deferred: start-up time
     from socialroi.sync import connect as connecting  # deferred: start-up time
 
