@@ -40,6 +40,7 @@ from socialroi.sources.api import Auth, Connector, Fetcher, Stream, Window, regi
 from socialroi.sources.base import Context, InputFile, Staged
 from socialroi.sources.kit.figures import figure
 from socialroi.sources.kit.table import table_from_rows
+from socialroi.sources.x import api_ads
 from socialroi.sources.x.exports import POST_FIELDS, P, posts_from_table
 
 TWEET_FIELDS = "created_at,text,public_metrics,non_public_metrics,organic_metrics,attachments"
@@ -256,3 +257,5 @@ CONNECTOR = register_connector(
         docs="https://docs.x.com/x-api/posts/get-posts-by-user-id",
     )
 )
+
+ADS_CONNECTOR = api_ads.CONNECTOR  # the Ads API: OAuth 1.0a, another grant, another connection
