@@ -40,6 +40,13 @@ def import_and_sync(tmp_path, source: str, files: list, *, import_args: list[str
                     base_currency: str = "USD") -> tuple[str, str]:  # fmt: skip
     """The end-to-end check of a connector, from the command line: `files` imported into one
     new workspace, `source` connected and synced into another. Returns (files', API's) paths."""
+    return _import_and_sync(tmp_path, source, files, import_args, connect_args, sync_args,
+                            base_currency)[:2]  # fmt: skip
+
+
+def _import_and_sync(tmp_path, source, files, import_args, connect_args, sync_args,
+                     base_currency) -> tuple[str, str, str]:  # fmt: skip
+    """`import_and_sync`, also returning the sync's output."""
     run = CliRunner().invoke
     f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
     for w in (f, a):
@@ -50,7 +57,7 @@ def import_and_sync(tmp_path, source: str, files: list, *, import_args: list[str
                  ["sync", source, "-w", a, *sync_args]):  # fmt: skip
         got = run(main, args)
         assert got.exit_code == 0, got.output
-    return f, a
+    return f, a, got.output
 
 
 def stored(ws: Workspace, table: str, keys: int = 3) -> Any:
@@ -99,22 +106,9 @@ def files_then_sync(tmp_path, files: list, source: str, token: str, accounts: li
     """Two workspaces through the command line: `files.duckdb` imports `files`, `api.duckdb`
     connects `source` with `token` and syncs `since..until`. Returns both paths and the
     sync's output (each step must succeed)."""
-    from click.testing import CliRunner
-
-    from socialroi.deliver.cli.main import main
-
-    run = CliRunner().invoke
-    f, a = str(tmp_path / "files.duckdb"), str(tmp_path / "api.duckdb")
-    for w in (f, a):
-        assert run(main, ["init", "-w", w, "--base-currency", base_currency]).exit_code == 0
-    got = run(main, ["import", "-w", f, *import_args, *map(str, files)])
-    assert got.exit_code == 0, got.output
     acc = [x for a_ in accounts for x in ("--account", a_)]
-    got = run(main, ["connect", source, "-w", a, "--token", token, *acc])
-    assert got.exit_code == 0, got.output
-    got = run(main, ["sync", source, "-w", a, "--since", since, "--until", until])
-    assert got.exit_code == 0, got.output
-    return f, a, got.output
+    return _import_and_sync(tmp_path, source, files, import_args, ["--token", token, *acc],
+                            ["--since", since, "--until", until], base_currency)  # fmt: skip
 
 
 def same_roi(wf: Workspace, wa: Workspace, period: str) -> None:
