@@ -75,3 +75,31 @@ def test_the_command_line_lists_the_lapse_and_the_fix(tmp_path):
     assert got.exit_code == 0, got.output
     assert "(soon: socialroi connect meta)" in got.output and "not scheduled" in got.output
     assert "refresh-abcdef" not in got.output
+
+
+def test_rows_count_what_each_streams_last_good_sync_landed(fake_meta, tmp_path):
+    """Organic streams (Instagram media and account days) count like the ads stream: the rows
+    each stream's last landing inserted or updated; a sync that changes nothing keeps them."""
+    from tests.sources.meta.test_api_organic import IG, fill
+
+    fill(fake_meta)
+    ws = Workspace.open(tmp_path / "ws.duckdb", base_currency="EUR")
+    connecting.connect_token(ws, "meta", "good-token", [ACT, f"ig:{IG}"])
+    first = sync(ws, ["meta"], opts())
+    assert {r.status for r in first} == {"ok"}, [r.error for r in first]
+    landed = {r.account: 0 for r in first}
+    for r in first:
+        landed[r.account] += r.new + r.changed
+    rows = {r["account"]: r["rows"] for r in connecting.status(ws)}
+    assert rows == landed and rows[ACT] == 120 and rows[f"ig:{IG}"] == 30 + 10
+    assert sync(ws, ["meta"], opts())[0].status == "unchanged"
+    assert {r["account"]: r["rows"] for r in connecting.status(ws)} == landed
+    # a revision: the ads stream's last landing is one changed row, the organic one's stays
+    fake_meta.insights["1234567890"][0]["spend"] = "999.00"
+    fake_meta.ig[IG]["daily"][dt.date(2026, 3, 2)]["reach"] = 5
+    again = {(r.account, r.stream): r for r in sync(ws, ["meta"], opts())}
+    assert again[(ACT, "ad_insights")].changed == 1
+    assert again[(f"ig:{IG}", "ig_account")].changed == 1
+    assert again[(f"ig:{IG}", "ig_media")].status == "unchanged"
+    rows = {r["account"]: r["rows"] for r in connecting.status(ws)}
+    assert rows == {ACT: 1, f"ig:{IG}": 30 + 1}

@@ -166,10 +166,11 @@ def status(
     ws: Workspace, creds: Credentials | None = None, now: dt.datetime | None = None
 ) -> list[dict[str, Any]]:
     """One entry per connection and account, for people: its streams, the last good sync
-    (when a stream last landed), the next one (`sync --every` or `serve --sync-every`), rows
-    held, the access token's expiry, when the grant lapses (`lapse.lapses_at`) and whether
-    that is within `lapse.FLAG_DAYS`, the health and the last error in plain words (bounded,
-    never a token)."""
+    (when a stream last landed), the next one (`sync --every` or `serve --sync-every`), the
+    rows its streams' last good syncs landed (inserted + updated, for every kind of stream: a
+    re-read that changes nothing keeps the count), the access token's expiry, when the grant
+    lapses (`lapse.lapses_at`) and whether that is within `lapse.FLAG_DAYS`, the health and
+    the last error in plain words (bounded, never a token)."""
     now = now or dt.datetime.now(dt.UTC)
     planned = schedule.planned(ws.path)
     next_at = planned["next_at"] if planned else None

@@ -324,12 +324,12 @@ def _land(ws, stream, account, window, ctx, unified, digest: str, res) -> None:
                     tx, TABLES[table], day_col, accounts, window.since, window.until, incoming
                 )
         res.superseded = superseded
-        batch_id = None
+        batch_id, landed = None, None
         if changed or superseded:
             batch_id = batches.next_batch_id(tx)
             tables, period = landing.write(tx, batch_id, changed)
             res.tables = tables
-            landing.record(
+            landed = landing.record(
                 tx, batch_id, ctx, tables, period or [window.since, window.until],
                 name=f"{stream.key} {account} {window}", sha256=digest,
                 context=f"api:{stream.key}; account={account}; window={window}",
@@ -338,10 +338,10 @@ def _land(ws, stream, account, window, ctx, unified, digest: str, res) -> None:
                 f"file_rows_replaced={superseded}",
             )  # fmt: skip
             res.batch_id = batch_id
-        held = sum(conns.stored_rows(tx, t, accounts) for t in stream.replaces if t in TABLES)
+        # the rows this stream's last landing wrote (a re-read that changes nothing keeps them)
         conns.set_cursor(
             tx, stream.source, account, stream.name,
-            window.until if stream.dated else None, held, batch_id,
+            window.until if stream.dated else None, landed, batch_id,
         )  # fmt: skip
 
 
