@@ -103,3 +103,30 @@ def test_rows_count_what_each_streams_last_good_sync_landed(fake_meta, tmp_path)
     assert again[(f"ig:{IG}", "ig_media")].status == "unchanged"
     rows = {r["account"]: r["rows"] for r in connecting.status(ws)}
     assert rows == {ACT: 1, f"ig:{IG}": 30 + 1}
+
+
+def test_each_member_whose_own_consent_lapses_is_flagged_by_name(tmp_path, config_dir):
+    """`linkedin_members`: every member consents for themself (`Auth.per_account`), so each
+    member's own grant decides its flag, its token expiry and the command that renews it."""
+    from socialroi.sync.credentials import Credentials, account_ref
+
+    ws, now = Workspace.open(tmp_path / "ws.duckdb", base_currency="EUR"), dt.datetime.now(dt.UTC)
+    soon, later = "member:Soon4Lapse1", "member:Later5Lapse"
+    for member, days in ((soon, 3), (later, 200)):
+        grant = Grant(f"tok-{member[7:]}", f"refresh-{member[7:]}", now + dt.timedelta(days=50 + days),
+                      refresh_expires_at=now + dt.timedelta(days=days))  # fmt: skip
+        connecting.save(ws, "linkedin_members", grant, [member])
+    ref = conns.get_connection(ws.store, "linkedin_members").credential_ref
+    assert Credentials().get(account_ref(ref, soon)).access_token == "tok-Soon4Lapse1"
+    rows = {r["account"]: r for r in connecting.status(ws, now=now)}
+    assert rows[soon]["lapsing"] and not rows[later]["lapsing"]
+    assert rows[soon]["grant_lapses"] == now + dt.timedelta(days=3)
+    assert rows[later]["token_expires"] == now + dt.timedelta(days=250)
+    assert rows[soon]["renew"] == f"socialroi connect linkedin_members --account {soon}"
+    ws.close()
+    got = CliRunner().invoke(main, ["connections", "-w", str(tmp_path / "ws.duckdb"),
+                                    "--format", "csv"])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    assert f"(soon: socialroi connect linkedin_members --account {soon})" in got.output
+    assert f"--account {later})" not in got.output
+    assert "tok-" not in got.output and "refresh-" not in got.output

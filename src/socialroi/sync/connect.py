@@ -169,8 +169,10 @@ def status(
     (when a stream last landed), the next one (`sync --every` or `serve --sync-every`), the
     rows its streams' last good syncs landed (inserted + updated, for every kind of stream: a
     re-read that changes nothing keeps the count), the access token's expiry, when the grant
-    lapses (`lapse.lapses_at`) and whether that is within `lapse.FLAG_DAYS`, the health and
-    the last error in plain words (bounded, never a token)."""
+    lapses (`lapse.lapses_at`) and whether that is within `lapse.FLAG_DAYS` with the command
+    that renews it (an account with a grant of its own, a LinkedIn member, gets its own
+    expiry, lapse and command), the health and the last error in plain words (bounded, never
+    a token)."""
     now = now or dt.datetime.now(dt.UTC)
     planned = schedule.planned(ws.path)
     next_at = planned["next_at"] if planned else None
@@ -180,6 +182,8 @@ def status(
     for held in lapse.grants(ws, creds):
         c, a, grant = held.connection, held.account, held.grant
         lapses = _utc(lapse.lapses_at(grant, renews=held.renews))
+        # an account with a grant of its own (LinkedIn's members): its own token and command
+        expires = grant.expires_at if held.per_account and grant else c.token_expires_at
         if c.source not in cursors:
             cursors[c.source] = conns.cursors(ws.store, c.source)
         cur = cursors[c.source]
@@ -195,9 +199,10 @@ def status(
                 "last_good_sync": _utc(good if good is not None and good == good else None),
                 "next_sync": next_at,
                 "rows": int(mine["rows"].sum()) if len(mine) else 0,
-                "token_expires": _utc(c.token_expires_at),
+                "token_expires": _utc(expires),
                 "grant_lapses": lapses,
                 "lapsing": bool(lapses and lapses - now < flag),
+                "renew": lapse.renew_command(c.source, a if held.per_account else None),
                 "has_grant": grant is not None,
                 "health": c.health,
                 "last_error": _plain(c.last_error, grant),
@@ -232,7 +237,7 @@ def listing(ws: Workspace) -> pd.DataFrame:
     for r in status(ws):
         lapses = _minute(r["grant_lapses"])
         if lapses and r["lapsing"]:
-            lapses += f" (soon: socialroi connect {r['source']})"
+            lapses += f" (soon: {r['renew']})"
         rows.append(
             {
                 "source": r["source"],

@@ -451,6 +451,10 @@ class Connection(BaseModel):
         "token's end when known, else the access token's); None: no known end."
     )
     lapsing: bool = Field(description="The grant lapses within 7 days.")
+    renew: str = Field(
+        description="The command that renews the grant; it names the account where each "
+        "account consents for itself (LinkedIn members: `--account member:...`)."
+    )
     health: str = Field(description="ok, failed or expired.")
     last_error: str | None = Field(description="The last error in plain words (no secrets).")
 
