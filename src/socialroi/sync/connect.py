@@ -7,6 +7,7 @@ already synced stay, with their batches.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -136,10 +137,28 @@ def connect_token(
     accounts: list[str],
     *,
     creds: Credentials | None = None,
+    instance_url: str | None = None,
     **grant: Any,
 ) -> conns.Connection:
-    """Connect with a token (`token_grant`'s keywords: expires_in, refresh_token, ...)."""
-    return save(ws, source, token_grant(token, **grant), accounts, creds)
+    """Connect with a token (`token_grant`'s keywords: expires_in, refresh_token, ...);
+    `instance_url`: where its data calls go, for connectors with one (`with_instance`)."""
+    connector = get_connector(source)
+    pasted = with_instance(connector, token_grant(token, **grant), instance_url,
+                           check_accounts(connector, accounts))  # fmt: skip
+    return save(ws, source, pasted, accounts, creds)
+
+
+def with_instance(
+    connector: Connector, grant: Grant, given: str | None, accounts: list[str]
+) -> Grant:
+    """A pasted token with the instance URL its data calls go to (Salesforce: `--instance-url`,
+    else the org named with --account), kept in `Grant.extra` as a token response would."""
+    if connector.instance is None or not connector.instance_key:
+        if given:
+            raise SocialroiError(f"{connector.source} takes no --instance-url")
+        return grant
+    url = connector.instance(given, accounts)
+    return dataclasses.replace(grant, extra={**grant.extra, connector.instance_key: url})
 
 
 def stored_grant(source: str, ref: str, creds: Credentials | None = None) -> Grant:

@@ -157,6 +157,7 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
             conns.set_health(ws.store, connector.source, "expired", str(exc))
             raise
         api.headers.update(auth.headers(connector, got))
+        api.renew = auth.renewer(token_api, connector, creds, ref, api)  # a 401 mid-stream
         api.sign = auth.signer(connector, got)  # OAuth 1.0a: each request signed
         api.base = connector.data_base(got.extra)  # an instance URL from the token response
         return got

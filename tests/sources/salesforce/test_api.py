@@ -280,3 +280,76 @@ def test_a_failed_bulk_job_stores_nothing(sf, tmp_path):
     assert all(r.status == "failed" for r in got)
     assert "ended Failed: InvalidBatch" in got[0].error
     assert _q(ws, "SELECT count(*) FROM conversions")[0][0] == 0
+
+
+# -- a session that ends in the middle of a stream; a pasted token's instance ------------------
+
+
+def test_a_session_that_ends_mid_stream_is_renewed_once_and_the_call_sent_again(sf, tmp_path):
+    """Salesforce states no expiry: the session ends by inactivity timeout, and its calls answer
+    401 INVALID_SESSION_ID. A refresh token renews it and the refused call goes again."""
+    ws = connected(tmp_path, expires_in=7200, refresh_token="5Aep-refresh",
+                   client_id="3MVG9-consumer-key")  # fmt: skip
+    sf.session_calls = 3  # the second page of opportunities meets the timeout
+    res = {r.stream: r for r in sync(ws, ["salesforce"], opts())}
+    assert all(r.status == "ok" for r in res.values()), [r.error for r in res.values()]
+    assert (res["opportunities"].records, res["leads"].records,
+            res["campaign_members"].records) == (20, 25, 16)  # fmt: skip
+    assert sf.refreshed == ["5Aep-refresh"] and len(sf.refused) == 1
+    data = sf.fake.calls(r"/services/data/")
+    i = next(n for n, c in enumerate(data) if c.path == sf.refused[0])
+    assert data[i].bearer == "00D!good" and data[i + 1].path == data[i].path  # sent again
+    assert all(c.bearer == "00D!renewed-1" for c in data[i + 1 :])
+    # the renewed grant is kept: the next sync starts with it, and changes nothing
+    again = sync(ws, ["salesforce"], opts())
+    assert {r.status for r in again} == {"unchanged"} and sf.refreshed == ["5Aep-refresh"]
+
+
+def test_a_session_that_cannot_be_renewed_ends_the_connection_with_the_fix(sf, tmp_path):
+    ws = connected(tmp_path)  # a pasted token without a refresh token
+    sf.session_calls = 3
+    [res] = sync(ws, ["salesforce"], opts())  # the connection stops at its first stream
+    assert res.stream == "opportunities" and res.status == "failed" and len(sf.refused) == 1
+    assert "socialroi connect salesforce" in res.error and sf.refreshed == []
+    assert conns.get_connection(ws.store, "salesforce").health == "expired"
+    # a refresh the org refuses (the refresh token revoked) ends it the same way, once
+    (tmp_path / "b").mkdir()
+    ws = connected(tmp_path / "b", expires_in=7200, refresh_token="5Aep-revoked")
+    sf.tokens.add("00D!good")
+    sf.session_calls = 1
+    got = sync(ws, ["salesforce"], opts())
+    assert got[-1].status == "failed" and "socialroi connect salesforce" in got[-1].error
+    assert len([c for c in sf.fake.calls(r"/services/oauth2/token")]) == 1
+
+
+def test_a_pasted_token_goes_to_the_orgs_instance(sf, tmp_path, monkeypatch, config_dir):  # noqa: F811
+    """`sf org display` gives an access token and its Instance Url: `connect --token` keeps the
+    instance (named, or the org's My Domain host) as a consent's token response would."""
+    from socialroi.sync.credentials import Credentials
+
+    w = str(tmp_path / "ws.duckdb")
+    run = CliRunner().invoke
+    got = run(main, ["connect", "salesforce", "-w", w, "--token", "00D!good", "--account", ORG])
+    assert got.exit_code == 0, got.output
+    [grant] = Credentials()._read().values()
+    assert grant["extra"]["instance_url"] == "https://voltiq.my.salesforce.com"
+    got = run(main, ["connect", "salesforce", "-w", w, "--token", "00D!good", "--account", ORG,
+                     "--instance-url", "https://VOLTIQ.my.salesforce.com/"])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    [grant] = Credentials()._read().values()
+    assert grant["extra"]["instance_url"] == "https://voltiq.my.salesforce.com"
+    monkeypatch.delenv("SOCIALROI_SALESFORCE_API_BASE")
+    c = get_connector("salesforce")
+    assert c.data_base(grant["extra"]) == "https://voltiq.my.salesforce.com"
+    # never another host, nor plain http; not on a consent, not for other sources
+    for bad in ("https://evil.example", "http://voltiq.my.salesforce.com",
+                "https://voltiq.my.salesforce.com.evil.example/x"):  # fmt: skip
+        got = run(main, ["connect", "salesforce", "-w", w, "--token", "00D!good", "--account",
+                         ORG, "--instance-url", bad])  # fmt: skip
+        assert got.exit_code != 0 and "not a Salesforce instance" in got.output, bad
+    got = run(main, ["connect", "salesforce", "-w", w, "--account", ORG, "--client-id", "x",
+                     "--instance-url", "https://voltiq.my.salesforce.com"])  # fmt: skip
+    assert got.exit_code != 0 and "--instance-url goes with --token" in got.output
+    got = run(main, ["connect", "hubspot", "-w", w, "--token", "pat-1", "--account", "1234567",
+                     "--instance-url", "https://voltiq.my.salesforce.com"])  # fmt: skip
+    assert got.exit_code != 0 and "hubspot takes no --instance-url" in got.output
