@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -19,33 +18,19 @@ from socialroi.deliver.cli.main import main
 from socialroi.measure.roi import roi
 from socialroi.sources.api import get_connector
 from socialroi.store import connections as conns
-from socialroi.sync.run import SyncOptions, sync
-from tests.fakes.salesforce import FakeSalesforce, fill
-from tests.fakes.server import FakeApi
+from socialroi.sync.run import sync
+from tests.fakes.salesforce import FakeSalesforce
 from tests.sources import api_kit
-from tests.sources.api_kit import sync_options
 from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
 
 ORG = "voltiq.my.salesforce.com"
-SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
 LA = ZoneInfo("America/Los_Angeles")
 
 
-@pytest.fixture
-def sf(monkeypatch, config_dir):  # noqa: F811
-    with FakeApi() as fake:
-        fake.env(monkeypatch, "salesforce")
-        s = FakeSalesforce(fake, page_size=8)
-        fill(s)
-        yield s
-
-
-def opts(**kw) -> SyncOptions:
-    return sync_options(SINCE, UNTIL, **kw)
-
-
-def connected(tmp_path, token: str = "00D!good", **kw) -> Workspace:
-    return api_kit.connected(tmp_path, "salesforce", token, [ORG], **kw)
+SRC = api_kit.SOURCES["salesforce"]
+sf = SRC.fixture("sf")
+opts, connected = SRC.opts, SRC.connected
+SINCE, UNTIL = SRC.since, SRC.until
 
 
 def _q(ws: Workspace, sql: str):
@@ -74,15 +59,6 @@ def test_soql_pages_by_next_records_url_and_lands_each_stream(sf, tmp_path):
     assert str(got[0][0]) == "2026-03-01"
     touches = _q(ws, "SELECT source, medium, campaign FROM touchpoints ORDER BY touch_id LIMIT 1")
     assert touches == [("email", "email", "Spring webinar")]
-
-
-def test_a_second_sync_changes_nothing(sf, tmp_path):
-    ws = connected(tmp_path)
-    sync(ws, ["salesforce"], opts())
-    n = _q(ws, "SELECT count(*) FROM import_batches")[0][0]
-    got = sync(ws, ["salesforce"], opts())
-    assert [(r.status, r.new, r.changed) for r in got] == [("unchanged", 0, 0)] * 3
-    assert _q(ws, "SELECT count(*) FROM import_batches")[0][0] == n
 
 
 def test_the_lag_window_re_reads_modified_records(sf, tmp_path):
@@ -125,26 +101,6 @@ def test_data_calls_go_to_the_instance_url(monkeypatch):
     assert c.base() == "https://login.salesforce.com"  # the token endpoint stays there
     with pytest.raises(Exception, match="instance_url"):
         c.data_base({})
-
-
-def test_a_refused_refresh_names_the_fix(sf, tmp_path):
-    ws = connected(tmp_path, token="00D!stale", expires_in=60, refresh_token="5Aep-voided")
-    # the connection fails alone: a failed line, not an exception
-    got = sync(ws, ["salesforce"], opts())
-    assert got and all(r.status == "failed" for r in got)
-    assert re.search("socialroi connect salesforce", got[0].error), got[0].error
-    assert conns.get_connection(ws.store, "salesforce").health == "expired"
-
-
-def test_429_with_retry_after_and_5xx_are_retried(sf, tmp_path):
-    ws = connected(tmp_path)
-    waits: list[float] = []
-    sf.fake.fault(r"/query$", status=429, headers={"Retry-After": "3"},
-                  body=[{"message": "Too many requests", "errorCode": "REQUEST_LIMIT_EXCEEDED"}])  # fmt: skip
-    sf.fake.fault(r"/query/", status=503, body=b"Service Unavailable")
-    got = sync(ws, ["salesforce"], opts(sleep=waits.append))
-    assert all(r.status == "ok" for r in got), [r.error for r in got]
-    assert waits[0] == 3.0 and len(waits) == 2
 
 
 @pytest.mark.parametrize(
