@@ -11,9 +11,13 @@ from socialroi.measure.attribution.registry import Credits, get_model, run_model
 #: Models whose default allocation is global; ``credit_paths`` runs them per journey.
 GLOBAL_MODELS = ("markov", "shapley")
 
+#: Models whose channel totals are sums over rows (Markov counts each row's transitions),
+#: so ``attribute_paths`` hands them the rows as they are, identical paths unmerged.
+ROW_SUM_MODELS = ("markov",)
 
-def _prepare(paths: pd.DataFrame, model: str, sep: str) -> PathTable:
-    return parse_paths(paths, sep=sep, use_times=model == "time_decay")
+
+def _prepare(paths: pd.DataFrame, model: str, sep: str, *, merge: bool = True) -> PathTable:
+    return parse_paths(paths, sep=sep, use_times=model == "time_decay", merge=merge)
 
 
 def attribute_paths(
@@ -28,7 +32,8 @@ def attribute_paths(
     ``total_conversions``, ``total_conversion_value``; ``DataFrame.attrs["info"]`` holds the
     model's diagnostics (e.g. Markov removal effects).
     """
-    return attribute_table(_prepare(paths, model, sep), model, **params)
+    table = _prepare(paths, model, sep, merge=model not in ROW_SUM_MODELS)
+    return attribute_table(table, model, **params)
 
 
 def attribute_table(table: PathTable, model: str = "markov", **params) -> pd.DataFrame:

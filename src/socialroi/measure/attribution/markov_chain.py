@@ -14,6 +14,7 @@ Removing a channel removes every state whose window contains it (transitions int
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,11 +100,65 @@ def _state_ids(digits: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
     return inverse + 1, digits[first_rows(inverse, len(uniques))]
 
 
-def build_chain(table: PathTable, order: int = 1) -> Chain:
-    """The absorbing chain of ``table`` at Markov ``order`` (see the module docstring)."""
-    if not isinstance(order, int | np.integer) or order < 1:
-        raise AttributionInputError(f"markov: order must be an integer >= 1, got {order!r}")
-    order = int(order)
+#: Touches below which order-1 transitions are counted on one thread.
+PARALLEL_TOUCHES = 200_000
+
+
+def _count_part(tokens: np.ndarray, starts: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
+    """Order-1 transition counts (flat ``n x n``, diagonal included) of consecutive paths:
+    their touches' channel ids, where each path starts among them, and each path's weight.
+    State ``c + 1`` is channel ``c``; a path's first touch comes from ``(start)``, 0."""
+    key = np.empty(len(tokens), dtype=np.intp)
+    np.multiply(tokens[:-1], n, out=key[1:])
+    key += tokens
+    key += n + 1  # (previous + 1) * n + (this + 1)
+    key[starts] = tokens[starts] + 1
+    path = np.zeros(len(tokens), dtype=np.intp)
+    path[starts[1:]] = 1
+    np.cumsum(path, out=path)
+    return np.bincount(key, weights=weight[path], minlength=n * n)
+
+
+def _order_one(table: PathTable, threads: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Dense transition counts and each path's last state at order 1, where every channel
+    has a state of its own (channel ``c`` is state ``c + 1``) and the matrix is small; None
+    otherwise (the general way then numbers the states that occur).
+
+    The windows are the touches, so no window array is built: each touch's key
+    ``previous state * n + state`` is made in place, and the touches are counted in two
+    halves of the paths on two threads (numpy's bincount releases the GIL)."""
+    n = len(table.channels) + 1
+    weight = table.conversions + table.nulls
+    if n * n > 1 << 22 or not len(table.tokens) or not (weight.min() > 0):
+        return None  # a path of weight 0 may hold a channel no count shows
+    tokens, offsets = table.tokens, table.offsets
+    halves = [(0, table.n_paths)]
+    if threads > 1 and len(tokens) >= PARALLEL_TOUCHES:
+        mid = int(np.searchsorted(offsets, len(tokens) // 2))
+        halves = [(0, mid), (mid, table.n_paths)]
+
+    def count(part: tuple[int, int]) -> np.ndarray:
+        a, b = part
+        lo = offsets[a]
+        return _count_part(tokens[lo : offsets[b]], offsets[a:b] - lo, weight[a:b], n)
+
+    if len(halves) == 1:
+        flat = count(halves[0])
+    else:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            flat = sum(pool.map(count, halves))
+    dense = flat.reshape(n, n)
+    # a touch equal to the one before it lands on the diagonal, which no real transition
+    # reaches (start is never a touch): cleared
+    np.fill_diagonal(dense, 0.0)
+    if not np.all(dense[:, 1:].any(axis=0)):  # a channel without touches: no state of its own
+        return None
+    return dense, tokens[offsets[1:] - 1] + 1
+
+
+def _transitions(table: PathTable, order: int) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Transition counts between states (diagonal cleared), each path's last state, and the
+    states' digits (without ``(start)``), for any order."""
     n_win, digits = windows(table, order)
     state, state_digits = _state_ids(digits, len(table.channels) + 1)
     n_states = len(state_digits) + 1
@@ -128,6 +183,22 @@ def build_chain(table: PathTable, order: int = 1) -> Chain:
         ).tocsr()
         counts.sum_duplicates()
         counts.eliminate_zeros()
+    return counts, end_state, state_digits
+
+
+def build_chain(table: PathTable, order: int = 1, *, threads: int = 2) -> Chain:
+    """The absorbing chain of ``table`` at Markov ``order`` (see the module docstring);
+    ``threads`` count order-1 transitions of large tables."""
+    if not isinstance(order, int | np.integer) or order < 1:
+        raise AttributionInputError(f"markov: order must be an integer >= 1, got {order!r}")
+    order = int(order)
+    fast = _order_one(table, threads) if order == 1 else None
+    if fast is not None:
+        counts, end_state = sp.csr_matrix(fast[0]), fast[1]
+        state_digits = np.arange(1, len(table.channels) + 1, dtype=np.int64)[:, None]
+    else:
+        counts, end_state, state_digits = _transitions(table, order)
+    n_states = len(state_digits) + 1
     conv = np.bincount(end_state, weights=table.conversions, minlength=n_states)
     value = np.bincount(end_state, weights=table.values, minlength=n_states)
     null = np.bincount(end_state, weights=table.nulls, minlength=n_states)
