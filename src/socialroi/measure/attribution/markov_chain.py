@@ -102,6 +102,8 @@ def _state_ids(digits: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
 
 #: Touches below which order-1 transitions are counted on one thread.
 PARALLEL_TOUCHES = 200_000
+#: Touches counted at a time: their few arrays stay in the core's cache and are reused.
+CHUNK_TOUCHES = 1 << 16
 
 
 def _count_part(tokens: np.ndarray, starts: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
@@ -125,7 +127,7 @@ def _order_one(table: PathTable, threads: int) -> tuple[np.ndarray, np.ndarray] 
     otherwise (the general way then numbers the states that occur).
 
     The windows are the touches, so no window array is built: each touch's key
-    ``previous state * n + state`` is made in place, and the touches are counted in two
+    ``previous state * n + state`` is made in place, a chunk of paths at a time, in two
     halves of the paths on two threads (numpy's bincount releases the GIL)."""
     n = len(table.channels) + 1
     weight = table.conversions + table.nulls
@@ -136,11 +138,17 @@ def _order_one(table: PathTable, threads: int) -> tuple[np.ndarray, np.ndarray] 
     if threads > 1 and len(tokens) >= PARALLEL_TOUCHES:
         mid = int(np.searchsorted(offsets, len(tokens) // 2))
         halves = [(0, mid), (mid, table.n_paths)]
+    step = max(CHUNK_TOUCHES, n * n)  # a chunk's counts are never larger than its touches
 
     def count(part: tuple[int, int]) -> np.ndarray:
         a, b = part
-        lo = offsets[a]
-        return _count_part(tokens[lo : offsets[b]], offsets[a:b] - lo, weight[a:b], n)
+        cuts = np.searchsorted(offsets[a : b + 1], np.arange(offsets[a], offsets[b], step))
+        cuts = np.append(cuts, b - a) + a
+        flat = np.zeros(n * n)
+        for c, d in zip(cuts[:-1], cuts[1:]):
+            lo = offsets[c]
+            flat += _count_part(tokens[lo : offsets[d]], offsets[c:d] - lo, weight[c:d], n)
+        return flat
 
     if len(halves) == 1:
         flat = count(halves[0])

@@ -94,9 +94,15 @@ def _numeric(df: pd.DataFrame, column: str, *, default: float | None) -> np.ndar
             )
         return np.full(len(df), float(default))
     raw = df[column]
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    if default is not None:  # optional column: a missing cell counts as the default
-        values = np.where(raw.isna().to_numpy(), float(default), values)
+    if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iuf":
+        # numpy numbers: nothing to parse, and only floats can be missing (NaN)
+        values = raw.to_numpy(dtype=float, copy=True)
+        if default is not None and raw.dtype.kind == "f":
+            np.copyto(values, float(default), where=np.isnan(values))
+    else:
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        if default is not None:  # optional column: a missing cell counts as the default
+            values = np.where(raw.isna().to_numpy(), float(default), values)
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         row = _label(df.index[int(np.argmax(bad))])

@@ -63,19 +63,21 @@ def _by_bytes(text: pa.Array, sep: int) -> tuple[np.ndarray, np.ndarray, pa.Arra
     starts = bounds[:-1] - lo
     if not np.all(bounds[1:] > bounds[:-1]) or np.any(data[starts] == sep):
         return None  # an empty row, or a row whose first touch is empty: the general way
-    cut = data == sep
+    # every piece starts at a separator or at a row start; one cut past the end closes the
+    # last, so the cut positions are the pieces' bounds as they are
+    cut = np.empty(hi - lo + 1, dtype=bool)
+    np.equal(data, sep, out=cut[:-1])
     cut[starts] = True
-    piece_start = np.flatnonzero(cut)
+    cut[-1] = True
+    piece_bounds = np.flatnonzero(cut)
     del cut
-    # a piece starts at a separator or, only if it is a row's first, at a row start (which
-    # is no separator: checked above)
+    # a piece that starts at a row start, a row's first, is the only one whose first byte is
+    # no separator (checked above)
     offsets = np.empty(n + 1, dtype=np.int64)
-    offsets[:n] = np.flatnonzero(data[piece_start] != sep)
-    offsets[n] = len(piece_start)
-    piece_bounds = np.empty(len(piece_start) + 1, dtype=np.int64)
-    np.add(piece_start, lo, out=piece_bounds[:-1])
-    piece_bounds[-1] = hi
-    del piece_start
+    offsets[:n] = np.flatnonzero(data[piece_bounds[:-1]] != sep)
+    offsets[n] = len(piece_bounds) - 1
+    if lo:
+        piece_bounds += lo
     pieces = pa.LargeStringArray.from_buffers(
         len(piece_bounds) - 1, pa.py_buffer(piece_bounds), data_buf
     )
