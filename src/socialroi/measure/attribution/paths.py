@@ -96,13 +96,15 @@ def _numeric(df: pd.DataFrame, column: str, *, default: float | None) -> np.ndar
     raw = df[column]
     if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iuf":
         # numpy numbers: nothing to parse, and only floats can be missing (NaN)
-        values = raw.to_numpy(dtype=float, copy=True)
+        values = np.array(raw.to_numpy(), dtype=float)
         if default is not None and raw.dtype.kind == "f":
             np.copyto(values, float(default), where=np.isnan(values))
     else:
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
         if default is not None:  # optional column: a missing cell counts as the default
             values = np.where(raw.isna().to_numpy(), float(default), values)
+    if len(values) and values.min() >= 0 and np.isfinite(values.max()):
+        return values  # NaN fails both tests (min and max propagate it)
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         row = _label(df.index[int(np.argmax(bad))])
@@ -270,6 +272,8 @@ def parse_paths(
             f"column {PATH!r} row {_label(df.index[row])!r}: {what} (separator {sep!r})"
         )
     # rows with the same touches (whatever the spacing) are one path
+    if not merge and not (use_times and TIMES in df.columns):
+        return PathTable(names, codes, offsets, conversions=conv, values=value, nulls=null)
     if merge:
         group = _same_paths(codes, offsets, touches.hashes)
     else:

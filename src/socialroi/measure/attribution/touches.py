@@ -34,6 +34,10 @@ import pyarrow.compute as pc
 
 #: Rows below which a table is read on one thread (a thread costs more than it saves).
 PARALLEL_ROWS = 50_000
+#: Arrow's default pool (mimalloc) hands freed pages back to the system within milliseconds,
+#: so every call faulted the touch ids' pages in again (a third of the time of a cut, measured);
+#: the C library's allocator keeps them for the next call.
+_POOL = pa.system_memory_pool()
 
 _POSITION_WEIGHTS = np.random.default_rng(20261207).integers(1, 2**63, 64, dtype=np.uint64) | 1
 
@@ -81,7 +85,7 @@ def _by_bytes(text: pa.Array, sep: int) -> tuple[np.ndarray, np.ndarray, pa.Arra
     pieces = pa.LargeStringArray.from_buffers(
         len(piece_bounds) - 1, pa.py_buffer(piece_bounds), data_buf
     )
-    encoded = pc.dictionary_encode(pieces)
+    encoded = pc.dictionary_encode(pieces, memory_pool=_POOL)
     distinct = encoded.dictionary
     # only a row's first piece lacks the separator, and no first piece starts with it
     body = pc.if_else(
@@ -92,10 +96,10 @@ def _by_bytes(text: pa.Array, sep: int) -> tuple[np.ndarray, np.ndarray, pa.Arra
 
 def _by_split(text: pa.Array, sep: str) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     """Every other separator: Arrow's split and dictionary encoder on each touch."""
-    lists = pc.split_pattern(text, pattern=sep)
+    lists = pc.split_pattern(text, pattern=sep, memory_pool=_POOL)
     counts = pc.list_value_length(lists).to_numpy(zero_copy_only=False).astype(np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    encoded = pc.dictionary_encode(lists.flatten())
+    encoded = pc.dictionary_encode(lists.flatten(), memory_pool=_POOL)
     return offsets, encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary
 
 
@@ -156,19 +160,22 @@ def read_touches(text: pa.Array, sep: str, *, threads: int = 2, hashes: bool = T
     parts = [text.slice(a, b - a) for a, b in zip(bounds[:-1], bounds[1:])]
     with ThreadPoolExecutor(max_workers=threads) as pool:
         done = list(pool.map(lambda part: _cut(part, sep), parts))
-        # channels numbered over all parts, then each part's touches written in place
+        # channels numbered over all parts, then each part's touches and path bounds written
+        # in place
         channels, inverse = np.unique(np.concatenate([d[2] for d in done]), return_inverse=True)
         maps = np.split(inverse.astype(np.int64), np.cumsum([len(d[2]) for d in done])[:-1])
         shift = np.cumsum([0] + [len(d[1]) for d in done])
         codes = np.empty(shift[-1], dtype=np.int64)
+        offsets = np.empty(n + 1, dtype=np.int64)
+        offsets[0] = 0
 
         def number(i: int) -> np.ndarray | None:
             part = codes[shift[i] : shift[i + 1]]
             np.take(maps[i], done[i][1], out=part)
+            np.add(done[i][0][1:], shift[i], out=offsets[bounds[i] + 1 : bounds[i + 1] + 1])
             return _hashes(part, done[i][0], channels) if hashes else None
 
         hashed = list(pool.map(number, range(len(done))))
-    offsets = np.concatenate([[0]] + [d[0][1:] + s for d, s in zip(done, shift)])
     return Touches(
         offsets=offsets,
         codes=codes,
