@@ -188,14 +188,20 @@ def test_markov_order_one_on_200_channels_equals_the_dense_chain():
     )
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_order_one_counted_in_place_equals_the_general_windows(monkeypatch, threads):
-    """Order 1 counts its touches in place (in two halves of the paths on two threads): the
-    same chain, bit for bit, as the windows every order uses, and the dense chain's credits."""
+@pytest.mark.parametrize(
+    ("threads", "channels", "chunk"), [(1, 30, 1 << 16), (2, 30, 1 << 16), (2, 2, 1)]
+)
+def test_order_one_counted_in_place_equals_the_general_windows(
+    monkeypatch, threads, channels, chunk
+):
+    """Order 1 counts its touches in place (a chunk of paths at a time, in two halves of the
+    paths on two threads): the same chain, bit for bit, as the windows every order uses, and
+    the dense chain's credits; also where paths are longer than a chunk."""
     from socialroi.measure.attribution import markov_chain
 
     monkeypatch.setattr(markov_chain, "PARALLEL_TOUCHES", 1)
-    df = random_paths(5, n_rows=500, n_channels=30, max_len=7)
+    monkeypatch.setattr(markov_chain, "CHUNK_TOUCHES", chunk)
+    df = random_paths(5, n_rows=500, n_channels=channels, max_len=7 if channels > 2 else 30)
     df["total_null"] += 1.0  # every path weighs: the in-place way applies
     df["total_conversion_value"] = df["total_conversions"] * 3.5
     table = parse_paths(df)
@@ -208,6 +214,7 @@ def test_order_one_counted_in_place_equals_the_general_windows(monkeypatch, thre
         np.testing.assert_array_equal(getattr(fast, field), getattr(general, field))
     monkeypatch.undo()
     monkeypatch.setattr(markov_chain, "PARALLEL_TOUCHES", 1)
+    monkeypatch.setattr(markov_chain, "CHUNK_TOUCHES", chunk)
     got = attribute_paths(df, "markov", order=1, threads=threads)
     want = dense_markov(df, 1)
     np.testing.assert_allclose(

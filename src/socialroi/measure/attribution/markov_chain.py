@@ -154,8 +154,9 @@ def _order_one(table: PathTable, threads: int) -> tuple[np.ndarray, np.ndarray] 
 
     def count(part: tuple[int, int]) -> tuple[np.ndarray, np.ndarray] | None:
         a, b = part
+        # chunk bounds at paths (a path longer than a chunk is one chunk of its own)
         cuts = np.searchsorted(offsets[a : b + 1], np.arange(offsets[a], offsets[b], step))
-        cuts = np.append(cuts, b - a) + a
+        cuts = np.unique(np.append(cuts, b - a)) + a
         flat, ends = np.zeros(n * n), np.zeros((3, n))
         for c, d in zip(cuts[:-1], cuts[1:]):
             lo = offsets[c]
