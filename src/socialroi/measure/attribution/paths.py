@@ -95,10 +95,11 @@ def _numeric(df: pd.DataFrame, column: str, *, default: float | None) -> np.ndar
         return np.full(len(df), float(default))
     raw = df[column]
     if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iuf":
-        # numpy numbers: nothing to parse, and only floats can be missing (NaN)
-        values = np.array(raw.to_numpy(), dtype=float)
-        if default is not None and raw.dtype.kind == "f":
-            np.copyto(values, float(default), where=np.isnan(values))
+        # numpy numbers: nothing to parse (float64 is read in place, never written), and only
+        # floats can be missing (NaN; a minimum is NaN when any is)
+        values = np.asarray(raw.to_numpy(), dtype=float)
+        if default is not None and len(values) and np.isnan(values.min()):
+            values = np.where(np.isnan(values), float(default), values)
     else:
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
         if default is not None:  # optional column: a missing cell counts as the default
