@@ -13,6 +13,7 @@ import time
 
 from fastapi.testclient import TestClient
 
+from socialroi.deliver.web import kept
 from socialroi.deliver.web.routes import connections as routes
 from socialroi.sync.run import SyncOptions, sync
 from tests.deliver.web.test_api import csrf_of, login
@@ -202,3 +203,37 @@ def test_a_sync_sent_from_the_shell_waits_for_the_dashboards_sync(app, fake_meta
     assert out["exit_code"] == 0, out
     assert "another sync of" in out["stderr"] + out["stdout"]
     assert "0 new, 0 changed, 36 unchanged" in out["stdout"]
+
+
+def test_a_sync_sent_from_the_shell_leaves_the_pages_answering(app, fake_meta):  # noqa: F811
+    """`socialroi sync` run by the server for the shell: the write lock only to land, the
+    cached answers forgotten once it did."""
+    from socialroi.deliver.cli import remote
+    from socialroi.deliver.cli.main import main
+
+    fill(fake_meta, days=DAYS)
+    _connect(app)
+    ctx = app.state.ctx
+    c = login(app, "analyst")
+    before = overview(c)
+    run = remote.runner(main, ctx.ws.path, lambda: ctx)
+    env = {"SOCIALROI_META_API_BASE": fake_meta.fake.base_url}
+    asked, go = hold(fake_meta.fake)
+    shell: list = []
+    t = threading.Thread(target=lambda: shell.append(run(["sync", "meta"], env)), daemon=True)
+    try:
+        t.start()
+        assert asked.wait(60)
+        page = answers_within(30, lambda: c.get("/api/v1/connections"))
+        fresh = answers_within(30, lambda: c.get(f"/api/v1/overview?period={PERIOD}&compare=yoy"))
+        assert page is not None and fresh is not None, "a page waited for the shell's sync"
+        assert fresh.json()["as_of"]["data_version"] == before["as_of"]["data_version"]
+    finally:
+        go.set()
+    t.join(120)
+    [out] = shell
+    assert out["exit_code"] == 0 and "36 new" in out["stdout"], out
+    label = kept.version_label(kept.version_text(ctx.version()))
+    assert label != before["as_of"]["data_version"]  # read again at once, not a second later
+    after = overview(c)  # the last good answer or the new one, never the cached current one
+    assert not after["as_of"]["current"] or after["tables"] != before["tables"]
