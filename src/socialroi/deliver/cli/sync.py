@@ -248,15 +248,14 @@ def sync_cmd(
 
     must_exist(workspace)  # before the lock file: a mistyped path leaves nothing behind
     opts_ = dict(since=since, until=until, full=full, streams=list(streams) or None)
-    if remote.in_server():  # the server's write lock serialises its syncs
+    # in the server: its write lock only while a stream lands, its caches refreshed after
+    opts_ |= remote.landing_hooks()
+    told = lambda pid: err.print(  # noqa: E731
+        f"another sync of {workspace} is running (pid {pid}); waiting for it ...",
+        markup=False,
+    )
+    with exclusive(workspace, on_wait=told):  # in the server too: the dashboard's sync
         results = _sync(workspace, list(sources), opts_, prefer, quiet)
-    else:
-        told = lambda pid: err.print(  # noqa: E731
-            f"another sync of {workspace} is running (pid {pid}); waiting for it ...",
-            markup=False,
-        )
-        with exclusive(workspace, on_wait=told):
-            results = _sync(workspace, list(sources), opts_, prefer, quiet)
     failed = [r for r in results if r.status == "failed"]
     new = sum(r.new for r in results)
     changed = sum(r.changed for r in results)
@@ -282,11 +281,13 @@ def _sync(workspace: str, sources: list[str], opts_: dict, prefer: str | None, q
         elif r.status == "failed":
             err.print(r.describe(), markup=False, soft_wrap=True)
 
+    opts = SyncOptions(**opts_)
     with open_workspace(workspace) as ws:
         if prefer:
-            ws.store.set_setting(SYNC_PREFERS, prefer)
+            with opts.landing():
+                ws.store.set_setting(SYNC_PREFERS, prefer)
         return sync(
-            ws, sources or None, SyncOptions(**opts_),
+            ws, sources or None, opts,
             on_start=None if quiet else lambda s, a, st, w: err.print(
                 f"syncing {s}/{st} {a} {w} ...", markup=False, soft_wrap=True
             ),

@@ -473,9 +473,18 @@ class SyncState(BaseModel):
     error: str
 
 
+class SyncStarted(SyncState):
+    """A sync started (or joined) by `POST /api/v1/connections/sync`."""
+
+    joined: bool = Field(description="True: a sync was running already and this is its state.")
+    status: str = Field(description="Where to poll its state (`sync` of the connections list).")
+
+
 class Connections(BaseModel):
     items: list[Connection]
-    sync: SyncState | None = Field(description="The sync last started from the dashboard.")
+    sync: SyncState | None = Field(
+        description="The sync last started from the dashboard or the API."
+    )
 
 
 # -- request bodies ---------------------------------------------------------------------------
@@ -528,6 +537,19 @@ class ShareIn(BaseModel):
         if not 1 <= v <= 90:
             raise ValueError("a share link lasts 1 to 90 days")
         return v
+
+
+class SyncIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="Only this connection (a source name as `socialroi connections` lists "
+        "it); none: every connection.",
+    )
 
 
 class ProfileIn(BaseModel):
