@@ -283,4 +283,7 @@ def test_connect_then_sync_equals_the_file_import(gads, tmp_path):
         r = [roi(w, "2026-03", by=("platform",)).with_totals().reset_index(drop=True)
              for w in (wf, wa)]  # fmt: skip
         pd.testing.assert_frame_equal(*r)
-        assert set(r[1].platform) >= {"search", "youtube"}
+        assert "youtube" in set(r[1].platform)
+        # search campaigns' cost is kept apart from social's, on the `other` row
+        assert "search" not in set(r[1].platform)
+        assert roi(wa, "2026-03", by=("platform",)).measure_totals["nonsocial_cost"] > 0
