@@ -247,6 +247,15 @@ def synced_days(
         return file_days(cur, table, day_col, accounts, synced=True)
 
 
+def any_synced(store: DuckDBStore) -> bool:
+    """Whether any sync ever landed a batch (else no file's days are held by one)."""
+    with store.cursor() as cur:
+        got = cur.execute(
+            f"SELECT count(*) FROM import_batches WHERE context LIKE '{SYNC_CONTEXT}%'"
+        ).fetchone()
+    return bool(got[0])
+
+
 def stored_rows(tx: duckdb.DuckDBPyConnection, table: str, accounts: list[str]) -> int:
     """Rows a table holds for these accounts."""
     if not accounts:
