@@ -21,7 +21,7 @@ from socialroi.model.schema import SCHEMA_VERSION, TABLES, TableSpec
 # Version 1 is the initial schema; each later version adds `MIGRATIONS[n] = fn`.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
 # (key, input schemas) -> (SQL, expression): see `DuckDBStore.run_compiled`.
-_COMPILED: dict[Hashable, tuple[str, ir.Table]] = {}
+_COMPILED: dict[Hashable, tuple[str, ir.Table, pa.Schema]] = {}
 # DuckDB's buffer pool during an import run (`DuckDBStore.bulk`): what a run writes beyond it
 # goes to the workspace's temporary folder, so a large demo's import stays under 2 GB.
 RUN_MEMORY = "512MB"
@@ -381,8 +381,9 @@ class DuckDBStore:
             tables = {n: ibis.table(ibis.Schema.from_pyarrow(t.schema), name=n)
                       for n, t in inputs.items()}  # fmt: skip
             expr = build(tables).as_table()
-            got = _COMPILED[sig] = (self.catalog_ibis.compile(expr), expr)
-        sql, expr = got
+            arrow = expr.schema().to_pyarrow()  # made once: Ibis takes milliseconds for it
+            got = _COMPILED[sig] = (self.catalog_ibis.compile(expr), expr, arrow)
+        sql, expr, arrow = got
         con = self.raw
         for n, t in inputs.items():
             con.register(n, t)
@@ -391,6 +392,8 @@ class DuckDBStore:
         finally:
             for n in inputs:
                 con.unregister(n)
+        if table.schema == arrow:  # what Ibis's conversion would answer, without building it
+            return table
         return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
 
     def table(self, name: str) -> ibis.Table:

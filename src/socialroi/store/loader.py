@@ -24,7 +24,7 @@ from socialroi.store.duckdb import quote
 def conform(spec: TableSpec, data: pa.Table) -> pa.Table:
     """Order columns as the table has them; missing columns become typed nulls."""
     arrays = []
-    schema = spec.ibis_schema().to_pyarrow()
+    schema = spec.arrow_schema()
     for fld in schema:
         if fld.name in data.column_names:
             arrays.append(data.column(fld.name).cast(fld.type))
