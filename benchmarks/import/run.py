@@ -74,9 +74,14 @@ def child_import(exports: Path, db: Path) -> None:
     def on_file(res) -> None:
         now, cpu = time.perf_counter(), time.process_time()
         path, key = files.get(res.file, (None, f"{res.source}/{res.report}"))
+        # a file's own time when the run measured it (grouped files are reported together,
+        # after their shared commit), else the time since the file before
+        took = (
+            (res.seconds, res.cpu) if getattr(res, "seconds", 0) else (now - last[0], cpu - last[1])
+        )
         out.append({"file": res.file, "path": str(path) if path else None, "key": key,
-                    "status": res.status, "rows": res.rows_read, "s": now - last[0],
-                    "cpu": cpu - last[1], "reason": res.reason})  # fmt: skip
+                    "status": res.status, "rows": res.rows_read, "s": took[0],
+                    "cpu": took[1], "reason": res.reason})  # fmt: skip
         last[0], last[1] = now, cpu
 
     with Workspace.open(db) as ws:

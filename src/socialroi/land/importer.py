@@ -58,6 +58,10 @@ class ImportResult:
     tables: dict[str, int] = field(default_factory=dict)
     findings: int = 0
     reason: str = ""  # why a file was skipped or failed (the error's message)
+    # time spent on this file (wall, and CPU of the whole process): reading, parsing, landing,
+    # and its share of a group's commit (`land.groups`); 0 for a file a run did not read
+    seconds: float = 0.0
+    cpu: float = 0.0
 
     def describe(self) -> str:
         if self.status in ("skipped", "failed"):

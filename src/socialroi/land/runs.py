@@ -165,20 +165,26 @@ def run(
             on_file(res)
 
     def attempt(f: InputFile, report: Report, tx: Any = None) -> ImportResult:
-        return import_file(
-            store, _read(f), options, base_currency=base_currency, rules=rules, force=force,
-            report=report, state=state, tx=tx,
-        )  # fmt: skip
+        with groups.timed() as took:
+            res = import_file(
+                store, _read(f), options, base_currency=base_currency, rules=rules,
+                force=force, report=report, state=state, tx=tx,
+            )  # fmt: skip
+        res.seconds, res.cpu = took()
+        return res
 
     def alone(f: InputFile, report: Report) -> ImportResult:
-        try:
-            f = _read(f)
-        except OSError as exc:  # gone or unreadable since the plan read it
-            return ImportResult(f.name, "failed", None, reason=f"cannot read the file: {exc}")
-        try:
-            return attempt(f, report)
-        except SocialroiError as exc:
-            return _problem(f.name, exc, "failed")
+        with groups.timed() as took:
+            try:
+                f = _read(f)
+            except OSError as exc:  # gone or unreadable since the plan read it
+                return ImportResult(f.name, "failed", None, reason=f"cannot read the file: {exc}")
+            try:
+                return attempt(f, report)
+            except SocialroiError as exc:
+                res = _problem(f.name, exc, "failed")
+        res.seconds, res.cpu = took()
+        return res
 
     for res in p.results:
         emit(res)

@@ -150,6 +150,9 @@ class DuckDBStore:
         self._local = threading.local()
         self._others: list[duckdb.DuckDBPyConnection] = []
         self._others_lock = threading.Lock()
+        self._narrow_lock = threading.Lock()
+        self._groups_open = 0  # groups open (`group()`) on any thread
+        self._threads_before = 0  # DuckDB's threads before the first of them
         self._root_ibis = ibis.duckdb.from_connection(self._root)
         if not read_only:
             try:
@@ -303,6 +306,23 @@ class DuckDBStore:
         (`cursor()`) go through it, so each file's checks see the files landed before it."""
         return Group(self)
 
+    def _narrow(self, con: duckdb.DuckDBPyConnection) -> None:
+        """One thread for DuckDB while any group is open (the setting is the database's:
+        the first group sets it, the last one to end restores it)."""
+        with self._narrow_lock:
+            if not self._groups_open:
+                got = con.execute("SELECT current_setting('threads')").fetchone()[0]
+                con.execute("SET threads = 1")
+                self._threads_before = int(got)
+            self._groups_open += 1
+
+    def _widen(self, con: duckdb.DuckDBPyConnection) -> None:
+        with self._narrow_lock:
+            self._groups_open -= 1
+            if not self._groups_open:
+                with contextlib.suppress(duckdb.Error):  # a database that failed fatally
+                    con.execute(f"SET threads = {self._threads_before}")
+
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of its own for one read: threads never share a result set. Inside a
@@ -421,8 +441,12 @@ class Group:
     def __init__(self, store: DuckDBStore) -> None:
         self._store = store
         self.tx = store.raw
-        self._threads = self.tx.execute("SELECT current_setting('threads')").fetchone()[0]
-        self.tx.execute("SET threads = 1; BEGIN TRANSACTION")
+        store._narrow(self.tx)  # noqa: SLF001 - the store's own thread count
+        try:
+            self.tx.execute("BEGIN TRANSACTION")
+        except BaseException:
+            store._widen(self.tx)  # noqa: SLF001
+            raise
         store._local.group = self  # noqa: SLF001 - the store's own per-thread state
 
     def commit(self) -> None:
@@ -440,5 +464,4 @@ class Group:
 
     def _end(self) -> None:
         self._store._local.group = None  # noqa: SLF001
-        with contextlib.suppress(duckdb.Error):  # a database that failed fatally stays so
-            self.tx.execute(f"SET threads = {int(self._threads)}")
+        self._store._widen(self.tx)  # noqa: SLF001
