@@ -7,8 +7,8 @@ Generates the Voltiq demo at the scale and writes every source's exports (or tak
 of exports), then, in one run:
 
 - imports the whole folder as `socialroi import` does (`runs.plan` + `runs.run`: detect,
-  parse, validate, unify, upsert, one transaction per file) into a fresh workspace, in a child
-  process so its wall time and peak memory (max RSS) are its own;
+  parse, validate, unify, upsert, one batch per file, small files' commits shared) into a
+  fresh workspace, in a child process so its wall time and peak memory (max RSS) are its own;
 - reads every file DuckDB has a reader for (`CREATE TABLE AS SELECT * FROM read_csv /
   read_parquet / read_json` into an in-memory database, one connection per file).
 
@@ -201,7 +201,8 @@ def _render(what, made, files, size, imp, per, same, notes) -> str:
         f"{len(files)} files, {size / 1e6:,.1f} MB.{made}",
         "",
         "socialroi = the `socialroi import` run of the folder (detect every file, then parse, "
-        "validate, unify, upsert, one transaction per file) in its own process. DuckDB = "
+        "validate, unify, upsert, one batch per file, small files' commits shared) in its own "
+        "process. DuckDB = "
         "`CREATE TABLE AS SELECT * FROM read_csv/read_parquet/read_json` of each file it has a "
         "reader for (workbooks and zips have no DuckDB row).",
         "",
