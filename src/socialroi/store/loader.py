@@ -20,6 +20,10 @@ import pyarrow as pa
 from socialroi.model.schema import TableSpec
 from socialroi.store.duckdb import quote
 
+# A small upsert's scratch tables (`_dedup`, `_merged`) stay until the next upsert replaces
+# them (a statement less per file: most files merge their account's row); a large one's go.
+KEEP_SCRATCH_ROWS = 50_000
+
 
 def conform(spec: TableSpec, data: pa.Table) -> pa.Table:
     """Order columns as the table has them; missing columns become typed nulls."""
@@ -103,7 +107,7 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
         n = int(
             raw.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {source}").fetchone()[0]
         )
-        if source != view:
+        if source != view and data.num_rows > KEEP_SCRATCH_ROWS:
             raw.execute("DROP TABLE IF EXISTS _dedup; DROP TABLE IF EXISTS _merged")
         return n
     finally:
