@@ -267,7 +267,7 @@ def import_file(
     landing.channel_findings(ctx, unified)
     unified = landing.leave_synced_days(store, ctx, unified, state)
     result = _load(store, file, report, ctx, unified, context, force, tx)
-    state.landed(file.sha256, context, result.batch_id, result.tables)
+    state.landed(file.sha256, context, result.batch_id, unified.get("accounts"))
     return result
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from socialroi.store import batches, connections, reads
 from socialroi.store.duckdb import DuckDBStore
@@ -38,13 +39,29 @@ class RunState:
             self._loaded = batches.loaded_batches(self.store)
         return self._loaded.get((sha256, context))
 
-    def landed(self, sha256: str, context: str, batch_id: int, tables: dict[str, int]) -> None:
-        """A batch of the run committed: its content is loaded now; the accounts register
-        is read again if it wrote accounts."""
+    def landed(
+        self, sha256: str, context: str, batch_id: int, accounts: pa.Table | None = None
+    ) -> None:
+        """A batch of the run was written: its content is loaded now; the accounts register
+        is read again if the batch's `accounts` rows may have changed it."""
         if self._loaded is not None:
             self._loaded[sha256, context] = batch_id
-        if "accounts" in tables:
+        if accounts is not None and accounts.num_rows and not self._holds(accounts):
             self._accounts = None
+
+    def _holds(self, accounts: pa.Table) -> bool:
+        """Whether the register as read already says all these rows say: every account is
+        in it and each of its values is empty here (a stored value is kept: the accounts
+        table merges) or the one it holds. Most files restate their account's row."""
+        if self._accounts is None:
+            return True  # read afresh when next asked
+        for row in accounts.to_pylist():
+            held = self._accounts.get(row.get("account_id"))
+            if held is None:
+                return False
+            if any(row.get(k) is not None and row[k] != v for k, v in held.items()):
+                return False
+        return True
 
     def snapshot(self) -> object:
         """What `restore` needs to forget the batches landed after this point (a group of
