@@ -23,6 +23,7 @@ from socialroi.land.importer import ImportResult, _hidden, detect, expand_file, 
 from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule
 from socialroi.sources.base import ImportOptions, InputFile, Report
+from socialroi.sources.kit import limits
 from socialroi.store.duckdb import DuckDBStore
 
 # Reports other files depend on, imported first (lower first); everything else after, by name.
@@ -201,4 +202,6 @@ def run(
         except BaseException:
             grouper.abandon()
             raise
+        finally:
+            limits.forget_workbooks()
     return summary

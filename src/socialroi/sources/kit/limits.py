@@ -256,9 +256,10 @@ class WorkbookDamaged(ValueError):
 # Small workbooks read whole when detection asks for their first rows, kept for the parse that
 # follows (content hash -> sheets): each read starts a child process (0.1 s), and a run read
 # each workbook twice. A parse takes its workbook out; what no parse takes is dropped oldest
-# first beyond `KEPT_BYTES` of workbook files.
+# first beyond `KEPT_BYTES` of workbook files, and an import run forgets them all at its end
+# (`forget_workbooks`).
 KEEP_BYTES = 512 * 1024  # a larger workbook is read again by its parse
-KEPT_BYTES = 16 * MIB
+KEPT_BYTES = 4 * MIB
 _KEPT: OrderedDict[bytes, tuple[int, dict[str, list[list[Any]]]]] = OrderedDict()
 _KEPT_LOCK = threading.Lock()
 
@@ -287,6 +288,12 @@ def read_workbook(
         while sum(n for n, _ in _KEPT.values()) > KEPT_BYTES:
             _KEPT.popitem(last=False)
     return {sheet: [list(r) for r in rows[:max_rows]] for sheet, rows in kept[1].items()}
+
+
+def forget_workbooks() -> None:
+    """Drop the workbooks kept for a parse that did not come (files already imported)."""
+    with _KEPT_LOCK:
+        _KEPT.clear()
 
 
 def _read_workbook(name: str, data: bytes, max_rows: int | None) -> dict[str, list[list[Any]]]:
