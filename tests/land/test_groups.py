@@ -110,8 +110,10 @@ def test_a_crash_inside_a_group_leaves_nothing_of_it(tmp_path, monkeypatch):
     write = failing_write(monkeypatch, 4, KeyboardInterrupt())  # the 4th file, in the 1st group
     seen = []
     with Workspace.open(tmp_path / "w.duckdb") as ws:
+        before = threads(ws)
         with pytest.raises(KeyboardInterrupt):
             ws.import_run([folder], on_file=seen.append)
+        assert threads(ws) == before  # the group's one thread is undone
         assert seen == []  # none of the group's files was reported imported
         assert ws.store.count("import_batches") == 0
         assert all(ws.store.count(t) == 0 for t in ("costs", "conversions", "post_metrics"))
@@ -123,6 +125,30 @@ def test_a_crash_inside_a_group_leaves_nothing_of_it(tmp_path, monkeypatch):
         after = landed(ws)
     _, _, clean = run(tmp_path, "clean", folder)
     assert after == clean
+
+
+def threads(ws) -> int:
+    return int(ws.store.raw.execute("SELECT current_setting('threads')").fetchone()[0])
+
+
+def test_a_crash_in_a_groups_commit_leaves_nothing(tmp_path, monkeypatch):
+    folder = exports(tmp_path, bad=False)
+    commit = Group.commit
+
+    def interrupted(self):
+        self.tx.execute("SELECT 1")  # the commit never runs: Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Group, "commit", interrupted)
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        before = threads(ws)
+        with pytest.raises(KeyboardInterrupt):
+            ws.import_run([folder])
+        assert threads(ws) == before
+        assert ws.store.count("import_batches") == 0
+        monkeypatch.setattr(Group, "commit", commit)
+        assert ws.import_run([folder]).counts()["imported"] == len(ORDERED) + 1
+        every_row_knows_its_batch(ws)
 
 
 def test_a_write_that_fails_inside_a_group_is_retried_file_by_file(tmp_path, monkeypatch):

@@ -450,6 +450,7 @@ class Group:
             store._widen(self.tx)  # noqa: SLF001
             raise
         store._local.group = self  # noqa: SLF001 - the store's own per-thread state
+        self._open = True
 
     def commit(self) -> None:
         try:
@@ -460,10 +461,15 @@ class Group:
         self._end()
 
     def rollback(self) -> None:
+        """Leave none of the group's rows (again after a failed commit: nothing happens)."""
+        if not self._open:
+            return
         with contextlib.suppress(duckdb.Error):  # a failed commit has ended it already
             self.tx.execute("ROLLBACK")
         self._end()
 
     def _end(self) -> None:
-        self._store._local.group = None  # noqa: SLF001
-        self._store._widen(self.tx)  # noqa: SLF001
+        if self._open:
+            self._open = False
+            self._store._local.group = None  # noqa: SLF001
+            self._store._widen(self.tx)  # noqa: SLF001
