@@ -257,4 +257,3 @@ def any_synced(store: DuckDBStore) -> bool:
             f"SELECT count(*) FROM import_batches WHERE context LIKE '{SYNC_CONTEXT}%'"
         ).fetchone()
     return bool(got[0])
-
