@@ -9,17 +9,19 @@ Guarantees, in this order:
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from socialroi.errors import ImportFailed, NotAnExport, SocialroiError
 from socialroi.land import landing
-from socialroi.land.landing import known_accounts
+from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule
 from socialroi.sources import load_all
 from socialroi.sources.base import (
@@ -56,6 +58,10 @@ class ImportResult:
     tables: dict[str, int] = field(default_factory=dict)
     findings: int = 0
     reason: str = ""  # why a file was skipped or failed (the error's message)
+    # time spent on this file (wall, and CPU of the whole process): reading, parsing, landing,
+    # and its share of a group's commit (`land.groups`); 0 for a file a run did not read
+    seconds: float = 0.0
+    cpu: float = 0.0
 
     def describe(self) -> str:
         if self.status in ("skipped", "failed"):
@@ -222,21 +228,27 @@ def import_file(
     rules: list[ChannelRule] | None = None,
     force: bool = False,
     report: Report | None = None,
+    state: RunState | None = None,
+    tx: duckdb.DuckDBPyConnection | None = None,
 ) -> ImportResult:
     """Import one file as one batch. `force` re-reads a file already imported (its rows
     replace themselves, so totals do not change) — for a corrected parser or channel rules.
-    `report` is the file's report when a run has detected it already."""
+    `report` is the file's report when a run has detected it already; `state` what the run
+    has read of the workspace (a single file's import reads it afresh); `tx` the open
+    transaction of a group of files (`land.groups`) the batch joins instead of committing
+    on its own."""
     options = options or ImportOptions()
+    state = state or RunState(store)
     context = file.context(options)
-    known = None if force else batches.loaded_batch(store, file.sha256, context)
+    known = None if force else state.loaded_batch(file.sha256, context)
     if known:
         return ImportResult(file.name, "unchanged", known)
     limits.check_file(file.name, file.data)
     report = report or detect(file, options)
-    ctx = Context(file, options, known_accounts=known_accounts(store), engine=store.parse_engine)
+    ctx = Context(file, options, known_accounts=state.accounts(), engine=store.parse_engine)
     try:
         staged = report.parse(file, ctx)
-        unified = landing.prepare(store, ctx, staged, base_currency, rules)
+        unified = landing.prepare(store, ctx, staged, base_currency, rules, state)
         del staged  # a large file's parsed rows are not kept beside their unified copy
     except (ImportFailed, SocialroiError):
         raise
@@ -253,8 +265,10 @@ def import_file(
     except Exception as exc:  # noqa: BLE001 - damaged files must end in a clear error
         raise _unreadable(file, report) from exc
     landing.channel_findings(ctx, unified)
-    unified = landing.leave_synced_days(store, ctx, unified)
-    return _load(store, file, report, ctx, unified, context, force)
+    unified = landing.leave_synced_days(store, ctx, unified, state)
+    result = _load(store, file, report, ctx, unified, context, force, tx)
+    state.landed(file.sha256, context, result.batch_id, unified.get("accounts"))
+    return result
 
 
 def _unreadable(file: InputFile, report: Report) -> ImportFailed:
@@ -276,8 +290,9 @@ def _load(
     unified: dict,
     context: str,
     force: bool,
+    group: duckdb.DuckDBPyConnection | None,
 ) -> ImportResult:
-    with store.transaction() as tx:
+    with contextlib.nullcontext(group) if group is not None else store.transaction() as tx:
         batch_id = batches.next_batch_id(tx)
         if force:  # otherwise no batch of this content and context is loaded (checked above)
             batches.supersede(tx, file.sha256, context)

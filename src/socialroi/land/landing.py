@@ -15,11 +15,14 @@ from typing import Any
 
 import duckdb
 import ibis
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialroi.errors import SocialroiError
 from socialroi.land import identity, plausible
+from socialroi.land.state import SYNC_PREFERS as SYNC_PREFERS  # sync reads it from here
+from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule, load_rules, rules_data
 from socialroi.model.currencies import ecb_last_date, known_currencies
 from socialroi.model.schema import TABLES
@@ -31,9 +34,6 @@ from socialroi.store.loader import upsert
 from socialroi.unify import fx as fxmod
 from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify, unify_table
 
-# Workspace setting: which wins when a file and a sync hold the same account and day of a
-# table a sync stream replaces (`Stream.replaces`): "api" (default) or "files".
-SYNC_PREFERS = "sync_prefers"
 MAX_FX_DAYS = 40 * 366  # the daily exchange-rate table of one batch (2000 to today and more)
 DATE_COLUMNS = ("metric_date", "local_date", "period_start", "period_end")
 
@@ -44,13 +44,16 @@ def prepare(
     staged: Staged,
     base_currency: str,
     rules: list[ChannelRule] | None,
+    state: RunState | None = None,
 ) -> dict[str, pa.Table]:
-    """Staging frames -> unified Arrow tables, ready to `write` (raises `ctx.fail(...)`)."""
+    """Staging frames -> unified Arrow tables, ready to `write` (raises `ctx.fail(...)`).
+    `state`: what the run has read of the workspace already (the exchange-rate overrides)."""
     staged = plausible.check(ctx, staged)
     arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
     validate(ctx, arrow)
     identity.check(store, ctx, arrow)
-    return unify_staged(store, arrow, base_currency, rules, ctx)
+    overrides = state.fx_overrides() if state is not None else None
+    return unify_staged(store, arrow, base_currency, rules, ctx, overrides)
 
 
 def known_accounts(store: DuckDBStore) -> dict[str, dict]:
@@ -88,6 +91,7 @@ def unify_staged(
     base: str,
     rules: list[ChannelRule] | None,
     ctx: Context,
+    overrides: pd.DataFrame | None = None,
 ) -> dict[str, pa.Table]:
     currencies: set[str] = set()
     days: list[dt.date] = []
@@ -98,7 +102,8 @@ def unify_staged(
                 col = data.column(date_col)
                 if col.null_count < len(col):
                     days += [pc.min(col).as_py(), pc.max(col).as_py()]
-    overrides = reads.fx_overrides(store)  # read once per file (the base currency's too)
+    if overrides is None:  # the base currency's too; a run reads them once (`RunState`)
+        overrides = reads.fx_overrides(store)
     unknown = currencies - set(known_currencies()) - set(overrides.currency) if currencies else ()
     if unknown:
         raise ctx.fail(
@@ -176,10 +181,13 @@ def channel_findings(ctx: Context, unified: dict[str, pa.Table]) -> None:
             )
 
 
-def leave_synced_days(store: DuckDBStore, ctx: Context, unified: dict[str, pa.Table]) -> dict:
+def leave_synced_days(
+    store: DuckDBStore, ctx: Context, unified: dict[str, pa.Table], state: RunState | None = None
+) -> dict:
     """A file's rows of an (account, day) that a sync holds are left out while syncs win
     (the default): the same account and day counts once, whichever came first."""
-    if (store.setting(SYNC_PREFERS, "api") or "api") != "api":
+    state = state or RunState(store)
+    if state.files_win() or not state.any_synced():
         return unified
     out = dict(unified)
     for table, day_col in replaced_by_sync().items():

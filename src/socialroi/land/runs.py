@@ -15,11 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from socialroi.errors import NotAnExport, SocialroiError
+from socialroi.land import groups
 from socialroi.land.importer import ImportResult, _hidden, detect, expand_file, import_file
+from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule
 from socialroi.sources.base import ImportOptions, InputFile, Report
+from socialroi.sources.kit import limits
 from socialroi.store.duckdb import DuckDBStore
 
 # Reports other files depend on, imported first (lower first); everything else after, by name.
@@ -154,28 +158,50 @@ def run(
     options = options or ImportOptions()
     p = planned or plan(paths, options)
     summary = RunSummary()
-    for res in p.results:
+    state = RunState(store)
+
+    def emit(res: ImportResult) -> None:
         summary.results.append(res)
         if on_file:
             on_file(res)
-    with store.bulk():
-        for f, report in p.todo:
+
+    def attempt(f: InputFile, report: Report, tx: Any = None) -> ImportResult:
+        with groups.timed() as took:
+            res = import_file(
+                store, _read(f), options, base_currency=base_currency, rules=rules,
+                force=force, report=report, state=state, tx=tx,
+            )  # fmt: skip
+        res.seconds, res.cpu = took()
+        return res
+
+    def alone(f: InputFile, report: Report) -> ImportResult:
+        with groups.timed() as took:
             try:
                 f = _read(f)
             except OSError as exc:  # gone or unreadable since the plan read it
-                res = ImportResult(f.name, "failed", None, reason=f"cannot read the file: {exc}")
-                summary.results.append(res)
-                if on_file:
-                    on_file(res)
-                continue
+                return ImportResult(f.name, "failed", None, reason=f"cannot read the file: {exc}")
             try:
-                res = import_file(
-                    store, f, options, base_currency=base_currency, rules=rules, force=force,
-                    report=report,
-                )  # fmt: skip
+                return attempt(f, report)
             except SocialroiError as exc:
                 res = _problem(f.name, exc, "failed")
-            summary.results.append(res)
-            if on_file:
-                on_file(res)
+        res.seconds, res.cpu = took()
+        return res
+
+    for res in p.results:
+        emit(res)
+    with store.bulk():
+        grouper = groups.Grouper(store, state, attempt, alone, emit)
+        try:
+            for f, report in p.todo:
+                if groups.small(f):
+                    grouper.add(f, report)
+                else:  # a large file lands alone, after the group before it
+                    grouper.flush()
+                    emit(alone(f, report))
+            grouper.flush()
+        except BaseException:
+            grouper.abandon()
+            raise
+        finally:
+            limits.forget_workbooks()
     return summary

@@ -17,6 +17,7 @@ import pandas as pd
 from socialroi.errors import SocialroiError
 from socialroi.land import runs
 from socialroi.land.importer import ImportResult, expand, import_file
+from socialroi.land.state import RunState
 from socialroi.model.channels import load_rules
 from socialroi.model.currencies import is_iso_currency, known_currencies
 from socialroi.model.schema import TABLES, table_spec
@@ -132,6 +133,7 @@ class Workspace:
         """
         opts = ImportOptions(**options)
         results: list[ImportResult] = []
+        state = RunState(self.store)
         with self.store.bulk():
             for file in expand(paths, opts):
                 res = import_file(
@@ -141,6 +143,7 @@ class Workspace:
                     base_currency=self.base_currency,
                     rules=self.rules,
                     force=force,
+                    state=state,
                 )
                 results.append(res)
                 if on_file:

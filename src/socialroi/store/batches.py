@@ -51,15 +51,14 @@ class FindingRow:
     message: str
 
 
-def loaded_batch(store: DuckDBStore, file_hash: str, context: str) -> int | None:
-    """The batch that already holds this content read this way, if any."""
+def loaded_batches(store: DuckDBStore) -> dict[tuple[str, str], int]:
+    """(content hash, context) -> batch, for every loaded batch: what an import run asks of
+    each file before reading it, asked once."""
     with store.cursor() as cur:
-        got = cur.execute(
-            "SELECT batch_id FROM import_batches WHERE file_hash = ? AND context = ? "
-            "AND status = 'loaded'",
-            [file_hash, context],
-        ).fetchone()
-    return int(got[0]) if got else None
+        rows = cur.execute(
+            "SELECT file_hash, context, batch_id FROM import_batches WHERE status = 'loaded'"
+        ).fetchall()
+    return {(h, c): int(b) for h, c, b in rows}
 
 
 def next_batch_id(tx: duckdb.DuckDBPyConnection) -> int:

@@ -248,3 +248,12 @@ def synced_days(
     """(account, day) pairs of a table that syncs wrote (a file import then leaves them)."""
     with store.cursor() as cur:
         return file_days(cur, table, day_col, accounts, synced=True)
+
+
+def any_synced(store: DuckDBStore) -> bool:
+    """Whether any sync ever landed a batch (else no file's days are held by one)."""
+    with store.cursor() as cur:
+        got = cur.execute(
+            f"SELECT count(*) FROM import_batches WHERE context LIKE '{SYNC_CONTEXT}%'"
+        ).fetchone()
+    return bool(got[0])

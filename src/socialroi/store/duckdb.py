@@ -22,7 +22,7 @@ from socialroi.model.schema import SCHEMA_VERSION, TABLES, TableSpec
 # Version 1 is the initial schema; each later version adds `MIGRATIONS[n] = fn`.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
 # (key, input schemas) -> (SQL, expression): see `DuckDBStore.run_compiled`.
-_COMPILED: dict[Hashable, tuple[str, ir.Table]] = {}
+_COMPILED: dict[Hashable, tuple[str, ir.Table, pa.Schema]] = {}
 # DuckDB's buffer pool during an import run (`DuckDBStore.bulk`): what a run writes beyond it
 # goes to the workspace's temporary folder, so a large demo's import stays under 2 GB.
 RUN_MEMORY = "512MB"
@@ -152,6 +152,9 @@ class DuckDBStore:
         self._local = threading.local()
         self._others: list[duckdb.DuckDBPyConnection] = []
         self._others_lock = threading.Lock()
+        self._narrow_lock = threading.Lock()
+        self._groups_open = 0  # groups open (`group()`) on any thread
+        self._threads_before = 0  # DuckDB's threads before the first of them
         self._root_ibis = ibis.duckdb.from_connection(self._root)
         if not read_only:
             try:
@@ -299,9 +302,41 @@ class DuckDBStore:
                 f"SET memory_limit = '{old[1].replace(chr(39), '')}'"
             )
 
+    def group(self) -> Group:
+        """Open one transaction for several batches (an import run's small files; see
+        `land.groups`). Until it is committed or rolled back, this thread's reads
+        (`cursor()`) go through it, so each file's checks see the files landed before it."""
+        return Group(self)
+
+    def _narrow(self, con: duckdb.DuckDBPyConnection) -> None:
+        """One thread for DuckDB while any group is open (the setting is the database's:
+        the first group sets it, the last one to end restores it)."""
+        with self._narrow_lock:
+            if not self._groups_open:
+                got = con.execute("SELECT current_setting('threads')").fetchone()[0]
+                con.execute("SET threads = 1")
+                self._threads_before = int(got)
+            self._groups_open += 1
+
+    def _widen(self, con: duckdb.DuckDBPyConnection) -> None:
+        with self._narrow_lock:
+            self._groups_open -= 1
+            if not self._groups_open:
+                with contextlib.suppress(duckdb.Error):  # a database that failed fatally
+                    con.execute(f"SET threads = {self._threads_before}")
+
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor of its own for one read: threads never share a result set."""
+        """A cursor of its own for one read: threads never share a result set. Inside a
+        group (`group()`), this thread's own connection: its reads see the group's rows."""
+        if getattr(self._local, "group", None) is not None:
+            yield self.raw
+            return
+        with self._own_cursor() as cur:
+            yield cur
+
+    @contextlib.contextmanager
+    def _own_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         cur = self._root.cursor()
         _setup(cur)
         try:
@@ -315,7 +350,7 @@ class DuckDBStore:
         database, so a run has one buffer pool, bounded during a run (`bulk`), and what does
         not fit spills to the workspace's temporary folder. A parser only creates and reads
         its own temporary tables."""
-        return self.cursor()
+        return self._own_cursor()
 
     def data_version(self, tables: tuple[str, ...] | None = None) -> tuple:
         """Changes whenever anything a measure reads changes: an import or a manual cost edit
@@ -368,8 +403,9 @@ class DuckDBStore:
             tables = {n: ibis.table(ibis.Schema.from_pyarrow(t.schema), name=n)
                       for n, t in inputs.items()}  # fmt: skip
             expr = build(tables).as_table()
-            got = _COMPILED[sig] = (self.catalog_ibis.compile(expr), expr)
-        sql, expr = got
+            arrow = expr.schema().to_pyarrow()  # made once: Ibis takes milliseconds for it
+            got = _COMPILED[sig] = (self.catalog_ibis.compile(expr), expr, arrow)
+        sql, expr, arrow = got
         con = self.raw
         for n, t in inputs.items():
             con.register(n, t)
@@ -378,6 +414,8 @@ class DuckDBStore:
         finally:
             for n in inputs:
                 con.unregister(n)
+        if table.schema == arrow:  # what Ibis's conversion would answer, without building it
+            return table
         return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
 
     def table(self, name: str) -> ibis.Table:
@@ -390,3 +428,48 @@ class DuckDBStore:
     def count(self, name: str) -> int:
         with self.cursor() as cur:
             return int(cur.execute(f"SELECT count(*) FROM {quote(name)}").fetchone()[0])
+
+
+class Group:
+    """One open transaction that several batches share (`DuckDBStore.group`): `tx` is the
+    connection to write through; `commit()` makes them all durable at once, `rollback()`
+    leaves none of them.
+
+    A group is for small files, whose statements take a millisecond or two: DuckDB runs them
+    on one thread while the group is open (handing a tiny query to a second thread and
+    waiting for it costs more than it saves: on one thread a run's small files took 17 % less
+    CPU); the number of threads is restored when the last open group ends."""
+
+    def __init__(self, store: DuckDBStore) -> None:
+        self._store = store
+        self.tx = store.raw
+        store._narrow(self.tx)  # noqa: SLF001 - the store's own thread count
+        try:
+            self.tx.execute("BEGIN TRANSACTION")
+        except BaseException:
+            store._widen(self.tx)  # noqa: SLF001
+            raise
+        store._local.group = self  # noqa: SLF001 - the store's own per-thread state
+        self._open = True
+
+    def commit(self) -> None:
+        try:
+            self.tx.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+        self._end()
+
+    def rollback(self) -> None:
+        """Leave none of the group's rows (again after a failed commit: nothing happens)."""
+        if not self._open:
+            return
+        with contextlib.suppress(duckdb.Error):  # a failed commit has ended it already
+            self.tx.execute("ROLLBACK")
+        self._end()
+
+    def _end(self) -> None:
+        if self._open:
+            self._open = False
+            self._store._local.group = None  # noqa: SLF001
+            self._store._widen(self.tx)  # noqa: SLF001

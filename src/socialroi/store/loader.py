@@ -20,11 +20,15 @@ import pyarrow as pa
 from socialroi.model.schema import TableSpec
 from socialroi.store.duckdb import quote
 
+# A small upsert's scratch tables (`_dedup`, `_merged`) stay until the next upsert replaces
+# them (a statement less per file: most files merge their account's row); a large one's go.
+KEEP_SCRATCH_ROWS = 50_000
+
 
 def conform(spec: TableSpec, data: pa.Table) -> pa.Table:
     """Order columns as the table has them; missing columns become typed nulls."""
     arrays = []
-    schema = spec.ibis_schema().to_pyarrow()
+    schema = spec.arrow_schema()
     for fld in schema:
         if fld.name in data.column_names:
             arrays.append(data.column(fld.name).cast(fld.type))
@@ -48,12 +52,23 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
     order = "_ord DESC"
     if spec.newer_wins:
         order = f"{quote(spec.newer_wins)} DESC NULLS LAST, _ord DESC"
+    # One semi-join says whether the file touches stored keys at all; a file of new keys
+    # only (most files of a first import) is inserted as it is: merging it with stored rows
+    # would find none, and there is nothing to delete. The same statement counts the file's
+    # distinct keys: most files hold each key once, and need no "last row wins" window.
+    touches = f"SELECT count(*) FROM {{}} i WHERE EXISTS (SELECT 1 FROM {target} t WHERE {keys})"
     raw.register(view, data)
     try:
         source = view
-        keys_only = data.select(list(spec.key))
-        repeated = keys_only.group_by(list(spec.key)).aggregate([]).num_rows < data.num_rows
-        if repeated or spec.newer_wins:  # most files hold each key once: no window then
+        if spec.newer_wins:
+            repeated = True  # the window below also orders by the snapshot's age
+        else:
+            distinct, stored = raw.execute(
+                f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {key_list} FROM {view})), "
+                f"({touches.format(view)})"
+            ).fetchone()
+            repeated = distinct < data.num_rows
+        if repeated:
             raw.execute(
                 f"CREATE OR REPLACE TEMP TABLE _dedup AS SELECT * FROM {view} "
                 f"QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY {order}) = 1"
@@ -65,12 +80,7 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
                 f"DELETE FROM _dedup i WHERE EXISTS (SELECT 1 FROM {target} t "
                 f"WHERE {keys} AND t.{nw} > i.{nw})"
             )
-        # One semi-join says whether the file touches stored keys at all; a file of new keys
-        # only (most files of a first import) is inserted as it is: merging it with stored
-        # rows would find none, and there is nothing to delete.
-        stored = raw.execute(
-            f"SELECT count(*) FROM {source} i WHERE EXISTS (SELECT 1 FROM {target} t WHERE {keys})"
-        ).fetchone()[0]
+            stored = raw.execute(touches.format(source)).fetchone()[0]
         partial = carried | {"batch_id"} < set(spec.column_names)
         if stored and (spec.kind == "dimension" or partial):
 
@@ -93,11 +103,12 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
             raw.execute(
                 f"DELETE FROM {target} t WHERE EXISTS (SELECT 1 FROM {source} i WHERE {keys})"
             )
-        raw.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {source}")
-        if source == view:
-            return data.num_rows
-        n = int(raw.execute(f"SELECT count(*) FROM {source}").fetchone()[0])
-        raw.execute("DROP TABLE IF EXISTS _dedup; DROP TABLE IF EXISTS _merged")
+        # INSERT answers the rows it wrote
+        n = int(
+            raw.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {source}").fetchone()[0]
+        )
+        if source != view and data.num_rows > KEEP_SCRATCH_ROWS:
+            raw.execute("DROP TABLE IF EXISTS _dedup; DROP TABLE IF EXISTS _merged")
         return n
     finally:
         raw.unregister(view)

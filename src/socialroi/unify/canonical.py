@@ -52,7 +52,7 @@ def staged_to_arrow(table: str, frame: pd.DataFrame | pa.Table) -> pa.Table:
     A parser that stages Arrow (typed in the database) gets its columns cast as they are: a
     timestamp without a zone is UTC."""
     spec = TABLES[table]
-    schema = spec.ibis_schema().to_pyarrow()
+    schema = spec.arrow_schema()
     if isinstance(frame, pa.Table):
         fields = [f for f in schema if f.name in frame.column_names]
         arrays = [frame.column(f.name).cast(f.type) for f in fields]

@@ -14,7 +14,7 @@ import datetime as dt
 import pandas as pd
 
 from socialroi.errors import SocialroiError
-from socialroi.model.currencies import ecb_rate
+from socialroi.model.currencies import ecb_rates
 
 
 def daily_rates(
@@ -37,25 +37,27 @@ def daily_rates(
     }
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     wanted = sorted(set(currencies) | {base})
-    rows = []
-    per_eur: dict[tuple[str, dt.date], tuple[float, str, dt.date | None]] = {}
+    per_eur: dict[str, tuple[list[float], list[str], list[dt.date | None]]] = {}
     for cur in wanted:
-        for d in days:
+        got = ecb_rates(cur, days) if cur != "EUR" else ([1.0] * len(days), list(days))
+        rates, used = got if got is not None else ([0.0] * len(days), [None] * len(days))
+        source = ["ecb"] * len(days)
+        for i, d in enumerate(days):
             if (cur, d) in over:
-                per_eur[cur, d] = (over[cur, d], "user", None)
-                continue
-            got = ecb_rate(cur, d)
-            if got is None:
+                rates[i], source[i], used[i] = over[cur, d], "user", None
+            elif used[i] is None:
                 raise SocialroiError(
                     f"no exchange rate for {cur} on {d}: the ECB does not publish it. "
                     f"Add rates with `socialroi fx set {cur} DATE UNITS_PER_EUR` "
                     f"(see docs/money-and-time.md)."
                 )
-            per_eur[cur, d] = (got[0], "ecb", got[1])
-    for cur in wanted:
-        for d in days:
-            rate, source, ecb_day = per_eur[cur, d]
-            rows.append((cur, d, rate, per_eur[base, d][0] / rate, source, ecb_day))
+        per_eur[cur] = (rates, source, used)
+    base_rates = per_eur[base][0]
+    rows = [
+        (cur, d, rate, b / rate, src, ecb_day)
+        for cur in wanted
+        for d, rate, src, ecb_day, b in zip(days, *per_eur[cur], base_rates, strict=True)
+    ]
     return pd.DataFrame(
         rows, columns=["currency", "rate_date", "per_eur", "to_base", "rate_source", "ecb_date"]
     )

@@ -12,6 +12,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from socialroi.model.aliases import ALIASES, LANGUAGES
@@ -93,17 +94,23 @@ class HeaderMap:
         # Fields whose column name appears twice where the report expects it once: reading
         # the first would silently drop the second (a key or date column edited by hand).
         self.duplicated: dict[str, tuple[int, int]] = {}
-        plan, expected_twice = _alias_plan(tuple((f, tuple(ns)) for f, ns in aliases.items()))
-        for field, keys in plan:
-            for k in keys:
-                if k in positions:
-                    self.index[field] = positions[k]
-                    self.found_as[field] = self.header[positions[k]]
-                    if k in self.currencies:
-                        self.currencies[field] = self.currencies[k]
-                    if f"{k}#2" in positions and f"{k}#2" not in expected_twice:
-                        self.duplicated[field] = (positions[k], positions[f"{k}#2"])
-                    break
+        plan = _plan_of(aliases)
+        # each field's first alias the header has (looked up from the header's names: a
+        # report knows hundreds of names in three languages, a header row has a few dozen)
+        first: dict[int, int] = {}
+        for name in positions:
+            for field_no, rank in plan.fields_named.get(name, ()):
+                if rank < first.get(field_no, rank + 1):
+                    first[field_no] = rank
+        for field_no in sorted(first):
+            field, keys = plan.fields[field_no]
+            k = keys[first[field_no]]
+            self.index[field] = positions[k]
+            self.found_as[field] = self.header[positions[k]]
+            if k in self.currencies:
+                self.currencies[field] = self.currencies[k]
+            if f"{k}#2" in positions and f"{k}#2" not in plan.twice:
+                self.duplicated[field] = (positions[k], positions[f"{k}#2"])
 
     def __contains__(self, field: str) -> bool:
         return field in self.index
@@ -158,15 +165,47 @@ def _positions_of(header: tuple[str, ...]) -> tuple[dict[str, int], dict[str, st
     return positions, currencies
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A report's aliases normalised once: (field, normalised names) in order, the names an
+    export writes twice on purpose (`name#2`), each name's (field number, rank among that
+    field's names), and each field's names."""
+
+    fields: tuple[tuple[str, tuple[str, ...]], ...]
+    twice: frozenset[str]
+    fields_named: dict[str, tuple[tuple[int, int], ...]]
+    names: dict[str, tuple[str, ...]]
+
+
+# id(aliases) -> (the aliases, their plan): most alias tables are the same dictionary on every
+# call (`model.aliases.aliases`), and building the cache key of `_alias_plan` from one cost
+# more than the plan (detection builds 33,000 header maps for 188 files). The table is held,
+# so its id is not reused while it is here; tables are not changed after they are made.
+_PLANS: dict[int, tuple[dict[str, list[str]], _Plan]] = {}
+
+
+def _plan_of(aliases: dict[str, list[str]]) -> _Plan:
+    got = _PLANS.get(id(aliases))
+    if got is not None and got[0] is aliases:
+        return got[1]
+    plan = _alias_plan(tuple((f, tuple(ns)) for f, ns in aliases.items()))
+    if len(_PLANS) >= 1024:  # tables made per call (merged aliases) do not pile up
+        _PLANS.clear()
+    _PLANS[id(aliases)] = (aliases, plan)
+    return plan
+
+
 @functools.lru_cache(maxsize=512)
-def _alias_plan(
-    aliases: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], frozenset[str]]:
-    """A report's aliases normalised once: (field, normalised names) in order, and the names
-    an export writes twice on purpose (`name#2`)."""
-    plan = tuple((f, tuple(norm(n) for n in names)) for f, names in aliases)
+def _alias_plan(aliases: tuple[tuple[str, tuple[str, ...]], ...]) -> _Plan:
+    fields = tuple((f, tuple(norm(n) for n in names)) for f, names in aliases)
     twice = frozenset(norm(n) for _, names in aliases for n in names if "#" in n)
-    return plan, twice
+    named: dict[str, list[tuple[int, int]]] = {}
+    for field_no, (_, keys) in enumerate(fields):
+        for rank, k in enumerate(keys):
+            hits = named.setdefault(k, [])
+            if not any(f == field_no for f, _ in hits):  # a name listed twice: its first
+                hits.append((field_no, rank))
+    return _Plan(fields, twice, {k: tuple(v) for k, v in named.items()}, dict(fields))
 
 
 def _could_hold(row: Sequence[Any], aliases: dict[str, list[str]], fields: Sequence[str]) -> bool:
@@ -174,7 +213,8 @@ def _could_hold(row: Sequence[Any], aliases: dict[str, list[str]], fields: Seque
     fields asked for only: detection tries every report's header on the first rows of every
     file)."""
     positions, _ = _positions([str(h) if h is not None else "" for h in row])
-    return all(any(norm(n) in positions for n in aliases.get(f, ())) for f in fields)
+    names = _plan_of(aliases).names
+    return all(any(n in positions for n in names.get(f, ())) for f in fields)
 
 
 ADD_COLUMNS = (

@@ -11,12 +11,15 @@ in a clear error, not in a dead process. The bounds are listed in docs/limits.md
 
 from __future__ import annotations
 
+import hashlib
 import io
 import pickle
 import struct
 import subprocess
 import sys
+import threading
 import zipfile
+from collections import OrderedDict
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -250,12 +253,50 @@ class WorkbookDamaged(ValueError):
         super().__init__(f"{part}: {reason}" if part else reason)
 
 
+# Small workbooks read whole when detection asks for their first rows, kept for the parse that
+# follows (content hash -> sheets): each read starts a child process (0.1 s), and a run read
+# each workbook twice. A parse takes its workbook out; what no parse takes is dropped oldest
+# first beyond `KEPT_BYTES` of workbook files, and an import run forgets them all at its end
+# (`forget_workbooks`).
+KEEP_BYTES = 512 * 1024  # a larger workbook is read again by its parse
+KEPT_BYTES = 4 * MIB
+_KEPT: OrderedDict[bytes, tuple[int, dict[str, list[list[Any]]]]] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+
+
 def read_workbook(
     name: str, data: bytes, max_rows: int | None = None
 ) -> dict[str, list[list[Any]]]:
-    """All sheets of an .xls/.xlsx as rows of typed cells, read by calamine in a child
-    process bounded to `WORKBOOK_MEMORY` and `WORKBOOK_SECONDS`."""
+    """All sheets of an .xls/.xlsx as rows of typed cells (the first `max_rows` of each),
+    read by calamine in a child process bounded to `WORKBOOK_MEMORY` and `WORKBOOK_SECONDS`.
+    A small workbook is read whole the first time and kept for the next whole read."""
     check_file(name, data)
+    if len(data) > KEEP_BYTES:
+        return _read_workbook(name, data, max_rows)
+    key = hashlib.sha256(data).digest()
+    with _KEPT_LOCK:
+        kept = _KEPT.pop(key, None)
+    if kept is None:
+        try:
+            kept = (len(data), _read_workbook(name, data, None))
+        except (ImportFailed, WorkbookDamaged):  # the bounded read says it as it always did
+            return _read_workbook(name, data, max_rows)
+    if max_rows is None:
+        return kept[1]
+    with _KEPT_LOCK:  # the dashboard's server imports in threads
+        _KEPT[key] = kept
+        while sum(n for n, _ in _KEPT.values()) > KEPT_BYTES:
+            _KEPT.popitem(last=False)
+    return {sheet: [list(r) for r in rows[:max_rows]] for sheet, rows in kept[1].items()}
+
+
+def forget_workbooks() -> None:
+    """Drop the workbooks kept for a parse that did not come (files already imported)."""
+    with _KEPT_LOCK:
+        _KEPT.clear()
+
+
+def _read_workbook(name: str, data: bytes, max_rows: int | None) -> dict[str, list[list[Any]]]:
     try:
         done = subprocess.run(  # noqa: S603 - our own interpreter and script; data on stdin
             [sys.executable, "-I", "-c", _CHILD, str(WORKBOOK_MEMORY), str(max_rows or 0)],
