@@ -58,9 +58,7 @@ def attributed(ws, sel: Selection, profile: Profile, model: str) -> tuple[pd.Dat
         model_cr = touch_credits(ws, model, p, settings, touches=touches)
         first_cr = touch_credits(ws, "first_click", p, settings, touches=touches)
         camp = (
-            _touch_campaigns(tp, touches.touch_id, campaign_keys(ws))
-            if "campaign" in sel.by
-            else None
+            _touch_campaigns(tp, touches.touch_id, campaign_keys(ws)) if sel.by_campaign else None
         )
         for frame, col in ((model_cr, "credit"), (first_cr, "sourced_credit")):
             f = frame[["conversion_id", "touch_id", "unit", "credit"]].rename(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from socialroi.errors import SocialroiError, UnknownName
 from socialroi.measure.attribution.workspace import check_model
+from socialroi.measure.campaigns import fold
 from socialroi.measure.profiles import Profile, load_profile
 from socialroi.measure.selection import GRAINS
 from socialroi.model.names import markets_named, platforms_named
@@ -34,6 +35,7 @@ class Query:
     platforms: tuple[str, ...] = ()
     markets: tuple[str, ...] = ()  # upper-case ISO codes or regions
     grain: str | None = None
+    campaigns: tuple[str, ...] = ()  # campaign keys, folded (`socialroi.measure.campaigns`)
 
     @classmethod
     def parse(
@@ -46,6 +48,7 @@ class Query:
         platforms: Sequence[str] | None = None,
         markets: Sequence[str] | None = None,
         grain: str | None = None,
+        campaigns: Sequence[str] | None = None,
     ) -> Query:
         """Check every part and name the valid choices of a wrong one."""
         if isinstance(period, Query):
@@ -65,6 +68,7 @@ class Query:
             platforms=platforms_named(platforms),
             markets=markets_named(markets),
             grain=grain,
+            campaigns=tuple(sorted({fold(c) for c in campaigns or () if fold(c)})),
         )
 
     @property
