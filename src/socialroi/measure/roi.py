@@ -29,7 +29,7 @@ from socialroi.measure.profiles import Profile
 from socialroi.measure.query import Query
 from socialroi.measure.selection import Selection
 from socialroi.model.metrics import Metric, metric
-from socialroi.model.periods import Period
+from socialroi.model.periods import Period, comparison_period
 from socialroi.store import reads
 
 
@@ -183,3 +183,10 @@ def roi(
         measures=cells,
         measure_totals=mtotals,
     )
+
+
+def prime_campaigns(ws, q: Query) -> None:
+    """Compute (or read back from the workspace) the measures' sums by campaign of the query's
+    period and its comparison period, so a campaign filter answers like any other filter."""
+    for p in (q.period, q.compare_period or comparison_period(q.period, "previous")):
+        base_measures(ws, Selection(p, ("campaign",)), q.profile, q.model)

@@ -4,14 +4,20 @@ same campaign, and a hostile campaign value is escaped and answered with a note.
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
 import pytest
 
 from socialroi import Workspace
+from socialroi.deliver.web import filters as flt
+from socialroi.deliver.web import kept
 from socialroi.deliver.web.app import create_app
 from socialroi.measure.campaigns import campaigns_in
 from socialroi.measure.profiles import load_profile
 from socialroi.measure.roi import roi
 from socialroi.model.periods import parse_period
+from socialroi.store import answers
 from socialroi.store.web import WebStore
 from tests.conftest import copy_workspace
 from tests.deliver.web.test_api import EVIL, login
@@ -74,3 +80,27 @@ def test_hostile_campaign_is_escaped_and_answers_zero(demo_app):
     assert "No campaign" in page.text
     body = c.get(f"/api/v1/overview?period={PERIOD}", params={"campaign": EVIL}).json()
     assert {h["metric"]: h["value"] for h in body["data"]["headline"]}["revenue"] == 0
+
+
+def test_preset_periods_and_campaign_sums_are_computed_after_a_write(demo_app):
+    """After a write, the server (`serve` with its warm-up) computes the overview of the preset
+    periods and the default period's sums by campaign in the background, and keeps them."""
+    ctx = demo_app.state.ctx
+    ctx.presets = True
+    try:
+        ctx.invalidate()
+        presets = ctx.workspace_meta(wait=True)["presets"][: flt.PRECOMPUTED]
+        assert len(presets) == 4 and presets[0] == ctx.filters({}, "overview").period
+        version = kept.version_text(ctx.version())
+        base = ctx.filters({}, "overview")
+        deadline = time.monotonic() + 600
+        while True:
+            got = [kept.load(ctx.ws.store, "overview", replace(base, period=p)) for p in presets]
+            memo = [k for k, _ in answers.keys(ctx.ws.store, "memo")]
+            by_campaign = [k for k in memo if k.startswith("('attributed.sums'") and ", True," in k]
+            if all(g and g[0] == version for g in got) and len(by_campaign) >= 2:
+                break
+            assert time.monotonic() < deadline, (presets, [g and g[0] for g in got])
+            time.sleep(0.5)
+    finally:
+        ctx.presets = False
