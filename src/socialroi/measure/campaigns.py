@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import re
 
+import numpy as np
 import pandas as pd
 
 from socialroi.errors import SocialroiError
@@ -93,7 +94,9 @@ def touch_keys(utm: pd.Series, keys: dict[str, str]) -> pd.Series:
         f = fold(v)
         return folded.get(f) or by_native.get(f) or f
 
-    return utm.map(one).astype(object)
+    codes, uniques = pd.factorize(utm)  # each distinct value once (millions of touches)
+    named = np.array([*(one(v) for v in uniques), NONE], dtype=object)
+    return pd.Series(named[codes], index=utm.index, dtype=object)
 
 
 def _native(campaign_id: object) -> str:

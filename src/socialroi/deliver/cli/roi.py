@@ -71,6 +71,7 @@ def roi_cmd(
         res.metrics = [m for n in names for m in res.metrics if m.name == n] or res.metrics
     console.width = max(console.width, 170)
     other = res.measure_totals.get("nonsocial_purchase_revenue", 0.0)
+    other_cost = res.measure_totals.get("nonsocial_cost", 0.0)
     if "platform" in res.by:
         df = df[df.platform != "other"]
     emit(readable(df, res), "table", title)
@@ -78,6 +79,11 @@ def roi_cmd(
         console.print(
             f"Not in these figures: {fmt_value(other, 'currency')} {res.currency} of purchases "
             "credited to search, e-mail, direct and other non-social channels."
+        )
+    if other_cost:
+        console.print(
+            f"Not in these figures: {fmt_value(other_cost, 'currency')} {res.currency} of cost "
+            "on search campaigns (Google Ads), which is not social's."
         )
     if res.compare_period is not None:
         console.print(
