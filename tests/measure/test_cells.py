@@ -118,3 +118,24 @@ def test_cells_give_the_raw_rows_figures(tiny_demo, tmp_path, monkeypatch, profi
         np.testing.assert_allclose(
             a[num].to_numpy(float), b[num].to_numpy(float), rtol=1e-9, atol=1e-9, err_msg=str(sel)
         )
+
+
+def test_a_campaign_filter_sums_to_its_row_of_the_campaign_breakdown(tiny_demo):
+    """Filtered to one campaign, every additive measure's total is that campaign's row when
+    broken down by campaign; and counted afresh, influenced conversions are at most the row's
+    (the row counts them once too, the total once over the platforms)."""
+    with Workspace.open(tiny_demo) as ws:
+        prof = load_profile("dtc")
+        p = parse_period("2026-Q3")
+        by_campaign, _ = base_measures(ws, Selection(p, ("campaign",)), prof, prof.model)
+        named = by_campaign[by_campaign.campaign != "(none)"]
+        for campaign in named.sort_values("true_cost", ascending=False).campaign[:3]:
+            row = named[named.campaign == campaign].iloc[0]
+            _, totals = base_measures(
+                ws, Selection(p, ("platform",), campaigns=(campaign,)), prof, prof.model
+            )
+            for m in ("true_cost", "ad_spend", "revenue", "conversions", "posts", "impressions",
+                      "influenced_conversions", "influenced_revenue"):  # fmt: skip
+                assert totals.get(m, 0.0) == pytest.approx(row[m], rel=1e-9, abs=1e-9), m
+            assert row["true_cost"] > 0 or row["revenue"] > 0
+            assert totals.get("followers", 0.0) == 0.0  # not tied to a campaign

@@ -243,9 +243,9 @@ def _ads(ws, sel: Selection) -> pd.DataFrame | None:
     if df.empty:
         return None
     df["market"] = df.market.fillna(NONE)
-    df = filter_cells(df, sel)
     keys = campaign_keys(ws) if sel.by_campaign else {}
     df["campaign"] = df.campaign_id.map(keys).fillna(NONE) if keys else NONE
+    df = filter_cells(df, sel)
     df["period"] = bucket(df.day, sel.grain, sel.period)
     return sum_cells(
         df, sel, {"ad_impressions": df.ad_impressions, "ad_link_clicks": df.ad_link_clicks}
@@ -300,9 +300,9 @@ def _content(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     if posts.empty:
         return None
     posts["market"] = posts.market.fillna(NONE)
-    posts = filter_cells(posts, sel)
     names = campaign_keys(ws) if sel.by_campaign else {}
     posts["campaign"] = posts.campaign_id.map(names).fillna(NONE) if names else NONE
+    posts = filter_cells(posts, sel)
     posts["period"] = bucket(posts.day, sel.grain, sel.period)
     # astype: a filter that leaves no post must not leave an (empty) text column to multiply
     cpm = posts.platform.map(profile.cpm).fillna(0.0).astype(float)
@@ -328,8 +328,8 @@ def _audience(ws, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
     if df.empty:
         return None, {}
     df["market"] = df.market.fillna(NONE)
+    df["campaign"] = NONE  # an account's followers are not tied to a campaign
     df = filter_cells(df, sel)
-    df["campaign"] = NONE
     df = df.sort_values(["account_id", "day"])
 
     def ends(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
