@@ -19,7 +19,6 @@ from pathlib import Path
 
 from socialroi.errors import SocialroiError, UnknownName
 from socialroi.measure.attribution.workspace import check_model
-from socialroi.measure.campaigns import fold
 from socialroi.measure.profiles import Profile, load_profile
 from socialroi.measure.selection import GRAINS
 from socialroi.model.names import markets_named, platforms_named
@@ -35,7 +34,7 @@ class Query:
     platforms: tuple[str, ...] = ()
     markets: tuple[str, ...] = ()  # upper-case ISO codes or regions
     grain: str | None = None
-    campaigns: tuple[str, ...] = ()  # campaign keys, folded (`socialroi.measure.campaigns`)
+    campaigns: tuple[str, ...] = ()  # campaign keys (`socialroi.measure.campaigns.campaign_keys`)
 
     @classmethod
     def parse(
@@ -68,7 +67,7 @@ class Query:
             platforms=platforms_named(platforms),
             markets=markets_named(markets),
             grain=grain,
-            campaigns=tuple(sorted({fold(c) for c in campaigns or () if fold(c)})),
+            campaigns=tuple(sorted({c.strip() for c in campaigns or () if c.strip()})),
         )
 
     @property

@@ -336,7 +336,7 @@ class Context:
 
     def precompute(self) -> None:
         """The overview of the periods people pick (`filters.presets`, the first
-        `PRECOMPUTED`) on the current data, and the default period's campaign figures: a
+        `PRECOMPUTED`) on the current data, and the two quarters' sums by campaign: a
         change to one of them is then a change of filter (the measures' sums are in memory
         and in the workspace file). A period no one computed yet is attributed when asked
         (Markov's chain depends on the period's own journeys, so no period is summed from
@@ -344,14 +344,15 @@ class Context:
         meta = self.workspace_meta(wait=True)
         base = self.filters({}, "overview")
         for period in meta["presets"][: flt.PRECOMPUTED]:
-            f = replace(base, period=period)
+            f = replace(base, period=period).with_extra(sort="", dir="")  # as `answer` asks
             key = ("overview", f.key(), self.version())
             with self.cache_lock:
                 done = key in self.cache
             if not done:
                 self.compute("overview", f)
-        with self.lock.read(), self.ws.pinned():  # the default period, by campaign
-            prime_campaigns(self.ws, query_of(self.ws, base))
+        for period in meta["presets"][:2]:  # the quarters, by campaign
+            with self.lock.read(), self.ws.pinned():
+                prime_campaigns(self.ws, query_of(self.ws, replace(base, period=period)))
 
     def close(self) -> None:
         self.refresher.stop()

@@ -31,7 +31,7 @@ from socialroi.measure import content as content_mod
 from socialroi.measure import quality
 from socialroi.measure.attributed import READS
 from socialroi.measure.attribution.workspace import attribute, compare
-from socialroi.measure.campaigns import campaigns_in
+from socialroi.measure.campaigns import campaigns_in, fold
 from socialroi.measure.clv.workspace import clv_by
 from socialroi.measure.costs.allocate import allocate, ledger
 from socialroi.measure.insights import LANGS as INSIGHT_LANGS
@@ -139,7 +139,7 @@ def metric_names() -> list[str]:
 def overview(ws, f: Filters) -> View:
     view = View("overview")
     q = query_of(ws, f)
-    _campaign_choice(ws, q, view)
+    q = _campaign_choice(ws, q, view)
     res = roi(ws, q, by=("platform",))
     cards = []
     for m in res.metrics:
@@ -182,18 +182,21 @@ def overview(ws, f: Filters) -> View:
     return view
 
 
-def _campaign_choice(ws, q: Query, view: View) -> None:
+def _campaign_choice(ws, q: Query, view: View) -> Query:
     """The campaigns the period's data names (the filter's choices) and the chosen one; what a
     campaign filter leaves out, said on the page."""
     names = campaigns_in(ws, q.period, q.profile.lookback_days)
     view.data["campaigns"] = names
-    view.data["campaign"] = q.campaigns[0] if q.campaigns else None
-    if not q.campaigns:
-        return
-    for c in q.campaigns:
+    folded = {fold(n): n for n in names}
+    chosen = tuple(folded.get(fold(c), c) for c in q.campaigns)  # case and spaces aside
+    view.data["campaign"] = chosen[0] if chosen else None
+    if not chosen:
+        return q
+    for c in chosen:
         if c not in names:
             view.notes.append(ERRORS["campaign_unknown"].format(campaign=c, period=q.period.label))
     view.notes.append(ERRORS["campaign_scope"])
+    return q.but(campaigns=chosen)
 
 
 def _insights(ws, q: Query, f: Filters, by_platform, by_market, lang: str) -> list[dict[str, Any]]:
