@@ -177,8 +177,9 @@ def overview(ws, f: Filters) -> View:
     if res.compare_period is None:  # movers need a comparison
         res = roi(ws, q.but(compare=q.compare or "previous"), by=("platform",))
     by_market = roi(ws, q.but(compare=None), by=("market",))
-    view.data["insights"] = _insights(ws, q, f, res, by_market, "en")
-    view.local["insights"] = {lang: _insights(ws, q, f, res, by_market, lang) for lang in LANGS}
+    local = {lang: _insights(ws, q, f, res, by_market, lang) for lang in {"en", *LANGS}}
+    view.local["insights"] = {lang: local[lang] for lang in LANGS}
+    view.data["insights"] = local["en"]  # English computed once, for the API and the page
     return view
 
 
