@@ -33,11 +33,10 @@ def _raw_rows(monkeypatch) -> None:
 def _one_per_conversion(rows, fixed, values, by_campaign):
     """Every conversion its own group, its touch pairs its members (no signature shared)."""
     members = cells_mod.MEMBERS[by_campaign]
-    conv = rows.drop_duplicates("conversion_id")
-    groups = conv[["conversion_id", *fixed, *values]].rename(columns={"conversion_id": "sig"})
-    groups = groups.assign(n=1.0)[[*fixed, "sig", "n", *values]].reset_index(drop=True)
-    pairs = rows[["conversion_id", *members]].rename(columns={"conversion_id": "sig"})
-    return groups, pairs.reset_index(drop=True)
+    # a conversion is its id within its kind (a deal's id may be both an opportunity and won)
+    rows = rows.assign(sig=rows.conversion_id.astype(str) + "|" + rows.get("kind", ""))
+    groups = rows.drop_duplicates("sig").assign(n=1.0)[[*fixed, "sig", "n", *values]]
+    return groups.reset_index(drop=True), rows[["sig", *members]].reset_index(drop=True)
 
 
 def _count_pairs(groups, members, sel, measures):

@@ -102,15 +102,16 @@ def signatures(
             pd.DataFrame({c: [] for c in [*fixed, "sig", "n", *values]}),
             pd.DataFrame({c: [] for c in ["sig", *members]}),
         )
-    pairs = rows[["conversion_id", *members]].drop_duplicates(ignore_index=True)
+    ident = ["conversion_id", *(["kind"] if "kind" in fixed else [])]  # a conversion
+    pairs = rows[[*ident, *members]].drop_duplicates(ignore_index=True)
     code, cells = pd.MultiIndex.from_frame(pairs[members]).factorize()
-    pairs = pd.DataFrame({"conversion_id": pairs.conversion_id, "code": code})
-    pairs = pairs.sort_values(["conversion_id", "code"], kind="stable")
-    sets = pairs.groupby("conversion_id", sort=False).code.agg(tuple)
+    pairs = pairs[ident].assign(code=code).sort_values([*ident, "code"], kind="stable")
+    sets = pairs.groupby(ident, sort=False).code.agg(tuple)
     sig, uniques = pd.factorize(sets)
     sig_of = pd.Series(sig, index=sets.index)
-    conv = rows.drop_duplicates("conversion_id")[["conversion_id", *fixed, *values]]
-    conv = conv.assign(sig=conv.conversion_id.map(sig_of).to_numpy(), n=1.0)
+    conv = rows.drop_duplicates(ident)[list(dict.fromkeys([*ident, *fixed, *values]))]
+    at = pd.MultiIndex.from_frame(conv[ident]) if len(ident) > 1 else conv.conversion_id
+    conv = conv.assign(sig=sig_of.reindex(at).to_numpy(), n=1.0)
     groups = conv.groupby([*fixed, "sig"], dropna=False, as_index=False, sort=True)[
         ["n", *values]
     ].sum()
