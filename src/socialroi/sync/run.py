@@ -11,16 +11,25 @@ cursor moves. A stream that fails stores nothing and does not stop the others.
 
 `prefer="files"` (workspace setting `sync_prefers`) keeps file rows instead: synced rows of
 an (account, day) that a file import already holds are left out.
+
+Reading a platform takes minutes; landing a stream takes a moment. `SyncOptions.landing` is
+held only around the sync's writes (each stream's one transaction, a connection's health):
+the dashboard passes its write lock, so its pages answer while the APIs are read. What the
+reading and staging look up in the workspace (accounts, exchange-rate overrides, identity
+checks, cursors) are single reads, each on one committed state of the data.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pyarrow as pa
@@ -90,6 +99,12 @@ class SyncOptions:
     client: httpx.Client | None = None
     sleep: Callable[[float], None] | None = None
     credentials: Credentials | None = None
+    # held around each write (a stream's landing, a connection's health): the server's write
+    # lock; a sync that is the workspace's only user needs none
+    landing: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext
+    # told, still inside `landing`, of each stream that landed a batch (the server forgets
+    # the answers it computed on the data before)
+    landed: Callable[[StreamResult], None] | None = None
 
 
 def sync(
@@ -126,7 +141,7 @@ def sync(
             res = StreamResult(name, ", ".join(known[name].accounts), "all streams",
                                status="failed", error=str(exc))  # fmt: skip
             if not isinstance(exc, GrantExpired):
-                conns.set_health(ws.store, name, "failed", str(exc)[:500])
+                _health(ws, opts, name, "failed", str(exc)[:500])
             results.append(res)
             if on_stream:
                 on_stream(res)
@@ -154,9 +169,10 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
         try:
             got = auth.fresh_grant(token_api, connector, creds, ref)
         except GrantExpired as exc:
-            conns.set_health(ws.store, connector.source, "expired", str(exc))
+            _health(ws, opts, connector.source, "expired", str(exc))
             raise
         api.headers.update(auth.headers(connector, got))
+        api.renew = auth.renewer(token_api, connector, creds, ref, api)  # a 401 mid-stream
         api.sign = auth.signer(connector, got)  # OAuth 1.0a: each request signed
         api.base = connector.data_base(got.extra)  # an instance URL from the token response
         return got
@@ -178,11 +194,11 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
                 if on_start:
                     on_start(connector.source, account, stream.name, window)
                 api.stream = stream.name
-                _sync_stream(ws, api, stream, account, native, window, res)
+                _sync_stream(ws, api, stream, account, native, window, res, opts)
             except GrantExpired as exc:
                 res.status, res.error = "failed", str(exc)
                 results.append(res)
-                conns.set_health(ws.store, connector.source, "expired", str(exc))
+                _health(ws, opts, connector.source, "expired", str(exc))
                 if on_stream:
                     on_stream(res)
                 if connector.auth.per_account:
@@ -198,8 +214,9 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
             if on_stream:
                 on_stream(res)
     failed = [r for r in results if r.status == "failed"]
-    conns.set_health(
-        ws.store,
+    _health(
+        ws,
+        opts,
         connector.source,
         "failed" if failed else "ok",
         failed[0].error[:500] if failed else None,
@@ -207,6 +224,11 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
         expires_at=grant.expires_at if grant else None,
     )
     return results
+
+
+def _health(ws, opts: SyncOptions, source: str, *args: Any, **kw: Any) -> None:
+    with opts.landing():
+        conns.set_health(ws.store, source, *args, **kw)
 
 
 def _window(ws, stream: Stream, account: str, opts: SyncOptions, today: dt.date) -> Window:
@@ -232,9 +254,12 @@ def _window(ws, stream: Stream, account: str, opts: SyncOptions, today: dt.date)
     return Window(since, until)
 
 
-def _sync_stream(ws, api: Api, stream: Stream, account, native, window: Window, res) -> None:
+def _sync_stream(
+    ws, api: Api, stream: Stream, account, native, window: Window, res, opts: SyncOptions
+) -> None:
     """Read and stage the window chunk by chunk (a chunk's JSON is dropped once it is Arrow,
-    so a long backfill holds compact columns, not every record), then land it all at once."""
+    so a long backfill holds compact columns, not every record), then land it all at once,
+    the only step that holds `opts.landing`."""
     fetcher = Fetcher(api, account)
     name = f"api:{stream.key} {account} {window}"
     ctx = Context(InputFile(name, b""), ImportOptions(), known_accounts=known_accounts(ws.store))
@@ -253,7 +278,10 @@ def _sync_stream(ws, api: Api, stream: Stream, account, native, window: Window, 
         for t, v in parts.items()
     }
     landing.channel_findings(ctx, unified)
-    _land(ws, stream, account, window, ctx, unified, digest.hexdigest(), res)
+    with opts.landing():
+        _land(ws, stream, account, window, ctx, unified, digest.hexdigest(), res)
+        if res.batch_id is not None and opts.landed:
+            opts.landed(res)
     res.status = "ok" if res.batch_id is not None else "unchanged"
 
 
@@ -324,12 +352,12 @@ def _land(ws, stream, account, window, ctx, unified, digest: str, res) -> None:
                     tx, TABLES[table], day_col, accounts, window.since, window.until, incoming
                 )
         res.superseded = superseded
-        batch_id = None
+        batch_id, landed = None, None
         if changed or superseded:
             batch_id = batches.next_batch_id(tx)
             tables, period = landing.write(tx, batch_id, changed)
             res.tables = tables
-            landing.record(
+            landed = landing.record(
                 tx, batch_id, ctx, tables, period or [window.since, window.until],
                 name=f"{stream.key} {account} {window}", sha256=digest,
                 context=f"api:{stream.key}; account={account}; window={window}",
@@ -338,10 +366,10 @@ def _land(ws, stream, account, window, ctx, unified, digest: str, res) -> None:
                 f"file_rows_replaced={superseded}",
             )  # fmt: skip
             res.batch_id = batch_id
-        held = sum(conns.stored_rows(tx, t, accounts) for t in stream.replaces if t in TABLES)
+        # the rows this stream's last landing wrote (a re-read that changes nothing keeps them)
         conns.set_cursor(
             tx, stream.source, account, stream.name,
-            window.until if stream.dated else None, held, batch_id,
+            window.until if stream.dated else None, landed, batch_id,
         )  # fmt: skip
 
 

@@ -182,6 +182,7 @@ ROUTES = [
     ("GET", "/connections/progress", "analyst", None),
     ("POST", "/connections/sync", "admin", {"source": "nope"}),
     ("GET", "/api/v1/connections", "analyst", None),
+    ("POST", "/api/v1/connections/sync", "admin", {"source": "nope"}),
 ]
 
 

@@ -6,6 +6,8 @@ writes `<workspace>.serve.json` (owner-only: its port and a random token), and t
 line finds it, sends its arguments to the server over loopback, and prints what the server
 ran. The server runs the same command in its own process, under its write lock when it
 changes data (so the dashboard never computes on half an import), then refreshes its caches.
+A `sync` takes the write lock only while it lands a stream (`landing_hooks`): the pages
+answer while it reads the platforms' APIs.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ LOCAL_FIRST: dict[str, Callable[[list[str]], list[str]]] = {}
 # Commands that, given some arguments, run in the caller's process even while a server runs
 # (`sync --every` is a loop that sends each of its runs to the server): name -> fn(args).
 STAYS_HERE: dict[str, Callable[[list[str]], bool]] = {}
+# Commands that take the server's write lock themselves, only around their writes (a sync
+# reads a platform for minutes and lands each stream in a moment): see `landing_hooks`.
+WRITES_IN_STEPS = {"sync"}
 _serial = threading.Lock()  # one forwarded command at a time (it swaps sys.stdout)
 _in_server = threading.local()
 
@@ -103,6 +108,13 @@ def _command_path(group: click.Group, args: list[str]) -> list[click.Command]:
 def in_server() -> bool:
     """Whether this command runs inside `socialroi serve` (sent there from the shell)."""
     return bool(getattr(_in_server, "active", False))
+
+
+def landing_hooks() -> dict[str, Any]:
+    """Inside the server, for a command of `WRITES_IN_STEPS`: `landing` (the server's write
+    lock) and `landed` (what to call once data changed: the cached answers are forgotten),
+    as `sync.run.SyncOptions` takes them; else nothing."""
+    return dict(getattr(_in_server, "hooks", None) or {})
 
 
 def forward_if_served(group: click.Group, args: list[str]) -> int | None:
@@ -180,9 +192,10 @@ def _absolute(arg: str) -> str:
     return arg
 
 
-def runner(group: click.Group, workspace: str | Path, lock_of) -> Any:
+def runner(group: click.Group, workspace: str | Path, ctx_of) -> Any:
     """The server's side: run forwarded args on this process's workspace; returns a callable
-    (args, env) -> {exit_code, stdout, stderr} that `create_app` serves at /internal/cli."""
+    (args, env) -> {exit_code, stdout, stderr} that `create_app` serves at /internal/cli.
+    `ctx_of()`: the server's request context (its lock, its caches)."""
     from click.testing import CliRunner  # deferred: only in the server
 
     served = canonical(workspace)
@@ -203,13 +216,17 @@ def runner(group: click.Group, workspace: str | Path, lock_of) -> Any:
             k: v for k, v in env.items() if k == "SOCIALROI_PASSWORD" or FORWARDED_ENV.fullmatch(k)
         }
         env["SOCIALROI_WORKSPACE"] = served
-        lock = lock_of()
-        with _serial, lock.read() if reads else lock.write():
+        ctx = ctx_of()
+        steps = names[0] in WRITES_IN_STEPS
+        held = ctx.lock.read() if reads else contextlib.nullcontext() if steps else ctx.lock.write()
+        with _serial, held:
             _in_server.active = True
+            hooks = {"landing": ctx.lock.write, "landed": lambda _r: ctx.invalidate()}
+            _in_server.hooks = hooks if steps else None
             try:
                 result = CliRunner().invoke(group, args, env=env, catch_exceptions=True)
             finally:
-                _in_server.active = False
+                _in_server.active, _in_server.hooks = False, None
         out = {"exit_code": result.exit_code, "stdout": result.stdout, "stderr": ""}
         with contextlib.suppress(ValueError):
             out["stderr"] = result.stderr

@@ -7,6 +7,7 @@ import json
 import math
 
 import click
+from rich.markup import escape  # a period as typed is not markup
 
 from socialroi.deliver.cli.common import (
     console,
@@ -48,7 +49,8 @@ def roi_cmd(
 
     from socialroi.measure.roi import roi  # deferred: start-up time
 
-    with open_workspace(workspace) as ws, err.status(f"ROI for {period}: journeys, credit, costs"):
+    doing = f"ROI for {escape(period)}: journeys, credit, costs"
+    with open_workspace(workspace) as ws, err.status(doing):
         res = roi(
             ws, period, profile=profile, by=split(by), model=model, compare=compare,
             grain=grain, platforms=split(platforms) or None, markets=split(markets) or None,
@@ -172,7 +174,8 @@ def insights_cmd(workspace, profile, period, compare, model, lang, fmt) -> None:
 
     from socialroi.measure.insights import insights  # deferred: start-up time
 
-    with open_workspace(workspace) as ws, err.status(f"insights for {period}: ROI and models"):
+    doing = f"insights for {escape(period)}: ROI and models"
+    with open_workspace(workspace) as ws, err.status(doing):
         found = insights(ws, period, profile=profile, compare=compare, model=model, lang=lang)
     if fmt == "json":
         click.echo(json.dumps([i.__dict__ for i in found], indent=2, default=str))

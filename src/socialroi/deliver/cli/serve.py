@@ -54,7 +54,7 @@ def serve(workspace: str, host: str, port: int, warm: bool, sync_every: str | No
     every = _every(workspace, sync_every) if sync_every else None
     token = remote.new_token()
     holder: dict = {}
-    run = remote.runner(main, workspace, lambda: holder["app"].state.ctx.lock)
+    run = remote.runner(main, workspace, lambda: holder["app"].state.ctx)
     app = holder["app"] = create_app(workspace, cli=(token, run))
     if not app.state.ctx.store.users():
         console.print("no users yet: create one with `socialroi users add NAME --role admin`")

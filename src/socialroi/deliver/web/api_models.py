@@ -445,13 +445,20 @@ class Connection(BaseModel):
     last_sync: str | None = Field(description="ISO 8601 instant of the last sync, good or not.")
     last_good_sync: str | None = Field(description="When a stream of it last landed.")
     next_sync: str | None = Field(description="The next scheduled sync; None: none planned.")
-    rows: int = Field(description="Rows its streams hold.")
+    rows: int = Field(
+        description="Rows the last good sync of each of its streams landed (inserted + "
+        "updated; fact rows, else all)."
+    )
     token_expires: str | None = Field(description="The access token's expiry; None: never.")
     grant_lapses: str | None = Field(
         description="When the grant stops working unless someone connects again (the refresh "
         "token's end when known, else the access token's); None: no known end."
     )
     lapsing: bool = Field(description="The grant lapses within 7 days.")
+    renew: str = Field(
+        description="The command that renews the grant; it names the account where each "
+        "account consents for itself (LinkedIn members: `--account member:...`)."
+    )
     health: str = Field(description="ok, failed or expired.")
     last_error: str | None = Field(description="The last error in plain words (no secrets).")
 
@@ -470,9 +477,18 @@ class SyncState(BaseModel):
     error: str
 
 
+class SyncStarted(SyncState):
+    """A sync started (or joined) by `POST /api/v1/connections/sync`."""
+
+    joined: bool = Field(description="True: a sync was running already and this is its state.")
+    status: str = Field(description="Where to poll its state (`sync` of the connections list).")
+
+
 class Connections(BaseModel):
     items: list[Connection]
-    sync: SyncState | None = Field(description="The sync last started from the dashboard.")
+    sync: SyncState | None = Field(
+        description="The sync last started from the dashboard or the API."
+    )
 
 
 # -- request bodies ---------------------------------------------------------------------------
@@ -525,6 +541,19 @@ class ShareIn(BaseModel):
         if not 1 <= v <= 90:
             raise ValueError("a share link lasts 1 to 90 days")
         return v
+
+
+class SyncIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="Only this connection (a source name as `socialroi connections` lists "
+        "it); none: every connection.",
+    )
 
 
 class ProfileIn(BaseModel):

@@ -1,10 +1,13 @@
 """The Connections page (admins and analysts): each platform connection with its accounts,
 last good sync, next sync, rows, token expiry, when its grant lapses (flagged a week ahead)
-and its last error in plain words; an admin starts a sync here. The sync runs in a
-background thread under the dashboard's write lock (after any import or edit under way, and
-never beside a sync sent from the shell), its progress polled by the page like a report
-build; starting it and its outcome go to the audit log. `/api/v1/connections` answers the
-same for programs."""
+and its last error in plain words; an admin starts a sync here (or a program, with `POST
+/api/v1/connections/sync`). The sync runs in a background thread; it holds the dashboard's
+write lock only while it lands a stream (one transaction, after any import or edit under
+way), so pages and the API answer while the platforms are read, from the data before until
+a stream lands. Two syncs never run at once: a second start joins the running job, and a
+sync sent from the shell waits for the workspace's sync lock like this one. Its progress is
+polled by the page like a report build; starting it and its outcome go to the audit log.
+`/api/v1/connections` answers the same for programs."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -91,23 +94,42 @@ def planned_streams(ws, sources: list[str] | None) -> int:
     return n
 
 
-def start(ctx, actor: str, sources: list[str] | None = None) -> SyncJob:
-    """Start a sync in the background (a sync already running is joined, not doubled)."""
+class NotConnected(SocialroiError):
+    """A sync asked of a source that is not connected: the request names the wrong one."""
+
+    code = "invalid_body"
+
+    def __init__(self, source: str, connected: set[str]) -> None:
+        self.field, self.name, self.valid = "body.source", source, sorted(connected)
+        super().__init__(
+            f"{source[:60]!r} is not a connected source; valid: {', '.join(self.valid)}"
+        )
+
+
+def start(ctx, actor: str, sources: list[str] | None = None) -> tuple[SyncJob, bool]:
+    """Start a sync in the background; (the job, whether this call started it): a sync
+    already running is joined, not doubled. Both go to the audit log."""
     known = {c.source for c in conns.list_connections(ctx.ws.store)}
-    for s in sources or []:
-        if s not in known:
-            raise SocialroiError(f"{s} is not connected; valid: {', '.join(sorted(known))}")
     if not known:
         raise SocialroiError("no source is connected; run `socialroi connect SOURCE` first")
+    for s in sources or []:
+        if s not in known:
+            raise NotConnected(s, known)
+    what = ",".join(sources or []) or "all"
     with ctx.cache_lock:
         job = ctx.jobs.get(JOB)
         if job is not None and not job.finished:
-            return job
-        job = ctx.jobs[JOB] = SyncJob(actor, list(sources or []), 0)
+            joined = True
+        else:
+            joined, job = False, SyncJob(actor, list(sources or []), 0)
+            ctx.jobs[JOB] = job
+    if joined:
+        ctx.store.audit(actor, "sync.join", what, {"running": ",".join(job.sources) or "all"})
+        return job, False
     job.total = planned_streams(ctx.ws, sources)
-    ctx.store.audit(actor, "sync.start", ",".join(sources or []) or "all", {})
+    ctx.store.audit(actor, "sync.start", what, {})
     threading.Thread(target=_run, args=(ctx, job), daemon=True).start()
-    return job
+    return job, True
 
 
 def _run(ctx, job: SyncJob) -> None:
@@ -118,10 +140,15 @@ def _run(ctx, job: SyncJob) -> None:
         job.results.append(r)
         job.done += 1
 
+    def waiting(pid: str) -> None:
+        job.step = f"waiting for the sync under way (pid {pid})"
+
+    # the write lock only while a stream lands; the answers on the data before are
+    # forgotten then (readers get them as the last good ones until the new are computed)
+    opts = SyncOptions(landing=ctx.lock.write, landed=lambda r: ctx.invalidate())
     try:
-        with ctx.lock.write():
-            sync(ctx.ws, job.sources or None, SyncOptions(), on_stream=ended, on_start=started)
-        ctx.invalidate()
+        with schedule.exclusive(ctx.ws.path, on_wait=waiting):  # a sync sent from the shell
+            sync(ctx.ws, job.sources or None, opts, on_stream=ended, on_start=started)
     except SocialroiError as exc:
         job.error = str(exc)
     except Exception as exc:  # a bug: said on the page, details in the log
@@ -138,14 +165,14 @@ def _run(ctx, job: SyncJob) -> None:
 
 def run_schedule(ctx, every: float, wait: Callable[[float], bool], **kw: Any) -> list:
     """`serve --sync-every`: the server keeps its workspace current itself. Each run is the
-    dashboard's own sync job (the write lock, progress on this page, the audit log as
+    dashboard's own sync job (the sync lock, progress on this page, the audit log as
     `schedule`); the next run is announced in the schedule file, which goes when the loop
     ends. `wait(seconds)` answers True when the server stops."""
     path = ctx.ws.path
 
     def run() -> int:
         try:
-            job = start(ctx, SCHEDULE)
+            job, _started = start(ctx, SCHEDULE)
         except SocialroiError as exc:  # nothing connected yet: said, and tried again later
             log.warning("scheduled sync: %s", exc)
             return 1
@@ -211,3 +238,29 @@ def api_connections(request: Request, p: Principal = ANALYST):
     ctx = request.app.state.ctx
     items = [{k: v for k, v in r.items() if k != "has_grant"} for r in rows(ctx)]
     return paging.json_answer(request, {"items": items, "sync": job_state(ctx)})
+
+
+POLL = "/api/v1/connections"  # where a started sync's state is polled (its `sync`)
+STARTED = {202: {"model": m.SyncStarted, "description": "Started or joined: poll `status` "
+                 "(the Location header), whose `sync` says how far it is."}}  # fmt: skip
+
+
+@router.post(
+    "/api/v1/connections/sync",
+    operation_id="startSync",
+    tags=["connections"],
+    response_model=m.SyncStarted,
+    status_code=202,
+    summary="Start a sync of every connection or of one `source` in the background, or join "
+    "the one running (admin)",
+    responses={**STARTED, **documented(400, 401, 403, 413, 422)},
+)
+async def api_sync(request: Request, response: Response, body: m.SyncIn | None = None,
+                   p: Principal = ADMIN):  # fmt: skip
+    check_csrf(request, p, None)
+    source = body.source if body is not None else None
+    job, started = await run_in_threadpool(
+        start, request.app.state.ctx, p.user.username, [source] if source else None
+    )
+    response.headers["Location"] = POLL
+    return {**job.state(), "joined": not started, "status": POLL}
