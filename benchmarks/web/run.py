@@ -84,11 +84,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(path: Path, port: int) -> subprocess.Popen:
+def start_server(path: Path, port: int, warm: bool = False) -> subprocess.Popen:
     exe = Path(sys.executable).with_name("socialroi")
     log = open(path.with_suffix(".log"), "wb")  # noqa: SIM115 - the server's lifetime
+    warming = "--warm" if warm else "--no-warm"
     proc = subprocess.Popen(
-        [str(exe), "serve", "-w", str(path), "--port", str(port), "--no-warm"],
+        [str(exe), "serve", "-w", str(path), "--port", str(port), warming],
         stdout=subprocess.DEVNULL,
         stderr=log,
     )

@@ -57,11 +57,7 @@ def attributed(ws, sel: Selection, profile: Profile, model: str) -> tuple[pd.Dat
         touches = touches[touches.converted]
         model_cr = touch_credits(ws, model, p, settings, touches=touches)
         first_cr = touch_credits(ws, "first_click", p, settings, touches=touches)
-        camp = (
-            _touch_campaigns(tp, touches.touch_id, campaign_keys(ws))
-            if "campaign" in sel.by
-            else None
-        )
+        camp = _touch_campaigns(tp, touches, campaign_keys(ws)) if sel.by_campaign else None
         for frame, col in ((model_cr, "credit"), (first_cr, "sourced_credit")):
             f = frame[["conversion_id", "touch_id", "unit", "credit"]].rename(
                 columns={"credit": col}
@@ -120,11 +116,16 @@ def attributed(ws, sel: Selection, profile: Profile, model: str) -> tuple[pd.Dat
     return cr, inf, conv
 
 
-def _touch_campaigns(tp, touch_ids: pd.Series, keys: dict[str, str]) -> pd.DataFrame:
-    ids = list(pd.unique(touch_ids))
-    if not ids:
+def _touch_campaigns(tp, touches: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
+    """The campaign key of each touch: the touchpoints of the journeys' time span read once
+    (a list of a million ids in a query's IN would take minutes), kept where they are used."""
+    ids = pd.Series(pd.unique(touches.touch_id), name="touch_id")
+    if ids.empty:
         return pd.DataFrame(columns=["touch_id", "campaign"])
-    t = tp.filter(tp.touch_id.isin(ids)).select("touch_id", "campaign").execute()
+    first, last = touches.occurred_at.min(), touches.occurred_at.max()
+    span = tp.filter((tp.occurred_at >= first) & (tp.occurred_at <= last))
+    t = span.select("touch_id", "campaign").execute()
+    t = t[t.touch_id.isin(ids)].drop_duplicates("touch_id").reset_index(drop=True)
     t["campaign"] = touch_keys(t.campaign, keys)
     return t
 

@@ -15,9 +15,11 @@ unmatched spend and unmatched revenue are both shown, never dropped.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
+import numpy as np
 import pandas as pd
 
 from socialroi.errors import SocialroiError
@@ -92,7 +94,9 @@ def touch_keys(utm: pd.Series, keys: dict[str, str]) -> pd.Series:
         f = fold(v)
         return folded.get(f) or by_native.get(f) or f
 
-    return utm.map(one).astype(object)
+    codes, uniques = pd.factorize(utm)  # each distinct value once (millions of touches)
+    named = np.array([*(one(v) for v in uniques), NONE], dtype=object)
+    return pd.Series(named[codes], index=utm.index, dtype=object)
 
 
 def _native(campaign_id: object) -> str:
@@ -162,3 +166,30 @@ def unmatched(ws) -> tuple[pd.DataFrame, pd.DataFrame]:
         ads.sort_values("spend", ascending=False).reset_index(drop=True),
         utms.sort_values("visits", ascending=False).reset_index(drop=True),
     )
+
+
+def campaigns_in(ws, period, lookback_days: int = 90) -> list[str]:
+    """The campaign keys with spend or posts in the period (`period`: a parsed Period), or
+    visits in it or the `lookback_days` before (journeys reach back), for a campaign filter
+    to choose from; remembered until those tables change."""
+
+    def names() -> list[str]:
+        keys = campaign_keys(ws)
+        p_start, p_end = period.start, period.end
+        am = ws.table("ad_metrics")
+        am = am.filter((am.metric_date >= p_start) & (am.metric_date <= p_end))
+        ids = am.select("campaign_id").distinct().execute().campaign_id
+        posts = ws.table("posts")
+        day = posts.local_date.cast("date")
+        posts = posts.filter((day >= p_start) & (day <= p_end) & posts.campaign_id.notnull())
+        ids = pd.concat([ids, posts.select("campaign_id").distinct().execute().campaign_id])
+        tp = ws.table("touchpoints")
+        tday = tp.occurred_at.cast("date")
+        since = p_start - dt.timedelta(days=lookback_days)
+        utm = tp.filter((tday >= since) & (tday <= p_end)).select("campaign").distinct()
+        found = {keys[c] for c in ids.dropna() if c in keys}
+        found |= set(touch_keys(utm.execute().campaign, keys))
+        return sorted(found - {NONE})
+
+    reads = ("ad_metrics", "posts", "touchpoints", "campaigns")
+    return ws.memo(("campaigns.in", period, lookback_days), names, reads=reads)

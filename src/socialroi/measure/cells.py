@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from socialroi.measure.selection import Selection, bucket, filter_cells
+
 CREDITED_SUMS = ("credit", "credit_value", "credit_first", "sourced_value")
 CREDITED_KEYS = ["kind", "platform", "market", "campaign", "day"]
 INFLUENCED_KEYS = ["kind", "conversion_id", "platform", "market", "campaign", "day"]
@@ -68,10 +70,77 @@ def reduce_attributed(
     return credited_cells(cr), influenced_rows(inf), first_purchases(conv)
 
 
-def spot_cells(df: pd.DataFrame, columns: list[str], count: str | None = None) -> pd.DataFrame:
-    """Rows of posts or ad reports summed per platform x market x campaign id x day; `count`
-    names a column that counts the rows."""
+def spot_cells(
+    df: pd.DataFrame, columns: list[str], count: str | None = None, keys: list[str] = SPOT_KEYS
+) -> pd.DataFrame:
+    """Rows of posts or ad reports (or customers) summed per platform x market x campaign id
+    x day (or `keys`); `count` names a column that counts the rows."""
     if count:
         df = df.assign(**{count: 1.0})
         columns = [count, *columns]
-    return _sum(df, SPOT_KEYS, columns)
+    return _sum(df, keys, columns)
+
+
+# -- counted afresh: conversions grouped by the set of cells that touched them ----------------
+# A conversion's market and day are its own; only the platforms (and campaigns) of its touches
+# vary. Conversions with the same fixed columns and the same set of touched cells (their
+# "signature") count alike under every selection, so they are kept as one group with their
+# number and their summed values, and the signature's cells once. Any breakdown and filter
+# counts each conversion once per cell and once in the total, exactly, from these few rows.
+MEMBERS = {False: ["platform"], True: ["platform", "campaign"]}  # by campaign or not
+
+
+def signatures(
+    rows: pd.DataFrame, fixed: list[str], values: list[str], by_campaign: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(groups, members) of per-(conversion, touched cell) `rows`: groups hold `fixed`, `sig`,
+    `n` (conversions) and `values` summed (each conversion's once); members (sig, platform[,
+    campaign]) list each signature's cells."""
+    members = MEMBERS[by_campaign]
+    if rows.empty:
+        return (
+            pd.DataFrame({c: [] for c in [*fixed, "sig", "n", *values]}),
+            pd.DataFrame({c: [] for c in ["sig", *members]}),
+        )
+    ident = ["conversion_id", *(["kind"] if "kind" in fixed else [])]  # a conversion
+    pairs = rows[[*ident, *members]].drop_duplicates(ignore_index=True)
+    code, cells = pd.MultiIndex.from_frame(pairs[members]).factorize()
+    pairs = pairs[ident].assign(code=code).sort_values([*ident, "code"], kind="stable")
+    sets = pairs.groupby(ident, sort=False).code.agg(tuple)
+    sig, uniques = pd.factorize(sets)
+    sig_of = pd.Series(sig, index=sets.index)
+    conv = rows.drop_duplicates(ident)[list(dict.fromkeys([*ident, *fixed, *values]))]
+    at = pd.MultiIndex.from_frame(conv[ident]) if len(ident) > 1 else conv.conversion_id
+    conv = conv.assign(sig=sig_of.reindex(at).to_numpy(), n=1.0)
+    groups = conv.groupby([*fixed, "sig"], dropna=False, as_index=False, sort=True)[
+        ["n", *values]
+    ].sum()
+    exploded = pd.Series(list(uniques), name="code").explode()
+    codes = exploded.to_numpy(dtype=int)
+    member_rows = pd.DataFrame({"sig": exploded.index.to_numpy()})
+    for i, m in enumerate(members):
+        member_rows[m] = cells.get_level_values(i).to_numpy()[codes]
+    return groups, member_rows
+
+
+def count_afresh(
+    groups: pd.DataFrame, members: pd.DataFrame, sel: Selection, measures: dict[str, str]
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """(cells, totals) of `signatures`' groups (already filtered on their own columns) under
+    the selection: each group counted once per cell of the breakdown its members reach within
+    the filters, and once in the totals. `measures`: output name -> group column (`n` or a
+    summed value). No row within the filters: no cells and no totals (not zeros)."""
+    mem = filter_cells(members, sel)
+    grp = groups[groups.sig.isin(mem.sig.unique())]
+    if grp.empty:
+        return pd.DataFrame(columns=sel.keys), {}
+    totals = {name: float(grp[col].sum()) for name, col in measures.items()}
+    mkeys = [k for k in sel.keys if k in mem.columns]
+    j = grp.merge(mem[["sig", *mkeys]].drop_duplicates(), on="sig")
+    if sel.grain:
+        j["period"] = bucket(j.day, sel.grain, sel.period)
+    cols = list(dict.fromkeys(measures.values()))
+    out = j.groupby(sel.keys, as_index=False)[cols].sum()
+    for name, col in measures.items():
+        out[name] = out[col]
+    return out[[*sel.keys, *measures]], totals

@@ -36,12 +36,14 @@ Where each measure comes from:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from socialroi.measure.attributed import READS as ATTRIBUTED_READS
 from socialroi.measure.attributed import attributed
 from socialroi.measure.campaigns import campaign_keys
-from socialroi.measure.cells import reduce_attributed, spot_cells
+from socialroi.measure.cells import count_afresh, reduce_attributed, signatures, spot_cells
 from socialroi.measure.clv.workspace import READS as CLV_READS
 from socialroi.measure.clv.workspace import CLVError, customer_clv
 from socialroi.measure.costs.allocate import READS as ALLOCATE_READS
@@ -70,15 +72,9 @@ def base_measures(
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """(cells, totals): measures per cell of the selection, and for the whole selection."""
     parts = []  # additive frames with sel.keys columns
-    cr, inf, conv = ws.memo(
-        ("attributed.cells", sel.period, "campaign" in sel.by, profile.kinds,
-         profile.lookback_days, profile.primary_kind, model),
-        lambda: reduce_attributed(*attributed(ws, sel, profile, model)), reads=ATTRIBUTED_READS,
-    )  # fmt: skip
+    cr, inf_groups, inf_members = _attributed(ws, sel, profile, model)
     cr = filter_cells(cr, sel)
-    inf_all, inf = inf, filter_cells(inf, sel)
     cr["period"] = bucket(cr.day, sel.grain, sel.period) if len(cr) else []
-    inf["period"] = bucket(inf.day, sel.grain, sel.period) if len(inf) else []
     for kind in profile.kinds:
         count, value = KIND_MEASURES[kind]
         k = cr[cr.kind == kind]  # summed per day cell (socialroi.measure.cells)
@@ -107,14 +103,11 @@ def base_measures(
     parts.append(content)
     audience_cells, audience_total = _audience(ws, sel)
     parts.append(audience_cells)
-    clv_cells, clv_total, clv_customers = _clv(ws, sel, conv, inf)
+    clv_cells, customers = _clv(ws, sel)
     parts.append(clv_cells)
-    touched = ws.memo(  # first purchases with the touches before them, merged once a period
-        ("engaged.rows", sel.period, "campaign" in sel.by, profile.kinds,
-         profile.lookback_days, profile.primary_kind, model),
-        lambda: _touched_first_purchases(_customers(ws, sel.period), conv, inf_all),
-        reads=tuple(sorted({*ATTRIBUTED_READS, *CLV_READS})),
-    )  # fmt: skip
+    inf_cells, inf_total = _influenced(inf_groups, inf_members, sel)
+    touched = customers > 0 and "influenced_conversions" in inf_total  # a purchase in the filters
+    eng_cells, eng_total = _engaged(ws, sel, profile, model) if touched else (pd.DataFrame(), {})
 
     keys = sel.keys
     names = {c for p in parts if p is not None for c in p.columns if c not in keys}
@@ -127,10 +120,8 @@ def base_measures(
     else:
         cells = pd.DataFrame(columns=keys)
 
-    inf_cells, inf_total = _influenced(inf, sel)
     if len(inf_cells):
         cells = cells.merge(inf_cells, on=keys, how="outer")
-    eng_cells, eng_total = _engaged(touched, clv_customers, inf, sel)
     if len(eng_cells):
         cells = cells.merge(eng_cells, on=keys, how="outer")
     names |= set(ALWAYS)
@@ -141,7 +132,7 @@ def base_measures(
     cells["attributed_return"] = _return(cells, profile)
 
     totals = {c: float(cells[c].sum()) for c in num}
-    for non_additive in (audience_total, inf_total, eng_total, clv_total):
+    for non_additive in (audience_total, inf_total, eng_total):
         totals.update(non_additive)
     totals["attributed_return"] = float(_return(pd.DataFrame([totals]), profile).iloc[0])
     cells = cells.sort_values(keys).reset_index(drop=True)
@@ -155,23 +146,46 @@ def _return(df: pd.DataFrame, profile: Profile) -> pd.Series:
     return df[col] if col in df else pd.Series(0.0, index=df.index)
 
 
-def _influenced(inf: pd.DataFrame, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
+def _attributed(ws, sel: Selection, profile: Profile, model: str):
+    """(credited day cells, influenced groups and members: `socialroi.measure.cells`), kept
+    apart from the per-conversion rows they are summed from, so a change of filter reads only
+    the sums."""
+    key = (sel.period, sel.by_campaign, profile.kinds, profile.lookback_days,
+           profile.primary_kind, model)  # fmt: skip
+
+    def sums():
+        cr, inf, _ = _attributed_rows(ws, sel, profile, model, key)
+        groups, members = signatures(inf, ["kind", "market", "day"], ["value"], sel.by_campaign)
+        return cr, groups, members
+
+    return ws.memo(("attributed.sums", *key), sums, reads=ATTRIBUTED_READS)
+
+
+def _attributed_rows(ws, sel: Selection, profile: Profile, model: str, key: tuple):
+    return ws.memo(
+        ("attributed.cells", *key),
+        lambda: reduce_attributed(*attributed(ws, sel, profile, model)),
+        reads=ATTRIBUTED_READS,
+    )
+
+
+INFLUENCED = {
+    "purchase": ("influenced_conversions", "influenced_revenue"),
+    "opportunity": ("influenced_opportunities", "influenced_pipeline"),
+    "won": ("influenced_won", "influenced_won_revenue"),
+}
+
+
+def _influenced(groups: pd.DataFrame, members: pd.DataFrame, sel: Selection):
     """Each conversion once per cell it was touched from, and once in the total."""
-    names = {
-        "purchase": ("influenced_conversions", "influenced_revenue"),
-        "opportunity": ("influenced_opportunities", "influenced_pipeline"),
-        "won": ("influenced_won", "influenced_won_revenue"),
-    }
     cells, totals = pd.DataFrame(columns=sel.keys), {}
-    for kind, (n_col, v_col) in names.items():
-        k = inf[inf.kind == kind] if len(inf) else inf
-        if not len(k):
+    groups = filter_cells(groups, sel)
+    for kind, (n_col, v_col) in INFLUENCED.items():
+        agg, tot = count_afresh(groups[groups.kind == kind], members, sel,
+                                {n_col: "n", v_col: "value"})  # fmt: skip
+        if not tot:
             continue
-        per_cell = k.drop_duplicates([*sel.keys, "conversion_id"])
-        g = per_cell.groupby(sel.keys, as_index=False)
-        agg = g.agg(**{n_col: ("conversion_id", "size"), v_col: ("value", "sum")})
-        once = k.drop_duplicates("conversion_id")
-        totals[n_col], totals[v_col] = float(len(once)), float(once.value.sum())
+        totals.update(tot)
         cells = agg if cells.empty else cells.merge(agg, on=sel.keys, how="outer")
     return cells, totals
 
@@ -190,7 +204,7 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     # search campaigns' spend is not social's cost: kept apart on `other`, beside the credit
     # to non-social channels, so social's ROI neither pays for search nor misses its return
     alloc["platform"] = alloc.platform.where(social_cost(alloc), OTHER)
-    if "campaign" in sel.by:
+    if sel.by_campaign:
         keys = campaign_keys(ws)
         alloc["campaign"] = [keys.get(c, c) if isinstance(c, str) else NONE for c in alloc.campaign]
     else:
@@ -199,6 +213,8 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
         alloc = alloc[alloc.platform.isin(sel.platforms)]
     if sel.markets:
         alloc = alloc[alloc.market.isin(sel.markets)]
+    if sel.campaigns:
+        alloc = alloc[alloc.campaign.isin(sel.campaigns)]
     if sel.grain is None:
         alloc["period"] = sel.period.label
     in_scope = alloc.category.isin(profile.cost_categories)
@@ -227,9 +243,9 @@ def _ads(ws, sel: Selection) -> pd.DataFrame | None:
     if df.empty:
         return None
     df["market"] = df.market.fillna(NONE)
-    df = filter_cells(df, sel)
-    keys = campaign_keys(ws) if "campaign" in sel.by else {}
+    keys = campaign_keys(ws) if sel.by_campaign else {}
     df["campaign"] = df.campaign_id.map(keys).fillna(NONE) if keys else NONE
+    df = filter_cells(df, sel)
     df["period"] = bucket(df.day, sel.grain, sel.period)
     return sum_cells(
         df, sel, {"ad_impressions": df.ad_impressions, "ad_link_clicks": df.ad_link_clicks}
@@ -284,9 +300,9 @@ def _content(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     if posts.empty:
         return None
     posts["market"] = posts.market.fillna(NONE)
-    posts = filter_cells(posts, sel)
-    names = campaign_keys(ws) if "campaign" in sel.by else {}
+    names = campaign_keys(ws) if sel.by_campaign else {}
     posts["campaign"] = posts.campaign_id.map(names).fillna(NONE) if names else NONE
+    posts = filter_cells(posts, sel)
     posts["period"] = bucket(posts.day, sel.grain, sel.period)
     # astype: a filter that leaves no post must not leave an (empty) text column to multiply
     cpm = posts.platform.map(profile.cpm).fillna(0.0).astype(float)
@@ -312,8 +328,8 @@ def _audience(ws, sel: Selection) -> tuple[pd.DataFrame, dict[str, float]]:
     if df.empty:
         return None, {}
     df["market"] = df.market.fillna(NONE)
+    df["campaign"] = NONE  # an account's followers are not tied to a campaign
     df = filter_cells(df, sel)
-    df["campaign"] = NONE
     df = df.sort_values(["account_id", "day"])
 
     def ends(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -365,24 +381,66 @@ def _customers(ws, p) -> pd.DataFrame | None:
     return cust
 
 
-def _clv(ws, sel: Selection, conv: pd.DataFrame, inf: pd.DataFrame):
-    cust = _customers(ws, sel.period)
-    if cust is None:
-        return None, {}, None
+def _clv(ws, sel: Selection) -> tuple[pd.DataFrame | None, float]:
+    """Customers acquired in the period summed per acquisition platform x market x day of
+    their first purchase; and how many are within the filters."""
     p = sel.period
+
+    def summed():
+        cust = _customers(ws, p)
+        if cust is None:
+            return None
+        cust = cust.assign(
+            day=pd.to_datetime(cust.first_purchase).dt.date,
+            clv_customers=1.0,
+            clv_revenue=cust.historical_clv.astype(float),
+            clv_predicted=(
+                cust.predicted_clv.astype(float).fillna(0.0) if "predicted_clv" in cust else 0.0
+            ),
+        )
+        return spot_cells(cust, ["clv_customers", "clv_revenue", "clv_predicted"],
+                          keys=["platform", "market", "campaign", "day"])  # fmt: skip
+
+    cust = ws.memo(("clv.cells", p), summed, reads=CLV_READS)
+    if cust is None:
+        return None, 0.0
     cust = filter_cells(cust, sel)
-    cust["period"] = bucket(pd.to_datetime(cust.first_purchase), sel.grain, p)
-    pred = cust.predicted_clv if "predicted_clv" in cust else pd.Series(0.0, index=cust.index)
+    cust["period"] = bucket(cust.day, sel.grain, p)
     cells = sum_cells(
         cust,
         sel,
-        {
-            "clv_customers": pd.Series(1.0, index=cust.index),
-            "clv_revenue": cust.historical_clv.astype(float),
-            "clv_predicted": pred.astype(float).fillna(0.0),
-        },
+        {c: cust[c] for c in ("clv_customers", "clv_revenue", "clv_predicted")},
     )
-    return cells, {}, cust
+    return cells, float(cust.clv_customers.sum())
+
+
+def _engaged(ws, sel: Selection, profile: Profile, model: str):
+    """Customers acquired in the period whose first purchase followed a touch from the row:
+    the period's first purchases touched within the selection, on both sides (the touch's
+    platform, campaign and market, the customer's acquisition platform and market)."""
+    key = (sel.period, sel.by_campaign, profile.kinds, profile.lookback_days,
+           profile.primary_kind, model)  # fmt: skip
+
+    def sums():
+        _, inf, conv = _attributed_rows(ws, sel, profile, model, key)
+        touched = _touched_first_purchases(_customers(ws, sel.period), conv, inf)
+        fixed = ["market", "day", "_acq_platform", "_acq_market"]
+        return signatures(touched, fixed, ["historical_clv"], sel.by_campaign)
+
+    groups, members = ws.memo(
+        ("engaged.sums", *key), sums, reads=tuple(sorted({*ATTRIBUTED_READS, *CLV_READS}))
+    )
+    groups = filter_cells(groups, sel)  # the touch's market
+    acquired = filter_cells(  # the customer's acquisition platform and market
+        groups[["_acq_platform", "_acq_market"]].set_axis(["platform", "market"], axis=1),
+        replace(sel, campaigns=None),
+    )
+    groups = groups.loc[acquired.index]
+    names = {"engaged_customers": "n", "engaged_clv_revenue": "historical_clv"}
+    cells, totals = count_afresh(groups, members, sel, names)
+    if not totals:  # within the filters, no such customer: zeros, as the rows would say
+        totals = dict.fromkeys(names, 0.0)
+    return cells, totals
 
 
 def _touched_first_purchases(
@@ -392,7 +450,8 @@ def _touched_first_purchases(
     acquired in the period, with the customer's CLV and acquisition platform and market."""
     purchases = inf[inf.kind == "purchase"]
     if cust is None or purchases.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=[*inf.columns, "historical_clv", "_acq_platform",
+                                     "_acq_market"])  # fmt: skip
     firsts = conv  # first purchases only (socialroi.measure.cells)
     who = firsts.customer_id.fillna(firsts.user_id).fillna(firsts.email_hash)
     first_of = pd.DataFrame({"customer_id": who, "first_conversion_id": firsts.conversion_id})
@@ -401,28 +460,3 @@ def _touched_first_purchases(
     )
     cust = acquired.merge(first_of, on="customer_id")
     return purchases.merge(cust, left_on="conversion_id", right_on="first_conversion_id")
-
-
-def _engaged(touched: pd.DataFrame, cust, inf: pd.DataFrame, sel: Selection):
-    """Customers acquired in the period whose first purchase followed a touch from the row:
-    the period's `touched` pairs within the selection, on both sides (the touch's platform
-    and market, the customer's acquisition platform and market)."""
-    purchases = inf[inf.kind == "purchase"]
-    if cust is None or cust.empty or purchases.empty:
-        return pd.DataFrame(), {}
-    touched = filter_cells(touched, sel)
-    acquired = filter_cells(
-        touched[["_acq_platform", "_acq_market"]].set_axis(["platform", "market"], axis=1), sel
-    )
-    touched = touched.loc[acquired.index]
-    touched["period"] = bucket(touched.day, sel.grain, sel.period) if len(touched) else []
-    per_cell = touched.drop_duplicates([*sel.keys, "conversion_id"])
-    cells = per_cell.groupby(sel.keys, as_index=False).agg(
-        engaged_customers=("conversion_id", "size"), engaged_clv_revenue=("historical_clv", "sum")
-    )
-    once = touched.drop_duplicates("conversion_id")
-    totals = {
-        "engaged_customers": float(len(once)),
-        "engaged_clv_revenue": float(once.historical_clv.sum()),
-    }
-    return cells, totals

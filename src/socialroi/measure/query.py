@@ -34,6 +34,7 @@ class Query:
     platforms: tuple[str, ...] = ()
     markets: tuple[str, ...] = ()  # upper-case ISO codes or regions
     grain: str | None = None
+    campaigns: tuple[str, ...] = ()  # campaign keys (`socialroi.measure.campaigns.campaign_keys`)
 
     @classmethod
     def parse(
@@ -46,6 +47,7 @@ class Query:
         platforms: Sequence[str] | None = None,
         markets: Sequence[str] | None = None,
         grain: str | None = None,
+        campaigns: Sequence[str] | None = None,
     ) -> Query:
         """Check every part and name the valid choices of a wrong one."""
         if isinstance(period, Query):
@@ -65,6 +67,7 @@ class Query:
             platforms=platforms_named(platforms),
             markets=markets_named(markets),
             grain=grain,
+            campaigns=tuple(sorted({c.strip() for c in campaigns or () if c.strip()})),
         )
 
     @property

@@ -29,7 +29,7 @@ from socialroi.measure.profiles import Profile
 from socialroi.measure.query import Query
 from socialroi.measure.selection import Selection
 from socialroi.model.metrics import Metric, metric
-from socialroi.model.periods import Period
+from socialroi.model.periods import Period, comparison_period
 from socialroi.store import reads
 
 
@@ -109,6 +109,7 @@ def roi(
     platforms: Sequence[str] | None = None,
     markets: Sequence[str] | None = None,
     metrics: Sequence[str] | None = None,
+    campaigns: Sequence[str] | None = None,
 ) -> RoiResult:
     """The profile's metrics for the period by the given dimensions (see module docstring).
 
@@ -116,7 +117,7 @@ def roi(
     are the query's, and the keyword arguments for them are not read."""
     q = Query.parse(
         period, compare=compare, profile=profile, model=model, platforms=platforms,
-        markets=markets, grain=grain,
+        markets=markets, grain=grain, campaigns=campaigns,
     )  # fmt: skip
     if q.platforms or q.markets:
         q.check_names(
@@ -129,7 +130,7 @@ def roi(
     # totals only (by=()): computed by platform, the table is then the one totals row
     totals_only = not by and not grain
     by_cells = ("platform",) if totals_only else by
-    sel = Selection(p, by_cells, grain, q.platforms or None, q.markets or None)
+    sel = Selection(p, by_cells, grain, q.platforms or None, q.markets or None, q.campaigns or None)
     cells, mtotals = base_measures(ws, sel, prof, model)
     values, totals = metric_values(cells, mtotals, shown)
     table = pd.concat([cells[sel.keys], values], axis=1)
@@ -139,7 +140,7 @@ def roi(
     if cp is not None:
         # the comparison breaks down the same way; a period bucket compares with the bucket
         # at the same position (July with April for quarter-on-quarter)
-        psel = Selection(cp, by_cells, grain, sel.platforms, sel.markets)
+        psel = Selection(cp, by_cells, grain, sel.platforms, sel.markets, sel.campaigns)
         pcells, ptot = base_measures(ws, psel, prof, model)
         pvalues, totals_prev = metric_values(pcells, ptot, shown)
         prev = pd.concat([pcells[psel.keys], pvalues], axis=1)
@@ -182,3 +183,10 @@ def roi(
         measures=cells,
         measure_totals=mtotals,
     )
+
+
+def prime_campaigns(ws, q: Query) -> None:
+    """Compute (or read back from the workspace) the measures' sums by campaign of the query's
+    period and its comparison period, so a campaign filter answers like any other filter."""
+    for p in (q.period, q.compare_period or comparison_period(q.period, "previous")):
+        base_measures(ws, Selection(p, ("campaign",)), q.profile, q.model)

@@ -61,6 +61,7 @@ class Selection:
     grain: str | None = None
     platforms: tuple[str, ...] | None = None
     markets: tuple[str, ...] | None = None
+    campaigns: tuple[str, ...] | None = None  # campaign keys (`socialroi.measure.campaigns`)
 
     def __post_init__(self) -> None:
         for d in self.by:
@@ -75,6 +76,11 @@ class Selection:
     @property
     def keys(self) -> list[str]:
         return [*self.by, *(["period"] if self.grain else [])]
+
+    @property
+    def by_campaign(self) -> bool:
+        """Whether rows need their campaign: broken down or filtered by it."""
+        return "campaign" in self.by or bool(self.campaigns)
 
 
 def bucket(days: pd.Series, grain: str | None, period: Period) -> pd.Series:
@@ -106,10 +112,14 @@ def campaign_key(utm: pd.Series) -> pd.Series:
 
 
 def filter_cells(df: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    """The rows within the selection's filters, of the dimensions `df` has (a row that is
+    not tied to a campaign says so with campaign `(none)`)."""
     if sel.platforms and "platform" in df:
         df = df[df.platform.isin(sel.platforms)]
     if sel.markets and "market" in df:
         df = df[df.market.isin(sel.markets)]
+    if sel.campaigns and "campaign" in df:
+        df = df[df.campaign.isin(sel.campaigns)]
     return df.copy()
 
 

@@ -25,7 +25,9 @@ from socialroi.errors import SocialroiError
     default=True,
     show_default=True,
     help="Compute the default overview in the background at start, and the kept views the "
-    "data has changed under, so the first visitor does not wait for them.",
+    "data has changed under, so the first visitor does not wait for them; at start and after "
+    "every import, sync or cost edit also the overview of the preset periods (this and the "
+    "last quarter and month), so choosing one answers like any change of filter.",
 )
 @click.option(
     "--sync-every",
@@ -57,6 +59,7 @@ def serve(workspace: str, host: str, port: int, warm: bool, sync_every: str | No
     if not app.state.ctx.store.users():
         console.print("no users yet: create one with `socialroi users add NAME --role admin`")
     if warm:
+        app.state.ctx.presets = True
         threading.Thread(target=_warm, args=(app.state.ctx,), daemon=True).start()
     stop = threading.Event()
     if every:

@@ -44,6 +44,9 @@ ERRORS: dict[str, str] = {
     # notes a page shows instead of a figure it could not compute (`reason`: translated too)
     "clv_not_predicted": "Predicted CLV not shown: {reason}",
     "trend_missing": "trend not available: {reason}",
+    "campaign_scope": "With a campaign filter, followers and customer lifetime value are not "
+    "counted: they are not tied to one campaign.",
+    "campaign_unknown": "No campaign {campaign} in the data of {period}: its figures are zero.",
     "coverage_missing": "coverage not available: {reason}",
     "clv_too_few": "too few customers to fit predictive CLV: {n} customers up to {end}, {repeat} "
     "of them with a repeat purchase; the models need at least {min_customers} customers and "

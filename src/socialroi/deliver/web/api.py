@@ -153,7 +153,19 @@ def me(request: Request, p: Principal = VIEWER):
 
 @route("/overview", "getOverview", "overview", m.Overview,
        "Headline metrics, comparison, monthly trend and insights")  # fmt: skip
-async def overview(request: Request, p: Principal = VIEWER, _: None = Common):
+async def overview(
+    request: Request,
+    p: Principal = VIEWER,
+    _: None = Common,
+    campaign: Annotated[
+        str,
+        Query(
+            max_length=200,
+            description="Only this campaign (its key, as `data.campaigns` lists them; case and "
+            "spaces do not matter). Followers and lifetime value are not counted then.",
+        ),
+    ] = None,  # type: ignore[assignment]
+):
     return await _view(request, "overview")
 
 

@@ -103,6 +103,10 @@ class OverviewData(BaseModel):
     model: str | None
     compare_period: str | None = Field(description="The comparison period's label.")
     insights: list[Insight]
+    campaigns: list[str] = Field(
+        [], description="The campaigns with spend, posts or visits in the period (their keys)."
+    )
+    campaign: str | None = Field(None, description="The campaign filtered on, if any.")
 
 
 class PlatformRow(Row):

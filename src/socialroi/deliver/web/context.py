@@ -18,15 +18,16 @@ import threading
 import time
 from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from socialroi.deliver.i18n.errors import ERRORS
 from socialroi.deliver.web import filters as flt
 from socialroi.deliver.web import kept
-from socialroi.deliver.web.views import OPTIONS, View
+from socialroi.deliver.web.views import OPTIONS, View, query_of
 from socialroi.land.workspace import Workspace
+from socialroi.measure.roi import prime_campaigns
 from socialroi.store import answers, reads
 from socialroi.store.web import WebStore
 
@@ -117,6 +118,7 @@ class Context:
     jobs: dict[str, Any] = field(default_factory=dict)  # report builds running or done
     computing: dict[tuple, threading.Lock] = field(default_factory=dict)  # views under way
     refresher: Refresher | None = None
+    presets: bool = False  # compute the preset periods at start and after writes (`serve`)
     _version: tuple[float, Any] = (0.0, "")
 
     def __post_init__(self) -> None:
@@ -152,6 +154,7 @@ class Context:
             "platforms": st["platforms"],
             "markets": st["markets"],
             "default_period": flt.default_period(last),
+            "presets": flt.presets(last),
             "base_currency": st["base_currency"],
             "default_profile": self.ws.store.setting("web_default_profile", "dtc"),
             "profiles": flt.profiles() + sorted(self.store.profiles()),
@@ -311,6 +314,8 @@ class Context:
             answers.clear(self.ws.store, kept.SCOPE)
         for name, fkey in reversed(hot):  # the most recently asked first
             self.refresher.ask(name, flt.Filters(*fkey))
+        if self.presets and not profiles:
+            self.refresher.ask_presets()
 
     def warm(self) -> None:
         """At start: the kept views not on the current data are computed again in the
@@ -326,6 +331,28 @@ class Context:
                 continue
             self.refresher.ask(name, f)
         self.view("overview", self.filters({}, "overview"))
+        if self.presets:
+            self.refresher.ask_presets()
+
+    def precompute(self) -> None:
+        """The overview of the periods people pick (`filters.presets`, the first
+        `PRECOMPUTED`) on the current data, and the two quarters' sums by campaign: a
+        change to one of them is then a change of filter (the measures' sums are in memory
+        and in the workspace file). A period no one computed yet is attributed when asked
+        (Markov's chain depends on the period's own journeys, so no period is summed from
+        others'). Also reads the measures' sums back from the file after a restart."""
+        meta = self.workspace_meta(wait=True)
+        base = self.filters({}, "overview")
+        for period in meta["presets"][: flt.PRECOMPUTED]:
+            f = replace(base, period=period).with_extra(sort="", dir="")  # as `answer` asks
+            key = ("overview", f.key(), self.version())
+            with self.cache_lock:
+                done = key in self.cache
+            if not done:
+                self.compute("overview", f)
+        for period in meta["presets"][:2]:  # the quarters, by campaign
+            with self.lock.read(), self.ws.pinned():
+                prime_campaigns(self.ws, query_of(self.ws, replace(base, period=period)))
 
     def close(self) -> None:
         self.refresher.stop()
@@ -360,6 +387,12 @@ class Refresher:
     def ask_meta(self) -> None:
         self._put(("meta",), None)
 
+    def ask_presets(self) -> None:
+        """Compute the preset periods (`Context.precompute`) after what is queued now."""
+        with self._cond:
+            self._queue.pop(("presets",), None)  # to the end: the views asked for go first
+        self._put(("presets",), None)
+
     def _put(self, key: Any, f: Any) -> None:
         with self._cond:
             if self._stopped or key in self._queue:
@@ -390,6 +423,8 @@ class Refresher:
             try:
                 if key == ("meta",):
                     self.ctx.workspace_meta(wait=True)
+                elif key == ("presets",):
+                    self.ctx.precompute()
                 else:
                     self.ctx.compute(key[0], f)
             except Exception:  # the reader keeps the last good answer; the log says why

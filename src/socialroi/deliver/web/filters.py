@@ -158,6 +158,22 @@ def _raw(params, name: str) -> list[str]:
     return [v] if isinstance(v, str) else list(v)
 
 
+PRECOMPUTED = 4  # of `presets`: computed in the background after every write
+
+
+def presets(last_day: dt.date | None) -> list[str]:
+    """The periods the filter form offers, from the data's last day: its quarter and the one
+    before, its month and the one before (these `PRECOMPUTED` first: after a write the server
+    computes them in the background, so choosing one is a change of filter too), then the
+    two quarters before those and the year."""
+    d = last_day or dt.date.today()
+    q = d.year * 4 + (d.month - 1) // 3
+    m = d.year * 12 + d.month - 1
+    quarter = [f"{i // 4}-Q{i % 4 + 1}" for i in (q, q - 1)]
+    month = [f"{i // 12}-{i % 12 + 1:02d}" for i in (m, m - 1)]
+    return [*quarter, *month, *[f"{i // 4}-Q{i % 4 + 1}" for i in (q - 2, q - 3)], str(d.year)]
+
+
 def default_period(last_day: dt.date | None) -> str:
     """The last full quarter of data (or the one in progress when it is the only one)."""
     d = last_day or dt.date.today()

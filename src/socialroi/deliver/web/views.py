@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from socialroi.deliver.i18n.errors import ERRORS
 from socialroi.deliver.i18n.formats import LANGS
 from socialroi.deliver.output import to_json
 from socialroi.deliver.web.filters import Filters
@@ -30,6 +31,7 @@ from socialroi.measure import content as content_mod
 from socialroi.measure import quality
 from socialroi.measure.attributed import READS
 from socialroi.measure.attribution.workspace import attribute, compare
+from socialroi.measure.campaigns import campaigns_in, fold
 from socialroi.measure.clv.workspace import clv_by
 from socialroi.measure.costs.allocate import allocate, ledger
 from socialroi.measure.insights import LANGS as INSIGHT_LANGS
@@ -99,6 +101,7 @@ def query_of(ws, f: Filters) -> Query:
         model=f.model or None,
         platforms=f.platforms,
         markets=f.markets,
+        campaigns=[f.opt("campaign")] if f.opt("campaign") else None,
     )
 
 
@@ -136,6 +139,7 @@ def metric_names() -> list[str]:
 def overview(ws, f: Filters) -> View:
     view = View("overview")
     q = query_of(ws, f)
+    q = _campaign_choice(ws, q, view)
     res = roi(ws, q, by=("platform",))
     cards = []
     for m in res.metrics:
@@ -173,9 +177,27 @@ def overview(ws, f: Filters) -> View:
     if res.compare_period is None:  # movers need a comparison
         res = roi(ws, q.but(compare=q.compare or "previous"), by=("platform",))
     by_market = roi(ws, q.but(compare=None), by=("market",))
-    view.data["insights"] = _insights(ws, q, f, res, by_market, "en")
-    view.local["insights"] = {lang: _insights(ws, q, f, res, by_market, lang) for lang in LANGS}
+    local = {lang: _insights(ws, q, f, res, by_market, lang) for lang in {"en", *LANGS}}
+    view.local["insights"] = {lang: local[lang] for lang in LANGS}
+    view.data["insights"] = local["en"]  # English computed once, for the API and the page
     return view
+
+
+def _campaign_choice(ws, q: Query, view: View) -> Query:
+    """The campaigns the period's data names (the filter's choices) and the chosen one; what a
+    campaign filter leaves out, said on the page."""
+    names = campaigns_in(ws, q.period, q.profile.lookback_days)
+    view.data["campaigns"] = names
+    folded = {fold(n): n for n in names}
+    chosen = tuple(folded.get(fold(c), c) for c in q.campaigns)  # case and spaces aside
+    view.data["campaign"] = chosen[0] if chosen else None
+    if not chosen:
+        return q
+    for c in chosen:
+        if c not in names:
+            view.notes.append(ERRORS["campaign_unknown"].format(campaign=c, period=q.period.label))
+    view.notes.append(ERRORS["campaign_scope"])
+    return q.but(campaigns=chosen)
 
 
 def _insights(ws, q: Query, f: Filters, by_platform, by_market, lang: str) -> list[dict[str, Any]]:
@@ -190,6 +212,8 @@ def _insights(ws, q: Query, f: Filters, by_platform, by_market, lang: str) -> li
         for i in found
         if (not f.platforms or i.evidence.get("platform", f.platforms[0]) in f.platforms)
         and (not f.markets or i.evidence.get("market", f.markets[0]) in f.markets)
+        # the attribution models' comparison is of the whole period, not of one campaign
+        and not (q.campaigns and i.kind == "undercredited")
     ]
     return [{"kind": i.kind, "sentence": i.sentence, "strength": i.strength} for i in kept[:8]]
 
@@ -384,7 +408,7 @@ VIEWS: dict[str, Callable[[Any, Filters], View]] = {
 
 # Page options each view reads from the URL besides the shared filters.
 OPTIONS: dict[str, tuple[str, ...]] = {
-    "overview": (),
+    "overview": ("campaign",),
     "explore": ("metric", "platform_drill"),
     "attribution": ("granularity", "lookback"),
     "content": (),
