@@ -10,7 +10,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -58,10 +58,26 @@ SUMMARY_ROW = "a row with figures but no id (summary row)"
 def is_total_row(row: Sequence[Any]) -> bool:
     """A `Total` / `Grand total` / `Total of 3 results` / `总计` row that would double count."""
     firsts = [c for c in row[:3] if c not in (None, "")]
-    if not firsts:
-        return False
-    label = norm(firsts[0])
+    return bool(firsts) and is_total_label(firsts[0])
+
+
+def is_total_label(cell: Any) -> bool:
+    """Whether a row whose first filled cell is `cell` is a total row."""
+    label = norm(cell)
     return label in TOTAL_LABELS or bool(_TOTAL_PHRASE.match(label))
+
+
+def total_flags(first: Sequence[Any], second: Sequence[Any], third: Sequence[Any]) -> list[bool]:
+    """`is_total_row` of every row, given the columns of the rows' first three cells (`""` or
+    None where a row has fewer): each distinct label is looked at once."""
+    e = ("", None)
+    firsts = [a if a not in e else b if b not in e else c if c not in e else None
+              for a, b, c in zip(first, second, third)]  # fmt: skip
+    try:
+        labels = {v: v is not None and is_total_label(v) for v in set(firsts)}
+    except TypeError:  # an unhashable cell: row by row
+        return [v is not None and is_total_label(v) for v in firsts]
+    return [labels[v] for v in firsts]
 
 
 def total_label(row: Sequence[Any]) -> Any:
@@ -126,7 +142,7 @@ def decimal_style(values: Sequence[Any]) -> str:
     """Guess a file's decimal mark from its number cells: ',' (1.234,5) or '.' (1,234.5)."""
     eu = us = 0
     # Each distinct cell once, weighted by its count; a cell of digits only has no mark.
-    for v, n in Counter(v for v in values if isinstance(v, str)).items():
+    for v, n in _marked_text(values):
         if v.isdigit():
             continue
         s = _CURRENCY_CHARS.sub("", v.strip()).rstrip("%")
@@ -135,6 +151,20 @@ def decimal_style(values: Sequence[Any]) -> str:
         elif _US_NUMBER.match(s):
             us += n
     return "," if eu > us else "."
+
+
+def _marked_text(values: Sequence[Any]) -> Iterable[tuple[str, int]]:
+    """(text, count) of the distinct text cells that are not plain ASCII digits (those have no
+    decimal mark): counted in Arrow when every cell is text or None."""
+    try:
+        arr = pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return Counter(v for v in values if isinstance(v, str)).items()
+    arr = arr.filter(pc.invert(pc.match_substring_regex(arr, r"^[0-9]*$")))
+    if not len(arr):
+        return []
+    vc = pc.value_counts(arr)
+    return zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True)
 
 
 def parse_number(
