@@ -37,6 +37,11 @@ def keep(cols: Sequence[Sequence[Any]], rows: Sequence[int]) -> list[tuple[Any, 
     return [tuple(c[i] for i in rows) for c in cols]
 
 
+def take(values: Sequence[Any], rows: Sequence[int]) -> tuple[Any, ...]:
+    """The values at `rows` (positions)."""
+    return keep([values], rows)[0]
+
+
 def text_array(values: Sequence[Any]) -> pa.Array | None:
     """`values` as an Arrow string array, or None when one is not text (or None)."""
     try:
