@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from socialroi.model.rules import MAX_MAGNITUDE
 from socialroi.sources.base import Context
+from socialroi.sources.kit.columns import text_array
 from socialroi.sources.kit.headers import norm
 
 # -- totals and blanks ---------------------------------------------------------------------
@@ -53,6 +54,13 @@ _TOTAL_PHRASE = re.compile(
     re.IGNORECASE,
 )
 SUMMARY_ROW = "a row with figures but no id (summary row)"
+# First characters no total label can start with, even after NFKC and case folding: ASCII
+# letters and digits other than t, g, s (total, grand total, summary, suma total) and `#`.
+_NOT_TOTAL_START = frozenset(
+    c
+    for c in "#0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    if c not in "tgsTGS"
+)
 
 
 def is_total_row(row: Sequence[Any]) -> bool:
@@ -63,6 +71,8 @@ def is_total_row(row: Sequence[Any]) -> bool:
 
 def is_total_label(cell: Any) -> bool:
     """Whether a row whose first filled cell is `cell` is a total row."""
+    if isinstance(cell, str) and cell[:1] in _NOT_TOTAL_START:
+        return False  # `#1001`, `2025-01-08`, `Voltiq ...`: no label starts so, normalised
     label = norm(cell)
     return label in TOTAL_LABELS or bool(_TOTAL_PHRASE.match(label))
 
@@ -314,6 +324,11 @@ def clean_id(raw: Any) -> tuple[str | None, bool]:
 
 def ids(ctx: Context, cells: Sequence[Any], row_numbers: Sequence[int], column: str):
     """Clean a column of ids; mangled ids are kept and reported once as a finding."""
+    arr = text_array(cells)
+    if arr is not None and pc.all(pc.match_substring_regex(arr, r"^[0-9]*$")).as_py() is not False:
+        # digits only (or empty): nothing to clean, nothing mangled
+        return (pd.Series([v or None for v in cells], dtype="string"),
+                pd.Series([False] * len(cells), dtype="boolean"))  # fmt: skip
     values, flags = [], []
     first = None
     for raw, rn in zip(cells, row_numbers):

@@ -37,8 +37,10 @@ def keep(cols: Sequence[Sequence[Any]], rows: Sequence[int]) -> list[tuple[Any, 
     return [tuple(c[i] for i in rows) for c in cols]
 
 
-def take(values: Sequence[Any], rows: Sequence[int]) -> tuple[Any, ...]:
-    """The values at `rows` (positions)."""
+def take(values: Sequence[Any], rows: Sequence[int]) -> Sequence[Any]:
+    """The values at `rows` (positions); an array (pandas, NumPy) stays an array."""
+    if not isinstance(values, list | tuple):
+        return values.take(list(rows))
     return keep([values], rows)[0]
 
 

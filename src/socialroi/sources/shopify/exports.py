@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from itertools import chain
 from urllib.parse import parse_qsl, urlsplit
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -71,11 +72,24 @@ def _detect(s: Sniff) -> float:
     return 0.9 if extra >= 2 else 0.6
 
 
-def landing_fields(landing: str | None, referrer: str | None) -> dict:
-    """Source, medium, campaign, content, term and click id from a landing URL's query."""
+def landing_fields(landing: str | None, referrer: str | None, seen: dict | None = None) -> dict:
+    """Source, medium, campaign, content, term and click id from a landing URL's query
+    (`seen`: the queries read so far in this file; an export repeats its landing pages)."""
+    if seen is None:
+        seen = {}
+    if landing not in seen:
+        seen[landing] = _query_fields(landing)
+    out: dict = dict(zip((*UTM, "click_id_type", "click_id"), seen[landing], strict=True))
+    out["referrer"] = url_decode(referrer).strip() if referrer else None
+    out["landing_page"] = url_decode(landing).strip() if landing else None
+    return out
+
+
+def _query_fields(landing: str | None) -> tuple[str | None, ...]:
+    """The UTM values, click id type and click id of a landing URL."""
     out: dict = {f: None for f in UTM}
     out.update(click_id_type=None, click_id=None)
-    if landing:
+    if landing and "?" in landing:  # no query, no fields
         try:
             query = urlsplit(landing if "://" in landing or landing.startswith("/")
                              else "/" + landing).query  # fmt: skip
@@ -91,9 +105,7 @@ def landing_fields(landing: str | None, referrer: str | None) -> dict:
             if params.get(c):
                 out["click_id_type"], out["click_id"] = c, params[c]
                 break
-    out["referrer"] = url_decode(referrer).strip() if referrer else None
-    out["landing_page"] = url_decode(landing).strip() if landing else None
-    return out
+    return tuple(out.values())
 
 
 def note_attributes(text: str) -> dict[str, str]:
@@ -254,7 +266,7 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], col) -> dict[str, pd
         native_ids, flags = native_ids.tolist(), flags.tolist()
     # Each order's time, total and currency, checked in the order of the rows.
     stamped = _with_offsets(created_raw)
-    utc: list | pd.Series = stamped[0] if stamped else []
+    utc = stamped[0] if stamped else []
     local_dates: list = stamped[1] if stamped else []
     assumed = 0
     default_currency = known_currency(ctx, SHOP)
@@ -307,7 +319,7 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], col) -> dict[str, pd
         status[n] in ("refunded", "partially_refunded") or (refunded[n] is not None
                                                            and refunded[n] > 0))]  # fmt: skip
     kept = [n for n, out in enumerate(left_out) if not out]
-    utc_kept = take(list(utc), kept)
+    utc_kept = take(utc, kept)
     emails = take(cells("email"), kept)
     ehash = each_distinct(emails, email_hash)
     cid = each_distinct(take(cells("customer_id"), kept),
@@ -316,10 +328,11 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], col) -> dict[str, pd
                 for c, h in zip(cid, ehash, strict=True)]  # fmt: skip
     market = _markets(ctx, take(cells("shipping_country"), kept),
                       take(cells("billing_country"), kept), take(rns, kept))  # fmt: skip
+    queries: dict = {}
     marketing = each_distinct(
         list(zip(*(take(cells(f), kept) for f in ("note_attributes", "landing_site",
              "referring_site", "sales_channel")), strict=True)),
-        lambda v: _marketing(*v),
+        lambda v: _marketing(*v, seen=queries),
     )  # fmt: skip
     lfs = [m[0] for m in marketing]
     tiktok_shop = sum(m[1] for m in marketing)
@@ -421,7 +434,7 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 _WITH_OFFSET = r"^\d{4}-\d{2}-\d{2} (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d [+-](?:[01]\d|2[0-3])[0-5]\d$"
 
 
-def _with_offsets(created: Sequence[str]) -> tuple[pd.Series, list] | None:
+def _with_offsets(created: Sequence[str]) -> tuple[pd.api.extensions.ExtensionArray, list] | None:
     """(UTC times, local dates) of a column of `2025-01-08 10:15:00 +0800` cells; None when
     any cell is written otherwise (then each is read by `parse_datetime`)."""
     arr = text_array(created)
@@ -436,7 +449,7 @@ def _with_offsets(created: Sequence[str]) -> tuple[pd.Series, list] | None:
     except pa.ArrowInvalid:  # a day that does not exist (2025-02-30)
         return None
     days = each_distinct([v[:10] for v in created], dt.date.fromisoformat)
-    return utc.to_pandas().tolist(), days
+    return utc.to_pandas().array, days
 
 
 def _markets(ctx: Context, shipping: Sequence[str], billing: Sequence[str], rns: Sequence[int]):
@@ -461,13 +474,13 @@ def _country(v: str):
         return _UNKNOWN
 
 
-def _marketing(notes: str, landing_site: str, referring_site: str, channel: str):
+def _marketing(notes: str, landing_site: str, referring_site: str, channel: str, *, seen: dict):
     """(`landing_fields` of an order, sold on TikTok Shop) from its note attributes, landing
     and referring site and sales channel."""
     attrs = note_attributes(notes)
     landing = landing_site or attrs.get("landing_site") or attrs.get("landing_page")
     referrer = referring_site or attrs.get("referring_site") or attrs.get("referrer")
-    lf = landing_fields(landing or None, referrer or None)
+    lf = landing_fields(landing or None, referrer or None, seen)
     for f in UTM:  # utm_* note attributes (apps write them) fill what the URL lacks
         if not lf[f] and attrs.get(f"utm_{f}"):
             lf[f] = url_decode(attrs[f"utm_{f}"]).strip()
@@ -482,7 +495,8 @@ def _new_customers(customer: list, utc: Sequence, rns: Sequence[int]) -> list:
     """The first order of each customer in the file (by time) is their first purchase."""
     out: list = [None] * len(customer)
     seen: set = set()
-    for j in sorted(range(len(customer)), key=lambda j: (utc[j], rns[j])):
+    ns = utc.asi8 if hasattr(utc, "asi8") else [t.value for t in utc]
+    for j in np.lexsort((np.asarray(rns, dtype=np.int64), np.asarray(ns, dtype=np.int64))).tolist():
         cust = customer[j]
         if cust is not None:
             out[j] = cust not in seen
