@@ -164,13 +164,15 @@ def decimal_style(values: Sequence[Any]) -> str:
 
 
 def _marked_text(values: Sequence[Any]) -> Iterable[tuple[str, int]]:
-    """(text, count) of the distinct text cells that are not plain ASCII digits (those have no
-    decimal mark): counted in Arrow when every cell is text or None."""
+    """(text, count) of the distinct text cells that may be numbers with a decimal mark (a
+    digit, and more than ASCII digits): counted in Arrow when every cell is text or None."""
     try:
         arr = pa.array(values, type=pa.string())
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         return Counter(v for v in values if isinstance(v, str)).items()
-    arr = arr.filter(pc.invert(pc.match_substring_regex(arr, r"^[0-9]*$")))
+    # a number has a digit (any script's, as `\d` reads them) and not only ASCII digits
+    arr = arr.filter(pc.and_(pc.match_substring_regex(arr, r"\p{Nd}"),
+                             pc.invert(pc.match_substring_regex(arr, r"^[0-9]*$"))))  # fmt: skip
     if not len(arr):
         return []
     vc = pc.value_counts(arr)
@@ -266,14 +268,20 @@ def numbers(
     return pd.Series(out, dtype=dtype)
 
 
-_PLAIN = {".": r"^[+-]?\d+(\.\d+)?$", ",": r"^[+-]?\d+$"}
+# Plain numbers, with thousands marks in threes where the file's decimal mark is the other one
+# (`1,234.5` / `1.234,5`): what `parse_number` reads by dropping the thousands marks.
+_PLAIN = {
+    ".": r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$",
+    ",": r"^[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$",
+}
 
 
 def _plain_numbers(cells: Sequence[Any], decimal: str, integer: bool) -> pd.Series | None:
     """`numbers` for the common column (Arrow compute, no Python per cell): text cells that are
-    all plain numbers (`1234`, `-5`, `12.5` where '.' is the decimal mark) or empty. None for
-    any other column (a thousands mark, a placeholder, `<5`, a typed cell, a figure out of
-    bounds), which `numbers` then reads cell by cell with its findings and errors."""
+    all plain numbers (`1234`, `-5`, `12.5`, `1,234.5` where '.' is the decimal mark) or
+    empty. None for any other column (a placeholder, `<5`, a percentage, a typed cell, a
+    figure out of bounds), which `numbers` then reads cell by cell with its findings and
+    errors."""
     if not cells:
         return None
     try:
@@ -285,6 +293,10 @@ def _plain_numbers(cells: Sequence[Any], decimal: str, integer: bool) -> pd.Seri
     plain = pc.or_(pc.match_substring_regex(text, _PLAIN[decimal]), empty)
     if not pc.all(plain).as_py():
         return None
+    if decimal == ",":
+        text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
+    else:
+        text = pc.replace_substring(text, ",", "")
     values = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), text), pa.float64())
     nums = values.to_numpy(zero_copy_only=False)
     present = ~np.isnan(nums)
