@@ -30,7 +30,7 @@ from tests.fakes.server import FakeApi  # noqa: E402
 from tests.sources.google_ads.test_api import report_csv  # noqa: E402
 from tests.sources.pinterest.test_api import ads_csv  # noqa: E402
 
-from sources import child, measure, result_table  # noqa: E402
+from sources import child, measure, result_table, write_results  # noqa: E402
 
 CID, ACT = "1234567890", "549755885175"
 
@@ -113,10 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *result_table(out, boot, "rows"),
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    Path(args.results).write_text(text)
-    return 0
+    return write_results(lines, args.results)
 
 
 if __name__ == "__main__":

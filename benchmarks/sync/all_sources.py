@@ -41,7 +41,7 @@ from tests.sources.x.test_api import content_csv  # noqa: E402
 from tests.sources.x.test_api_ads import ads_manager_csv as x_ads_csv  # noqa: E402
 from tests.sync.all_sources import ENV, PLUGS  # noqa: E402
 
-from sources import START, IndexedGa4, child  # noqa: E402
+from sources import START, IndexedGa4, child, write_results  # noqa: E402
 
 SPAN = ["--since", "2026-01-01", "--until", "2026-03-31"]
 DAYS = 90
@@ -167,10 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         *[f"- `{ln.strip()}`" for ln in streams],
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    Path(args.results).write_text(text)
-    return 0
+    return write_results(lines, args.results)
 
 
 if __name__ == "__main__":

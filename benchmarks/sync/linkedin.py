@@ -28,7 +28,7 @@ from tests.fakes.linkedin import FakeLinkedIn, fill  # noqa: E402
 from tests.fakes.server import FakeApi  # noqa: E402
 from tests.sources.linkedin.exports import ad_report, page_exports  # noqa: E402
 
-from sources import child  # noqa: E402
+from sources import child, write_results  # noqa: E402
 
 ORG, ADS = "2414183", "507404993"
 
@@ -105,9 +105,7 @@ def main() -> None:
         "| what | rows | sync s | sync MB | import s | import MB | sync / import | 2nd sync s |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    out = "\n".join(head + lines) + "\n"
-    (HERE / "linkedin.md").write_text(out)
-    print(out)
+    write_results(head + lines, HERE / "linkedin.md")
 
 
 if __name__ == "__main__":

@@ -146,6 +146,15 @@ def result_table(out: list[dict], boot: tuple, what: str = "records") -> list[st
     return lines
 
 
+def write_results(lines: list[str], path: str | Path) -> int:
+    """The results page of a sync benchmark: printed, and written to `path` (Markdown, one
+    newline at the end); returns the exit code (0)."""
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    print(text)
+    Path(path).write_text(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ga4-rows", type=int, default=100_000)
@@ -238,10 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         f"memory {back[1]:,.0f} MB (start-up {boot[1]:,.0f} MB).",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    Path(args.results).write_text(text)
-    return 0
+    return write_results(lines, args.results)
 
 
 if __name__ == "__main__":

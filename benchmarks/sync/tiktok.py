@@ -27,7 +27,7 @@ from tests.fakes.tiktok import ADVERTISER, BUSINESS, FakeTikTok, fill  # noqa: E
 from tests.sources.tiktok.test_api import _csv, content_rows  # noqa: E402
 from tests.sources.tiktok.test_api_ads import ads_manager_csv  # noqa: E402
 
-from sources import child, measure, result_table  # noqa: E402
+from sources import child, measure, result_table, write_results  # noqa: E402
 
 START = dt.date(2026, 3, 1)
 
@@ -117,10 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *result_table(out, boot),
     ]
-    text = "\n".join([*lines, ""])
-    print(text)
-    Path(args.results).write_text(text)
-    return 0
+    return write_results(lines, args.results)
 
 
 if __name__ == "__main__":

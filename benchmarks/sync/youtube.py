@@ -107,10 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{imp[1]:,.0f} | {first[0] / imp[0]:.2f} ({s_net / i_net:.2f}) |",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    Path(args.results).write_text(text)
-    return 0
+    return kit.write_results(lines, args.results)
 
 
 if __name__ == "__main__":

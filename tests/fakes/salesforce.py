@@ -23,7 +23,12 @@ It does not parse SOQL in full: it reads the object after FROM and the SystemMod
   `Account.Name`, empty cells for null, `true`/`false`) with the `Sforce-Locator` header
   (`null` on the last part);
 - errors — `[{"message", "errorCode"}]`: 401 `INVALID_SESSION_ID`, 403 `REQUEST_LIMIT_EXCEEDED`,
-  400 `INVALID_FIELD`.
+  400 `INVALID_FIELD`;
+- session expiry — "Error Handling for Session Expiration": a session ends after the org's
+  inactivity timeout, not at a time the token response states, and every call with its token
+  then answers 401 `INVALID_SESSION_ID` until a refresh ("OAuth 2.0 Refresh Token Flow for
+  Renewed Sessions") issues a new one: `session_calls` ends every session issued so far after
+  that many more data calls.
 """
 
 from __future__ import annotations
@@ -54,6 +59,8 @@ class FakeSalesforce:
         self.refresh_tokens = {"5Aep-refresh"}
         self.rotate = False
         self.refreshed: list[str] = []
+        self.session_calls: int | None = None  # data calls before the sessions time out
+        self.refused: list[str] = []  # paths answered 401 INVALID_SESSION_ID
         self._cursors: dict[str, list[dict]] = {}
         fake.route("POST", r"/services/oauth2/token", self._token)
         fake.route("GET", rf"/services/data/{V}/query", self._query)
@@ -67,7 +74,13 @@ class FakeSalesforce:
         self.fail_jobs = False
 
     def _denied(self, req: Request) -> Reply | None:
+        if self.session_calls is not None:
+            self.session_calls -= 1
+            if self.session_calls < 0:  # the inactivity timeout: every session so far ends
+                self.tokens.clear()
+                self.session_calls = None
         if req.bearer not in self.tokens:
+            self.refused.append(req.path)
             return Reply(401, [{"message": "Session expired or invalid",
                                 "errorCode": "INVALID_SESSION_ID"}])  # fmt: skip
         return None

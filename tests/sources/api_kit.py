@@ -1,13 +1,18 @@
 """What the connector tests of every source share: sync options that never sleep, a workspace
-connected with a token, and the end-to-end check (files imported vs. the API synced)."""
+connected with a token, each source's set-up (`Source`: its fake served and filled, its
+account, token and days; `SOURCES`), and the end-to-end check (files imported vs. the API
+synced). The tests every connector answers alike live in `tests/sources/test_api_common.py`,
+parametrised over `SOURCES`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from socialroi import Workspace
@@ -17,6 +22,7 @@ from socialroi.store import connections as conns
 from socialroi.sync import connect as connecting
 from socialroi.sync.http import Limits
 from socialroi.sync.run import SyncOptions
+from tests.fakes import ga4, hubspot, salesforce, shopify, youtube
 from tests.fakes.server import FakeApi
 
 
@@ -119,3 +125,57 @@ def same_roi(wf: Workspace, wa: Workspace, period: str) -> None:
 
     r = [roi(w, period, by=("platform",)).with_totals().reset_index(drop=True) for w in (wf, wa)]
     pd.testing.assert_frame_equal(*r)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One connector's test set-up: its fake (`make`, then `fill`) on a loopback port, the
+    account and token a test connects with, and the days it syncs."""
+
+    name: str
+    account: str
+    token: str
+    since: dt.date
+    until: dt.date
+    make: Callable[[FakeApi], Any]
+    fill: Callable[[Any], None]
+
+    def opts(self, **kw: Any) -> SyncOptions:
+        return sync_options(self.since, self.until, **kw)
+
+    def connected(self, tmp_path, token: str | None = None, *, account: str | None = None,
+                  **kw: Any) -> Workspace:  # fmt: skip
+        return connected(tmp_path, self.name, token or self.token, [account or self.account],
+                         **kw)  # fmt: skip
+
+    @contextmanager
+    def serving(self, monkeypatch: Any) -> Iterator[Any]:
+        with serving(monkeypatch, self.name, self.make, self.fill) as got:
+            yield got
+
+    def fixture(self, name: str) -> Any:
+        """The fake as a pytest fixture called `name` (the test module imports `config_dir`)."""
+
+        def fake(monkeypatch, config_dir):
+            with self.serving(monkeypatch) as got:
+                yield got
+
+        return pytest.fixture(name=name)(fake)
+
+
+MARCH1, MARCH10, MARCH31 = dt.date(2026, 3, 1), dt.date(2026, 3, 10), dt.date(2026, 3, 31)
+SOURCES = {
+    s.name: s
+    for s in (
+        Source("ga4", "properties/123456789", "ya29.good", MARCH1, MARCH10,
+               lambda f: ga4.FakeGa4(f, page_size=40), ga4.fill),
+        Source("hubspot", "2468135", "pat-na1-good", MARCH1, MARCH31, hubspot.FakeHubspot,
+               hubspot.fill),
+        Source("salesforce", "voltiq.my.salesforce.com", "00D!good", MARCH1, MARCH31,
+               lambda f: salesforce.FakeSalesforce(f, page_size=8), salesforce.fill),
+        Source("shopify", "voltiq", "shpat_good", MARCH1, MARCH31,
+               lambda f: shopify.FakeShopify(f, page_size=15), shopify.fill),
+        Source("youtube", youtube.HANDLE, "ya29.good", MARCH1, MARCH10,
+               lambda f: youtube.FakeYouTube(f, page_size=2), youtube.fill),
+    )
+}  # fmt: skip

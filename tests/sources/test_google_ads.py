@@ -69,3 +69,20 @@ def test_a_report_without_currency_asks_for_it(ws, tmp_path):
     with pytest.raises(ImportFailed, match="does not say its currency"):
         ws.import_files([report(tmp_path, header, rows)])
     assert q(ws, "SELECT count(*) FROM ad_metrics") == [(0,)]
+
+
+def test_search_spend_is_kept_out_of_socials_cost_and_delivery(ws, tmp_path):
+    from socialroi.measure.roi import roi
+
+    ws.import_files([report(tmp_path)])
+    res = roi(ws, "2026-03", profile="dtc", by=("platform",), model="last_click")
+    tot = res.measure_totals
+    # only the YouTube video campaign is social; search and Performance Max are not
+    assert tot["ad_spend"] == pytest.approx(40.0)
+    assert tot["true_cost"] == pytest.approx(40.0)
+    assert tot["nonsocial_cost"] == pytest.approx(42.34)
+    assert tot["ad_impressions"] == pytest.approx(5000)
+    cells = res.measures.set_index("platform")
+    assert "search" not in cells.index
+    assert cells.loc["other", "nonsocial_cost"] == pytest.approx(42.34)
+    assert cells.loc["other", "ad_spend"] == 0.0

@@ -81,6 +81,22 @@ def test_spark_remote_names_the_server(monkeypatch, tmp_path):
     assert SparkLocation.parse("spark:data/ws").remote == "sc://spark.example:443"
 
 
+def test_commands_that_keep_only_the_catalog_never_start_spark(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from socialroi.deliver.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    location = "spark:sc://127.0.0.1:9"  # nothing listens: starting Spark would fail
+    with Workspace.open(location, base_currency="USD") as ws:
+        assert isinstance(ws.store, SparkStore) and not ws.store.started
+    got = CliRunner().invoke(main, ["users", "add", "ana", "--role", "viewer", "-w", location],
+                             input="a long enough password\na long enough password\n")  # fmt: skip
+    assert got.exit_code == 0, got.output
+    with Workspace.open(location) as ws:
+        assert not ws.store.started
+
+
 def test_a_connect_workspace_gives_duckdbs_figures(connect_server, tiny_demo_build, tmp_path,
                                                    monkeypatch):  # fmt: skip
     monkeypatch.chdir(tmp_path)

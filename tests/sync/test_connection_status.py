@@ -75,3 +75,58 @@ def test_the_command_line_lists_the_lapse_and_the_fix(tmp_path):
     assert got.exit_code == 0, got.output
     assert "(soon: socialroi connect meta)" in got.output and "not scheduled" in got.output
     assert "refresh-abcdef" not in got.output
+
+
+def test_rows_count_what_each_streams_last_good_sync_landed(fake_meta, tmp_path):
+    """Organic streams (Instagram media and account days) count like the ads stream: the rows
+    each stream's last landing inserted or updated; a sync that changes nothing keeps them."""
+    from tests.sources.meta.test_api_organic import IG, fill
+
+    fill(fake_meta)
+    ws = Workspace.open(tmp_path / "ws.duckdb", base_currency="EUR")
+    connecting.connect_token(ws, "meta", "good-token", [ACT, f"ig:{IG}"])
+    first = sync(ws, ["meta"], opts())
+    assert {r.status for r in first} == {"ok"}, [r.error for r in first]
+    landed = {r.account: 0 for r in first}
+    for r in first:
+        landed[r.account] += r.new + r.changed
+    rows = {r["account"]: r["rows"] for r in connecting.status(ws)}
+    assert rows == landed and rows[ACT] == 120 and rows[f"ig:{IG}"] == 30 + 10
+    assert sync(ws, ["meta"], opts())[0].status == "unchanged"
+    assert {r["account"]: r["rows"] for r in connecting.status(ws)} == landed
+    # a revision: the ads stream's last landing is one changed row, the organic one's stays
+    fake_meta.insights["1234567890"][0]["spend"] = "999.00"
+    fake_meta.ig[IG]["daily"][dt.date(2026, 3, 2)]["reach"] = 5
+    again = {(r.account, r.stream): r for r in sync(ws, ["meta"], opts())}
+    assert again[(ACT, "ad_insights")].changed == 1
+    assert again[(f"ig:{IG}", "ig_account")].changed == 1
+    assert again[(f"ig:{IG}", "ig_media")].status == "unchanged"
+    rows = {r["account"]: r["rows"] for r in connecting.status(ws)}
+    assert rows == {ACT: 1, f"ig:{IG}": 30 + 1}
+
+
+def test_each_member_whose_own_consent_lapses_is_flagged_by_name(tmp_path, config_dir):
+    """`linkedin_members`: every member consents for themself (`Auth.per_account`), so each
+    member's own grant decides its flag, its token expiry and the command that renews it."""
+    from socialroi.sync.credentials import Credentials, account_ref
+
+    ws, now = Workspace.open(tmp_path / "ws.duckdb", base_currency="EUR"), dt.datetime.now(dt.UTC)
+    soon, later = "member:Soon4Lapse1", "member:Later5Lapse"
+    for member, days in ((soon, 3), (later, 200)):
+        grant = Grant(f"tok-{member[7:]}", f"refresh-{member[7:]}", now + dt.timedelta(days=50 + days),
+                      refresh_expires_at=now + dt.timedelta(days=days))  # fmt: skip
+        connecting.save(ws, "linkedin_members", grant, [member])
+    ref = conns.get_connection(ws.store, "linkedin_members").credential_ref
+    assert Credentials().get(account_ref(ref, soon)).access_token == "tok-Soon4Lapse1"
+    rows = {r["account"]: r for r in connecting.status(ws, now=now)}
+    assert rows[soon]["lapsing"] and not rows[later]["lapsing"]
+    assert rows[soon]["grant_lapses"] == now + dt.timedelta(days=3)
+    assert rows[later]["token_expires"] == now + dt.timedelta(days=250)
+    assert rows[soon]["renew"] == f"socialroi connect linkedin_members --account {soon}"
+    ws.close()
+    got = CliRunner().invoke(main, ["connections", "-w", str(tmp_path / "ws.duckdb"),
+                                    "--format", "csv"])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    assert f"(soon: socialroi connect linkedin_members --account {soon})" in got.output
+    assert f"--account {later})" not in got.output
+    assert "tok-" not in got.output and "refresh-" not in got.output

@@ -9,7 +9,9 @@ Where each measure comes from:
 
 - **cost** (`ad_spend`, `true_cost`): `socialroi.measure.costs.allocate.allocate` — ad spend from
   the ad reports plus ledger lines allocated by their rules; unallocated cost stays on a row whose
-  platform and market are `(unallocated)`.
+  platform and market are `(unallocated)`. Cost on non-social paid platforms (Google Ads search
+  campaigns, platform `search`) is not social's: `nonsocial_cost` on platform `other`, beside
+  the credit to non-social channels, and its delivery is left out of CPM, CPC and CTR.
 - **attributed outcomes** (`conversions`, `revenue`, `new_customers`, `leads`, `mqls`,
   `sqls`, `won`, `won_revenue`, `opportunities`, `pipeline`): each conversion kind of the
   profile is attributed on its own journeys (a lead's journey is not cut short by the
@@ -50,12 +52,14 @@ from socialroi.measure.selection import (
     ALWAYS,
     KIND_MEASURES,
     NONE,
+    NONSOCIAL_PAID,
     OTHER,
     UNALLOCATED,
     Selection,
     bucket,
     filter_cells,
     platform_of,
+    social_cost,
     sum_cells,
 )
 
@@ -183,6 +187,9 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     alloc = alloc.copy()
     for c in ("platform", "market"):
         alloc[c] = alloc[c].where(alloc[c].notna(), UNALLOCATED)
+    # search campaigns' spend is not social's cost: kept apart on `other`, beside the credit
+    # to non-social channels, so social's ROI neither pays for search nor misses its return
+    alloc["platform"] = alloc.platform.where(social_cost(alloc), OTHER)
     if "campaign" in sel.by:
         keys = campaign_keys(ws)
         alloc["campaign"] = [keys.get(c, c) if isinstance(c, str) else NONE for c in alloc.campaign]
@@ -195,13 +202,15 @@ def _costs(ws, sel: Selection, profile: Profile) -> pd.DataFrame:
     if sel.grain is None:
         alloc["period"] = sel.period.label
     in_scope = alloc.category.isin(profile.cost_categories)
+    social = ~alloc.platform.eq(OTHER)
     return sum_cells(
         alloc,
         sel,
         {
-            "ad_spend": alloc.amount_base.where(alloc.category == "ad_spend", 0.0),
-            "true_cost": alloc.amount_base.where(in_scope, 0.0),
+            "ad_spend": alloc.amount_base.where(social & (alloc.category == "ad_spend"), 0.0),
+            "true_cost": alloc.amount_base.where(social & in_scope, 0.0),
             "unallocated_cost": alloc.amount_base.where(alloc.rule == "unallocated", 0.0),
+            "nonsocial_cost": alloc.amount_base.where(~social & in_scope, 0.0),
         },
     )
 
@@ -214,6 +223,7 @@ def _ads(ws, sel: Selection) -> pd.DataFrame | None:
         lambda: spot_cells(_ad_rows(ws, sel.period), ["ad_impressions", "ad_link_clicks"]),
         reads=("ad_metrics",),
     )
+    df = df[~df.platform.isin(NONSOCIAL_PAID)]  # search delivery: not social's CPM or CPC
     if df.empty:
         return None
     df["market"] = df.market.fillna(NONE)

@@ -20,6 +20,16 @@ GRAINS = ("week", "month", "quarter", "year")
 OTHER = "other"
 
 
+# paid platforms that are not social: their cost is kept apart like credit to non-social channels
+# (Google Ads search and shopping campaigns land as platform `search`)
+NONSOCIAL_PAID = ("search",)
+
+
+def social_cost(alloc: pd.DataFrame) -> pd.Series:
+    """Which allocated cost lines are social's: all but those of non-social paid platforms."""
+    return ~alloc.platform.isin(NONSOCIAL_PAID)
+
+
 UNALLOCATED = "(unallocated)"
 
 

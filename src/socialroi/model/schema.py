@@ -625,7 +625,7 @@ _add(
                 "rows",
                 "int64",
                 "count",
-                "Rows the stream holds in the workspace after its last sync.",
+                "Rows its last landing wrote (inserted + updated; fact rows, else all).",
             ),  # noqa: E501
             C(
                 "batch_id",

@@ -242,6 +242,10 @@ class Connector:
     # the key in `Grant.extra`; the token endpoint stays under `base_url`. The base-URL
     # variable still replaces both.
     instance_key: str = ""
+    # For a pasted token (`connect --token`), which has no token response to name it: the
+    # instance URL data calls go to, from `--instance-url` (None: not given; checked) and the
+    # connection's accounts (Salesforce: the org's My Domain host). Raises SocialroiError.
+    instance: Callable[[str | None, list[str]], str] | None = None
     # A platform whose errors travel in the body of an HTTP 200 (TikTok's `code` envelope):
     # envelope(status, decoded body) -> "ok", "retry" (a rate limit), "grant" (the token is
     # refused), "fail", or None for the usual reading of the status and the body.

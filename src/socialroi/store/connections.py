@@ -116,25 +116,28 @@ def set_cursor(
     account: str,
     stream: str,
     until: dt.date | None,
-    rows: int,
+    rows: int | None,
     batch_id: int | None,
 ) -> None:
-    """Inside the stream's transaction: the cursor moves with the rows or not at all."""
+    """Inside the stream's transaction: the cursor moves with the rows or not at all.
+    `rows`: what this sync landed (inserted + updated; fact rows, else all); None when it
+    landed nothing, which keeps the count of the stream's last landing."""
     old = tx.execute(
-        "SELECT synced_until, batch_id FROM sync_cursors WHERE source = ? AND account = ? "
+        "SELECT synced_until, batch_id, rows FROM sync_cursors WHERE source = ? AND account = ? "
         "AND stream = ?",
         [source, account, stream],
     ).fetchone()
     if old is not None:
         until = max(d for d in (until, old[0]) if d is not None) if (until or old[0]) else None
         batch_id = batch_id if batch_id is not None else old[1]
+        rows = rows if rows is not None else old[2]
     tx.execute(
         "DELETE FROM sync_cursors WHERE source = ? AND account = ? AND stream = ?",
         [source, account, stream],
     )
     tx.execute(
         "INSERT INTO sync_cursors VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [source, account, stream, until, dt.datetime.now(dt.UTC), rows, batch_id],
+        [source, account, stream, until, dt.datetime.now(dt.UTC), rows or 0, batch_id],
     )
 
 
@@ -245,14 +248,3 @@ def synced_days(
     """(account, day) pairs of a table that syncs wrote (a file import then leaves them)."""
     with store.cursor() as cur:
         return file_days(cur, table, day_col, accounts, synced=True)
-
-
-def stored_rows(tx: duckdb.DuckDBPyConnection, table: str, accounts: list[str]) -> int:
-    """Rows a table holds for these accounts."""
-    if not accounts:
-        return 0
-    marks = ", ".join("?" for _ in accounts)
-    got = tx.execute(
-        f"SELECT count(*) FROM {quote(table)} WHERE account_id IN ({marks})", accounts
-    ).fetchone()
-    return int(got[0])

@@ -15,6 +15,7 @@ import pyarrow as pa
 from ibis.backends.duckdb.converter import DuckDBPyArrowData
 
 from socialroi.errors import SocialroiError
+from socialroi.model import revision
 from socialroi.model.schema import SCHEMA_VERSION, TABLES, TableSpec
 
 # Migrations from version N-1 to N, applied in order inside one transaction each.
@@ -90,6 +91,7 @@ def _why(exc: Exception) -> str:
 
 
 _SETTINGS = (
+    str(revision.MEASURES),  # an upgrade that changes a measure invalidates kept answers
     "(SELECT value FROM meta WHERE key = 'channel_rules_path')",
     "(SELECT value FROM meta WHERE key = 'campaign_map')",
 )

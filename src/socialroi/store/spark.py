@@ -158,18 +158,40 @@ class SparkStore(DuckDBStore):
         self.location = loc
         super().__init__(loc.folder / "catalog.duckdb", read_only=read_only)
         self.path = PREFIX + (loc.remote or str(loc.folder))
-        try:  # the catalog first: a workspace another process holds fails before Spark starts
-            session = spark_session(loc)
-        except BaseException:
-            super().close()
-            raise
-        self.session = session
-        self._spark = ibis_backend(session)
+        # Spark starts at the first read of a table (10-30 s): commands that only keep the
+        # catalog (users, tokens, connections, fx, cost edits) never start it
+        self._session = None
+        self._backend: ibis.BaseBackend | None = None
+        self._start_lock = threading.Lock()
         self._tag = "sr" + hashlib.sha256(str(loc.folder).encode()).hexdigest()[:10]
         self._published: dict[str, tuple[str, str]] = {}  # table -> (Parquet path, view)
         self._checked: tuple | None = None
         self._publish_lock = threading.RLock()
         self._scratch = threading.local()  # per thread: the small files' unify engine
+
+    @property
+    def session(self):
+        """The Spark session, started on first use."""
+        self._start()
+        return self._session
+
+    @property
+    def _spark(self) -> ibis.BaseBackend:
+        self._start()
+        return self._backend
+
+    def _start(self) -> None:
+        if self._backend is not None:
+            return
+        with self._start_lock:
+            if self._backend is None:
+                self._session = spark_session(self.location)
+                self._backend = ibis_backend(self._session)
+
+    @property
+    def started(self) -> bool:
+        """Whether this store has started its Spark session."""
+        return self._backend is not None
 
     @property
     def ibis(self) -> ibis.BaseBackend:

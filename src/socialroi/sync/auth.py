@@ -13,7 +13,8 @@ connector's `Auth.refresh`:
 - "" : the token does not expire (private-app tokens, system-user tokens).
 
 A token the platform refuses (HTTP 401, invalid_grant, Meta code 190) is `GrantExpired`,
-whose message names the connection and `socialroi connect SOURCE`.
+whose message names the connection and `socialroi connect SOURCE`; a refresh-token grant is
+first renewed once on a 401 in the middle of a stream (`renewer`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import base64
 import dataclasses
 import datetime as dt
 import os
+from collections.abc import Callable
 from typing import Any
 
 from socialroi.errors import GrantExpired, SocialroiError, SyncFailed
@@ -96,6 +98,31 @@ def fresh_grant(api: Api, connector: Connector, creds: Credentials, ref: str) ->
     if grant.expires_within(0, now):
         raise GrantExpired(connector.source, "the token expired")
     return grant
+
+
+def renewer(
+    token_api: Api, connector: Connector, creds: Credentials, ref: str, api: Api
+) -> Callable[[], bool] | None:
+    """`Api.renew` for a refresh-token connection: on a 401 in the middle of a stream (a
+    session that ended before its stated or assumed expiry — Salesforce's inactivity
+    timeout), refresh the grant under `ref` (persisted first, as always), put its header on
+    `api`, and say the call may go again. False when the grant cannot be refreshed (no
+    refresh token, a lapsed consent): the 401 then ends the stream as before. None for
+    connections renewed otherwise."""
+    if connector.auth.refresh != "refresh_token" or connector.auth.kind == "oauth1":
+        return None
+
+    def renew() -> bool:
+        grant = creds.get(ref)
+        now = dt.datetime.now(dt.UTC)
+        if grant is None or not grant.refresh_token:
+            return False
+        if grant.refresh_expires_at is not None and grant.refresh_expires_at <= now:
+            return False
+        api.headers.update(headers(connector, refresh(token_api, connector, creds, ref, grant)))
+        return True
+
+    return renew
 
 
 def refresh(api: Api, connector: Connector, creds: Credentials, ref: str, grant: Grant) -> Grant:

@@ -7,6 +7,7 @@ already synced stay, with their batches.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -136,10 +137,28 @@ def connect_token(
     accounts: list[str],
     *,
     creds: Credentials | None = None,
+    instance_url: str | None = None,
     **grant: Any,
 ) -> conns.Connection:
-    """Connect with a token (`token_grant`'s keywords: expires_in, refresh_token, ...)."""
-    return save(ws, source, token_grant(token, **grant), accounts, creds)
+    """Connect with a token (`token_grant`'s keywords: expires_in, refresh_token, ...);
+    `instance_url`: where its data calls go, for connectors with one (`with_instance`)."""
+    connector = get_connector(source)
+    pasted = with_instance(connector, token_grant(token, **grant), instance_url,
+                           check_accounts(connector, accounts))  # fmt: skip
+    return save(ws, source, pasted, accounts, creds)
+
+
+def with_instance(
+    connector: Connector, grant: Grant, given: str | None, accounts: list[str]
+) -> Grant:
+    """A pasted token with the instance URL its data calls go to (Salesforce: `--instance-url`,
+    else the org named with --account), kept in `Grant.extra` as a token response would."""
+    if connector.instance is None or not connector.instance_key:
+        if given:
+            raise SocialroiError(f"{connector.source} takes no --instance-url")
+        return grant
+    url = connector.instance(given, accounts)
+    return dataclasses.replace(grant, extra={**grant.extra, connector.instance_key: url})
 
 
 def stored_grant(source: str, ref: str, creds: Credentials | None = None) -> Grant:
@@ -166,10 +185,13 @@ def status(
     ws: Workspace, creds: Credentials | None = None, now: dt.datetime | None = None
 ) -> list[dict[str, Any]]:
     """One entry per connection and account, for people: its streams, the last good sync
-    (when a stream last landed), the next one (`sync --every` or `serve --sync-every`), rows
-    held, the access token's expiry, when the grant lapses (`lapse.lapses_at`) and whether
-    that is within `lapse.FLAG_DAYS`, the health and the last error in plain words (bounded,
-    never a token)."""
+    (when a stream last landed), the next one (`sync --every` or `serve --sync-every`), the
+    rows its streams' last good syncs landed (inserted + updated, for every kind of stream: a
+    re-read that changes nothing keeps the count), the access token's expiry, when the grant
+    lapses (`lapse.lapses_at`) and whether that is within `lapse.FLAG_DAYS` with the command
+    that renews it (an account with a grant of its own, a LinkedIn member, gets its own
+    expiry, lapse and command), the health and the last error in plain words (bounded, never
+    a token)."""
     now = now or dt.datetime.now(dt.UTC)
     planned = schedule.planned(ws.path)
     next_at = planned["next_at"] if planned else None
@@ -179,6 +201,8 @@ def status(
     for held in lapse.grants(ws, creds):
         c, a, grant = held.connection, held.account, held.grant
         lapses = _utc(lapse.lapses_at(grant, renews=held.renews))
+        # an account with a grant of its own (LinkedIn's members): its own token and command
+        expires = grant.expires_at if held.per_account and grant else c.token_expires_at
         if c.source not in cursors:
             cursors[c.source] = conns.cursors(ws.store, c.source)
         cur = cursors[c.source]
@@ -194,9 +218,10 @@ def status(
                 "last_good_sync": _utc(good if good is not None and good == good else None),
                 "next_sync": next_at,
                 "rows": int(mine["rows"].sum()) if len(mine) else 0,
-                "token_expires": _utc(c.token_expires_at),
+                "token_expires": _utc(expires),
                 "grant_lapses": lapses,
                 "lapsing": bool(lapses and lapses - now < flag),
+                "renew": lapse.renew_command(c.source, a if held.per_account else None),
                 "has_grant": grant is not None,
                 "health": c.health,
                 "last_error": _plain(c.last_error, grant),
@@ -231,7 +256,7 @@ def listing(ws: Workspace) -> pd.DataFrame:
     for r in status(ws):
         lapses = _minute(r["grant_lapses"])
         if lapses and r["lapsing"]:
-            lapses += f" (soon: socialroi connect {r['source']})"
+            lapses += f" (soon: {r['renew']})"
         rows.append(
             {
                 "source": r["source"],

@@ -14,7 +14,10 @@
   `errors[].reason` is a short-term limit (`rateLimitExceeded`, `userRateLimitExceeded`:
   YouTube); a used-up daily quota (`quotaExceeded`, `dailyLimitExceeded`) is not retried but
   named, with when it comes back;
-- 401 and Meta's code 190 mean the grant is gone: `GrantExpired`, never retried;
+- 401 and Meta's code 190 mean the grant is gone: `GrantExpired`, never retried; except
+  that a connection that can renew its token (`renew`, set by the sync for refresh-token
+  grants) renews it once on a 401 and sends the call again (a Salesforce session ends by
+  inactivity timeout, not at a stated expiry, so it can end in the middle of a stream);
 - a response body larger than `max_bytes` is refused while it is read (never held whole);
 - tokens never appear in errors: URLs are shown without their query.
 """
@@ -80,6 +83,9 @@ class Api:
         # Per-request headers for APIs that sign each request (OAuth 1.0a: `sync.oauth1`):
         # sign(method, url, params) -> headers, called again for every retry (a new nonce).
         self.sign: Callable[[str, str, Mapping[str, Any] | None], dict[str, str]] | None = None
+        # On a 401: renew the access token (updating `headers`) and say whether the call may
+        # be sent again; once per call (`sync.auth.renewer`). None: a 401 ends the stream.
+        self.renew: Callable[[], bool] | None = None
         self.waited = 0.0  # seconds spent waiting on limits (reported in the summary)
         self.requests = 0
 
@@ -124,9 +130,11 @@ class Api:
         hdrs = {**({} if bare else self.headers), **(headers or {})}
         lim = self.limits
         last = ""
+        renewed = wait = False  # a 401 renewed the token (once a call): try again at once
         for attempt in range(lim.max_attempts):
-            if attempt:
+            if attempt and wait:
                 self._backoff(attempt, last, shown, where)
+            wait = True
             self.requests += 1
             signed = hdrs
             if self.sign is not None and not bare:
@@ -162,6 +170,9 @@ class Api:
                     )
                 return decoded
             if verdict == "grant":
+                if status == 401 and not (renewed or bare) and self.renew and self.renew():
+                    hdrs, renewed, wait = {**self.headers, **(headers or {})}, True, False
+                    continue
                 raise GrantExpired(self.source, _error_text(decoded))
             if verdict == "retry":
                 if self._retry_after is None:  # Google Ads says how long in the error body

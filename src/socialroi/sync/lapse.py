@@ -69,6 +69,13 @@ def _own(creds: Credentials, ref: str, account: str) -> Grant | None:
         return None
 
 
+def renew_command(source: str, account: str | None = None) -> str:
+    """What renews a connection's grant; `account`: the account whose own grant it is
+    (`Auth.per_account`, LinkedIn's members), which consents for itself."""
+    fix = f"socialroi connect {source}"
+    return f"{fix} --account {account}" if account else fix
+
+
 def lapse_note(source: str, grant: Grant, now: dt.datetime | None = None, *,
                renews: bool = False, account: str | None = None) -> str | None:  # fmt: skip
     """What to tell the user when `grant` lapses within `WARN_DAYS`; None otherwise.
@@ -82,9 +89,9 @@ def lapse_note(source: str, grant: Grant, now: dt.datetime | None = None, *,
     if left > dt.timedelta(days=WARN_DAYS):
         return None
     what = "consent (its refresh token)" if grant.refresh_token else "access token"
-    fix = f"socialroi connect {source}"
+    fix = renew_command(source, account)
     if account:
-        what, fix = f"{what} for {account}", f"{fix} --account {account}"
+        what = f"{what} for {account}"
     if left.total_seconds() <= 0:
         return (f"the {source} connection's {what} lapsed on {when:%Y-%m-%d}: run `{fix}` to "
                 "authorise it again")  # fmt: skip

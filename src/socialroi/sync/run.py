@@ -157,6 +157,7 @@ def _sync_connection(ws, connector: Connector, conn, opts: SyncOptions, on_strea
             conns.set_health(ws.store, connector.source, "expired", str(exc))
             raise
         api.headers.update(auth.headers(connector, got))
+        api.renew = auth.renewer(token_api, connector, creds, ref, api)  # a 401 mid-stream
         api.sign = auth.signer(connector, got)  # OAuth 1.0a: each request signed
         api.base = connector.data_base(got.extra)  # an instance URL from the token response
         return got
@@ -324,12 +325,12 @@ def _land(ws, stream, account, window, ctx, unified, digest: str, res) -> None:
                     tx, TABLES[table], day_col, accounts, window.since, window.until, incoming
                 )
         res.superseded = superseded
-        batch_id = None
+        batch_id, landed = None, None
         if changed or superseded:
             batch_id = batches.next_batch_id(tx)
             tables, period = landing.write(tx, batch_id, changed)
             res.tables = tables
-            landing.record(
+            landed = landing.record(
                 tx, batch_id, ctx, tables, period or [window.since, window.until],
                 name=f"{stream.key} {account} {window}", sha256=digest,
                 context=f"api:{stream.key}; account={account}; window={window}",
@@ -338,10 +339,10 @@ def _land(ws, stream, account, window, ctx, unified, digest: str, res) -> None:
                 f"file_rows_replaced={superseded}",
             )  # fmt: skip
             res.batch_id = batch_id
-        held = sum(conns.stored_rows(tx, t, accounts) for t in stream.replaces if t in TABLES)
+        # the rows this stream's last landing wrote (a re-read that changes nothing keeps them)
         conns.set_cursor(
             tx, stream.source, account, stream.name,
-            window.until if stream.dated else None, held, batch_id,
+            window.until if stream.dated else None, landed, batch_id,
         )  # fmt: skip
 
 

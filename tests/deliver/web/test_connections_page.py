@@ -118,3 +118,21 @@ def test_serve_can_keep_the_schedule_itself(app, fake_meta):  # noqa: F811
     assert seen["page"]["rows"] == 24 and seen["page"]["next_sync"] is not None
     assert ("sync.done", "schedule") in [(e["action"], e["actor"]) for e in ctx.store.audit_log(5)]
     assert schedule.planned(ctx.ws.path) is None  # the server stopped: no schedule left
+
+
+def test_a_members_own_lapsing_consent_is_flagged_with_its_account(app, config_dir):  # noqa: F811
+    """LinkedIn members each consent for themself: the page and the API flag the member whose
+    own grant lapses, with the command naming that member, and show no token."""
+    now = dt.datetime.now(dt.UTC)
+    for member, days in (("member:Soon4Lapse1", 3), ("member:Later5Lapse", 200)):
+        grant = Grant(f"tok-{member}", f"refresh-{member}", now + dt.timedelta(days=60),
+                      refresh_expires_at=now + dt.timedelta(days=days))  # fmt: skip
+        connecting.save(app.state.ctx.ws, "linkedin_members", grant, [member])
+    c = login(app, "analyst")
+    items = {i["account"]: i for i in c.get("/api/v1/connections").json()["items"]}
+    assert items["member:Soon4Lapse1"]["lapsing"] and not items["member:Later5Lapse"]["lapsing"]
+    fix = "socialroi connect linkedin_members --account member:Soon4Lapse1"
+    assert items["member:Soon4Lapse1"]["renew"] == fix
+    page = c.get("/connections").text
+    assert page.count("renew within a week:") == 1 and fix in page
+    assert "tok-" not in page and "refresh-member" not in page

@@ -8,6 +8,7 @@ import pytest
 
 from socialroi.measure.attribution import (
     attribute_paths,
+    attribute_table,
     credit_paths,
     parse_paths,
     removal_effects,
@@ -185,3 +186,73 @@ def test_markov_order_one_on_200_channels_equals_the_dense_chain():
     np.testing.assert_allclose(
         got["total_conversions"].to_numpy(), [want[c] for c in got["channel"]], rtol=1e-9
     )
+
+
+@pytest.mark.parametrize(
+    ("threads", "channels", "chunk"), [(1, 30, 1 << 16), (2, 30, 1 << 16), (2, 2, 1)]
+)
+def test_order_one_counted_in_place_equals_the_general_windows(
+    monkeypatch, threads, channels, chunk
+):
+    """Order 1 counts its touches in place (a chunk of paths at a time, in two halves of the
+    paths on two threads): the same chain, bit for bit, as the windows every order uses, and
+    the dense chain's credits; also where paths are longer than a chunk."""
+    from socialroi.measure.attribution import markov_chain
+
+    monkeypatch.setattr(markov_chain, "PARALLEL_TOUCHES", 1)
+    monkeypatch.setattr(markov_chain, "CHUNK_TOUCHES", chunk)
+    df = random_paths(5, n_rows=500, n_channels=channels, max_len=7 if channels > 2 else 30)
+    df["total_null"] += 1.0  # every path weighs: the in-place way applies
+    df["total_conversion_value"] = df["total_conversions"] * 3.5
+    table = parse_paths(df)
+    assert markov_chain._order_one(table, threads) is not None
+    fast = build_chain(table, 1, threads=threads)
+    monkeypatch.setattr(markov_chain, "_order_one", lambda table, threads: None)
+    general = build_chain(table, 1, threads=threads)
+    np.testing.assert_array_equal(fast.Q.toarray(), general.Q.toarray())
+    for field in ("r_conv", "r_value", "digits", "incidence_state", "incidence_channel"):
+        np.testing.assert_array_equal(getattr(fast, field), getattr(general, field))
+    monkeypatch.undo()
+    monkeypatch.setattr(markov_chain, "PARALLEL_TOUCHES", 1)
+    monkeypatch.setattr(markov_chain, "CHUNK_TOUCHES", chunk)
+    got = attribute_paths(df, "markov", order=1, threads=threads)
+    want = dense_markov(df, 1)
+    np.testing.assert_allclose(
+        got["total_conversions"], [want[c] for c in got["channel"]], rtol=0, atol=1e-9
+    )
+
+
+def test_order_one_in_place_steps_aside_where_a_channel_has_no_count():
+    """A channel seen only in paths of weight 0 still gets its state (as ChannelAttribution
+    and the windows give): the in-place way declines, and so does a table with no touches."""
+    from socialroi.measure.attribution import markov_chain
+
+    df = pd.DataFrame(
+        {"path": ["a > b", "b > c", "d"], "total_conversions": [1, 1, 0], "total_null": [1, 0, 0]}
+    )
+    table = parse_paths(df)
+    assert markov_chain._order_one(table, 1) is None
+    assert build_chain(table, 1).n_states == 5
+    want = dense_markov(df, 1)
+    got = attribute_paths(df, "markov", order=1)
+    np.testing.assert_allclose(got["total_conversions"], [want[c] for c in got["channel"]])
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_identical_paths_left_unmerged_give_the_same_credits(order):
+    """attribute_paths hands Markov the rows as they are (its counts are sums over rows):
+    the same credits and values as the merged table, repeated and respaced rows included."""
+    df = random_paths(8, n_rows=400, n_channels=6, max_len=5)
+    df["total_conversion_value"] = df["total_conversions"] * 2.25
+    spaced = df.sample(frac=0.5, random_state=1)
+    spaced["path"] = spaced["path"].str.replace(" > ", ">", regex=False)
+    both = pd.concat([df, spaced, df.head(50)], ignore_index=True)
+    merged = parse_paths(both)
+    assert merged.n_paths < len(both)
+    for value_effects in ("conversion", "value"):
+        got = attribute_paths(both, "markov", order=order, value_effects=value_effects)
+        want = attribute_table(merged, "markov", order=order, value_effects=value_effects)
+        assert got["channel"].tolist() == want["channel"].tolist()
+        for col in ("total_conversions", "total_conversion_value"):
+            np.testing.assert_allclose(got[col], want[col], rtol=1e-12, atol=0)
+        assert got.attrs["info"]["n_states"] == want.attrs["info"]["n_states"]

@@ -85,6 +85,11 @@ def test_two_halves_equal_one_pass(monkeypatch):
     one, two = read_touches(text, ">", threads=1), read_touches(text, ">", threads=2)
     for field in ("offsets", "codes", "channels", "hashes"):
         np.testing.assert_array_equal(getattr(one, field), getattr(two, field))
+    for threads in (1, 2):  # without hashes (a table whose rows stay unmerged): the same ids
+        bare = read_touches(text, ">", threads=threads, hashes=False)
+        assert bare.hashes is None
+        for field in ("offsets", "codes", "channels"):
+            np.testing.assert_array_equal(getattr(one, field), getattr(bare, field))
 
 
 def test_a_sliced_column_is_read_from_its_own_rows():

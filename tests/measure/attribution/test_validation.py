@@ -141,3 +141,51 @@ def test_missing_optional_cells_count_as_zero():
     got = attribute_paths(frame, "last_click")
     assert got["total_conversion_value"].tolist() == [0.0, 10.0]
     assert attribute_paths(frame, "markov")["total_conversions"].sum() == pytest.approx(3)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        [3, 0, 2],  # int64
+        np.array([3, 0, 2], dtype=np.uint8),
+        np.array([3.0, 0.0, 2.0], dtype=np.float32),
+        pd.array([3, 0, 2], dtype="Int64"),  # a nullable extension column: parsed
+        ["3", "0", "2.0"],  # text: parsed
+    ],
+)
+def test_count_columns_of_any_type_read_alike(counts):
+    """numpy numbers are read as they are, anything else parsed: the same table either way,
+    a missing optional float cell (NaN) counting as zero."""
+    base = pd.DataFrame({"path": ["a > b", "b", "a"], "total_conversions": [1, 2, 1]})
+    frame = base.assign(total_null=counts, total_conversion_value=[1.5, np.nan, 2.0])
+    got = attribute_paths(frame, "markov")
+    want = attribute_paths(
+        base.assign(total_null=[3.0, 0.0, 2.0], total_conversion_value=[1.5, 0.0, 2.0]),
+        "markov",
+    )
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_diagnostics_are_shared_read_only_through_derived_frames():
+    """attrs["info"] is read-only, so pandas' copy of attrs into each column shares it; it
+    still compares, serialises and pickles as the plain dict it holds."""
+    import copy
+    import json
+    import pickle
+
+    got = attribute_paths(df(total_null=[1, 1]), "markov")
+    info = got.attrs["info"]
+    assert got["channel"].attrs["info"] is info
+    assert copy.deepcopy(info) is info
+    assert pickle.loads(pickle.dumps(info)) == info == json.loads(json.dumps(info))
+    assert set(info["removal_effects"]) == {"a", "b"}
+    for change in (
+        lambda: info.__setitem__("solver", "x"),
+        lambda: info["removal_effects"].update(a=0.0),
+        lambda: info.pop("solver"),
+    ):
+        with pytest.raises(TypeError, match="read-only"):
+            change()
+    mine = dict(info)
+    mine["solver"] = "x"
+    assert info["solver"] == "direct"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 import pandas as pd
 import pytest
@@ -17,33 +16,18 @@ from socialroi.measure.quality import coverage
 from socialroi.measure.roi import roi
 from socialroi.store import connections as conns
 from socialroi.sync import connect as connecting
-from socialroi.sync.run import SyncOptions, sync
-from tests.fakes.ga4 import FakeGa4, fill
-from tests.fakes.server import FakeApi
+from socialroi.sync.run import sync
 from tests.sources import api_kit
-from tests.sources.api_kit import sync_options
 from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
 
 PID = "123456789"
-SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 10)
 ROWS = 150  # 10 days x 5 sources x 3 countries
 
 
-@pytest.fixture
-def ga4(monkeypatch, config_dir):  # noqa: F811
-    with FakeApi() as fake:
-        fake.env(monkeypatch, "ga4")
-        g = FakeGa4(fake, page_size=40)
-        fill(g)
-        yield g
-
-
-def opts(**kw) -> SyncOptions:
-    return sync_options(SINCE, UNTIL, **kw)
-
-
-def connected(tmp_path, token: str = "ya29.good", **kw) -> Workspace:
-    return api_kit.connected(tmp_path, "ga4", token, [f"properties/{PID}"], **kw)
+SRC = api_kit.SOURCES["ga4"]
+ga4 = SRC.fixture("ga4")
+opts, connected = SRC.opts, SRC.connected
+SINCE, UNTIL = SRC.since, SRC.until
 
 
 def _count(ws: Workspace, sql: str = "SELECT count(*) FROM traffic_daily") -> int:
@@ -68,15 +52,6 @@ def test_pages_by_offset_to_the_last_page(ga4, tmp_path):
     assert res.new == ROWS
     # '(not set)' and '(organic)' campaigns are '' as in the downloaded report
     assert _count(ws, "SELECT count(*) FROM traffic_daily WHERE campaign = ''") == 90
-
-
-def test_a_second_sync_changes_nothing(ga4, tmp_path):
-    ws = connected(tmp_path)
-    sync(ws, ["ga4"], opts())
-    n = _count(ws, "SELECT count(*) FROM import_batches")
-    [res] = sync(ws, ["ga4"], opts())
-    assert (res.status, res.new, res.changed, res.unchanged) == ("unchanged", 0, 0, ROWS)
-    assert _count(ws, "SELECT count(*) FROM import_batches") == n
 
 
 def test_the_lag_window_is_re_read(ga4, tmp_path):
@@ -106,29 +81,6 @@ def test_an_expired_token_is_refreshed_and_persisted_first(ga4, tmp_path, config
     assert all(c.bearer == "ya29.renewed-1" for c in ga4.fake.calls(r":runReport$"))
     text = (config_dir / "credentials.json").read_text()
     assert "ya29.renewed-1" in text and "1//refresh" in text and "ya29.stale" not in text
-
-
-def test_a_revoked_refresh_token_names_the_fix(ga4, tmp_path):
-    ws = connected(tmp_path, token="ya29.stale", expires_in=60, refresh_token="1//revoked")
-    # the connection fails alone: a failed line, not an exception
-    got = sync(ws, ["ga4"], opts())
-    assert got and all(r.status == "failed" for r in got)
-    assert re.search("socialroi connect ga4", got[0].error), got[0].error
-    assert conns.get_connection(ws.store, "ga4").health == "expired"
-
-
-def test_429_quota_and_5xx_are_retried(ga4, tmp_path):
-    ws = connected(tmp_path)
-    waits: list[float] = []
-    ga4.fake.fault(r":runReport$", status=429, headers={"Retry-After": "30"},
-                   body={"error": {"code": 429, "status": "RESOURCE_EXHAUSTED",
-                                   "message": "Exhausted property tokens per hour."}})  # fmt: skip
-    ga4.fake.fault(r":runReport$", status=503, body={"error": {"code": 503,
-                                                              "status": "UNAVAILABLE"}})  # fmt: skip
-    [res] = sync(ws, ["ga4"], opts(sleep=waits.append))
-    assert res.status == "ok", res.error
-    assert waits[0] == 30.0 and len(waits) == 2
-    assert _count(ws) == ROWS
 
 
 @pytest.mark.parametrize(

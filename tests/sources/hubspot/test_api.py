@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -20,33 +19,19 @@ from socialroi.deliver.cli.main import main
 from socialroi.measure.roi import roi
 from socialroi.sources.hubspot import api as hubspot_api
 from socialroi.store import connections as conns
-from socialroi.sync.run import SyncOptions, sync
-from tests.fakes.hubspot import FakeHubspot, fill
-from tests.fakes.server import FakeApi
+from socialroi.sync.run import sync
+from tests.fakes.hubspot import FakeHubspot
 from tests.sources import api_kit
-from tests.sources.api_kit import sync_options
 from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
 
 PORTAL = "2468135"
-SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
 NY = ZoneInfo("America/New_York")
 
 
-@pytest.fixture
-def hs(monkeypatch, config_dir):  # noqa: F811
-    with FakeApi() as fake:
-        fake.env(monkeypatch, "hubspot")
-        h = FakeHubspot(fake)
-        fill(h)
-        yield h
-
-
-def opts(**kw) -> SyncOptions:
-    return sync_options(SINCE, UNTIL, **kw)
-
-
-def connected(tmp_path, token: str = "pat-na1-good", **kw) -> Workspace:
-    return api_kit.connected(tmp_path, "hubspot", token, [PORTAL], **kw)
+SRC = api_kit.SOURCES["hubspot"]
+hs = SRC.fixture("hs")
+opts, connected = SRC.opts, SRC.connected
+SINCE, UNTIL = SRC.since, SRC.until
 
 
 def _rows(ws: Workspace, where: str = "") -> list[tuple]:
@@ -114,15 +99,6 @@ def test_the_10000_result_cap_is_passed_by_querying_again(hs, tmp_path, monkeypa
     assert all(int(b.get("after") or 0) + b["limit"] <= 10 for b in bodies)
 
 
-def test_a_second_sync_changes_nothing(hs, tmp_path):
-    ws = connected(tmp_path)
-    sync(ws, ["hubspot"], opts())
-    n = ws.store.raw.execute("SELECT count(*) FROM import_batches").fetchone()[0]
-    got = sync(ws, ["hubspot"], opts())
-    assert [(r.status, r.new, r.changed) for r in got] == [("unchanged", 0, 0)] * 2
-    assert ws.store.raw.execute("SELECT count(*) FROM import_batches").fetchone()[0] == n
-
-
 def test_the_lag_window_re_reads_recently_modified_deals(hs, tmp_path):
     ws = connected(tmp_path)
     sync(ws, ["hubspot"], opts())
@@ -153,28 +129,6 @@ def test_an_expired_token_is_refreshed_and_the_rotated_refresh_token_persisted(
     # the next sync (token still fresh) uses what was saved, no refresh
     sync(ws, ["hubspot"], opts())
     assert hs.refreshed == ["rt-1"]
-
-
-def test_a_refused_refresh_names_the_fix(hs, tmp_path):
-    ws = connected(tmp_path, token="stale", expires_in=60, refresh_token="rt-voided")
-    # the connection fails alone: a failed line, not an exception
-    got = sync(ws, ["hubspot"], opts())
-    assert got and all(r.status == "failed" for r in got)
-    assert re.search("socialroi connect hubspot", got[0].error), got[0].error
-    assert conns.get_connection(ws.store, "hubspot").health == "expired"
-
-
-def test_429_with_retry_after_and_5xx_are_retried(hs, tmp_path):
-    ws = connected(tmp_path)
-    waits: list[float] = []
-    hs.fake.fault(r"deals/search$", status=429, headers={"Retry-After": "1"},
-                  body={"status": "error", "category": "RATE_LIMITS",
-                        "message": "You have reached your secondly limit."})  # fmt: skip
-    hs.fake.fault(r"/crm/v3/pipelines/deals$", status=502, body=b"Bad Gateway")
-    deals, contacts = sync(ws, ["hubspot"], opts(sleep=waits.append))
-    assert deals.status == "ok", deals.error
-    assert 1.0 in waits and len(waits) == 2
-    assert deals.records == 24
 
 
 @pytest.mark.parametrize(

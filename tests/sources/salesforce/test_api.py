@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -19,33 +18,19 @@ from socialroi.deliver.cli.main import main
 from socialroi.measure.roi import roi
 from socialroi.sources.api import get_connector
 from socialroi.store import connections as conns
-from socialroi.sync.run import SyncOptions, sync
-from tests.fakes.salesforce import FakeSalesforce, fill
-from tests.fakes.server import FakeApi
+from socialroi.sync.run import sync
+from tests.fakes.salesforce import FakeSalesforce
 from tests.sources import api_kit
-from tests.sources.api_kit import sync_options
 from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
 
 ORG = "voltiq.my.salesforce.com"
-SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
 LA = ZoneInfo("America/Los_Angeles")
 
 
-@pytest.fixture
-def sf(monkeypatch, config_dir):  # noqa: F811
-    with FakeApi() as fake:
-        fake.env(monkeypatch, "salesforce")
-        s = FakeSalesforce(fake, page_size=8)
-        fill(s)
-        yield s
-
-
-def opts(**kw) -> SyncOptions:
-    return sync_options(SINCE, UNTIL, **kw)
-
-
-def connected(tmp_path, token: str = "00D!good", **kw) -> Workspace:
-    return api_kit.connected(tmp_path, "salesforce", token, [ORG], **kw)
+SRC = api_kit.SOURCES["salesforce"]
+sf = SRC.fixture("sf")
+opts, connected = SRC.opts, SRC.connected
+SINCE, UNTIL = SRC.since, SRC.until
 
 
 def _q(ws: Workspace, sql: str):
@@ -74,15 +59,6 @@ def test_soql_pages_by_next_records_url_and_lands_each_stream(sf, tmp_path):
     assert str(got[0][0]) == "2026-03-01"
     touches = _q(ws, "SELECT source, medium, campaign FROM touchpoints ORDER BY touch_id LIMIT 1")
     assert touches == [("email", "email", "Spring webinar")]
-
-
-def test_a_second_sync_changes_nothing(sf, tmp_path):
-    ws = connected(tmp_path)
-    sync(ws, ["salesforce"], opts())
-    n = _q(ws, "SELECT count(*) FROM import_batches")[0][0]
-    got = sync(ws, ["salesforce"], opts())
-    assert [(r.status, r.new, r.changed) for r in got] == [("unchanged", 0, 0)] * 3
-    assert _q(ws, "SELECT count(*) FROM import_batches")[0][0] == n
 
 
 def test_the_lag_window_re_reads_modified_records(sf, tmp_path):
@@ -125,26 +101,6 @@ def test_data_calls_go_to_the_instance_url(monkeypatch):
     assert c.base() == "https://login.salesforce.com"  # the token endpoint stays there
     with pytest.raises(Exception, match="instance_url"):
         c.data_base({})
-
-
-def test_a_refused_refresh_names_the_fix(sf, tmp_path):
-    ws = connected(tmp_path, token="00D!stale", expires_in=60, refresh_token="5Aep-voided")
-    # the connection fails alone: a failed line, not an exception
-    got = sync(ws, ["salesforce"], opts())
-    assert got and all(r.status == "failed" for r in got)
-    assert re.search("socialroi connect salesforce", got[0].error), got[0].error
-    assert conns.get_connection(ws.store, "salesforce").health == "expired"
-
-
-def test_429_with_retry_after_and_5xx_are_retried(sf, tmp_path):
-    ws = connected(tmp_path)
-    waits: list[float] = []
-    sf.fake.fault(r"/query$", status=429, headers={"Retry-After": "3"},
-                  body=[{"message": "Too many requests", "errorCode": "REQUEST_LIMIT_EXCEEDED"}])  # fmt: skip
-    sf.fake.fault(r"/query/", status=503, body=b"Service Unavailable")
-    got = sync(ws, ["salesforce"], opts(sleep=waits.append))
-    assert all(r.status == "ok" for r in got), [r.error for r in got]
-    assert waits[0] == 3.0 and len(waits) == 2
 
 
 @pytest.mark.parametrize(
@@ -280,3 +236,76 @@ def test_a_failed_bulk_job_stores_nothing(sf, tmp_path):
     assert all(r.status == "failed" for r in got)
     assert "ended Failed: InvalidBatch" in got[0].error
     assert _q(ws, "SELECT count(*) FROM conversions")[0][0] == 0
+
+
+# -- a session that ends in the middle of a stream; a pasted token's instance ------------------
+
+
+def test_a_session_that_ends_mid_stream_is_renewed_once_and_the_call_sent_again(sf, tmp_path):
+    """Salesforce states no expiry: the session ends by inactivity timeout, and its calls answer
+    401 INVALID_SESSION_ID. A refresh token renews it and the refused call goes again."""
+    ws = connected(tmp_path, expires_in=7200, refresh_token="5Aep-refresh",
+                   client_id="3MVG9-consumer-key")  # fmt: skip
+    sf.session_calls = 3  # the second page of opportunities meets the timeout
+    res = {r.stream: r for r in sync(ws, ["salesforce"], opts())}
+    assert all(r.status == "ok" for r in res.values()), [r.error for r in res.values()]
+    assert (res["opportunities"].records, res["leads"].records,
+            res["campaign_members"].records) == (20, 25, 16)  # fmt: skip
+    assert sf.refreshed == ["5Aep-refresh"] and len(sf.refused) == 1
+    data = sf.fake.calls(r"/services/data/")
+    i = next(n for n, c in enumerate(data) if c.path == sf.refused[0])
+    assert data[i].bearer == "00D!good" and data[i + 1].path == data[i].path  # sent again
+    assert all(c.bearer == "00D!renewed-1" for c in data[i + 1 :])
+    # the renewed grant is kept: the next sync starts with it, and changes nothing
+    again = sync(ws, ["salesforce"], opts())
+    assert {r.status for r in again} == {"unchanged"} and sf.refreshed == ["5Aep-refresh"]
+
+
+def test_a_session_that_cannot_be_renewed_ends_the_connection_with_the_fix(sf, tmp_path):
+    ws = connected(tmp_path)  # a pasted token without a refresh token
+    sf.session_calls = 3
+    [res] = sync(ws, ["salesforce"], opts())  # the connection stops at its first stream
+    assert res.stream == "opportunities" and res.status == "failed" and len(sf.refused) == 1
+    assert "socialroi connect salesforce" in res.error and sf.refreshed == []
+    assert conns.get_connection(ws.store, "salesforce").health == "expired"
+    # a refresh the org refuses (the refresh token revoked) ends it the same way, once
+    (tmp_path / "b").mkdir()
+    ws = connected(tmp_path / "b", expires_in=7200, refresh_token="5Aep-revoked")
+    sf.tokens.add("00D!good")
+    sf.session_calls = 1
+    got = sync(ws, ["salesforce"], opts())
+    assert got[-1].status == "failed" and "socialroi connect salesforce" in got[-1].error
+    assert len([c for c in sf.fake.calls(r"/services/oauth2/token")]) == 1
+
+
+def test_a_pasted_token_goes_to_the_orgs_instance(sf, tmp_path, monkeypatch, config_dir):  # noqa: F811
+    """`sf org display` gives an access token and its Instance Url: `connect --token` keeps the
+    instance (named, or the org's My Domain host) as a consent's token response would."""
+    from socialroi.sync.credentials import Credentials
+
+    w = str(tmp_path / "ws.duckdb")
+    run = CliRunner().invoke
+    got = run(main, ["connect", "salesforce", "-w", w, "--token", "00D!good", "--account", ORG])
+    assert got.exit_code == 0, got.output
+    [grant] = Credentials()._read().values()
+    assert grant["extra"]["instance_url"] == "https://voltiq.my.salesforce.com"
+    got = run(main, ["connect", "salesforce", "-w", w, "--token", "00D!good", "--account", ORG,
+                     "--instance-url", "https://VOLTIQ.my.salesforce.com/"])  # fmt: skip
+    assert got.exit_code == 0, got.output
+    [grant] = Credentials()._read().values()
+    assert grant["extra"]["instance_url"] == "https://voltiq.my.salesforce.com"
+    monkeypatch.delenv("SOCIALROI_SALESFORCE_API_BASE")
+    c = get_connector("salesforce")
+    assert c.data_base(grant["extra"]) == "https://voltiq.my.salesforce.com"
+    # never another host, nor plain http; not on a consent, not for other sources
+    for bad in ("https://evil.example", "http://voltiq.my.salesforce.com",
+                "https://voltiq.my.salesforce.com.evil.example/x"):  # fmt: skip
+        got = run(main, ["connect", "salesforce", "-w", w, "--token", "00D!good", "--account",
+                         ORG, "--instance-url", bad])  # fmt: skip
+        assert got.exit_code != 0 and "not a Salesforce instance" in got.output, bad
+    got = run(main, ["connect", "salesforce", "-w", w, "--account", ORG, "--client-id", "x",
+                     "--instance-url", "https://voltiq.my.salesforce.com"])  # fmt: skip
+    assert got.exit_code != 0 and "--instance-url goes with --token" in got.output
+    got = run(main, ["connect", "hubspot", "-w", w, "--token", "pat-1", "--account", "1234567",
+                     "--instance-url", "https://voltiq.my.salesforce.com"])  # fmt: skip
+    assert got.exit_code != 0 and "hubspot takes no --instance-url" in got.output

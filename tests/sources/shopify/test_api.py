@@ -18,33 +18,19 @@ from socialroi.deliver.cli.main import main
 from socialroi.measure.roi import roi
 from socialroi.store import connections as conns
 from socialroi.sync import connect as connecting
-from socialroi.sync.run import SyncOptions, sync
-from tests.fakes.server import FakeApi
-from tests.fakes.shopify import FakeShopify, fill
+from socialroi.sync.run import sync
+from tests.fakes.shopify import FakeShopify
 from tests.sources import api_kit
-from tests.sources.api_kit import sync_options
 from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
 
 SHOP = "voltiq.myshopify.com"
-SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
 PURCHASES = 39  # 40 orders, one cancelled
 
 
-@pytest.fixture
-def shop(monkeypatch, config_dir):  # noqa: F811
-    with FakeApi() as fake:
-        fake.env(monkeypatch, "shopify")
-        s = FakeShopify(fake, page_size=15)
-        fill(s)
-        yield s
-
-
-def opts(**kw) -> SyncOptions:
-    return sync_options(SINCE, UNTIL, **kw)
-
-
-def connected(tmp_path, token: str = "shpat_good", **kw) -> Workspace:
-    return api_kit.connected(tmp_path, "shopify", token, ["voltiq"], **kw)
+SRC = api_kit.SOURCES["shopify"]
+shop = SRC.fixture("shop")
+opts, connected = SRC.opts, SRC.connected
+SINCE, UNTIL = SRC.since, SRC.until
 
 
 def _one(ws: Workspace, sql: str):
@@ -80,15 +66,6 @@ def test_orders_page_by_cursor_and_land_as_purchases(shop, tmp_path):
     assert _one(ws, "SELECT value FROM conversions WHERE order_id = '5800000000001'") == (115.9,)
 
 
-def test_a_second_sync_changes_nothing(shop, tmp_path):
-    ws = connected(tmp_path)
-    sync(ws, ["shopify"], opts())
-    n = _one(ws, "SELECT count(*) FROM import_batches")[0]
-    [res] = sync(ws, ["shopify"], opts())
-    assert (res.status, res.new, res.changed) == ("unchanged", 0, 0)
-    assert _one(ws, "SELECT count(*) FROM import_batches")[0] == n
-
-
 def test_the_lag_window_re_reads_updated_orders(shop, tmp_path):
     ws = connected(tmp_path)
     sync(ws, ["shopify"], opts())
@@ -114,18 +91,6 @@ def test_cost_throttling_waits_for_the_bucket_to_refill(shop, tmp_path):
     # THROTTLED twice: (752 - 500) / 100 per second = 2.52 s each; then the low bucket paces
     assert waits[:2] == [2.52, 2.52]
     assert len([w for w in waits if w == 2.52]) >= 3
-
-
-def test_429_with_retry_after_and_5xx_are_retried(shop, tmp_path):
-    ws = connected(tmp_path)
-    waits: list[float] = []
-    shop.fake.fault(r"graphql\.json$", status=429, headers={"Retry-After": "2.0"},
-                    body={"errors": "Exceeded 2 calls per second for api client."})  # fmt: skip
-    shop.fake.fault(r"graphql\.json$", status=503, body=b"<html>unavailable</html>")
-    [res] = sync(ws, ["shopify"], opts(sleep=waits.append))
-    assert res.status == "ok", res.error
-    assert waits[0] == 2.0 and len(waits) == 2
-    assert res.records == 40
 
 
 def test_a_long_window_runs_as_a_bulk_operation(shop, tmp_path):

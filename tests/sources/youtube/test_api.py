@@ -5,7 +5,6 @@ once each, and `connect` + `sync` equal to importing the same figures as Studio 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,31 +13,15 @@ from socialroi import Workspace
 from socialroi.model.schema import TABLES
 from socialroi.store import connections as conns
 from socialroi.sync import connect as connecting
-from socialroi.sync.run import SyncOptions, sync
-from tests.fakes.server import FakeApi
-from tests.fakes.youtube import CHANNEL, HANDLE, FakeYouTube, fill, quota_exceeded, rate_limited
+from socialroi.sync.run import sync
+from tests.fakes.youtube import CHANNEL, HANDLE, FakeYouTube, quota_exceeded
 from tests.sources import api_kit
-from tests.sources.api_kit import sync_options
 from tests.sync.conftest import config_dir as config_dir  # noqa: F401 - the fixture
 
-SINCE, UNTIL = dt.date(2026, 3, 1), dt.date(2026, 3, 10)
-
-
-@pytest.fixture
-def yt(monkeypatch, config_dir):  # noqa: F811
-    with FakeApi() as fake:
-        fake.env(monkeypatch, "youtube")
-        y = FakeYouTube(fake, page_size=2)
-        fill(y)
-        yield y
-
-
-def opts(**kw) -> SyncOptions:
-    return sync_options(SINCE, UNTIL, **kw)
-
-
-def connected(tmp_path, token: str = "ya29.good", account: str = HANDLE, **kw) -> Workspace:
-    return api_kit.connected(tmp_path, "youtube", token, [account], **kw)
+SRC = api_kit.SOURCES["youtube"]
+yt = SRC.fixture("yt")
+opts, connected = SRC.opts, SRC.connected
+SINCE, UNTIL = SRC.since, SRC.until
 
 
 def q(ws: Workspace, sql: str) -> list[tuple]:
@@ -115,29 +98,6 @@ def test_an_expired_token_is_refreshed_and_persisted_first(yt, tmp_path, config_
     assert {c.bearer for c in yt.fake.calls(r"^/(youtube|v2)/")} == {"access-1"}
     text = (config_dir / "credentials.json").read_text()
     assert "access-1" in text and "refresh-1" in text and "ya29.stale" not in text
-
-
-def test_a_revoked_refresh_token_names_the_fix(yt, tmp_path):
-    ws = connected(tmp_path, token="ya29.stale", expires_in=60, refresh_token="1//revoked",
-                   client_id="app.apps.googleusercontent.com")  # fmt: skip
-    # the connection fails alone: a failed line, not an exception
-    got = sync(ws, ["youtube"], opts())
-    assert got and all(r.status == "failed" for r in got)
-    assert re.search("socialroi connect youtube", got[0].error), got[0].error
-    assert conns.get_connection(ws.store, "youtube").health == "expired"
-
-
-def test_rate_limits_and_5xx_are_retried(yt, tmp_path):
-    ws = connected(tmp_path)
-    waits: list[float] = []
-    yt.fake.fault(r"/playlistItems$", status=429, headers={"Retry-After": "7"})
-    yt.fake.fault(r"/videos$", status=403, body=rate_limited())
-    yt.fake.fault(r"/v2/reports$", status=503, body={"error": {"code": 503,
-                                                               "status": "UNAVAILABLE"}})  # fmt: skip
-    results = sync(ws, ["youtube"], opts(streams=["videos", "channel_days"], sleep=waits.append))
-    assert all(r.status == "ok" for r in results), [r.error for r in results]
-    assert waits[0] == 7.0 and len(waits) == 3
-    assert q(ws, "SELECT count(*) FROM post_metrics") == [(3,)]
 
 
 def test_a_used_up_daily_quota_fails_the_stream_and_says_when_it_returns(yt, tmp_path):

@@ -7,6 +7,7 @@ import json
 import math
 
 import click
+from rich.markup import escape  # a period as typed is not markup
 
 from socialroi.deliver.cli.common import (
     console,
@@ -48,7 +49,8 @@ def roi_cmd(
 
     from socialroi.measure.roi import roi  # deferred: start-up time
 
-    with open_workspace(workspace) as ws, err.status(f"ROI for {period}: journeys, credit, costs"):
+    doing = f"ROI for {escape(period)}: journeys, credit, costs"
+    with open_workspace(workspace) as ws, err.status(doing):
         res = roi(
             ws, period, profile=profile, by=split(by), model=model, compare=compare,
             grain=grain, platforms=split(platforms) or None, markets=split(markets) or None,
@@ -71,6 +73,7 @@ def roi_cmd(
         res.metrics = [m for n in names for m in res.metrics if m.name == n] or res.metrics
     console.width = max(console.width, 170)
     other = res.measure_totals.get("nonsocial_purchase_revenue", 0.0)
+    other_cost = res.measure_totals.get("nonsocial_cost", 0.0)
     if "platform" in res.by:
         df = df[df.platform != "other"]
     emit(readable(df, res), "table", title)
@@ -78,6 +81,11 @@ def roi_cmd(
         console.print(
             f"Not in these figures: {fmt_value(other, 'currency')} {res.currency} of purchases "
             "credited to search, e-mail, direct and other non-social channels."
+        )
+    if other_cost:
+        console.print(
+            f"Not in these figures: {fmt_value(other_cost, 'currency')} {res.currency} of cost "
+            "on search campaigns (Google Ads), which is not social's."
         )
     if res.compare_period is not None:
         console.print(
@@ -166,7 +174,8 @@ def insights_cmd(workspace, profile, period, compare, model, lang, fmt) -> None:
 
     from socialroi.measure.insights import insights  # deferred: start-up time
 
-    with open_workspace(workspace) as ws, err.status(f"insights for {period}: ROI and models"):
+    doing = f"insights for {escape(period)}: ROI and models"
+    with open_workspace(workspace) as ws, err.status(doing):
         found = insights(ws, period, profile=profile, compare=compare, model=model, lang=lang)
     if fmt == "json":
         click.echo(json.dumps([i.__dict__ for i in found], indent=2, default=str))

@@ -47,16 +47,23 @@ def _day(_ctx, _param, value: str | None) -> dt.date | None:
 @click.option(
     "--port", default=0, show_default=True, help="Loopback port for the redirect (0: any free)."
 )
+@click.option(
+    "--instance-url",
+    help="With --token, where its data calls go (salesforce: the Instance Url of `sf org "
+    "display`; default https://<the --account host>).",
+)
 @click.option("--grant-ref", hidden=True, help="Tokens already saved under this reference.")
 def connect_cmd(
     workspace: str, source: str, token: str | None, accounts: tuple[str, ...],
-    client_id: str | None, client_secret: str | None, port: int, grant_ref: str | None,
+    client_id: str | None, client_secret: str | None, port: int, instance_url: str | None,
+    grant_ref: str | None,
 ) -> None:  # fmt: skip
     """Connect SOURCE once: a consent in the browser (the URL is printed; the redirect comes
     back to a loopback port), or --token TOKEN. --account names what to read: meta an ad
     account (act_...), Page or Instagram business account id; ga4 a property; shopify the
-    shop domain; hubspot the portal; salesforce the instance; youtube the channel (@handle);
-    tiktok the business id (open_id); tiktok_ads the advertiser id; linkedin org:ID or ads:ID;
+    shop domain; hubspot the portal; salesforce the org's My Domain host (a --token's data
+    calls go there, or to --instance-url); youtube the channel (@handle); tiktok the
+    business id (open_id); tiktok_ads the advertiser id; linkedin org:ID or ads:ID;
     linkedin_members member:ID; google_ads 123-456-7890 (@MANAGER-ID through a manager
     account); pinterest @username or ads:ID; x the numeric user id; x_ads the ads account
     id (its OAuth 1.0a secrets from SOCIALROI_X_ADS_* or prompts). Tokens are kept in your
@@ -69,7 +76,7 @@ def connect_cmd(
     if grant_ref:
         grant = connecting.stored_grant(source, grant_ref)
     else:
-        grant = _grant(source, token, client_id, client_secret, port)
+        grant = _grant(source, token, client_id, client_secret, port, instance_url, accs)
     with open_workspace(workspace, create=True) as ws:
         conn = connecting.save(ws, source, grant, accs, ref=grant_ref)
         prepared = connecting.on_connect(ws, source)  # e.g. YouTube's reporting jobs
@@ -92,10 +99,11 @@ def connect_cmd(
 
 
 def _grant(
-    source: str, token: str | None, client_id: str | None, client_secret: str | None, port: int
-) -> Grant:
-    """The grant from --token, or from the consent flow (in this process: it needs the
-    user's terminal and browser)."""
+    source: str, token: str | None, client_id: str | None, client_secret: str | None, port: int,
+    instance_url: str | None, accounts: list[str],
+) -> Grant:  # fmt: skip
+    """The grant from --token (with its instance URL, for a platform with one), or from the
+    consent flow (in this process: it needs the user's terminal and browser)."""
     from socialroi.sources.api import get_connector  # deferred: start-up time
     from socialroi.sync import connect as connecting  # deferred: start-up time
     from socialroi.sync import oauth  # deferred: start-up time
@@ -111,7 +119,11 @@ def _grant(
             source, ask=lambda what: click.prompt(what, hide_input=True, err=True)
         )
     if token:
-        return with_app_headers(connector, connecting.token_grant(token))
+        pasted = connecting.token_grant(token)
+        pasted = connecting.with_instance(connector, pasted, instance_url, accounts)
+        return with_app_headers(connector, pasted)
+    if instance_url:
+        raise SocialroiError("--instance-url goes with --token (a consent names its instance)")
     if not client_id:
         raise SocialroiError(
             f"the consent flow needs your {connector.title} app's --client-id "
@@ -137,8 +149,9 @@ def _connect_here_first(args: list[str]) -> list[str]:
     p = ctx.params
     if p.get("grant_ref"):
         return args
-    connecting.check_accounts(get_connector(p["source"]), list(p["accounts"]))
-    grant = _grant(p["source"], p["token"], p["client_id"], p["client_secret"], p["port"])
+    accs = connecting.check_accounts(get_connector(p["source"]), list(p["accounts"]))
+    grant = _grant(p["source"], p["token"], p["client_id"], p["client_secret"], p["port"],
+                   p["instance_url"], accs)  # fmt: skip
     ref = new_ref()
     Credentials().put(ref, grant)
     sent = [p["source"], "--grant-ref", ref, "-w", p["workspace"]]

@@ -15,6 +15,7 @@ from socialroi.measure.content import (
     publishing_vs_engagement,
 )
 from socialroi.measure.costs.allocate import allocate
+from socialroi.measure.selection import social_cost
 from socialroi.model.metrics import METRICS
 
 # Posts shown fewer times than this are left out of rate rankings (a 3-view post with 2
@@ -142,12 +143,13 @@ def content(ctx) -> Section:
 
 def cost_rows(ctx) -> pd.DataFrame:
     """The allocated true cost of the period in the profile's cost categories and the
-    report's platform / market selection (unallocated lines kept when no filter is set)."""
+    report's platform / market selection (unallocated lines kept when no filter is set), without
+    the cost of non-social paid platforms (search campaigns)."""
 
     d = ctx.data
     alloc = ctx.once("allocate", lambda: allocate(ctx.ws, d.period))
     cats = set(d.profile.cost_categories)
-    a = alloc[alloc.category.isin(cats)]
+    a = alloc[alloc.category.isin(cats) & social_cost(alloc)]
     if d.platforms:
         a = a[a.platform.isin(d.platforms)]
     if d.markets:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from socialroi.deliver.report.tables import Column, Table
 from socialroi.measure.costs.allocate import READS, allocate
-from socialroi.measure.selection import KIND_MEASURES
+from socialroi.measure.selection import KIND_MEASURES, social_cost
 from socialroi.model.names import PLATFORM_NAMES
 
 MOVE_SHARE = 0.2  # the part of a weak cell's cost a move shifts
@@ -58,14 +58,15 @@ def moves_table(ctx, cells: pd.DataFrame) -> Table | None:
 
 
 def _by_category(ctx) -> pd.Series:
-    """True cost of the period by cost category (the profile's categories), largest first."""
+    """True cost of the period by cost category (the profile's categories), largest first;
+    without the cost of non-social paid platforms (search), as in the measures."""
     d = ctx.data
     alloc = ctx.ws.memo(
         ("allocate", d.period, None), lambda: allocate(ctx.ws, d.period, None), reads=READS
     )
     if not len(alloc):
         return pd.Series(dtype="float64")
-    scope = alloc[alloc.category.isin(d.profile.cost_categories)]
+    scope = alloc[alloc.category.isin(d.profile.cost_categories) & social_cost(alloc)]
     return scope.groupby("category").amount_base.sum().sort_values(ascending=False)
 
 

@@ -441,13 +441,20 @@ class Connection(BaseModel):
     last_sync: str | None = Field(description="ISO 8601 instant of the last sync, good or not.")
     last_good_sync: str | None = Field(description="When a stream of it last landed.")
     next_sync: str | None = Field(description="The next scheduled sync; None: none planned.")
-    rows: int = Field(description="Rows its streams hold.")
+    rows: int = Field(
+        description="Rows the last good sync of each of its streams landed (inserted + "
+        "updated; fact rows, else all)."
+    )
     token_expires: str | None = Field(description="The access token's expiry; None: never.")
     grant_lapses: str | None = Field(
         description="When the grant stops working unless someone connects again (the refresh "
         "token's end when known, else the access token's); None: no known end."
     )
     lapsing: bool = Field(description="The grant lapses within 7 days.")
+    renew: str = Field(
+        description="The command that renews the grant; it names the account where each "
+        "account consents for itself (LinkedIn members: `--account member:...`)."
+    )
     health: str = Field(description="ok, failed or expired.")
     last_error: str | None = Field(description="The last error in plain words (no secrets).")
 

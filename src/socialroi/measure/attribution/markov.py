@@ -38,7 +38,7 @@ def removal_effects(
     Returns a dict with ``removal_effects`` (conversions), ``removal_effects_value`` (when
     ``with_value``), ``p_conversion``, ``n_states`` and solver details.
     """
-    chain = build_chain(table, order)
+    chain = build_chain(table, order, threads=threads)
     rewards = [chain.r_conv]
     caps = [1.0]
     if with_value:

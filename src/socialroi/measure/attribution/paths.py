@@ -3,7 +3,8 @@
 Input rows look like ChannelAttribution's: ``path`` ("a > b > c"), ``total_conversions``,
 optional ``total_conversion_value`` and ``total_null``; optionally ``times`` (days before the
 conversion per touch, "3 > 1 > 0" or a list) for the time-decay model. Identical paths are
-aggregated first, so every model's cost grows with the number of *distinct* paths.
+aggregated first, so every model's cost grows with the number of *distinct* paths (unless
+``merge=False``: for models whose result is a sum over rows, rows are kept as they are).
 
 The result, :class:`PathTable`, stores all touches of all distinct paths in one integer array
 ``tokens`` (channel ids into the sorted ``channels``) with ``offsets`` marking where each path
@@ -93,9 +94,18 @@ def _numeric(df: pd.DataFrame, column: str, *, default: float | None) -> np.ndar
             )
         return np.full(len(df), float(default))
     raw = df[column]
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    if default is not None:  # optional column: a missing cell counts as the default
-        values = np.where(raw.isna().to_numpy(), float(default), values)
+    if isinstance(raw.dtype, np.dtype) and raw.dtype.kind in "iuf":
+        # numpy numbers: nothing to parse (float64 is read in place, never written), and only
+        # floats can be missing (NaN; a minimum is NaN when any is)
+        values = np.asarray(raw.to_numpy(), dtype=float)
+        if default is not None and len(values) and np.isnan(values.min()):
+            values = np.where(np.isnan(values), float(default), values)
+    else:
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        if default is not None:  # optional column: a missing cell counts as the default
+            values = np.where(raw.isna().to_numpy(), float(default), values)
+    if len(values) and values.min() >= 0 and np.isfinite(values.max()):
+        return values  # NaN fails both tests (min and max propagate it)
     bad = ~np.isfinite(values) | (values < 0)
     if bad.any():
         row = _label(df.index[int(np.argmax(bad))])
@@ -225,8 +235,14 @@ def _same_paths(codes: np.ndarray, offsets: np.ndarray, hashed: np.ndarray) -> n
     return group
 
 
-def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) -> PathTable:
+def parse_paths(
+    df: pd.DataFrame, *, sep: str = ">", use_times: bool = False, merge: bool = True
+) -> PathTable:
     """Validate ``df`` and aggregate it into a :class:`PathTable` (see module docstring).
+
+    ``merge=False`` keeps every row as its own path, identical ones too: for models whose
+    result is a sum over rows (Markov's transition counts), where finding them costs time
+    and changes nothing.
 
     Raises :class:`AttributionInputError` (a ``ValueError``) naming the column and row for a
     missing column, a negative/non-numeric count, an empty path or touch, or bad ``times``.
@@ -246,7 +262,7 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
     if len(df) == 0:
         return _empty_table()
     text = _arrow_text(df[PATH], df.index)
-    touches = read_touches(text, sep)
+    touches = read_touches(text, sep, hashes=merge)
     offsets, codes, names = touches.offsets, touches.codes, touches.channels
     if names[0] == "":  # sorted first
         first = int(np.argmax(codes == 0))
@@ -257,7 +273,12 @@ def parse_paths(df: pd.DataFrame, *, sep: str = ">", use_times: bool = False) ->
             f"column {PATH!r} row {_label(df.index[row])!r}: {what} (separator {sep!r})"
         )
     # rows with the same touches (whatever the spacing) are one path
-    group = _same_paths(codes, offsets, touches.hashes)
+    if not merge and not (use_times and TIMES in df.columns):
+        return PathTable(names, codes, offsets, conversions=conv, values=value, nulls=null)
+    if merge:
+        group = _same_paths(codes, offsets, touches.hashes)
+    else:
+        group = np.arange(len(offsets) - 1, dtype=np.int64)
     if group is None:  # two different paths hashed alike: compare them as text instead
         spelled = pa.array(names, type=pa.large_string()).take(pa.array(codes))
         joined = pa.LargeListArray.from_arrays(pa.array(offsets), spelled)

@@ -241,6 +241,18 @@ _m(
     "sum(credited purchase value outside social)",
     ("nonsocial_purchase_revenue",),
 )
+_m(
+    "nonsocial_cost",
+    "Cost on other channels",
+    "currency",
+    "additive",
+    "none",
+    "Cost of non-social paid channels (Google Ads search and shopping campaigns) in the cost "
+    "categories of the profile: kept out of social's true cost, as the revenue credited to "
+    "those channels is kept out of social's return.",
+    "sum(cost on non-social paid platforms)",
+    ("nonsocial_cost",),
+)
 # -- efficiency -------------------------------------------------------------------------------
 _m(
     "cpa",

@@ -208,6 +208,7 @@ def parse_ads(
         for f in ADS_NUMBER_FIELDS
     }
     campaigns: dict[str, dict[str, Any]] = {}
+    objective_spend: dict[str, dict[str, float]] = {}  # campaign -> objective -> its rows' spend
     metrics = []
     unnamed: list[int] = []
     for i in range(n):
@@ -237,10 +238,16 @@ def parse_ads(
                 "native_id": c_native,
                 "parent_id": None,
                 "name": camp_names[i],
-                "objective": objectives[i],
+                "objective": None,  # chosen over all its rows below (`_objectives`)
                 "market": market,
             },
         )
+        if objectives[i]:
+            spent = nums["spend"][i]
+            by_objective = objective_spend.setdefault(c_id, {})
+            by_objective[objectives[i]] = by_objective.get(objectives[i], 0.0) + (
+                0.0 if spent is None or pd.isna(spent) else float(spent)
+            )
         g_id = a_id = None
         g_native = native(group_ids, group_names, i)
         if g_native is not None:
@@ -295,6 +302,7 @@ def parse_ads(
             "platform_conversion_value": nums["conversion_value"][i],
         }
         metrics.append(row)
+    _objectives(ctx, campaigns, objective_spend)
     if unnamed:
         ctx.rows_skipped += len(unnamed)
         ctx.finding(
@@ -336,3 +344,29 @@ def parse_ads(
         "campaigns": pd.DataFrame(list(campaigns.values())),
         "ad_metrics": ad_metrics,
     }
+
+
+def _objectives(
+    ctx: Context, campaigns: dict[str, dict[str, Any]], spend: dict[str, dict[str, float]]
+) -> None:
+    """A campaign's objective, whatever the order of its rows: the one its rows name, or,
+    when they name several (X and LinkedIn write the objective per line item), the one that
+    carries the most spend, ties going to the first name in alphabetical order; a
+    `campaign_objectives_differ` finding names the campaign and what each carried."""
+    differ: list[str] = []
+    for c_id, by in spend.items():
+        chosen = min(by, key=lambda o: (-by[o], o))
+        campaigns[c_id]["objective"] = chosen
+        if len(by) > 1:
+            each = ", ".join(f"{o} {by[o]:,.2f}" for o in sorted(by, key=lambda o: (-by[o], o)))
+            differ.append(f"{campaigns[c_id]['name'] or campaigns[c_id]['native_id']}: {chosen} "
+                          f"({each})")  # fmt: skip
+    if differ:
+        ctx.finding(
+            "campaign_objectives_differ",
+            f"{len(differ)} campaign(s) name more than one objective across their rows; each "
+            "takes the objective carrying the most spend (ties: the first name in "
+            "alphabetical order): " + "; ".join(sorted(differ)[:5]),
+            value=sorted(differ)[0],
+            rows=len(differ),
+        )

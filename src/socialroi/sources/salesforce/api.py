@@ -4,14 +4,19 @@ responses.
 Written from Salesforce's references (developer.salesforce.com/docs, REST API v62.0):
 - OAuth 2.0 web server flow: consent at `login.salesforce.com/services/oauth2/authorize`,
   tokens from `POST /services/oauth2/token`; the answer names the org's `instance_url`, where
-  every data call then goes (`Connector.instance_key`), and has no `expires_in` (a token
+  every data call then goes (`Connector.instance_key`; a pasted token takes `--instance-url`
+  or the org's My Domain host, `Connector.instance`), and has no `expires_in` (a token
   lasts the org's session timeout, 15 minutes at the least: `Auth.token_lifetime`); with
   refresh-token rotation on, a refresh answers with a new `refresh_token`, saved before use;
 - query, `GET /services/data/v62.0/query?q=SOQL`: `{"totalSize", "done", "records":
   [{"attributes": {"type", "url"}, ...}], "nextRecordsUrl"}`; follow `nextRecordsUrl` (2,000
   records a page by default) until `done`; relationship fields come as nested objects
   (`"Account": {"Name": ...}`); errors are `[{"message", "errorCode"}]` (401
-  `INVALID_SESSION_ID`, 403 `REQUEST_LIMIT_EXCEEDED`);
+  `INVALID_SESSION_ID`, 403 `REQUEST_LIMIT_EXCEEDED`). A session ends after the org's
+  inactivity timeout ("Error Handling for Session Expiration": INVALID_SESSION_ID, log in
+  again), not at a stated expiry, so a 401 in the middle of a stream is met by one refresh
+  ("OAuth 2.0 Refresh Token Flow for Renewed Sessions") and the call sent again
+  (`sync.auth.renewer`);
 - describe, `GET /services/data/v62.0/sobjects/Opportunity/describe`: `fields[].name` (an
   org with multiple currencies has `CurrencyIsoCode`; asking for it elsewhere is an error);
 - `Organization` (`DefaultCurrencyIsoCode`, `TimeZoneSidKey`): the corporate currency and
@@ -326,6 +331,27 @@ def _account(value: str) -> tuple[tuple[str, ...], str]:
     )
 
 
+def _instance(given: str | None, accounts: list[str]) -> str:
+    """The instance URL of a pasted token (`connect salesforce --token`, e.g. from the
+    Salesforce CLI's `sf org display`, whose Instance Url is the org's My Domain URL):
+    `--instance-url` when given, else the org's My Domain host named with --account."""
+    if given is None:
+        if len(accounts) != 1:
+            raise SocialroiError(
+                "a Salesforce token reads one org: name its instance with --instance-url "
+                "(Instance Url in `sf org display`)"
+            )
+        return f"https://{_account(accounts[0])[1]}"
+    m = re.fullmatch(r"https://([^/:?#]+)/?", given.strip())
+    if m is None or not _HOST.match(m.group(1)):
+        raise SocialroiError(
+            f"--instance-url {given[:80]!r} is not a Salesforce instance; expected an https "
+            "address on salesforce.com or force.com, e.g. https://voltiq.my.salesforce.com "
+            "(Instance Url in `sf org display`)"
+        )
+    return f"https://{m.group(1).lower()}"
+
+
 def _stream(name: str, title: str, staged, fetch) -> Stream:
     return Stream(
         SOURCE, name, title, f"{DATA}/query", staged,
@@ -359,5 +385,6 @@ CONNECTOR = register_connector(
         api_version=VERSION,
         docs="https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/",
         instance_key="instance_url",
+        instance=_instance,
     )
 )

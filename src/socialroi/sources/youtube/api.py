@@ -11,18 +11,20 @@ Reporting API (videos by day), each read as the Studio export's table of the sam
 - `video_days` (`api_reporting`): per video and day, from the `channel_basic_a2` bulk
   reports of a reporting job created at `connect` (`Connector.on_connect`), as Chart data.csv.
 
-Google OAuth 2.0 for web server apps (developers.google.com/identity/protocols/oauth2/
-web-server): consent at accounts.google.com with `access_type=offline` and `prompt=consent`
-(so Google returns a refresh token even on a repeated consent), tokens from
-`https://oauth2.googleapis.com/token` (another host than the APIs: `Connector.hosts`);
-access tokens last an hour; Google does not rotate the refresh token. Scopes
+Google OAuth 2.0 for web server apps (`kit.google.google_auth`; developers.google.com/
+identity/protocols/oauth2/web-server): consent at accounts.google.com with
+`access_type=offline` and `prompt=consent` (so Google returns a refresh token even on a
+repeated consent), tokens from `https://oauth2.googleapis.com/token` (another host than the
+APIs: `Connector.hosts`); access tokens last an hour; Google does not rotate the refresh
+token. Scopes
 `youtube.readonly` (Data API; the Analytics API also asks for it) and
 `yt-analytics.readonly` (Analytics and Reporting APIs).
 """
 
 from __future__ import annotations
 
-from socialroi.sources.api import Auth, Connector, Stream, register_connector
+from socialroi.sources.api import Connector, Stream, register_connector
+from socialroi.sources.kit.google import TOKEN_HOSTS, google_auth
 from socialroi.sources.youtube import api_analytics, api_data, api_reporting, api_traffic
 
 SOURCE = api_data.SOURCE
@@ -90,16 +92,9 @@ CONNECTOR = register_connector(
         SOURCE,
         "YouTube (Data API, Analytics API, Reporting API)",
         "https://www.googleapis.com",
-        Auth(
-            "oauth2",
-            authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
-            token_path="https://oauth2.googleapis.com/token",  # noqa: S106 - a URL
-            scopes=(
-                "https://www.googleapis.com/auth/youtube.readonly",
-                "https://www.googleapis.com/auth/yt-analytics.readonly",
-            ),
-            refresh="refresh_token",
-            authorize_params={"access_type": "offline", "prompt": "consent"},
+        google_auth(
+            "https://www.googleapis.com/auth/youtube.readonly",
+            "https://www.googleapis.com/auth/yt-analytics.readonly",
         ),
         (VIDEOS, CHANNEL_DAYS, TRAFFIC_SOURCES, VIDEO_DAYS),
         "the channel's @handle or its UC… channel id",
@@ -107,7 +102,7 @@ CONNECTOR = register_connector(
         api_version="v3",
         docs="https://developers.google.com/youtube/v3/docs",
         hosts=(
-            r"oauth2\.googleapis\.com",
+            *TOKEN_HOSTS,
             r"youtubeanalytics\.googleapis\.com",
             r"youtubereporting\.googleapis\.com",
         ),
