@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialroi.model.aliases import aliases
 from socialroi.sources.base import Context, InputFile, report
@@ -26,12 +30,12 @@ from socialroi.sources.ga4 import bigquery
 from socialroi.sources.kit.accounts import known_currency
 from socialroi.sources.kit.cells import (
     decimal_style,
-    is_blank,
-    is_total_row,
     numbers,
     skipped_totals,
+    total_flags,
     url_decode,
 )
+from socialroi.sources.kit.columns import columns, each_distinct, keep, text_array, trimmed
 from socialroi.sources.kit.countries import country_code
 from socialroi.sources.kit.dates import dates
 from socialroi.sources.kit.headers import HeaderMap, norm
@@ -95,18 +99,39 @@ def split_layout(rows: list[list[str]], first_row: int, delimiter: str) -> Layou
     """Banner lines and the tables between blank / banner lines."""
     banner: list[tuple[int, str]] = []
     tables: list[Block] = []
+    # Most lines are table rows: their first cell is filled and starts with neither white
+    # space nor `#`. Only the other lines (banners, blank lines, rows that start with an empty
+    # or indented cell) are looked at one by one; the rows between them are sliced whole.
+    firsts = text_array([r[0] if r else "" for r in rows])
+    if firsts is None:  # not reachable for rows read from text
+        raise TypeError("rows of text expected")
+    plain = pc.and_(
+        pc.equal(pc.utf8_ltrim_whitespace(firsts), firsts),
+        pc.and_(pc.not_equal(firsts, ""), pc.invert(pc.starts_with(firsts, "#"))),
+    )
+    others = np.flatnonzero(~plain.to_numpy(zero_copy_only=False)).tolist()
     current: Block | None = None
-    for i, row in enumerate(rows):
+    start = 0  # the first row not yet placed
+    for i in [*others, len(rows)]:
+        if current is not None and i > start:
+            current.body.extend(zip(range(start + first_row, i + first_row), rows[start:i]))
+        elif i > start:  # a table starts with a plain row
+            current = Block(start + first_row, [c.strip() for c in rows[start]])
+            tables.append(current)
+            rest = range(start + 1 + first_row, i + first_row)
+            current.body.extend(zip(rest, rows[start + 1 : i]))
+        if i == len(rows):
+            break
+        row = rows[i]
         rn = i + first_row
         first = next((c for c in row if c.strip()), "")
+        start = i + 1
         if first.lstrip().startswith("#"):
             banner.append((rn, delimiter.join(row)))
             current = None
-            continue
-        if is_blank(row):
+        elif not first:  # a blank line
             current = None
-            continue
-        if current is None:
+        elif current is None:
             current = Block(rn, [c.strip() for c in row])
             tables.append(current)
         else:
@@ -197,30 +222,36 @@ def traffic_rows(
 ) -> pd.DataFrame:
     """The report table's rows as `traffic_daily` (the Data API connector lays its rows out
     as this table too, so a synced report means what the downloaded one means)."""
-    dim_cols = [hm.index[f] for f in DIMENSIONS if f in hm]
-    body: list[tuple[int, list[str]]] = []
     ctx.rows_read = len(table.body)
+    width = max(len(table.header), 3, *(i + 1 for i in hm.index.values()))
+    every = columns([r for _, r in table.body], width)
     totals: list[tuple[int, str]] = []
-    for pos, (rn, r) in enumerate(table.body):
-        dims = [r[i].strip() if i < len(r) else "" for i in dim_cols]
-        if is_total_row(r) or (pos == 0 and not any(dims)):
-            totals.append((rn, r[0] if r and r[0].strip() else "(empty dimensions)"))
-            continue
-        body.append((rn, r))
+    flags = total_flags(every[0], every[1], every[2])
+    if table.body:  # a first row without dimensions is GA4's total too
+        r = table.body[0][1]
+        dims = [r[i].strip() if i < len(r) else "" for i in (hm.index[f] for f in DIMENSIONS
+                if f in hm)]  # fmt: skip
+        flags[0] = flags[0] or not any(dims)
+    for rn, r in (table.body[k] for k, total in enumerate(flags) if total):
+        totals.append((rn, r[0] if r and r[0].strip() else "(empty dimensions)"))
     skipped_totals(ctx, totals)
+    rows = [k for k, total in enumerate(flags) if not total]
+    body = [table.body[k] for k in rows] if totals else table.body
     rns = [rn for rn, _ in body]
+    cols = keep(every, rows) if totals else every
+    done: dict[str, Sequence] = {}
 
-    def cells(f: str) -> list[str]:
-        # text cells of a file; the API's metrics arrive already read as numbers
-        i = hm.index[f]
-        return [(r[i].strip() if isinstance(r[i], str) else r[i]) if i < len(r) else ""
-                for _, r in body]  # fmt: skip
+    def cells(f: str) -> Sequence:
+        # text cells of a file, trimmed; the API's metrics arrive already read as numbers
+        if f not in done:
+            done[f] = trimmed(cols[hm.index[f]])
+        return done[f]
 
     out = pd.DataFrame({"origin": [ORIGIN] * len(body)})
     # Day of each row.
     if "date" in hm:
         raw = cells("date")
-        iso = [f"{v[:4]}-{v[4:6]}-{v[6:]}" if re.fullmatch(r"\d{8}", v) else v for v in raw]
+        iso = each_distinct(raw, _iso_day)
         day = dates(ctx, iso, rns, hm.column_name("date"), year=start.year if start else None)
         for d, rn, v in zip(day, rns, raw):
             if d is None:
@@ -261,10 +292,10 @@ def traffic_rows(
                 rows=len(body),
             )
     out["metric_date"] = day
+    keys: list[Sequence] = [day]  # the key columns as Python values, for `_aggregate`
     # Source, medium, campaign, country.
     if "source_medium" in hm:
-        split = _each_distinct(_split_source_medium)
-        parts = [split(v) for v in cells("source_medium")]
+        parts = each_distinct(cells("source_medium"), _split_source_medium)
         source = [p[0] for p in parts]
         medium = [p[1] for p in parts]
     elif "source" not in hm:  # by default channel group: the group is the row's channel
@@ -283,20 +314,23 @@ def traffic_rows(
     else:
         source = cells("source")
         medium = cells("medium") if "medium" in hm else [""] * len(body)
-    dim = _each_distinct(lambda v: url_decode(_clean_dim(v)).strip().lower())
-    out["source"] = [v if v == CHANNEL_GROUP else dim(v) for v in source]
-    out["medium"] = [dim(v) for v in medium]
+
+    def dim(v: str) -> str:
+        return url_decode(_clean_dim(v)).strip().lower()
+
+    keys.append(each_distinct(source, lambda v: v if v == CHANNEL_GROUP else dim(v)))
+    keys.append(each_distinct(medium, dim))
     if "campaign" in hm:
-        camp = _each_distinct(lambda v: "" if norm(v) in NO_CAMPAIGN else url_decode(v).strip())
-        out["campaign"] = [camp(v) for v in cells("campaign")]
-    else:
-        out["campaign"] = ""
+        keys.append(each_distinct(
+            cells("campaign"), lambda v: "" if norm(v) in NO_CAMPAIGN else url_decode(v).strip()
+        ))  # fmt: skip
     if "country" in hm:
-        out["market"] = _markets(ctx, cells("country"), rns, hm.column_name("country"))
-    else:
-        out["market"] = ""
+        keys.append(_markets(ctx, cells("country"), rns, hm.column_name("country")))
+    out["source"], out["medium"] = keys[1], keys[2]
+    out["campaign"] = keys[3] if "campaign" in hm else ""
+    out["market"] = keys[-1] if "country" in hm else ""
     # Metrics.
-    metric_cells = [c for f in METRICS if f in hm for c in cells(f)]
+    metric_cells = list(chain.from_iterable(cells(f) for f in METRICS if f in hm))
     decimal = decimal_style(metric_cells)
     for f in METRICS:
         if f in hm:
@@ -328,20 +362,12 @@ def traffic_rows(
                 hint="Pass --currency XXX (the currency set in GA4 Admin > Property details), "
                 "or register the property (platform web) with its currency.",
             )
-    return _aggregate(out)
+    return _aggregate(out, keys)
 
 
-def _each_distinct(fn):
-    """`fn` computed once per distinct cell (a report repeats a few hundred values)."""
-    memo: dict = {}
-
-    def once(v):
-        got = memo.get(v, memo)
-        if got is memo:
-            got = memo[v] = fn(v)
-        return got
-
-    return once
+def _iso_day(v: str) -> str:
+    """GA4's `20250108` as `2025-01-08`; any other cell as it is."""
+    return f"{v[:4]}-{v[4:6]}-{v[6:]}" if re.fullmatch(r"\d{8}", v) else v
 
 
 def _split_source_medium(value: str) -> tuple[str, str]:
@@ -388,18 +414,27 @@ def _markets(ctx: Context, values: list[str], rns: list[int], column: str) -> li
     return out
 
 
-def _aggregate(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per key (rows that differ only in case or an unknown country are summed)."""
-    keys = ["origin", "metric_date", "source", "medium", "campaign", "market"]
-    if df.empty or not df.duplicated(keys).any():
+def _aggregate(df: pd.DataFrame, keys: list[Sequence]) -> pd.DataFrame:
+    """One row per key (rows that differ only in case or an unknown country are summed), in
+    the order each key first appears. `keys` holds the frame's key columns that vary."""
+    if df.empty:
+        return df
+    seen: dict[tuple, int] = {}
+    group = [seen.setdefault(k, len(seen)) for k in zip(*keys, strict=True)]
+    if len(seen) == len(df):
         return df
     extra = [c for c in ("currency",) if c in df.columns]
     metrics = [c for c in METRICS if c in df.columns]
-    groups = df.groupby(keys, sort=False, dropna=False)
-    out = groups[metrics].sum(min_count=1)  # vectorised; all-empty groups stay empty
-    if extra:
-        out = out.join(groups[extra].first())
-    return out.reset_index()
+    firsts = np.unique(np.asarray(group), return_index=True)[1]
+    out = df[["origin", "metric_date", "source", "medium", "campaign", "market"]]
+    out = out.iloc[firsts].reset_index(drop=True)
+    groups = df.groupby(group, sort=False)
+    sums = groups[metrics].sum(min_count=1)  # vectorised; all-empty groups stay empty
+    for c in metrics:
+        out[c] = sums[c].to_numpy()
+    for c in extra:
+        out[c] = groups[c].first().to_numpy()
+    return out
 
 
 # -- BigQuery event export -----------------------------------------------------------------

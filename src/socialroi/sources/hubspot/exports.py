@@ -168,8 +168,8 @@ def contacts_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
     order = slash_order([cell(r, f) for _, r in body for f, _ in present])
     state: dict = {"tz": known_timezone(ctx, CRM)}
     out = []
-    for n, (rn, r) in enumerate(body):
-        rid = rec.iloc[n]
+    sources: dict[tuple, dict] = {}  # `source_fields` of each distinct set of cells
+    for rid, (rn, r) in zip(rec.tolist(), body, strict=True):
         if not rid:
             raise ctx.fail("a contact has no Record ID", row=rn, column=hm.column_name("record_id"),
                            expected="HubSpot's record id, e.g. 51234")  # fmt: skip
@@ -178,13 +178,12 @@ def contacts_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
         company = text(cell(r, "company"))
         visitor = text(cell(r, "visitor_id")) or None
         country = text(cell(r, "country"))
-        src = source_fields(
-            (text(cell(r, "utm_source")), text(cell(r, "utm_medium")),
-             text(cell(r, "utm_campaign"))),
-            text(cell(r, "original_source")),
-            text(cell(r, "drill_down_1")),
-            text(cell(r, "drill_down_2")),
-        )  # fmt: skip
+        fields = ((text(cell(r, "utm_source")), text(cell(r, "utm_medium")),
+                   text(cell(r, "utm_campaign"))), text(cell(r, "original_source")),
+                  text(cell(r, "drill_down_1")), text(cell(r, "drill_down_2")))  # fmt: skip
+        src = sources.get(fields)
+        if src is None:
+            src = sources[fields] = source_fields(*fields)
         mkt = market(ctx, country, rn, hm.column_name("country")) if country else None
         for field, kind in present:
             ts = crm_timestamp(ctx, cell(r, field), rn, hm.column_name(field), state, order)
@@ -273,8 +272,9 @@ def deals_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
     won_no_amount = []
     unknown: dict[str, list[int]] = {}  # stage label -> rows it could not be classified in
     undated: list[int] = []
+    rec, amounts = rec.tolist(), amounts.tolist()  # plain lists: no Series lookup per deal
     for n, (rn, r) in enumerate(body):
-        rid = rec.iloc[n]
+        rid = rec[n]
         if not rid:
             raise ctx.fail("a deal has no Record ID", row=rn, column=hm.column_name("record_id"),
                            expected="HubSpot's record id")  # fmt: skip
@@ -308,7 +308,7 @@ def deals_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
                         "kind": "opportunity", "occurred_at": created,
                         "local_date": local_date(created, state), **base})  # fmt: skip
             # the deal's amount is its pipeline value (when it states one in a known currency)
-            pipe, pipe_cur = amounts.iloc[n], (
+            pipe, pipe_cur = amounts[n], (
                 text(cell(r, "currency")) or known_currency(ctx, CRM) or "").upper()  # fmt: skip
             if not pd.isna(pipe) and re.fullmatch(r"[A-Z]{3}", pipe_cur):
                 out[-1]["value"], out[-1]["currency"] = float(pipe), pipe_cur
@@ -318,7 +318,7 @@ def deals_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
             if closed is None:
                 raise ctx.fail("a closed-won deal has no Close Date", row=rn,
                                column=hm.column_name("close_date"), expected="a date")  # fmt: skip
-            amount = amounts.iloc[n]
+            amount = amounts[n]
             currency = (text(cell(r, "currency")) or known_currency(ctx, CRM) or "").upper()
             if pd.isna(amount):
                 won_no_amount.append(rn)

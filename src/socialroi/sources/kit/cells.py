@@ -10,7 +10,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from socialroi.model.rules import MAX_MAGNITUDE
 from socialroi.sources.base import Context
+from socialroi.sources.kit.columns import text_array
 from socialroi.sources.kit.headers import norm
 
 # -- totals and blanks ---------------------------------------------------------------------
@@ -53,15 +54,40 @@ _TOTAL_PHRASE = re.compile(
     re.IGNORECASE,
 )
 SUMMARY_ROW = "a row with figures but no id (summary row)"
+# First characters no total label can start with, even after NFKC and case folding: ASCII
+# letters and digits other than t, g, s (total, grand total, summary, suma total) and `#`.
+_NOT_TOTAL_START = frozenset(
+    c
+    for c in "#0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    if c not in "tgsTGS"
+)
 
 
 def is_total_row(row: Sequence[Any]) -> bool:
     """A `Total` / `Grand total` / `Total of 3 results` / `总计` row that would double count."""
     firsts = [c for c in row[:3] if c not in (None, "")]
-    if not firsts:
-        return False
-    label = norm(firsts[0])
+    return bool(firsts) and is_total_label(firsts[0])
+
+
+def is_total_label(cell: Any) -> bool:
+    """Whether a row whose first filled cell is `cell` is a total row."""
+    if isinstance(cell, str) and cell[:1] in _NOT_TOTAL_START:
+        return False  # `#1001`, `2025-01-08`, `Voltiq ...`: no label starts so, normalised
+    label = norm(cell)
     return label in TOTAL_LABELS or bool(_TOTAL_PHRASE.match(label))
+
+
+def total_flags(first: Sequence[Any], second: Sequence[Any], third: Sequence[Any]) -> list[bool]:
+    """`is_total_row` of every row, given the columns of the rows' first three cells (`""` or
+    None where a row has fewer): each distinct label is looked at once."""
+    e = ("", None)
+    firsts = [a if a not in e else b if b not in e else c if c not in e else None
+              for a, b, c in zip(first, second, third)]  # fmt: skip
+    try:
+        labels = {v: v is not None and is_total_label(v) for v in set(firsts)}
+    except TypeError:  # an unhashable cell: row by row
+        return [v is not None and is_total_label(v) for v in firsts]
+    return [labels[v] for v in firsts]
 
 
 def total_label(row: Sequence[Any]) -> Any:
@@ -126,7 +152,7 @@ def decimal_style(values: Sequence[Any]) -> str:
     """Guess a file's decimal mark from its number cells: ',' (1.234,5) or '.' (1,234.5)."""
     eu = us = 0
     # Each distinct cell once, weighted by its count; a cell of digits only has no mark.
-    for v, n in Counter(v for v in values if isinstance(v, str)).items():
+    for v, n in _marked_text(values):
         if v.isdigit():
             continue
         s = _CURRENCY_CHARS.sub("", v.strip()).rstrip("%")
@@ -135,6 +161,22 @@ def decimal_style(values: Sequence[Any]) -> str:
         elif _US_NUMBER.match(s):
             us += n
     return "," if eu > us else "."
+
+
+def _marked_text(values: Sequence[Any]) -> Iterable[tuple[str, int]]:
+    """(text, count) of the distinct text cells that may be numbers with a decimal mark (a
+    digit, and more than ASCII digits): counted in Arrow when every cell is text or None."""
+    try:
+        arr = pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return Counter(v for v in values if isinstance(v, str)).items()
+    # a number has a digit (any script's, as `\d` reads them) and not only ASCII digits
+    arr = arr.filter(pc.and_(pc.match_substring_regex(arr, r"\p{Nd}"),
+                             pc.invert(pc.match_substring_regex(arr, r"^[0-9]*$"))))  # fmt: skip
+    if not len(arr):
+        return []
+    vc = pc.value_counts(arr)
+    return zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist(), strict=True)
 
 
 def parse_number(
@@ -226,14 +268,20 @@ def numbers(
     return pd.Series(out, dtype=dtype)
 
 
-_PLAIN = {".": r"^[+-]?\d+(\.\d+)?$", ",": r"^[+-]?\d+$"}
+# Plain numbers, with thousands marks in threes where the file's decimal mark is the other one
+# (`1,234.5` / `1.234,5`): what `parse_number` reads by dropping the thousands marks.
+_PLAIN = {
+    ".": r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$",
+    ",": r"^[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?$",
+}
 
 
 def _plain_numbers(cells: Sequence[Any], decimal: str, integer: bool) -> pd.Series | None:
     """`numbers` for the common column (Arrow compute, no Python per cell): text cells that are
-    all plain numbers (`1234`, `-5`, `12.5` where '.' is the decimal mark) or empty. None for
-    any other column (a thousands mark, a placeholder, `<5`, a typed cell, a figure out of
-    bounds), which `numbers` then reads cell by cell with its findings and errors."""
+    all plain numbers (`1234`, `-5`, `12.5`, `1,234.5` where '.' is the decimal mark) or
+    empty. None for any other column (a placeholder, `<5`, a percentage, a typed cell, a
+    figure out of bounds), which `numbers` then reads cell by cell with its findings and
+    errors."""
     if not cells:
         return None
     try:
@@ -245,6 +293,10 @@ def _plain_numbers(cells: Sequence[Any], decimal: str, integer: bool) -> pd.Seri
     plain = pc.or_(pc.match_substring_regex(text, _PLAIN[decimal]), empty)
     if not pc.all(plain).as_py():
         return None
+    if decimal == ",":
+        text = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
+    else:
+        text = pc.replace_substring(text, ",", "")
     values = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), text), pa.float64())
     nums = values.to_numpy(zero_copy_only=False)
     present = ~np.isnan(nums)
@@ -284,6 +336,11 @@ def clean_id(raw: Any) -> tuple[str | None, bool]:
 
 def ids(ctx: Context, cells: Sequence[Any], row_numbers: Sequence[int], column: str):
     """Clean a column of ids; mangled ids are kept and reported once as a finding."""
+    arr = text_array(cells)
+    if arr is not None and pc.all(pc.match_substring_regex(arr, r"^[0-9]*$")).as_py() is not False:
+        # digits only (or empty): nothing to clean, nothing mangled
+        return (pd.Series([v or None for v in cells], dtype="string"),
+                pd.Series([False] * len(cells), dtype="boolean"))  # fmt: skip
     values, flags = [], []
     first = None
     for raw, rn in zip(cells, row_numbers):

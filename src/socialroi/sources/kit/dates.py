@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -133,27 +133,37 @@ def read_cells(
 ) -> list[Any]:
     """Each cell of a date column through `parse`; the first that cannot be read fails the
     file with its row and value (a date without a year says how to give one)."""
-    out = []
-    seen: dict[Any, Any] = {}  # a column repeats few distinct values: each is parsed once
-    for raw, rn in zip(cells, row_numbers):
+    # A column repeats few distinct values: each is parsed once, in order of first
+    # appearance, so the first that fails is the first such cell of the column.
+    keys = list(zip(map(type, cells), cells))
+    try:
+        distinct = dict.fromkeys(keys)
+    except TypeError:  # an unhashable cell: each cell on its own
+        distinct = None
+    memo: dict[Any, Any] = {}
+    for key in keys if distinct is None else distinct:
+        raw = key[1]
         try:
-            key = (type(raw), raw)
-            got = seen.get(key, seen)
-            if got is seen:
-                got = seen[key] = parse(raw)
-            out.append(got)
+            got = parse(raw)
         except NoYear:
             raise ctx.fail(
                 "dates in this export have no year and the file does not say its period",
-                row=rn,
+                row=row_numbers[keys.index(key)],
                 column=column,
                 value=raw,
                 expected="a date with a year",
                 hint="Pass --year YYYY to say which year the export covers.",
             ) from None
         except ValueError:
+            rn = row_numbers[keys.index(key)]
             raise ctx.fail(problem, row=rn, column=column, value=raw, expected=expected) from None
-    return out
+        if distinct is None:
+            memo[len(memo)] = got
+        else:
+            memo[key] = got
+    if distinct is None:
+        return list(memo.values())
+    return [memo[k] for k in keys]
 
 
 def to_utc(local: pd.Series, tz: str) -> pd.Series:
@@ -178,7 +188,7 @@ def slash_order(values: Sequence[Any], language: str = "en") -> str:
     """MDY or DMY for 01/02/2025 dates: the data decides (a first part above 12 is a day),
     else the export's language (Spanish writes day first)."""
     mdy = dmy = False
-    for v in values:
+    for v in _distinct(values):  # a column repeats few dates: each is read once
         if not isinstance(v, str):
             continue
         m = _SLASH_DATE.match(v.strip()) or SLASH_NO_YEAR.match(v.strip().split(" ")[0])
@@ -196,22 +206,43 @@ def slash_order(values: Sequence[Any], language: str = "en") -> str:
     return "DMY" if language == "es" else "MDY"
 
 
-def _slash_parts(values: Sequence[Any]) -> list[tuple[int, int, int | None]]:
-    out = []
-    for v in values:
-        if not isinstance(v, str):
-            continue
-        v = _WEEKDAY.sub("", v.strip())
-        m = _SLASH_DATE.match(v)
-        if m:
-            y = int(m[3])
-            out.append((int(m[1]), int(m[2]), y + 2000 if y < 100 else y))
-        elif m := SLASH_NO_YEAR.match(v.split(" ")[0]):
-            out.append((int(m[1]), int(m[2]), None))
-    return out
+def _distinct(values: Sequence[Any]) -> Iterable[Any]:
+    """The distinct hashable values in order of first appearance, then any unhashable ones."""
+    try:
+        return dict.fromkeys(values)
+    except TypeError:
+        return values
 
 
-def _fits(parts: list[tuple[int, int, int | None]], order: str, latest: dt.date | None) -> bool:
+_Part = tuple[int, int, "int | None"]
+
+
+def _slash_parts(values: Sequence[Any]) -> list[tuple[_Part, int]]:
+    """The (first, second, year) parts of the slash dates among `values`, each distinct value
+    once with how many cells hold it, in order of first appearance."""
+    counts: dict[Any, int] = {}
+    try:
+        for v in values:
+            counts[v] = counts.get(v, 0) + 1
+    except TypeError:  # an unhashable cell: each cell on its own
+        return [(p, 1) for v in values if (p := _slash_part(v)) is not None]
+    return [(p, n) for v, n in counts.items() if (p := _slash_part(v)) is not None]
+
+
+def _slash_part(v: Any) -> _Part | None:
+    if not isinstance(v, str):
+        return None
+    v = _WEEKDAY.sub("", v.strip())
+    m = _SLASH_DATE.match(v)
+    if m:
+        y = int(m[3])
+        return int(m[1]), int(m[2]), y + 2000 if y < 100 else y
+    if m := SLASH_NO_YEAR.match(v.split(" ")[0]):
+        return int(m[1]), int(m[2]), None
+    return None
+
+
+def _fits(parts: Iterable[_Part], order: str, latest: dt.date | None) -> bool:
     for a, b, y in parts:
         month, day = (a, b) if order == "MDY" else (b, a)
         try:
@@ -242,15 +273,19 @@ def column_order(
 
     A column that has values only readable day-first and others only month-first fails."""
     # values no order can read (13/45/2025) are left for the parser to fail on, by row
-    parts = [p for p in _slash_parts(values) if _fits([p], "MDY", None) or _fits([p], "DMY", None)]
-    if not parts:
+    # (each distinct value once, weighted by the cells that hold it)
+    counted = [(p, n) for p, n in _slash_parts(values) if _fits([p], "MDY", None)
+               or _fits([p], "DMY", None)]  # fmt: skip
+    if not counted:
         return default
-    only_dmy = [p for p in parts if not _fits([p], "MDY", None)]
-    only_mdy = [p for p in parts if not _fits([p], "DMY", None)]
+    parts = [p for p, _ in counted]
+    only_dmy = [(p, n) for p, n in counted if not _fits([p], "MDY", None)]
+    only_mdy = [(p, n) for p, n in counted if not _fits([p], "DMY", None)]
     if only_dmy and only_mdy:
         if ctx is None:
             return default
-        a, b, y = only_mdy[0] if len(only_mdy) <= len(only_dmy) else only_dmy[0]
+        many = sum(n for _, n in only_mdy) <= sum(n for _, n in only_dmy)
+        a, b, y = only_mdy[0][0] if many else only_dmy[0][0]
         raise ctx.fail(
             "the dates of this column mix day-first and month-first",
             column=column,
@@ -273,7 +308,7 @@ def column_order(
             f"{'month-first (MM/DD)' if default == 'MDY' else 'day-first (DD/MM)'}, the "
             "platform's own order",
             column=column,
-            rows=len(parts),
+            rows=sum(n for _, n in counted),
         )
     return default
 

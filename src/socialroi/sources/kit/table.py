@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import pandas as pd
@@ -33,7 +34,7 @@ from socialroi.sources.kit.cells import (
     decimal_style,
     ids,
     is_blank,
-    is_total_row,
+    is_total_label,
     numbers,
     skipped_totals,
     total_label,
@@ -289,15 +290,32 @@ def _build(
         placeholders=placeholders,
     )
     totals: list[tuple[int, Any]] = []
+    labels: dict[Any, bool] = {}  # `is_total_label` of each distinct first filled cell
     for j in range(h + 1, len(rows)):
         r = list(rows[j])
-        if is_blank(r):
-            continue
+        c = r[0] if r else None
+        if c.__class__ is not str or not c or c.isspace():  # else: text in the first cell
+            try:
+                if not "".join(r).strip():  # a row of text cells, all empty or blank
+                    continue
+            except TypeError:  # typed workbook cells
+                if is_blank(r):
+                    continue
         rn = j + first_row
-        r += [None] * (width - len(r))
-        if is_total_row(r):
-            totals.append((rn, total_label(r)))
-            continue
+        if len(r) < width:
+            r += [None] * (width - len(r))
+        for first in r[:3]:
+            if first is not None and first != "":
+                break
+        else:
+            first = None
+        if first is not None:
+            total = labels.get(first)
+            if total is None:
+                total = labels[first] = is_total_label(first)
+            if total:
+                totals.append((rn, total_label(r)))
+                continue
         label = summary(table, r) if summary is not None else None
         if label:
             totals.append((rn, label))
@@ -306,7 +324,7 @@ def _build(
     ctx.rows_read += len(table.body) + len(totals)
     skipped_totals(ctx, totals)
     if number_fields is None:
-        cells = [c for r in table.rows for c in r if isinstance(c, str)]
+        cells = list(chain.from_iterable(table.rows))
     else:
         cells = [v for f in number_fields if f in table.hm for v in table.cells(f)]
         cells = [v for v in cells if isinstance(v, str)]

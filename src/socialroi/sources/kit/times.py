@@ -163,9 +163,31 @@ def crm_timestamp(
     """A CRM date or datetime cell to a UTC timestamp (None when empty).
 
     Values without an offset are in the portal's time zone `state['tz']` (--timezone or the
-    registered portal's), else UTC (counted in `state['assumed']` for one finding)."""
+    registered portal's), else UTC (counted in `state['assumed']` for one finding). Each
+    distinct cell is read once per file (`state['seen']`)."""
+    seen = state.setdefault("seen", {})
+    try:
+        key = (type(raw), raw, order, state.get("tz"))
+        got = seen.get(key)
+    except TypeError:  # an unhashable cell: read on its own
+        key, got = None, None
+    if got is None:
+        got = _crm_timestamp(ctx, raw, rn, column, state.get("tz"), order)
+        if key is not None:
+            seen[key] = got
+    ts, assumed = got
+    if assumed:
+        state["assumed"] = state.get("assumed", 0) + 1
+        state.setdefault("assumed_first", (rn, column, raw))
+    return ts
+
+
+def _crm_timestamp(
+    ctx: Context, raw: Any, rn: int, column: str, tz: str | None, order: str
+) -> tuple[pd.Timestamp | None, bool]:
+    """`crm_timestamp` of one cell: (UTC timestamp or None, read as UTC for want of a zone)."""
     if raw is None or (isinstance(raw, float) and raw != raw) or plain(raw) == "":
-        return None
+        return None, False
     if isinstance(raw, dt.datetime):
         when, has_offset = raw, raw.tzinfo is not None
     elif isinstance(raw, dt.date):
@@ -173,7 +195,7 @@ def crm_timestamp(
     else:
         s = plain(raw)
         if re.fullmatch(r"\d{12,13}", s):  # epoch milliseconds (HubSpot API-style exports)
-            return pd.Timestamp(int(s), unit="ms", tz="UTC")
+            return pd.Timestamp(int(s), unit="ms", tz="UTC"), False
         parsed = parse_datetime(s, order)
         if parsed is None and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", s):
             parsed = (dt.datetime.strptime(s, "%Y-%m-%d"), False)
@@ -190,17 +212,17 @@ def crm_timestamp(
         when, has_offset = parsed
     ts = pd.Timestamp(when)
     if has_offset:
-        return ts.tz_convert("UTC")
-    tz = state.get("tz")
-    if not tz:
-        state["assumed"] = state.get("assumed", 0) + 1
-        state.setdefault("assumed_first", (rn, column, raw))
-        tz = "UTC"
-    return ts.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward").tz_convert("UTC")
+        return ts.tz_convert("UTC"), False
+    local = ts.tz_localize(tz or "UTC", ambiguous="NaT", nonexistent="shift_forward")
+    return local.tz_convert("UTC"), not tz
 
 
 def local_date(ts: pd.Timestamp, state: dict) -> dt.date:
-    return ts.tz_convert(state.get("tz") or "UTC").date()
+    days = state.setdefault("days", {})
+    day = days.get(ts)
+    if day is None:
+        day = days[ts] = ts.tz_convert(state.get("tz") or "UTC").date()
+    return day
 
 
 def assumed_finding(ctx: Context, state: dict) -> None:

@@ -216,13 +216,23 @@ def opportunities_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
     if opp_ids is not None:
         _one_row_per_id(ctx, opp_ids.tolist(), rns, hm.column_name("opportunity_id"))
     out, no_id = [], 0
+    # plain lists: no Series lookup per opportunity; each day's UTC time computed once
+    oids = opp_ids.tolist() if opp_ids is not None else None
+    amounts = amounts.tolist()
+    times: dict = {}
+
+    def at(day):
+        if day not in times:
+            times[day] = pd.Timestamp(day).tz_localize(tz).tz_convert("UTC")
+        return times[day]
+
     for n, (rn, r) in enumerate(body):
         name = text(cell(r, "opportunity_name"))
         account = text(cell(r, "account_name"))
         if created[n] is None:
             raise ctx.fail("an opportunity has no Created Date", row=rn,
                            column=hm.column_name("created_date"), expected="a date")  # fmt: skip
-        oid = opp_ids.iloc[n] if opp_ids is not None else None
+        oid = oids[n] if oids is not None else None
         if not oid:
             no_id += 1
             digest = hashlib.sha256(f"{name}|{account}|{created[n]}".encode()).hexdigest()[:16]
@@ -242,13 +252,10 @@ def opportunities_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
             "origin": SOURCE,
         }
 
-        def at(day):
-            return pd.Timestamp(day).tz_localize(tz).tz_convert("UTC")
-
         out.append({"conversion_id": f"{SOURCE}:{oid}:opportunity", "kind": "opportunity",
                     "occurred_at": at(created[n]), "local_date": created[n], **base})  # fmt: skip
         # the opportunity's amount is its pipeline value (when in a known currency)
-        pipe = amounts.iloc[n]
+        pipe = amounts[n]
         pipe_cur = (prefixes[n] or text(cell(r, "currency")) or hm.currencies.get("amount")
                     or known_currency(ctx, CRM) or "").upper()  # fmt: skip
         if not pd.isna(pipe) and re.fullmatch(r"[A-Z]{3}", pipe_cur):
@@ -257,7 +264,7 @@ def opportunities_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
             if closed[n] is None:
                 raise ctx.fail("a won opportunity has no Close Date", row=rn,
                                column=hm.column_name("close_date"), expected="a date")  # fmt: skip
-            amount = amounts.iloc[n]
+            amount = amounts[n]
             currency = (prefixes[n] or text(cell(r, "currency")) or hm.currencies.get("amount")
                         or known_currency(ctx, CRM) or "").upper()  # fmt: skip
             if pd.isna(amount):

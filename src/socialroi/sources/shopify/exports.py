@@ -15,10 +15,16 @@ from it and the local date is the store's calendar day.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
+from itertools import chain
 from urllib.parse import parse_qsl, urlsplit
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialroi.model.aliases import aliases
 from socialroi.sources.base import Context, InputFile, account_id, report
@@ -31,6 +37,7 @@ from socialroi.sources.kit.cells import (
     numbers,
     url_decode,
 )
+from socialroi.sources.kit.columns import columns, each_distinct, take, text_array
 from socialroi.sources.kit.countries import country_code
 from socialroi.sources.kit.dates import slash_order
 from socialroi.sources.kit.headers import HeaderMap, find_header_row
@@ -65,11 +72,24 @@ def _detect(s: Sniff) -> float:
     return 0.9 if extra >= 2 else 0.6
 
 
-def landing_fields(landing: str | None, referrer: str | None) -> dict:
-    """Source, medium, campaign, content, term and click id from a landing URL's query."""
+def landing_fields(landing: str | None, referrer: str | None, seen: dict | None = None) -> dict:
+    """Source, medium, campaign, content, term and click id from a landing URL's query
+    (`seen`: the queries read so far in this file; an export repeats its landing pages)."""
+    if seen is None:
+        seen = {}
+    if landing not in seen:
+        seen[landing] = _query_fields(landing)
+    out: dict = dict(zip((*UTM, "click_id_type", "click_id"), seen[landing], strict=True))
+    out["referrer"] = url_decode(referrer).strip() if referrer else None
+    out["landing_page"] = url_decode(landing).strip() if landing else None
+    return out
+
+
+def _query_fields(landing: str | None) -> tuple[str | None, ...]:
+    """The UTM values, click id type and click id of a landing URL."""
     out: dict = {f: None for f in UTM}
     out.update(click_id_type=None, click_id=None)
-    if landing:
+    if landing and "?" in landing:  # no query, no fields
         try:
             query = urlsplit(landing if "://" in landing or landing.startswith("/")
                              else "/" + landing).query  # fmt: skip
@@ -85,9 +105,7 @@ def landing_fields(landing: str | None, referrer: str | None) -> dict:
             if params.get(c):
                 out["click_id_type"], out["click_id"] = c, params[c]
                 break
-    out["referrer"] = url_decode(referrer).strip() if referrer else None
-    out["landing_page"] = url_decode(landing).strip() if landing else None
-    return out
+    return tuple(out.values())
 
 
 def note_attributes(text: str) -> dict[str, str]:
@@ -118,31 +136,54 @@ def orders_from_table(ctx: Context, t: Table) -> dict[str, pd.DataFrame]:
     """The export's line-item rows as orders (the Admin API connector lays its orders out as
     these rows too, so a synced order means what an exported one means)."""
     hm = t.hm
+    rows = t.rows
+    raw = columns(rows, max([len(t.header), *(i + 1 for i in hm.index.values())]), fill=None)
+    cleaned: dict[str, Sequence[str]] = {}
 
-    def cell(r: list[str], f: str) -> str:
-        i = hm.index.get(f)
-        v = (r[i] or "").strip() if i is not None and i < len(r) else ""
-        # "CSV for Excel" quotes what Excel would turn into a number: '10022, '+1 555...
-        return v[1:].strip() if v.startswith("'") else v
+    def col(f: str) -> Sequence[str]:
+        """A field's cells in every row, trimmed ("" when empty or absent)."""
+        if f not in cleaned:
+            i = hm.index.get(f)
+            cleaned[f] = [""] * len(rows) if i is None else _clean(raw[i])
+        return cleaned[f]
 
-    return _stage(ctx, hm, group_orders(ctx, hm, t.body, cell), cell)
-
-
-def _has_order_fields(r: list[str], cell) -> bool:
-    return bool(cell(r, "total") or cell(r, "financial_status"))
+    return _stage(ctx, hm, group_orders(ctx, hm, t.row_numbers, col), col)
 
 
-def group_orders(ctx: Context, hm: HeaderMap, body, cell) -> list[dict]:
+def _clean(values: Sequence) -> Sequence[str]:
+    """Cells trimmed, None as "". "CSV for Excel" quotes what Excel would turn into a number
+    ('10022, '+1 555...): the quote is dropped."""
+    arr = text_array(values)
+    if arr is None:
+        return [_clean_cell(v) for v in values]
+    text = pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
+    quoted = pc.starts_with(text, "'")
+    if pc.any(quoted).as_py():
+        text = pc.if_else(quoted, pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(text, 1)), text)
+    elif arr.null_count == 0 and pc.all(pc.equal(text, arr)).as_py():
+        return values  # nothing to trim
+    return text.to_pylist()
+
+
+def _clean_cell(v) -> str:
+    v = (v or "").strip()
+    return v[1:].strip() if v.startswith("'") else v
+
+
+def group_orders(ctx: Context, hm: HeaderMap, rns: Sequence[int], col) -> list[dict]:
     """Line-item rows grouped into orders by Name. The order row is the first row of the
     Name that carries order fields (Total / Financial Status); the other rows of that Name
     are line items, whatever else they repeat (Created at, Email, Vendor, 0.00 money cells).
     A second row with order fields and a different Id, or after another order, is the same
-    order exported twice: the later one is kept (`duplicate_order`)."""
+    order exported twice: the later one is kept (`duplicate_order`). Each order holds `pos`,
+    the position of its order row among the rows."""
+    names, totals, ids_ = col("order_name"), col("total"), col("order_id")
+    fields = [bool(a or b) for a, b in zip(totals, col("financial_status"), strict=True)]
     orders: list[dict] = []
     by_name: dict[str, dict] = {}
     last = None
-    for rn, r in body:
-        name = cell(r, "order_name")
+    for k, rn in enumerate(rns):
+        name = names[k]
         if not name:
             raise ctx.fail(
                 "a row has no order name",
@@ -153,12 +194,12 @@ def group_orders(ctx: Context, hm: HeaderMap, body, cell) -> list[dict]:
         key = _order_key(name)
         order = by_name.get(key)
         if order is None:
-            order = {"row": rn, "cells": None, "lines": 0, "name": name, "first": rn}
+            order = {"row": rn, "pos": None, "lines": 0, "name": name, "first": rn}
             by_name[key] = order
             orders.append(order)
-        elif order["cells"] is not None and _has_order_fields(r, cell):
-            rid, oid = cell(r, "order_id"), cell(order["cells"], "order_id")
-            total, ototal = cell(r, "total"), cell(order["cells"], "total")
+        elif order["pos"] is not None and fields[k]:
+            rid, oid = ids_[k], ids_[order["pos"]]
+            total, ototal = totals[k], totals[order["pos"]]
             again = last != key or (rid and oid and rid != oid)
             if again or (total and ototal and total != ototal and not _zero(total)):
                 ctx.finding(
@@ -169,15 +210,15 @@ def group_orders(ctx: Context, hm: HeaderMap, body, cell) -> list[dict]:
                     value=name,
                 )
                 orders.remove(order)
-                order = {"row": rn, "cells": None, "lines": 0, "name": name, "first": rn}
+                order = {"row": rn, "pos": None, "lines": 0, "name": name, "first": rn}
                 by_name[key] = order
                 orders.append(order)
         order["lines"] += 1
-        if order["cells"] is None and _has_order_fields(r, cell):
-            order["row"], order["cells"] = rn, r
+        if order["pos"] is None and fields[k]:
+            order["row"], order["pos"] = rn, k
         last = key
     for o in orders:
-        if o["cells"] is None:
+        if o["pos"] is None:
             raise ctx.fail(
                 "a line-item row comes without its order's first row",
                 row=o["first"],
@@ -195,57 +236,65 @@ def _zero(text: str) -> bool:
     return bool(re.fullmatch(r"[0.,\s]*", text))
 
 
-def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, pd.DataFrame]:
+def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], col) -> dict[str, pd.DataFrame]:
     rns = [o["row"] for o in orders]
+    positions = [o["pos"] for o in orders]
+
+    def cells(f: str) -> Sequence[str]:  # a field's cells in the order rows
+        return take(col(f), positions)
+
     money_fields = [f for f in ("total", "refunded_amount") if f in hm]
-    raw_money = [cell(o["cells"], f) for o in orders for f in money_fields]
-    dec = decimal_style(raw_money)
-    totals = numbers(ctx, [cell(o["cells"], "total") for o in orders], rns,
-                     hm.column_name("total"), decimal=dec)  # fmt: skip
+    dec = decimal_style(list(chain.from_iterable(cells(f) for f in money_fields)))
+    totals = numbers(ctx, cells("total"), rns, hm.column_name("total"), decimal=dec)
     refunded = (
-        numbers(ctx, [cell(o["cells"], "refunded_amount") for o in orders], rns,
-                hm.column_name("refunded_amount"), decimal=dec)
+        numbers(ctx, cells("refunded_amount"), rns, hm.column_name("refunded_amount"),
+                decimal=dec)
         if "refunded_amount" in hm else pd.Series([None] * len(orders), dtype="Float64")
     )  # fmt: skip
     native_ids = flags = None
     if "order_id" in hm:
-        native_ids, flags = ids(ctx, [cell(o["cells"], "order_id") for o in orders], rns,
-                                hm.column_name("order_id"))  # fmt: skip
+        native_ids, flags = ids(ctx, cells("order_id"), rns, hm.column_name("order_id"))
     # Date order of slash dates (Excel re-saves): DMY if any first part is above 12.
-    created_raw = [cell(o["cells"], "created_at") for o in orders]
+    created_raw = cells("created_at")
     order = slash_order(created_raw)
     tz = known_timezone(ctx, SHOP)
-    assumed = 0
     shop = ctx.options.account or ctx.file.folder_hint
-    conv, touch, cancelled, refunds = [], [], [], []
-    tiktok_shop = 0
-    seen_customers: dict[str, int] = {}
-    # Plain lists: Series.iloc per order costs more than all the rest of the loop.
+    # Plain lists: Series.iloc per order costs more than all the rest.
     totals = totals.astype(object).where(totals.notna(), None).tolist()
     refunded = refunded.astype(object).where(refunded.notna(), None).tolist()
     if native_ids is not None:
         native_ids, flags = native_ids.tolist(), flags.tolist()
-    for n, o in enumerate(orders):
-        r, rn = o["cells"], o["row"]
-        created = created_raw[n]
-        parsed = parse_datetime(created, order) if created else None
-        if parsed is None:
-            raise ctx.fail(
-                "a cell is not a date and time",
-                row=rn,
-                column=hm.column_name("created_at"),
-                value=created or None,
-                expected="a timestamp such as 2025-01-08 10:15:00 +0800",
-            )
-        when, has_offset = parsed
-        if not has_offset:
-            if tz:
-                local = pd.Timestamp(when).tz_localize(tz)
+    # Each order's time, total and currency, checked in the order of the rows.
+    stamped = _with_offsets(created_raw)
+    utc = stamped[0] if stamped else []
+    local_dates: list = stamped[1] if stamped else []
+    assumed = 0
+    default_currency = known_currency(ctx, SHOP)
+    currencies = [(c or default_currency or "").upper() for c in cells("currency")]
+    for n in range(len(orders)):
+        rn = rns[n]
+        if stamped is None:
+            created = created_raw[n]
+            parsed = parse_datetime(created, order) if created else None
+            if parsed is None:
+                raise ctx.fail(
+                    "a cell is not a date and time",
+                    row=rn,
+                    column=hm.column_name("created_at"),
+                    value=created or None,
+                    expected="a timestamp such as 2025-01-08 10:15:00 +0800",
+                )
+            when, has_offset = parsed
+            if not has_offset:
+                if tz:
+                    local = pd.Timestamp(when).tz_localize(tz)
+                else:
+                    local = pd.Timestamp(when).tz_localize("UTC")
+                    assumed += 1
             else:
-                local = pd.Timestamp(when).tz_localize("UTC")
-                assumed += 1
-        else:
-            local = pd.Timestamp(when)
+                local = pd.Timestamp(when)
+            utc.append(local.tz_convert("UTC"))
+            local_dates.append(local.date())
         if pd.isna(totals[n]):
             raise ctx.fail(
                 "an order has no total",
@@ -253,101 +302,77 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, p
                 column=hm.column_name("total"),
                 expected="the order total, e.g. 59.50",
             )
-        currency = (cell(r, "currency") or known_currency(ctx, SHOP) or "").upper()
-        if not re.fullmatch(r"[A-Z]{3}", currency):
+        if not _CURRENCY.fullmatch(currencies[n]):
             raise ctx.fail(
-                "an order has no currency" if not currency else "not a currency code",
+                "an order has no currency" if not currencies[n] else "not a currency code",
                 row=rn,
                 column=hm.column_name("currency"),
-                value=cell(r, "currency") or None,
+                value=cells("currency")[n] or None,
                 expected="an ISO 4217 code such as USD",
                 hint="Pass --currency XXX for exports without a Currency column.",
             )
-        status = cell(r, "financial_status").lower()
-        if cell(r, "cancelled_at") or status in ("voided",):
-            cancelled.append(rn)
-            continue
-        if status in ("refunded", "partially_refunded") or (
-            pd.notna(refunded[n]) and refunded[n] > 0
-        ):
-            refunds.append(rn)
-        name = o["name"]
+    status = [v.lower() for v in cells("financial_status")]
+    left_out = [bool(c) or s == "voided" for c, s in zip(cells("cancelled_at"), status,
+                                                          strict=True)]  # fmt: skip
+    cancelled = [rn for rn, out in zip(rns, left_out, strict=True) if out]
+    refunds = [rns[n] for n, out in enumerate(left_out) if not out and (
+        status[n] in ("refunded", "partially_refunded") or (refunded[n] is not None
+                                                           and refunded[n] > 0))]  # fmt: skip
+    kept = [n for n, out in enumerate(left_out) if not out]
+    utc_kept = take(utc, kept)
+    emails = take(cells("email"), kept)
+    ehash = each_distinct(emails, email_hash)
+    cid = each_distinct(take(cells("customer_id"), kept),
+                        lambda v: clean_id(v)[0] if v else None)  # fmt: skip
+    customer = [f"shopify:{c}" if c else (f"shopify:email:{h[:32]}" if h else None)
+                for c, h in zip(cid, ehash, strict=True)]  # fmt: skip
+    market = _markets(ctx, take(cells("shipping_country"), kept),
+                      take(cells("billing_country"), kept), take(rns, kept))  # fmt: skip
+    queries: dict = {}
+    marketing = each_distinct(
+        list(zip(*(take(cells(f), kept) for f in ("note_attributes", "landing_site",
+             "referring_site", "sales_channel")), strict=True)),
+        lambda v: _marketing(*v, seen=queries),
+    )  # fmt: skip
+    lfs = [m[0] for m in marketing]
+    tiktok_shop = sum(m[1] for m in marketing)
+    keys = []
+    order_ids = []
+    for n in kept:
+        name = orders[n]["name"]
         nid, mangled = (native_ids[n], bool(flags[n])) if native_ids is not None else (
             None, False)  # fmt: skip
-        key = nid if nid and not mangled else f"{shop.lstrip('@') + ':' if shop else ''}{name}"
-        email = cell(r, "email")
-        ehash = email_hash(email)
-        cid_raw = cell(r, "customer_id")
-        cid = clean_id(cid_raw)[0] if cid_raw else None
-        customer = f"shopify:{cid}" if cid else (f"shopify:email:{ehash[:32]}" if ehash else None)
-        country = cell(r, "shipping_country") or cell(r, "billing_country")
-        try:
-            market = country_code(country)
-        except KeyError:
-            market = None
-            ctx.finding("unknown_country", "a country is not known; market left empty",
-                        row=rn, value=country)  # fmt: skip
-        attrs = note_attributes(cell(r, "note_attributes"))
-        landing = cell(r, "landing_site") or attrs.get("landing_site") or attrs.get("landing_page")
-        referrer = (cell(r, "referring_site") or attrs.get("referring_site")
-                    or attrs.get("referrer"))  # fmt: skip
-        lf = landing_fields(landing or None, referrer or None)
-        for f in UTM:  # utm_* note attributes (apps write them) fill what the URL lacks
-            if not lf[f] and attrs.get(f"utm_{f}"):
-                lf[f] = url_decode(attrs[f"utm_{f}"]).strip()
-        if TIKTOK_SHOP.search(cell(r, "sales_channel")) and not lf["source"]:
-            # sold on TikTok Shop (the sales channel app): the sale came from TikTok itself
-            lf["source"], lf["medium"] = "tiktok", "shop"
-            tiktok_shop += 1
-        utc = local.tz_convert("UTC")
-        row = {
-            "conversion_id": f"shopify:{key}:purchase",
-            "kind": "purchase",
-            "occurred_at": utc,
-            "local_date": local.date(),
-            "user_id": customer,
-            "email_hash": ehash,
-            "customer_id": customer,
-            "order_id": nid or name,
-            "value": float(totals[n]),
-            "currency": currency,
-            "market": market,
-            "source": lf["source"],
-            "medium": lf["medium"],
-            "campaign": lf["campaign"],
-            "referrer": lf["referrer"],
-            "landing_page": lf["landing_page"],
-            "origin": SOURCE,
-            "_sort": (utc, rn),
-        }
-        conv.append(row)
-        if lf["landing_page"] or lf["referrer"] or lf["source"]:
-            touch.append(
-                {
-                    "touch_id": f"{TOUCH_ORIGIN}:{key}",
-                    "occurred_at": utc,
-                    "local_date": local.date(),
-                    "user_id": customer,
-                    "email_hash": ehash,
-                    **{f: lf[f] for f in UTM},
-                    "click_id_type": lf["click_id_type"],
-                    "click_id": lf["click_id"],
-                    "referrer": lf["referrer"],
-                    "landing_page": lf["landing_page"],
-                    "market": market,
-                    "origin": TOUCH_ORIGIN,
-                }
-            )
-    # First order of each customer in the file (by time) is their first purchase.
-    for row in sorted(conv, key=lambda c: c["_sort"]):
-        cust = row["customer_id"]
-        if cust is None:
-            row["is_new_customer"] = None
-        else:
-            row["is_new_customer"] = cust not in seen_customers
-            seen_customers[cust] = 1
-    for row in conv:
-        row.pop("_sort")
+        keys.append(nid if nid and not mangled
+                    else f"{shop.lstrip('@') + ':' if shop else ''}{name}")  # fmt: skip
+        order_ids.append(nid or name)
+    conv = {
+        "conversion_id": [f"shopify:{k}:purchase" for k in keys],
+        "kind": ["purchase"] * len(kept),
+        "occurred_at": utc_kept,
+        "local_date": take(local_dates, kept),
+        "user_id": customer,
+        "email_hash": ehash,
+        "customer_id": customer,
+        "order_id": order_ids,
+        "value": [float(totals[n]) for n in kept],
+        "currency": take(currencies, kept),
+        "market": market,
+        **{f: [lf[f] for lf in lfs] for f in ("source", "medium", "campaign", "referrer",
+                                               "landing_page")},
+        "origin": [SOURCE] * len(kept),
+        "is_new_customer": _new_customers(customer, utc_kept, take(rns, kept)),
+    }  # fmt: skip
+    touched = [j for j, lf in enumerate(lfs) if lf["landing_page"] or lf["referrer"]
+               or lf["source"]]  # fmt: skip
+    touch = {
+        "touch_id": [f"{TOUCH_ORIGIN}:{keys[j]}" for j in touched],
+        **{f: take(conv[f], touched) for f in ("occurred_at", "local_date", "user_id",
+                                                "email_hash")},
+        **{f: [lfs[j][f] for j in touched] for f in (*UTM, "click_id_type", "click_id",
+                                                     "referrer", "landing_page")},
+        "market": take(market, touched),
+        "origin": [TOUCH_ORIGIN] * len(touched),
+    }  # fmt: skip
     if cancelled:
         ctx.rows_skipped += len(cancelled)
         ctx.finding(
@@ -382,7 +407,7 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, p
             column=hm.column_name("created_at"),
             rows=assumed,
         )
-    no_customer = sum(1 for c in conv if c["customer_id"] is None)
+    no_customer = sum(1 for c in customer if c is None)
     if no_customer:
         ctx.finding(
             "no_customer",
@@ -390,15 +415,90 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], cell) -> dict[str, p
             "they count as purchases but not for customer lifetime value",
             rows=no_customer,
         )
-    out = {"conversions": pd.DataFrame(conv)}
-    if touch:
+    out = {"conversions": pd.DataFrame(conv) if kept else pd.DataFrame()}
+    if touched:
         out["touchpoints"] = pd.DataFrame(touch)
     if shop:
         handle = shop.lstrip("@")
-        currencies = sorted({c["currency"] for c in conv})
+        currencies = sorted(set(conv["currency"]))
         out["accounts"] = pd.DataFrame(
             [{"account_id": account_id("shop", handle), "platform": "shop", "handle": handle,
               "currency": currencies[0] if len(currencies) == 1 else None, "kind": "shop",
               "market": ctx.options.market, "timezone": ctx.options.timezone}]
         )  # fmt: skip
+    return out
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+# 2025-01-08 10:15:00 +0800, as Shopify writes Created at: read in Arrow, whole columns at once
+_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2} (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d [+-](?:[01]\d|2[0-3])[0-5]\d$"
+
+
+def _with_offsets(created: Sequence[str]) -> tuple[pd.api.extensions.ExtensionArray, list] | None:
+    """(UTC times, local dates) of a column of `2025-01-08 10:15:00 +0800` cells; None when
+    any cell is written otherwise (then each is read by `parse_datetime`)."""
+    arr = text_array(created)
+    if (
+        arr is None
+        or not len(arr)
+        or not pc.all(pc.match_substring_regex(arr, _WITH_OFFSET)).as_py()
+    ):
+        return None
+    try:
+        utc = pc.strptime(arr, format="%Y-%m-%d %H:%M:%S %z", unit="us")
+    except pa.ArrowInvalid:  # a day that does not exist (2025-02-30)
+        return None
+    days = each_distinct([v[:10] for v in created], dt.date.fromisoformat)
+    return utc.to_pandas().array, days
+
+
+def _markets(ctx: Context, shipping: Sequence[str], billing: Sequence[str], rns: Sequence[int]):
+    """Each order's market from its shipping (else billing) country; an unknown country
+    leaves it empty, with a finding for that row."""
+    country = [s or b for s, b in zip(shipping, billing, strict=True)]
+    codes = each_distinct(country, _country)
+    for c, code, rn in zip(country, codes, rns, strict=True):
+        if code is _UNKNOWN:
+            ctx.finding("unknown_country", "a country is not known; market left empty",
+                        row=rn, value=c)  # fmt: skip
+    return [None if code is _UNKNOWN else code for code in codes]
+
+
+_UNKNOWN = object()
+
+
+def _country(v: str):
+    try:
+        return country_code(v)
+    except KeyError:
+        return _UNKNOWN
+
+
+def _marketing(notes: str, landing_site: str, referring_site: str, channel: str, *, seen: dict):
+    """(`landing_fields` of an order, sold on TikTok Shop) from its note attributes, landing
+    and referring site and sales channel."""
+    attrs = note_attributes(notes)
+    landing = landing_site or attrs.get("landing_site") or attrs.get("landing_page")
+    referrer = referring_site or attrs.get("referring_site") or attrs.get("referrer")
+    lf = landing_fields(landing or None, referrer or None, seen)
+    for f in UTM:  # utm_* note attributes (apps write them) fill what the URL lacks
+        if not lf[f] and attrs.get(f"utm_{f}"):
+            lf[f] = url_decode(attrs[f"utm_{f}"]).strip()
+    if TIKTOK_SHOP.search(channel) and not lf["source"]:
+        # sold on TikTok Shop (the sales channel app): the sale came from TikTok itself
+        lf["source"], lf["medium"] = "tiktok", "shop"
+        return lf, True
+    return lf, False
+
+
+def _new_customers(customer: list, utc: Sequence, rns: Sequence[int]) -> list:
+    """The first order of each customer in the file (by time) is their first purchase."""
+    out: list = [None] * len(customer)
+    seen: set = set()
+    ns = utc.asi8 if hasattr(utc, "asi8") else [t.value for t in utc]
+    for j in np.lexsort((np.asarray(rns, dtype=np.int64), np.asarray(ns, dtype=np.int64))).tolist():
+        cust = customer[j]
+        if cust is not None:
+            out[j] = cust not in seen
+            seen.add(cust)
     return out
