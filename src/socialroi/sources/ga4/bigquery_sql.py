@@ -61,10 +61,8 @@ def _host(url: str) -> str:
 
 
 def sessions_sql(part: tuple[int, int] | None = None) -> str:
-    """Sessions from events, one row per (visitor, session) with its first-of-session
-    fields (landing page, referrer, collected and parameter traffic sources), before any URL
-    is read: `touch_sql` reads them. Each CTE step names its columns so that no expression
-    is repeated inside another (DuckDB evaluates a repeated expression each time it appears).
+    """Sessions from events. Each CTE step names its columns so that no expression is
+    repeated inside another (DuckDB evaluates a repeated regex each time it appears).
 
     `part` = (k, n): only the visitors whose id hashes to k of n, so that a large month is
     grouped in n passes (a visitor's sessions all fall in one pass), each within memory."""
@@ -78,6 +76,19 @@ def sessions_sql(part: tuple[int, int] | None = None) -> str:
         packed = ", ".join(f"{c} := {prefix}_{c}" for c in cols)
         return f"arg_min(struct_pack({packed}), ts) FILTER (WHERE {cond})"
 
+    raw_utm = ", ".join(f"{_query_param('loc', 'utm_' + u)} AS raw_utm_{u}" for u in UTM)
+    dec_utm = ", ".join(f"{_decode('raw_utm_' + u)} AS dec_utm_{u}" for u in UTM)
+    utm = ", ".join(f"{_unset('dec_utm_' + u)} AS utm_{u}" for u in UTM)
+    clicks = ", ".join(f"{_query_param('loc', c)} AS url_{c}" for c in CLICK_IDS)
+    click_type = " ".join(f"WHEN url_{c} IS NOT NULL THEN '{c}'" for c in CLICK_IDS)
+    click_val = ", ".join(f"url_{c}" for c in CLICK_IDS)
+    pick = ", ".join(
+        f"CASE WHEN cts IS NOT NULL THEN cts.{u} WHEN prm IS NOT NULL THEN prm.{u} "
+        f"WHEN utm_tagged THEN utm_{u} END AS t_{u}"
+        for u in UTM
+    )
+    dec_t = ", ".join(f"{_decode('t_' + u)} AS d_{u}" for u in UTM)
+    engines = "|".join(SEARCH_ENGINES)
     return f"""
 WITH ev AS (
   SELECT ts, event_date, user_pseudo_id, user_id, country,
@@ -98,80 +109,38 @@ sess AS (
   FROM ev
   WHERE p_ga_session_id IS NOT NULL AND user_pseudo_id IS NOT NULL
   GROUP BY user_pseudo_id, p_ga_session_id
-)
-SELECT * EXCLUDE (landing, head, cts_all), landing.loc AS loc, landing.ref AS ref,
-  head.event_date AS event_date, head.country AS country,
-  CASE WHEN {" OR ".join(f"cts_all.{u} IS NOT NULL" for u in UTM[:3])} THEN cts_all END
-    AS cts,
-  cts_all.gclid AS cts_gclid, cts_all.dclid AS cts_dclid, cts_all.srsltid AS cts_srsltid
-FROM sess
-"""
-
-
-def landing_sql(sessions: str) -> str:
-    """What a landing page's URL says, once per distinct landing page of `sessions` (many
-    sessions share one: the regular expressions run half as often as per session): its
-    `utm_*` values (URL-decoded, placeholders as null), the first click id in `CLICK_IDS`
-    order, its host and the decoded page."""
-    raw_utm = ", ".join(f"{_query_param('loc', 'utm_' + u)} AS raw_utm_{u}" for u in UTM)
-    dec_utm = ", ".join(f"{_decode('raw_utm_' + u)} AS dec_utm_{u}" for u in UTM)
-    utm = ", ".join(f"{_unset('dec_utm_' + u)} AS utm_{u}" for u in UTM)
-    clicks = ", ".join(f"{_query_param('loc', c)} AS url_{c}" for c in CLICK_IDS)
-    click_type = " ".join(f"WHEN url_{c} IS NOT NULL THEN '{c}'" for c in CLICK_IDS)
-    click_val = ", ".join(f"url_{c}" for c in CLICK_IDS)
-    return f"""
-WITH l0 AS (SELECT DISTINCT loc FROM {sessions} WHERE loc IS NOT NULL),
-l1 AS (SELECT loc, {raw_utm}, {clicks}, {_host("loc")} AS land_host FROM l0),
-l2 AS (SELECT *, {dec_utm} FROM l1),
-l3 AS (SELECT *, {utm} FROM l2)
-SELECT loc, {", ".join(f"utm_{u}" for u in UTM)},
-  (utm_source IS NOT NULL OR utm_medium IS NOT NULL OR utm_campaign IS NOT NULL) AS utm_tagged,
-  CASE {click_type} END AS url_click_type, coalesce({click_val}) AS url_click,
-  land_host, {_decode("loc")} AS landing_page
-FROM l3
-"""
-
-
-def referrer_sql(sessions: str) -> str:
-    """What a referrer says, once per distinct referrer of `sessions`: its host, the search
-    engine it names and the decoded referrer."""
-    engines = "|".join(SEARCH_ENGINES)
-    return f"""
-WITH r0 AS (SELECT DISTINCT ref FROM {sessions} WHERE ref IS NOT NULL),
-r1 AS (SELECT ref, {_host("ref")} AS ref_host, {_decode("ref")} AS referrer FROM r0)
-SELECT *, regexp_extract(ref_host, '(^|\\.)({engines})\\.', 2) AS engine FROM r1
-"""
-
-
-def touch_sql(sessions: str) -> str:
-    """Touchpoints from the table `sessions` (`sessions_sql`'s rows) with what their landing
-    page (`landing_sql`) and referrer (`referrer_sql`) say: the session's source fields by
-    GA4's rules."""
-    pick = ", ".join(
-        f"CASE WHEN cts IS NOT NULL THEN cts.{u} WHEN prm IS NOT NULL THEN prm.{u} "
-        f"WHEN utm_tagged THEN utm_{u} END AS t_{u}"
-        for u in UTM
-    )
-    dec_t = ", ".join(f"{_decode('t_' + u)} AS d_{u}" for u in UTM)
-    return f"""
-WITH land AS ({landing_sql(sessions)}),
-refs AS ({referrer_sql(sessions)}),
+),
+s0 AS (
+  SELECT * EXCLUDE (landing, head, cts_all), landing.loc AS loc, landing.ref AS ref,
+    head.event_date AS event_date, head.country AS country,
+    CASE WHEN {" OR ".join(f"cts_all.{u} IS NOT NULL" for u in UTM[:3])} THEN cts_all END
+      AS cts,
+    cts_all.gclid AS cts_gclid, cts_all.dclid AS cts_dclid, cts_all.srsltid AS cts_srsltid
+  FROM sess
+),
+s1 AS (
+  SELECT *, {raw_utm}, {clicks},
+    {_host("ref")} AS ref_host, {_host("loc")} AS land_host
+  FROM s0
+),
+s2 AS (SELECT *, {dec_utm} FROM s1),
+s3 AS (SELECT *, {utm} FROM s2),
 s4 AS (
-  SELECT s.*, {", ".join(f"l.utm_{u}" for u in UTM)}, coalesce(l.utm_tagged, false) AS utm_tagged,
-    l.landing_page, r.referrer, r.ref_host, r.engine,
-    coalesce(l.url_click_type, CASE WHEN s.cts_gclid IS NOT NULL THEN 'gclid'
-      WHEN s.cts_dclid IS NOT NULL THEN 'dclid' WHEN s.cts_srsltid IS NOT NULL THEN 'srsltid'
-    END) AS click_id_type,
-    coalesce(l.url_click, s.cts_gclid, s.cts_dclid, s.cts_srsltid) AS raw_click_id,
-    r.ref_host IS NOT NULL AND r.ref_host IS DISTINCT FROM l.land_host AS external_ref
-  FROM {sessions} s
-  LEFT JOIN land l ON l.loc = s.loc
-  LEFT JOIN refs r ON r.ref = s.ref
+  SELECT *,
+    (utm_source IS NOT NULL OR utm_medium IS NOT NULL OR utm_campaign IS NOT NULL) AS utm_tagged,
+    CASE {click_type} WHEN cts_gclid IS NOT NULL THEN 'gclid'
+      WHEN cts_dclid IS NOT NULL THEN 'dclid' WHEN cts_srsltid IS NOT NULL THEN 'srsltid'
+    END AS click_id_type,
+    coalesce({click_val}, cts_gclid, cts_dclid, cts_srsltid) AS raw_click_id,
+    ref_host IS NOT NULL AND ref_host IS DISTINCT FROM land_host AS external_ref,
+    regexp_extract(ref_host, '(^|\\.)({engines})\\.', 2) AS engine
+  FROM s3
 ),
 s5 AS (SELECT *, {pick} FROM s4),
 s6 AS (
   SELECT *, {dec_t}, cts IS NOT NULL OR prm IS NOT NULL OR utm_tagged AS tagged,
-    {_decode("raw_click_id")} AS click_id
+    {_decode("raw_click_id")} AS click_id,
+    {_decode("ref")} AS referrer, {_decode("loc")} AS landing_page
   FROM s5
 )
 SELECT
