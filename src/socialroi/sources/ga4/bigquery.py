@@ -48,7 +48,7 @@ from socialroi.sources.ga4.bigquery_sql import (
     TS_MIN,
     conversions_sql,
     flatten_sql,
-    sessions_sql,
+    sessions_with_market,
 )
 from socialroi.sources.kit.accounts import known_currency
 from socialroi.sources.kit.countries import country_table
@@ -463,9 +463,10 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
     # A large month is grouped in passes of about SESSION_PASS_EVENTS events, by visitor: a
     # grouping's state cannot spill to disk, and a pass's fits the run's memory bound.
     passes = max(1, -(-ctx.rows_read // SESSION_PASS_EVENTS))
-    con.execute(f"CREATE TEMP TABLE touch AS {_with_market((0, passes) if passes > 1 else None)}")
+    first = sessions_with_market((0, passes) if passes > 1 else None)
+    con.execute(f"CREATE TEMP TABLE touch AS {first}")
     for k in range(1, passes):
-        con.execute(f"INSERT INTO touch {_with_market((k, passes))}")
+        con.execute(f"INSERT INTO touch {sessions_with_market((k, passes))}")
     no_sid = con.execute(
         "SELECT count(*), min(rn) FROM norm WHERE p_ga_session_id IS NULL"
     ).fetchone()
@@ -492,13 +493,6 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
     ).to_arrow_table()
     _unknown_countries(ctx, touch, "geo.country")
     return touch.drop_columns(["country_name"])  # occurred_at: UTC, without a zone
-
-
-def _with_market(part: tuple[int, int] | None) -> str:
-    """The sessions of `part` with their market: joined once, for the touchpoints and the
-    conversions alike."""
-    return (f"SELECT t.*, c.code AS market FROM ({sessions_sql(part)}) t "
-            "LEFT JOIN countries c ON c.name = lower(trim(t.country))")  # fmt: skip
 
 
 def _unknown_countries(ctx: Context, rows: pa.Table, column: str) -> None:
