@@ -11,6 +11,7 @@ expression and joins the small rules table, so the same rules run on DuckDB and 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -135,24 +136,41 @@ def classify_table(
     click_id_type: ir.StringValue,
     rules: list[ChannelRule] | None = None,
     rules_t: ir.Table | None = None,
+    clean: dict[str, Callable[[ir.StringValue], ir.StringValue]] | None = None,
 ) -> ir.Table:
     """`t` with channel, channel_platform, paid and rule added. `rules_t` is the rules'
     outputs table (`rules_data`) when the caller supplies it (a compiled query's input).
+    `clean`: columns of `t` ("source", "medium") replaced by a function of their value (the
+    unify step's lower-casing), which the rules then test.
 
-    The regexes run once per row (one CASE giving the rule's number); the outputs come from a
-    join with the small rules table. Four CASEs, one per output, would run every regex four
-    times, and Ibis would inline a rule-number column back into each of them.
+    Nothing runs per row but hashing: the cleaning and the referrer's host run once per
+    distinct (source, medium, referrer, click id type) as given, and the rules' regexes once
+    per distinct cleaned combination (a month of GA4 sessions holds a few dozen among
+    hundreds of thousands of rows); both come back to the rows by joins. The rule's number
+    comes from one CASE and its outputs from a join with the small rules table: four CASEs,
+    one per output, would run every regex four times.
     """
     rules = load_rules() if rules is None else rules
+    clean = clean or {}
     t = t.drop(*[c for c in OUTPUTS if c in t.columns])
-    keys = {f"_k_{f}": v for f, v in _fields(source, medium, referrer, click_id_type).items()}
-    t = t.mutate(**keys)
-    # The regexes run once per distinct (source, medium, referrer host, click id type), not
-    # once per row: a month of sessions holds a few hundred such combinations.
-    combos = t.select(**{f"_c_{f}": t[f"_k_{f}"] for f in FIELDS}).distinct()
+    given = {"source": source, "medium": medium, "referrer": referrer,
+             "click_id_type": click_id_type}  # fmt: skip
+    t = t.mutate(**{f"_r_{f}": v for f, v in given.items()})
+    raw = t.select(**{f"_q_{f}": t[f"_r_{f}"] for f in given}).distinct()
+    values = {f: raw[f"_q_{f}"] for f in given}
+    values |= {c: fn(values[c]) for c, fn in clean.items()}
+    keys = _fields(values["source"], values["medium"], values["referrer"],
+                   values["click_id_type"])  # fmt: skip
+    raw = raw.mutate(**{f"_k_{f}": v for f, v in keys.items()},
+                     **{f"_n_{c}": values[c] for c in clean})  # fmt: skip
+    combos = raw.select(**{f"_c_{f}": raw[f"_k_{f}"] for f in FIELDS}).distinct()
     combos = combos.mutate(_ri=_first_rule({f: combos[f"_c_{f}"] for f in FIELDS}, rules))
-    t = t.left_join(combos, [t[f"_k_{f}"] == combos[f"_c_{f}"] for f in FIELDS])
-    t = t.drop(*keys, *[f"_c_{f}" for f in FIELDS])
+    raw = raw.left_join(combos, [raw[f"_k_{f}"] == combos[f"_c_{f}"] for f in FIELDS])
+    raw = raw.drop(*[f"_k_{f}" for f in FIELDS], *[f"_c_{f}" for f in FIELDS])
+    t = t.left_join(raw, [t[f"_r_{f}"].identical_to(raw[f"_q_{f}"]) for f in given])
+    t = t.drop(*[f"_r_{f}" for f in given], *[f"_q_{f}" for f in given])
+    if clean:
+        t = t.mutate(**{c: t[f"_n_{c}"] for c in clean}).drop(*[f"_n_{c}" for c in clean])
     rt = rules_t if rules_t is not None else rules_table(rules)
     j = t.left_join(rt, t._ri == rt._rid).drop("_ri", "_rid")
     return j.mutate(channel_platform=j.channel_platform.nullif(""))

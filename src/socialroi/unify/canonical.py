@@ -12,6 +12,7 @@ shares happens here, written once in Ibis so DuckDB and Spark run the same code:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import ibis
 import ibis.expr.types as ir
@@ -117,7 +118,11 @@ def _money(t: ir.Table, fx: ir.Table, table: str) -> ir.Table:
 
 
 def _channels(
-    table: str, t: ir.Table, rules: list[ChannelRule] | None, rules_t: ir.Table | None
+    table: str,
+    t: ir.Table,
+    rules: list[ChannelRule] | None,
+    rules_t: ir.Table | None,
+    clean: dict[str, Callable[[ir.StringValue], ir.StringValue]],
 ) -> ir.Table:
     def col(name: str) -> ir.StringValue:
         return t[name] if name in t.columns else ibis.null("string")
@@ -134,7 +139,7 @@ def _channels(
         t = t.mutate(_known=known)
     t = classify_table(
         t, col("source"), col("medium"), col("referrer"), col("click_id_type"), rules=rules,
-        rules_t=rules_t,
+        rules_t=rules_t, clean=clean,
     )  # fmt: skip
     if "rule" not in TABLES[table].column_names:
         t = t.drop("rule")
@@ -154,15 +159,19 @@ def unify_table(
 ) -> ir.Table:
     """The canonical rows for one staged table, as an Ibis expression (`rules_t`: the
     rules' table, `model.channels.rules_data`, when the caller supplies it as an input)."""
-    for c in LOWER.get(table, ()):
-        if c in t.columns:
-            # A regex, not .strip(): Ibis compiles strip to TRIM(... '\f' ...) and Spark reads
-            # '\f' as the letter f, so "facebook" became "acebook" there.
-            t = t.mutate(**{c: t[c].lower().re_replace(r"^\s+|\s+$", "")})
+    clean = {c: _lower for c in LOWER.get(table, ()) if c in t.columns}
+    if clean and table not in CHANNEL_TABLES:
+        t = t.mutate(**{c: fn(t[c]) for c, fn in clean.items()})
     t = _money(t, fx, table)
-    if table in CHANNEL_TABLES:
-        t = _channels(table, t, rules, rules_t)
+    if table in CHANNEL_TABLES:  # lower-cased once per distinct value, with the channels
+        t = _channels(table, t, rules, rules_t, clean)
     return t
+
+
+def _lower(value: ir.StringValue) -> ir.StringValue:
+    # A regex, not .strip(): Ibis compiles strip to TRIM(... '\f' ...) and Spark reads '\f' as
+    # the letter f, so "facebook" became "acebook" there.
+    return value.lower().re_replace(r"^\s+|\s+$", "")
 
 
 def unify(

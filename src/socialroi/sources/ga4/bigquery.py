@@ -48,7 +48,7 @@ from socialroi.sources.ga4.bigquery_sql import (
     TS_MIN,
     conversions_sql,
     flatten_sql,
-    sessions_sql,
+    sessions_with_market,
 )
 from socialroi.sources.kit.accounts import known_currency
 from socialroi.sources.kit.countries import country_table
@@ -436,7 +436,16 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: Context, fmt: str) -> None:
         ("event_date IS NOT NULL AND try_strptime(event_date, '%Y%m%d') IS NULL", "event_date",
          "an event_date is not a date", "YYYYMMDD"),
     ]  # fmt: skip
-    # One scan for every check: the first offending row of each.
+    # One cheap scan says whether any event breaks a check (the dates once per distinct
+    # value); only then does a second find the first offending row of each.
+    rows = " OR ".join(f"({cond})" for cond, col, _, _ in checks if col != "event_date")
+    day = next(cond for cond, col, _, _ in checks if col == "event_date")
+    any_bad = con.execute(
+        f"SELECT (SELECT coalesce(bool_or({rows}), false) FROM norm) OR (SELECT "
+        f"coalesce(bool_or({day}), false) FROM (SELECT DISTINCT event_date FROM norm))"
+    ).fetchone()[0]
+    if not any_bad:
+        return
     cols = ", ".join(
         f"arg_min(struct_pack(rn := rn, v := CAST("
         f"{'ts' if col == 'event_timestamp' else col} AS VARCHAR)), rn) FILTER (WHERE {cond})"
@@ -454,9 +463,10 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
     # A large month is grouped in passes of about SESSION_PASS_EVENTS events, by visitor: a
     # grouping's state cannot spill to disk, and a pass's fits the run's memory bound.
     passes = max(1, -(-ctx.rows_read // SESSION_PASS_EVENTS))
-    con.execute(f"CREATE TEMP TABLE touch AS {sessions_sql((0, passes) if passes > 1 else None)}")
+    first = sessions_with_market((0, passes) if passes > 1 else None)
+    con.execute(f"CREATE TEMP TABLE touch AS {first}")
     for k in range(1, passes):
-        con.execute(f"INSERT INTO touch {sessions_sql((k, passes))}")
+        con.execute(f"INSERT INTO touch {sessions_with_market((k, passes))}")
     no_sid = con.execute(
         "SELECT count(*), min(rn) FROM norm WHERE p_ga_session_id IS NULL"
     ).fetchone()
@@ -476,8 +486,8 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
                    make_timestamp(t.ts0)::DATE) AS local_date,
           t.visitor_id, t.user_id, t.session_id, t.source, t.medium, t.campaign, t.content,
           t.term, t.click_id_type, t.click_id, t.referrer, t.landing_page,
-          c.code AS market, t.country AS country_name, 'ga4_event' AS origin
-        FROM touch t LEFT JOIN countries c ON c.name = lower(trim(t.country))
+          t.market, t.country AS country_name, 'ga4_event' AS origin
+        FROM touch t
         ORDER BY t.ts0, t.touch_id
         """
     ).to_arrow_table()
@@ -579,10 +589,7 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
           '{CONV_ORIGIN}' AS origin
         FROM c
         LEFT JOIN touch t0 ON t0.visitor_id = c.user_pseudo_id AND t0.session_id = c.sid
-        LEFT JOIN (SELECT touch_id, user_id, source, medium, campaign, referrer, landing_page,
-                          cc.code AS market
-                   FROM touch LEFT JOIN countries cc ON cc.name = lower(trim(touch.country)))
-          t ON t.touch_id = t0.touch_id
+        LEFT JOIN touch t ON t.touch_id = t0.touch_id
         LEFT JOIN countries k ON k.name = lower(trim(c.country))
         ORDER BY c.ts, c.rn
         """

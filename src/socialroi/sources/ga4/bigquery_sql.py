@@ -162,6 +162,13 @@ FROM s6
 """
 
 
+def sessions_with_market(part: tuple[int, int] | None = None) -> str:
+    """`sessions_sql(part)` with each session's market from the table `countries`: joined
+    once, for the touchpoints and the conversions alike."""
+    return (f"SELECT t.*, c.code AS market FROM ({sessions_sql(part)}) t "
+            "LEFT JOIN countries c ON c.name = lower(trim(t.country))")  # fmt: skip
+
+
 def conversions_sql() -> str:
     kinds = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in KINDS.items())
     return f"""
