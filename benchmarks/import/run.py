@@ -86,11 +86,14 @@ def child_import(exports: Path, db: Path) -> None:
 
     with Workspace.open(db) as ws:
         last[0], last[1] = time.perf_counter(), time.process_time()
-        runs.run(ws.store, [exports], base_currency=ws.base_currency, rules=ws.rules,
-                 planned=planned, on_file=on_file)  # fmt: skip
+        summary = runs.run(ws.store, [exports], base_currency=ws.base_currency, rules=ws.rules,
+                           planned=planned, on_file=on_file)  # fmt: skip
     wall, cpu = time.perf_counter() - t_start, time.process_time() - c_start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"plan_s": t_plan, "wall_s": wall, "cpu_s": cpu, "peak_mb": peak,
+    # the parse-ahead worker's CPU (start-up included) counts; its memory is its own
+    worker_cpu, worker_peak = getattr(summary, "ahead", None) or (0.0, 0.0)
+    print(json.dumps({"plan_s": t_plan, "wall_s": wall, "cpu_s": cpu + worker_cpu,
+                      "peak_mb": peak, "worker_cpu_s": worker_cpu, "worker_peak_mb": worker_peak,
                       "files": out}))  # fmt: skip
 
 
@@ -212,7 +215,13 @@ def _render(what, made, files, size, imp, per, same, notes) -> str:
         f"{imp['wall_s'] / same['db_s']:.1f}x wall, {imp['cpu_s'] / same['db_cpu']:.1f}x "
         f"CPU.** On the same files only (without detection and workbooks): "
         f"{same['sr_s'] / same['db_s']:.1f}x wall, {same['sr_cpu'] / same['db_cpu']:.1f}x "
-        f"CPU. Peak memory of the import (max RSS): **{imp['peak_mb']:,.0f} MB**.",
+        f"CPU. Peak memory of the import (max RSS): **{imp['peak_mb']:,.0f} MB**"
+        + (
+            f" (its parse-ahead worker: {imp['worker_peak_mb']:,.0f} MB, "
+            f"{imp['worker_cpu_s']:.1f} s CPU, counted in the import's CPU)."
+            if imp.get("worker_peak_mb")
+            else "."
+        ),
         "",
         "CPU time (all threads of the process) is the steadier figure on a shared machine: "
         "other processes stretch wall time, not CPU time.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from socialroi.sources.base import (
     REPORTS,
     UNSUPPORTED,
     Context,
+    Finding,
     ImportOptions,
     InputFile,
     Report,
@@ -230,13 +231,15 @@ def import_file(
     report: Report | None = None,
     state: RunState | None = None,
     tx: duckdb.DuckDBPyConnection | None = None,
+    ahead: Callable[[InputFile, Report, dict], Parsed | None] | None = None,
 ) -> ImportResult:
     """Import one file as one batch. `force` re-reads a file already imported (its rows
     replace themselves, so totals do not change) — for a corrected parser or channel rules.
     `report` is the file's report when a run has detected it already; `state` what the run
     has read of the workspace (a single file's import reads it afresh); `tx` the open
     transaction of a group of files (`land.groups`) the batch joins instead of committing
-    on its own."""
+    on its own; `ahead(file, report, known accounts)` the file's parse done ahead by a run's
+    worker (`land.ahead`) from these bytes and accounts, or None: it is parsed here."""
     options = options or ImportOptions()
     state = state or RunState(store)
     context = file.context(options)
@@ -245,11 +248,14 @@ def import_file(
         return ImportResult(file.name, "unchanged", known)
     limits.check_file(file.name, file.data)
     report = report or detect(file, options)
-    ctx = Context(file, options, known_accounts=state.accounts(), engine=store.parse_engine)
+    accounts = state.accounts()
+    ctx = Context(file, options, known_accounts=accounts, engine=store.parse_engine)
+    parsed = ahead(file, report, accounts) if ahead is not None else None
     try:
-        staged = report.parse(file, ctx)
-        unified = landing.prepare(store, ctx, staged, base_currency, rules, state)
-        del staged  # a large file's parsed rows are not kept beside their unified copy
+        arrow = parse_checked(report, file, ctx) if parsed is None else parsed.restore(ctx)
+        del parsed
+        unified = landing.unify_checked(store, ctx, arrow, base_currency, rules, state)
+        del arrow  # a large file's parsed rows are not kept beside their unified copy
     except (ImportFailed, SocialroiError):
         raise
     except (TextDamaged, UnicodeDecodeError) as exc:  # the kit's own sentence
@@ -269,6 +275,29 @@ def import_file(
     result = _load(store, file, report, ctx, unified, context, force, tx)
     state.landed(file.sha256, context, result.batch_id, unified.get("accounts"))
     return result
+
+
+@dataclass
+class Parsed:
+    """A file's parse and checks done elsewhere (`land.ahead`): its checked Arrow tables and
+    what the parse said (findings, rows read and skipped), and the CPU seconds it took."""
+
+    tables: dict[str, pa.Table]
+    findings: list[Finding]
+    rows_read: int
+    rows_skipped: int
+    cpu: float = 0.0
+
+    def restore(self, ctx: Context) -> dict[str, pa.Table]:
+        """The tables, with `ctx` as the parse left it."""
+        ctx.findings[:] = self.findings
+        ctx.rows_read, ctx.rows_skipped = self.rows_read, self.rows_skipped
+        return self.tables
+
+
+def parse_checked(report: Report, file: InputFile, ctx: Context) -> dict[str, pa.Table]:
+    """Parse a file and check its rows (what needs no workspace): checked Arrow tables."""
+    return landing.checked(ctx, report.parse(file, ctx))
 
 
 def _unreadable(file: InputFile, report: Report) -> ImportFailed:

@@ -48,9 +48,27 @@ def prepare(
 ) -> dict[str, pa.Table]:
     """Staging frames -> unified Arrow tables, ready to `write` (raises `ctx.fail(...)`).
     `state`: what the run has read of the workspace already (the exchange-rate overrides)."""
+    return unify_checked(store, ctx, checked(ctx, staged), base_currency, rules, state)
+
+
+def checked(ctx: Context, staged: Staged) -> dict[str, pa.Table]:
+    """The first half of `prepare`, which needs no workspace: plausibility, typed Arrow,
+    validation (an import run does it in its parse-ahead worker, `land.ahead`)."""
     staged = plausible.check(ctx, staged)
     arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
     validate(ctx, arrow)
+    return arrow
+
+
+def unify_checked(
+    store: DuckDBStore,
+    ctx: Context,
+    arrow: dict[str, pa.Table],
+    base_currency: str,
+    rules: list[ChannelRule] | None,
+    state: RunState | None = None,
+) -> dict[str, pa.Table]:
+    """The second half of `prepare`: identity checks against what is stored, then unify."""
     identity.check(store, ctx, arrow)
     overrides = state.fx_overrides() if state is not None else None
     return unify_staged(store, arrow, base_currency, rules, ctx, overrides)

@@ -18,8 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from socialroi.errors import NotAnExport, SocialroiError
-from socialroi.land import groups
-from socialroi.land.importer import ImportResult, _hidden, detect, expand_file, import_file
+from socialroi.land import ahead, groups
+from socialroi.land.importer import (
+    ImportResult,
+    Parsed,
+    _hidden,
+    detect,
+    expand_file,
+    import_file,
+)
 from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule
 from socialroi.sources.base import ImportOptions, InputFile, Report
@@ -36,11 +43,14 @@ class Plan:
 
     todo: list[tuple[InputFile, Report]] = field(default_factory=list)
     results: list[ImportResult] = field(default_factory=list)  # skipped and failed
+    sha256: list[str] = field(default_factory=list)  # of each file of `todo`, when planned
 
 
 @dataclass
 class RunSummary:
     results: list[ImportResult] = field(default_factory=list)
+    # the parse-ahead worker's CPU seconds and peak memory (MB), when the run started one
+    ahead: tuple[float, float] | None = None
 
     def of(self, status: str) -> list[ImportResult]:
         return [r for r in self.results if r.status == status]
@@ -127,6 +137,7 @@ def plan(paths: Iterable[str | Path], options: ImportOptions | None = None) -> P
     # hold every file's bytes while it imports one (the large demo's 613 MB). Zip members
     # keep theirs.
     result.todo = [(_unread(f), r) for f, r in todo]
+    result.sha256 = [f.sha256 for f, _ in todo]
     return result
 
 
@@ -165,23 +176,43 @@ def run(
         if on_file:
             on_file(res)
 
-    def attempt(f: InputFile, report: Report, tx: Any = None) -> ImportResult:
+    # Parsing ahead in a second process (`land.ahead`) when the run has enough files for it;
+    # a file whose content is already a batch is not sent (it is not parsed).
+    def wanted(i: int) -> bool:
+        if force or i >= len(p.sha256):
+            return True
+        return not state.loaded_batch(p.sha256[i], p.todo[i][0].context(options))
+
+    worker: ahead.Ahead | None = None
+    where = {id(f): i for i, (f, _) in enumerate(p.todo)}
+    at = [-1]  # the index in p.todo of the file being imported
+    parse_cpu = [0.0]  # the worker's CPU seconds for the file being imported
+
+    def from_worker(f: InputFile, report: Report, accounts: dict) -> Parsed | None:
+        got = worker.take(at[0], f, report, accounts) if worker is not None else None
+        parse_cpu[0] = got.cpu if got is not None else 0.0
+        return got
+
+    def attempt(f: InputFile, report: Report, tx: Any = None, index: int = -1) -> ImportResult:
+        at[0], parse_cpu[0] = where.get(id(f), index), 0.0
         with groups.timed() as took:
             res = import_file(
                 store, _read(f), options, base_currency=base_currency, rules=rules,
-                force=force, report=report, state=state, tx=tx,
+                force=force, report=report, state=state, tx=tx, ahead=from_worker,
             )  # fmt: skip
         res.seconds, res.cpu = took()
+        res.cpu += parse_cpu[0]
         return res
 
     def alone(f: InputFile, report: Report) -> ImportResult:
+        index = where.get(id(f), -1)
         with groups.timed() as took:
             try:
                 f = _read(f)
             except OSError as exc:  # gone or unreadable since the plan read it
                 return ImportResult(f.name, "failed", None, reason=f"cannot read the file: {exc}")
             try:
-                return attempt(f, report)
+                return attempt(f, report, index=index)
             except SocialroiError as exc:
                 res = _problem(f.name, exc, "failed")
         res.seconds, res.cpu = took()
@@ -192,7 +223,11 @@ def run(
     with store.bulk():
         grouper = groups.Grouper(store, state, attempt, alone, emit)
         try:
-            for f, report in p.todo:
+            if ahead.Ahead.worth(p.todo):
+                worker = ahead.Ahead(p.todo, options, wanted)
+            for i, (f, report) in enumerate(p.todo):
+                if worker is not None:
+                    worker.advance(i, state.accounts())
                 if groups.small(f):
                     grouper.add(f, report)
                 else:  # a large file lands alone, after the group before it
@@ -204,4 +239,7 @@ def run(
             raise
         finally:
             limits.forget_workbooks()
+            if worker is not None:
+                worker.close()
+                summary.ahead = worker.stats
     return summary

@@ -1,0 +1,313 @@
+"""Parsing ahead: a run's next files parsed in a worker process while this one lands them.
+
+An import run parses each file (Python, pandas, Arrow: one core) and then lands it (unify,
+upsert, commit in DuckDB). On a machine with a second core, `Ahead` starts one worker
+process that parses and checks the next files of the run, in the run's order, while the
+main process lands the current one; the main process lands each file from the worker's
+parse when it comes to it. What stays as it was:
+
+- the order: files land one by one in the run's order, in the main process, which alone
+  writes to the workspace; the worker never opens it;
+- the results: the worker runs the same parse and checks (`importer.parse_checked`) on the
+  same bytes with the same known accounts. A parse depends on what the accounts register
+  holds, and a batch of the run may change it: a worker's parse made with other accounts than
+  the main process holds when the file's turn comes (or of other bytes: the file changed
+  since) is thrown away and the file parsed again here;
+- the errors: a file whose parse fails in the worker is parsed again in the main process,
+  which fails with the very error (file, row, column, value) an import without a worker
+  gives; a worker that dies or cannot start leaves the rest of the run to the main process;
+- the workspace's engine: a parse that shapes rows in the workspace's DuckDB (GA4 event
+  exports, `Context.engine`) cannot run in the worker: it stops at once, the main process
+  parses the file, and the run sends no more files of that report;
+- memory: at most `AHEAD_FILES` files are parsed ahead of the main process, and a file
+  larger than `AHEAD_BYTES` is parsed by the main process when its turn comes, never ahead
+  (its parsed rows would otherwise wait beside the main process's own).
+
+Nothing is parsed twice on purpose: which of the two processes parses a file is settled by a
+claim in shared memory (the worker claims a file when it starts it; the main process claims
+a file the worker has not started when its turn comes and parses it itself, so the main
+process never waits for a parse that has not begun). Parsed tables come back as Arrow IPC
+streams. The worker ignores Ctrl-C: the main process stops it (`close`) however the run ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import queue
+import resource
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from socialroi.land.importer import Parsed, parse_checked
+from socialroi.sources import load_all
+from socialroi.sources.base import REPORTS, Context, ImportOptions, InputFile, Report
+from socialroi.sources.kit import limits
+
+AHEAD_FILES = 4  # files parsed ahead of the main process at most
+AHEAD_BYTES = 4 << 20  # a larger file is parsed by the main process, never ahead
+MIN_FILES = 6  # a run with fewer files to parse ahead starts no worker (start-up: ~1 s CPU)
+FREE, WORKER, MAIN = 0, 1, 2  # who parses a file (the claims array)
+READY, STOPPED = -1, -2  # the worker's messages besides answers
+WAIT = 1.0  # seconds between checks that the worker is still alive, while waiting for it
+
+
+class NeedsWorkspace(BaseException):  # noqa: N818 - not an error: a parser's own `except
+    # Exception` must let it through
+    """A parse asked for the workspace's engine: it belongs in the main process."""
+
+
+def _no_engine() -> Any:
+    raise NeedsWorkspace
+
+
+@dataclass
+class Task:
+    index: int  # the file's place in the run
+    name: str
+    path: str | None
+    data: bytes | None  # a zip member's bytes; a file on disk is read by the worker
+    report: str  # the report's key
+    options: ImportOptions
+    accounts: dict[str, dict[str, Any]]
+
+
+def eligible(file: InputFile, report: Report) -> bool:
+    """Whether a file may be parsed ahead (by size: a large file's parse waits for its turn)."""
+    if file.data:
+        return len(file.data) <= AHEAD_BYTES
+    try:
+        return file.path is not None and file.path.stat().st_size <= AHEAD_BYTES
+    except OSError:
+        return False
+
+
+class Ahead:
+    """The worker of one run: `advance(i)` as the main process comes to file `i` (sends the
+    next files), `take(i, ...)` for file `i`'s parse (or None: parse it here), `close()`."""
+
+    def __init__(
+        self,
+        todo: list[tuple[InputFile, Report]],
+        options: ImportOptions,
+        wanted: Callable[[int], bool] = lambda i: True,
+    ) -> None:
+        self.todo, self.options, self.wanted = todo, options, wanted
+        self.in_main: set[str] = set()  # reports whose parse needs the workspace
+        self.sent: dict[int, dict[str, dict[str, Any]]] = {}  # index -> accounts sent with it
+        self.got: dict[int, Any] = {}
+        self.next = 0  # the next file to consider sending
+        self.stats: tuple[float, float] | None = None  # the worker's CPU s and peak RSS MB
+        self.reparsed = 0  # parses thrown away (accounts or bytes changed)
+        self.taken = 0  # files landed from the worker's parse
+        self.waited = 0.0  # seconds the main process waited for the worker
+        self.broken = False
+        self.ready = False  # the worker has started
+        mpc = mp.get_context("spawn")  # a fork would copy the workspace's DuckDB threads
+        self.claims = mpc.Array("b", max(len(todo), 1))
+        self.tasks: Any = mpc.Queue()
+        self.results: Any = mpc.Queue()
+        for q in (self.tasks, self.results):
+            q.cancel_join_thread()  # a dead worker must not keep the run from ending
+        self.proc = mpc.Process(
+            target=_work, args=(self.tasks, self.results, self.claims), daemon=True,
+            name="socialroi-parse-ahead",
+        )  # fmt: skip
+        with _main_not_imported():
+            self.proc.start()
+
+    @classmethod
+    def worth(cls, todo: list[tuple[InputFile, Report]]) -> bool:
+        """Whether a worker pays: a second core, and enough files it may parse."""
+        if (os.cpu_count() or 1) < 2:
+            return False
+        return sum(1 for f, r in todo if eligible(f, r)) >= MIN_FILES
+
+    def advance(self, position: int, accounts: dict[str, dict[str, Any]]) -> None:
+        """The main process is at file `position`: keep `AHEAD_FILES` files after it sent,
+        with the accounts the register holds now."""
+        self._drain(position)
+        if self.broken:
+            return
+        self.next = max(self.next, position + 1)
+        while self.next < len(self.todo) and self._waiting(position) < AHEAD_FILES:
+            i = self.next
+            self.next += 1
+            file, report = self.todo[i]
+            if report.key in self.in_main or not eligible(file, report) or not self.wanted(i):
+                continue
+            on_disk = not file.data and file.path is not None
+            self.tasks.put(
+                Task(i, file.name, str(file.path) if file.path else None,
+                     None if on_disk else file.data, report.key, self.options, accounts)
+            )  # fmt: skip
+            self.sent[i] = accounts
+
+    def _waiting(self, position: int) -> int:
+        return sum(1 for i in self.sent if i > position)
+
+    def take(
+        self, index: int, file: InputFile, report: Report, accounts: dict[str, dict[str, Any]]
+    ) -> Parsed | None:
+        """File `index`'s parse from the worker, if it is one the main process would make
+        now (same bytes, same accounts); None: the main process parses it."""
+        sent = self.sent.pop(index, None)
+        if sent is None or self.broken:
+            return None
+        with self.claims.get_lock():
+            if self.claims[index] == FREE:  # not started: parsed here, not waited for
+                self.claims[index] = MAIN
+                return None
+        waited = time.perf_counter()
+        while index not in self.got:
+            try:
+                i, answer = self.results.get(timeout=WAIT)
+            except queue.Empty:
+                if not self.proc.is_alive():
+                    self.broken = True
+                    return None
+                continue
+            self._note(i, answer)
+        answer = self.got.pop(index)
+        self.waited += time.perf_counter() - waited
+        if answer is None or answer == "main":
+            if answer == "main":
+                self.in_main.add(report.key)
+            return None
+        sha, tables, findings, read, skipped, cpu = answer
+        if sha != file.sha256 or sent != accounts:
+            self.reparsed += 1
+            return None
+        self.taken += 1
+        return Parsed(_tables(tables), findings, read, skipped, cpu)
+
+    def _note(self, i: int, answer: Any) -> None:
+        if i == READY:
+            self.ready = True
+        elif i == STOPPED:
+            self.stats = answer
+        else:
+            self.got[i] = answer
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until the worker has started (for tests: a run never waits for it)."""
+        deadline = time.monotonic() + timeout
+        while not self.ready and time.monotonic() < deadline and self.proc.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self._note(*self.results.get(timeout=0.1))
+        return self.ready
+
+    def _drain(self, position: int) -> None:
+        """Take what the worker has finished; drop answers for files already passed."""
+        while not self.broken:
+            try:
+                i, answer = self.results.get_nowait()
+            except queue.Empty:
+                break
+            self._note(i, answer)
+        for i in [i for i in self.got if i < position]:
+            del self.got[i]
+        passed = [i for i in self.sent if i < position]
+        if passed:  # not taken (already imported, unreadable): the worker need not parse them
+            with self.claims.get_lock():
+                for i in passed:
+                    del self.sent[i]
+                    if self.claims[i] == FREE:
+                        self.claims[i] = MAIN
+
+    def close(self) -> None:
+        """Stop the worker (at the end of the run, or when it fails or is interrupted)."""
+        if not self.proc.is_alive():
+            self.proc.join(0)
+            return
+        self.tasks.put(None)
+        deadline = time.monotonic() + 5
+        while self.stats is None and time.monotonic() < deadline and self.proc.is_alive():
+            try:
+                i, answer = self.results.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self._note(i, answer)
+        self.got.clear()
+        self.proc.join(1)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+
+
+@contextlib.contextmanager
+def _main_not_imported() -> Iterator[None]:
+    """A spawned process runs the parent's main script again before its target unless the
+    script is `python -c` (no file): the worker needs only socialroi's modules, and the
+    script (a user's, a benchmark, the CLI) must not run twice, so the worker starts as if
+    from `-c`."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
+def _tables(streams: dict[str, bytes]) -> dict[str, pa.Table]:
+    return {t: pa.ipc.open_stream(pa.py_buffer(b)).read_all() for t, b in streams.items()}
+
+
+def _stream(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as out:
+        out.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _work(tasks: Any, results: Any, claims: Any) -> None:
+    """The worker: parse each task's file unless the main process claimed it first."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    load_all()
+    results.put((READY, None))
+    while True:
+        task = tasks.get()
+        if task is None:
+            break
+        with claims.get_lock():
+            if claims[task.index] != FREE:
+                continue
+            claims[task.index] = WORKER
+        results.put((task.index, _parse(task)))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results.put((STOPPED, (time.process_time(), peak)))
+
+
+def _parse(task: Task) -> Any:
+    """(sha256, tables as IPC streams, findings, rows read, rows skipped, CPU seconds);
+    "main" for a parse that needs the workspace; None for one that failed (the main process
+    parses it again, for its error)."""
+    started = time.process_time()
+    try:
+        path = Path(task.path) if task.path else None
+        data = task.data if task.data is not None else path.read_bytes()  # type: ignore[union-attr]
+        file = InputFile(task.name, data, path)
+        limits.check_file(file.name, file.data)
+        ctx = Context(file, task.options, known_accounts=task.accounts, engine=_no_engine)
+        tables = parse_checked(REPORTS[task.report], file, ctx)
+        streams = {t: _stream(a) for t, a in tables.items()}
+    except NeedsWorkspace:
+        return "main"
+    except Exception:  # noqa: BLE001 - parsed again by the main process, which reports it
+        return None
+    cpu = time.process_time() - started
+    return file.sha256, streams, ctx.findings, ctx.rows_read, ctx.rows_skipped, cpu

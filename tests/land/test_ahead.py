@@ -1,0 +1,159 @@
+"""A run parses its next files in a worker process while it lands the current one
+(`land.ahead`): the same batches, rows, findings and errors as a run without a worker; a parse
+made with accounts the run no longer holds is made again; a worker that dies leaves the run to
+the main process; an interrupted run leaves no worker behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import time
+
+import pytest
+
+from socialroi import Workspace
+from socialroi.land import ahead, runs
+from socialroi.land.importer import parse_checked
+from socialroi.sources.base import Context, ImportOptions, InputFile
+from tests.conftest import FIXTURES
+from tests.land.test_groups import exports, outcome, run
+
+BROKEN = FIXTURES / "tiktok" / "@voltiq.us" / "Overview_broken_2025-01-01_2025-01-03.csv"
+
+
+def folder_of(tmp_path):
+    """The ordered fixtures, a costs ledger that fails and a damaged TikTok overview."""
+    folder = exports(tmp_path)
+    shutil.copy(BROKEN, folder / "@voltiq.us" / BROKEN.name)
+    return folder
+
+
+def without_worker(monkeypatch):
+    monkeypatch.setattr(ahead.Ahead, "worth", classmethod(lambda cls, todo: False))
+
+
+def with_worker(monkeypatch) -> list[ahead.Ahead]:
+    """Every run starts a worker; returns the workers started, for their counters."""
+    started: list[ahead.Ahead] = []
+    real = ahead.Ahead.__init__
+
+    def init(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        assert self.wait_ready(60)  # a run does not wait for it: these files are few
+        started.append(self)
+
+    monkeypatch.setattr(ahead.Ahead, "worth", classmethod(lambda cls, todo: True))
+    monkeypatch.setattr(ahead.Ahead, "__init__", init)
+    return started
+
+
+def run_alone(tmp_path, monkeypatch):
+    """The folder and what a run without a worker makes of it."""
+    folder = folder_of(tmp_path)
+    with monkeypatch.context() as m:
+        without_worker(m)
+        summary, _, stored = run(tmp_path, "alone", folder)
+    return folder, summary, stored
+
+
+def test_a_run_parsed_ahead_lands_what_a_run_without_a_worker_lands(tmp_path, monkeypatch):
+    folder, alone, alone_landed = run_alone(tmp_path, monkeypatch)
+    started = with_worker(monkeypatch)
+    summary, _, ahead_landed = run(tmp_path, "ahead", folder)
+    assert outcome(summary) == outcome(alone)  # same batches, rows, findings, errors
+    assert ahead_landed == alone_landed
+    failed = {r.file: r.reason for r in summary.of("failed")}
+    assert "costs_zz_bad.csv" in failed and BROKEN.name in failed
+    worker = started[0]
+    assert worker.taken > 0  # files did land from the worker's parse
+    assert summary.ahead is not None and summary.ahead[0] > 0  # its CPU, reported
+    assert not worker.proc.is_alive()
+
+
+def test_a_worker_that_dies_leaves_the_run_to_the_main_process(tmp_path, monkeypatch):
+    folder, alone, alone_landed = run_alone(tmp_path, monkeypatch)
+    started = with_worker(monkeypatch)
+    real_advance = ahead.Ahead.advance
+
+    def advance(self, position, accounts):
+        real_advance(self, position, accounts)
+        if position == 1:
+            self.proc.kill()  # a crash in the middle of the run
+
+    monkeypatch.setattr(ahead.Ahead, "advance", advance)
+    summary, _, ahead_landed = run(tmp_path, "ahead", folder)
+    assert outcome(summary) == outcome(alone)
+    assert ahead_landed == alone_landed
+    assert started[0].broken or started[0].taken == 0
+
+
+def test_an_interrupted_run_leaves_no_worker_behind(tmp_path, monkeypatch):
+    folder = folder_of(tmp_path)
+    started = with_worker(monkeypatch)
+
+    def stop(res):
+        raise KeyboardInterrupt
+
+    with Workspace.open(tmp_path / "w.duckdb") as ws, pytest.raises(KeyboardInterrupt):
+        ws.import_run([folder], on_file=stop)
+    assert started and not started[0].proc.is_alive()
+    assert not [p for p in multiprocessing.active_children() if p.name == "socialroi-parse-ahead"]
+
+
+def _claimed(worker: ahead.Ahead, index: int) -> None:
+    deadline = time.monotonic() + 60
+    while worker.claims[index] == ahead.FREE and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_a_parse_made_with_other_accounts_is_made_again(tmp_path):
+    planned = runs.plan([exports(tmp_path, bad=False)])
+    todo = planned.todo
+    i = next(n for n, (f, r) in enumerate(todo) if r.key == "tiktok/studio_content")
+    worker = ahead.Ahead(todo, ImportOptions())
+    assert worker.wait_ready(60)
+    try:
+        held = {"tiktok:voltiq.us": {"timezone": "America/New_York", "currency": "USD"}}
+        worker.advance(i - 1, held)
+        _claimed(worker, i)
+        f, report = todo[i]
+        file = InputFile.from_path(f.path)
+        # the register changed since the file was sent: its parse is not used
+        assert worker.take(i, file, report, {}) is None
+        assert worker.reparsed == 1
+        # the same accounts: the worker's parse is the parse the main process would make
+        worker.advance(i, held)
+        j = i + 1
+        _claimed(worker, j)
+        g, report_j = todo[j]
+        file_j = InputFile.from_path(g.path)
+        got = worker.take(j, file_j, report_j, held)
+        assert got is not None and worker.taken == 1
+        ctx = Context(file_j, ImportOptions(), known_accounts=held)
+        here = parse_checked(report_j, file_j, ctx)
+        assert got.tables.keys() == here.keys()
+        for t in here:
+            assert got.tables[t].equals(here[t], check_metadata=True)
+        assert got.findings == ctx.findings
+        assert (got.rows_read, got.rows_skipped) == (ctx.rows_read, ctx.rows_skipped)
+    finally:
+        worker.close()
+    assert not worker.proc.is_alive()
+
+
+def test_a_file_that_needs_the_workspace_is_parsed_by_the_main_process(tmp_path):
+    """GA4 event exports shape their rows in the workspace's DuckDB: the worker hands them
+    back at once, and the run sends no more of that report."""
+    events = sorted((FIXTURES / "ga4").rglob("events_*"))[:1]
+    assert events, "a GA4 event export fixture"
+    planned = runs.plan(events)
+    worker = ahead.Ahead(planned.todo, ImportOptions())
+    assert worker.wait_ready(60)
+    try:
+        worker.advance(-1, {})
+        _claimed(worker, 0)
+        f, report = planned.todo[0]
+        assert worker.take(0, InputFile.from_path(f.path), report, {}) is None
+        assert report.key in worker.in_main
+    finally:
+        worker.close()
