@@ -19,9 +19,10 @@ parse when it comes to it. What stays as it was:
 - the workspace's engine: a parse that shapes rows in the workspace's DuckDB (GA4 event
   exports, `Context.engine`) cannot run in the worker: it stops at once, the main process
   parses the file, and the run sends no more files of that report;
-- memory: at most `AHEAD_FILES` files are parsed ahead of the main process, and a file
-  larger than `AHEAD_BYTES` is parsed by the main process when its turn comes, never ahead
-  (its parsed rows would otherwise wait beside the main process's own).
+- memory: at most `AHEAD_FILES` files of `AHEAD_WAITING` bytes in all are parsed ahead of
+  the main process, and a file larger than `AHEAD_BYTES` is parsed by the main process when
+  its turn comes, never ahead (its parsed rows would otherwise wait beside the main
+  process's own).
 
 Nothing is parsed twice on purpose: which of the two processes parses a file is settled by a
 claim in shared memory (the worker claims a file when it starts it; the main process claims
@@ -52,7 +53,9 @@ from socialroi.sources import load_all
 from socialroi.sources.base import REPORTS, Context, ImportOptions, InputFile, Report
 from socialroi.sources.kit import limits
 
-AHEAD_FILES = 4  # files parsed ahead of the main process at most
+AHEAD_FILES = 16  # files parsed ahead of the main process at most
+AHEAD_WAITING = 8 << 20  # and their bytes at most (a GA4 month in the main process may take
+# seconds: the worker parses what follows it meanwhile)
 AHEAD_BYTES = 4 << 20  # a larger file is parsed by the main process, never ahead
 MIN_FILES = 6  # a run with fewer files to parse ahead starts no worker (start-up: ~1 s CPU)
 FREE, WORKER, MAIN = 0, 1, 2  # who parses a file (the claims array)
@@ -80,14 +83,20 @@ class Task:
     accounts: dict[str, dict[str, Any]]
 
 
-def eligible(file: InputFile, report: Report) -> bool:
-    """Whether a file may be parsed ahead (by size: a large file's parse waits for its turn)."""
+def size(file: InputFile) -> int | None:
+    """A file's size in bytes (None: gone since the plan)."""
     if file.data:
-        return len(file.data) <= AHEAD_BYTES
+        return len(file.data)
     try:
-        return file.path is not None and file.path.stat().st_size <= AHEAD_BYTES
+        return file.path.stat().st_size if file.path is not None else None
     except OSError:
-        return False
+        return None
+
+
+def eligible(file: InputFile) -> bool:
+    """Whether a file may be parsed ahead (by size: a large file's parse waits for its turn)."""
+    n = size(file)
+    return n is not None and n <= AHEAD_BYTES
 
 
 class Ahead:
@@ -103,6 +112,7 @@ class Ahead:
         self.todo, self.options, self.wanted = todo, options, wanted
         self.in_main: set[str] = set()  # reports whose parse needs the workspace
         self.sent: dict[int, dict[str, dict[str, Any]]] = {}  # index -> accounts sent with it
+        self.sizes: dict[int, int] = {}  # index -> bytes of the files sent
         self.got: dict[int, Any] = {}
         self.next = 0  # the next file to consider sending
         self.stats: tuple[float, float] | None = None  # the worker's CPU s and peak RSS MB
@@ -129,7 +139,7 @@ class Ahead:
         """Whether a worker pays: a second core, and enough files it may parse."""
         if (os.cpu_count() or 1) < 2:
             return False
-        return sum(1 for f, r in todo if eligible(f, r)) >= MIN_FILES
+        return sum(1 for f, _ in todo if eligible(f)) >= MIN_FILES
 
     def advance(self, position: int, accounts: dict[str, dict[str, Any]]) -> None:
         """The main process is at file `position`: keep `AHEAD_FILES` files after it sent,
@@ -138,12 +148,14 @@ class Ahead:
         if self.broken:
             return
         self.next = max(self.next, position + 1)
-        while self.next < len(self.todo) and self._waiting(position) < AHEAD_FILES:
+        while self.next < len(self.todo) and self._room(position):
             i = self.next
             self.next += 1
             file, report = self.todo[i]
-            if report.key in self.in_main or not eligible(file, report) or not self.wanted(i):
+            n = size(file)
+            if n is None or n > AHEAD_BYTES or report.key in self.in_main or not self.wanted(i):
                 continue
+            self.sizes[i] = n
             on_disk = not file.data and file.path is not None
             self.tasks.put(
                 Task(i, file.name, str(file.path) if file.path else None,
@@ -151,8 +163,11 @@ class Ahead:
             )  # fmt: skip
             self.sent[i] = accounts
 
-    def _waiting(self, position: int) -> int:
-        return sum(1 for i in self.sent if i > position)
+    def _room(self, position: int) -> bool:
+        """Whether another file may be sent: fewer than `AHEAD_FILES` files of fewer than
+        `AHEAD_WAITING` bytes in all are sent and not yet landed."""
+        ahead = [i for i in self.sent if i > position]
+        return len(ahead) < AHEAD_FILES and sum(self.sizes[i] for i in ahead) < AHEAD_WAITING
 
     def take(
         self, index: int, file: InputFile, report: Report, accounts: dict[str, dict[str, Any]]
@@ -220,6 +235,7 @@ class Ahead:
             with self.claims.get_lock():
                 for i in passed:
                     del self.sent[i]
+                    self.sizes.pop(i, None)
                     if self.claims[i] == FREE:
                         self.claims[i] = MAIN
 
