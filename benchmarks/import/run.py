@@ -65,7 +65,7 @@ def child_import(exports: Path, db: Path) -> None:
     from socialroi.land.workspace import Workspace
 
     t_start, c_start = time.perf_counter(), time.process_time()
-    planned = runs.plan([exports])
+    planned = runs.plan([exports], ahead=True)
     t_plan = time.perf_counter() - t_start
     files = {f.name: (f.path, r.key) for f, r in planned.todo}
     out: list[dict] = []
@@ -91,9 +91,10 @@ def child_import(exports: Path, db: Path) -> None:
     wall, cpu = time.perf_counter() - t_start, time.process_time() - c_start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the parse-ahead worker's CPU (start-up included) counts; its memory is its own
-    worker_cpu, worker_peak = getattr(summary, "ahead", None) or (0.0, 0.0)
-    print(json.dumps({"plan_s": t_plan, "wall_s": wall, "cpu_s": cpu + worker_cpu,
-                      "peak_mb": peak, "worker_cpu_s": worker_cpu, "worker_peak_mb": worker_peak,
+    worker = getattr(summary, "ahead", None) or {}
+    print(json.dumps({"plan_s": t_plan, "wall_s": wall, "cpu_s": cpu + worker.get("cpu", 0.0),
+                      "peak_mb": peak, "worker_cpu_s": worker.get("cpu", 0.0),
+                      "worker_peak_mb": worker.get("peak_mb", 0.0), "worker": worker,
                       "files": out}))  # fmt: skip
 
 

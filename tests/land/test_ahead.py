@@ -66,7 +66,8 @@ def test_a_run_parsed_ahead_lands_what_a_run_without_a_worker_lands(tmp_path, mo
     assert "costs_zz_bad.csv" in failed and BROKEN.name in failed
     worker = started[0]
     assert worker.taken > 0  # files did land from the worker's parse
-    assert summary.ahead is not None and summary.ahead[0] > 0  # its CPU, reported
+    assert summary.ahead is not None and summary.ahead["cpu"] > 0  # its CPU, reported
+    assert summary.ahead["taken"] == worker.taken
     assert not worker.proc.is_alive()
 
 
@@ -110,7 +111,7 @@ def test_a_parse_made_with_other_accounts_is_made_again(tmp_path):
     planned = runs.plan([exports(tmp_path, bad=False)])
     todo = planned.todo
     i = next(n for n, (f, r) in enumerate(todo) if r.key == "tiktok/studio_content")
-    worker = ahead.Ahead(todo, ImportOptions())
+    worker = ahead.Ahead(len(todo)).begin(todo, ImportOptions())
     assert worker.wait_ready(60)
     try:
         held = {"tiktok:voltiq.us": {"timezone": "America/New_York", "currency": "USD"}}
@@ -147,7 +148,7 @@ def test_a_file_that_needs_the_workspace_is_parsed_by_the_main_process(tmp_path)
     events = sorted((FIXTURES / "ga4").rglob("events_*"))[:1]
     assert events, "a GA4 event export fixture"
     planned = runs.plan(events)
-    worker = ahead.Ahead(planned.todo, ImportOptions())
+    worker = ahead.Ahead(len(planned.todo)).begin(planned.todo, ImportOptions())
     assert worker.wait_ready(60)
     try:
         worker.advance(-1, {})
@@ -157,3 +158,13 @@ def test_a_file_that_needs_the_workspace_is_parsed_by_the_main_process(tmp_path)
         assert report.key in worker.in_main
     finally:
         worker.close()
+
+
+def test_a_run_of_few_files_starts_no_worker(tmp_path):
+    """A single file (or a handful) is parsed where it lands: a worker's start-up (about a
+    second of imports) would cost more than it saves."""
+    one = runs.plan([FIXTURES / "ledger" / "accounts.csv"], ahead=True)
+    assert one.worker is None and len(one.todo) == 1
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        summary = ws.import_run([FIXTURES / "ledger" / "accounts.csv"])
+    assert summary.ahead is None and summary.counts()["imported"] == 1

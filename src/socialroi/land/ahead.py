@@ -103,13 +103,13 @@ class Ahead:
     """The worker of one run: `advance(i)` as the main process comes to file `i` (sends the
     next files), `take(i, ...)` for file `i`'s parse (or None: parse it here), `close()`."""
 
-    def __init__(
-        self,
-        todo: list[tuple[InputFile, Report]],
-        options: ImportOptions,
-        wanted: Callable[[int], bool] = lambda i: True,
-    ) -> None:
-        self.todo, self.options, self.wanted = todo, options, wanted
+    def __init__(self, files: int) -> None:
+        """Start the worker for a run of at most `files` files (it starts while the run
+        detects its files: its start-up, about a second of imports, is then not waited for);
+        `begin` gives it the run's files."""
+        self.todo: list[tuple[InputFile, Report]] = []
+        self.options = ImportOptions()
+        self.wanted: Callable[[int], bool] = lambda i: True
         self.in_main: set[str] = set()  # reports whose parse needs the workspace
         self.sent: dict[int, dict[str, dict[str, Any]]] = {}  # index -> accounts sent with it
         self.sizes: dict[int, int] = {}  # index -> bytes of the files sent
@@ -122,7 +122,7 @@ class Ahead:
         self.broken = False
         self.ready = False  # the worker has started
         mpc = mp.get_context("spawn")  # a fork would copy the workspace's DuckDB threads
-        self.claims = mpc.Array("b", max(len(todo), 1))
+        self.claims = mpc.Array("b", max(files, 1))
         self.tasks: Any = mpc.Queue()
         self.results: Any = mpc.Queue()
         for q in (self.tasks, self.results):
@@ -134,12 +134,29 @@ class Ahead:
         with _main_not_imported():
             self.proc.start()
 
+    def begin(
+        self,
+        todo: list[tuple[InputFile, Report]],
+        options: ImportOptions,
+        wanted: Callable[[int], bool] = lambda i: True,
+    ) -> Ahead:
+        """The run's files in its order (at most the `files` it was started for), its options,
+        and which files it wants parsed (not those already imported)."""
+        if len(todo) > len(self.claims):
+            raise ValueError("more files than the worker was started for")
+        self.todo, self.options, self.wanted = todo, options, wanted
+        return self
+
+    @staticmethod
+    def may(files: int) -> bool:
+        """Whether a run of `files` files may gain from a worker: a second core, and files
+        enough to pay its start-up."""
+        return (os.cpu_count() or 1) >= 2 and files >= MIN_FILES
+
     @classmethod
     def worth(cls, todo: list[tuple[InputFile, Report]]) -> bool:
-        """Whether a worker pays: a second core, and enough files it may parse."""
-        if (os.cpu_count() or 1) < 2:
-            return False
-        return sum(1 for f, _ in todo if eligible(f)) >= MIN_FILES
+        """Whether a worker pays for these files: enough of them it may parse."""
+        return cls.may(sum(1 for f, _ in todo if eligible(f)))
 
     def advance(self, position: int, accounts: dict[str, dict[str, Any]]) -> None:
         """The main process is at file `position`: keep `AHEAD_FILES` files after it sent,
@@ -238,6 +255,13 @@ class Ahead:
                     self.sizes.pop(i, None)
                     if self.claims[i] == FREE:
                         self.claims[i] = MAIN
+
+    def report(self) -> dict[str, float]:
+        """The worker's CPU seconds (start-up included) and peak memory (MB), files landed
+        from its parse, parses thrown away, and seconds the main process waited for it."""
+        cpu, peak = self.stats or (0.0, 0.0)
+        return {"cpu": cpu, "peak_mb": peak, "taken": self.taken, "reparsed": self.reparsed,
+                "waited": self.waited}  # fmt: skip
 
     def close(self) -> None:
         """Stop the worker (at the end of the run, or when it fails or is interrupted)."""

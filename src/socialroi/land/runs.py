@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from socialroi.errors import NotAnExport, SocialroiError
-from socialroi.land import ahead, groups
+from socialroi.land import ahead as _ahead
+from socialroi.land import groups
 from socialroi.land.importer import (
     ImportResult,
     Parsed,
@@ -44,13 +45,15 @@ class Plan:
     todo: list[tuple[InputFile, Report]] = field(default_factory=list)
     results: list[ImportResult] = field(default_factory=list)  # skipped and failed
     sha256: list[str] = field(default_factory=list)  # of each file of `todo`, when planned
+    # the parse-ahead worker, started while the files were detected (`plan(..., ahead=True)`)
+    worker: _ahead.Ahead | None = None
 
 
 @dataclass
 class RunSummary:
     results: list[ImportResult] = field(default_factory=list)
-    # the parse-ahead worker's CPU seconds and peak memory (MB), when the run started one
-    ahead: tuple[float, float] | None = None
+    # what the parse-ahead worker did, when the run started one (`Ahead.report`)
+    ahead: dict[str, float] | None = None
 
     def of(self, status: str) -> list[ImportResult]:
         return [r for r in self.results if r.status == status]
@@ -116,11 +119,17 @@ def collect(
     return files, failed
 
 
-def plan(paths: Iterable[str | Path], options: ImportOptions | None = None) -> Plan:
-    """Detect every file under `paths`; order what can be imported, note what cannot."""
+def plan(
+    paths: Iterable[str | Path], options: ImportOptions | None = None, *, ahead: bool = False
+) -> Plan:
+    """Detect every file under `paths`; order what can be imported, note what cannot.
+    `ahead`: a run follows at once; start its parse-ahead worker now if it may pay, so that
+    its start-up overlaps detection (`run` stops it)."""
     options = options or ImportOptions()
     files, out = collect(paths, options)
     result = Plan(results=out)
+    if ahead and _ahead.Ahead.may(len(files)):
+        result.worker = _ahead.Ahead(len(files))
     todo = []
     for f, alone in files:
         try:
@@ -167,7 +176,7 @@ def run(
 ) -> RunSummary:
     """Import everything under `paths` that can be imported; see the module docstring."""
     options = options or ImportOptions()
-    p = planned or plan(paths, options)
+    p = planned or plan(paths, options, ahead=True)
     summary = RunSummary()
     state = RunState(store)
 
@@ -183,7 +192,7 @@ def run(
             return True
         return not state.loaded_batch(p.sha256[i], p.todo[i][0].context(options))
 
-    worker: ahead.Ahead | None = None
+    worker: _ahead.Ahead | None = None
     where = {id(f): i for i, (f, _) in enumerate(p.todo)}
     at = [-1]  # the index in p.todo of the file being imported
     parse_cpu = [0.0]  # the worker's CPU seconds for the file being imported
@@ -223,10 +232,21 @@ def run(
     with store.bulk():
         grouper = groups.Grouper(store, state, attempt, alone, emit)
         try:
-            if ahead.Ahead.worth(p.todo):
-                worker = ahead.Ahead(p.todo, options, wanted)
+            worker, p.worker = p.worker, None
+            if worker is not None and not _ahead.Ahead.worth(p.todo):
+                worker.close()
+                worker = None
+            elif worker is None and _ahead.Ahead.worth(p.todo):
+                worker = _ahead.Ahead(len(p.todo))
+            if worker is not None:
+                worker.begin(p.todo, options, wanted)
+            # The accounts register lands first: a parse depends on what it holds, so the
+            # worker gets files from then on (a later batch that changes it still may make a
+            # parse sent before it useless: that file is parsed again).
+            register = max((i for i, (_, r) in enumerate(p.todo) if FIRST.get(r.key) == 0),
+                           default=-1)  # fmt: skip
             for i, (f, report) in enumerate(p.todo):
-                if worker is not None:
+                if worker is not None and i > register:
                     worker.advance(i, state.accounts())
                 if groups.small(f):
                     grouper.add(f, report)
@@ -241,5 +261,5 @@ def run(
             limits.forget_workbooks()
             if worker is not None:
                 worker.close()
-                summary.ahead = worker.stats
+                summary.ahead = worker.report()
     return summary

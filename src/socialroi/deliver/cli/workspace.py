@@ -64,7 +64,7 @@ def import_(workspace: str, paths: tuple[Path, ...], force: bool, **options) -> 
 
     options["deal_stages"] = _deal_stages(options.get("deal_stages") or ())
     opts = ImportOptions(**options)
-    planned = runs.plan(paths, opts)
+    planned = runs.plan(paths, opts, ahead=True)  # its worker starts while files are detected
     if not planned.todo and not planned.results:  # exit 0 means something was imported
         raise SocialroiError(f"no files to import in {', '.join(str(p) for p in paths)}")
     with open_workspace(workspace, create=True) as ws, bar.Progress(
