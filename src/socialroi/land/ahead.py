@@ -195,7 +195,7 @@ class Ahead:
         if sent is None or self.broken:
             return None
         with self.claims.get_lock():
-            if self.claims[index] == FREE:  # not started: parsed here, not waited for
+            if self.claims[index] != WORKER:  # not started: parsed here, not waited for
                 self.claims[index] = MAIN
                 return None
         waited = time.perf_counter()
@@ -211,8 +211,6 @@ class Ahead:
         answer = self.got.pop(index)
         self.waited += time.perf_counter() - waited
         if answer is None or answer == "main":
-            if answer == "main":
-                self.in_main.add(report.key)
             return None
         sha, tables, findings, read, skipped, cpu = answer
         if sha != file.sha256 or sent != accounts:
@@ -228,6 +226,17 @@ class Ahead:
             self.stats = answer
         else:
             self.got[i] = answer
+            if answer == "main" and 0 <= i < len(self.todo):
+                self._in_main(self.todo[i][1].key)
+
+    def _in_main(self, key: str) -> None:
+        """A report whose parse needs the workspace: its files sent and not started are
+        taken back, and no more are sent."""
+        self.in_main.add(key)
+        with self.claims.get_lock():
+            for i in self.sent:
+                if self.todo[i][1].key == key and self.claims[i] == FREE:
+                    self.claims[i] = MAIN
 
     def wait_ready(self, timeout: float) -> bool:
         """Wait until the worker has started (for tests: a run never waits for it)."""

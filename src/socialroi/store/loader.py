@@ -63,14 +63,19 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
     raw.register(view, data)
     try:
         source = view
-        # the window below also orders by a snapshot's age
-        if spec.newer_wins or rows < data.num_rows:
+        repeated = rows < data.num_rows
+        # A snapshot table's rows older than the stored ones are left out of a copy of the
+        # file's rows; a file of new keys, each once, needs no copy.
+        stored = None
+        if spec.newer_wins and not repeated:
+            stored = raw.execute(touches.format(view)).fetchone()[0]
+        if repeated or stored:
             raw.execute(
                 f"CREATE OR REPLACE TEMP TABLE _dedup AS SELECT * FROM {view} "
                 f"QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY {order}) = 1"
             )
             source = "_dedup"
-        if spec.newer_wins:
+        if spec.newer_wins and source == "_dedup":
             nw = quote(spec.newer_wins)
             raw.execute(
                 f"DELETE FROM _dedup i WHERE EXISTS (SELECT 1 FROM {target} t "
@@ -80,6 +85,8 @@ def upsert(raw: duckdb.DuckDBPyConnection, spec: TableSpec, data: pa.Table) -> i
                 f"SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM {target} t "
                 f"WHERE {keys})) FROM {source} i"
             ).fetchone()
+        elif spec.newer_wins:
+            pass  # asked above: nothing stored
         elif spec.kind == "dimension":
             stored = True
         else:
