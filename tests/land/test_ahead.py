@@ -168,3 +168,29 @@ def test_a_run_of_few_files_starts_no_worker(tmp_path):
     with Workspace.open(tmp_path / "w.duckdb") as ws:
         summary = ws.import_run([FIXTURES / "ledger" / "accounts.csv"])
     assert summary.ahead is None and summary.counts()["imported"] == 1
+
+
+def test_ctrl_c_inside_a_query_stops_the_run_and_stores_nothing_of_its_group(tmp_path, monkeypatch):
+    """DuckDB stops a query on Ctrl-C with its own error ("Query interrupted", caused by
+    the KeyboardInterrupt): that is the user stopping the run, not a damaged file to retry
+    or to report as failed."""
+    from socialroi.land import importer, landing
+
+    folder = folder_of(tmp_path)
+    real_write, calls = landing.write, []
+
+    def write(tx, batch_id, unified):
+        calls.append(batch_id)
+        if len(calls) == 3:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as exc:
+                raise RuntimeError("Query interrupted") from exc
+        return real_write(tx, batch_id, unified)
+
+    monkeypatch.setattr(landing, "write", write)
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        with pytest.raises(KeyboardInterrupt):
+            ws.import_run([folder])
+        assert ws.store.raw.execute("SELECT count(*) FROM import_batches").fetchone()[0] == 0
+    assert importer.interrupted(RuntimeError("Query interrupted")) is False  # no cause: an error

@@ -28,7 +28,8 @@ Nothing is parsed twice on purpose: which of the two processes parses a file is 
 claim in shared memory (the worker claims a file when it starts it; the main process claims
 a file the worker has not started when its turn comes and parses it itself, so the main
 process never waits for a parse that has not begun). Parsed tables come back as Arrow IPC
-streams. The worker ignores Ctrl-C: the main process stops it (`close`) however the run ends.
+streams. The worker ignores Ctrl-C: the main process stops it (`close`) however the run ends,
+and a worker whose run was killed ends by itself within a second.
 """
 
 from __future__ import annotations
@@ -162,6 +163,8 @@ class Ahead:
         """The main process is at file `position`: keep `AHEAD_FILES` files after it sent,
         with the accounts the register holds now."""
         self._drain(position)
+        if not self.broken and not self.proc.is_alive():
+            self.broken = True  # nothing more is sent to a worker that died
         if self.broken:
             return
         self.next = max(self.next, position + 1)
@@ -207,6 +210,9 @@ class Ahead:
                     self.broken = True
                     return None
                 continue
+            except Exception:  # noqa: BLE001 - a worker that died while answering
+                self.broken = True
+                return None
             self._note(i, answer)
         answer = self.got.pop(index)
         self.waited += time.perf_counter() - waited
@@ -253,6 +259,9 @@ class Ahead:
                 i, answer = self.results.get_nowait()
             except queue.Empty:
                 break
+            except Exception:  # noqa: BLE001 - a worker that died while answering
+                self.broken = True
+                break
             self._note(i, answer)
         for i in [i for i in self.got if i < position]:
             del self.got[i]
@@ -277,6 +286,10 @@ class Ahead:
         if not self.proc.is_alive():
             self.proc.join(0)
             return
+        with self.claims.get_lock():  # files sent and not started are not parsed any more
+            for i in range(len(self.claims)):
+                if self.claims[i] == FREE:
+                    self.claims[i] = MAIN
         self.tasks.put(None)
         deadline = time.monotonic() + 5
         while self.stats is None and time.monotonic() < deadline and self.proc.is_alive():
@@ -284,6 +297,8 @@ class Ahead:
                 i, answer = self.results.get(timeout=0.2)
             except queue.Empty:
                 continue
+            except Exception:  # noqa: BLE001 - it is stopped below
+                break
             self._note(i, answer)
         self.got.clear()
         self.proc.join(1)
@@ -328,8 +343,14 @@ def _work(tasks: Any, results: Any, claims: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     load_all()
     results.put((READY, None))
+    parent = mp.parent_process()
     while True:
-        task = tasks.get()
+        try:
+            task = tasks.get(timeout=WAIT)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                return  # the run was killed: nobody waits for this worker any more
+            continue
         if task is None:
             break
         with claims.get_lock():

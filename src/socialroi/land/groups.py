@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 
 import duckdb
 
-from socialroi.land.importer import ImportResult
+from socialroi.land.importer import ImportResult, interrupted
 from socialroi.land.state import RunState
 from socialroi.sources.base import InputFile, Report
 from socialroi.store.duckdb import DuckDBStore, Group
@@ -85,7 +85,10 @@ class Grouper:
         self._files.append((file, report))
         try:
             self._results.append(self.attempt(file, report, self._group.tx))
-        except Exception:  # noqa: BLE001 - each file of the group is imported again alone
+        except Exception as exc:  # noqa: BLE001 - each file of the group is imported again alone
+            if interrupted(exc):
+                self.abandon()
+                raise KeyboardInterrupt from exc
             self._one_by_one()
             return
         except BaseException:
@@ -101,8 +104,11 @@ class Grouper:
         try:
             with timed() as took:
                 self._group.commit()
-        except Exception:  # noqa: BLE001 - the files are imported again one by one
+        except Exception as exc:  # noqa: BLE001 - the files are imported again one by one
             self._group = None
+            if interrupted(exc):
+                self.abandon()
+                raise KeyboardInterrupt from exc
             self._one_by_one()
             return
         except BaseException:

@@ -256,7 +256,9 @@ def import_file(
         del parsed
         unified = landing.unify_checked(store, ctx, arrow, base_currency, rules, state)
         del arrow  # a large file's parsed rows are not kept beside their unified copy
-    except (ImportFailed, SocialroiError):
+    except (ImportFailed, SocialroiError) as exc:
+        if interrupted(exc):  # a parser that read DuckDB's "Query interrupted" as damage
+            raise KeyboardInterrupt from exc
         raise
     except (TextDamaged, UnicodeDecodeError) as exc:  # the kit's own sentence
         raise ImportFailed(file.name, unreadable_text(exc)) from None
@@ -269,6 +271,8 @@ def import_file(
             expected="dates from 2000 up to the day of the export",
         ) from exc
     except Exception as exc:  # noqa: BLE001 - damaged files must end in a clear error
+        if interrupted(exc):
+            raise KeyboardInterrupt from exc
         raise _unreadable(file, report) from exc
     landing.channel_findings(ctx, unified)
     unified = landing.leave_synced_days(store, ctx, unified, state)
@@ -298,6 +302,20 @@ class Parsed:
 def parse_checked(report: Report, file: InputFile, ctx: Context) -> dict[str, pa.Table]:
     """Parse a file and check its rows (what needs no workspace): checked Arrow tables."""
     return landing.checked(ctx, report.parse(file, ctx))
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether an error is a Ctrl-C: DuckDB stops a query on Ctrl-C and raises its own
+    error ("Query interrupted", caused by the KeyboardInterrupt), which must stop the run,
+    not count as a damaged file."""
+    seen: BaseException | None = exc
+    for _ in range(20):  # a chain of causes is short; a cycle must not loop
+        if seen is None:
+            return False
+        if isinstance(seen, (KeyboardInterrupt, duckdb.InterruptException)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _unreadable(file: InputFile, report: Report) -> ImportFailed:

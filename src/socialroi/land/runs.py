@@ -27,6 +27,7 @@ from socialroi.land.importer import (
     detect,
     expand_file,
     import_file,
+    interrupted,
 )
 from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule
@@ -224,6 +225,10 @@ def run(
                 return attempt(f, report, index=index)
             except SocialroiError as exc:
                 res = _problem(f.name, exc, "failed")
+            except Exception as exc:
+                if interrupted(exc):  # Ctrl-C inside a query
+                    raise KeyboardInterrupt from exc
+                raise
         res.seconds, res.cpu = took()
         return res
 
