@@ -29,7 +29,7 @@ def folder_of(tmp_path):
 
 
 def without_worker(monkeypatch):
-    monkeypatch.setattr(ahead.Ahead, "worth", classmethod(lambda cls, todo: False))
+    monkeypatch.setattr(ahead.Ahead, "worth", classmethod(lambda cls, todo, wanted=None: False))
 
 
 def with_worker(monkeypatch) -> list[ahead.Ahead]:
@@ -42,7 +42,7 @@ def with_worker(monkeypatch) -> list[ahead.Ahead]:
         assert self.wait_ready(60)  # a run does not wait for it: these files are few
         started.append(self)
 
-    monkeypatch.setattr(ahead.Ahead, "worth", classmethod(lambda cls, todo: True))
+    monkeypatch.setattr(ahead.Ahead, "worth", classmethod(lambda cls, todo, wanted=None: True))
     monkeypatch.setattr(ahead.Ahead, "__init__", init)
     return started
 
@@ -168,6 +168,17 @@ def test_a_run_of_few_files_starts_no_worker(tmp_path):
     with Workspace.open(tmp_path / "w.duckdb") as ws:
         summary = ws.import_run([FIXTURES / "ledger" / "accounts.csv"])
     assert summary.ahead is None and summary.counts()["imported"] == 1
+
+
+def test_a_folder_imported_again_starts_no_worker(tmp_path, monkeypatch):
+    """Files already imported are not parsed: a run of them has nothing to parse ahead."""
+    monkeypatch.setattr(ahead, "MIN_FILES", 3)
+    folder = exports(tmp_path, bad=False)
+    with Workspace.open(tmp_path / "w.duckdb") as ws:
+        first = ws.import_run([folder])
+        again = ws.import_run([folder])
+    assert first.ahead is not None  # nine files: a worker
+    assert again.ahead is None and again.counts()["unchanged"] == len(first.of("loaded"))
 
 
 def test_ctrl_c_inside_a_query_stops_the_run_and_stores_nothing_of_its_group(tmp_path, monkeypatch):

@@ -155,9 +155,12 @@ class Ahead:
         return (os.cpu_count() or 1) >= 2 and files >= MIN_FILES
 
     @classmethod
-    def worth(cls, todo: list[tuple[InputFile, Report]]) -> bool:
-        """Whether a worker pays for these files: enough of them it may parse."""
-        return cls.may(sum(1 for f, _ in todo if eligible(f)))
+    def worth(
+        cls, todo: list[tuple[InputFile, Report]], wanted: Callable[[int], bool] = lambda i: True
+    ) -> bool:
+        """Whether a worker pays for these files: enough of them it may parse, and that the
+        run wants parsed (a folder imported again is mostly files already imported)."""
+        return cls.may(sum(1 for i, (f, _) in enumerate(todo) if eligible(f) and wanted(i)))
 
     def advance(self, position: int, accounts: dict[str, dict[str, Any]]) -> None:
         """The main process is at file `position`: keep `AHEAD_FILES` files after it sent,

@@ -238,10 +238,10 @@ def run(
         grouper = groups.Grouper(store, state, attempt, alone, emit)
         try:
             worker, p.worker = p.worker, None
-            if worker is not None and not _ahead.Ahead.worth(p.todo):
+            if worker is not None and not _ahead.Ahead.worth(p.todo, wanted):
                 worker.close()
                 worker = None
-            elif worker is None and _ahead.Ahead.worth(p.todo):
+            elif worker is None and _ahead.Ahead.worth(p.todo, wanted):
                 worker = _ahead.Ahead(len(p.todo))
             if worker is not None:
                 worker.begin(p.todo, options, wanted)
