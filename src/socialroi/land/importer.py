@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from socialroi.errors import ImportFailed, NotAnExport, SocialroiError
-from socialroi.land import landing
+from socialroi.land import landing, resident
 from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule
 from socialroi.sources import load_all
@@ -31,6 +31,7 @@ from socialroi.sources.base import (
     ImportOptions,
     InputFile,
     Report,
+    Resident,
     get_report,
 )
 from socialroi.sources.kit import limits
@@ -245,9 +246,36 @@ def import_file(
         return ImportResult(file.name, "unchanged", known)
     limits.check_file(file.name, file.data)
     report = report or detect(file, options)
-    ctx = Context(file, options, known_accounts=state.accounts(), engine=store.parse_engine)
+    # A parser that shapes rows in SQL does so on the connection the file lands through (the
+    # group's, else the store's), and may leave a large table's rows there (`land.resident`).
+    con = tx if tx is not None else store.raw
+    ctx = Context(file, options, known_accounts=state.accounts(),
+                  engine=lambda: contextlib.nullcontext(con), keep=True)  # fmt: skip
+    left: list = []  # tables the file left on the connection, dropped when it is done
+    try:
+        return _import(store, file, report, ctx, base_currency, rules, state, context, force,
+                       tx, left)  # fmt: skip
+    finally:
+        for table, data in left:
+            resident.release(table, data)
+
+
+def _import(
+    store: DuckDBStore,
+    file: InputFile,
+    report: Report,
+    ctx: Context,
+    base_currency: str,
+    rules: list[ChannelRule] | None,
+    state: RunState,
+    context: str,
+    force: bool,
+    tx: duckdb.DuckDBPyConnection | None,
+    left: list,
+) -> ImportResult:
     try:
         staged = report.parse(file, ctx)
+        left += [(t, d) for t, d in staged.items() if isinstance(d, Resident)]
         unified = landing.prepare(store, ctx, staged, base_currency, rules, state)
         del staged  # a large file's parsed rows are not kept beside their unified copy
     except (ImportFailed, SocialroiError):

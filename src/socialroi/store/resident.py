@@ -1,0 +1,130 @@
+"""SQL over rows a parser left in the connection a file lands through (`Resident`).
+
+A GA4 month holds a million sessions and more: handed over as Arrow, they were held two or
+three times in Python memory (parsed, unified, conformed for the upsert) beside DuckDB's own
+bounded pool. Left in a temporary table of the connection the file lands through, they are
+checked, unified and stored by statements on that connection, and what does not fit DuckDB's
+memory bound spills to disk. `land.resident` says what each step does; this module holds its
+SQL. Every table here is temporary: it lives as long as the connection, and the importer
+drops it when the file is done (`drop`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Mapping
+
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from socialroi.model.schema import TableSpec
+from socialroi.sources.base import Resident
+from socialroi.store.duckdb import DuckDBStore, quote, sql_type
+from socialroi.store.loader import upsert_table
+
+STAGED = "_sr_staged"  # the name the compiled unify query reads its rows from
+
+
+def fetch(r: Resident, columns: list[str] | None = None) -> pa.Table:
+    """The rows (all their canonical columns, or `columns`) as Arrow, in their order."""
+    cols = ", ".join(quote(c) for c in (r.columns if columns is None else columns))
+    return r.con.execute(f"SELECT {cols} FROM {r.table} ORDER BY _row").to_arrow_table()
+
+
+def keep_rows(r: Resident, rows: pa.Array) -> Resident:
+    """Only the rows whose `_row` is in `rows` (the others are left out)."""
+    r.con.register("_sr_keep", pa.table({"_row": rows}))
+    try:
+        r.con.execute(
+            f"DELETE FROM {r.table} WHERE NOT EXISTS "
+            f"(SELECT 1 FROM _sr_keep k WHERE k._row = {r.table}._row)"
+        )
+    finally:
+        r.con.unregister("_sr_keep")
+    return Resident(r.con, r.table, r.columns, len(rows))
+
+
+def typed(r: Resident, spec: TableSpec, name: str) -> Resident:
+    """The rows with the table's types (`staged_to_arrow` in SQL; other columns dropped) as
+    the view `name`, with their Arrow schema as `staged_to_arrow` would give it. A time
+    without a zone is UTC (the connection's time zone)."""
+    fields = [f for f in spec.arrow_schema() if f.name in r.columns]
+    dtypes = {c.name: c.dtype for c in spec.columns}
+    cols = ", ".join(f"CAST({quote(f.name)} AS {sql_type(dtypes[f.name])}) AS {quote(f.name)}"
+                     for f in fields)  # fmt: skip
+    r.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {cols}, _row FROM {r.table}")
+    schema = pa.schema([*fields, pa.field("_row", pa.int64())])
+    return Resident(r.con, name, [f.name for f in fields], r.rows, schema)
+
+
+def first_null(r: Resident, column: str) -> int | None:
+    """The position (from 0) of the first row whose `column` is empty, or None."""
+    got = r.con.execute(
+        f"SELECT min(_row) FROM {r.table} WHERE {quote(column)} IS NULL"
+    ).fetchone()[0]
+    if got is None:
+        return None
+    return int(r.con.execute(f"SELECT count(*) FROM {r.table} WHERE _row < ?", [got]).fetchone()[0])
+
+
+def run_compiled(
+    store: DuckDBStore,
+    r: Resident,
+    key: Hashable,
+    build: Callable[[dict[str, ir.Table]], ir.Table],
+    inputs: Mapping[str, pa.Table],
+    out: str,
+) -> Resident:
+    """`DuckDBStore.run_compiled` over the typed rows of `r` (`typed`; read as `STAGED`) and
+    the Arrow `inputs`, into the temporary table `out` on `r`'s connection."""
+    schemas = {STAGED: r.schema} | {n: t.schema for n, t in inputs.items()}
+    sql, _, _ = store.compiled(key, build, schemas)
+    con = r.con
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {STAGED} AS SELECT * FROM {r.table}")
+    for n, t in inputs.items():
+        con.register(n, t)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS {sql}")
+    finally:
+        for n in inputs:
+            con.unregister(n)
+        con.execute(f"DROP VIEW IF EXISTS {STAGED}")
+    columns = [c for c, *_ in con.execute(f"DESCRIBE {out}").fetchall() if c != "_row"]
+    return Resident(con, out, columns, r.rows)
+
+
+def counts(r: Resident, by: list[str], where: str) -> list[tuple]:
+    """(values of `by`..., rows) per distinct `by` among the rows where `where` holds."""
+    cols = ", ".join(quote(c) for c in by)
+    return r.con.execute(
+        f"SELECT {cols}, count(*) FROM {r.table} WHERE {where} GROUP BY ALL"
+    ).fetchall()
+
+
+def span(r: Resident, columns: tuple[str, ...]) -> list[dt.date]:
+    """The first and last value of each of `columns` the rows hold (empty ones skipped)."""
+    have = [c for c in columns if c in r.columns]
+    if not have or not r.rows:
+        return []
+    got = r.con.execute(
+        "SELECT " + ", ".join(f"min({quote(c)}), max({quote(c)})" for c in have)
+        + f" FROM {r.table}"
+    ).fetchone()  # fmt: skip
+    return [v for v in got if v is not None]
+
+
+def upsert(tx: object, spec: TableSpec, r: Resident, batch_id: int) -> int:
+    """`loader.upsert` of the rows under `batch_id`, through `tx` (`r`'s connection)."""
+    if tx is not r.con:
+        raise RuntimeError("a resident table lands through the connection that holds it")
+    return upsert_table(r.con, spec, r.table, r.columns, r.rows, batch_id)
+
+
+def drop(con: object, name: str) -> None:
+    """Drop the temporary table or view `name`; in a transaction a failed statement aborted,
+    the rollback that follows drops it."""
+    for kind in ("VIEW", "TABLE"):
+        try:
+            con.execute(f"DROP {kind} IF EXISTS {name}")  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001, S112 - the other kind, or an aborted transaction
+            continue
