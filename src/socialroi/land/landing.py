@@ -158,7 +158,8 @@ def unify_staged(
             "_sr_fx": pa.Table.from_pandas(rates, preserve_index=False),
             "_sr_rules": rules_data(rules),
         }
-        for t in sorted(needs):
+        # resident tables last: their unify keeps its inputs as tables of the same names
+        for t in sorted(needs, key=lambda t: (isinstance(arrow[t], Resident), t)):
 
             def build(tables: dict[str, ibis.Table], t: str = t) -> ibis.Table:
                 return unify_table(t, tables["_sr_staged"], tables["_sr_fx"], rules,

@@ -8,9 +8,10 @@ there, with the same findings and errors as on Arrow rows:
   `plausible.check` decides as for any table; the rows it leaves out are deleted;
 - types and keys: a view casts the columns to the table's types (`staged_to_arrow`), and an
   empty key is refused with `landing.validate`'s sentence;
-- unify: the same compiled query as for Arrow rows, run on the view into a new table;
+- unify: the same compiled query as for Arrow rows, as a view over the typed view;
 - unmapped channels: counted per source and medium by the database;
-- the upsert: `loader`'s, from the table, under the batch id.
+- the upsert: `loader`'s, from the unified view, under the batch id: its INSERT is the one
+  statement that computes and writes the month's unified rows.
 
 Only tables that no identity or money check reads and that carry no account's days land
 this way (touchpoints); any other a parser leaves is fetched as Arrow first. On a Spark
@@ -30,6 +31,11 @@ from socialroi.unify.canonical import MONEY
 # Tables that may land where they are: no money (the unify's currency checks read Arrow),
 # no identity check (`land.identity`), no account's days a sync may hold.
 IN_PLACE = ("touchpoints",)
+
+
+# The unify query's inputs beside the rows (`landing.unify_staged`): copied into temporary
+# tables of these names while the unified view reads them.
+UNIFY_INPUTS = ("_sr_fx", "_sr_rules")
 
 
 def _names(table: str) -> tuple[str, str]:
@@ -56,7 +62,7 @@ def check(ctx: Context, table: str, data: Resident) -> Resident:
     """Plausibility and types (`plausible.check`, `staged_to_arrow`) of resident rows."""
     ruled = [c for c in plausible.rules(table) if c in data.columns]
     if ruled:
-        rows = sql.fetch(data, ["_row", *ruled])
+        rows = sql.ruled(data, ruled)
         kept = plausible.check(ctx, {table: rows})[table]
         if kept.num_rows < rows.num_rows:
             data = sql.keep_rows(data, kept.column("_row").combine_chunks())
@@ -80,10 +86,14 @@ def unmapped(data: Resident) -> list[tuple]:
 
 def release(table: str, data: Resident) -> None:
     """Drop everything a file's resident `table` left on its connection."""
-    for name in (data.table, *_names(table)):
+    for name in (*reversed(_names(table)), *sql.inputs_of(dict.fromkeys(UNIFY_INPUTS)),
+                 data.table):  # fmt: skip
         sql.drop(data.con, name)
 
 
 def write(tx: object, batch_id: int, table: str, data: Resident, days: tuple[str, ...]):  # noqa: ANN201
-    """Upsert resident rows under `batch_id` through `tx`: (rows written, first/last days)."""
-    return sql.upsert(tx, TABLES[table], data, batch_id), sql.span(data, days)
+    """Upsert resident rows under `batch_id` through `tx`: (rows written, first/last days).
+    Keys and days are read from the typed view: the unified view computes the channels
+    again at each reading, and unify changes neither."""
+    typed = Resident(data.con, _names(table)[0], data.columns, data.rows, data.order)
+    return sql.upsert(tx, TABLES[table], data, batch_id, typed.table), sql.span(typed, days)

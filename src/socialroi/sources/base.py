@@ -196,13 +196,14 @@ class Resident:
     gave it (only when `Context.keep`): the landing path checks, unifies and stores them
     there in SQL, without an Arrow copy of a large file's rows (`land.resident`).
 
-    `columns`: the canonical columns the table holds (it may hold others); `_row` numbers
-    its rows from 1 in the order the parser gives them."""
+    `columns`: the canonical columns the table holds (it may hold others); `order`: how its
+    rows are ordered as the parser gives them (the rows findings name)."""
 
     con: Any
     table: str
     columns: list[str]
     rows: int
+    order: str  # SQL ORDER BY terms giving the parser's order of the rows
     schema: pa.Schema | None = None  # once typed: the Arrow schema of `columns` and `_row`
 
     @property

@@ -59,10 +59,12 @@ def upsert_table(
     columns: list[str],
     rows: int,
     batch_id: int,
+    keys: str | None = None,
 ) -> int:
     """`upsert` of rows held in the connection's table `table` under `batch_id` (its
     `columns`, with `_row` giving their order: the last of a repeated key wins), without an
-    Arrow copy."""
+    Arrow copy. `keys`: a cheaper relation holding the same rows' keys (when `table` is a
+    view that computes more than them)."""
     if rows == 0:
         return 0
     have = set(columns) | {"batch_id"}
@@ -80,16 +82,21 @@ def upsert_table(
         f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {conformed}, _row AS _ord FROM {table}"
     )
     try:
-        return _upsert(raw, spec, view, rows, have - {"_row"})
+        return _upsert(raw, spec, view, rows, have - {"_row"}, keys)
     finally:
         raw.execute(f"DROP VIEW IF EXISTS {view}")
 
 
 def _upsert(
-    raw: duckdb.DuckDBPyConnection, spec: TableSpec, view: str, rows: int, carried: set[str]
+    raw: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    view: str,
+    rows: int,
+    carried: set[str],
+    keys_of: str | None = None,
 ) -> int:
     """The upsert of the conformed rows of `view` (ordered by `_ord`), `carried`: the
-    columns the file has."""
+    columns the file has; `keys_of`: where to count their keys, if not `view`."""
     target = quote(spec.name)
     key_list = ", ".join(quote(k) for k in spec.key)
     keys = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM i.{quote(k)}" for k in spec.key)
@@ -107,8 +114,8 @@ def _upsert(
         repeated = True  # the window below also orders by the snapshot's age
     else:
         distinct, stored = raw.execute(
-            f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {key_list} FROM {view})), "
-            f"({touches.format(view)})"
+            f"SELECT (SELECT count(*) FROM (SELECT DISTINCT {key_list} FROM "
+            f"{keys_of or view})), ({touches.format(keys_of or view)})"
         ).fetchone()
         repeated = distinct < rows
     if repeated:

@@ -42,7 +42,7 @@ from socialroi.sources.base import Context, InputFile, Resident
 from socialroi.sources.ga4.bigquery_arrow import flatten
 from socialroi.sources.ga4.bigquery_sql import (
     CONV_ORIGIN,
-    TOUCH_ORIGIN,
+    SESSION_ORDER,
     TS_MAX,
     TS_MIN,
     conversions_sql,
@@ -143,10 +143,11 @@ def _load_in_duckdb(con: duckdb.DuckDBPyConnection, file: InputFile, pf: Any) ->
     finally:
         if path != file.path:
             path.unlink(missing_ok=True)
-    if con.execute("SELECT bool_or(_odd) FROM norm").fetchone()[0]:
+    odd, n = con.execute("SELECT bool_or(_odd), count(*) FROM norm").fetchone()
+    if odd:
         con.execute("DROP TABLE norm")
         return None
-    return int(con.execute("SELECT count(*) FROM norm").fetchone()[0])
+    return int(n)
 
 
 def _duck_type(t: pa.DataType) -> object:
@@ -253,9 +254,10 @@ def _events(file: InputFile) -> int:
         return 0
 
 
-# The parse's scratch tables, and the table its sessions are left in (`Context.keep`).
-SCRATCH = ("norm", "touch", "conv", "countries")
+# The parse's scratch tables, and the table of its sessions (left in the connection when
+# `Context.keep`).
 SESSIONS = "_sr_ga4_touchpoints"
+SCRATCH = ("norm", "conv", "countries")
 
 
 def _parse(file: InputFile, ctx: Context, threads: int | None) -> dict[str, pa.Table | Resident]:
@@ -284,9 +286,8 @@ def _parse(file: InputFile, ctx: Context, threads: int | None) -> dict[str, pa.T
             if keep:
                 _drop(con, (SESSIONS,))
             raise
-        finally:
-            if keep:  # the connection lives on: the next file's parse makes them again
-                _drop(con, SCRATCH)
+        finally:  # a kept connection lives on: the next file's parse makes them again
+            _drop(con, SCRATCH if keep else (*SCRATCH, SESSIONS))
     return {"touchpoints": touch, "conversions": conv}
 
 
@@ -360,9 +361,9 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context, keep: bool) -> pa
     # grouping's state cannot spill to disk, and a pass's fits the run's memory bound.
     passes = max(1, -(-ctx.rows_read // SESSION_PASS_EVENTS))
     first = sessions_with_market((0, passes) if passes > 1 else None)
-    con.execute(f"CREATE TEMP TABLE touch AS {first}")
+    con.execute(f"CREATE TEMP TABLE {SESSIONS} AS {first}")
     for k in range(1, passes):
-        con.execute(f"INSERT INTO touch {sessions_with_market((k, passes))}")
+        con.execute(f"INSERT INTO {SESSIONS} {sessions_with_market((k, passes))}")
     no_sid = con.execute(
         "SELECT count(*), min(rn) FROM norm WHERE p_ga_session_id IS NULL"
     ).fetchone()
@@ -375,33 +376,16 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context, keep: bool) -> pa
             column="event_params.ga_session_id",
             rows=int(no_sid[0]),
         )
-    # The sessions in their order (`_row`), typed (times in UTC, without a zone): left in
-    # the connection for the landing (`keep`), or handed over as Arrow.
-    con.execute(
-        f"""
-        CREATE TEMP TABLE {SESSIONS} AS
-        SELECT row_number() OVER (ORDER BY t.ts0, t.touch_id) AS _row,
-          t.touch_id, make_timestamp(t.ts0) AS occurred_at,
-          coalesce(try_strptime(t.event_date, '%Y%m%d')::DATE,
-                   make_timestamp(t.ts0)::DATE) AS local_date,
-          t.visitor_id, t.user_id, t.session_id, t.source, t.medium, t.campaign, t.content,
-          t.term, t.click_id_type, t.click_id, t.referrer, t.landing_page,
-          t.market, t.country AS country_name, '{TOUCH_ORIGIN}' AS origin
-        FROM touch t
-        """
-    )
     _unknown_countries(con, ctx, SESSIONS, "geo.country")
+    # Left in the connection for the landing (`keep`), or handed over as Arrow.
     columns = [c for c, *_ in con.execute(f"DESCRIBE {SESSIONS}").fetchall()
-               if c not in ("_row", "country_name")]  # fmt: skip
+               if c != "country_name"]  # fmt: skip
     if keep:
-        return Resident(con, SESSIONS, columns, int(
-            con.execute(f"SELECT count(*) FROM {SESSIONS}").fetchone()[0]))  # fmt: skip
-    try:
-        return con.execute(
-            f"SELECT {', '.join(columns)} FROM {SESSIONS} ORDER BY _row"
-        ).to_arrow_table()
-    finally:
-        con.execute(f"DROP TABLE {SESSIONS}")
+        rows = int(con.execute(f"SELECT count(*) FROM {SESSIONS}").fetchone()[0])
+        return Resident(con, SESSIONS, columns, rows, SESSION_ORDER)
+    return con.execute(
+        f"SELECT {', '.join(columns)} FROM {SESSIONS} ORDER BY {SESSION_ORDER}"
+    ).to_arrow_table()
 
 
 def _unknown_countries(
@@ -410,8 +394,9 @@ def _unknown_countries(
     """A finding for the country names no market is known for (the first ten named, in
     order of first appearance)."""
     names = con.execute(
-        f"SELECT country_name, count(*) FROM {table} WHERE country_name IS NOT NULL "
-        "AND market IS NULL GROUP BY country_name ORDER BY min(_row)"
+        f"SELECT country_name, count(*) FROM (SELECT country_name, row_number() OVER (ORDER "
+        f"BY {SESSION_ORDER}) AS i FROM {table} WHERE country_name IS NOT NULL AND market IS "
+        "NULL) GROUP BY country_name ORDER BY min(i)"
     ).fetchall()
     if names:
         ctx.finding(
@@ -502,8 +487,8 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
           t.source, t.medium, t.campaign, t.referrer, t.landing_page,
           '{CONV_ORIGIN}' AS origin
         FROM c
-        LEFT JOIN touch t0 ON t0.visitor_id = c.user_pseudo_id AND t0.session_id = c.sid
-        LEFT JOIN touch t ON t.touch_id = t0.touch_id
+        LEFT JOIN {SESSIONS} t0 ON t0.visitor_id = c.user_pseudo_id AND t0.session_id = c.sid
+        LEFT JOIN {SESSIONS} t ON t.touch_id = t0.touch_id
         LEFT JOIN countries k ON k.name = lower(trim(c.country))
         ORDER BY c.ts, c.rn
         """

@@ -162,11 +162,23 @@ FROM s6
 """
 
 
+# The order a parse hands its sessions over in (the rows findings count).
+SESSION_ORDER = "occurred_at, touch_id"
+
+
 def sessions_with_market(part: tuple[int, int] | None = None) -> str:
-    """`sessions_sql(part)` with each session's market from the table `countries`: joined
-    once, for the touchpoints and the conversions alike."""
-    return (f"SELECT t.*, c.code AS market FROM ({sessions_sql(part)}) t "
-            "LEFT JOIN countries c ON c.name = lower(trim(t.country))")  # fmt: skip
+    """`sessions_sql(part)` as touchpoint rows (times in UTC, without a zone), with each
+    session's market from the table `countries`: joined once, for the touchpoints and the
+    conversions alike; `country_name` is the name it was found by."""
+    return f"""
+SELECT t.touch_id, make_timestamp(t.ts0) AS occurred_at,
+  coalesce(try_strptime(t.event_date, '%Y%m%d')::DATE, make_timestamp(t.ts0)::DATE)
+    AS local_date,
+  t.visitor_id, t.user_id, t.session_id, t.source, t.medium, t.campaign, t.content, t.term,
+  t.click_id_type, t.click_id, t.referrer, t.landing_page, c.code AS market,
+  t.country AS country_name, '{TOUCH_ORIGIN}' AS origin
+FROM ({sessions_sql(part)}) t LEFT JOIN countries c ON c.name = lower(trim(t.country))
+"""
 
 
 def conversions_sql() -> str:
