@@ -248,9 +248,8 @@ def import_file(
     report = report or detect(file, options)
     # A parser that shapes rows in SQL does so on the connection the file lands through (the
     # group's, else the store's), and may leave a large table's rows there (`land.resident`).
-    con = tx if tx is not None else store.raw
     ctx = Context(file, options, known_accounts=state.accounts(),
-                  engine=lambda: contextlib.nullcontext(con), keep=True)  # fmt: skip
+                  engine=resident.engine(store, tx), keep=True)  # fmt: skip
     left: list = []  # tables the file left on the connection, dropped when it is done
     try:
         return _import(store, file, report, ctx, base_currency, rules, state, context, force,

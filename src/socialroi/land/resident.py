@@ -38,6 +38,9 @@ IN_PLACE = ("touchpoints",)
 UNIFY_INPUTS = ("_sr_fx", "_sr_rules")
 
 
+engine = sql.engine  # the connection a file's parse works on (`Context.engine`)
+
+
 def _names(table: str) -> tuple[str, str]:
     """The typed view and the unified table a file's `table` gets on its connection."""
     return f"_sr_typed_{table}", f"_sr_unified_{table}"

@@ -13,8 +13,10 @@ when the file is done (`drop`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Hashable, Mapping
+from contextlib import AbstractContextManager
 
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -25,6 +27,13 @@ from socialroi.store.duckdb import DuckDBStore, quote, sql_type
 from socialroi.store.loader import upsert_table
 
 STAGED = "_sr_staged"  # the name the compiled unify query reads its rows from
+
+
+def engine(store: DuckDBStore, tx: object | None) -> Callable[[], AbstractContextManager]:
+    """`Context.engine` for a file's parse: the connection the file lands through (the open
+    group's, else the store's own for this thread), left open when the parse ends."""
+    con = tx if tx is not None else store.raw
+    return lambda: contextlib.nullcontext(con)
 
 
 def fetch(r: Resident, columns: list[str] | None = None) -> pa.Table:
