@@ -42,7 +42,7 @@ engine = sql.engine  # the connection a file's parse works on (`Context.engine`)
 
 
 def _names(table: str) -> tuple[str, str]:
-    """The typed view and the unified table a file's `table` gets on its connection."""
+    """The typed view and the unified view a file's `table` gets on its connection."""
     return f"_sr_typed_{table}", f"_sr_unified_{table}"
 
 
