@@ -149,3 +149,18 @@ def test_accept_language_decides(header_value, lang):
 
 def test_a_language_tag_matches_case_and_separator_blind():
     assert match("ZH_cn") == "zh-CN" and match("en-us") == "en" and match("xx") is None
+
+
+def test_every_finding_kind_the_code_writes_has_a_name():
+    """A finding kind a parser, connector or the landing step writes is shown by name in the
+    report and the dashboard (`values.FINDING_KINDS`), not as its code."""
+    from pathlib import Path
+
+    from socialroi.deliver.i18n.values import FINDING_KINDS
+
+    src = Path(__file__).resolve().parents[2] / "src" / "socialroi"
+    written = set()
+    for path in src.rglob("*.py"):
+        written |= set(re.findall(r'\.finding\(\s*"([a-z_]+)"', path.read_text("utf-8")))
+    assert len(written) > 30  # the search found the calls
+    assert sorted(written - FINDING_KINDS.keys()) == []

@@ -225,7 +225,11 @@ class Workspace:
             pin.active, pin.versions = False, None
 
     def memo(
-        self, key: tuple, compute: Callable[[], Any], reads: tuple[str, ...] | None = None
+        self,
+        key: tuple,
+        compute: Callable[[], Any],
+        reads: tuple[str, ...] | None = None,
+        keep: bool = True,
     ) -> Any:
         """The result of `compute()` for `key`, remembered while the data it reads stays the
         same: a report or a dashboard page asks for one period's attribution, allocation and
@@ -236,7 +240,8 @@ class Workspace:
         was computed on: after a restart, or in another process, the same question on the
         same data is read back instead of computed again. One thread computes a key; others
         asking for it meanwhile wait for its result. Callers get copies, so they may change
-        what they receive."""
+        what they receive. `keep=False`: in this process's memory only (for answers cheap to
+        compute again from kept parts, which would only fill the file)."""
         version = repr(self.data_version(reads))
         got = self._memo_get(key, version)
         if got is not _MISSING:
@@ -245,11 +250,11 @@ class Workspace:
             flight = self._memo_flights.setdefault(key, threading.Lock())
         with flight:
             got = self._memo_get(key, version)  # computed while this thread waited
-            if got is _MISSING:
+            if got is _MISSING and keep:
                 got = self._memo_load(key, version)
             if got is _MISSING:
                 got = compute()
-                body = answers.pack(got)
+                body = answers.pack(got) if keep else None
                 if body is not None:
                     answers.put(self.store, "memo", repr(key), version, body)
             with self._memo_lock:
@@ -330,4 +335,6 @@ def _copy(value: Any) -> Any:
         return value.copy()
     if isinstance(value, tuple):
         return tuple(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
     return value

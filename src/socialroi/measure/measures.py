@@ -64,13 +64,34 @@ from socialroi.measure.selection import (
     social_cost,
     sum_cells,
 )
+from socialroi.model.schema import TABLES
+
+# What the measures read: every table of the data model (the settings are in every version).
+READS = tuple(n for n, spec in TABLES.items() if spec.kind != "system") + ("fx_rates",)
 
 
 # -- the table --------------------------------------------------------------------------------
 def base_measures(
     ws, sel: Selection, profile: Profile, model: str
 ) -> tuple[pd.DataFrame, dict[str, float]]:
-    """(cells, totals): measures per cell of the selection, and for the whole selection."""
+    """(cells, totals): measures per cell of the selection, and for the whole selection.
+
+    Remembered in memory while the data stays the same: an overview asks for the same
+    selection under several views (its comparison, its insights), and the dashboard's
+    server keeps the preset periods' selections from its warm-up, so a change of comparison
+    or a return to an earlier filter costs nothing. Its parts are kept in the workspace
+    (below); the regrouping is cheap, so the cells are not written to the file."""
+    return ws.memo(
+        ("base_measures", sel, repr(profile), model),
+        lambda: _measure_cells(ws, sel, profile, model),
+        reads=READS,
+        keep=False,
+    )
+
+
+def _measure_cells(
+    ws, sel: Selection, profile: Profile, model: str
+) -> tuple[pd.DataFrame, dict[str, float]]:
     parts = []  # additive frames with sel.keys columns
     cr, inf_groups, inf_members = _attributed(ws, sel, profile, model)
     cr = filter_cells(cr, sel)

@@ -71,3 +71,20 @@ def test_an_import_stores_the_same_objective_and_the_finding(tmp_path, reverse):
     assert got == [("b9c8d", "Awareness"), ("f1a2b", "Website traffic")]
     kinds = ws.store.raw.execute("SELECT kind, rows FROM dq_findings").fetchall()
     assert ("campaign_objectives_differ", 2) in kinds
+
+
+def test_a_renamed_campaign_keeps_the_name_of_its_latest_day_in_any_row_order():
+    # Meta's and X's reports write each row's name as it was that day: a campaign, ad group
+    # or ad renamed mid-period carries both names under one id
+    rows = [
+        "2025-01-06,Spring Test,f1a2b,Website traffic,Shoppers,g2,USD,30.00,4000",
+        "2025-01-07,Spring Launch,f1a2b,Website traffic,Shoppers EU,g2,USD,30.00,4100",
+        "2025-01-05,,f1a2b,Website traffic,,g2,USD,30.00,3900",
+    ]
+    for order in itertools.permutations(rows):
+        body = "\n".join([HEAD, *order]).encode()
+        ctx = Context(InputFile("x_ads_campaigns_20250105-20250107.csv", body),
+                      ImportOptions(account="@VoltiqUS"))  # fmt: skip
+        out = parse_ads(ctx.file, ctx, "x", aliases("x", "ads"), "X Ads Manager report")
+        names = dict(zip(out["campaigns"].native_id, out["campaigns"].name, strict=True))
+        assert names == {"f1a2b": "Spring Launch", "g2": "Shoppers EU"}, order

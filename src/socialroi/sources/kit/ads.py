@@ -209,6 +209,15 @@ def parse_ads(
     }
     campaigns: dict[str, dict[str, Any]] = {}
     objective_spend: dict[str, dict[str, float]] = {}  # campaign -> objective -> its rows' spend
+    named: dict[str, Any] = {}  # entity -> the day of the row its name comes from
+
+    def rename(entity: str, name: Any, day: Any) -> None:
+        """A campaign, ad group or ad renamed during the period keeps the name of its latest
+        day (the one the platform shows today), whatever the order of its rows."""
+        if name and (entity not in named or day >= named[entity]):
+            campaigns[entity]["name"] = name
+            named[entity] = day
+
     metrics = []
     unnamed: list[int] = []
     for i in range(n):
@@ -242,6 +251,7 @@ def parse_ads(
                 "market": market,
             },
         )
+        rename(c_id, camp_names[i], starts[i])
         if objectives[i]:
             spent = nums["spend"][i]
             by_objective = objective_spend.setdefault(c_id, {})
@@ -265,6 +275,7 @@ def parse_ads(
                     "market": market,
                 },
             )
+            rename(g_id, group_names[i], starts[i])
         a_native = native(ad_ids, ad_names, i)
         if a_native is not None:
             a_id = prefixed(platform, f"ad:{a_native}")
@@ -281,6 +292,7 @@ def parse_ads(
                     "market": market,
                 },
             )
+            rename(a_id, ad_names[i], starts[i])
         row = {
             "entity_id": a_id or g_id or c_id,
             "platform": platform,
