@@ -558,3 +558,23 @@ def test_parquet_events_flatten_in_duckdb_as_in_arrow(tmp_path, monkeypatch, edi
     assert fast[0].keys() == slow[0].keys()
     for t in fast[0]:
         assert fast[0][t].equals(slow[0][t]), t
+
+
+def test_sessions_grouped_in_passes_equal_one_pass(monkeypatch):
+    """A large month is grouped into sessions in passes by visitor (`SESSION_PASS_EVENTS`):
+    every visitor's events fall in one pass, so the sessions and conversions are the same."""
+    from socialroi.sources.base import Context, ImportOptions, InputFile
+    from socialroi.sources.ga4 import bigquery
+
+    def parse():
+        ctx = Context(InputFile.from_path(EVENTS_PARQUET), ImportOptions(currency="EUR"))
+        out = bigquery.parse(ctx.file, ctx)
+        return {t: out[t].sort_by(out[t].column_names[0]) for t in out}, ctx.findings
+
+    one = parse()
+    monkeypatch.setattr(bigquery, "SESSION_PASS_EVENTS", 2)  # six passes over the fixture
+    several = parse()
+    assert several[1] == one[1]
+    for t in one[0]:
+        assert several[0][t].equals(one[0][t]), t
+    assert one[0]["touchpoints"].num_rows > 1

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from socialroi.errors import ImportFailed, NotAnExport, SocialroiError
-from socialroi.land import landing
+from socialroi.land import landing, resident
 from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule
 from socialroi.sources import load_all
@@ -32,6 +32,7 @@ from socialroi.sources.base import (
     ImportOptions,
     InputFile,
     Report,
+    Resident,
     get_report,
 )
 from socialroi.sources.kit import limits
@@ -248,11 +249,43 @@ def import_file(
         return ImportResult(file.name, "unchanged", known)
     limits.check_file(file.name, file.data)
     report = report or detect(file, options)
+    # A parser that shapes rows in SQL does so on the connection the file lands through (the
+    # group's, else the store's), and may leave a large table's rows there (`land.resident`).
     accounts = state.accounts()
-    ctx = Context(file, options, known_accounts=accounts, engine=store.parse_engine)
+    ctx = Context(file, options, known_accounts=accounts,
+                  engine=resident.engine(store, tx), keep=True)  # fmt: skip
     parsed = ahead(file, report, accounts) if ahead is not None else None
+    left: list = []  # tables the file left on the connection, dropped when it is done
     try:
-        arrow = parse_checked(report, file, ctx) if parsed is None else parsed.restore(ctx)
+        return _import(store, file, report, ctx, parsed, base_currency, rules, state, context,
+                       force, tx, left)  # fmt: skip
+    finally:
+        for table, data in left:
+            resident.release(table, data)
+
+
+def _import(
+    store: DuckDBStore,
+    file: InputFile,
+    report: Report,
+    ctx: Context,
+    parsed: Parsed | None,
+    base_currency: str,
+    rules: list[ChannelRule] | None,
+    state: RunState,
+    context: str,
+    force: bool,
+    tx: duckdb.DuckDBPyConnection | None,
+    left: list,
+) -> ImportResult:
+    try:
+        if parsed is None:
+            staged = report.parse(file, ctx)
+            left += [(t, d) for t, d in staged.items() if isinstance(d, Resident)]
+            arrow = landing.checked(ctx, staged)
+            del staged
+        else:
+            arrow = parsed.restore(ctx)
         del parsed
         unified = landing.unify_checked(store, ctx, arrow, base_currency, rules, state)
         del arrow  # a large file's parsed rows are not kept beside their unified copy

@@ -20,14 +20,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialroi.errors import SocialroiError
-from socialroi.land import identity, plausible
+from socialroi.land import identity, plausible, resident
 from socialroi.land.state import SYNC_PREFERS as SYNC_PREFERS  # sync reads it from here
 from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule, load_rules, rules_data
 from socialroi.model.currencies import ecb_last_date, known_currencies
 from socialroi.model.schema import TABLES
 from socialroi.sources.api import connectors
-from socialroi.sources.base import Context, Staged
+from socialroi.sources.base import Context, Resident, Staged
 from socialroi.store import batches, connections, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
@@ -51,11 +51,18 @@ def prepare(
     return unify_checked(store, ctx, checked(ctx, staged), base_currency, rules, state)
 
 
-def checked(ctx: Context, staged: Staged) -> dict[str, pa.Table]:
+def checked(ctx: Context, staged: Staged) -> dict[str, pa.Table | Resident]:
     """The first half of `prepare`, which needs no workspace: plausibility, typed Arrow,
-    validation (an import run does it in its parse-ahead worker, `land.ahead`)."""
-    staged = plausible.check(ctx, staged)
-    arrow = {t: staged_to_arrow(t, f) for t, f in staged.items() if f is not None and len(f)}
+    validation (an import run does it in its parse-ahead worker, `land.ahead`). Rows a
+    parser left in the database (`land.resident`) are checked there."""
+    kept: Staged = {}
+    for t, f in resident.arrow(staged).items():  # table by table, in the parser's order
+        if isinstance(f, Resident):
+            kept[t] = resident.check(ctx, t, f) if f.rows else None
+        else:
+            kept.update(plausible.check(ctx, {t: f}))
+    arrow = {t: f if isinstance(f, Resident) else staged_to_arrow(t, f)
+             for t, f in kept.items() if f is not None and len(f)}  # fmt: skip
     validate(ctx, arrow)
     return arrow
 
@@ -63,7 +70,7 @@ def checked(ctx: Context, staged: Staged) -> dict[str, pa.Table]:
 def unify_checked(
     store: DuckDBStore,
     ctx: Context,
-    arrow: dict[str, pa.Table],
+    arrow: dict[str, pa.Table | Resident],
     base_currency: str,
     rules: list[ChannelRule] | None,
     state: RunState | None = None,
@@ -78,12 +85,17 @@ def known_accounts(store: DuckDBStore) -> dict[str, dict]:
     return reads.accounts_register(store)
 
 
-def validate(ctx: Context, arrow: dict[str, pa.Table]) -> None:
+def validate(ctx: Context, arrow: dict[str, pa.Table | Resident]) -> None:
     for table, data in arrow.items():
         spec = TABLES[table]
         for k in spec.key:
-            if k in data.column_names and data.column(k).null_count:
+            if isinstance(data, Resident):
+                i = resident.first_null(data, k)
+            elif k in data.column_names and data.column(k).null_count:
                 i = pc.index(pc.is_null(data.column(k)), True).as_py()
+            else:
+                i = None
+            if i is not None:
                 raise ctx.fail(
                     f"a {table} row has no {k}",
                     row=None,
@@ -158,22 +170,26 @@ def unify_staged(
         engine = store.unify_engine(sum(a.num_rows for t, a in arrow.items() if t in needs))
         if engine.name != "duckdb":  # a large file on a Spark workspace: Spark unifies it
             fx_t = ibis.memtable(rates)
-            exprs = unify({t: ibis.memtable(arrow[t]) for t in needs}, fx_t, rules)
+            exprs = unify({t: ibis.memtable(resident.fetched(arrow[t])) for t in needs}, fx_t,
+                          rules)  # fmt: skip
             return out | {t: engine.to_pyarrow(e) for t, e in exprs.items()}
         inputs = {
             "_sr_fx": pa.Table.from_pandas(rates, preserve_index=False),
             "_sr_rules": rules_data(rules),
         }
-        for t in sorted(needs):
+        # resident tables last: their unify keeps its inputs as tables of the same names
+        for t in sorted(needs, key=lambda t: (isinstance(arrow[t], Resident), t)):
 
             def build(tables: dict[str, ibis.Table], t: str = t) -> ibis.Table:
                 return unify_table(t, tables["_sr_staged"], tables["_sr_fx"], rules,
                                    tables["_sr_rules"])  # fmt: skip
 
             # The expression is the same for every file of a layout: compiled once.
-            out[t] = store.run_compiled(
-                ("unify", t, tuple(rules)), build, {"_sr_staged": arrow[t], **inputs}
-            )
+            key = ("unify", t, tuple(rules))
+            if isinstance(arrow[t], Resident):  # run where the rows are
+                out[t] = resident.unify(store, t, arrow[t], key, build, inputs)
+            else:
+                out[t] = store.run_compiled(key, build, {"_sr_staged": arrow[t], **inputs})
     return out
 
 
@@ -182,12 +198,22 @@ def channel_findings(ctx: Context, unified: dict[str, pa.Table]) -> None:
         data = unified.get(table)
         if data is None or "channel" not in data.column_names:
             continue
-        df = data.select([c for c in ("channel", "source", "medium") if c in data.column_names])
-        df = df.to_pandas()
-        un = df[df["channel"] == "Unmapped"]
-        if un.empty:
-            continue
-        groups = un.fillna("").groupby(["source", "medium"]).size().sort_values(ascending=False)
+        if isinstance(data, Resident):  # the same counts, by the database
+            counts = resident.unmapped(data)
+            if not counts:
+                continue
+            un = pd.DataFrame([(s or "", m or "") for s, m, _ in counts],
+                              columns=["source", "medium"])  # fmt: skip
+            groups = (pd.Series([n for *_, n in counts], index=pd.MultiIndex.from_frame(un))
+                      .groupby(level=[0, 1]).sum().sort_values(ascending=False))  # fmt: skip
+        else:
+            df = data.select([c for c in ("channel", "source", "medium")
+                              if c in data.column_names]).to_pandas()  # fmt: skip
+            un = df[df["channel"] == "Unmapped"]
+            if un.empty:
+                continue
+            groups = (un.fillna("").groupby(["source", "medium"]).size()
+                      .sort_values(ascending=False))  # fmt: skip
         for (src, med), n in groups.head(20).items():
             ctx.finding(
                 "unmapped_channel",
@@ -249,6 +275,10 @@ def write(
     tables: dict[str, int] = {}
     period: list[dt.date] = []
     for table, data in unified.items():
+        if isinstance(data, Resident):  # stored from where it is
+            tables[table], days = resident.write(tx, batch_id, table, data, DATE_COLUMNS)
+            period += days
+            continue
         if "batch_id" not in data.column_names:
             data = data.append_column(
                 "batch_id", pa.array([batch_id] * data.num_rows, type=pa.int64())

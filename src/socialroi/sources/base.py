@@ -127,10 +127,14 @@ class Context:
     # it for exports that do not state an account's time zone or currency.
     known_accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Where a parser that shapes rows in SQL runs its scratch tables: a context manager
-    # yielding a DuckDB connection. The importer gives a cursor on the workspace's database
+    # yielding a DuckDB connection. The importer gives the connection the file lands through
     # (one bounded memory for the whole run); None: a scratch database of its own
     # (`kit.scratch`).
     engine: Callable[[], Any] | None = None
+    # True: the connection `engine` gives outlives the parse and is the one the file lands
+    # through. A parser may then leave a large table's rows there (`Resident`) instead of
+    # handing them over as Arrow, and drops its other scratch tables before it returns.
+    keep: bool = False
 
     @property
     def account_timezones(self) -> dict[str, str]:
@@ -186,10 +190,38 @@ class Context:
         return handle
 
 
+@dataclass
+class Resident:
+    """A table's rows a parser left in a temporary table of the connection `Context.engine`
+    gave it (only when `Context.keep`): the landing path checks, unifies and stores them
+    there in SQL, without an Arrow copy of a large file's rows (`land.resident`).
+
+    `columns`: the canonical columns the table holds (it may hold others); `order`: how its
+    rows are ordered as the parser gives them (the rows findings name)."""
+
+    con: Any
+    table: str
+    columns: list[str]
+    rows: int
+    order: str  # SQL ORDER BY terms giving the parser's order of the rows
+    schema: pa.Schema | None = None  # once typed: the Arrow schema of `columns` and `_row`
+
+    @property
+    def column_names(self) -> list[str]:
+        return self.columns
+
+    @property
+    def num_rows(self) -> int:
+        return self.rows
+
+    def __len__(self) -> int:
+        return self.rows
+
+
 # What a parser hands over per canonical table: a pandas frame, or an Arrow table when the
-# parser typed its rows in the database (GA4 events); `unify.canonical.staged_to_arrow` takes
-# either.
-Staged = dict[str, pd.DataFrame | pa.Table]
+# parser typed its rows in the database (GA4 events), or those rows left in the database
+# (`Resident`); `unify.canonical.staged_to_arrow` takes a frame or Arrow.
+Staged = dict[str, pd.DataFrame | pa.Table | Resident]
 
 
 @dataclass(frozen=True)

@@ -344,14 +344,6 @@ class DuckDBStore:
         finally:
             cur.close()
 
-    def parse_engine(self) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
-        """A connection of its own to the workspace's database for a parser's scratch tables
-        (temporary: gone when it closes). A parse shapes rows there instead of in a second
-        database, so a run has one buffer pool, bounded during a run (`bulk`), and what does
-        not fit spills to the workspace's temporary folder. A parser only creates and reads
-        its own temporary tables."""
-        return self._own_cursor()
-
     def data_version(self, tables: tuple[str, ...] | None = None) -> tuple:
         """Changes whenever anything a measure reads changes: an import or a manual cost edit
         (each is a batch), an exchange-rate override, the channel rules, and rows written to
@@ -396,16 +388,7 @@ class DuckDBStore:
         input (same name and schema) and must depend on nothing else but `key`. The import
         runs the same unify expression for every file: compiling it costs more than running
         it on most files (0.2-0.5 s against milliseconds)."""
-        sig = (key, tuple((n, tuple((f.name, str(f.type)) for f in t.schema))
-                          for n, t in inputs.items()))  # fmt: skip
-        got = _COMPILED.get(sig)
-        if got is None:
-            tables = {n: ibis.table(ibis.Schema.from_pyarrow(t.schema), name=n)
-                      for n, t in inputs.items()}  # fmt: skip
-            expr = build(tables).as_table()
-            arrow = expr.schema().to_pyarrow()  # made once: Ibis takes milliseconds for it
-            got = _COMPILED[sig] = (self.catalog_ibis.compile(expr), expr, arrow)
-        sql, expr, arrow = got
+        sql, expr, arrow = self.compiled(key, build, {n: t.schema for n, t in inputs.items()})
         con = self.raw
         for n, t in inputs.items():
             con.register(n, t)
@@ -417,6 +400,25 @@ class DuckDBStore:
         if table.schema == arrow:  # what Ibis's conversion would answer, without building it
             return table
         return expr.__pyarrow_result__(table, data_mapper=DuckDBPyArrowData)
+
+    def compiled(
+        self,
+        key: Hashable,
+        build: Callable[[dict[str, ir.Table]], ir.Table],
+        schemas: Mapping[str, pa.Schema],
+    ) -> tuple[str, ir.Table, pa.Schema]:
+        """(SQL, expression, Arrow schema of its rows) of `build(tables)` over tables named
+        and shaped as `schemas`, compiled once per `key` and schemas (`run_compiled`)."""
+        sig = (key, tuple((n, tuple((f.name, str(f.type)) for f in s))
+                          for n, s in schemas.items()))  # fmt: skip
+        got = _COMPILED.get(sig)
+        if got is None:
+            tables = {n: ibis.table(ibis.Schema.from_pyarrow(s), name=n)
+                      for n, s in schemas.items()}  # fmt: skip
+            expr = build(tables).as_table()
+            arrow = expr.schema().to_pyarrow()  # made once: Ibis takes milliseconds for it
+            got = _COMPILED[sig] = (self.catalog_ibis.compile(expr), expr, arrow)
+        return got
 
     def table(self, name: str) -> ibis.Table:
         return self.ibis.table(name)

@@ -34,16 +34,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from socialroi.errors import ImportFailed
-from socialroi.sources.base import Context, InputFile
+from socialroi.sources.base import Context, InputFile, Resident
+from socialroi.sources.ga4.bigquery_arrow import flatten
 from socialroi.sources.ga4.bigquery_sql import (
     CONV_ORIGIN,
-    PARAMS,
+    SESSION_ORDER,
     TS_MAX,
     TS_MIN,
     conversions_sql,
@@ -58,7 +57,10 @@ _VALUE = "STRUCT(string_value VARCHAR, int_value BIGINT, float_value DOUBLE, dou
 # Events of a file above which sessions are grouped on one thread from the start (DuckDB's
 # parallel grouping of a large month needs more unspillable memory than a run allows).
 ONE_THREAD_ABOVE = 1_000_000
-SESSION_PASS_EVENTS = 500_000  # events grouped into sessions in one pass (see _touchpoints)
+# Events grouped into sessions in one pass (see _touchpoints): the large demo's largest month
+# (3.1 M events) took 21.6 s CPU in passes of 500,000, 14.4 s in three, as much in two (and
+# 100 MB more memory); its peak memory was the same in three passes as in seven.
+SESSION_PASS_EVENTS = 1_100_000
 JSON_COLUMNS: dict[str, str] = {
     "event_date": "VARCHAR",
     "event_timestamp": "BIGINT",
@@ -73,133 +75,6 @@ JSON_COLUMNS: dict[str, str] = {
     "ecommerce": "STRUCT(transaction_id VARCHAR, purchase_revenue DOUBLE, "
     "purchase_revenue_in_usd DOUBLE)",
 }
-
-
-def _field(table: pa.Table, *path: str) -> pa.ChunkedArray | None:
-    """A (nested) column of the file, or None when the file's layout lacks it."""
-    if path[0] not in table.column_names:
-        return None
-    arr: Any = table.column(path[0])
-    for p in path[1:]:
-        if not pa.types.is_struct(arr.type) or arr.type.get_field_index(p) < 0:
-            return None
-        arr = pc.struct_field(arr, p)
-    return arr
-
-
-def _typed(
-    arr: Any, typ: pa.DataType, n: int, what: str, ctx: Context
-) -> pa.Array | pa.ChunkedArray:
-    if arr is None:
-        return pa.nulls(n, type=typ)
-    if arr.type == typ:
-        return arr
-    try:
-        return pc.cast(arr, typ)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        raise ctx.fail(
-            f"column {what} holds values of an unexpected type ({arr.type})",
-            column=what,
-            expected=f"{typ} values as in the BigQuery events_* layout",
-        ) from None
-
-
-def _params(table: pa.Table, n: int, ctx: Context) -> dict[str, pa.Array]:
-    """`event_params` flattened to one column per key we use (vectorised, no Python loop
-    over rows): each key's value is taken from its element by the element's parent index."""
-    out: dict[str, pa.Array] = {}
-    col = table.column("event_params") if "event_params" in table.column_names else None
-    if col is None or not (pa.types.is_list(col.type) or pa.types.is_large_list(col.type)):
-        for k in PARAMS:
-            out[k] = pa.nulls(n, pa.float64() if k == "value" else pa.string())
-        return out
-    lists = col.combine_chunks()
-    items = lists.flatten()
-    parents = pc.list_parent_indices(lists).to_numpy()
-    keys = _typed(_sub(items, "key"), pa.string(), len(items), "event_params.key", ctx)
-    value = _sub(items, "value")
-
-    def vfield(name: str, typ: pa.DataType) -> pa.Array:
-        arr = _sub(value, name) if value is not None else None
-        return _typed(arr, typ, len(items), f"event_params.value.{name}", ctx)
-
-    sv = vfield("string_value", pa.string())
-    iv = vfield("int_value", pa.int64())
-    dv = pc.coalesce(vfield("double_value", pa.float64()), vfield("float_value", pa.float64()))
-    for k in PARAMS:
-        hit = np.flatnonzero(pc.fill_null(pc.equal(keys, k), False).to_numpy(zero_copy_only=False))
-        src = np.full(n, -1, dtype=np.int64)
-        src[parents[hit][::-1]] = hit[::-1]  # the first element with the key wins
-        idx = pa.array(src, mask=src < 0)
-        s, i, d = pc.take(sv, idx), pc.take(iv, idx), pc.take(dv, idx)
-        if k == "ga_session_id":
-            out[k] = pc.coalesce(pc.cast(i, pa.string()), s, pc.cast(pc.cast(d, pa.int64(),
-                                 safe=False), pa.string()))  # fmt: skip
-        elif k == "value":
-            out[k] = pc.coalesce(d, pc.cast(i, pa.float64()), _num(s))
-        else:
-            out[k] = pc.coalesce(s, pc.cast(i, pa.string()), pc.cast(d, pa.string()))
-    return out
-
-
-def _sub(arr: Any, name: str) -> Any:
-    if arr is None or not pa.types.is_struct(arr.type) or arr.type.get_field_index(name) < 0:
-        return None
-    return pc.struct_field(arr, name)
-
-
-def _num(s: pa.Array) -> pa.Array:
-    """Strings that hold numbers to float64 (others null)."""
-    ok = pc.match_substring_regex(s, r"^\s*-?\d+(\.\d+)?\s*$")
-    return pc.cast(pc.if_else(ok, s, pa.scalar(None, pa.string())), pa.float64())
-
-
-def flatten(table: pa.Table, ctx: Context, first: int = 1) -> pa.Table:
-    """The events with the fields we use under fixed names and types, whatever the file's
-    layout (missing fields are nulls); `rn` numbers them from `first`."""
-    n = table.num_rows
-    cts = "collected_traffic_source"
-    spec = {
-        "event_date": (("event_date",), pa.string()),
-        "ts": (("event_timestamp",), pa.int64()),
-        "event_name": (("event_name",), pa.string()),
-        "user_pseudo_id": (("user_pseudo_id",), pa.string()),
-        "user_id": (("user_id",), pa.string()),
-        "country": (("geo", "country"), pa.string()),
-        "cts_source": ((cts, "manual_source"), pa.string()),
-        "cts_medium": ((cts, "manual_medium"), pa.string()),
-        "cts_campaign": ((cts, "manual_campaign_name"), pa.string()),
-        "cts_content": ((cts, "manual_content"), pa.string()),
-        "cts_term": ((cts, "manual_term"), pa.string()),
-        "cts_gclid": ((cts, "gclid"), pa.string()),
-        "cts_dclid": ((cts, "dclid"), pa.string()),
-        "cts_srsltid": ((cts, "srsltid"), pa.string()),
-        "ec_transaction_id": (("ecommerce", "transaction_id"), pa.string()),
-        "ec_revenue": (("ecommerce", "purchase_revenue"), pa.float64()),
-        "ec_revenue_usd": (("ecommerce", "purchase_revenue_in_usd"), pa.float64()),
-    }
-    cols: dict[str, Any] = {"rn": pa.array(np.arange(first, first + n, dtype=np.int64))}
-    for name, (path, typ) in spec.items():
-        cols[name] = _typed(_field(table, *path), typ, n, ".".join(path), ctx)
-    for k, arr in _params(table, n, ctx).items():
-        cols[f"p_{k}"] = arr
-    for name, arr in cols.items():
-        if pa.types.is_string(arr.type) and name not in ("event_date", "event_name"):
-            cols[name] = _placeholders_to_null(arr, long=name in LONG_TEXT)
-    return pa.table(cols)
-
-
-LONG_TEXT = ("p_page_location", "p_page_referrer")
-_PLACEHOLDERS = pa.array(["", "(not set)", "(none)", "(not provided)"])
-
-
-def _placeholders_to_null(arr: Any, long: bool) -> Any:
-    """'' and GA4's '(not set)' placeholders to null (URLs: only ''), vectorised."""
-    if long:
-        mask = pc.equal(arr, "")
-    else:
-        mask = pc.is_in(arr, value_set=_PLACEHOLDERS)
-    return pc.if_else(mask, pa.scalar(None, arr.type), arr)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -271,10 +146,11 @@ def _load_in_duckdb(con: duckdb.DuckDBPyConnection, file: InputFile, pf: Any) ->
     finally:
         if path != file.path:
             path.unlink(missing_ok=True)
-    if con.execute("SELECT bool_or(_odd) FROM norm").fetchone()[0]:
+    odd, n = con.execute("SELECT bool_or(_odd), count(*) FROM norm").fetchone()
+    if odd:
         con.execute("DROP TABLE norm")
         return None
-    return int(con.execute("SELECT count(*) FROM norm").fetchone()[0])
+    return int(n)
 
 
 def _duck_type(t: pa.DataType) -> object:
@@ -347,7 +223,7 @@ def _json_error(file: InputFile, ctx: Context, exc: Exception):
 # -- the parse -----------------------------------------------------------------------------
 
 
-def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table]:
+def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table | Resident]:
     """Touchpoints and conversions as Arrow tables, typed by DuckDB (times in UTC).
 
     The scratch engine's memory is bounded (`kit.scratch`); DuckDB spills the events and
@@ -381,27 +257,51 @@ def _events(file: InputFile) -> int:
         return 0
 
 
-def _parse(file: InputFile, ctx: Context, threads: int | None) -> dict[str, pa.Table]:
+# The parse's scratch tables, and the table of its sessions (left in the connection when
+# `Context.keep`).
+SESSIONS = "_sr_ga4_touchpoints"
+SCRATCH = ("norm", "conv", "countries")
+
+
+def _parse(file: InputFile, ctx: Context, threads: int | None) -> dict[str, pa.Table | Resident]:
+    keep = ctx.keep and ctx.engine is not None
     with (ctx.engine or scratch_duckdb)() as con, _threads(con, threads):
         try:
-            fmt, n = _load(con, file, ctx)
-        except duckdb.OutOfMemoryException:
+            try:
+                fmt, n = _load(con, file, ctx)
+            except duckdb.OutOfMemoryException:
+                raise
+            except duckdb.Error as exc:
+                raise _json_error(file, ctx, exc) from None
+            if n == 0:
+                raise ctx.fail("the event export holds no events", expected="at least one event")
+            ctx.rows_read = n
+            _check(con, ctx, fmt)
+            con.execute(
+                "CREATE TEMP TABLE countries AS SELECT * FROM (VALUES "
+                + ", ".join(f"('{name.replace(chr(39), chr(39) * 2)}', '{code}')"
+                            for name, code in country_table())
+                + ") t(name, code)"
+            )  # fmt: skip
+            touch = _touchpoints(con, ctx, keep)
+            conv = _conversions(con, ctx)
+        except BaseException:
+            if keep:
+                _drop(con, (SESSIONS,))
             raise
-        except duckdb.Error as exc:
-            raise _json_error(file, ctx, exc) from None
-        if n == 0:
-            raise ctx.fail("the event export holds no events", expected="at least one event")
-        ctx.rows_read = n
-        _check(con, ctx, fmt)
-        con.execute(
-            "CREATE TEMP TABLE countries AS SELECT * FROM (VALUES "
-            + ", ".join(f"('{name.replace(chr(39), chr(39) * 2)}', '{code}')"
-                        for name, code in country_table())
-            + ") t(name, code)"
-        )  # fmt: skip
-        touch = _touchpoints(con, ctx)
-        conv = _conversions(con, ctx)
+        finally:  # a kept connection lives on: the next file's parse makes them again
+            _drop(con, SCRATCH if keep else (*SCRATCH, SESSIONS))
     return {"touchpoints": touch, "conversions": conv}
+
+
+def _drop(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
+    """Drop the parse's tables (Arrow registered as `norm` too); in a transaction that a
+    failed statement aborted, the rollback that follows drops them."""
+    for t in tables:
+        with contextlib.suppress(duckdb.Error):
+            con.unregister(t)
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
 @contextlib.contextmanager
@@ -459,14 +359,14 @@ def _check(con: duckdb.DuckDBPyConnection, ctx: Context, fmt: str) -> None:
                        expected=expected)  # fmt: skip
 
 
-def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
+def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context, keep: bool) -> pa.Table | Resident:
     # A large month is grouped in passes of about SESSION_PASS_EVENTS events, by visitor: a
     # grouping's state cannot spill to disk, and a pass's fits the run's memory bound.
     passes = max(1, -(-ctx.rows_read // SESSION_PASS_EVENTS))
     first = sessions_with_market((0, passes) if passes > 1 else None)
-    con.execute(f"CREATE TEMP TABLE touch AS {first}")
+    con.execute(f"CREATE TEMP TABLE {SESSIONS} AS {first}")
     for k in range(1, passes):
-        con.execute(f"INSERT INTO touch {sessions_with_market((k, passes))}")
+        con.execute(f"INSERT INTO {SESSIONS} {sessions_with_market((k, passes))}")
     no_sid = con.execute(
         "SELECT count(*), min(rn) FROM norm WHERE p_ga_session_id IS NULL"
     ).fetchone()
@@ -479,33 +379,35 @@ def _touchpoints(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
             column="event_params.ga_session_id",
             rows=int(no_sid[0]),
         )
-    touch = con.execute(
-        """
-        SELECT t.touch_id, make_timestamp(t.ts0) AS occurred_at,
-          coalesce(try_strptime(t.event_date, '%Y%m%d')::DATE,
-                   make_timestamp(t.ts0)::DATE) AS local_date,
-          t.visitor_id, t.user_id, t.session_id, t.source, t.medium, t.campaign, t.content,
-          t.term, t.click_id_type, t.click_id, t.referrer, t.landing_page,
-          t.market, t.country AS country_name, 'ga4_event' AS origin
-        FROM touch t
-        ORDER BY t.ts0, t.touch_id
-        """
+    _unknown_countries(con, ctx, SESSIONS, "geo.country")
+    # Left in the connection for the landing (`keep`), or handed over as Arrow.
+    columns = [c for c, *_ in con.execute(f"DESCRIBE {SESSIONS}").fetchall()
+               if c != "country_name"]  # fmt: skip
+    if keep:
+        rows = int(con.execute(f"SELECT count(*) FROM {SESSIONS}").fetchone()[0])
+        return Resident(con, SESSIONS, columns, rows, SESSION_ORDER)
+    return con.execute(
+        f"SELECT {', '.join(columns)} FROM {SESSIONS} ORDER BY {SESSION_ORDER}"
     ).to_arrow_table()
-    _unknown_countries(ctx, touch, "geo.country")
-    return touch.drop_columns(["country_name"])  # occurred_at: UTC, without a zone
 
 
-def _unknown_countries(ctx: Context, rows: pa.Table, column: str) -> None:
-    unknown = pc.and_(pc.is_valid(rows["country_name"]), pc.is_null(rows["market"]))
-    n = pc.sum(unknown).as_py() or 0
-    if n:
-        names = pc.unique(rows["country_name"].filter(unknown)).to_pylist()
+def _unknown_countries(
+    con: duckdb.DuckDBPyConnection, ctx: Context, table: str, column: str
+) -> None:
+    """A finding for the country names no market is known for (the first ten named, in
+    order of first appearance)."""
+    names = con.execute(
+        f"SELECT country_name, count(*) FROM (SELECT country_name, row_number() OVER (ORDER "
+        f"BY {SESSION_ORDER}) AS i FROM {table} WHERE country_name IS NOT NULL AND market IS "
+        "NULL) GROUP BY country_name ORDER BY min(i)"
+    ).fetchall()
+    if names:
         ctx.finding(
             "unknown_country",
             f"{len(names)} country name(s) are not known; their rows have an empty market",
             column=column,
-            value=", ".join(map(str, names[:10])),
-            rows=int(n),
+            value=", ".join(str(n) for n, _ in names[:10]),
+            rows=sum(int(k) for _, k in names),
         )
 
 
@@ -588,8 +490,8 @@ def _conversions(con: duckdb.DuckDBPyConnection, ctx: Context) -> pa.Table:
           t.source, t.medium, t.campaign, t.referrer, t.landing_page,
           '{CONV_ORIGIN}' AS origin
         FROM c
-        LEFT JOIN touch t0 ON t0.visitor_id = c.user_pseudo_id AND t0.session_id = c.sid
-        LEFT JOIN touch t ON t.touch_id = t0.touch_id
+        LEFT JOIN {SESSIONS} t0 ON t0.visitor_id = c.user_pseudo_id AND t0.session_id = c.sid
+        LEFT JOIN {SESSIONS} t ON t.touch_id = t0.touch_id
         LEFT JOIN countries k ON k.name = lower(trim(c.country))
         ORDER BY c.ts, c.rn
         """

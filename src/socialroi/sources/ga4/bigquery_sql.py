@@ -162,11 +162,23 @@ FROM s6
 """
 
 
+# The order a parse hands its sessions over in (the rows findings count).
+SESSION_ORDER = "occurred_at, touch_id"
+
+
 def sessions_with_market(part: tuple[int, int] | None = None) -> str:
-    """`sessions_sql(part)` with each session's market from the table `countries`: joined
-    once, for the touchpoints and the conversions alike."""
-    return (f"SELECT t.*, c.code AS market FROM ({sessions_sql(part)}) t "
-            "LEFT JOIN countries c ON c.name = lower(trim(t.country))")  # fmt: skip
+    """`sessions_sql(part)` as touchpoint rows (times in UTC, without a zone), with each
+    session's market from the table `countries`: joined once, for the touchpoints and the
+    conversions alike; `country_name` is the name it was found by."""
+    return f"""
+SELECT t.touch_id, make_timestamp(t.ts0) AS occurred_at,
+  coalesce(try_strptime(t.event_date, '%Y%m%d')::DATE, make_timestamp(t.ts0)::DATE)
+    AS local_date,
+  t.visitor_id, t.user_id, t.session_id, t.source, t.medium, t.campaign, t.content, t.term,
+  t.click_id_type, t.click_id, t.referrer, t.landing_page, c.code AS market,
+  t.country AS country_name, '{TOUCH_ORIGIN}' AS origin
+FROM ({sessions_sql(part)}) t LEFT JOIN countries c ON c.name = lower(trim(t.country))
+"""
 
 
 def conversions_sql() -> str:
@@ -244,13 +256,18 @@ def flatten_sql(layout: dict, source: str) -> str | None:
     params = _params_sql(layout)
     if params is None:
         return None
-    exprs, odd, elements = params
+    exprs, odd, fields = params
     cols += [f"{_no_placeholder(n, e)} AS {n}" for n, e in exprs.items()]
     cols.append(f"({odd}) AS _odd")
     inner = f"SELECT * FROM {source}"
-    if elements:  # each key's element found once (a step of its own: not per use)
-        keys = f"SELECT *, list_transform(event_params, e -> e.key) AS _keys FROM {source}"
-        found = ", ".join(f"event_params[list_position(_keys, '{k}')] AS _el_{k}" for k in PARAMS)
+    if fields:  # each key's position found once (a step of its own: not per use), and each
+        # value field read out of the list of structs once, as a list of its own: taking
+        # whole elements (structs) per key cost 60 % more
+        lists = ", ".join(f"list_transform(event_params, e -> e.value.{f}) AS _v_{f}"
+                          for f in fields)  # fmt: skip
+        keys = (f"SELECT *, list_transform(event_params, e -> e.key) AS _keys, {lists} "
+                f"FROM {source}")  # fmt: skip
+        found = ", ".join(f"list_position(_keys, '{k}') AS _p_{k}" for k in PARAMS)
         inner = f"SELECT *, {found} FROM ({keys})"
     return f"SELECT {', '.join(cols)} FROM ({inner})"
 
@@ -282,14 +299,14 @@ def _no_placeholder(name: str, expr: str) -> str:
     return expr
 
 
-def _params_sql(layout: dict) -> tuple[dict[str, str], str, bool] | None:
+def _params_sql(layout: dict) -> tuple[dict[str, str], str, list[str]] | None:
     """Per parameter key, its value from the first `event_params` element with that key
-    (`_el_<key>`, found by the query around it), the `_odd` condition, and whether the
-    elements are needed at all."""
+    (`_v_<field>[_p_<key>]`: the field's list and the key's position, made by the query
+    around it), the `_odd` condition, and the value fields those lists are needed for."""
     ep = layout.get("event_params")
     if ep is None:
         null = {f"p_{k}": "NULL::DOUBLE" if k == "value" else "NULL::VARCHAR" for k in PARAMS}
-        return null, "false", False
+        return null, "false", []
     if not isinstance(ep, list) or len(ep) != 1 or not isinstance(ep[0], dict):
         return None
     item = ep[0]
@@ -305,10 +322,9 @@ def _params_sql(layout: dict) -> tuple[dict[str, str], str, bool] | None:
     exprs: dict[str, str] = {}
     odd: list[str] = []
     for k in PARAMS:
-        el = f"_el_{k}"
 
-        def v(f: str, el: str = el) -> str:
-            return f"{el}.value.{f}" if f in value and keys else f"NULL::{PARAM_VALUE[f]}"
+        def v(f: str, k: str = k) -> str:
+            return f"_v_{f}[_p_{k}]" if f in value and keys else f"NULL::{PARAM_VALUE[f]}"
 
         s, i = v("string_value"), v("int_value")
         d = f"coalesce({v('double_value')}, {v('float_value')})"
@@ -327,4 +343,4 @@ def _params_sql(layout: dict) -> tuple[dict[str, str], str, bool] | None:
         else:
             exprs[f"p_{k}"] = f"coalesce({s}, CAST({i} AS VARCHAR))"
             odd.append(f"coalesce({only_d}, false)")
-    return exprs, " OR ".join(odd), keys
+    return exprs, " OR ".join(odd), [f for f in PARAM_VALUE if f in value] if keys else []
