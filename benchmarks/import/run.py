@@ -25,7 +25,6 @@ import datetime as dt
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -62,6 +61,7 @@ def duckdb_read(path: Path) -> tuple[int, float, float] | None:
 def child_import(exports: Path, db: Path) -> None:
     """In the child: the `socialroi import` run of the folder; prints JSON timings."""
     from socialroi.land import runs
+    from socialroi.land.ahead import peak_mb
     from socialroi.land.workspace import Workspace
 
     t_start, c_start = time.perf_counter(), time.process_time()
@@ -89,7 +89,7 @@ def child_import(exports: Path, db: Path) -> None:
         summary = runs.run(ws.store, [exports], base_currency=ws.base_currency, rules=ws.rules,
                            planned=planned, on_file=on_file)  # fmt: skip
     wall, cpu = time.perf_counter() - t_start, time.process_time() - c_start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()  # this process's own (ru_maxrss would carry the parent's across exec)
     # the parse-ahead worker's CPU (start-up included) counts; its memory is its own
     worker = getattr(summary, "ahead", None) or {}
     print(json.dumps({"plan_s": t_plan, "wall_s": wall, "cpu_s": cpu + worker.get("cpu", 0.0),
