@@ -207,3 +207,22 @@ def test_start_up_imports_no_heavy_library(tmp_path, args):
     )  # fmt: skip
     assert r.stderr.strip().splitlines()[-1] == "loaded:", f"{args}: {r.stderr}"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_import_loads_no_statistics_or_dashboard_library(tmp_path):
+    """`socialroi import` asks whether the dashboard's kept answers are stale without loading
+    the views behind them (every measure, SciPy and statsmodels: about a second per run)."""
+    src = tmp_path / "costs.csv"
+    src.write_text(
+        "id,period,period_end,category,amount,currency,platform,market,campaign,"
+        "allocation,description\nC-1,2026-01,,tools,120.00,EUR,,DE,,posts_share,Planner\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("SOCIALROI_WORKSPACE", None)
+    args = ["import", "-w", str(tmp_path / "ws.duckdb"), str(src)]
+    r = subprocess.run(
+        [sys.executable, "-c", PROBE.format(args=args, heavy=("scipy", "statsmodels", "fastapi"))],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert "ledger/costs -> batch 1" in r.stdout, r.stdout + r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "loaded:", r.stderr

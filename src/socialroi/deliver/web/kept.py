@@ -2,7 +2,9 @@
 with the data version each was computed on: a restarted server answers the pages people
 looked at from there at once (current if the data has not changed since, else as the last
 good answer while it computes the new one), and an import run from the shell without the
-server brings them up to date before it returns (`refresh`).
+server brings them up to date before it returns (`refresh`). The views (every measure, SciPy
+and statsmodels among them) are loaded only when one is computed or unpacked: an import that
+finds no kept view stale does not pay their second of start-up.
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from socialroi.deliver.web.filters import Filters
-from socialroi.deliver.web.views import VIEWS, View, _plain
 from socialroi.errors import SocialroiError
 from socialroi.store import answers
 from socialroi.store.web import WebStore
+
+if TYPE_CHECKING:
+    from socialroi.deliver.web.filters import Filters
+    from socialroi.deliver.web.views import View
 
 log = logging.getLogger("socialroi.deliver.web")
 
@@ -44,6 +48,8 @@ def key_text(name: str, f: Filters) -> str:
 
 
 def filters_of(text: str) -> tuple[str, Filters]:
+    from socialroi.deliver.web.filters import Filters
+
     name, period, compare, platforms, markets, profile, model, extra = json.loads(text)
     f = Filters(
         period, compare, tuple(platforms), tuple(markets), profile, model,
@@ -53,12 +59,16 @@ def filters_of(text: str) -> tuple[str, Filters]:
 
 
 def pack_view(view: View) -> bytes | None:
+    from socialroi.deliver.web.views import _plain  # deferred: the views load every measure
+
     names = list(view.tables)
     data = json.dumps(_plain(view.data), ensure_ascii=False, default=str)
     return answers.pack((view.name, names, [view.tables[n] for n in names], data, list(view.notes)))
 
 
 def unpack_view(body: bytes) -> View:
+    from socialroi.deliver.web.views import View
+
     name, names, frames, data, notes = answers.unpack(body)
     return View(name, dict(zip(names, frames)), json.loads(data), list(notes))
 
@@ -84,6 +94,8 @@ def load(store, name: str, f: Filters) -> tuple[str, View, str] | None:
 def compute(ws, name: str, f: Filters) -> tuple[View, bool]:
     """(figures, whether they are an answer worth keeping): a measure that cannot answer
     says so on the page instead, and a bug's message is not kept."""
+    from socialroi.deliver.web.views import VIEWS, View
+
     try:
         return VIEWS[name](ws, f), True
     except SocialroiError as exc:  # e.g. no data in the period: say so on the page
@@ -103,6 +115,8 @@ def refresh(ws, limit: int = REFRESH_MAX) -> int:
     """Compute again the kept views whose data version is not the workspace's (the most
     recent `limit`), in this thread, and keep them. The writer's side of an import, sync or
     cost edit run without the server; returns how many were computed."""
+    from socialroi.deliver.web.views import VIEWS
+
     version = current = current_version(ws)
     done = 0
     for text, kept_version in answers.keys(ws.store, SCOPE)[:limit]:
