@@ -32,7 +32,16 @@ from socialroi.store import batches, connections, reads
 from socialroi.store.duckdb import DuckDBStore
 from socialroi.store.loader import upsert
 from socialroi.unify import fx as fxmod
-from socialroi.unify.canonical import MONEY, needs_unify, staged_to_arrow, unify, unify_table
+from socialroi.unify.canonical import (
+    CHANNEL_TABLES,
+    MONEY,
+    needs_unify,
+    padded,
+    staged_to_arrow,
+    unified_columns,
+    unify,
+    unify_table,
+)
 
 MAX_FX_DAYS = 40 * 366  # the daily exchange-rate table of one batch (2000 to today and more)
 DATE_COLUMNS = ("metric_date", "local_date", "period_start", "period_end")
@@ -188,6 +197,10 @@ def unify_staged(
             key = ("unify", t, tuple(rules))
             if isinstance(arrow[t], Resident):  # run where the rows are
                 out[t] = resident.unify(store, t, arrow[t], key, build, inputs)
+            elif t in CHANNEL_TABLES:  # one compiled query for every layout of the table
+                got = store.run_compiled(key, build, {"_sr_staged": padded(t, arrow[t]),
+                                                      **inputs})  # fmt: skip
+                out[t] = got.select(unified_columns(t, arrow[t].column_names, got.column_names))
             else:
                 out[t] = store.run_compiled(key, build, {"_sr_staged": arrow[t], **inputs})
     return out

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from socialroi.model.channels import ChannelRule, classify_table
+from socialroi.model.channels import OUTPUTS, ChannelRule, classify_table
 from socialroi.model.schema import TABLES
 
 # table -> [(amount column, base column, date column)]
@@ -166,6 +166,39 @@ def unify_table(
     if table in CHANNEL_TABLES:  # lower-cased once per distinct value, with the channels
         t = _channels(table, t, rules, rules_t, clean)
     return t
+
+
+def padded(table: str, data: pa.Table) -> pa.Table:
+    """A channel table's staged rows with a typed empty column for each input column of the
+    table they lack: every layout (Shopify orders, CRM deals, GA4 purchases...) then runs the
+    one unify query compiled for the table, instead of one compiled per layout (0.1-0.3 s of
+    Ibis each). An absent column and an empty one unify alike: the rules read an absent
+    source, medium or referrer as empty, and an empty amount has an empty base amount.
+    `unified_columns` takes the added columns back out, so that a file still carries only its
+    own columns to the upsert (the others keep their stored values)."""
+    derived = {"batch_id", *OUTPUTS, *(base for _, base, _ in MONEY.get(table, []))}
+    fields = [f for f in TABLES[table].arrow_schema() if f.name not in derived]
+    names = {f.name for f in fields}
+    arrays = [data.column(f.name) if f.name in data.column_names else
+              pa.nulls(data.num_rows, type=f.type) for f in fields]  # fmt: skip
+    fields = [pa.field(f.name, a.type) for f, a in zip(fields, arrays)]
+    for fld in data.schema:  # anything else staged stays, after them
+        if fld.name not in names:
+            fields.append(fld)
+            arrays.append(data.column(fld.name))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def unified_columns(table: str, staged: list[str], out: list[str]) -> list[str]:
+    """Of the columns `out` that `unify_table` gave for `padded` rows, those it gives for
+    rows with only the `staged` columns (in the order of `out`): the staged columns, each base
+    amount whose amount and currency were staged, and the channel columns."""
+    keep = set(staged)
+    keep |= {base for amount, base, _ in MONEY.get(table, [])
+             if amount in keep and "currency" in keep}  # fmt: skip
+    if table in CHANNEL_TABLES:
+        keep |= {c for c in OUTPUTS if c != "rule" or c in TABLES[table].column_names}
+    return [c for c in out if c in keep]
 
 
 def _lower(value: ir.StringValue) -> ir.StringValue:
