@@ -578,3 +578,51 @@ def test_sessions_grouped_in_passes_equal_one_pass(monkeypatch):
     for t in one[0]:
         assert several[0][t].equals(one[0][t]), t
     assert one[0]["touchpoints"].num_rows > 1
+
+
+TRICKY_URLS = [
+    "https://shop.example/p?utm_source=ig&utm_medium=paid&fbclid=Iw=AR==",  # '=' in a value
+    "https://shop.example/p?xutm_source=1&utm_source=2",  # a longer name ends with the name
+    "https://shop.example/p?utm_source=a&utm_source=b",  # the first one counts
+    "https://shop.example/p?utm_source=&utm_medium=cpc",  # empty
+    "https://shop.example/p?utm_source",  # no '='
+    "https://shop.example/p?a=1#utm_source=frag&gclid=g1",  # in the fragment
+    "https://shop.example/p#x?utm_source=after-hash",  # '#' before the '?'
+    "https://shop.example/p&utm_source=path?utm_medium=m",  # '&' before the '?': value runs on
+    "https://shop.example/p?utm_source=a?b&ttclid=t",  # two '?': '?' inside a value
+    "https://shop.example/p?q=1&utm_campaign=spring%20sale&utm_term=a+b&li_fat_id=L",
+    "https://shop.example/p",
+    "https://shop.example/p?",
+    "https://shop.example/utm_source=path-only",  # no delimiter before the name
+    "https://shop.example/p?utm_content=1&epik=e&gbraid=gb&wbraid=wb&msclkid=ms&dclid=d&srsltid=s",
+    None,
+]
+
+
+def test_landing_page_parameters_read_by_split_equal_the_regular_expressions():
+    """The session query reads the landing page's parameters from its pieces when the URL
+    has one `?` and no `&` or `#` before it, else by regular expression: the same values as
+    the regular expression gives every URL."""
+    import duckdb
+
+    from socialroi.sources.ga4 import bigquery_sql as q
+
+    names = [*(f"utm_{u}" for u in q.UTM), *q.CLICK_IDS]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE s0 (i INTEGER, loc VARCHAR)")
+    con.executemany("INSERT INTO s0 VALUES (?, ?)", list(enumerate(TRICKY_URLS)))
+    split = con.execute(
+        f"SELECT i, {', '.join(q._param_of('loc', n) for n in names)} FROM (SELECT *, "
+        f"{q._NAMES} AS _names FROM (SELECT *, {q._pieces('loc')} AS _pieces FROM s0)) ORDER BY i"
+    ).fetchall()
+    regex = con.execute(
+        f"SELECT i, {', '.join(q._query_param('loc', n) for n in names)} FROM s0 ORDER BY i"
+    ).fetchall()
+    assert split == regex
+    by_split = con.execute(
+        f"SELECT count(*) FILTER (WHERE {q._pieces('loc')} IS NOT NULL) FROM s0"
+    ).fetchone()[0]
+    assert by_split >= 7  # the split serves the plain URLs, the regex the odd ones
+    found = dict(zip(names, regex[0][1:]))
+    assert found["fbclid"] == "Iw=AR==" and found["utm_source"] == "ig"
+    assert regex[7][1] == "path?utm_medium=m"  # the regular expression's own reading
