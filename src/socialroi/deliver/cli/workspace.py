@@ -95,7 +95,7 @@ def refresh_kept_views(ws) -> None:
     server start answers them at once. A running server does this itself, in the background
     (this command then runs inside it)."""
     from socialroi.deliver.cli import remote  # deferred: remote imports the CLI's commands
-    from socialroi.deliver.web import kept
+    from socialroi.deliver.web import kept  # deferred: start-up time
 
     if remote.in_server() or not kept.stale(ws):
         return

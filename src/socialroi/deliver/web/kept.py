@@ -48,7 +48,7 @@ def key_text(name: str, f: Filters) -> str:
 
 
 def filters_of(text: str) -> tuple[str, Filters]:
-    from socialroi.deliver.web.filters import Filters
+    from socialroi.deliver.web.filters import Filters  # deferred: filters load the measures
 
     name, period, compare, platforms, markets, profile, model, extra = json.loads(text)
     f = Filters(
@@ -67,7 +67,7 @@ def pack_view(view: View) -> bytes | None:
 
 
 def unpack_view(body: bytes) -> View:
-    from socialroi.deliver.web.views import View
+    from socialroi.deliver.web.views import View  # deferred: the views load every measure
 
     name, names, frames, data, notes = answers.unpack(body)
     return View(name, dict(zip(names, frames)), json.loads(data), list(notes))
@@ -94,7 +94,7 @@ def load(store, name: str, f: Filters) -> tuple[str, View, str] | None:
 def compute(ws, name: str, f: Filters) -> tuple[View, bool]:
     """(figures, whether they are an answer worth keeping): a measure that cannot answer
     says so on the page instead, and a bug's message is not kept."""
-    from socialroi.deliver.web.views import VIEWS, View
+    from socialroi.deliver.web.views import VIEWS, View  # deferred: the views load every measure
 
     try:
         return VIEWS[name](ws, f), True
@@ -115,7 +115,7 @@ def refresh(ws, limit: int = REFRESH_MAX) -> int:
     """Compute again the kept views whose data version is not the workspace's (the most
     recent `limit`), in this thread, and keep them. The writer's side of an import, sync or
     cost edit run without the server; returns how many were computed."""
-    from socialroi.deliver.web.views import VIEWS
+    from socialroi.deliver.web.views import VIEWS  # deferred: the views load every measure
 
     version = current = current_version(ws)
     done = 0
