@@ -168,6 +168,57 @@ def test_the_api_starts_a_sync_for_admins_and_joins_the_one_running(app, fake_me
     assert log.count(("sync.start", "admin")) == 1 and ("sync.done", "admin") in log
 
 
+def test_a_connection_the_running_sync_does_not_cover_is_synced_after_it(app, monkeypatch):
+    """A start that finds a sync of other connections running joins it, and what it asked
+    for is queued on the job: synced when the job's own connections are done, in the same
+    job (two syncs never run at once), shown as `queued` meanwhile and audited."""
+    from socialroi.sync import connect as connecting
+    from socialroi.sync.credentials import Grant
+
+    ctx = app.state.ctx
+    for source, account in (("meta", "act_1234567890"), ("tiktok", "7000000000000000001"),
+                            ("pinterest", "ads:549755813888")):  # fmt: skip
+        connecting.save(ctx.ws, source, Grant(f"{source}-token", None, None), [account])
+    rounds: list[list[str] | None] = []
+    first_round, go = threading.Event(), threading.Event()
+
+    def fake_sync(ws, sources, opts, on_stream=None, on_start=None):
+        rounds.append(sources)
+        first_round.set()
+        assert go.wait(60)
+        return []
+
+    monkeypatch.setattr(routes, "sync", fake_sync)
+    admin = token_client(app, "admin")
+    r = admin.post("/api/v1/connections/sync", json={"source": "meta"})
+    assert r.status_code == 202 and r.json()["joined"] is False
+    assert r.json()["sources"] == ["meta"] and r.json()["queued"] == []
+    try:
+        assert first_round.wait(60)
+        again = admin.post("/api/v1/connections/sync", json={"source": "meta"}).json()
+        assert again["joined"] is True and again["queued"] == []  # covered: nothing to add
+        other = admin.post("/api/v1/connections/sync", json={"source": "tiktok"}).json()
+        assert other["joined"] is True and other["queued"] == ["tiktok"]
+        every = admin.post("/api/v1/connections/sync").json()  # no body: every connection
+        assert every["joined"] is True and every["queued"] == ["tiktok", "pinterest"]
+        listed = admin.get("/api/v1/connections").json()["sync"]
+        assert listed["state"] == "syncing" and listed["queued"] == ["tiktok", "pinterest"]
+        page = login(app, "admin").get("/connections/progress").text
+        assert "synced next" in page and "tiktok, pinterest" in page
+    finally:
+        go.set()
+    job = ctx.jobs[routes.JOB]
+    assert job.ended.wait(60)
+    assert rounds == [["meta"], ["tiktok", "pinterest"]]
+    state = admin.get("/api/v1/connections").json()["sync"]
+    assert state["state"] == "done" and state["queued"] == []
+    assert state["sources"] == ["meta", "tiktok", "pinterest"]
+    joins = [e for e in ctx.store.audit_log(20) if e["action"] == "sync.join"]
+    assert len(joins) == 3 and any("tiktok" in str(e) for e in joins)
+    # the next start is a new job
+    assert admin.post("/api/v1/connections/sync").json()["joined"] is False
+
+
 def test_nothing_connected_is_refused_in_plain_words(app):
     r = token_client(app, "admin").post("/api/v1/connections/sync")
     assert r.status_code == 422 and "socialroi connect" in r.json()["detail"]

@@ -465,6 +465,11 @@ class Connection(BaseModel):
 
 class SyncState(BaseModel):
     state: str = Field(description="syncing, done or failed.")
+    sources: list[str] = Field(description="The connections it syncs (empty: every one).")
+    queued: list[str] = Field(
+        description="Connections asked for while it ran that it did not cover: it syncs them "
+        "when its own are done."
+    )
     step: str = Field(description="The stream under way.")
     done: int
     total: int
@@ -480,7 +485,10 @@ class SyncState(BaseModel):
 class SyncStarted(SyncState):
     """A sync started (or joined) by `POST /api/v1/connections/sync`."""
 
-    joined: bool = Field(description="True: a sync was running already and this is its state.")
+    joined: bool = Field(
+        description="True: a sync was running already and this is its state (what it did not "
+        "cover of the request is in its `queued`)."
+    )
     status: str = Field(description="Where to poll its state (`sync` of the connections list).")
 
 

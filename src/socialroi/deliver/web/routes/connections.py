@@ -4,8 +4,10 @@ and its last error in plain words; an admin starts a sync here (or a program, wi
 /api/v1/connections/sync`). The sync runs in a background thread; it holds the dashboard's
 write lock only while it lands a stream (one transaction, after any import or edit under
 way), so pages and the API answer while the platforms are read, from the data before until
-a stream lands. Two syncs never run at once: a second start joins the running job, and a
-sync sent from the shell waits for the workspace's sync lock like this one. Its progress is
+a stream lands. Two syncs never run at once: a second start joins the running job (the
+connections it asks for that the job does not cover are queued on it and synced when its
+connections are done), and a sync sent from the shell waits for the workspace's sync lock
+like this one. Its progress is
 polled by the page like a report build; starting it and its outcome go to the audit log.
 `/api/v1/connections` answers the same for programs."""
 
@@ -54,8 +56,10 @@ class SyncJob:
     """A sync started from the dashboard: what it has done so far."""
 
     actor: str
-    sources: list[str]
+    sources: list[str]  # the connections it syncs (empty: every one)
     total: int  # streams it will read
+    # connections asked for while it ran that it did not cover: synced after its own
+    queued: list[str] = field(default_factory=list)
     done: int = 0
     step: str = ""  # the stream under way: source/stream account
     results: list[StreamResult] = field(default_factory=list)
@@ -68,6 +72,8 @@ class SyncJob:
         failed = [r for r in self.results if r.status == "failed"]
         return {
             "state": "failed" if self.error else "done" if self.finished else "syncing",
+            "sources": list(self.sources),
+            "queued": list(self.queued),
             "step": "" if self.finished else self.step,
             "done": self.done,
             "total": self.total,
@@ -108,7 +114,8 @@ class NotConnected(SocialroiError):
 
 def start(ctx, actor: str, sources: list[str] | None = None) -> tuple[SyncJob, bool]:
     """Start a sync in the background; (the job, whether this call started it): a sync
-    already running is joined, not doubled. Both go to the audit log."""
+    already running is joined, not doubled, and the connections asked for that it does not
+    cover are queued on it (it syncs them when its own are done). Both go to the audit log."""
     known = {c.source for c in conns.list_connections(ctx.ws.store)}
     if not known:
         raise SocialroiError("no source is connected; run `socialroi connect SOURCE` first")
@@ -120,11 +127,16 @@ def start(ctx, actor: str, sources: list[str] | None = None) -> tuple[SyncJob, b
         job = ctx.jobs.get(JOB)
         if job is not None and not job.finished:
             joined = True
+            running = ",".join(job.sources) or "all"
+            if job.sources:  # a job of every connection covers whatever is asked
+                covered = {*job.sources, *job.queued}
+                job.queued += [s for s in (sources or sorted(known)) if s not in covered]
         else:
             joined, job = False, SyncJob(actor, list(sources or []), 0)
             ctx.jobs[JOB] = job
     if joined:
-        ctx.store.audit(actor, "sync.join", what, {"running": ",".join(job.sources) or "all"})
+        told = {"running": running, "queued": ",".join(job.queued)}
+        ctx.store.audit(actor, "sync.join", what, {k: v for k, v in told.items() if v})
         return job, False
     job.total = planned_streams(ctx.ws, sources)
     ctx.store.audit(actor, "sync.start", what, {})
@@ -148,14 +160,24 @@ def _run(ctx, job: SyncJob) -> None:
     opts = SyncOptions(landing=ctx.lock.write, landed=lambda r: ctx.invalidate())
     try:
         with schedule.exclusive(ctx.ws.path, on_wait=waiting):  # a sync sent from the shell
-            sync(ctx.ws, job.sources or None, opts, on_stream=ended, on_start=started)
+            todo = list(job.sources)
+            while True:
+                sync(ctx.ws, todo or None, opts, on_stream=ended, on_start=started)
+                with ctx.cache_lock:  # a start that finds the job running queues on it
+                    todo, job.queued = job.queued, []
+                    if not todo:
+                        job.finished = True
+                        break
+                    job.sources += todo
+                job.total += planned_streams(ctx.ws, todo)
     except SocialroiError as exc:
         job.error = str(exc)
     except Exception as exc:  # a bug: said on the page, details in the log
         log.exception("the sync started from the dashboard failed")
         job.error = f"unexpected {type(exc).__name__}; see the server's log"
     finally:
-        job.finished = True
+        with ctx.cache_lock:
+            job.finished = True
         s = job.state()
         told = {k: s[k] for k in ("new", "changed", "unchanged", "failed", "error")}
         ctx.store.audit(job.actor, "sync.done", ",".join(job.sources) or "all", told)
