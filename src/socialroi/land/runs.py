@@ -33,6 +33,7 @@ from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule
 from socialroi.sources.base import ImportOptions, InputFile, Report
 from socialroi.sources.kit import limits
+from socialroi.sources.kit.tabular import is_spreadsheet
 from socialroi.store.duckdb import DuckDBStore
 
 # Reports other files depend on, imported first (lower first); everything else after, by name.
@@ -131,6 +132,8 @@ def plan(
     result = Plan(results=out)
     if ahead and _ahead.Ahead.may(len(files)):
         result.worker = _ahead.Ahead(len(files))
+    # the workbooks' first rows are read in child processes: read while the rest is detected
+    limits.read_ahead([(f.name, f.data) for f, _ in files if is_spreadsheet(f)])
     todo = []
     for f, alone in files:
         try:

@@ -262,6 +262,9 @@ KEEP_BYTES = 512 * 1024  # a larger workbook is read again by its parse
 KEPT_BYTES = 4 * MIB
 _KEPT: OrderedDict[bytes, tuple[int, dict[str, list[list[Any]]]]] = OrderedDict()
 _KEPT_LOCK = threading.Lock()
+# Workbooks being read ahead (`read_ahead`): content hash -> set when the read has ended
+# (kept, or failed: then the asker reads it as before).
+_AHEAD: dict[bytes, threading.Event] = {}
 
 
 def read_workbook(
@@ -276,6 +279,13 @@ def read_workbook(
     key = hashlib.sha256(data).digest()
     with _KEPT_LOCK:
         kept = _KEPT.pop(key, None)
+        ahead = _AHEAD.get(key) if kept is None else None
+    if ahead is not None:  # being read ahead: wait for that read rather than start another
+        ahead.wait()
+        with _KEPT_LOCK:
+            kept = _KEPT.pop(key, None)
+        if kept is None:  # the read ahead failed: this read says why, bounded as always
+            return _read_workbook(name, data, max_rows)
     if kept is None:
         try:
             kept = (len(data), _read_workbook(name, data, None))
@@ -283,11 +293,52 @@ def read_workbook(
             return _read_workbook(name, data, max_rows)
     if max_rows is None:
         return kept[1]
+    _keep(key, kept)
+    return {sheet: [list(r) for r in rows[:max_rows]] for sheet, rows in kept[1].items()}
+
+
+def _keep(key: bytes, kept: tuple[int, dict[str, list[list[Any]]]]) -> None:
     with _KEPT_LOCK:  # the dashboard's server imports in threads
         _KEPT[key] = kept
         while sum(n for n, _ in _KEPT.values()) > KEPT_BYTES:
             _KEPT.popitem(last=False)
-    return {sheet: [list(r) for r in rows[:max_rows]] for sheet, rows in kept[1].items()}
+
+
+def read_ahead(workbooks: list[tuple[str, bytes]]) -> threading.Thread | None:
+    """Read small workbooks (up to `KEEP_BYTES`) one after another in a background thread,
+    each in its bounded child process as `read_workbook` does, and keep them for the
+    `read_workbook` that asks next: detection looks at a run's files while their workbooks
+    are read (each read waits 0.03 s for its child; the medium demo has fifteen). One child
+    at a time, so a run's memory bound is the one `read_workbook` states. A read that fails
+    is left to the asker, which reads the workbook itself and says why. Returns the thread
+    (None when there is nothing to read)."""
+    todo = []
+    with _KEPT_LOCK:
+        for name, data in workbooks:
+            if len(data) > KEEP_BYTES:
+                continue
+            key = hashlib.sha256(data).digest()
+            if key in _KEPT or key in _AHEAD:
+                continue
+            _AHEAD[key] = threading.Event()
+            todo.append((name, data, key))
+    if not todo:
+        return None
+
+    def work() -> None:
+        for name, data, key in todo:
+            try:
+                check_file(name, data)
+                _keep(key, (len(data), _read_workbook(name, data, None)))
+            except Exception:  # noqa: BLE001, S110 - the asker reads it and says why
+                pass
+            finally:
+                with _KEPT_LOCK:
+                    _AHEAD.pop(key).set()
+
+    thread = threading.Thread(target=work, name="socialroi-workbooks", daemon=True)
+    thread.start()
+    return thread
 
 
 def forget_workbooks() -> None:
