@@ -10,7 +10,9 @@ of exports), then, in one run:
   parse, validate, unify, upsert, one batch per file, small files' commits shared) into a
   fresh workspace, in a child process so its wall time and peak memory (max RSS) are its own;
 - reads every file DuckDB has a reader for (`CREATE TABLE AS SELECT * FROM read_csv /
-  read_parquet / read_json` into an in-memory database, one connection per file).
+  read_parquet / read_json` into an in-memory database, one connection per file);
+- for each GA4 event month in Parquet, runs socialroi's own GA4 SQL on it in DuckDB alone,
+  and a bare sessionization (`duckdb_sessions`): where the GA4 step's time goes.
 
 The ratio is socialroi's time over DuckDB's on the same files (the files DuckDB reads: CSV,
 JSON lines, Parquet; workbooks and zips have no DuckDB row and are counted apart). Prints rows/s
@@ -54,6 +56,65 @@ def duckdb_read(path: Path) -> tuple[int, float, float] | None:
         return int(n), time.perf_counter() - t0, time.process_time() - c0
     except duckdb.Error:
         return None
+    finally:
+        con.close()
+
+
+def duckdb_sessions(path: Path) -> tuple[float, float, float, float] | None:
+    """For a GA4 event month in Parquet, DuckDB alone running two pieces of SQL into tables
+    of an in-memory database, as (seconds, CPU seconds) of each:
+
+    - socialroi's own, built by the product's functions: the events flattened from the file
+      (`flatten_sql`), grouped into sessions with their market (`sessions_with_market`), the
+      conversions picked out (`conversions_sql`). No Python between the statements, no
+      checks, no upsert, nothing durable.
+    - a bare sessionization: each (visitor, ga_session_id) with its first time and landing
+      page, the least any sessions need; no source, campaign, click id or referrer.
+
+    None for a file it cannot take (JSON lines, another layout)."""
+    import pyarrow.parquet as pq
+
+    from socialroi.sources.ga4.bigquery import READ_COLUMNS, _duck_type
+    from socialroi.sources.ga4.bigquery_sql import (
+        conversions_sql,
+        flatten_sql,
+        sessions_with_market,
+    )
+    from socialroi.sources.kit.countries import country_table
+
+    if path.suffix.lower() != ".parquet":
+        return None
+    pf = pq.ParquetFile(path)
+    layout = {f.name: _duck_type(f.type) for f in pf.schema_arrow if f.name in READ_COLUMNS}
+    file = "'" + str(path).replace("'", "''") + "'"
+    flat = flatten_sql(layout, f"read_parquet({file}, file_row_number = true)")
+    if flat is None:
+        return None
+    names = ", ".join(
+        "('" + name.replace("'", "''") + f"', '{code}')" for name, code in country_table()
+    )
+
+    def param(key: str, field: str) -> str:
+        return f"list_filter(event_params, e -> e.key = '{key}')[1].value.{field}"
+
+    con = duckdb.connect()
+    try:
+        t0, c0 = time.perf_counter(), time.process_time()
+        con.execute(f"CREATE TABLE norm AS {flat}")
+        con.execute(f"CREATE TABLE countries AS SELECT * FROM (VALUES {names}) t(name, code)")
+        con.execute(f"CREATE TABLE sessions AS {sessions_with_market()}")
+        con.execute(f"CREATE TABLE conv AS {conversions_sql()}")
+        ours = time.perf_counter() - t0, time.process_time() - c0
+        t0, c0 = time.perf_counter(), time.process_time()
+        con.execute(
+            "CREATE TABLE bare AS SELECT user_pseudo_id, sid, min(event_timestamp) AS first, "
+            "arg_min(page, event_timestamp) AS landing_page FROM (SELECT user_pseudo_id, "
+            f"event_timestamp, {param('ga_session_id', 'int_value')} AS sid, "
+            f"{param('page_location', 'string_value')} AS page FROM read_parquet({file})) "
+            "WHERE sid IS NOT NULL GROUP BY ALL"
+        )
+        bare = time.perf_counter() - t0, time.process_time() - c0
+        return (*ours, *bare)
     finally:
         con.close()
 
@@ -144,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
                                "sr_db_s": 0.0, "sr_cpu": 0.0, "db_cpu": 0.0,
                                "sr_db_cpu": 0.0})  # fmt: skip
     db_total = sr_same = db_cpu = sr_cpu = 0.0
+    sql = dict.fromkeys(("files", "ours_s", "ours_cpu", "bare_s", "bare_cpu", "read_s",
+                         "read_cpu", "sr_s", "sr_cpu"), 0.0)  # fmt: skip
     for f in imp["files"]:
         if f["status"] == "failed":
             notes.append(f"import failed: {f['file']}: {f['reason']}")
@@ -164,7 +227,16 @@ def main(argv: list[str] | None = None) -> int:
             sr_same += f["s"]
             db_cpu += d[2]
             sr_cpu += f["cpu"]
-    same = {"db_s": db_total, "sr_s": sr_same, "db_cpu": db_cpu, "sr_cpu": sr_cpu}
+            g = duckdb_sessions(path) if f["key"] == "ga4/events" else None
+            if g is not None:  # this month's SQL, and a bare sessionization, beside its read
+                sql["files"] += 1
+                for k, v in zip(("ours_s", "ours_cpu", "bare_s", "bare_cpu"), g, strict=True):
+                    sql[k] += v
+                sql["read_s"] += d[1]
+                sql["read_cpu"] += d[2]
+                sql["sr_s"] += f["s"]
+                sql["sr_cpu"] += f["cpu"]
+    same = {"db_s": db_total, "sr_s": sr_same, "db_cpu": db_cpu, "sr_cpu": sr_cpu, "sql": sql}
     text = _render(what, made, files, size, imp, per, same, notes)
     print(text)
     Path(args.results).write_text(text)
@@ -227,6 +299,8 @@ def _render(what, made, files, size, imp, per, same, notes) -> str:
         "CPU time (all threads of the process) is the steadier figure on a shared machine: "
         "other processes stretch wall time, not CPU time.",
         "",
+        _ga4_sql(same["sql"]),
+        "",
         "| report | files | rows | socialroi s | socialroi CPU s | socialroi rows/s | DuckDB s "
         "| DuckDB CPU s | socialroi / DuckDB (wall) | socialroi / DuckDB (CPU) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -242,6 +316,25 @@ def _render(what, made, files, size, imp, per, same, notes) -> str:
     if notes:
         lines += ["", "Notes:", ""] + [f"- {n}" for n in notes]
     return "\n".join(lines) + "\n"
+
+
+def _ga4_sql(q: dict) -> str:
+    """Where GA4 events' time goes: socialroi's import of the months, DuckDB running the
+    product's SQL on them alone, a bare sessionization, and their bare read."""
+    if not q["files"]:
+        return "No GA4 event month in Parquet: no comparison of the GA4 SQL."
+    return (
+        f"**GA4 event months in Parquet ({q['files']:.0f})**: socialroi's import "
+        f"{q['sr_s']:.2f} s wall, {q['sr_cpu']:.2f} s CPU; DuckDB alone running socialroi's "
+        f"SQL on them (flatten, sessions with their market, conversions; in memory, no checks "
+        f"or upsert) {q['ours_s']:.2f} s, {q['ours_cpu']:.2f} s CPU = "
+        f"**{q['ours_s'] / q['read_s']:.1f}x their bare read** ({q['read_s']:.2f} s, "
+        f"{q['read_cpu']:.2f} s CPU); a bare sessionization (visitor, session, first time "
+        f"and landing page; no source or click id) {q['bare_s']:.2f} s, {q['bare_cpu']:.2f} s "
+        f"CPU = {q['bare_s'] / q['read_s']:.1f}x the read. The SQL's sources, campaigns and "
+        f"click ids cost {q['ours_s'] / q['bare_s']:.1f}x the bare grouping, the import "
+        f"around it {q['sr_s'] / q['ours_s']:.1f}x the SQL."
+    )
 
 
 def _row(key: str, r: dict) -> str:
