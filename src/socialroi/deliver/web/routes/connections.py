@@ -7,9 +7,8 @@ way), so pages and the API answer while the platforms are read, from the data be
 a stream lands. Two syncs never run at once: a second start joins the running job (the
 connections it asks for that the job does not cover are queued on it and synced when its
 connections are done), and a sync sent from the shell waits for the workspace's sync lock
-like this one. Its progress is
-polled by the page like a report build; starting it and its outcome go to the audit log.
-`/api/v1/connections` answers the same for programs."""
+like this one. Its progress is polled by the page like a report build; starting it and its
+outcome go to the audit log. `/api/v1/connections` answers the same for programs."""
 
 from __future__ import annotations
 
