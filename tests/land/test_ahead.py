@@ -1,20 +1,26 @@
 """A run parses its next files in a worker process while it lands the current one
 (`land.ahead`): the same batches, rows, findings and errors as a run without a worker; a parse
-made with accounts the run no longer holds is made again; a worker that dies leaves the run to
-the main process; an interrupted run leaves no worker behind."""
+made with accounts the run no longer holds is made again; a run of GA4 event exports is shared,
+the worker taking it from the back; a worker that dies leaves the run to the main process; an
+interrupted run leaves no worker behind."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import shutil
 import time
 
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from socialroi import Workspace
 from socialroi.land import ahead, runs
 from socialroi.land.importer import parse_checked
 from socialroi.sources.base import Context, ImportOptions, InputFile
+from socialroi.sources.ga4 import bigquery
 from tests.conftest import FIXTURES
 from tests.land.test_groups import exports, outcome, run
 
@@ -142,22 +148,130 @@ def test_a_parse_made_with_other_accounts_is_made_again(tmp_path):
     assert not worker.proc.is_alive()
 
 
-def test_a_file_that_needs_the_workspace_is_parsed_by_the_main_process(tmp_path):
-    """GA4 event exports shape their rows in the workspace's DuckDB: the worker hands them
-    back at once, and the run sends no more of that report."""
-    events = sorted((FIXTURES / "ga4").rglob("events_*"))[:1]
-    assert events, "a GA4 event export fixture"
-    planned = runs.plan(events)
-    worker = ahead.Ahead(len(planned.todo)).begin(planned.todo, ImportOptions())
+def event_months(folder, n: int):
+    """`n` GA4 event exports in `folder`: the Parquet fixture (BigQuery's events_* layout),
+    each copy's visitors renamed so that every month holds sessions of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    events = pq.read_table(FIXTURES / "ga4" / "events_20250108.parquet")
+    ids = events["user_pseudo_id"].to_pylist()
+    for k in range(n):
+        renamed = pa.array([None if v is None else f"{v}.{k}" for v in ids], pa.string())
+        month = events.set_column(events.schema.get_field_index("user_pseudo_id"),
+                                  "user_pseudo_id", renamed)  # fmt: skip
+        pq.write_table(month, folder / f"events_2025010{k + 1}.parquet")
+    return folder
+
+
+def _answered(worker: ahead.Ahead, index: int) -> None:
+    deadline = time.monotonic() + 60
+    while index not in worker.got and time.monotonic() < deadline:
+        worker._collect()
+        time.sleep(0.05)
+
+
+def test_a_run_of_event_exports_is_shared_the_worker_taking_it_from_the_back(tmp_path):
+    """GA4 event exports are parsed in DuckDB at seconds per month, as dear in the main
+    process as in the worker: the main process parses a run of them from the front, the
+    worker from the back (on a scratch DuckDB of its own), and the worker's parse is the one
+    the main process would make."""
+    planned = runs.plan([event_months(tmp_path / "ga4", 5)])
+    todo = planned.todo
+    assert [r.key for _, r in todo] == ["ga4/events"] * 5 and todo[0][1].in_sql
+    worker = ahead.Ahead(len(todo)).begin(todo, ImportOptions())
     assert worker.wait_ready(60)
     try:
         worker.advance(-1, {})
-        _claimed(worker, 0)
-        f, report = planned.todo[0]
-        assert worker.take(0, InputFile.from_path(f.path), report, {}) is None
-        assert report.key in worker.in_main
+        assert set(worker.sent) == worker.back == {1, 2, 3, 4}  # the first is the main's
+        assert worker.busy(0)  # four months to parse: the main process parses on one thread
+        _answered(worker, 4)
+        assert set(worker.got) <= {4, 3}  # from the back: the last month first
+        assert worker.take(0, InputFile.from_path(todo[0][0].path), todo[0][1], {}) is None
+        f, report = todo[4]
+        file = InputFile.from_path(f.path)
+        got = worker.take(4, file, report, {})
+        assert got is not None and worker.taken == 1
+        ctx = Context(file, ImportOptions(), known_accounts={})
+        here = parse_checked(report, file, ctx)
+        assert got.tables.keys() == here.keys() == {"touchpoints", "conversions"}
+        for t in here:
+            assert got.tables[t].num_rows > 0
+            assert got.tables[t].equals(here[t], check_metadata=True)
+        assert got.findings == ctx.findings
+        assert (got.rows_read, got.rows_skipped) == (ctx.rows_read, ctx.rows_skipped)
+        for i in (3, 2, 1):
+            _claimed(worker, i)
+            worker.take(i, InputFile.from_path(todo[i][0].path), todo[i][1], {})
+        assert not worker.busy(0)  # nothing left to parse: the main process takes two threads
     finally:
         worker.close()
+
+
+def test_the_worker_takes_no_more_of_a_run_than_its_waiting_bytes(tmp_path, monkeypatch):
+    """The worker's parses of a run wait in memory until the main process comes to them
+    (sessions take about six times their file's bytes): `SPLIT_WAITING` bounds the bytes of a
+    run sent to it, counted from the back."""
+    planned = runs.plan([event_months(tmp_path / "ga4", 5)])
+    todo = planned.todo
+    monkeypatch.setattr(ahead, "SPLIT_WAITING", 2 * ahead.size(todo[4][0]) + 1)
+    worker = ahead.Ahead(len(todo)).begin(todo, ImportOptions())
+    try:
+        worker.advance(-1, {})
+        assert set(worker.sent) == worker.back == {3, 4}
+    finally:
+        worker.close()
+
+
+def test_a_run_of_event_exports_shared_lands_what_one_process_lands(tmp_path, monkeypatch):
+    """Months parsed by the worker land as the main process's own parse would have landed
+    them: the same batches, sessions, conversions and findings, in the run's order."""
+    folder = folder_of(tmp_path)
+    event_months(folder / "ga4", 5)
+    with monkeypatch.context() as m:
+        without_worker(m)
+        alone, _, alone_landed = run(tmp_path, "alone", folder)
+    started = with_worker(monkeypatch)
+    real_take, from_back = ahead.Ahead.take, []
+
+    def take(self, index, file, report, accounts):
+        if index in self.back:  # the worker's share: wait until it has started it
+            _claimed(self, index)
+        got = real_take(self, index, file, report, accounts)
+        if got is not None and report.in_sql:
+            from_back.append(file.name)
+        return got
+
+    monkeypatch.setattr(ahead.Ahead, "take", take)
+    summary, _, ahead_landed = run(tmp_path, "ahead", folder)
+    assert outcome(summary) == outcome(alone)
+    assert ahead_landed == alone_landed
+    assert sum(1 for r in summary.results if r.file.startswith("events_")) == 5
+    assert from_back == [f"events_2025010{k}.parquet" for k in (2, 3, 4, 5)]  # in the run's order
+    assert not started[0].proc.is_alive()
+
+
+def test_a_parse_in_sql_takes_the_threads_its_context_gives(tmp_path, monkeypatch):
+    """`Context.threads`: the GA4 parse sets DuckDB's threads for its own statements and
+    gives the connection its setting back."""
+    seen = []
+    real_load = bigquery._load
+
+    def load(con, file, ctx):
+        seen.append(con.execute("SELECT current_setting('threads')").fetchone()[0])
+        return real_load(con, file, ctx)
+
+    monkeypatch.setattr(bigquery, "_load", load)
+    file = InputFile.from_path(FIXTURES / "ga4" / "events_20250108.parquet")
+    with duckdb.connect(config={"threads": 2}) as con:
+
+        @contextlib.contextmanager
+        def engine():
+            yield con
+
+        for threads in (1, None):
+            ctx = Context(file, ImportOptions(), engine=engine, threads=threads)
+            bigquery.parse(file, ctx)
+            assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 2
+    assert seen == [1, 2]
 
 
 def test_a_run_of_few_files_starts_no_worker(tmp_path):

@@ -16,9 +16,14 @@ parse when it comes to it. What stays as it was:
 - the errors: a file whose parse fails in the worker is parsed again in the main process,
   which fails with the very error (file, row, column, value) an import without a worker
   gives; a worker that dies or cannot start leaves the rest of the run to the main process;
-- the workspace's engine: a parse that shapes rows in the workspace's DuckDB (GA4 event
-  exports, `Context.engine`) cannot run in the worker: it stops at once, the main process
-  parses the file, and the run sends no more files of that report;
+- the workspace's engine: a parse that shapes its rows in DuckDB (GA4 event exports,
+  `Report.in_sql`) runs in the main process on the connection the file lands through, and in
+  the worker on a scratch DuckDB of its own (`kit.scratch`, bounded) whose rows come back as
+  Arrow. Such a parse costs the main process as much as the worker, so a run of such files
+  (a year of monthly event exports) is shared: the main process parses it from the front,
+  the worker from the back, and each parse takes one DuckDB thread while the other process
+  parses beside it. Their parsed rows wait for the main process to come to them (about six
+  times their file's bytes): at most `SPLIT_WAITING` bytes of a run are sent to the worker;
 - memory: at most `AHEAD_FILES` files of `AHEAD_WAITING` bytes in all are parsed ahead of
   the main process, and a file larger than `AHEAD_BYTES` is parsed by the main process when
   its turn comes, never ahead (its parsed rows would otherwise wait beside the main
@@ -58,19 +63,11 @@ AHEAD_FILES = 16  # files parsed ahead of the main process at most
 AHEAD_WAITING = 8 << 20  # and their bytes at most (a GA4 month in the main process may take
 # seconds: the worker parses what follows it meanwhile)
 AHEAD_BYTES = 4 << 20  # a larger file is parsed by the main process, never ahead
+SPLIT_WAITING = 12 << 20  # bytes of a run of `in_sql` files the worker takes from its back
 MIN_FILES = 6  # a run with fewer files to parse ahead starts no worker (start-up: ~1 s CPU)
 FREE, WORKER, MAIN = 0, 1, 2  # who parses a file (the claims array)
 READY, STOPPED = -1, -2  # the worker's messages besides answers
 WAIT = 1.0  # seconds between checks that the worker is still alive, while waiting for it
-
-
-class NeedsWorkspace(BaseException):  # noqa: N818 - not an error: a parser's own `except
-    # Exception` must let it through
-    """A parse asked for the workspace's engine: it belongs in the main process."""
-
-
-def _no_engine() -> Any:
-    raise NeedsWorkspace
 
 
 @dataclass
@@ -111,9 +108,9 @@ class Ahead:
         self.todo: list[tuple[InputFile, Report]] = []
         self.options = ImportOptions()
         self.wanted: Callable[[int], bool] = lambda i: True
-        self.in_main: set[str] = set()  # reports whose parse needs the workspace
         self.sent: dict[int, dict[str, dict[str, Any]]] = {}  # index -> accounts sent with it
         self.sizes: dict[int, int] = {}  # index -> bytes of the files sent
+        self.back: set[int] = set()  # files sent from the back of a run of `in_sql` files
         self.got: dict[int, Any] = {}
         self.next = 0  # the next file to consider sending
         self.stats: tuple[float, float] | None = None  # the worker's CPU s and peak RSS MB
@@ -174,23 +171,54 @@ class Ahead:
         while self.next < len(self.todo) and self._room(position):
             i = self.next
             self.next += 1
-            file, report = self.todo[i]
-            n = size(file)
-            if n is None or n > AHEAD_BYTES or report.key in self.in_main or not self.wanted(i):
+            report = self.todo[i][1]
+            if report.in_sql:  # the main process parses the run's first file, the worker
+                # its last ones, from the back
+                end = i
+                while end + 1 < len(self.todo) and self.todo[end + 1][1].key == report.key:
+                    end += 1
+                self.next = end + 1
+                budget = SPLIT_WAITING
+                for j in range(end, i, -1):
+                    n = size(self.todo[j][0])
+                    if n is None or n > AHEAD_BYTES or not self.wanted(j):
+                        continue
+                    if n > budget:
+                        break
+                    self._send(j, n, accounts)
+                    self.back.add(j)
+                    budget -= n
                 continue
-            self.sizes[i] = n
-            on_disk = not file.data and file.path is not None
-            self.tasks.put(
-                Task(i, file.name, str(file.path) if file.path else None,
-                     None if on_disk else file.data, report.key, self.options, accounts)
-            )  # fmt: skip
-            self.sent[i] = accounts
+            n = size(self.todo[i][0])
+            if n is not None and n <= AHEAD_BYTES and self.wanted(i):
+                self._send(i, n, accounts)
+
+    def _send(self, i: int, n: int, accounts: dict[str, dict[str, Any]]) -> None:
+        file, report = self.todo[i]
+        self.sizes[i] = n
+        on_disk = not file.data and file.path is not None
+        self.tasks.put(
+            Task(i, file.name, str(file.path) if file.path else None,
+                 None if on_disk else file.data, report.key, self.options, accounts)
+        )  # fmt: skip
+        self.sent[i] = accounts
 
     def _room(self, position: int) -> bool:
         """Whether another file may be sent: fewer than `AHEAD_FILES` files of fewer than
-        `AHEAD_WAITING` bytes in all are sent and not yet landed."""
-        ahead = [i for i in self.sent if i > position]
+        `AHEAD_WAITING` bytes in all are sent and not yet landed (a run's back part, bounded
+        by `SPLIT_WAITING`, not counted)."""
+        ahead = [i for i in self.sent if i > position and i not in self.back]
         return len(ahead) < AHEAD_FILES and sum(self.sizes[i] for i in ahead) < AHEAD_WAITING
+
+    def busy(self, position: int) -> bool:
+        """Whether the worker is parsing (or has yet to parse) a file after `position`: a
+        parse in SQL in the main process then takes one thread (`Context.threads`)."""
+        if self.broken:
+            return False
+        self._collect()
+        mine = [i for i in self.sent if i > position and i not in self.got]
+        with self.claims.get_lock():
+            return any(self.claims[i] != MAIN for i in mine)
 
     def take(
         self, index: int, file: InputFile, report: Report, accounts: dict[str, dict[str, Any]]
@@ -198,6 +226,8 @@ class Ahead:
         """File `index`'s parse from the worker, if it is one the main process would make
         now (same bytes, same accounts); None: the main process parses it."""
         sent = self.sent.pop(index, None)
+        self.sizes.pop(index, None)
+        self.back.discard(index)
         if sent is None or self.broken:
             return None
         with self.claims.get_lock():
@@ -219,7 +249,7 @@ class Ahead:
             self._note(i, answer)
         answer = self.got.pop(index)
         self.waited += time.perf_counter() - waited
-        if answer is None or answer == "main":
+        if answer is None:
             return None
         sha, tables, findings, read, skipped, cpu = answer
         if sha != file.sha256 or sent != accounts:
@@ -235,17 +265,6 @@ class Ahead:
             self.stats = answer
         else:
             self.got[i] = answer
-            if answer == "main" and 0 <= i < len(self.todo):
-                self._in_main(self.todo[i][1].key)
-
-    def _in_main(self, key: str) -> None:
-        """A report whose parse needs the workspace: its files sent and not started are
-        taken back, and no more are sent."""
-        self.in_main.add(key)
-        with self.claims.get_lock():
-            for i in self.sent:
-                if self.todo[i][1].key == key and self.claims[i] == FREE:
-                    self.claims[i] = MAIN
 
     def wait_ready(self, timeout: float) -> bool:
         """Wait until the worker has started (for tests: a run never waits for it)."""
@@ -257,6 +276,21 @@ class Ahead:
 
     def _drain(self, position: int) -> None:
         """Take what the worker has finished; drop answers for files already passed."""
+        self._collect()
+        for i in [i for i in self.got if i < position]:
+            del self.got[i]
+        passed = [i for i in self.sent if i < position]
+        if passed:  # not taken (already imported, unreadable): the worker need not parse them
+            with self.claims.get_lock():
+                for i in passed:
+                    del self.sent[i]
+                    self.sizes.pop(i, None)
+                    self.back.discard(i)
+                    if self.claims[i] == FREE:
+                        self.claims[i] = MAIN
+
+    def _collect(self) -> None:
+        """Take what the worker has finished, without waiting."""
         while not self.broken:
             try:
                 i, answer = self.results.get_nowait()
@@ -266,16 +300,6 @@ class Ahead:
                 self.broken = True
                 break
             self._note(i, answer)
-        for i in [i for i in self.got if i < position]:
-            del self.got[i]
-        passed = [i for i in self.sent if i < position]
-        if passed:  # not taken (already imported, unreadable): the worker need not parse them
-            with self.claims.get_lock():
-                for i in passed:
-                    del self.sent[i]
-                    self.sizes.pop(i, None)
-                    if self.claims[i] == FREE:
-                        self.claims[i] = MAIN
 
     def report(self) -> dict[str, float]:
         """The worker's CPU seconds (start-up included) and peak memory (MB), files landed
@@ -379,20 +403,19 @@ def peak_mb() -> float:
 
 
 def _parse(task: Task) -> Any:
-    """(sha256, tables as IPC streams, findings, rows read, rows skipped, CPU seconds);
-    "main" for a parse that needs the workspace; None for one that failed (the main process
-    parses it again, for its error)."""
+    """(sha256, tables as IPC streams, findings, rows read, rows skipped, CPU seconds); None
+    for a parse that failed (the main process parses it again, for its error)."""
     started = time.process_time()
     try:
         path = Path(task.path) if task.path else None
         data = task.data if task.data is not None else path.read_bytes()  # type: ignore[union-attr]
         file = InputFile(task.name, data, path)
         limits.check_file(file.name, file.data)
-        ctx = Context(file, task.options, known_accounts=task.accounts, engine=_no_engine)
+        # a parse in SQL on a scratch DuckDB of its own, on one thread (the main process
+        # parses beside it)
+        ctx = Context(file, task.options, known_accounts=task.accounts, threads=1)
         tables = parse_checked(REPORTS[task.report], file, ctx)
         streams = {t: _stream(a) for t, a in tables.items()}
-    except NeedsWorkspace:
-        return "main"
     except Exception:  # noqa: BLE001 - parsed again by the main process, which reports it
         return None
     cpu = time.process_time() - started

@@ -232,15 +232,17 @@ def import_file(
     report: Report | None = None,
     state: RunState | None = None,
     tx: duckdb.DuckDBPyConnection | None = None,
-    ahead: Callable[[InputFile, Report, dict], Parsed | None] | None = None,
+    ahead: Callable[[InputFile, Report, Context], Parsed | None] | None = None,
 ) -> ImportResult:
     """Import one file as one batch. `force` re-reads a file already imported (its rows
     replace themselves, so totals do not change) — for a corrected parser or channel rules.
     `report` is the file's report when a run has detected it already; `state` what the run
     has read of the workspace (a single file's import reads it afresh); `tx` the open
     transaction of a group of files (`land.groups`) the batch joins instead of committing
-    on its own; `ahead(file, report, known accounts)` the file's parse done ahead by a run's
-    worker (`land.ahead`) from these bytes and accounts, or None: it is parsed here."""
+    on its own; `ahead(file, report, ctx)` the file's parse done ahead by a run's worker
+    (`land.ahead`) from these bytes and the context's known accounts, or None: it is parsed
+    here with `ctx` (which the run sets to one DuckDB thread while its worker parses beside
+    it, `Context.threads`)."""
     options = options or ImportOptions()
     state = state or RunState(store)
     context = file.context(options)
@@ -254,7 +256,7 @@ def import_file(
     accounts = state.accounts()
     ctx = Context(file, options, known_accounts=accounts,
                   engine=resident.engine(store, tx), keep=True)  # fmt: skip
-    parsed = ahead(file, report, accounts) if ahead is not None else None
+    parsed = ahead(file, report, ctx) if ahead is not None else None
     left: list = []  # tables the file left on the connection, dropped when it is done
     try:
         return _import(store, file, report, ctx, parsed, base_currency, rules, state, context,

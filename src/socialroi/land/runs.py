@@ -31,7 +31,7 @@ from socialroi.land.importer import (
 )
 from socialroi.land.state import RunState
 from socialroi.model.channels import ChannelRule
-from socialroi.sources.base import ImportOptions, InputFile, Report
+from socialroi.sources.base import Context, ImportOptions, InputFile, Report
 from socialroi.sources.kit import limits
 from socialroi.sources.kit.tabular import is_spreadsheet
 from socialroi.store.duckdb import DuckDBStore
@@ -201,9 +201,13 @@ def run(
     at = [-1]  # the index in p.todo of the file being imported
     parse_cpu = [0.0]  # the worker's CPU seconds for the file being imported
 
-    def from_worker(f: InputFile, report: Report, accounts: dict) -> Parsed | None:
-        got = worker.take(at[0], f, report, accounts) if worker is not None else None
+    def from_worker(f: InputFile, report: Report, ctx: Context) -> Parsed | None:
+        if worker is None:
+            return None
+        got = worker.take(at[0], f, report, ctx.known_accounts)
         parse_cpu[0] = got.cpu if got is not None else 0.0
+        if got is None and worker.busy(at[0]):
+            ctx.threads = 1
         return got
 
     def attempt(f: InputFile, report: Report, tx: Any = None, index: int = -1) -> ImportResult:

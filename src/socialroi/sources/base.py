@@ -135,6 +135,10 @@ class Context:
     # through. A parser may then leave a large table's rows there (`Resident`) instead of
     # handing them over as Arrow, and drops its other scratch tables before it returns.
     keep: bool = False
+    # DuckDB threads a parse in SQL may use on `engine` (None: the connection's own setting).
+    # A run sets 1 while its parse-ahead worker parses beside it (`land.ahead`): two parses,
+    # each on one of the two cores, instead of three threads on two.
+    threads: int | None = None
 
     @property
     def account_timezones(self) -> dict[str, str]:
@@ -232,6 +236,10 @@ class Report:
     detect: Callable[[Sniff], float]
     parse: Callable[[InputFile, Context], Staged]
     accepts_zip: bool = False  # the whole zip is this report (YouTube Studio export)
+    # The parse shapes its rows in DuckDB (`Context.engine`) at seconds per file: it costs the
+    # main process as much as the parse-ahead worker, so a run of such files is shared
+    # between them, the worker taking it from the back (`land.ahead`).
+    in_sql: bool = False
 
     @property
     def key(self) -> str:
@@ -249,12 +257,18 @@ def register_report(report: Report) -> Report:
 
 
 def report(
-    source: str, name: str, title: str, *, detect: Callable[[Sniff], float], accepts_zip=False
+    source: str,
+    name: str,
+    title: str,
+    *,
+    detect: Callable[[Sniff], float],
+    accepts_zip: bool = False,
+    in_sql: bool = False,
 ) -> Callable[[Callable[[InputFile, Context], Staged]], Callable[[InputFile, Context], Staged]]:
     """Decorator: register `parse` as the parser of a report kind."""
 
     def wrap(fn: Callable[[InputFile, Context], Staged]) -> Callable[[InputFile, Context], Staged]:
-        register_report(Report(source, name, title, detect, fn, accepts_zip))
+        register_report(Report(source, name, title, detect, fn, accepts_zip, in_sql))
         return fn
 
     return wrap

@@ -229,11 +229,12 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table | Resident]:
     The scratch engine's memory is bounded (`kit.scratch`); DuckDB spills the events and
     the sessions' grouping to disk past it. Its parallel grouping needs some memory per
     thread that it cannot spill: a month too large for that is read again on one thread, and
-    a file of more than `ONE_THREAD_ABOVE` events on one thread from the start."""
+    a file of more than `ONE_THREAD_ABOVE` events on one thread from the start. Otherwise
+    the parse takes `ctx.threads` (the connection's own setting when None)."""
     found = len(ctx.findings)
     if _events(file) <= ONE_THREAD_ABOVE:
         try:
-            return _parse(file, ctx, threads=None)
+            return _parse(file, ctx, threads=ctx.threads)
         except duckdb.OutOfMemoryException:
             del ctx.findings[found:]  # the first attempt's findings are made again
     try:

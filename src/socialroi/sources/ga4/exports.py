@@ -448,6 +448,12 @@ def _detect_events(s: Sniff) -> float:
     return 0.95 if "event_params" in cols else 0.7
 
 
-@report("ga4", "events", "GA4 BigQuery event export (JSON lines or Parquet)", detect=_detect_events)
+@report(
+    "ga4",
+    "events",
+    "GA4 BigQuery event export (JSON lines or Parquet)",
+    detect=_detect_events,
+    in_sql=True,
+)
 def parse_events(file: InputFile, ctx: Context) -> dict[str, pa.Table]:
     return bigquery.parse(file, ctx)
