@@ -223,9 +223,16 @@ def test_the_worker_takes_no_more_of_a_run_than_its_waiting_bytes(tmp_path, monk
 
 def test_a_run_of_event_exports_shared_lands_what_one_process_lands(tmp_path, monkeypatch):
     """Months parsed by the worker land as the main process's own parse would have landed
-    them: the same batches, sessions, conversions and findings, in the run's order."""
+    them: the same batches, sessions, conversions and findings, in the run's order; a damaged
+    month in the worker's share (milliseconds for microseconds) fails with the error a run
+    without a worker gives."""
     folder = folder_of(tmp_path)
     event_months(folder / "ga4", 5)
+    month = pq.read_table(folder / "ga4" / "events_20250105.parquet")
+    at = month.schema.get_field_index("event_timestamp")
+    millis = pa.array([None if t is None else t // 1000 for t in month[at].to_pylist()], pa.int64())
+    pq.write_table(month.set_column(at, "event_timestamp", millis),
+                   folder / "ga4" / "events_20250106.parquet")  # fmt: skip
     with monkeypatch.context() as m:
         without_worker(m)
         alone, _, alone_landed = run(tmp_path, "alone", folder)
@@ -244,7 +251,9 @@ def test_a_run_of_event_exports_shared_lands_what_one_process_lands(tmp_path, mo
     summary, _, ahead_landed = run(tmp_path, "ahead", folder)
     assert outcome(summary) == outcome(alone)
     assert ahead_landed == alone_landed
-    assert sum(1 for r in summary.results if r.file.startswith("events_")) == 5
+    assert sum(1 for r in summary.results if r.file.startswith("events_")) == 6
+    failed = {r.file: r.reason for r in summary.of("failed")}
+    assert "not in microseconds" in failed["events_20250106.parquet"]
     assert from_back == [f"events_2025010{k}.parquet" for k in (2, 3, 4, 5)]  # in the run's order
     assert not started[0].proc.is_alive()
 
