@@ -288,3 +288,55 @@ def test_a_sync_sent_from_the_shell_leaves_the_pages_answering(app, fake_meta): 
     assert label != before["as_of"]["data_version"]  # read again at once, not a second later
     after = overview(c)  # the last good answer or the new one, never the cached current one
     assert not after["as_of"]["current"] or after["tables"] != before["tables"]
+
+
+def test_a_command_that_reads_answers_while_a_sync_sent_from_the_shell_runs(app, fake_meta):  # noqa: F811
+    """`socialroi status` sent from the shell while a `sync` sent from the shell waits on the
+    platform's API: it answers at once, with its own output only, and neither the sync's
+    caller's variables nor its output reach another thread."""
+    import os
+
+    from socialroi.deliver.cli import remote
+    from socialroi.deliver.cli.main import main
+
+    fill(fake_meta, days=DAYS)
+    _connect(app)
+    ctx = app.state.ctx
+    run = remote.runner(main, ctx.ws.path, lambda: ctx)
+    mine = "SOCIALROI_PINTEREST_API_BASE"  # a variable only the sync's caller has
+    env = {"SOCIALROI_META_API_BASE": fake_meta.fake.base_url, mine: "http://127.0.0.1:9"}
+    asked, go = hold(fake_meta.fake)
+    shell: list = []
+    t = threading.Thread(target=lambda: shell.append(run(["sync", "meta"], env)), daemon=True)
+    try:
+        t.start()
+        assert asked.wait(60)
+        status = answers_within(30, lambda: run(["status"], {}))
+        assert status is not None, "status waited for the shell's sync"
+        assert status["exit_code"] == 0, status
+        assert "ws.duckdb" in status["stdout"] and "new," not in status["stdout"]
+        assert mine not in os.environ and os.environ.get(mine) is None  # the sync's caller's
+        print("printed by the test's thread")
+    finally:
+        go.set()
+    t.join(120)
+    [out] = shell
+    assert out["exit_code"] == 0 and "36 new" in out["stdout"], out
+    assert "printed by" not in out["stdout"] and status["stdout"] not in out["stdout"]
+
+
+def test_a_prompt_in_a_command_sent_from_the_shell_ends_it_instead_of_waiting(app):
+    """Nobody at the server's terminal answers a prompt: a forwarded `users add` without its
+    password ends "Aborted!" (the shell asks for it and sends it along) instead of waiting."""
+    from socialroi.deliver.cli import remote
+    from socialroi.deliver.cli.main import main
+
+    ctx = app.state.ctx
+    run = remote.runner(main, ctx.ws.path, lambda: ctx)
+    out = answers_within(30, lambda: run(["users", "add", "zoe", "--role", "viewer"], {}))
+    assert out is not None, "the prompt waited for the server's terminal"
+    assert out["exit_code"] == 1 and "Aborted" in out["stderr"], out
+    added = run(
+        ["users", "add", "zoe", "--role", "viewer"], {"SOCIALROI_PASSWORD": "pw-Zoe-1234-long"}
+    )
+    assert added["exit_code"] == 0, added

@@ -8,18 +8,27 @@ ran. The server runs the same command in its own process, under its write lock w
 changes data (so the dashboard never computes on half an import), then refreshes its caches.
 A `sync` takes the write lock only while it lands a stream (`landing_hooks`): the pages
 answer while it reads the platforms' APIs.
+
+Commands sent from the shell run side by side in the server's threads: a command that only
+reads (`status`, `roi`, ...) answers while a `sync` reads a platform for minutes. Commands
+that write run one at a time. Each command's output and its caller's variables are its own:
+`sys.stdout` and `sys.stderr` write to the buffers of the command whose thread writes (every
+other thread to the server's streams), and `os.environ` shows a command's thread its caller's
+variables over the server's (`_ThreadEnviron`), where a process-wide swap (click's
+`CliRunner`) would let one command read or print into another's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
 import secrets
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +67,125 @@ STAYS_HERE: dict[str, Callable[[list[str]], bool]] = {}
 # Commands that take the server's write lock themselves, only around their writes (a sync
 # reads a platform for minutes and lands each stream in a moment): see `landing_hooks`.
 WRITES_IN_STEPS = {"sync"}
-_serial = threading.Lock()  # one forwarded command at a time (it swaps sys.stdout)
-_in_server = threading.local()
+_serial = threading.Lock()  # one forwarded command that writes at a time
+_in_server = threading.local()  # per command thread: active, hooks, env, streams
+_install = threading.Lock()
+
+
+class _PerThread:
+    """`sys.stdout` or `sys.stderr` in the server: the stream of the forwarded command whose
+    thread writes, else the stream it stands in for."""
+
+    def __init__(self, name: str, original: Any) -> None:
+        self._name, self._original = name, original
+
+    def _target(self) -> Any:
+        streams = getattr(_in_server, "streams", None)
+        return streams[self._name] if streams else self._original
+
+    def write(self, text: str) -> int:
+        return self._target().write(text)
+
+    def flush(self) -> None:
+        self._target().flush()
+
+    def __getattr__(self, attr: str) -> Any:  # encoding, isatty, buffer, ...
+        return getattr(self._target(), attr)
+
+
+class _ThreadEnviron(MutableMapping[str, str]):
+    """`os.environ` in the server: a forwarded command's thread reads its caller's variables
+    (`_in_server.env`) over the process's; every other thread the process's alone. Writes go
+    to the process (child processes read it), except to a caller's variable."""
+
+    def __init__(self, process: MutableMapping[str, str]) -> None:
+        self.process = process
+
+    @staticmethod
+    def _caller() -> dict[str, str] | None:
+        return getattr(_in_server, "env", None)
+
+    def __getitem__(self, key: str) -> str:
+        caller = self._caller()
+        if caller is not None and key in caller:
+            return caller[key]
+        return self.process[key]
+
+    def __setitem__(self, key: str, value: str) -> None:
+        caller = self._caller()
+        if caller is not None and key in caller:
+            caller[key] = value
+        else:
+            self.process[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        caller = self._caller()
+        if caller is not None and key in caller:
+            del caller[key]
+        else:
+            del self.process[key]
+
+    def __iter__(self) -> Iterator[str]:
+        caller = self._caller() or {}
+        yield from caller
+        yield from (k for k in self.process if k not in caller)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def copy(self) -> dict[str, str]:
+        return dict(self)
+
+
+def _unanswered(ask: Callable[[str], str]) -> Callable[[str], str]:
+    """A prompt in a forwarded command ends it ("Aborted!"): nobody at the server's terminal
+    answers it (the caller's own answers come in its variables, e.g. SOCIALROI_PASSWORD)."""
+
+    def prompt(text: str) -> str:
+        if getattr(_in_server, "active", False):
+            raise EOFError
+        return ask(text)
+
+    prompt.routed = True  # type: ignore[attr-defined]
+    return prompt
+
+
+def _per_thread() -> None:
+    """Route `sys.stdin`, `sys.stdout`, `sys.stderr`, click's prompts and `os.environ` by
+    thread (once per process)."""
+    with _install:
+        for name in ("stdin", "stdout", "stderr"):
+            if not isinstance(getattr(sys, name), _PerThread):
+                setattr(sys, name, _PerThread(name, getattr(sys, name)))
+        for name in ("visible_prompt_func", "hidden_prompt_func"):
+            if not getattr(getattr(click.termui, name), "routed", False):
+                setattr(click.termui, name, _unanswered(getattr(click.termui, name)))
+        if not isinstance(os.environ, _ThreadEnviron):
+            # not a clearing: the process's variables stay, looked up through it
+            os.environ = _ThreadEnviron(os.environ)  # type: ignore[assignment]  # noqa: B003
+
+
+def _buffer() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="replace", write_through=True)
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    return stream.buffer.getvalue().decode("utf-8", "replace")  # type: ignore[attr-defined]
+
+
+def _invoke(group: click.Group, args: list[str]) -> int:
+    """Run the command as the shell would (click's own handling of usage errors and
+    Ctrl-C); its exit code."""
+    try:
+        group.main(args=args, prog_name="socialroi", standalone_mode=True)
+    except SystemExit as stop:
+        code = stop.code
+        if code is None or isinstance(code, int):
+            return code or 0
+        sys.stderr.write(f"{code}\n")
+        return 1
+    return 0
 
 
 def serve_file(workspace: str | Path) -> Path:
@@ -196,9 +322,8 @@ def runner(group: click.Group, workspace: str | Path, ctx_of) -> Any:
     """The server's side: run forwarded args on this process's workspace; returns a callable
     (args, env) -> {exit_code, stdout, stderr} that `create_app` serves at /internal/cli.
     `ctx_of()`: the server's request context (its lock, its caches)."""
-    from click.testing import CliRunner  # deferred: only in the server
-
     served = canonical(workspace)
+    _per_thread()
 
     def run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
         args = [str(a) for a in args]
@@ -219,20 +344,20 @@ def runner(group: click.Group, workspace: str | Path, ctx_of) -> Any:
         ctx = ctx_of()
         steps = names[0] in WRITES_IN_STEPS
         held = ctx.lock.read() if reads else contextlib.nullcontext() if steps else ctx.lock.write()
-        with _serial, held:
-            _in_server.active = True
+        stdout, stderr = _buffer(), _buffer()
+        with contextlib.nullcontext() if reads else _serial, held:
+            _in_server.active, _in_server.env = True, env
+            _in_server.streams = {"stdin": io.StringIO(), "stdout": stdout, "stderr": stderr}
             hooks = {"landing": ctx.lock.write, "landed": lambda _r: ctx.invalidate()}
             _in_server.hooks = hooks if steps else None
             try:
-                result = CliRunner().invoke(group, args, env=env, catch_exceptions=True)
+                code = _invoke(group, args)
+            except Exception as exc:  # noqa: BLE001 - the caller gets it, the server goes on
+                stderr.write(f"error: {exc}\n")
+                code = 1
             finally:
                 _in_server.active, _in_server.hooks = False, None
-        out = {"exit_code": result.exit_code, "stdout": result.stdout, "stderr": ""}
-        with contextlib.suppress(ValueError):
-            out["stderr"] = result.stderr
-        if result.exception and not isinstance(result.exception, SystemExit):
-            out["stderr"] += f"error: {result.exception}\n"
-            out["exit_code"] = out["exit_code"] or 1
-        return out
+                _in_server.env = _in_server.streams = None
+        return {"exit_code": code, "stdout": _text(stdout), "stderr": _text(stderr)}
 
     return run
