@@ -256,22 +256,30 @@ def test_a_sync_sent_from_the_shell_waits_for_the_dashboards_sync(app, fake_meta
     assert "0 new, 0 changed, 36 unchanged" in out["stdout"]
 
 
-def test_a_sync_sent_from_the_shell_leaves_the_pages_answering(app, fake_meta):  # noqa: F811
-    """`socialroi sync` run by the server for the shell: the write lock only to land, the
-    cached answers forgotten once it did."""
+def shell_sync(app, meta, **env: str):
+    """A `socialroi sync meta` sent from the shell, ready to start in a thread, with the
+    fake's answers held: (the server's runner, the thread, its result list, asked, go)."""
     from socialroi.deliver.cli import remote
     from socialroi.deliver.cli.main import main
 
-    fill(fake_meta, days=DAYS)
+    fill(meta, days=DAYS)
     _connect(app)
+    ctx = app.state.ctx
+    run = remote.runner(main, ctx.ws.path, lambda: ctx)
+    env = {"SOCIALROI_META_API_BASE": meta.fake.base_url, **env}
+    asked, go = hold(meta.fake)
+    shell: list = []
+    t = threading.Thread(target=lambda: shell.append(run(["sync", "meta"], env)), daemon=True)
+    return run, t, shell, asked, go
+
+
+def test_a_sync_sent_from_the_shell_leaves_the_pages_answering(app, fake_meta):  # noqa: F811
+    """`socialroi sync` run by the server for the shell: the write lock only to land, the
+    cached answers forgotten once it did."""
+    _, t, shell, asked, go = shell_sync(app, fake_meta)
     ctx = app.state.ctx
     c = login(app, "analyst")
     before = overview(c)
-    run = remote.runner(main, ctx.ws.path, lambda: ctx)
-    env = {"SOCIALROI_META_API_BASE": fake_meta.fake.base_url}
-    asked, go = hold(fake_meta.fake)
-    shell: list = []
-    t = threading.Thread(target=lambda: shell.append(run(["sync", "meta"], env)), daemon=True)
     try:
         t.start()
         assert asked.wait(60)
@@ -296,18 +304,8 @@ def test_a_command_that_reads_answers_while_a_sync_sent_from_the_shell_runs(app,
     caller's variables nor its output reach another thread."""
     import os
 
-    from socialroi.deliver.cli import remote
-    from socialroi.deliver.cli.main import main
-
-    fill(fake_meta, days=DAYS)
-    _connect(app)
-    ctx = app.state.ctx
-    run = remote.runner(main, ctx.ws.path, lambda: ctx)
     mine = "SOCIALROI_PINTEREST_API_BASE"  # a variable only the sync's caller has
-    env = {"SOCIALROI_META_API_BASE": fake_meta.fake.base_url, mine: "http://127.0.0.1:9"}
-    asked, go = hold(fake_meta.fake)
-    shell: list = []
-    t = threading.Thread(target=lambda: shell.append(run(["sync", "meta"], env)), daemon=True)
+    run, t, shell, asked, go = shell_sync(app, fake_meta, **{mine: "http://127.0.0.1:9"})
     try:
         t.start()
         assert asked.wait(60)
