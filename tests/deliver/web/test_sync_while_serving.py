@@ -141,9 +141,9 @@ def test_the_api_starts_a_sync_for_admins_and_joins_the_one_running(app, fake_me
     assert r.status_code == 403 and r.json()["code"] == "csrf_failed"
     admin = token_client(app, "admin")
     r = admin.post("/api/v1/connections/sync", json={"source": "tiktok"})
-    assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem")
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem")
     problem = r.json()
-    assert problem["code"] == "invalid_body" and problem["errors"][0]["valid"] == ["meta"]
+    assert problem["code"] == "unknown_name" and problem["errors"][0]["valid"] == ["meta"]
     assert "meta" in problem["detail"]
     asked, go = hold(fake_meta.fake)
     try:

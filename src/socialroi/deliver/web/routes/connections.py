@@ -100,9 +100,11 @@ def planned_streams(ws, sources: list[str] | None) -> int:
 
 
 class NotConnected(SocialroiError):
-    """A sync asked of a source that is not connected: the request names the wrong one."""
+    """A sync asked of a source that is not connected: a well-formed name the workspace does
+    not know (422, as for a custom profile it does not have; 400 is for a body that does not
+    match the document)."""
 
-    code = "invalid_body"
+    code = "unknown_name"
 
     def __init__(self, source: str, connected: set[str]) -> None:
         self.field, self.name, self.valid = "body.source", source, sorted(connected)
