@@ -1,8 +1,10 @@
 import json
 
+import click
 import pytest
 from click.testing import CliRunner
 
+from socialroi.deliver.cli import remote
 from socialroi.deliver.cli.main import main
 from tests.conftest import FIXTURES
 
@@ -31,6 +33,20 @@ def test_errors_are_one_paragraph_without_traceback(tmp_path):
     assert "Traceback" not in r.output
     assert "costs.csv, row 2, column 'category': unknown category" in r.output
     assert "Nothing was imported" in r.output
+
+
+def test_a_password_not_given_before_sending_to_serve_ends_without_traceback(monkeypatch):
+    """While `serve` runs, `users add` asks for the password in the shell before sending the
+    command: no answer (Ctrl-D, no stdin) ends "Aborted!" with exit code 1, as click does."""
+
+    def asks(group, args):
+        return click.prompt("password", hide_input=True)
+
+    monkeypatch.setattr(remote, "forward_if_served", asks)
+    res = CliRunner().invoke(main, ["users", "add", "zed", "--role", "viewer"], input="")
+    assert res.exit_code == 1, res.output
+    assert "Aborted!" in res.output and "Traceback" not in res.output
+    assert not isinstance(res.exception, click.Abort)
 
 
 def test_unknown_format_and_platform(tmp_path):

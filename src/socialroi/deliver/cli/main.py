@@ -166,6 +166,9 @@ class Cli(click.Group):
         except SocialroiError as exc:
             err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
             code = 1
+        except click.Abort:  # the password asked before sending, not given (Ctrl-D, no stdin)
+            click.echo("Aborted!", err=True)
+            code = 1
         if code is None:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         if standalone_mode:
