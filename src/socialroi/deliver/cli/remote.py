@@ -11,11 +11,12 @@ answer while it reads the platforms' APIs.
 
 Commands sent from the shell run side by side in the server's threads: a command that only
 reads (`status`, `roi`, ...) answers while a `sync` reads a platform for minutes. Commands
-that write run one at a time. Each command's output and its caller's variables are its own:
-`sys.stdout` and `sys.stderr` write to the buffers of the command whose thread writes (every
-other thread to the server's streams), and `os.environ` shows a command's thread its caller's
-variables over the server's (`_ThreadEnviron`), where a process-wide swap (click's
-`CliRunner`) would let one command read or print into another's.
+that write run one at a time. Each command's input, output and caller's variables are its
+own: `sys.stdin`, `sys.stdout` and `sys.stderr` are the buffers of the command whose thread
+uses them (every other thread gets the server's streams), a prompt in a command ends it
+("Aborted!"), and `os.environ` shows a command's thread its caller's variables over the
+server's (`_ThreadEnviron`), where a process-wide swap (click's `CliRunner`) would let one
+command read or print into another's.
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ _install = threading.Lock()
 
 
 class _PerThread:
-    """`sys.stdout` or `sys.stderr` in the server: the stream of the forwarded command whose
-    thread writes, else the stream it stands in for."""
+    """`sys.stdin`, `sys.stdout` or `sys.stderr` in the server: the stream of the forwarded
+    command whose thread uses it, else the stream it stands in for."""
 
     def __init__(self, name: str, original: Any) -> None:
         self._name, self._original = name, original
