@@ -4,10 +4,19 @@ apart, ` --` cells, total rows, Spanish headers, a missing currency."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from click.testing import CliRunner
 
+from socialroi import Workspace
+from socialroi.deliver.cli.main import main
+from socialroi.deliver.i18n.errors import translate_error
+from socialroi.deliver.web import views
+from socialroi.deliver.web.filters import Filters
 from socialroi.errors import ImportFailed
+from socialroi.measure.costs.allocate import allocate, totals
+from socialroi.measure.roi import roi
 
 HEADER = ("Day,Customer ID,Account name,Campaign ID,Campaign,Campaign type,Ad group ID,Ad group,"
           "Ad ID,Currency code,Cost,Impr.,Clicks,TrueView views,Conversions,Conv. value")  # fmt: skip
@@ -72,8 +81,6 @@ def test_a_report_without_currency_asks_for_it(ws, tmp_path):
 
 
 def test_search_spend_is_kept_out_of_socials_cost_and_delivery(ws, tmp_path):
-    from socialroi.measure.roi import roi
-
     ws.import_files([report(tmp_path)])
     res = roi(ws, "2026-03", profile="dtc", by=("platform",), model="last_click")
     tot = res.measure_totals
@@ -86,3 +93,45 @@ def test_search_spend_is_kept_out_of_socials_cost_and_delivery(ws, tmp_path):
     assert "search" not in cells.index
     assert cells.loc["other", "nonsocial_cost"] == pytest.approx(42.34)
     assert cells.loc["other", "ad_spend"] == 0.0
+
+
+def test_the_costs_views_say_which_cost_roi_leaves_out(tmp_path):
+    """`costs` and the dashboard's Costs page list every allocated cost, search campaigns
+    included; they say how much of it ROI keeps out of social's true cost, in the figures
+    `roi` gives (the two used to disagree without a word: 82.34 against 40.00)."""
+    path = tmp_path / "costs.duckdb"
+    with Workspace.open(path) as ws:
+        ws.import_files([report(tmp_path)])
+        t = totals(allocate(ws, "2026-03"))
+        view = views.costs(ws, Filters(period="2026-03"))
+        true_cost = roi(ws, "2026-03", profile="dtc", model="last_click").measure_totals
+    assert t["allocated"] == pytest.approx(82.34)
+    assert t["nonsocial"] == pytest.approx(42.34)
+    assert t["allocated"] - t["nonsocial"] == pytest.approx(true_cost["true_cost"])
+    assert view.data["total"] == pytest.approx(82.34)
+    assert view.data["nonsocial"] == pytest.approx(42.34)
+    [note] = view.notes
+    assert note == ("Of this cost, 42.34 USD is on search campaigns (Google Ads), which is not "
+                    "social's: ROI and the overview leave it out of the true cost.")  # fmt: skip
+    assert translate_error(None, note, "zh-CN").startswith("其中 42.34 USD 为搜索广告系列")
+
+    out = CliRunner().invoke(main, ["costs", "-w", str(path), "--period", "2026-03"])
+    assert out.exit_code == 0, out.output
+    assert "of the allocated cost, 42.34 USD is on search campaigns (Google Ads)" in " ".join(
+        out.output.split()
+    )
+    got = CliRunner().invoke(
+        main, ["costs", "-w", str(path), "--period", "2026-03", "--format", "json"]
+    )
+    assert json.loads(got.output)["totals"]["nonsocial"] == pytest.approx(42.34)
+
+
+def test_social_cost_alone_has_no_such_note(tmp_path):
+    path = tmp_path / "costs.duckdb"
+    with Workspace.open(path) as ws:
+        ws.import_files([report(tmp_path, rows=ROWS[1:2])])  # the YouTube video campaign only
+        assert totals(allocate(ws, "2026-03"))["nonsocial"] == 0.0
+        view = views.costs(ws, Filters(period="2026-03"))
+    assert view.notes == [] and view.data["nonsocial"] == 0.0
+    out = CliRunner().invoke(main, ["costs", "-w", str(path), "--period", "2026-03"])
+    assert "search campaigns" not in out.output

@@ -52,10 +52,16 @@ def by_dimensions(alloc: pd.DataFrame, dims: list[str], grain: str | None) -> pd
 
 
 def total_line(t: dict[str, float], currency: str) -> str:
-    return (
+    line = (
         f"ledger {t['ledger']:,.2f} + ad spend {t['ad_spend']:,.2f} = allocated "
         f"{t['allocated']:,.2f} + unallocated {t['unallocated']:,.2f} {currency}"
     )
+    if t.get("nonsocial"):  # the same words as `roi`'s line for it
+        line += (
+            f"; of the allocated cost, {t['nonsocial']:,.2f} {currency} is on search campaigns "
+            "(Google Ads), which is not social's: ROI leaves it out of the true cost"
+        )
+    return line
 
 
 @click.command("costs")

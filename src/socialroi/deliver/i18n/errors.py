@@ -48,6 +48,8 @@ ERRORS: dict[str, str] = {
     "counted: they are not tied to one campaign.",
     "campaign_unknown": "No campaign {campaign} in the data of {period}: its figures are zero.",
     "coverage_missing": "coverage not available: {reason}",
+    "nonsocial_cost": "Of this cost, {amount} {currency} is on search campaigns (Google Ads), "
+    "which is not social's: ROI and the overview leave it out of the true cost.",
     "clv_too_few": "too few customers to fit predictive CLV: {n} customers up to {end}, {repeat} "
     "of them with a repeat purchase; the models need at least {min_customers} customers and "
     "{min_repeat} repeat customers. Import a longer order history, or ask for historical CLV "

@@ -220,6 +220,12 @@ class LedgerLine(Row):
 
 class CostsData(BaseModel):
     total: float | None = Field(None, description="Allocated true cost, in `currency`.")
+    nonsocial: float | None = Field(
+        None,
+        description="Of `total`, the cost on paid platforms that are not social (Google Ads "
+        "search and shopping campaigns, platform `search`), in `currency`: ROI and the overview "
+        "leave it out of the true cost.",
+    )
     currency: str = CURRENCY
 
 

@@ -33,7 +33,7 @@ from socialroi.measure.attributed import READS
 from socialroi.measure.attribution.workspace import attribute, compare
 from socialroi.measure.campaigns import campaigns_in, fold
 from socialroi.measure.clv.workspace import clv_by
-from socialroi.measure.costs.allocate import allocate, ledger
+from socialroi.measure.costs.allocate import allocate, ledger, totals
 from socialroi.measure.insights import LANGS as INSIGHT_LANGS
 from socialroi.measure.insights import insights
 from socialroi.measure.profiles import PROFILES, load_profile, profile_from_text
@@ -329,6 +329,10 @@ def costs(ws, f: Filters) -> View:
             .sum()
         )
         view.data["total"] = float(alloc.amount_base.sum())
+        view.data["nonsocial"] = nonsocial = totals(alloc)["nonsocial"]
+        if nonsocial:  # in the total and the chart, but not in ROI's true cost: say so
+            view.notes.append(ERRORS["nonsocial_cost"].format(
+                amount=f"{nonsocial:,.2f}", currency=ws.base_currency))  # fmt: skip
     view.data["currency"] = ws.base_currency
     return view
 

@@ -28,6 +28,7 @@ import pandas as pd
 from socialroi.errors import UnknownName
 from socialroi.land.cost_edits import delete_cost, upsert_cost
 from socialroi.measure.costs.drivers import Drivers, load_drivers
+from socialroi.measure.selection import social_cost
 from socialroi.model.periods import Period, parse_period
 
 # the tables an allocation reads (ledger, drivers, exchange rates), for `Workspace.memo`
@@ -297,7 +298,9 @@ def _allocate_line(line, units: int, w0: dt.date, w1: dt.date, d: Drivers) -> li
 
 
 def totals(alloc: pd.DataFrame) -> dict[str, float]:
-    """Ledger, ad spend, allocated and unallocated sums of an `allocate` result."""
+    """Ledger, ad spend, allocated and unallocated sums of an `allocate` result, and
+    `nonsocial`: the part of `allocated` on paid platforms that are not social (Google Ads
+    search and shopping campaigns), which ROI keeps out of social's true cost."""
     ad = alloc.rule == "ad_data"
     un = alloc.rule == "unallocated"
     return {
@@ -305,4 +308,5 @@ def totals(alloc: pd.DataFrame) -> dict[str, float]:
         "ad_spend": float(alloc.amount_base[ad].sum()),
         "allocated": float(alloc.amount_base[~un].sum()),
         "unallocated": float(alloc.amount_base[un].sum()),
+        "nonsocial": float(alloc.amount_base[~un & ~social_cost(alloc)].sum()),
     }
