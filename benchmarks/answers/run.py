@@ -249,6 +249,7 @@ def render(args, before: dict | None, after: dict, load_start, load_end) -> str:
     ]
     for label, (_, took, cpu, body) in after.items():
         b = before.get(label) if before else None
+        label = label.replace("|", "\\|")  # a campaign's name may hold pipes (BR | Q3 | ...)
         if b is None:
             lines.append(f"| {label} | | {took:.3f} | | {cpu:.3f} | | |")
             continue
