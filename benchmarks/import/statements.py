@@ -3,7 +3,8 @@
     python benchmarks/import/statements.py EXPORTS [--workspace W.duckdb] [--top 40]
 
 Runs `socialroi import` of the folder in this process with every DuckDB connection the
-product opens wrapped, so that each `execute` is timed, then prints the statements grouped by
+product opens wrapped, so that each `execute` is timed (and each relation made with `sql`,
+until its rows are fetched: unify's compiled queries), then prints the statements grouped by
 the product's line that sent them and the statement's kind (its first words and the table it
 names): how many, their time, and the mean. The time outside them is the process's Python
 (detection, parsing the worker did not take, Arrow, unify's Python side, findings) or
@@ -51,7 +52,7 @@ def _kind(sql: object) -> str:
 
 
 class Traced:
-    """A DuckDB connection whose `execute` is timed; everything else is the connection's."""
+    """A DuckDB connection whose `execute` and `sql` are timed; the rest is the connection's."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         object.__setattr__(self, "_con", con)
@@ -71,6 +72,10 @@ class Traced:
             got[0] += 1
             got[1] += time.perf_counter() - t0
 
+    def sql(self, query, *args, **kwargs) -> Timed:
+        """A relation (unify's compiled queries): timed from here to its rows."""
+        return Timed(self._con.sql(query, *args, **kwargs), _caller(), _kind(query))
+
     def cursor(self) -> Traced:
         return Traced(self._con.cursor())
 
@@ -80,6 +85,24 @@ class Traced:
 
     def __exit__(self, *exc) -> object:
         return self._con.__exit__(*exc)
+
+
+class Timed:
+    """A relation whose building and fetching count as one statement of `where`."""
+
+    def __init__(self, rel, where: str, kind: str) -> None:
+        self._rel, self._key, self._t0 = rel, (where, kind), time.perf_counter()
+
+    def __getattr__(self, name: str):
+        return getattr(self._rel, name)
+
+    def to_arrow_table(self, *args, **kwargs):
+        try:
+            return self._rel.to_arrow_table(*args, **kwargs)
+        finally:
+            got = STATS[self._key]
+            got[0] += 1
+            got[1] += time.perf_counter() - self._t0
 
 
 def main() -> None:
