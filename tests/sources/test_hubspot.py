@@ -160,6 +160,10 @@ def test_contacts_and_deals_are_told_apart(ws):
          "Became a Marketing Qualified Lead Date"),
         ("deals_export.csv", '"12,500.00"', "lots", 2, "Amount"),
         ("deals_export.csv", "2025-02-20 10:00", "", 2, "Close Date"),
+        # a day that does not exist: refused with its cell, not a bare "day is out of range"
+        ("contacts_export.csv", "2025-01-08 14:00", "2025-02-30 14:00", 2,
+         "Became a Marketing Qualified Lead Date"),
+        ("deals_export.csv", "2025-02-20 10:00", "2025-02-30", 2, "Close Date"),
         ("deals_export.csv", "Li Trading,false,true", "Li Trading,perhaps,true", 3,
          "Is Closed Won"),
     ],

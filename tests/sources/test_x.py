@@ -282,3 +282,13 @@ def test_demo_writer_round_trip(tmp_path):
     )
     assert (spend, imps, cur) == (pytest.approx(world["ad_daily"]["spend"].sum()), 60001, "MXN")
     ws.close()
+
+
+def test_legacy_name_with_a_day_that_does_not_exist_reads_the_period_from_the_file(ws, tmp_path):
+    """A renamed legacy export (`..._20210230_...`): the name's period is ignored and the
+    file's own rows say it; it used to be refused as damaged."""
+    f = tmp_path / "tweet_activity_metrics_VoltiqUS_20210230_20210901_en.csv"
+    f.write_bytes((HERE / "tweet_activity_metrics_VoltiqUS_20210801_20210901_en.csv").read_bytes())
+    [res] = ws.import_files([f])
+    assert res.status == "loaded" and res.report == "post_activity"
+    assert q(ws, "SELECT count(*) FROM posts") == [(2,)]

@@ -309,3 +309,17 @@ def test_a_pasted_token_goes_to_the_orgs_instance(sf, tmp_path, monkeypatch, con
     got = run(main, ["connect", "hubspot", "-w", w, "--token", "pat-1", "--account", "1234567",
                      "--instance-url", "https://voltiq.my.salesforce.com"])  # fmt: skip
     assert got.exit_code != 0 and "hubspot takes no --instance-url" in got.output
+
+
+def test_a_datetime_that_does_not_exist_fails_the_stream_with_its_record(sf, tmp_path):
+    """An API answer is untrusted text: a CreatedDate of 2026-02-30 fails the opportunities
+    stream with the record's field and value (it used to end in "day is out of range"), and
+    nothing of the stream is stored."""
+    sf.objects["Opportunity"][2]["CreatedDate"] = "2026-02-30T10:30:00.000+0000"
+    ws = connected(tmp_path)
+    got = {r.stream: r for r in sync(ws, ["salesforce"], opts())}
+    res = got["opportunities"]
+    assert res.status == "failed", res
+    assert "not a datetime" in res.error and "2026-02-30T10:30:00.000+0000" in res.error
+    assert "CreatedDate" in res.error, res.error
+    assert _q(ws, "SELECT count(*) FROM conversions WHERE kind <> 'lead'")[0][0] == 0

@@ -14,6 +14,7 @@ their time and offset by `socialroi.sources.kit.stamps`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -126,8 +127,15 @@ _DT_SLASH = re.compile(
 
 
 def parse_datetime(text: str, order: str = "MDY") -> tuple[dt.datetime, bool] | None:
-    """A Shopify timestamp to (aware or naive datetime, has_offset). None if unreadable."""
-    s = text.strip()
+    """A Shopify timestamp to (aware or naive datetime, has_offset). None if unreadable,
+    a day or time that does not exist (2025-02-30, 24:00) included."""
+    try:
+        return _parse_datetime(text.strip(), order)
+    except ValueError:  # a month, day, hour or offset out of range
+        return None
+
+
+def _parse_datetime(s: str, order: str) -> tuple[dt.datetime, bool] | None:
     if m := _DT_ISO.match(s):
         y, mo, d, hh, mm, ss = (int(m[i] or 0) for i in range(1, 7))
         base = dt.datetime(y, mo, d, hh, mm, ss)
@@ -198,7 +206,8 @@ def _crm_timestamp(
             return pd.Timestamp(int(s), unit="ms", tz="UTC"), False
         parsed = parse_datetime(s, order)
         if parsed is None and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", s):
-            parsed = (dt.datetime.strptime(s, "%Y-%m-%d"), False)
+            with contextlib.suppress(ValueError):  # a day that does not exist: refused below
+                parsed = (dt.datetime.strptime(s, "%Y-%m-%d"), False)
         if parsed is None and (m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})", s)):
             parsed = parse_datetime(f"{m[1]}/{m[2]}/{m[3]} 00:00", order)
         if parsed is None:

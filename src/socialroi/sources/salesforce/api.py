@@ -243,7 +243,11 @@ def _instant(ctx: Context, v: Any, i: int, column: str) -> dt.datetime | None:
         raise ctx.fail("not a datetime", row=i, column=column, value=v,
                        expected="2026-03-02T10:15:00.000+0000")  # fmt: skip
     off = m.group(2).replace("Z", "+0000").replace(":", "")
-    return dt.datetime.strptime(m.group(1) + off, "%Y-%m-%dT%H:%M:%S%z")
+    try:
+        return dt.datetime.strptime(m.group(1) + off, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:  # a day, hour or offset that does not exist (2026-02-30)
+        raise ctx.fail("not a datetime", row=i, column=column, value=v,
+                       expected="2026-03-02T10:15:00.000+0000") from None  # fmt: skip
 
 
 def opportunities_staged(

@@ -45,8 +45,11 @@ def _legacy_name(file: InputFile) -> tuple[str | None, list[dt.date]]:
     m = _LEGACY_NAME.search(file.name)
     if not m:
         return None, []
-    start = dt.datetime.strptime(m["start"], "%Y%m%d").date()
-    end = dt.datetime.strptime(m["end"], "%Y%m%d").date() - dt.timedelta(days=1)
+    try:
+        start = dt.datetime.strptime(m["start"], "%Y%m%d").date()
+        end = dt.datetime.strptime(m["end"], "%Y%m%d").date() - dt.timedelta(days=1)
+    except ValueError:  # a day that does not exist: the period is read from the file
+        return None, []
     return m["handle"], [start, max(start, end)]
 
 
