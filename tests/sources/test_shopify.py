@@ -277,3 +277,37 @@ def test_continuation_rows_in_any_position_of_the_order(ws, tmp_path):
     assert ws.store.raw.execute(
         "SELECT value FROM conversions WHERE order_id = '5610237010021'"
     ).fetchone() == (95.0,)
+
+
+def test_a_day_that_does_not_exist_is_refused_with_its_cell(ws, tmp_path):
+    """Arrow's strptime reads 2025-02-30 as 2025-03-02; the export is refused instead, with
+    the row, column and value (it used to end in a bare "day is out of range")."""
+    f = tmp_path / "orders_export_1.csv"
+    text = EXPORT.read_text()
+    old = "2025-02-02 09:00:00 -0500"
+    assert old in text
+    f.write_text(text.replace(old, "2025-02-30 09:00:00 -0500", 1))
+    with pytest.raises(ImportFailed) as e:
+        ws.import_files([f])
+    assert (e.value.row, e.value.column, e.value.value) == (5, "Created at",
+                                                           "2025-02-30 09:00:00 -0500")  # fmt: skip
+    assert "not a date" in e.value.problem
+    assert all_empty(ws)
+
+
+def test_an_order_row_with_an_empty_id_is_keyed_by_its_name(ws, tmp_path):
+    """An export whose Id column is empty on one order row (orders created by an app, edited
+    by hand) keys that order by its Name, as an export without the Id column does; it used to
+    end in "boolean value of NA is ambiguous"."""
+    f = tmp_path / "orders_export_1.csv"
+    text = EXPORT.read_text()
+    assert ",5610237001002," in text
+    f.write_text(text.replace(",5610237001002,", ",,", 1))
+    [res] = ws.import_files([f])
+    assert res.status == "loaded"
+    got = dict(
+        ws.store.raw.execute(
+            "SELECT conversion_id, order_id FROM conversions WHERE value = 1250"
+        ).fetchall()
+    )
+    assert got == {"shopify:#1002:purchase": "#1002"}

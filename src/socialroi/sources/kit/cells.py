@@ -268,6 +268,24 @@ def numbers(
     return pd.Series(out, dtype=dtype)
 
 
+def numbers_array(
+    ctx: Context,
+    cells: pa.Array,
+    row_numbers: Sequence[int],
+    column: str,
+    *,
+    decimal: str = ".",
+    integer: bool = False,
+) -> pd.Series:
+    """`numbers` of a column of text cells held in Arrow: read in Arrow when they are plain
+    numbers, else cell by cell as `numbers` reads them, with its findings and errors."""
+    fast = _plain_numbers(cells, decimal, integer) if len(cells) else None
+    if fast is not None:
+        return fast
+    return numbers(ctx, cells.to_pylist(), row_numbers, column, decimal=decimal,
+                   integer=integer)  # fmt: skip
+
+
 # Plain numbers, with thousands marks in threes where the file's decimal mark is the other one
 # (`1,234.5` / `1.234,5`): what `parse_number` reads by dropping the thousands marks.
 _PLAIN = {

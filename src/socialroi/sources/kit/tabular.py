@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 from charset_normalizer import from_bytes
 
 from socialroi.errors import ImportFailed
@@ -149,6 +152,61 @@ def read_rows(file: InputFile, *, max_rows: int | None = None) -> Rows:
     if max_rows is None:
         _not_cut_off(text, rows, first_row)
     return Rows(rows=rows, delimiter=delimiter, encoding=encoding, first_row=first_row)
+
+
+_BOM = b"\xef\xbb\xbf"
+_HEAD = 65536  # bytes read to sniff the delimiter, as `read_rows` sniffs its first 50 lines
+_MAX_ARROW_CELL = 100_000  # bytes: well below the 128 KiB cell `read_rows` refuses
+
+
+def read_columns(file: InputFile) -> pa.Table | None:
+    """The cells of a plain CSV as Arrow text columns (`c0`, `c1`, ...; row `i` is spreadsheet
+    row `i + 1`): what `read_rows` reads, without a Python string per cell. A plain CSV is
+    UTF-8 (a BOM or none), comma-separated as `read_rows` sniffs it, with no `sep=` line, no
+    NUL byte, at least two columns, the same number of cells on every row and no cell near
+    the size `read_rows` refuses. None for any other file: read it with `read_rows`, which
+    reads it or says why it cannot. An empty line reads as a row of empty cells (`read_rows`:
+    a row of none); either is a blank row."""
+    data = file.data
+    body = data[3:] if data.startswith(_BOM) else data
+    if not body or body.startswith((_BOM, b"\xff\xfe", b"\xfe\xff")) or b"\x00" in body:
+        return None
+    head = body[:_HEAD]
+    if len(head) < len(body):
+        head = head[: head.rfind(b"\n") + 1]  # whole lines only
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = text.splitlines()
+    if not lines or (len(head) < len(body) and len(lines) < 50) or split_text(text)[1] != 1:
+        return None
+    if sniff_delimiter(lines[:50]) != ",":
+        return None
+    width = len(next(csv.reader([lines[0]])))
+    if width < 2:
+        return None
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pcsv.ReadOptions(column_names=names),
+            parse_options=pcsv.ParseOptions(
+                delimiter=",", quote_char='"', double_quote=True, escape_char=False,
+                newlines_in_values=True, ignore_empty_lines=False,
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), null_values=[],
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )  # fmt: skip
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a row of another width, text not UTF-8
+        return None
+    for column in table.columns:
+        longest = pc.max(pc.binary_length(column)).as_py()
+        if longest is not None and longest > _MAX_ARROW_CELL:
+            return None
+    return table
 
 
 def _not_cut_off(text: str, rows: list[list[str]], first_row: int) -> None:

@@ -16,17 +16,14 @@ from it and the local date is the store's calendar day.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from itertools import chain
-from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from socialroi.model.aliases import aliases
 from socialroi.sources.base import Context, InputFile, account_id, report
 from socialroi.sources.kit.accounts import known_currency, known_timezone
 from socialroi.sources.kit.cells import (
@@ -35,29 +32,33 @@ from socialroi.sources.kit.cells import (
     email_hash,
     ids,
     numbers,
-    url_decode,
 )
 from socialroi.sources.kit.columns import columns, each_distinct, take, text_array
-from socialroi.sources.kit.countries import country_code
 from socialroi.sources.kit.dates import slash_order
 from socialroi.sources.kit.headers import HeaderMap, find_header_row
 from socialroi.sources.kit.sniff import Sniff
 from socialroi.sources.kit.table import Table, table_from_rows
 from socialroi.sources.kit.tabular import read_rows
 from socialroi.sources.kit.times import parse_datetime
+from socialroi.sources.shopify.columnar import orders_from_columns
+from socialroi.sources.shopify.orders import (
+    _CURRENCY,
+    _UNKNOWN,
+    _WITH_OFFSET,
+    REQUIRED,
+    SHOP,
+    SOURCE,
+    TOUCH_ORIGIN,
+    UTM,
+    _aliases,
+    _country,
+    _marketing,
+    _zero,
+    landing_fields,
+    note_attributes,
+)
 
-SOURCE = "shopify"
-SHOP = ("shop", "shopify")  # platforms a store is registered under
-TOUCH_ORIGIN = "shopify_landing"
-REQUIRED = ("order_name", "created_at", "total")
-CLICK_IDS = ("fbclid", "ttclid", "li_fat_id", "twclid", "epik", "gclid", "wbraid", "gbraid",
-             "dclid", "msclkid")  # fmt: skip
-UTM = ("source", "medium", "campaign", "content", "term")
-TIKTOK_SHOP = re.compile(r"tik\s*tok", re.I)  # the Source (sales channel) of TikTok Shop orders
-
-
-def _aliases() -> dict[str, list[str]]:
-    return aliases(SOURCE, "orders")
+__all__ = ["REQUIRED", "SOURCE", "landing_fields", "note_attributes", "orders_from_table"]
 
 
 def _detect(s: Sniff) -> float:
@@ -72,58 +73,17 @@ def _detect(s: Sniff) -> float:
     return 0.9 if extra >= 2 else 0.6
 
 
-def landing_fields(landing: str | None, referrer: str | None, seen: dict | None = None) -> dict:
-    """Source, medium, campaign, content, term and click id from a landing URL's query
-    (`seen`: the queries read so far in this file; an export repeats its landing pages)."""
-    if seen is None:
-        seen = {}
-    if landing not in seen:
-        seen[landing] = _query_fields(landing)
-    out: dict = dict(zip((*UTM, "click_id_type", "click_id"), seen[landing], strict=True))
-    out["referrer"] = url_decode(referrer).strip() if referrer else None
-    out["landing_page"] = url_decode(landing).strip() if landing else None
-    return out
-
-
-def _query_fields(landing: str | None) -> tuple[str | None, ...]:
-    """The UTM values, click id type and click id of a landing URL."""
-    out: dict = {f: None for f in UTM}
-    out.update(click_id_type=None, click_id=None)
-    if landing and "?" in landing:  # no query, no fields
-        try:
-            query = urlsplit(landing if "://" in landing or landing.startswith("/")
-                             else "/" + landing).query  # fmt: skip
-        except ValueError:
-            query = ""
-        params: dict[str, str] = {}
-        for k, v in parse_qsl(query, keep_blank_values=False):
-            params.setdefault(k.lower(), v)
-        for f in UTM:
-            v = params.get(f"utm_{f}")
-            out[f] = url_decode(v).strip() if v else None
-        for c in CLICK_IDS:
-            if params.get(c):
-                out["click_id_type"], out["click_id"] = c, params[c]
-                break
-    return tuple(out.values())
-
-
-def note_attributes(text: str) -> dict[str, str]:
-    """`landing_site: /?utm_source=x\\nreferring_site: https://...` -> dict (lower-case keys)."""
-    out: dict[str, str] = {}
-    for line in re.split(r"[\r\n]+", text or ""):
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out.setdefault(k.strip().lower().replace(" ", "_"), v.strip())
-    return out
-
-
 def _order_key(name: str) -> str:
     return name.strip()
 
 
 @report(SOURCE, "orders", "Shopify orders export", detect=_detect)
 def parse_orders(file: InputFile, ctx: Context) -> dict[str, pd.DataFrame]:
+    # A plain export (UTF-8 CSV, Created at with offsets, no error) is read in Arrow, whole
+    # columns at once; any other reads row by row below, to the same frames and findings.
+    staged = orders_from_columns(file, ctx)
+    if staged is not None:
+        return staged
     rows = read_rows(file)
     t = table_from_rows(
         ctx, rows.rows, _aliases(), REQUIRED, "Shopify orders export", first_row=rows.first_row,
@@ -232,10 +192,6 @@ def group_orders(ctx: Context, hm: HeaderMap, rns: Sequence[int], col) -> list[d
     return orders
 
 
-def _zero(text: str) -> bool:
-    return bool(re.fullmatch(r"[0.,\s]*", text))
-
-
 def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], col) -> dict[str, pd.DataFrame]:
     rns = [o["row"] for o in orders]
     positions = [o["pos"] for o in orders]
@@ -263,7 +219,10 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], col) -> dict[str, pd
     totals = totals.astype(object).where(totals.notna(), None).tolist()
     refunded = refunded.astype(object).where(refunded.notna(), None).tolist()
     if native_ids is not None:
-        native_ids, flags = native_ids.tolist(), flags.tolist()
+        # an order row whose Id cell is empty is keyed by its Name, as in an export without
+        # the Id column
+        native_ids = [None if pd.isna(v) else v for v in native_ids.tolist()]
+        flags = [False if pd.isna(f) else bool(f) for f in flags.tolist()]
     # Each order's time, total and currency, checked in the order of the rows.
     stamped = _with_offsets(created_raw)
     utc = stamped[0] if stamped else []
@@ -429,11 +388,6 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], col) -> dict[str, pd
     return out
 
 
-_CURRENCY = re.compile(r"[A-Z]{3}")
-# 2025-01-08 10:15:00 +0800, as Shopify writes Created at: read in Arrow, whole columns at once
-_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2} (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d [+-](?:[01]\d|2[0-3])[0-5]\d$"
-
-
 def _with_offsets(created: Sequence[str]) -> tuple[pd.api.extensions.ExtensionArray, list] | None:
     """(UTC times, local dates) of a column of `2025-01-08 10:15:00 +0800` cells; None when
     any cell is written otherwise (then each is read by `parse_datetime`)."""
@@ -446,9 +400,12 @@ def _with_offsets(created: Sequence[str]) -> tuple[pd.api.extensions.ExtensionAr
         return None
     try:
         utc = pc.strptime(arr, format="%Y-%m-%d %H:%M:%S %z", unit="us")
-    except pa.ArrowInvalid:  # a day that does not exist (2025-02-30)
+    except pa.ArrowInvalid:
         return None
-    days = each_distinct([v[:10] for v in created], dt.date.fromisoformat)
+    try:  # Arrow reads a day that does not exist (2025-02-30) as a later one (2025-03-02)
+        days = each_distinct([v[:10] for v in created], dt.date.fromisoformat)
+    except ValueError:  # read cell by cell, and refused with the row that holds it
+        return None
     return utc.to_pandas().array, days
 
 
@@ -462,33 +419,6 @@ def _markets(ctx: Context, shipping: Sequence[str], billing: Sequence[str], rns:
             ctx.finding("unknown_country", "a country is not known; market left empty",
                         row=rn, value=c)  # fmt: skip
     return [None if code is _UNKNOWN else code for code in codes]
-
-
-_UNKNOWN = object()
-
-
-def _country(v: str):
-    try:
-        return country_code(v)
-    except KeyError:
-        return _UNKNOWN
-
-
-def _marketing(notes: str, landing_site: str, referring_site: str, channel: str, *, seen: dict):
-    """(`landing_fields` of an order, sold on TikTok Shop) from its note attributes, landing
-    and referring site and sales channel."""
-    attrs = note_attributes(notes)
-    landing = landing_site or attrs.get("landing_site") or attrs.get("landing_page")
-    referrer = referring_site or attrs.get("referring_site") or attrs.get("referrer")
-    lf = landing_fields(landing or None, referrer or None, seen)
-    for f in UTM:  # utm_* note attributes (apps write them) fill what the URL lacks
-        if not lf[f] and attrs.get(f"utm_{f}"):
-            lf[f] = url_decode(attrs[f"utm_{f}"]).strip()
-    if TIKTOK_SHOP.search(channel) and not lf["source"]:
-        # sold on TikTok Shop (the sales channel app): the sale came from TikTok itself
-        lf["source"], lf["medium"] = "tiktok", "shop"
-        return lf, True
-    return lf, False
 
 
 def _new_customers(customer: list, utc: Sequence, rns: Sequence[int]) -> list:
