@@ -29,6 +29,7 @@ from socialroi.journeys.touches import (
     path_name,
     strip_frequency,
 )
+from socialroi.measure import runs
 from socialroi.measure.attribution.api import attribute_paths, credit_paths
 from socialroi.measure.attribution.registry import available_models
 from socialroi.measure.attribution.shapley import TooManyPlayers
@@ -132,7 +133,11 @@ def touch_credits(
             columns=["conversion_id", "touch_id", "unit", "credit", "conversions", "value"]
         )
     touches = touches.sort_values(["journey_id", "position"])
-    path_of = touches.key.map(path_name).groupby(touches.journey_id).agg(" > ".join).rename("path")
+    names = touches.key.map(path_name).to_numpy(object)
+    journey = touches.journey_id.to_numpy(object)
+    starts, ends = runs.bounds(journey)  # sorted by journey: each journey is one run
+    paths = [" > ".join(names[a:b]) for a, b in zip(starts, ends, strict=True)]
+    path_of = pd.Series(paths, index=touches.journey_id.iloc[starts], name="path")
     touches = touches.join(path_of, on="journey_id")
     per_path = (
         touches.drop_duplicates("journey_id")

@@ -39,6 +39,7 @@ from scipy.sparse.csgraph import connected_components
 from socialroi.errors import SocialroiError, UnknownName
 from socialroi.journeys.conversions import WEB_ORIGINS, unique_conversions
 from socialroi.journeys.touches import DIRECT, JourneySettings, journey_touches, person_ids
+from socialroi.measure import runs
 from socialroi.measure.clv.beta_geo import BetaGeoFitter
 from socialroi.measure.clv.gamma_gamma import GammaGammaFitter
 from socialroi.measure.clv.summary import summary_data_from_transaction_data
@@ -76,25 +77,13 @@ def customer_orders(ws, end: dt.date) -> pd.DataFrame:
     ``anonymous_orders`` (orders with no identity at all, left out of customers) and
     ``web_only_orders_left_out`` (GA4 purchases the shop does not have).
     """
-    conversions = ws.table("conversions")
-    tp, cv = person_ids(ws.table("touchpoints"), conversions)
-    cv = cv.filter((cv.kind == "purchase") & (cv.local_date <= end))
-    cv = cv.mutate(order_key=cv.order_id.fill_null(cv.conversion_id))
-    # Which orders are sales is unique_conversions' call, as for every other measure.
-    uc = unique_conversions(conversions)
-    uc = uc.filter(uc.kind == "purchase")
-    kept = uc.select(_key=uc.order_id.fill_null(uc.conversion_id)).distinct()
-    cv = cv.left_join(kept, cv.order_key == kept._key)
-    rows = cv.select(
-        "conversion_id", "occurred_at", "local_date", "customer_id", "person_id", "order_key",
-        "value_base", "market", "origin", _kept=cv._key.notnull(),
-    ).execute()  # fmt: skip
+    rows = _purchases(ws)
+    rows = rows[pd.to_datetime(rows.local_date) <= pd.Timestamp(end)]
     if rows.empty:
         raise CLVError(
             f"no purchases up to {end} in the workspace: CLV needs conversions of kind "
             "'purchase' (import Shopify orders or GA4 purchase events first)"
         )
-    rows = rows.astype({"conversion_id": object, "customer_id": object, "person_id": object})
     purchase_rows = len(rows)
     dropped = rows.order_key[~rows._kept].nunique()
     rows = rows[rows._kept]
@@ -115,7 +104,7 @@ def customer_orders(ws, end: dt.date) -> pd.DataFrame:
             "occurred_at": lead.occurred_at.to_numpy(),
             "value": lead.value_base.astype(float).fillna(0.0).to_numpy(),
             "market": market.reindex(lead.index).to_numpy(),
-            "conversion_ids": per_order.conversion_id.agg(list).reindex(lead.index).to_numpy(),
+            "conversion_ids": _ids_per_order(rows),
         }
     )
     anonymous = orders.customer_id.isna()
@@ -124,6 +113,44 @@ def customer_orders(ws, end: dt.date) -> pd.DataFrame:
         purchase_rows=purchase_rows, orders=len(orders), anonymous_orders=int(anonymous.sum()),
         web_only_orders_left_out=int(dropped),
     )  # fmt: skip
+    return out
+
+
+def _purchases(ws) -> pd.DataFrame:
+    """Every purchase row of the workspace, of any date, with its person (stitched over all
+    touchpoints), its order key, and whether unique_conversions counts the order as a sale
+    (`_kept`). Remembered in memory while the conversions and touchpoints stay the same: a
+    period and its comparison, or a report's periods, differ only in the end they cut at,
+    and the stitching (a query over every touchpoint) is most of the cost."""
+
+    def read() -> pd.DataFrame:
+        conversions = ws.table("conversions")
+        _, cv = person_ids(ws.table("touchpoints"), conversions)
+        cv = cv.filter(cv.kind == "purchase")
+        cv = cv.mutate(order_key=cv.order_id.fill_null(cv.conversion_id))
+        # Which orders are sales is unique_conversions' call, as for every other measure.
+        uc = unique_conversions(conversions)
+        uc = uc.filter(uc.kind == "purchase")
+        kept = uc.select(_key=uc.order_id.fill_null(uc.conversion_id)).distinct()
+        cv = cv.left_join(kept, cv.order_key == kept._key)
+        rows = cv.select(
+            "conversion_id", "occurred_at", "local_date", "customer_id", "person_id",
+            "order_key", "value_base", "market", "origin", _kept=cv._key.notnull(),
+        ).execute()  # fmt: skip
+        return rows.astype({"conversion_id": object, "customer_id": object,
+                            "person_id": object})  # fmt: skip
+
+    return ws.memo(("clv.purchases",), read, reads=READS, keep=False)
+
+
+def _ids_per_order(rows: pd.DataFrame) -> np.ndarray:
+    """The conversion ids of each order, as lists, in the order of the orders' first rows
+    (`rows` are sorted by order_key: each order is one run of rows)."""
+    ids = rows.conversion_id.to_numpy(object)
+    starts, ends = runs.bounds(rows.order_key.to_numpy(object))
+    out = np.empty(len(starts), dtype=object)
+    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):  # one list per cell: a list
+        out[i] = ids[a:b].tolist()  # of equal-length lists would be read as a 2-D array
     return out
 
 
@@ -152,21 +179,21 @@ def _customer_groups(rows: pd.DataFrame) -> np.ndarray:
     _, label = connected_components(graph, directed=False)
     # Name each group by its best identity: shop customer id, then e-mail, user, visitor.
     names_all = pd.Series(uniques, dtype=object)
-    rank = names_all.map(_name_rank)
-    frame = pd.DataFrame({"group": label, "name": names_all, "rank": rank})
+    frame = pd.DataFrame({"group": label, "name": names_all, "rank": _name_rank(names_all)})
     frame = frame[frame["rank"] < 9].sort_values(["group", "rank", "name"])
-    best = frame.drop_duplicates("group").set_index("group").name.map(_display_name)
+    # "c:<customer id>" -> the id; "p:e:<hash>" -> "e:<hash>"
+    best = frame.drop_duplicates("group").set_index("group").name.str[2:]
     return pd.Series(label[order_code]).map(best).to_numpy(object)
 
 
-def _name_rank(node: str) -> int:
-    if node.startswith("c:"):
-        return 0
-    return {"p:e": 1, "p:u": 2, "p:v": 3}.get(node[:3], 9)
-
-
-def _display_name(node: str) -> str:
-    return node[2:]  # "c:<customer id>" -> the id; "p:e:<hash>" -> "e:<hash>"
+def _name_rank(nodes: pd.Series) -> np.ndarray:
+    """0 for a shop customer id, 1-3 for a person by e-mail, user id, visitor; 9 else."""
+    head = nodes.str[:3]
+    return np.select(
+        [nodes.str.startswith("c:"), head == "p:e", head == "p:u", head == "p:v"],
+        [0, 1, 2, 3],
+        9,
+    )
 
 
 def _acquisition(ws, firsts: pd.DataFrame, end: dt.date, lookback_days: int) -> pd.Series:
