@@ -578,3 +578,28 @@ def test_sessions_grouped_in_passes_equal_one_pass(monkeypatch):
     for t in one[0]:
         assert several[0][t].equals(one[0][t]), t
     assert one[0]["touchpoints"].num_rows > 1
+
+
+def test_a_month_out_of_memory_on_its_threads_is_grouped_again_on_one(ws, monkeypatch):
+    """Every month, however large, is parsed on the threads the run gives it (its grouping is
+    bounded by passes); one whose parallel grouping still runs out of the run's memory is read
+    again on one thread, with the first attempt's findings dropped, and stores what a parse
+    that never ran out stores."""
+    import duckdb
+
+    from socialroi.sources.ga4 import bigquery
+
+    real, given = bigquery._parse, []
+
+    def short_of_memory_once(file, ctx, threads: int | None):
+        given.append(threads)
+        if len(given) == 1:
+            ctx.finding("no_session_id", "from the attempt that ran out of memory", rows=1)
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+        return real(file, ctx, threads=threads)
+
+    monkeypatch.setattr(bigquery, "_parse", short_of_memory_once)
+    [res] = ws.import_files([EVENTS_PARQUET])
+    assert given == [None, 1]  # the run's threads first (none set: the connection's own)
+    assert res.tables == {"touchpoints": 4, "conversions": 4}
+    _check_events(ws, res.batch_id)  # the findings of one parse, not two

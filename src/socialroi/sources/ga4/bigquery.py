@@ -54,9 +54,6 @@ from socialroi.sources.kit.countries import country_table
 from socialroi.sources.kit.scratch import scratch_duckdb
 
 _VALUE = "STRUCT(string_value VARCHAR, int_value BIGINT, float_value DOUBLE, double_value DOUBLE)"
-# Events of a file above which sessions are grouped on one thread from the start (DuckDB's
-# parallel grouping of a large month needs more unspillable memory than a run allows).
-ONE_THREAD_ABOVE = 1_000_000
 # Events grouped into sessions in one pass (see _touchpoints): the large demo's largest month
 # (3.1 M events) took 21.6 s CPU in passes of 500,000, 14.4 s in three, as much in two (and
 # 100 MB more memory); its peak memory was the same in three passes as in seven.
@@ -227,16 +224,15 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table | Resident]:
     """Touchpoints and conversions as Arrow tables, typed by DuckDB (times in UTC).
 
     The scratch engine's memory is bounded (`kit.scratch`); DuckDB spills the events and
-    the sessions' grouping to disk past it. Its parallel grouping needs some memory per
-    thread that it cannot spill: a month too large for that is read again on one thread, and
-    a file of more than `ONE_THREAD_ABOVE` events on one thread from the start. Otherwise
-    the parse takes `ctx.threads` (the connection's own setting when None)."""
+    the sessions' grouping to disk past it. A large month is grouped in passes of at most
+    `SESSION_PASS_EVENTS` events, which bounds the grouping's memory on every thread. The
+    parse takes `ctx.threads` (the connection's own setting when None); a month whose
+    parallel grouping still runs out of the bound is read again on one thread."""
     found = len(ctx.findings)
-    if _events(file) <= ONE_THREAD_ABOVE:
-        try:
-            return _parse(file, ctx, threads=ctx.threads)
-        except duckdb.OutOfMemoryException:
-            del ctx.findings[found:]  # the first attempt's findings are made again
+    try:
+        return _parse(file, ctx, threads=ctx.threads)
+    except duckdb.OutOfMemoryException:
+        del ctx.findings[found:]  # the first attempt's findings are made again
     try:
         return _parse(file, ctx, threads=1)
     except duckdb.OutOfMemoryException:
@@ -246,16 +242,6 @@ def parse(file: InputFile, ctx: Context) -> dict[str, pa.Table | Resident]:
             expected=f"at most a month of events per file ({ctx.rows_read:,} events here)",
             hint="Export fewer days per file.",
         ) from None
-
-
-def _events(file: InputFile) -> int:
-    """The events a Parquet file says it holds (0 when it does not say)."""
-    if file.data[:4] != b"PAR1":
-        return 0
-    try:
-        return int(pq.ParquetFile(io.BytesIO(file.data)).metadata.num_rows)
-    except Exception:  # noqa: BLE001 - a damaged footer is reported by the parse itself
-        return 0
 
 
 # The parse's scratch tables, and the table of its sessions (left in the connection when
