@@ -95,6 +95,27 @@ def ga4_whole_run(paths: list[Path]) -> tuple[int, float, float] | None:
     the statements use one core; here they use all. A session that runs over a month's end
     is one session here and two rows (the later kept) in the import: a floor, not the
     import's output."""
+    months = [p for p in paths if p.suffix.lower() == ".parquet"]
+    if not months:
+        return None
+    sql = _ga4_statements(months)
+    if sql is None:
+        return None
+    con = duckdb.connect()
+    try:
+        con.execute(sql[0])
+        t0, c0 = time.perf_counter(), time.process_time()
+        for statement in sql[1:]:
+            con.execute(statement)
+        return len(months), time.perf_counter() - t0, time.process_time() - c0
+    finally:
+        con.close()
+
+
+def _ga4_statements(months: list[Path]) -> list[str] | None:
+    """socialroi's GA4 statements over these Parquet months (laid out as the first one): the
+    countries table, then the flatten, the sessions with their market and the conversions,
+    built by the product's functions; None for a layout it flattens in Arrow instead."""
     import pyarrow.parquet as pq
 
     from socialroi.sources.ga4.bigquery import READ_COLUMNS, _duck_type
@@ -105,9 +126,6 @@ def ga4_whole_run(paths: list[Path]) -> tuple[int, float, float] | None:
     )
     from socialroi.sources.kit.countries import country_table
 
-    months = [p for p in paths if p.suffix.lower() == ".parquet"]
-    if not months:
-        return None
     pf = pq.ParquetFile(months[0])
     layout = {f.name: _duck_type(f.type) for f in pf.schema_arrow if f.name in READ_COLUMNS}
     files = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in months) + "]"
@@ -117,16 +135,12 @@ def ga4_whole_run(paths: list[Path]) -> tuple[int, float, float] | None:
     names = ", ".join(
         "('" + name.replace("'", "''") + f"', '{code}')" for name, code in country_table()
     )
-    con = duckdb.connect()
-    try:
-        con.execute(f"CREATE TABLE countries AS SELECT * FROM (VALUES {names}) t(name, code)")
-        t0, c0 = time.perf_counter(), time.process_time()
-        con.execute(f"CREATE TABLE norm AS {flat}")
-        con.execute(f"CREATE TABLE sessions AS {sessions_with_market()}")
-        con.execute(f"CREATE TABLE conv AS {conversions_sql()}")
-        return len(months), time.perf_counter() - t0, time.process_time() - c0
-    finally:
-        con.close()
+    return [
+        f"CREATE TABLE countries AS SELECT * FROM (VALUES {names}) t(name, code)",
+        f"CREATE TABLE norm AS {flat}",
+        f"CREATE TABLE sessions AS {sessions_with_market()}",
+        f"CREATE TABLE conv AS {conversions_sql()}",
+    ]
 
 
 def duckdb_sessions(path: Path) -> tuple[float, float, float, float] | None:
@@ -141,27 +155,12 @@ def duckdb_sessions(path: Path) -> tuple[float, float, float, float] | None:
       page, the least any sessions need; no source, campaign, click id or referrer.
 
     None for a file it cannot take (JSON lines, another layout)."""
-    import pyarrow.parquet as pq
-
-    from socialroi.sources.ga4.bigquery import READ_COLUMNS, _duck_type
-    from socialroi.sources.ga4.bigquery_sql import (
-        conversions_sql,
-        flatten_sql,
-        sessions_with_market,
-    )
-    from socialroi.sources.kit.countries import country_table
-
     if path.suffix.lower() != ".parquet":
         return None
-    pf = pq.ParquetFile(path)
-    layout = {f.name: _duck_type(f.type) for f in pf.schema_arrow if f.name in READ_COLUMNS}
-    file = "'" + str(path).replace("'", "''") + "'"
-    flat = flatten_sql(layout, f"read_parquet({file}, file_row_number = true)")
-    if flat is None:
+    sql = _ga4_statements([path])
+    if sql is None:
         return None
-    names = ", ".join(
-        "('" + name.replace("'", "''") + f"', '{code}')" for name, code in country_table()
-    )
+    file = "'" + str(path).replace("'", "''") + "'"
 
     def param(key: str, field: str) -> str:
         return f"list_filter(event_params, e -> e.key = '{key}')[1].value.{field}"
@@ -169,10 +168,8 @@ def duckdb_sessions(path: Path) -> tuple[float, float, float, float] | None:
     con = duckdb.connect()
     try:
         t0, c0 = time.perf_counter(), time.process_time()
-        con.execute(f"CREATE TABLE norm AS {flat}")
-        con.execute(f"CREATE TABLE countries AS SELECT * FROM (VALUES {names}) t(name, code)")
-        con.execute(f"CREATE TABLE sessions AS {sessions_with_market()}")
-        con.execute(f"CREATE TABLE conv AS {conversions_sql()}")
+        for statement in sql:
+            con.execute(statement)
         ours = time.perf_counter() - t0, time.process_time() - c0
         t0, c0 = time.perf_counter(), time.process_time()
         con.execute(

@@ -12,8 +12,6 @@ by row to the same frames, findings and errors.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -35,7 +33,6 @@ from socialroi.sources.kit.tabular import read_columns
 from socialroi.sources.shopify.orders import (
     _CURRENCY,
     _UNKNOWN,
-    _WITH_OFFSET,
     REQUIRED,
     SHOP,
     SOURCE,
@@ -45,6 +42,7 @@ from socialroi.sources.shopify.orders import (
     _country,
     _marketing,
     _zero,
+    with_offsets,
 )
 
 STRING = pa.large_string()  # what pandas holds its text columns in
@@ -189,7 +187,7 @@ def _stage(ctx: Context, hm: HeaderMap, positions: np.ndarray, rns_all: np.ndarr
             if native.isna().any():
                 raise _Unsure  # an order row without its Id: read row by row
             order_ids, mangled = pa.array(native.tolist(), pa.string()), flags.to_numpy(bool)
-    stamped = _with_offsets(cells("created_at"))
+    stamped = with_offsets(cells("created_at"))
     if stamped is None:
         raise _Unsure  # Created at written otherwise: read (or refused) row by row
     utc, local_dates = stamped
@@ -305,22 +303,6 @@ def _each(values: pa.Array, fn) -> pa.Array:
     """`fn` of every text cell, called once per distinct cell (None: a null)."""
     enc = values.dictionary_encode()
     return pa.array([fn(v) for v in enc.dictionary.to_pylist()], pa.string()).take(enc.indices)
-
-
-def _with_offsets(created: pa.Array) -> tuple[pd.api.extensions.ExtensionArray, list] | None:
-    """`exports._with_offsets` of a column held in Arrow."""
-    if not pc.all(pc.match_substring_regex(created, _WITH_OFFSET)).as_py():
-        return None
-    try:
-        utc = pc.strptime(created, format="%Y-%m-%d %H:%M:%S %z", unit="us")
-    except pa.ArrowInvalid:
-        return None
-    enc = pc.utf8_slice_codeunits(created, 0, 10).dictionary_encode()
-    try:  # Arrow reads a day that does not exist (2025-02-30) as a later one (2025-03-02)
-        days = [dt.date.fromisoformat(v) for v in enc.dictionary.to_pylist()]
-    except ValueError:  # `exports` refuses it with the row that holds it
-        return None
-    return utc.to_pandas().array, [days[i] for i in enc.indices.to_numpy(False).tolist()]
 
 
 def _markets(ctx: Context, shipping: pa.Array, billing: pa.Array, rns: np.ndarray) -> pa.Array:

@@ -15,13 +15,11 @@ from it and the local date is the store's calendar day.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from itertools import chain
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialroi.sources.base import Context, InputFile, account_id, report
@@ -44,7 +42,6 @@ from socialroi.sources.shopify.columnar import orders_from_columns
 from socialroi.sources.shopify.orders import (
     _CURRENCY,
     _UNKNOWN,
-    _WITH_OFFSET,
     REQUIRED,
     SHOP,
     SOURCE,
@@ -56,6 +53,7 @@ from socialroi.sources.shopify.orders import (
     _zero,
     landing_fields,
     note_attributes,
+    with_offsets,
 )
 
 __all__ = ["REQUIRED", "SOURCE", "landing_fields", "note_attributes", "orders_from_table"]
@@ -224,7 +222,8 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], col) -> dict[str, pd
         native_ids = [None if pd.isna(v) else v for v in native_ids.tolist()]
         flags = [False if pd.isna(f) else bool(f) for f in flags.tolist()]
     # Each order's time, total and currency, checked in the order of the rows.
-    stamped = _with_offsets(created_raw)
+    arr = text_array(created_raw)
+    stamped = with_offsets(arr) if arr is not None else None
     utc = stamped[0] if stamped else []
     local_dates: list = stamped[1] if stamped else []
     assumed = 0
@@ -386,27 +385,6 @@ def _stage(ctx: Context, hm: HeaderMap, orders: list[dict], col) -> dict[str, pd
               "market": ctx.options.market, "timezone": ctx.options.timezone}]
         )  # fmt: skip
     return out
-
-
-def _with_offsets(created: Sequence[str]) -> tuple[pd.api.extensions.ExtensionArray, list] | None:
-    """(UTC times, local dates) of a column of `2025-01-08 10:15:00 +0800` cells; None when
-    any cell is written otherwise (then each is read by `parse_datetime`)."""
-    arr = text_array(created)
-    if (
-        arr is None
-        or not len(arr)
-        or not pc.all(pc.match_substring_regex(arr, _WITH_OFFSET)).as_py()
-    ):
-        return None
-    try:
-        utc = pc.strptime(arr, format="%Y-%m-%d %H:%M:%S %z", unit="us")
-    except pa.ArrowInvalid:
-        return None
-    try:  # Arrow reads a day that does not exist (2025-02-30) as a later one (2025-03-02)
-        days = each_distinct([v[:10] for v in created], dt.date.fromisoformat)
-    except ValueError:  # read cell by cell, and refused with the row that holds it
-        return None
-    return utc.to_pandas().array, days
 
 
 def _markets(ctx: Context, shipping: Sequence[str], billing: Sequence[str], rns: Sequence[int]):

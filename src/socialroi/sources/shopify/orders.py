@@ -6,8 +6,13 @@ once per order or once per distinct value.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import parse_qsl, urlsplit
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialroi.model.aliases import aliases
 from socialroi.sources.kit.cells import url_decode
@@ -107,3 +112,21 @@ def _marketing(notes: str, landing_site: str, referring_site: str, channel: str,
 
 def _zero(text: str) -> bool:
     return bool(re.fullmatch(r"[0.,\s]*", text))
+
+
+def with_offsets(created: pa.Array) -> tuple[pd.api.extensions.ExtensionArray, list] | None:
+    """(UTC times, local dates) of a column of `2025-01-08 10:15:00 +0800` cells, read whole in
+    Arrow; None when any cell is written otherwise or names a day that does not exist (then
+    each is read by `kit.times.parse_datetime`, and refused with the row that holds it)."""
+    if not len(created) or not pc.all(pc.match_substring_regex(created, _WITH_OFFSET)).as_py():
+        return None
+    try:
+        utc = pc.strptime(created, format="%Y-%m-%d %H:%M:%S %z", unit="us")
+    except pa.ArrowInvalid:
+        return None
+    enc = pc.utf8_slice_codeunits(created, 0, 10).dictionary_encode()
+    try:  # Arrow reads a day that does not exist (2025-02-30) as a later one (2025-03-02)
+        days = [dt.date.fromisoformat(v) for v in enc.dictionary.to_pylist()]
+    except ValueError:
+        return None
+    return utc.to_pandas().array, [days[i] for i in enc.indices.to_numpy(False).tolist()]
